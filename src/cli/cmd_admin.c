@@ -1,0 +1,95 @@
+/* cmd_admin.c — `stocktake admin`: accounts and access keys on a data directory, with or
+ * without a server running on it. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "account/account.h"
+#include "cli/cli.h"
+#include "meta/meta.h"
+
+static void admin_usage(void)
+{
+    fprintf(stderr, "usage: stocktake admin [--data DIR] account add NAME\n"
+                    "       stocktake admin [--data DIR] key add ACCOUNT_ID [ACCESS_KEY SECRET]\n"
+                    "       stocktake admin [--data DIR] list [--secrets]\n");
+}
+
+static void admin_print_key(const struct meta_access_key *k, int secrets)
+{
+    printf("  key %s%s%s\n", k->access_key, secrets ? "  secret " : "", secrets ? k->secret : "");
+}
+
+struct admin_list {
+    struct meta_store *meta;
+    int secrets;
+    const char *account_id;
+};
+
+static int admin_list_key(void *payload, const struct meta_access_key *k)
+{
+    struct admin_list *l = payload;
+    if (strcmp(k->account_id, l->account_id) == 0)
+        admin_print_key(k, l->secrets);
+    return 0;
+}
+
+static int admin_list_account(void *payload, const struct meta_account *a)
+{
+    struct admin_list *l = payload;
+    printf("account %s  name %s  canonical-id %s\n", a->id, a->name, a->canonical_id);
+    l->account_id = a->id;
+    return meta_key_list(l->meta, admin_list_key, l);
+}
+
+static int admin_run(struct meta_store *meta, int argc, char **argv)
+{
+    struct meta_account a;
+    struct meta_access_key k;
+    if (argc == 3 && strcmp(argv[0], "account") == 0 && strcmp(argv[1], "add") == 0) {
+        if (account_create(meta, argv[2], &a, &k))
+            return -1;
+        printf("account %s  name %s  canonical-id %s\n", a.id, a.name, a.canonical_id);
+        admin_print_key(&k, 1);
+        return 0;
+    }
+    if ((argc == 3 || argc == 5) && strcmp(argv[0], "key") == 0 && strcmp(argv[1], "add") == 0) {
+        if (meta_account_get(meta, argv[2], &a) ||
+            account_key_add(meta, a.id, argc == 5 ? argv[3] : NULL, argc == 5 ? argv[4] : NULL, &k))
+            return -1;
+        printf("account %s\n", a.id);
+        admin_print_key(&k, 1);
+        return 0;
+    }
+    if (argc >= 1 && strcmp(argv[0], "list") == 0) {
+        struct admin_list l = {meta, argc == 2 && strcmp(argv[1], "--secrets") == 0, NULL};
+        return meta_account_list(meta, admin_list_account, &l);
+    }
+    admin_usage();
+    return 2;
+}
+
+int cli_admin(int argc, char **argv)
+{
+    const char *data = "./data";
+    int i = 1;
+    if (argc > 2 && strcmp(argv[1], "--data") == 0) {
+        data = argv[2];
+        i = 3;
+    }
+    if (i >= argc) {
+        admin_usage();
+        return 2;
+    }
+    struct meta_store *meta = NULL;
+    struct meta_config mc = {"sqlite", data};
+    if (meta_open(&meta, &mc)) {
+        fprintf(stderr, "stocktake: %s\n", err_msg());
+        return 1;
+    }
+    int rc = admin_run(meta, argc - i, argv + i);
+    if (rc < 0)
+        fprintf(stderr, "stocktake: %s\n", err_msg());
+    meta_close(meta);
+    return rc < 0 ? 1 : rc;
+}

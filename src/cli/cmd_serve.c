@@ -1,0 +1,173 @@
+/* cmd_serve.c — `stocktake serve`: the S3 endpoint on loopback by default, data in ./data. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "account/account.h"
+#include "blob/blob.h"
+#include "cli/cli.h"
+#include "core/log.h"
+#include "http/http.h"
+#include "meta/meta.h"
+#include "s3/s3.h"
+
+struct serve_opts {
+    char host[256];
+    int port;
+    const char *data;
+    const char *region;
+    const char *domain;
+};
+
+static void serve_usage(void)
+{
+    fprintf(stderr, "usage: stocktake serve [--listen ADDR:PORT] [--data DIR] [--region REGION]\n"
+                    "                       [--domain DOMAIN] [--debug]\n"
+                    "  --listen   address and port (default 127.0.0.1:9000; port 0 picks one)\n"
+                    "  --data     data directory (default ./data)\n"
+                    "  --region   the region this endpoint serves (default us-east-1)\n"
+                    "  --domain   base domain for virtual-hosted-style requests "
+                    "(default localhost)\n");
+}
+
+static int serve_parse_listen(struct serve_opts *o, const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    if (!colon || colon == v)
+        return -1;
+    const char *host = v;
+    size_t hlen = (size_t)(colon - v);
+    if (host[0] == '[' && hlen >= 2 && host[hlen - 1] == ']') {
+        host++;
+        hlen -= 2;
+    }
+    if (hlen >= sizeof(o->host))
+        return -1;
+    memcpy(o->host, host, hlen);
+    o->host[hlen] = '\0';
+    char *end = NULL;
+    long port = strtol(colon + 1, &end, 10);
+    if (!colon[1] || *end || port < 0 || port > 65535)
+        return -1;
+    o->port = (int)port;
+    return 0;
+}
+
+static int serve_parse(struct serve_opts *o, int argc, char **argv)
+{
+    static const struct option longopts[] = {{"listen", required_argument, NULL, 'l'},
+                                             {"data", required_argument, NULL, 'd'},
+                                             {"region", required_argument, NULL, 'r'},
+                                             {"domain", required_argument, NULL, 'D'},
+                                             {"debug", no_argument, NULL, 'v'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    snprintf(o->host, sizeof(o->host), "127.0.0.1");
+    o->port = 9000;
+    o->data = "./data";
+    o->region = "us-east-1";
+    o->domain = "localhost";
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (c == 'l' && serve_parse_listen(o, optarg) == 0)
+            continue;
+        if (c == 'd')
+            o->data = optarg;
+        else if (c == 'r')
+            o->region = optarg;
+        else if (c == 'D')
+            o->domain = optarg;
+        else if (c == 'v')
+            log_set_level(LOG_DEBUG);
+        else
+            return -1;
+    }
+    return optind == argc ? 0 : -1;
+}
+
+static void serve_banner(const struct serve_opts *o, int port, const struct meta_access_key *k,
+                         int created)
+{
+    int v6 = strchr(o->host, ':') != NULL;
+    printf("Stocktake is serving S3 at http://%s%s%s:%d\n", v6 ? "[" : "", o->host, v6 ? "]" : "",
+           port);
+    printf("  region:     %s\n", o->region);
+    printf("  data:       %s\n", o->data);
+    printf("  access key: %s\n", k->access_key);
+    if (created)
+        printf("  secret key: %s\n  (the root account was created now; keep the secret key)\n",
+               k->secret);
+    else
+        printf("  secret key: shown by `stocktake admin list --data %s --secrets`\n", o->data);
+    printf("Try: AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=... aws --endpoint-url "
+           "http://%s%s%s:%d --region %s s3 ls\n",
+           k->access_key, v6 ? "[" : "", o->host, v6 ? "]" : "", port, o->region);
+    fflush(stdout);
+}
+
+static int serve_wait_for_signal(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int sig = 0;
+    sigwait(&set, &sig);
+    return sig;
+}
+
+int cli_serve(int argc, char **argv)
+{
+    struct serve_opts o;
+    if (serve_parse(&o, argc, argv)) {
+        serve_usage();
+        return 2;
+    }
+    /* block the stop signals in every thread; the main thread waits for them */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct meta_store *meta = NULL;
+    struct blob_store *blobs = NULL;
+    struct http_server *http = NULL;
+    struct meta_access_key root_key;
+    int created = 0, rc;
+    struct meta_config mc = {"sqlite", o.data};
+    rc = blob_store_open(&blobs, o.data);
+    if (!rc)
+        rc = meta_open(&meta, &mc);
+    if (!rc)
+        rc = account_ensure_root(meta, &root_key, &created);
+    struct s3_server s3;
+    memset(&s3, 0, sizeof(s3));
+    s3.meta = meta;
+    s3.blobs = blobs;
+    snprintf(s3.region, sizeof(s3.region), "%s", o.region);
+    snprintf(s3.domain, sizeof(s3.domain), "%s", o.domain);
+    struct http_handler handler;
+    s3_handler_init(&handler, &s3);
+    struct http_server_config hc = {o.host, o.port, 1000, 300};
+    if (!rc)
+        rc = http_server_start(&http, &hc, &handler);
+    if (rc) {
+        fprintf(stderr, "stocktake: %s\n", err_msg());
+        meta_close(meta);
+        blob_store_close(blobs);
+        return 1;
+    }
+    serve_banner(&o, http_server_port(http), &root_key, created);
+    int sig = serve_wait_for_signal();
+    log_info("signal %d: stopping", sig);
+    http_server_stop(http);
+    meta_close(meta);
+    blob_store_close(blobs);
+    return 0;
+}

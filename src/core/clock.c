@@ -1,0 +1,113 @@
+/* clock.c — time sources and formats (see clock.h). */
+#include "core/clock.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static _Atomic int64_t clock_fake_ms;
+
+int64_t clock_now_ms(void)
+{
+    int64_t fake = atomic_load(&clock_fake_ms);
+    if (fake)
+        return fake;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void clock_set_fake_ms(int64_t ms)
+{
+    atomic_store(&clock_fake_ms, ms);
+}
+
+static void clock_split(int64_t ms, struct tm *tm, int *millis)
+{
+    time_t sec = (time_t)(ms / 1000);
+    *millis = (int)(ms % 1000);
+    gmtime_r(&sec, tm);
+}
+
+void clock_format_iso8601(char *out, size_t size, int64_t ms)
+{
+    struct tm tm;
+    int millis;
+    clock_split(ms, &tm, &millis);
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+}
+
+void clock_format_http(char *out, size_t size, int64_t ms)
+{
+    static const char *days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct tm tm;
+    int millis;
+    clock_split(ms, &tm, &millis);
+    snprintf(out, size, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
+             months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static int clock_from_tm(struct tm *tm, int64_t *out_sec)
+{
+    if (tm->tm_mon < 0 || tm->tm_mon > 11 || tm->tm_mday < 1 || tm->tm_mday > 31 ||
+        tm->tm_hour > 23 || tm->tm_min > 59 || tm->tm_sec > 60) {
+        err_set("date out of range");
+        return ERR_INVALID;
+    }
+    *out_sec = (int64_t)timegm(tm);
+    return 0;
+}
+
+int clock_parse_amz(const char *s, int64_t *out_sec)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof(tm));
+    if (!s || strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z')
+        goto bad;
+    const char *end = strptime(s, "%Y%m%dT%H%M%SZ", &tm);
+    if (!end || *end)
+        goto bad;
+    return clock_from_tm(&tm, out_sec);
+bad:
+    err_set("bad x-amz-date");
+    return ERR_INVALID;
+}
+
+int clock_parse_http(const char *s, int64_t *out_sec)
+{
+    static const char *formats[] = {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT",
+                                    "%a %b %e %H:%M:%S %Y"};
+    for (size_t i = 0; s && i < sizeof(formats) / sizeof(formats[0]); i++) {
+        struct tm tm;
+        memset(&tm, 0, sizeof(tm));
+        const char *end = strptime(s, formats[i], &tm);
+        if (end && *end == '\0')
+            return clock_from_tm(&tm, out_sec);
+    }
+    err_set("bad HTTP date");
+    return ERR_INVALID;
+}
+
+int clock_parse_iso8601(const char *s, int64_t *out_sec)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof(tm));
+    const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+    if (!end)
+        goto bad;
+    if (*end == '.') {
+        end++;
+        while (*end >= '0' && *end <= '9')
+            end++;
+    }
+    if (strcmp(end, "Z") != 0)
+        goto bad;
+    return clock_from_tm(&tm, out_sec);
+bad:
+    err_set("bad ISO 8601 date");
+    return ERR_INVALID;
+}

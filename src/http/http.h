@@ -1,0 +1,69 @@
+/* http.h — the HTTP/1.1 server (libmicrohttpd underneath) as the S3 layer sees it.
+ *
+ * Request lifecycle, one handler table for the whole server:
+ *
+ *   HEADERS ──on_headers──► BODY ──on_body (0..n times)──► COMPLETE ──on_complete──► SEND
+ *      │                                                                            │
+ *      └── a response set in on_headers is sent at once; the body is not read ──────┤
+ *                                                                                   ▼
+ *                                                              on_done(completed?) ─► freed
+ *
+ * Invariants: the path and query are exactly as sent (no unescaping, SigV4 signs them so);
+ * header values are borrowed from the connection until on_done; a handler sets at most one
+ * response, and must set one in on_complete; a response set during on_body is sent once the
+ * body has been read (libmicrohttpd can only answer between requests' phases). on_done runs
+ * exactly once per request, also when the client goes away, so handlers free state there. */
+#ifndef STOCKTAKE_HTTP_H
+#define STOCKTAKE_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/kv.h"
+
+struct http_request;
+struct http_response;
+struct http_server;
+
+struct http_handler {
+    void (*on_headers)(struct http_request *req);
+    void (*on_body)(struct http_request *req, const char *data, size_t n);
+    void (*on_complete)(struct http_request *req);
+    void (*on_done)(struct http_request *req, int completed);
+    void *app;
+};
+
+struct http_server_config {
+    const char *host; /* "127.0.0.1" */
+    int port;         /* 0 picks a free port */
+    unsigned int max_connections;
+    unsigned int timeout_sec;
+};
+
+int http_server_start(struct http_server **out, const struct http_server_config *cfg,
+                      const struct http_handler *handler) WARN_UNUSED;
+int http_server_port(const struct http_server *srv);
+void http_server_stop(struct http_server *srv);
+
+/* Request accessors (borrowed until on_done). */
+const char *http_req_method(const struct http_request *req);
+const char *http_req_path(const struct http_request *req);  /* raw, without the query */
+const char *http_req_query(const struct http_request *req); /* raw, "" when none */
+/* First header of that name (case-insensitive), or NULL. */
+const char *http_req_header(const struct http_request *req, const char *name);
+size_t http_req_headers(const struct http_request *req, const struct kv_pair **out);
+void *http_req_app(const struct http_request *req);
+void *http_req_ctx(const struct http_request *req);
+void http_req_set_ctx(struct http_request *req, void *ctx);
+int http_req_has_response(const struct http_request *req);
+
+/* Responses. A response is handed to the request with http_req_respond (which takes it). */
+/* Body from memory; takes ownership of data (malloc'd, may be NULL with len 0). */
+struct http_response *http_response_new_buffer(int status, char *data, size_t len);
+/* Body of size bytes of fd from offset; takes ownership of fd. */
+struct http_response *http_response_new_fd(int status, int fd, uint64_t offset, uint64_t size);
+void http_response_header(struct http_response *resp, const char *name, const char *value);
+void http_req_respond(struct http_request *req, struct http_response *resp);
+
+#endif

@@ -1,0 +1,278 @@
+/* server.c — libmicrohttpd glue: the request lifecycle of http.h.
+ *
+ * One thread per connection (MHD_USE_THREAD_PER_CONNECTION): handlers may block on fsync and
+ * SQLite without stalling other clients. The raw request-target is captured by the URI-log
+ * callback before libmicrohttpd touches it, and the unescape callback is a pass-through. */
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/alloc.h"
+#include "core/log.h"
+
+#define HTTP_MAX_HEADERS 512
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct http_handler handler;
+    int port;
+};
+
+struct http_response {
+    struct MHD_Response *mhd;
+    int status;
+};
+
+struct http_request {
+    struct MHD_Connection *conn;
+    struct http_server *srv;
+    char *path; /* raw target; the query follows its NUL */
+    const char *query;
+    const char *method;
+    struct kv_pair headers[HTTP_MAX_HEADERS];
+    size_t n_headers;
+    void *ctx;
+    struct http_response *resp;
+    int started;
+};
+
+static void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct http_request *req = xcalloc(1, sizeof(*req));
+    req->srv = cls;
+    req->conn = conn;
+    req->path = xstrdup(uri ? uri : "/");
+    char *q = strchr(req->path, '?');
+    if (q) {
+        *q = '\0';
+        req->query = q + 1;
+    } else {
+        req->query = "";
+    }
+    return req;
+}
+
+static size_t http_unescape_none(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    return strlen(s);
+}
+
+static enum MHD_Result http_collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                           const char *value)
+{
+    struct http_request *req = cls;
+    (void)kind;
+    if (req->n_headers == HTTP_MAX_HEADERS)
+        return MHD_NO;
+    req->headers[req->n_headers].name = key;
+    req->headers[req->n_headers].value = value ? value : "";
+    req->n_headers++;
+    return MHD_YES;
+}
+
+static enum MHD_Result http_queue(struct http_request *req)
+{
+    struct http_response *resp = req->resp;
+    enum MHD_Result r = MHD_queue_response(req->conn, (unsigned)resp->status, resp->mhd);
+    if (r != MHD_YES)
+        log_warn("could not queue a %d response", resp->status);
+    return r;
+}
+
+static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
+                                   const char *method, const char *version, const char *upload_data,
+                                   size_t *upload_data_size, void **con_cls)
+{
+    struct http_server *srv = cls;
+    struct http_request *req = *con_cls;
+    (void)url;
+    (void)version;
+    (void)conn;
+    if (!req->started) {
+        req->started = 1;
+        req->method = method;
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_header, req);
+        srv->handler.on_headers(req);
+        return req->resp ? http_queue(req) : MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!req->resp)
+            srv->handler.on_body(req, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (!req->resp)
+        srv->handler.on_complete(req);
+    if (!req->resp) {
+        log_error("handler set no response for %s %s", method, req->path);
+        http_req_respond(req, http_response_new_buffer(500, NULL, 0));
+    }
+    return http_queue(req);
+}
+
+static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                           enum MHD_RequestTerminationCode toe)
+{
+    struct http_server *srv = cls;
+    struct http_request *req = *con_cls;
+    (void)conn;
+    if (!req)
+        return;
+    if (req->started)
+        srv->handler.on_done(req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    if (req->resp) {
+        MHD_destroy_response(req->resp->mhd);
+        free(req->resp);
+    }
+    free(req->path);
+    free(req);
+    *con_cls = NULL;
+}
+
+int http_server_start(struct http_server **out, const struct http_server_config *cfg,
+                      const struct http_handler *handler)
+{
+    struct http_server *srv = xcalloc(1, sizeof(*srv));
+    srv->handler = *handler;
+    struct sockaddr_storage addr;
+    memset(&addr, 0, sizeof(addr));
+    struct sockaddr_in *in4 = (struct sockaddr_in *)&addr;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr;
+    unsigned int flags =
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    if (inet_pton(AF_INET, cfg->host, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)cfg->port);
+    } else if (inet_pton(AF_INET6, cfg->host, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)cfg->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        free(srv);
+        err_set("listen address '%s' is not an IP address", cfg->host);
+        return ERR_INVALID;
+    }
+    srv->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, http_access, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, srv, MHD_OPTION_UNESCAPE_CALLBACK,
+        http_unescape_none, NULL, MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv,
+        MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections ? cfg->max_connections : 1000,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_sec ? cfg->timeout_sec : 300,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        1, MHD_OPTION_END);
+    if (!srv->daemon) {
+        free(srv);
+        err_set("cannot listen on %s:%d", cfg->host, cfg->port);
+        return ERR_IO;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : cfg->port;
+    *out = srv;
+    return 0;
+}
+
+int http_server_port(const struct http_server *srv)
+{
+    return srv->port;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+    if (!srv)
+        return;
+    MHD_stop_daemon(srv->daemon);
+    free(srv);
+}
+
+const char *http_req_method(const struct http_request *req)
+{
+    return req->method;
+}
+
+const char *http_req_path(const struct http_request *req)
+{
+    return req->path;
+}
+
+const char *http_req_query(const struct http_request *req)
+{
+    return req->query;
+}
+
+const char *http_req_header(const struct http_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->n_headers; i++) {
+        if (strcasecmp(req->headers[i].name, name) == 0)
+            return req->headers[i].value;
+    }
+    return NULL;
+}
+
+size_t http_req_headers(const struct http_request *req, const struct kv_pair **out)
+{
+    *out = req->headers;
+    return req->n_headers;
+}
+
+void *http_req_app(const struct http_request *req)
+{
+    return req->srv->handler.app;
+}
+
+void *http_req_ctx(const struct http_request *req)
+{
+    return req->ctx;
+}
+
+void http_req_set_ctx(struct http_request *req, void *ctx)
+{
+    req->ctx = ctx;
+}
+
+int http_req_has_response(const struct http_request *req)
+{
+    return req->resp != NULL;
+}
+
+struct http_response *http_response_new_buffer(int status, char *data, size_t len)
+{
+    struct http_response *resp = xcalloc(1, sizeof(*resp));
+    resp->status = status;
+    resp->mhd = MHD_create_response_from_buffer(
+        len, data ? data : (void *)"", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp->mhd)
+        abort();
+    return resp;
+}
+
+struct http_response *http_response_new_fd(int status, int fd, uint64_t offset, uint64_t size)
+{
+    struct http_response *resp = xcalloc(1, sizeof(*resp));
+    resp->status = status;
+    resp->mhd = MHD_create_response_from_fd_at_offset64(size, fd, offset);
+    if (!resp->mhd)
+        abort();
+    return resp;
+}
+
+void http_response_header(struct http_response *resp, const char *name, const char *value)
+{
+    MHD_add_response_header(resp->mhd, name, value);
+}
+
+void http_req_respond(struct http_request *req, struct http_response *resp)
+{
+    if (req->resp) {
+        MHD_destroy_response(resp->mhd);
+        free(resp);
+        return;
+    }
+    req->resp = resp;
+}

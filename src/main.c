@@ -1,0 +1,26 @@
+/* main.c — the stocktake binary: dispatch to a subcommand (src/cli/). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void main_usage(void)
+{
+    fprintf(stderr, "usage: stocktake <command> [options]\n"
+                    "  serve       the S3 endpoint (stocktake serve --help)\n"
+                    "  admin       accounts and access keys\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        main_usage();
+        return 2;
+    }
+    if (strcmp(argv[1], "serve") == 0)
+        return cli_serve(argc - 1, argv + 1);
+    if (strcmp(argv[1], "admin") == 0)
+        return cli_admin(argc - 1, argv + 1);
+    main_usage();
+    return 2;
+}

@@ -1,0 +1,108 @@
+/* meta.c — backend registry and the thin dispatchers: the only code that calls through the
+ * backend table (see meta_backend.h). */
+#include "meta/meta_backend.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct meta_backend_ops *const meta_backends[] = {&meta_sqlite_ops};
+
+void meta_object_dispose(struct meta_object *o)
+{
+    free(o->key);
+    free(o->headers);
+    free(o->checksum_value);
+    o->key = o->headers = o->checksum_value = NULL;
+}
+
+int meta_open(struct meta_store **out, const struct meta_config *cfg)
+{
+    const char *name = cfg->backend ? cfg->backend : "sqlite";
+    for (size_t i = 0; i < sizeof(meta_backends) / sizeof(meta_backends[0]); i++) {
+        if (strcmp(meta_backends[i]->name, name) == 0)
+            return meta_backends[i]->open(out, cfg);
+    }
+    err_set("unknown metadata backend '%s'", name);
+    return ERR_INVALID;
+}
+
+void meta_close(struct meta_store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+int meta_account_create(struct meta_store *s, const struct meta_account *a)
+{
+    return s->ops->account_create(s, a);
+}
+
+int meta_account_get(struct meta_store *s, const char *id, struct meta_account *out)
+{
+    return s->ops->account_get(s, id, out);
+}
+
+int meta_account_list(struct meta_store *s, meta_account_cb *cb, void *payload)
+{
+    return s->ops->account_list(s, cb, payload);
+}
+
+int meta_key_create(struct meta_store *s, const struct meta_access_key *k)
+{
+    return s->ops->key_create(s, k);
+}
+
+int meta_key_get(struct meta_store *s, const char *access_key, struct meta_access_key *out)
+{
+    return s->ops->key_get(s, access_key, out);
+}
+
+int meta_key_list(struct meta_store *s, meta_key_cb *cb, void *payload)
+{
+    return s->ops->key_list(s, cb, payload);
+}
+
+int meta_bucket_create(struct meta_store *s, const struct meta_bucket *b)
+{
+    return s->ops->bucket_create(s, b);
+}
+
+int meta_bucket_get(struct meta_store *s, const char *name, struct meta_bucket *out)
+{
+    return s->ops->bucket_get(s, name, out);
+}
+
+int meta_bucket_delete(struct meta_store *s, const char *name)
+{
+    return s->ops->bucket_delete(s, name);
+}
+
+int meta_bucket_list(struct meta_store *s, const char *owner_id, meta_bucket_cb *cb, void *payload)
+{
+    return s->ops->bucket_list(s, owner_id, cb, payload);
+}
+
+int meta_object_put(struct meta_store *s, const char *bucket, const struct meta_object *o,
+                    char **out_replaced_blob)
+{
+    return s->ops->object_put(s, bucket, o, out_replaced_blob);
+}
+
+int meta_object_get(struct meta_store *s, const char *bucket, const char *key,
+                    const char *version_id, struct meta_object *out)
+{
+    return s->ops->object_get(s, bucket, key, version_id, out);
+}
+
+int meta_object_delete_null(struct meta_store *s, const char *bucket, const char *key,
+                            char **out_blob)
+{
+    return s->ops->object_delete_null(s, bucket, key, out_blob);
+}
+
+int meta_object_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                     const char *start, int start_inclusive, size_t limit, meta_object_cb *cb,
+                     void *payload)
+{
+    return s->ops->object_scan(s, bucket, prefix, start, start_inclusive, limit, cb, payload);
+}

@@ -1,0 +1,116 @@
+/* meta.h — the metadata store as its callers see it: accounts, access keys, buckets, objects.
+ *
+ * The store is opened by backend name ("sqlite"); every call goes through the backend's table
+ * (meta_backend.h). Calls are safe from any thread. Returns 0 or a negative ERR_* code, with
+ * err_msg() set. Structs returned through out parameters are owned by the caller; those with
+ * heap members are released with their _dispose function. */
+#ifndef STOCKTAKE_META_H
+#define STOCKTAKE_META_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct meta_store;
+
+struct meta_config {
+    const char *backend;  /* "sqlite" */
+    const char *data_dir; /* the sqlite backend keeps data_dir/meta.db */
+};
+
+struct meta_account {
+    char id[13];           /* 12-digit account id */
+    char canonical_id[65]; /* 64-hex canonical user id */
+    char name[65];
+    int64_t created_ms;
+};
+
+struct meta_access_key {
+    char access_key[129];
+    char secret[129];
+    char account_id[13];
+    int64_t created_ms;
+};
+
+enum meta_versioning {
+    META_UNVERSIONED = 0,
+    META_VERSIONING_ENABLED = 1,
+    META_VERSIONING_SUSPENDED = 2
+};
+
+struct meta_bucket {
+    char name[64];
+    char owner_id[13];
+    char region[64];
+    int64_t created_ms;
+    enum meta_versioning versioning;
+};
+
+/* One version of an object (or a delete marker). */
+struct meta_object {
+    char *key;
+    char version_id[64]; /* "null" for unversioned writes */
+    int is_latest;
+    int is_delete_marker;
+    int64_t size;
+    int64_t last_modified_ms;
+    char etag[80]; /* with quotes */
+    char storage_class[40];
+    char owner_id[13];
+    char *headers; /* JSON array of [name, value] pairs: content-type, x-amz-meta-*, … */
+    char blob_id[64];
+    int multipart;
+    char checksum_algorithm[16]; /* "" or CRC32, CRC32C, SHA1, SHA256, CRC64NVME */
+    char *checksum_value;        /* base64 */
+};
+
+void meta_object_dispose(struct meta_object *o);
+
+/* Open and close */
+int meta_open(struct meta_store **out, const struct meta_config *cfg) WARN_UNUSED;
+void meta_close(struct meta_store *s);
+
+/* Accounts and access keys. *_create: ERR_EXISTS when the id/key is taken. */
+int meta_account_create(struct meta_store *s, const struct meta_account *a) WARN_UNUSED;
+int meta_account_get(struct meta_store *s, const char *id, struct meta_account *out) WARN_UNUSED;
+typedef int meta_account_cb(void *payload, const struct meta_account *a);
+int meta_account_list(struct meta_store *s, meta_account_cb *cb, void *payload) WARN_UNUSED;
+int meta_key_create(struct meta_store *s, const struct meta_access_key *k) WARN_UNUSED;
+int meta_key_get(struct meta_store *s, const char *access_key,
+                 struct meta_access_key *out) WARN_UNUSED;
+typedef int meta_key_cb(void *payload, const struct meta_access_key *k);
+int meta_key_list(struct meta_store *s, meta_key_cb *cb, void *payload) WARN_UNUSED;
+
+/* Buckets. create: ERR_EXISTS (name taken by anyone). delete: ERR_NOTEMPTY while any object
+ * version remains, ERR_NOTFOUND. list: owner_id NULL lists all, in name order. */
+int meta_bucket_create(struct meta_store *s, const struct meta_bucket *b) WARN_UNUSED;
+int meta_bucket_get(struct meta_store *s, const char *name, struct meta_bucket *out) WARN_UNUSED;
+int meta_bucket_delete(struct meta_store *s, const char *name) WARN_UNUSED;
+typedef int meta_bucket_cb(void *payload, const struct meta_bucket *b);
+int meta_bucket_list(struct meta_store *s, const char *owner_id, meta_bucket_cb *cb,
+                     void *payload) WARN_UNUSED;
+
+/* Objects.
+ * put: store o as the latest version of o->key. With versioning unversioned or suspended,
+ *   an existing "null" version is replaced and its blob id returned in *out_replaced_blob
+ *   (caller removes the blob, frees the string; NULL when nothing was replaced).
+ * get: version_id NULL → the latest version (may be a delete marker); ERR_NOTFOUND.
+ * delete_null: remove the "null" version of key (unversioned delete); its blob id comes back
+ *   in *out_blob; ERR_NOTFOUND when there is none. */
+int meta_object_put(struct meta_store *s, const char *bucket, const struct meta_object *o,
+                    char **out_replaced_blob) WARN_UNUSED;
+int meta_object_get(struct meta_store *s, const char *bucket, const char *key,
+                    const char *version_id, struct meta_object *out) WARN_UNUSED;
+int meta_object_delete_null(struct meta_store *s, const char *bucket, const char *key,
+                            char **out_blob) WARN_UNUSED;
+
+/* List the latest, non-delete-marker versions of keys that start with prefix, in UTF-8 byte
+ * order, from start (exclusive, or inclusive when start_inclusive), at most limit of them.
+ * cb returning non-zero stops the scan and that value is returned. */
+typedef int meta_object_cb(void *payload, const struct meta_object *o);
+int meta_object_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                     const char *start, int start_inclusive, size_t limit, meta_object_cb *cb,
+                     void *payload) WARN_UNUSED;
+
+#endif

@@ -1,0 +1,47 @@
+/* meta_backend.h — for metadata backend implementers only; callers include meta.h.
+ *
+ * A backend fills one const struct meta_backend_ops. Its store struct embeds struct meta_store
+ * as its first member and casts back. Only meta.c calls through the table. */
+#ifndef STOCKTAKE_META_BACKEND_H
+#define STOCKTAKE_META_BACKEND_H
+
+#include "meta/meta.h"
+
+#define META_BACKEND_VERSION 1
+
+struct meta_backend_ops;
+
+struct meta_store {
+    const struct meta_backend_ops *ops;
+};
+
+struct meta_backend_ops {
+    int version;
+    const char *name;
+    int (*open)(struct meta_store **out, const struct meta_config *cfg);
+    void (*close)(struct meta_store *s);
+    int (*account_create)(struct meta_store *s, const struct meta_account *a);
+    int (*account_get)(struct meta_store *s, const char *id, struct meta_account *out);
+    int (*account_list)(struct meta_store *s, meta_account_cb *cb, void *payload);
+    int (*key_create)(struct meta_store *s, const struct meta_access_key *k);
+    int (*key_get)(struct meta_store *s, const char *access_key, struct meta_access_key *out);
+    int (*key_list)(struct meta_store *s, meta_key_cb *cb, void *payload);
+    int (*bucket_create)(struct meta_store *s, const struct meta_bucket *b);
+    int (*bucket_get)(struct meta_store *s, const char *name, struct meta_bucket *out);
+    int (*bucket_delete)(struct meta_store *s, const char *name);
+    int (*bucket_list)(struct meta_store *s, const char *owner_id, meta_bucket_cb *cb,
+                       void *payload);
+    int (*object_put)(struct meta_store *s, const char *bucket, const struct meta_object *o,
+                      char **out_replaced_blob);
+    int (*object_get)(struct meta_store *s, const char *bucket, const char *key,
+                      const char *version_id, struct meta_object *out);
+    int (*object_delete_null)(struct meta_store *s, const char *bucket, const char *key,
+                              char **out_blob);
+    int (*object_scan)(struct meta_store *s, const char *bucket, const char *prefix,
+                       const char *start, int start_inclusive, size_t limit, meta_object_cb *cb,
+                       void *payload);
+};
+
+extern const struct meta_backend_ops meta_sqlite_ops;
+
+#endif

@@ -1,0 +1,681 @@
+/* meta_sqlite.c — the embedded metadata backend: SQLite in WAL mode at <data>/meta.db.
+ *
+ * Each thread gets its own connection (a pthread key per store), so readers never wait on one
+ * another and writers serialise in SQLite (BEGIN IMMEDIATE, busy timeout). Keys are compared
+ * with SQLite's BINARY collation, which is memcmp: UTF-8 byte order, as S3 lists.
+ * Object versions live in one table; the row id grows with every write, so "newest first"
+ * within a key is "highest id first". */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "meta/meta_backend.h"
+
+struct sqlite_store {
+    struct meta_store base;
+    char *path;
+    pthread_key_t conn_key;
+};
+
+static const char *const sqlite_schema =
+    "PRAGMA journal_mode=WAL;"
+    "CREATE TABLE IF NOT EXISTS accounts(id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL, created_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS access_keys(access_key TEXT PRIMARY KEY, secret TEXT NOT NULL,"
+    " account_id TEXT NOT NULL REFERENCES accounts(id), created_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS buckets(name TEXT PRIMARY KEY, owner_id TEXT NOT NULL,"
+    " region TEXT NOT NULL, created_ms INTEGER NOT NULL, versioning INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS objects(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " bucket TEXT NOT NULL, key TEXT NOT NULL, version_id TEXT NOT NULL,"
+    " is_latest INTEGER NOT NULL, is_delete_marker INTEGER NOT NULL, size INTEGER NOT NULL,"
+    " last_modified_ms INTEGER NOT NULL, etag TEXT NOT NULL, storage_class TEXT NOT NULL,"
+    " owner_id TEXT NOT NULL, headers TEXT NOT NULL, blob_id TEXT NOT NULL,"
+    " multipart INTEGER NOT NULL, checksum_algorithm TEXT NOT NULL,"
+    " checksum_value TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS objects_version ON objects(bucket, key, version_id);"
+    "CREATE INDEX IF NOT EXISTS objects_latest ON objects(bucket, key) WHERE is_latest = 1;";
+
+static int sqlite_fail(sqlite3 *db, const char *what)
+{
+    err_set("sqlite %s: %s", what, db ? sqlite3_errmsg(db) : "no connection");
+    return ERR_BACKEND;
+}
+
+static void sqlite_conn_free(void *p)
+{
+    sqlite3_close_v2(p);
+}
+
+static int sqlite_connect(struct sqlite_store *st, sqlite3 **out)
+{
+    sqlite3 *db = pthread_getspecific(st->conn_key);
+    if (db) {
+        *out = db;
+        return 0;
+    }
+    int rc = sqlite3_open_v2(
+        st->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite_fail(db, "open");
+        sqlite3_close_v2(db);
+        return ERR_BACKEND;
+    }
+    sqlite3_busy_timeout(db, 30000);
+    sqlite3_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+    pthread_setspecific(st->conn_key, db);
+    *out = db;
+    return 0;
+}
+
+/* A prepared statement on this thread's connection. */
+static int sqlite_prepare(struct meta_store *s, const char *sql, sqlite3 **out_db,
+                          sqlite3_stmt **out)
+{
+    struct sqlite_store *st = (struct sqlite_store *)s;
+    int rc = sqlite_connect(st, out_db);
+    if (rc)
+        return rc;
+    if (sqlite3_prepare_v2(*out_db, sql, -1, out, NULL) != SQLITE_OK)
+        return sqlite_fail(*out_db, "prepare");
+    return 0;
+}
+
+static int sqlite_exec(struct meta_store *s, const char *sql)
+{
+    sqlite3 *db;
+    int rc = sqlite_connect((struct sqlite_store *)s, &db);
+    if (rc)
+        return rc;
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(db, sql);
+    return 0;
+}
+
+static void sqlite_close(struct meta_store *s)
+{
+    struct sqlite_store *st = (struct sqlite_store *)s;
+    sqlite3 *db = pthread_getspecific(st->conn_key);
+    if (db) {
+        pthread_setspecific(st->conn_key, NULL);
+        sqlite3_close_v2(db);
+    }
+    pthread_key_delete(st->conn_key);
+    free(st->path);
+    free(st);
+}
+
+static int sqlite_open(struct meta_store **out, const struct meta_config *cfg)
+{
+    struct sqlite_store *st = xcalloc(1, sizeof(*st));
+    st->base.ops = &meta_sqlite_ops;
+    size_t n = strlen(cfg->data_dir) + 16;
+    st->path = xmalloc(n);
+    snprintf(st->path, n, "%s/meta.db", cfg->data_dir);
+    if (pthread_key_create(&st->conn_key, sqlite_conn_free) != 0) {
+        free(st->path);
+        free(st);
+        err_set("pthread_key_create failed");
+        return ERR_NOMEM;
+    }
+    int rc = sqlite_exec(&st->base, sqlite_schema);
+    if (rc) {
+        sqlite_close(&st->base);
+        return rc;
+    }
+    *out = &st->base;
+    return 0;
+}
+
+/* Step a statement that returns no rows; finalize it. SQLITE_CONSTRAINT → ERR_EXISTS. */
+static int sqlite_step_done(sqlite3 *db, sqlite3_stmt *stmt)
+{
+    int rc = sqlite3_step(stmt);
+    int ret = 0;
+    if (rc == SQLITE_CONSTRAINT) {
+        err_set("already exists");
+        ret = ERR_EXISTS;
+    } else if (rc != SQLITE_DONE) {
+        ret = sqlite_fail(db, "step");
+    }
+    sqlite3_finalize(stmt);
+    return ret;
+}
+
+static void sqlite_copy(char *dst, size_t size, sqlite3_stmt *stmt, int col)
+{
+    const char *v = (const char *)sqlite3_column_text(stmt, col);
+    snprintf(dst, size, "%s", v ? v : "");
+}
+
+static char *sqlite_dup(sqlite3_stmt *stmt, int col)
+{
+    const char *v = (const char *)sqlite3_column_text(stmt, col);
+    return xstrndup(v ? v : "", (size_t)sqlite3_column_bytes(stmt, col));
+}
+
+/* ---- accounts and keys ---- */
+
+static int sqlite_account_create(struct meta_store *s, const struct meta_account *a)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s, "INSERT INTO accounts VALUES (?,?,?,?)", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, a->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, a->canonical_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, a->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, a->created_ms);
+    return sqlite_step_done(db, stmt);
+}
+
+static void sqlite_account_row(sqlite3_stmt *stmt, struct meta_account *a)
+{
+    sqlite_copy(a->id, sizeof(a->id), stmt, 0);
+    sqlite_copy(a->canonical_id, sizeof(a->canonical_id), stmt, 1);
+    sqlite_copy(a->name, sizeof(a->name), stmt, 2);
+    a->created_ms = sqlite3_column_int64(stmt, 3);
+}
+
+/* Run a SELECT with up to one text parameter, handing each row to row_fn. */
+typedef int sqlite_row_fn(sqlite3_stmt *stmt, void *ctx);
+
+static int sqlite_query(struct meta_store *s, const char *sql, const char *param,
+                        sqlite_row_fn *row_fn, void *ctx)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s, sql, &db, &stmt);
+    if (rc)
+        return rc;
+    if (param)
+        sqlite3_bind_text(stmt, 1, param, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        int stop = row_fn(stmt, ctx);
+        if (stop) {
+            sqlite3_finalize(stmt);
+            return stop;
+        }
+    }
+    int ret = rc == SQLITE_DONE ? 0 : sqlite_fail(db, "query");
+    sqlite3_finalize(stmt);
+    return ret;
+}
+
+struct sqlite_one {
+    void *out;
+    int found;
+};
+
+static int sqlite_account_one(sqlite3_stmt *stmt, void *ctx)
+{
+    struct sqlite_one *one = ctx;
+    sqlite_account_row(stmt, one->out);
+    one->found = 1;
+    return 0;
+}
+
+static int sqlite_account_get(struct meta_store *s, const char *id, struct meta_account *out)
+{
+    struct sqlite_one one = {out, 0};
+    int rc = sqlite_query(s, "SELECT id, canonical_id, name, created_ms FROM accounts WHERE id=?",
+                          id, sqlite_account_one, &one);
+    if (!rc && !one.found) {
+        err_set("no account %s", id);
+        return ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+struct sqlite_cb {
+    void *cb;
+    void *payload;
+};
+
+static int sqlite_account_each(sqlite3_stmt *stmt, void *ctx)
+{
+    struct sqlite_cb *c = ctx;
+    struct meta_account a;
+    sqlite_account_row(stmt, &a);
+    return ((meta_account_cb *)c->cb)(c->payload, &a);
+}
+
+static int sqlite_account_list(struct meta_store *s, meta_account_cb *cb, void *payload)
+{
+    struct sqlite_cb c = {(void *)cb, payload};
+    return sqlite_query(s, "SELECT id, canonical_id, name, created_ms FROM accounts ORDER BY id",
+                        NULL, sqlite_account_each, &c);
+}
+
+static int sqlite_key_create(struct meta_store *s, const struct meta_access_key *k)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s, "INSERT INTO access_keys VALUES (?,?,?,?)", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, k->access_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, k->secret, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, k->account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, k->created_ms);
+    return sqlite_step_done(db, stmt);
+}
+
+static void sqlite_key_row(sqlite3_stmt *stmt, struct meta_access_key *k)
+{
+    sqlite_copy(k->access_key, sizeof(k->access_key), stmt, 0);
+    sqlite_copy(k->secret, sizeof(k->secret), stmt, 1);
+    sqlite_copy(k->account_id, sizeof(k->account_id), stmt, 2);
+    k->created_ms = sqlite3_column_int64(stmt, 3);
+}
+
+static int sqlite_key_one(sqlite3_stmt *stmt, void *ctx)
+{
+    struct sqlite_one *one = ctx;
+    sqlite_key_row(stmt, one->out);
+    one->found = 1;
+    return 0;
+}
+
+static int sqlite_key_get(struct meta_store *s, const char *access_key, struct meta_access_key *out)
+{
+    struct sqlite_one one = {out, 0};
+    int rc = sqlite_query(s,
+                          "SELECT access_key, secret, account_id, created_ms FROM access_keys "
+                          "WHERE access_key=?",
+                          access_key, sqlite_key_one, &one);
+    if (!rc && !one.found) {
+        err_set("no access key");
+        return ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+static int sqlite_key_each(sqlite3_stmt *stmt, void *ctx)
+{
+    struct sqlite_cb *c = ctx;
+    struct meta_access_key k;
+    sqlite_key_row(stmt, &k);
+    return ((meta_key_cb *)c->cb)(c->payload, &k);
+}
+
+static int sqlite_key_list(struct meta_store *s, meta_key_cb *cb, void *payload)
+{
+    struct sqlite_cb c = {(void *)cb, payload};
+    return sqlite_query(s,
+                        "SELECT access_key, secret, account_id, created_ms FROM access_keys "
+                        "ORDER BY created_ms, rowid",
+                        NULL, sqlite_key_each, &c);
+}
+
+/* ---- buckets ---- */
+
+#define SQLITE_BUCKET_COLS "name, owner_id, region, created_ms, versioning"
+
+static int sqlite_bucket_create(struct meta_store *s, const struct meta_bucket *b)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s, "INSERT INTO buckets VALUES (?,?,?,?,?)", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, b->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, b->owner_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, b->region, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, b->created_ms);
+    sqlite3_bind_int(stmt, 5, (int)b->versioning);
+    return sqlite_step_done(db, stmt);
+}
+
+static void sqlite_bucket_row(sqlite3_stmt *stmt, struct meta_bucket *b)
+{
+    sqlite_copy(b->name, sizeof(b->name), stmt, 0);
+    sqlite_copy(b->owner_id, sizeof(b->owner_id), stmt, 1);
+    sqlite_copy(b->region, sizeof(b->region), stmt, 2);
+    b->created_ms = sqlite3_column_int64(stmt, 3);
+    b->versioning = (enum meta_versioning)sqlite3_column_int(stmt, 4);
+}
+
+static int sqlite_bucket_one(sqlite3_stmt *stmt, void *ctx)
+{
+    struct sqlite_one *one = ctx;
+    sqlite_bucket_row(stmt, one->out);
+    one->found = 1;
+    return 0;
+}
+
+static int sqlite_bucket_get(struct meta_store *s, const char *name, struct meta_bucket *out)
+{
+    struct sqlite_one one = {out, 0};
+    int rc = sqlite_query(s, "SELECT " SQLITE_BUCKET_COLS " FROM buckets WHERE name=?", name,
+                          sqlite_bucket_one, &one);
+    if (!rc && !one.found) {
+        err_set("no bucket %s", name);
+        return ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+static int sqlite_bucket_delete(struct meta_store *s, const char *name)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s,
+                            "DELETE FROM buckets WHERE name=?1 AND NOT EXISTS "
+                            "(SELECT 1 FROM objects WHERE bucket=?1)",
+                            &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite_step_done(db, stmt);
+    if (rc || sqlite3_changes(db) == 1)
+        return rc;
+    struct meta_bucket b;
+    rc = sqlite_bucket_get(s, name, &b);
+    if (rc)
+        return rc;
+    err_set("bucket %s is not empty", name);
+    return ERR_NOTEMPTY;
+}
+
+static int sqlite_bucket_each(sqlite3_stmt *stmt, void *ctx)
+{
+    struct sqlite_cb *c = ctx;
+    struct meta_bucket b;
+    sqlite_bucket_row(stmt, &b);
+    return ((meta_bucket_cb *)c->cb)(c->payload, &b);
+}
+
+static int sqlite_bucket_list(struct meta_store *s, const char *owner_id, meta_bucket_cb *cb,
+                              void *payload)
+{
+    struct sqlite_cb c = {(void *)cb, payload};
+    if (owner_id)
+        return sqlite_query(
+            s, "SELECT " SQLITE_BUCKET_COLS " FROM buckets WHERE owner_id=? ORDER BY name",
+            owner_id, sqlite_bucket_each, &c);
+    return sqlite_query(s, "SELECT " SQLITE_BUCKET_COLS " FROM buckets ORDER BY name", NULL,
+                        sqlite_bucket_each, &c);
+}
+
+/* ---- objects ---- */
+
+#define SQLITE_OBJECT_COLS                                                                         \
+    "key, version_id, is_latest, is_delete_marker, size, last_modified_ms, etag, storage_class,"   \
+    " owner_id, headers, blob_id, multipart, checksum_algorithm, checksum_value"
+
+static void sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
+{
+    o->key = sqlite_dup(stmt, 0);
+    sqlite_copy(o->version_id, sizeof(o->version_id), stmt, 1);
+    o->is_latest = sqlite3_column_int(stmt, 2);
+    o->is_delete_marker = sqlite3_column_int(stmt, 3);
+    o->size = sqlite3_column_int64(stmt, 4);
+    o->last_modified_ms = sqlite3_column_int64(stmt, 5);
+    sqlite_copy(o->etag, sizeof(o->etag), stmt, 6);
+    sqlite_copy(o->storage_class, sizeof(o->storage_class), stmt, 7);
+    sqlite_copy(o->owner_id, sizeof(o->owner_id), stmt, 8);
+    o->headers = sqlite_dup(stmt, 9);
+    sqlite_copy(o->blob_id, sizeof(o->blob_id), stmt, 10);
+    o->multipart = sqlite3_column_int(stmt, 11);
+    sqlite_copy(o->checksum_algorithm, sizeof(o->checksum_algorithm), stmt, 12);
+    o->checksum_value = sqlite_dup(stmt, 13);
+}
+
+/* Find the blob of (bucket,key,version) inside the open transaction; *out NULL if none. */
+static int sqlite_object_blob(sqlite3 *db, const char *bucket, const char *key,
+                              const char *version_id, char **out)
+{
+    sqlite3_stmt *stmt;
+    *out = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT blob_id FROM objects WHERE bucket=? AND key=? AND version_id=?",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *out = sqlite_dup(stmt, 0);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sqlite_fail(db, "step");
+}
+
+static int sqlite_run(sqlite3 *db, const char *sql, const char *bucket, const char *key,
+                      const char *version_id)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+    if (version_id)
+        sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
+    return sqlite_step_done(db, stmt);
+}
+
+static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct meta_object *o)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO objects(bucket, " SQLITE_OBJECT_COLS
+                           ") VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, o->key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, o->version_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 4, o->is_delete_marker);
+    sqlite3_bind_int64(stmt, 5, o->size);
+    sqlite3_bind_int64(stmt, 6, o->last_modified_ms);
+    sqlite3_bind_text(stmt, 7, o->etag, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 8, o->storage_class, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 9, o->owner_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 10, o->headers ? o->headers : "[]", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 11, o->blob_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 12, o->multipart);
+    sqlite3_bind_text(stmt, 13, o->checksum_algorithm, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 14, o->checksum_value ? o->checksum_value : "", -1, SQLITE_STATIC);
+    return sqlite_step_done(db, stmt);
+}
+
+static int sqlite_object_put_txn(sqlite3 *db, const char *bucket, const struct meta_object *o,
+                                 char **out_replaced)
+{
+    int rc = 0;
+    if (strcmp(o->version_id, "null") == 0) {
+        rc = sqlite_object_blob(db, bucket, o->key, "null", out_replaced);
+        if (!rc)
+            rc = sqlite_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?",
+                            bucket, o->key, "null");
+    }
+    if (!rc)
+        rc = sqlite_run(db,
+                        "UPDATE objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1",
+                        bucket, o->key, NULL);
+    if (!rc)
+        rc = sqlite_object_insert(db, bucket, o);
+    return rc;
+}
+
+static int sqlite_commit_or_rollback(sqlite3 *db, int rc)
+{
+    if (rc) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = sqlite_fail(db, "commit");
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+static int sqlite_object_put(struct meta_store *s, const char *bucket, const struct meta_object *o,
+                             char **out_replaced_blob)
+{
+    sqlite3 *db;
+    char *replaced = NULL;
+    int rc = sqlite_connect((struct sqlite_store *)s, &db);
+    if (rc)
+        return rc;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "begin");
+    rc = sqlite_commit_or_rollback(db, sqlite_object_put_txn(db, bucket, o, &replaced));
+    if (rc) {
+        free(replaced);
+        return rc;
+    }
+    *out_replaced_blob = replaced;
+    return 0;
+}
+
+static int sqlite_object_get(struct meta_store *s, const char *bucket, const char *key,
+                             const char *version_id, struct meta_object *out)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    const char *sql = version_id ? "SELECT " SQLITE_OBJECT_COLS
+                                   " FROM objects WHERE bucket=? AND key=? AND version_id=?"
+                                 : "SELECT " SQLITE_OBJECT_COLS
+                                   " FROM objects WHERE bucket=? AND key=? AND is_latest=1";
+    int rc = sqlite_prepare(s, sql, &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+    if (version_id)
+        sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof(*out));
+        sqlite_object_row(stmt, out);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        err_set("no such key");
+        rc = ERR_NOTFOUND;
+    } else {
+        rc = sqlite_fail(db, "step");
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static int sqlite_object_delete_txn(sqlite3 *db, const char *bucket, const char *key,
+                                    char **out_blob)
+{
+    int rc = sqlite_object_blob(db, bucket, key, "null", out_blob);
+    if (!rc && !*out_blob) {
+        err_set("no such key");
+        return ERR_NOTFOUND;
+    }
+    if (!rc)
+        rc = sqlite_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?", bucket,
+                        key, "null");
+    /* the newest remaining version, if any, becomes the latest */
+    if (!rc)
+        rc = sqlite_run(db,
+                        "UPDATE objects SET is_latest=1 WHERE id=(SELECT max(id) FROM objects"
+                        " WHERE bucket=?1 AND key=?2) AND NOT EXISTS (SELECT 1 FROM objects"
+                        " WHERE bucket=?1 AND key=?2 AND is_latest=1)",
+                        bucket, key, NULL);
+    return rc;
+}
+
+static int sqlite_object_delete_null(struct meta_store *s, const char *bucket, const char *key,
+                                     char **out_blob)
+{
+    sqlite3 *db;
+    char *blob = NULL;
+    int rc = sqlite_connect((struct sqlite_store *)s, &db);
+    if (rc)
+        return rc;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "begin");
+    rc = sqlite_commit_or_rollback(db, sqlite_object_delete_txn(db, bucket, key, &blob));
+    if (rc) {
+        free(blob);
+        return rc;
+    }
+    *out_blob = blob;
+    return 0;
+}
+
+/* The smallest string greater than every string that starts with prefix; NULL when none
+ * (empty prefix or all 0xFF). Caller frees. */
+static char *sqlite_prefix_end(const char *prefix)
+{
+    size_t n = strlen(prefix);
+    while (n > 0 && (unsigned char)prefix[n - 1] == 0xFF)
+        n--;
+    if (n == 0)
+        return NULL;
+    char *end = xstrndup(prefix, n);
+    end[n - 1] = (char)((unsigned char)end[n - 1] + 1);
+    return end;
+}
+
+static int sqlite_object_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                              const char *start, int start_inclusive, size_t limit,
+                              meta_object_cb *cb, void *payload)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    char *pend = sqlite_prefix_end(prefix ? prefix : "");
+    const char *sql = start_inclusive
+                          ? "SELECT " SQLITE_OBJECT_COLS " FROM objects WHERE bucket=?1 AND"
+                            " is_latest=1 AND is_delete_marker=0 AND key>=?2 AND key>=?3 AND"
+                            " (?4 IS NULL OR key<?4) ORDER BY key LIMIT ?5"
+                          : "SELECT " SQLITE_OBJECT_COLS " FROM objects WHERE bucket=?1 AND"
+                            " is_latest=1 AND is_delete_marker=0 AND key>?2 AND key>=?3 AND"
+                            " (?4 IS NULL OR key<?4) ORDER BY key LIMIT ?5";
+    int rc = sqlite_prepare(s, sql, &db, &stmt);
+    if (rc) {
+        free(pend);
+        return rc;
+    }
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, start ? start : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, prefix ? prefix : "", -1, SQLITE_STATIC);
+    if (pend)
+        sqlite3_bind_text(stmt, 4, pend, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 5, (sqlite3_int64)limit);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct meta_object o;
+        memset(&o, 0, sizeof(o));
+        sqlite_object_row(stmt, &o);
+        stop = cb(payload, &o);
+        meta_object_dispose(&o);
+    }
+    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : sqlite_fail(db, "scan"));
+    sqlite3_finalize(stmt);
+    free(pend);
+    return ret;
+}
+
+const struct meta_backend_ops meta_sqlite_ops = {
+    .version = META_BACKEND_VERSION,
+    .name = "sqlite",
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .account_create = sqlite_account_create,
+    .account_get = sqlite_account_get,
+    .account_list = sqlite_account_list,
+    .key_create = sqlite_key_create,
+    .key_get = sqlite_key_get,
+    .key_list = sqlite_key_list,
+    .bucket_create = sqlite_bucket_create,
+    .bucket_get = sqlite_bucket_get,
+    .bucket_delete = sqlite_bucket_delete,
+    .bucket_list = sqlite_bucket_list,
+    .object_put = sqlite_object_put,
+    .object_get = sqlite_object_get,
+    .object_delete_null = sqlite_object_delete_null,
+    .object_scan = sqlite_object_scan,
+};

@@ -1,0 +1,21 @@
+/* s3.h — the S3 endpoint: turns HTTP requests into S3 operations on the metadata and blob
+ * stores. main.c builds one s3_server and hands s3_handler() to the HTTP server. */
+#ifndef STOCKTAKE_S3_H
+#define STOCKTAKE_S3_H
+
+#include "blob/blob.h"
+#include "http/http.h"
+#include "meta/meta.h"
+
+struct s3_server {
+    struct meta_store *meta;  /* borrowed */
+    struct blob_store *blobs; /* borrowed */
+    char region[64];
+    /* Virtual-hosted-style requests: Host "<bucket>.<domain>[:port]". */
+    char domain[256];
+};
+
+/* The handler table for http_server_start, bound to srv (which must outlive the server). */
+void s3_handler_init(struct http_handler *out, struct s3_server *srv);
+
+#endif

@@ -1,0 +1,244 @@
+/* s3_op_bucket.c — bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
+ * GetBucketLocation. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xmlw.h"
+#include "s3/s3_names.h"
+#include "s3/s3_req.h"
+#include "s3/s3_xml.h"
+
+#define S3_MAX_BUCKETS_PAGE 10000
+
+struct s3_bucket_list {
+    struct buf *xml;
+    const char *prefix;
+    const char *after;
+    long max;
+    long count;
+    char last[64];
+    int truncated;
+    int rc;
+};
+
+static int s3_bucket_list_each(void *payload, const struct meta_bucket *b)
+{
+    struct s3_bucket_list *l = payload;
+    if (l->prefix && strncmp(b->name, l->prefix, strlen(l->prefix)) != 0)
+        return 0;
+    if (l->after && strcmp(b->name, l->after) <= 0)
+        return 0;
+    if (l->count == l->max) {
+        l->truncated = 1;
+        return 1;
+    }
+    char created[32];
+    clock_format_iso8601(created, sizeof(created), b->created_ms);
+    l->rc = buf_puts(l->xml, "<Bucket>");
+    if (!l->rc)
+        l->rc = xmlw_elem(l->xml, "Name", b->name);
+    if (!l->rc)
+        l->rc = xmlw_elem(l->xml, "CreationDate", created);
+    if (!l->rc)
+        l->rc = xmlw_elem(l->xml, "BucketRegion", b->region);
+    if (!l->rc)
+        l->rc = buf_puts(l->xml, "</Bucket>");
+    snprintf(l->last, sizeof(l->last), "%s", b->name);
+    l->count++;
+    return l->rc ? 1 : 0;
+}
+
+static int s3_owner_xml(struct buf *xml, const struct meta_account *a)
+{
+    int rc = buf_puts(xml, "<Owner>");
+    if (!rc)
+        rc = xmlw_elem(xml, "DisplayName", a->name);
+    if (!rc)
+        rc = xmlw_elem(xml, "ID", a->canonical_id);
+    return rc ? rc : buf_puts(xml, "</Owner>");
+}
+
+enum s3_error s3_op_list_buckets(struct s3_req *r)
+{
+    struct buf xml;
+    struct s3_bucket_list l = {&xml, s3_req_param(r, "prefix"), NULL, S3_MAX_BUCKETS_PAGE, 0, "", 0,
+                               0};
+    const char *max = s3_req_param(r, "max-buckets");
+    const char *token = s3_req_param(r, "continuation-token");
+    if (max) {
+        char *end = NULL;
+        l.max = strtol(max, &end, 10);
+        if (!*max || *end || l.max < 1 || l.max > S3_MAX_BUCKETS_PAGE)
+            return S3E_INVALID_ARGUMENT;
+    }
+    l.after = token;
+    buf_init(&xml, BUF_UNLIMITED);
+    int rc = buf_puts(&xml, XML_DECL "<ListAllMyBucketsResult xmlns=\"" S3_XMLNS "\">");
+    if (!rc)
+        rc = s3_owner_xml(&xml, &r->account);
+    if (!rc)
+        rc = buf_puts(&xml, "<Buckets>");
+    if (!rc)
+        rc = meta_bucket_list(r->srv->meta, r->account.id, s3_bucket_list_each, &l);
+    if (rc == 1)
+        rc = l.rc;
+    if (!rc)
+        rc = buf_puts(&xml, "</Buckets>");
+    if (!rc && l.truncated)
+        rc = xmlw_elem(&xml, "ContinuationToken", l.last);
+    if (!rc && l.prefix)
+        rc = xmlw_elem(&xml, "Prefix", l.prefix);
+    if (!rc)
+        rc = buf_puts(&xml, "</ListAllMyBucketsResult>");
+    if (rc) {
+        buf_dispose(&xml);
+        return S3E_INTERNAL_ERROR;
+    }
+    s3_respond_xml(r, &xml);
+    return S3_OK;
+}
+
+/* The LocationConstraint of a CreateBucketConfiguration body, if any (caller frees). */
+static enum s3_error s3_create_bucket_location(struct s3_req *r, char **out)
+{
+    *out = NULL;
+    if (r->body.xml.len == 0)
+        return S3_OK;
+    xmlDoc *doc = NULL;
+    if (s3_xml_parse(&doc, r->body.xml.data, r->body.xml.len, "CreateBucketConfiguration"))
+        return S3E_MALFORMED_XML;
+    xmlNode *lc = s3_xml_child(xmlDocGetRootElement(doc), "LocationConstraint");
+    if (lc)
+        *out = s3_xml_text(lc);
+    xmlFreeDoc(doc);
+    return S3_OK;
+}
+
+static enum s3_error s3_create_bucket_check_location(struct s3_req *r, const char *lc)
+{
+    const char *region = r->srv->region;
+    if (strcmp(region, "us-east-1") == 0) {
+        if (lc && lc[0]) {
+            if (strcmp(lc, "us-east-1") == 0)
+                return S3E_INVALID_LOCATION_CONSTRAINT;
+            s3_req_set_message(r,
+                               "The %s location constraint is incompatible for the region "
+                               "specific endpoint this request was sent to.",
+                               lc);
+            return S3E_ILLEGAL_LOCATION_CONSTRAINT;
+        }
+        return S3_OK;
+    }
+    if (!lc || !lc[0])
+        return S3E_ILLEGAL_LOCATION_CONSTRAINT;
+    if (strcmp(lc, region) != 0) {
+        s3_req_set_message(r,
+                           "The %s location constraint is incompatible for the region "
+                           "specific endpoint this request was sent to.",
+                           lc);
+        return S3E_ILLEGAL_LOCATION_CONSTRAINT;
+    }
+    return S3_OK;
+}
+
+static enum s3_error s3_create_bucket_exists(struct s3_req *r)
+{
+    struct meta_bucket b;
+    if (meta_bucket_get(r->srv->meta, r->bucket, &b))
+        return S3E_INTERNAL_ERROR;
+    s3_req_error_elem(r, "BucketName", r->bucket);
+    return strcmp(b.owner_id, r->account.id) == 0 ? S3E_BUCKET_ALREADY_OWNED_BY_YOU
+                                                  : S3E_BUCKET_ALREADY_EXISTS;
+}
+
+enum s3_error s3_op_create_bucket(struct s3_req *r)
+{
+    if (!s3_bucket_name_valid(r->bucket)) {
+        s3_req_error_elem(r, "BucketName", r->bucket);
+        return S3E_INVALID_BUCKET_NAME;
+    }
+    const char *lock = s3_req_header(r, "x-amz-bucket-object-lock-enabled");
+    if (lock && strcasecmp(lock, "true") == 0) {
+        s3_req_set_message(r, "Object Lock is not implemented by Stocktake yet.");
+        return S3E_NOT_IMPLEMENTED;
+    }
+    char *lc = NULL;
+    enum s3_error e = s3_create_bucket_location(r, &lc);
+    if (!e)
+        e = s3_create_bucket_check_location(r, lc);
+    free(lc);
+    if (e)
+        return e;
+    struct meta_bucket b;
+    memset(&b, 0, sizeof(b));
+    snprintf(b.name, sizeof(b.name), "%s", r->bucket);
+    memcpy(b.owner_id, r->account.id, sizeof(b.owner_id));
+    snprintf(b.region, sizeof(b.region), "%s", r->srv->region);
+    b.created_ms = clock_now_ms();
+    int rc = meta_bucket_create(r->srv->meta, &b);
+    if (rc == ERR_EXISTS)
+        return s3_create_bucket_exists(r);
+    if (rc)
+        return S3E_INTERNAL_ERROR;
+    log_info("bucket %s created by account %s", b.name, b.owner_id);
+    struct http_response *resp = s3_response_new(r, 200, NULL, 0);
+    char location[80];
+    snprintf(location, sizeof(location), "/%s", b.name);
+    http_response_header(resp, "Location", location);
+    http_req_respond(r->http, resp);
+    return S3_OK;
+}
+
+enum s3_error s3_op_head_bucket(struct s3_req *r)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    struct http_response *resp = s3_response_new(r, 200, NULL, 0);
+    http_response_header(resp, "x-amz-bucket-region", r->bucket_info.region);
+    http_response_header(resp, "x-amz-access-point-alias", "false");
+    http_req_respond(r->http, resp);
+    return S3_OK;
+}
+
+enum s3_error s3_op_delete_bucket(struct s3_req *r)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    int rc = meta_bucket_delete(r->srv->meta, r->bucket);
+    if (rc == ERR_NOTEMPTY) {
+        s3_req_error_elem(r, "BucketName", r->bucket);
+        return S3E_BUCKET_NOT_EMPTY;
+    }
+    if (rc == ERR_NOTFOUND)
+        return S3E_NO_SUCH_BUCKET;
+    if (rc)
+        return S3E_INTERNAL_ERROR;
+    s3_respond_empty(r, 204);
+    return S3_OK;
+}
+
+enum s3_error s3_op_get_bucket_location(struct s3_req *r)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    struct buf xml;
+    buf_init(&xml, BUF_UNLIMITED);
+    const char *region = r->bucket_info.region;
+    int rc = buf_puts(&xml, XML_DECL "<LocationConstraint xmlns=\"" S3_XMLNS "\">");
+    if (!rc && strcmp(region, "us-east-1") != 0)
+        rc = xmlw_escape(&xml, region, strlen(region));
+    if (!rc)
+        rc = buf_puts(&xml, "</LocationConstraint>");
+    if (rc) {
+        buf_dispose(&xml);
+        return S3E_INTERNAL_ERROR;
+    }
+    s3_respond_xml(r, &xml);
+    return S3_OK;
+}

@@ -1,0 +1,371 @@
+/* s3_op_list.c — ListObjectsV2 and ListObjects (v1): one listing engine, two answers.
+ *
+ * Keys come from meta_object_scan in UTF-8 byte order. With a delimiter, a key whose rest
+ * after the prefix contains it rolls up into a common prefix; the scan then seeks past every
+ * key under that prefix instead of reading them. Keys and common prefixes share the max-keys
+ * budget and both must sort after the marker (start-after, continuation token or marker); a
+ * common prefix that is itself a prefix of the marker is "before" it and not repeated. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/uri.h"
+#include "core/xmlw.h"
+#include "s3/s3_req.h"
+
+#define S3_LIST_MAX_KEYS 1000
+
+struct s3_list_item {
+    char *key; /* key, or common prefix when is_prefix */
+    int is_prefix;
+    struct meta_object obj;
+};
+
+struct s3_list {
+    const char *prefix;
+    const char *delimiter;
+    long max_keys;
+    struct s3_list_item *items;
+    size_t n_items;
+    int truncated;
+    /* scan state */
+    char *seek;
+    int seek_inclusive;
+    int reseek;
+    int done;
+};
+
+/* The common prefix key rolls up into, or NULL (caller frees). */
+static char *s3_list_common_prefix(const struct s3_list *l, const char *key)
+{
+    if (!l->delimiter || !l->delimiter[0])
+        return NULL;
+    size_t plen = strlen(l->prefix);
+    if (strncmp(key, l->prefix, plen) != 0)
+        return NULL;
+    const char *d = strstr(key + plen, l->delimiter);
+    return d ? xstrndup(key, (size_t)(d - key) + strlen(l->delimiter)) : NULL;
+}
+
+/* The smallest string after every string starting with p, or NULL. */
+static char *s3_list_after_prefix(const char *p)
+{
+    size_t n = strlen(p);
+    while (n > 0 && (unsigned char)p[n - 1] == 0xFF)
+        n--;
+    if (n == 0)
+        return NULL;
+    char *s = xstrndup(p, n);
+    s[n - 1] = (char)((unsigned char)s[n - 1] + 1);
+    return s;
+}
+
+/* Seek to after the marker: past its common prefix when it has one. */
+static void s3_list_seek_marker(struct s3_list *l, const char *marker)
+{
+    char *cp = marker ? s3_list_common_prefix(l, marker) : NULL;
+    if (cp) {
+        l->seek = s3_list_after_prefix(cp);
+        l->seek_inclusive = 1;
+        l->done = l->seek == NULL;
+        free(cp);
+        return;
+    }
+    l->seek = xstrdup(marker ? marker : "");
+    l->seek_inclusive = 0;
+}
+
+static int s3_list_each(void *payload, const struct meta_object *o)
+{
+    struct s3_list *l = payload;
+    if ((long)l->n_items == l->max_keys) {
+        l->truncated = 1;
+        l->done = 1;
+        return 1;
+    }
+    struct s3_list_item *it = &l->items[l->n_items];
+    char *cp = s3_list_common_prefix(l, o->key);
+    if (cp) {
+        it->key = cp;
+        it->is_prefix = 1;
+        l->n_items++;
+        free(l->seek);
+        l->seek = s3_list_after_prefix(cp);
+        l->seek_inclusive = 1;
+        l->done = l->seek == NULL;
+        l->reseek = 1;
+        return 1;
+    }
+    it->key = xstrdup(o->key);
+    it->obj = *o;
+    it->obj.key = NULL;
+    it->obj.headers = NULL;
+    it->obj.checksum_value = NULL;
+    l->n_items++;
+    free(l->seek);
+    l->seek = xstrdup(o->key);
+    l->seek_inclusive = 0;
+    return 0;
+}
+
+static int s3_list_run(struct s3_req *r, struct s3_list *l)
+{
+    l->items = xcalloc((size_t)l->max_keys + 1, sizeof(*l->items));
+    if (l->max_keys == 0)
+        l->done = 1;
+    while (!l->done) {
+        l->reseek = 0;
+        size_t want = (size_t)(l->max_keys - (long)l->n_items) + 1;
+        int rc = meta_object_scan(r->srv->meta, r->bucket, l->prefix, l->seek, l->seek_inclusive,
+                                  want, s3_list_each, l);
+        if (rc < 0)
+            return rc;
+        if (!l->reseek && rc == 0)
+            l->done = 1;
+    }
+    return 0;
+}
+
+static void s3_list_dispose(struct s3_list *l)
+{
+    for (size_t i = 0; l->items && i < l->n_items; i++)
+        free(l->items[i].key);
+    free(l->items);
+    free(l->seek);
+}
+
+/* A name for the XML: url-encoded when encoding-type=url. */
+static int s3_list_name(struct buf *xml, const char *elem, const char *v, int url)
+{
+    if (!url)
+        return xmlw_elem(xml, elem, v);
+    struct buf enc;
+    buf_init(&enc, BUF_UNLIMITED);
+    int rc = uri_encode(&enc, v, strlen(v), 1);
+    if (!rc)
+        rc = xmlw_elem(xml, elem, enc.data ? enc.data : "");
+    buf_dispose(&enc);
+    return rc;
+}
+
+struct s3_list_opts {
+    int url;
+    int fetch_owner;
+    struct meta_account owner; /* cache of the last owner looked up */
+};
+
+static int s3_list_owner(struct s3_req *r, struct buf *xml, struct s3_list_opts *opts,
+                         const char *owner_id)
+{
+    if (strcmp(opts->owner.id, owner_id) != 0 &&
+        meta_account_get(r->srv->meta, owner_id, &opts->owner))
+        return ERR_BACKEND;
+    int rc = buf_puts(xml, "<Owner>");
+    if (!rc)
+        rc = xmlw_elem(xml, "ID", opts->owner.canonical_id);
+    if (!rc)
+        rc = xmlw_elem(xml, "DisplayName", opts->owner.name);
+    return rc ? rc : buf_puts(xml, "</Owner>");
+}
+
+static int s3_list_contents(struct s3_req *r, struct buf *xml, const struct s3_list *l,
+                            struct s3_list_opts *opts)
+{
+    int rc = 0;
+    for (size_t i = 0; i < l->n_items && !rc; i++) {
+        const struct s3_list_item *it = &l->items[i];
+        if (it->is_prefix)
+            continue;
+        char lm[32];
+        clock_format_iso8601(lm, sizeof(lm), it->obj.last_modified_ms);
+        rc = buf_puts(xml, "<Contents>");
+        if (!rc)
+            rc = s3_list_name(xml, "Key", it->key, opts->url);
+        if (!rc)
+            rc = xmlw_elem(xml, "LastModified", lm);
+        if (!rc)
+            rc = xmlw_elem(xml, "ETag", it->obj.etag);
+        if (!rc && it->obj.checksum_algorithm[0])
+            rc = xmlw_elem(xml, "ChecksumAlgorithm", it->obj.checksum_algorithm);
+        if (!rc && it->obj.checksum_algorithm[0])
+            rc = xmlw_elem(xml, "ChecksumType", "FULL_OBJECT");
+        if (!rc)
+            rc = xmlw_elem_i64(xml, "Size", it->obj.size);
+        if (!rc && opts->fetch_owner)
+            rc = s3_list_owner(r, xml, opts, it->obj.owner_id);
+        if (!rc)
+            rc = xmlw_elem(xml, "StorageClass", it->obj.storage_class);
+        if (!rc)
+            rc = buf_puts(xml, "</Contents>");
+    }
+    for (size_t i = 0; i < l->n_items && !rc; i++) {
+        if (!l->items[i].is_prefix)
+            continue;
+        rc = buf_puts(xml, "<CommonPrefixes>");
+        if (!rc)
+            rc = s3_list_name(xml, "Prefix", l->items[i].key, opts->url);
+        if (!rc)
+            rc = buf_puts(xml, "</CommonPrefixes>");
+    }
+    return rc;
+}
+
+/* Shared request parameters: prefix, delimiter, max-keys, encoding-type. */
+static enum s3_error s3_list_params(struct s3_req *r, struct s3_list *l, struct s3_list_opts *o)
+{
+    memset(l, 0, sizeof(*l));
+    memset(o, 0, sizeof(*o));
+    l->prefix = s3_req_param(r, "prefix");
+    if (!l->prefix)
+        l->prefix = "";
+    l->delimiter = s3_req_param(r, "delimiter");
+    l->max_keys = S3_LIST_MAX_KEYS;
+    const char *mk = s3_req_param(r, "max-keys");
+    if (mk) {
+        char *end = NULL;
+        long v = strtol(mk, &end, 10);
+        if (!*mk || *end || v < 0) {
+            s3_req_set_message(r, "Provided max-keys not an integer or within integer range");
+            s3_req_error_elem(r, "ArgumentName", "max-keys");
+            s3_req_error_elem(r, "ArgumentValue", mk);
+            return S3E_INVALID_ARGUMENT;
+        }
+        l->max_keys = v < S3_LIST_MAX_KEYS ? v : S3_LIST_MAX_KEYS;
+    }
+    const char *enc = s3_req_param(r, "encoding-type");
+    if (enc && strcmp(enc, "url") != 0) {
+        s3_req_set_message(r, "Invalid Encoding Method specified in Request");
+        s3_req_error_elem(r, "ArgumentName", "encoding-type");
+        s3_req_error_elem(r, "ArgumentValue", enc);
+        return S3E_INVALID_ARGUMENT;
+    }
+    o->url = enc != NULL;
+    return s3_req_load_bucket(r);
+}
+
+static int s3_list_head(struct buf *xml, struct s3_req *r, const struct s3_list *l,
+                        const struct s3_list_opts *o)
+{
+    int rc = buf_puts(xml, XML_DECL "<ListBucketResult xmlns=\"" S3_XMLNS "\">");
+    if (!rc)
+        rc = xmlw_elem(xml, "Name", r->bucket);
+    if (!rc)
+        rc = s3_list_name(xml, "Prefix", l->prefix, o->url);
+    if (!rc && l->delimiter)
+        rc = s3_list_name(xml, "Delimiter", l->delimiter, o->url);
+    if (!rc)
+        rc = xmlw_elem_i64(xml, "MaxKeys", l->max_keys);
+    if (!rc && o->url)
+        rc = xmlw_elem(xml, "EncodingType", "url");
+    if (!rc)
+        rc = xmlw_elem_bool(xml, "IsTruncated", l->truncated);
+    return rc;
+}
+
+static enum s3_error s3_list_respond(struct s3_req *r, struct buf *xml, int rc)
+{
+    if (!rc)
+        rc = buf_puts(xml, "</ListBucketResult>");
+    if (rc) {
+        buf_dispose(xml);
+        return S3E_INTERNAL_ERROR;
+    }
+    s3_respond_xml(r, xml);
+    return S3_OK;
+}
+
+static enum s3_error s3_list_token_decode(struct s3_req *r, const char *token, char **out)
+{
+    size_t n = strlen(token);
+    uint8_t *raw = xmalloc(n + 4);
+    long len = hash_unbase64(token, n, raw);
+    if (len < 1 || raw[0] != 'k' || memchr(raw + 1, '\0', (size_t)len - 1)) {
+        free(raw);
+        s3_req_set_message(r, "The continuation token provided is incorrect");
+        s3_req_error_elem(r, "ArgumentName", "continuation-token");
+        return S3E_INVALID_ARGUMENT;
+    }
+    *out = xstrndup((const char *)raw + 1, (size_t)len - 1);
+    free(raw);
+    return S3_OK;
+}
+
+static char *s3_list_token_encode(const char *last)
+{
+    size_t n = strlen(last);
+    char *raw = xmalloc(n + 1);
+    raw[0] = 'k';
+    memcpy(raw + 1, last, n);
+    char *out = xmalloc(4 * (n + 3) / 3 + 8);
+    out[hash_base64((const uint8_t *)raw, n + 1, out)] = '\0';
+    free(raw);
+    return out;
+}
+
+enum s3_error s3_op_list_objects_v2(struct s3_req *r)
+{
+    struct s3_list l;
+    struct s3_list_opts o;
+    if (strcmp(s3_req_param(r, "list-type"), "2") != 0)
+        return S3E_INVALID_ARGUMENT;
+    enum s3_error e = s3_list_params(r, &l, &o);
+    if (e)
+        return e;
+    const char *token = s3_req_param(r, "continuation-token");
+    const char *start_after = s3_req_param(r, "start-after");
+    const char *fo = s3_req_param(r, "fetch-owner");
+    o.fetch_owner = fo && strcmp(fo, "true") == 0;
+    char *marker = NULL;
+    if (token && (e = s3_list_token_decode(r, token, &marker)))
+        return e;
+    if (!marker && start_after)
+        marker = xstrdup(start_after);
+    s3_list_seek_marker(&l, marker);
+    free(marker);
+    struct buf xml;
+    buf_init(&xml, BUF_UNLIMITED);
+    int rc = s3_list_run(r, &l);
+    if (!rc)
+        rc = s3_list_head(&xml, r, &l, &o);
+    if (!rc)
+        rc = xmlw_elem_i64(&xml, "KeyCount", (int64_t)l.n_items);
+    if (!rc && token)
+        rc = xmlw_elem(&xml, "ContinuationToken", token);
+    if (!rc && l.truncated && l.n_items) {
+        char *next = s3_list_token_encode(l.items[l.n_items - 1].key);
+        rc = xmlw_elem(&xml, "NextContinuationToken", next);
+        free(next);
+    }
+    if (!rc && start_after)
+        rc = s3_list_name(&xml, "StartAfter", start_after, o.url);
+    if (!rc)
+        rc = s3_list_contents(r, &xml, &l, &o);
+    s3_list_dispose(&l);
+    return s3_list_respond(r, &xml, rc);
+}
+
+enum s3_error s3_op_list_objects(struct s3_req *r)
+{
+    struct s3_list l;
+    struct s3_list_opts o;
+    enum s3_error e = s3_list_params(r, &l, &o);
+    if (e)
+        return e;
+    const char *marker = s3_req_param(r, "marker");
+    o.fetch_owner = 1;
+    s3_list_seek_marker(&l, marker);
+    struct buf xml;
+    buf_init(&xml, BUF_UNLIMITED);
+    int rc = s3_list_run(r, &l);
+    if (!rc)
+        rc = s3_list_head(&xml, r, &l, &o);
+    if (!rc)
+        rc = s3_list_name(&xml, "Marker", marker ? marker : "", o.url);
+    if (!rc && l.truncated && l.delimiter && l.n_items)
+        rc = s3_list_name(&xml, "NextMarker", l.items[l.n_items - 1].key, o.url);
+    if (!rc)
+        rc = s3_list_contents(r, &xml, &l, &o);
+    s3_list_dispose(&l);
+    return s3_list_respond(r, &xml, rc);
+}

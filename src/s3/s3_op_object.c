@@ -1,0 +1,525 @@
+/* s3_op_object.c — PutObject, GetObject, HeadObject, DeleteObject.
+ *
+ * PutObject streams the decoded body into a blob writer (temp file); only after the body
+ * pipeline has checked every digest does the finish handler commit the blob (fsync, rename)
+ * and then the metadata row. A dropped connection or a failed check aborts the temp file, so
+ * no partial object is ever visible. Concurrent PUTs of one key each write their own blob;
+ * the metadata commit that lands last wins, and the blob it replaced is removed. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "s3/s3_names.h"
+#include "s3/s3_req.h"
+
+#define S3_USER_METADATA_MAX 2048
+
+/* Headers stored with an object and returned on GET/HEAD. */
+static const char *const s3_stored_headers[] = {"Content-Type",
+                                                "Content-Encoding",
+                                                "Content-Disposition",
+                                                "Content-Language",
+                                                "Cache-Control",
+                                                "Expires",
+                                                "x-amz-website-redirect-location"};
+
+struct s3_put_state {
+    struct blob_writer *writer;
+};
+
+static void s3_put_free(struct s3_req *r)
+{
+    struct s3_put_state *st = r->op_state;
+    blob_writer_abort(st->writer);
+    free(st);
+    r->op_state = NULL;
+}
+
+static int s3_put_data(struct s3_req *r, const char *data, size_t n)
+{
+    struct s3_put_state *st = r->op_state;
+    return blob_writer_write(st->writer, data, n) ? S3E_INTERNAL_ERROR : S3_OK;
+}
+
+/* Content-Encoding without the transport-only "aws-chunked" token; NULL when nothing is left. */
+static char *s3_content_encoding(const char *v)
+{
+    char *out = xcalloc(1, strlen(v) + 1);
+    const char *p = v;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",");
+        size_t t = n;
+        while (t && p[t - 1] == ' ')
+            t--;
+        if (t && !(t == 11 && strncasecmp(p, "aws-chunked", 11) == 0)) {
+            if (out[0])
+                strcat(out, ",");
+            strncat(out, p, t);
+        }
+        p += n;
+    }
+    if (!out[0]) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static void s3_headers_add(json_t *arr, const char *name, const char *value)
+{
+    json_array_append_new(arr, json_pack("[ss]", name, value));
+}
+
+/* The JSON list of headers kept with the object; MetadataTooLarge past 2 KiB of user data. */
+static enum s3_error s3_put_collect_headers(struct s3_req *r, char **out)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < sizeof(s3_stored_headers) / sizeof(s3_stored_headers[0]); i++) {
+        const char *v = s3_req_header(r, s3_stored_headers[i]);
+        if (!v)
+            continue;
+        if (i == 1) {
+            char *enc = s3_content_encoding(v);
+            if (enc)
+                s3_headers_add(arr, s3_stored_headers[i], enc);
+            free(enc);
+            continue;
+        }
+        s3_headers_add(arr, s3_stored_headers[i], v);
+    }
+    const struct kv_pair *h;
+    size_t n = http_req_headers(r->http, &h), meta_size = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strncasecmp(h[i].name, "x-amz-meta-", 11) != 0)
+            continue;
+        char *lower = xstrdup(h[i].name);
+        for (char *p = lower; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        meta_size += strlen(lower) - 11 + strlen(h[i].value);
+        s3_headers_add(arr, lower, h[i].value);
+        free(lower);
+    }
+    *out = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    if (meta_size > S3_USER_METADATA_MAX) {
+        free(*out);
+        *out = NULL;
+        return S3E_METADATA_TOO_LARGE;
+    }
+    return *out ? S3_OK : S3E_INTERNAL_ERROR;
+}
+
+static enum s3_error s3_put_check_headers(struct s3_req *r)
+{
+    const char *sc = s3_req_header(r, "x-amz-storage-class");
+    if (sc && !s3_storage_class_valid(sc))
+        return S3E_INVALID_STORAGE_CLASS;
+    if (s3_req_header(r, "x-amz-copy-source")) {
+        s3_req_set_message(r, "CopyObject is not implemented by Stocktake yet.");
+        return S3E_NOT_IMPLEMENTED;
+    }
+    if (s3_req_header(r, "x-amz-server-side-encryption") ||
+        s3_req_header(r, "x-amz-server-side-encryption-customer-algorithm")) {
+        s3_req_set_message(r, "Server-side encryption is not implemented by Stocktake yet.");
+        return S3E_NOT_IMPLEMENTED;
+    }
+    if (s3_req_header(r, "x-amz-object-lock-mode") ||
+        s3_req_header(r, "x-amz-object-lock-legal-hold") || s3_req_header(r, "x-amz-tagging")) {
+        s3_req_set_message(r, "Object Lock and tagging are not implemented by Stocktake yet.");
+        return S3E_NOT_IMPLEMENTED;
+    }
+    const char *inm = s3_req_header(r, "If-None-Match");
+    if ((inm && strcmp(inm, "*") != 0) || s3_req_header(r, "If-Match")) {
+        s3_req_set_message(r, "Only If-None-Match: * is implemented for PutObject.");
+        return S3E_NOT_IMPLEMENTED;
+    }
+    return S3_OK;
+}
+
+enum s3_error s3_op_put_object_begin(struct s3_req *r)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (!e)
+        e = s3_put_check_headers(r);
+    if (e)
+        return e;
+    struct s3_put_state *st = xcalloc(1, sizeof(*st));
+    if (blob_writer_open(r->srv->blobs, &st->writer)) {
+        free(st);
+        return S3E_INTERNAL_ERROR;
+    }
+    r->op_state = st;
+    r->op_free = s3_put_free;
+    r->op_data = s3_put_data;
+    return S3_OK;
+}
+
+static void s3_put_fill(struct s3_req *r, struct meta_object *o, const char *blob_id)
+{
+    memset(o, 0, sizeof(*o));
+    o->key = r->key;
+    snprintf(o->version_id, sizeof(o->version_id), "null");
+    o->is_latest = 1;
+    o->size = (int64_t)r->body.received;
+    o->last_modified_ms = clock_now_ms();
+    char hex[2 * MD5_LEN + 1];
+    hash_hex(r->body.md5_digest, MD5_LEN, hex);
+    snprintf(o->etag, sizeof(o->etag), "\"%s\"", hex);
+    const char *sc = s3_req_header(r, "x-amz-storage-class");
+    snprintf(o->storage_class, sizeof(o->storage_class), "%s", sc ? sc : "STANDARD");
+    memcpy(o->owner_id, r->account.id, sizeof(o->owner_id));
+    snprintf(o->blob_id, sizeof(o->blob_id), "%s", blob_id);
+    snprintf(o->checksum_algorithm, sizeof(o->checksum_algorithm), "%s",
+             checksum_algo_name(r->body.checksum_algo));
+    o->checksum_value = r->body.checksum_value;
+}
+
+static enum s3_error s3_put_precondition(struct s3_req *r)
+{
+    if (!s3_req_header(r, "If-None-Match"))
+        return S3_OK;
+    struct meta_object cur;
+    int rc = meta_object_get(r->srv->meta, r->bucket, r->key, NULL, &cur);
+    if (rc == ERR_NOTFOUND)
+        return S3_OK;
+    if (rc)
+        return S3E_INTERNAL_ERROR;
+    int live = !cur.is_delete_marker;
+    meta_object_dispose(&cur);
+    if (live)
+        s3_req_set_message(r, "At least one of the pre-conditions you specified did not hold");
+    return live ? S3E_PRECONDITION_FAILED : S3_OK;
+}
+
+enum s3_error s3_op_put_object_finish(struct s3_req *r)
+{
+    struct s3_put_state *st = r->op_state;
+    enum s3_error e = s3_put_precondition(r);
+    char *headers = NULL;
+    if (!e)
+        e = s3_put_collect_headers(r, &headers);
+    if (e)
+        return e;
+    char blob_id[BLOB_ID_LEN + 1];
+    int rc = blob_writer_commit(st->writer, blob_id);
+    st->writer = NULL;
+    if (rc) {
+        free(headers);
+        return S3E_INTERNAL_ERROR;
+    }
+    struct meta_object o;
+    s3_put_fill(r, &o, blob_id);
+    o.headers = headers;
+    char *replaced = NULL;
+    rc = meta_object_put(r->srv->meta, r->bucket, &o, &replaced);
+    free(headers);
+    if (rc) {
+        if (blob_remove(r->srv->blobs, blob_id))
+            log_warn("could not remove blob %s: %s", blob_id, err_msg());
+        return S3E_INTERNAL_ERROR;
+    }
+    if (replaced && blob_remove(r->srv->blobs, replaced))
+        log_warn("could not remove replaced blob %s: %s", replaced, err_msg());
+    free(replaced);
+    struct http_response *resp = s3_response_new(r, 200, NULL, 0);
+    http_response_header(resp, "ETag", o.etag);
+    if (r->body.checksum_algo != CHECKSUM_NONE)
+        http_response_header(resp, checksum_algo_header(r->body.checksum_algo),
+                             r->body.checksum_value);
+    http_req_respond(r->http, resp);
+    return S3_OK;
+}
+
+/* ---- GET / HEAD ---- */
+
+/* Load the object (or version) named by the request; NoSuchKey / NoSuchVersion. */
+static enum s3_error s3_object_load(struct s3_req *r, struct meta_object *o)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    const char *version = s3_req_param(r, "versionId");
+    int rc = meta_object_get(r->srv->meta, r->bucket, r->key, version, o);
+    if (rc == ERR_NOTFOUND) {
+        if (version) {
+            s3_req_error_elem(r, "Key", r->key);
+            s3_req_error_elem(r, "VersionId", version);
+            return S3E_NO_SUCH_VERSION;
+        }
+        s3_req_error_elem(r, "Key", r->key);
+        return S3E_NO_SUCH_KEY;
+    }
+    if (rc)
+        return S3E_INTERNAL_ERROR;
+    if (o->is_delete_marker) {
+        meta_object_dispose(o);
+        s3_req_error_elem(r, "Key", r->key);
+        return version ? S3E_METHOD_NOT_ALLOWED : S3E_NO_SUCH_KEY;
+    }
+    return S3_OK;
+}
+
+/* Does the ETag list (comma-separated, "*" for any) name etag? */
+static int s3_etag_matches(const char *list, const char *etag)
+{
+    const char *p = list;
+    size_t elen = strlen(etag);
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",");
+        size_t t = n;
+        while (t && p[t - 1] == ' ')
+            t--;
+        if ((t == 1 && p[0] == '*') || (t == elen && strncmp(p, etag, t) == 0) ||
+            (t + 2 == elen && etag[0] == '"' && strncmp(p, etag + 1, t) == 0))
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
+/* RFC 7232 order, as S3 applies it: If-Match, If-Unmodified-Since, If-None-Match,
+ * If-Modified-Since. */
+static enum s3_error s3_object_conditions(struct s3_req *r, const struct meta_object *o)
+{
+    const char *im = s3_req_header(r, "If-Match");
+    const char *ius = s3_req_header(r, "If-Unmodified-Since");
+    const char *inm = s3_req_header(r, "If-None-Match");
+    const char *ims = s3_req_header(r, "If-Modified-Since");
+    int64_t t, lm = o->last_modified_ms / 1000;
+    if (im && !s3_etag_matches(im, o->etag)) {
+        s3_req_error_elem(r, "Condition", "If-Match");
+        return S3E_PRECONDITION_FAILED;
+    }
+    if (!im && ius && clock_parse_http(ius, &t) == 0 && lm > t) {
+        s3_req_error_elem(r, "Condition", "If-Unmodified-Since");
+        return S3E_PRECONDITION_FAILED;
+    }
+    if (inm && s3_etag_matches(inm, o->etag))
+        return S3E_NOT_MODIFIED;
+    if (!inm && ims && clock_parse_http(ims, &t) == 0 && lm <= t)
+        return S3E_NOT_MODIFIED;
+    return S3_OK;
+}
+
+struct s3_range {
+    int partial;
+    uint64_t start;
+    uint64_t length;
+};
+
+/* One "bytes=a-b" / "bytes=a-" / "bytes=-n" range. Unparseable or multiple ranges are
+ * ignored (the whole object is sent), as S3 does; unsatisfiable ones are InvalidRange. */
+static enum s3_error s3_object_range(struct s3_req *r, uint64_t size, struct s3_range *out)
+{
+    const char *h = s3_req_header(r, "Range");
+    out->partial = 0;
+    out->start = 0;
+    out->length = size;
+    if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+        return S3_OK;
+    const char *p = h + 6;
+    char *end;
+    unsigned long long a = 0, b = 0;
+    int has_a = *p >= '0' && *p <= '9', has_b;
+    if (has_a) {
+        a = strtoull(p, &end, 10);
+        p = end;
+    }
+    if (*p++ != '-')
+        return S3_OK;
+    has_b = *p >= '0' && *p <= '9';
+    if (has_b) {
+        b = strtoull(p, &end, 10);
+        p = end;
+    }
+    if (*p || (!has_a && !has_b) || (has_a && has_b && b < a))
+        return S3_OK;
+    if (!has_a) { /* suffix: the last b bytes */
+        if (b == 0 || size == 0)
+            goto unsatisfiable;
+        a = b > size ? 0 : size - b;
+        b = size - 1;
+    } else if (a >= size) {
+        goto unsatisfiable;
+    } else if (!has_b || b >= size) {
+        b = size - 1;
+    }
+    out->partial = 1;
+    out->start = a;
+    out->length = b - a + 1;
+    return S3_OK;
+unsatisfiable:
+    s3_req_error_elem(r, "RangeRequested", h);
+    char sz[32];
+    snprintf(sz, sizeof(sz), "%llu", (unsigned long long)size);
+    s3_req_error_elem(r, "ActualObjectSize", sz);
+    return S3E_INVALID_RANGE;
+}
+
+static const char *const s3_overrides[][2] = {
+    {"response-content-type", "Content-Type"},
+    {"response-content-language", "Content-Language"},
+    {"response-expires", "Expires"},
+    {"response-cache-control", "Cache-Control"},
+    {"response-content-disposition", "Content-Disposition"},
+    {"response-content-encoding", "Content-Encoding"},
+};
+#define S3_N_OVERRIDES (sizeof(s3_overrides) / sizeof(s3_overrides[0]))
+
+static int s3_object_overridden(struct s3_req *r, const char *header)
+{
+    for (size_t i = 0; i < S3_N_OVERRIDES; i++) {
+        if (strcasecmp(s3_overrides[i][1], header) == 0 && s3_req_param(r, s3_overrides[i][0]))
+            return 1;
+    }
+    return 0;
+}
+
+/* Stored headers (unless a response-* parameter overrides them), then the overrides. */
+static void s3_object_content_headers(struct s3_req *r, struct http_response *resp,
+                                      const struct meta_object *o)
+{
+    int has_ct = 0;
+    json_t *arr = json_loads(o->headers ? o->headers : "[]", 0, NULL);
+    size_t i;
+    json_t *pair;
+    json_array_foreach(arr, i, pair)
+    {
+        const char *name = json_string_value(json_array_get(pair, 0));
+        const char *value = json_string_value(json_array_get(pair, 1));
+        if (!name || !value || s3_object_overridden(r, name))
+            continue;
+        has_ct |= strcasecmp(name, "Content-Type") == 0;
+        http_response_header(resp, name, value);
+    }
+    json_decref(arr);
+    for (i = 0; i < S3_N_OVERRIDES; i++) {
+        const char *v = s3_req_param(r, s3_overrides[i][0]);
+        if (v) {
+            has_ct |= i == 0;
+            http_response_header(resp, s3_overrides[i][1], v);
+        }
+    }
+    if (!has_ct)
+        http_response_header(resp, "Content-Type", "binary/octet-stream");
+}
+
+/* The metadata headers common to GET, HEAD and 304 answers. */
+static void s3_object_headers(struct s3_req *r, struct http_response *resp,
+                              const struct meta_object *o)
+{
+    char lm[40];
+    clock_format_http(lm, sizeof(lm), o->last_modified_ms);
+    http_response_header(resp, "ETag", o->etag);
+    http_response_header(resp, "Last-Modified", lm);
+    if (strcmp(o->version_id, "null") != 0 || r->bucket_info.versioning != META_UNVERSIONED)
+        http_response_header(resp, "x-amz-version-id", o->version_id);
+}
+
+static void s3_object_checksum_header(struct s3_req *r, struct http_response *resp,
+                                      const struct meta_object *o)
+{
+    const char *mode = s3_req_header(r, "x-amz-checksum-mode");
+    if (!mode || strcasecmp(mode, "ENABLED") != 0 || !o->checksum_algorithm[0])
+        return;
+    enum checksum_algo algo = checksum_algo_from_name(o->checksum_algorithm);
+    if (algo != CHECKSUM_NONE) {
+        http_response_header(resp, checksum_algo_header(algo), o->checksum_value);
+        http_response_header(resp, "x-amz-checksum-type", "FULL_OBJECT");
+    }
+}
+
+static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *o)
+{
+    enum s3_error e = s3_object_conditions(r, o);
+    if (e == S3E_NOT_MODIFIED) {
+        struct http_response *resp = s3_response_new(r, 304, NULL, 0);
+        s3_object_headers(r, resp, o);
+        http_req_respond(r->http, resp);
+        return S3_OK;
+    }
+    struct s3_range range;
+    if (!e)
+        e = s3_object_range(r, (uint64_t)o->size, &range);
+    if (e)
+        return e;
+    int fd = -1;
+    if (blob_open_read(r->srv->blobs, o->blob_id, &fd))
+        return S3E_INTERNAL_ERROR;
+    struct http_response *resp =
+        http_response_new_fd(range.partial ? 206 : 200, fd, range.start, range.length);
+    http_response_header(resp, "x-amz-request-id", r->request_id);
+    http_response_header(resp, "x-amz-id-2", r->host_id);
+    http_response_header(resp, "Server", "Stocktake");
+    s3_object_headers(r, resp, o);
+    s3_object_content_headers(r, resp, o);
+    s3_object_checksum_header(r, resp, o);
+    http_response_header(resp, "Accept-Ranges", "bytes");
+    if (strcmp(o->storage_class, "STANDARD") != 0)
+        http_response_header(resp, "x-amz-storage-class", o->storage_class);
+    if (range.partial) {
+        char cr[96];
+        snprintf(cr, sizeof(cr), "bytes %llu-%llu/%lld", (unsigned long long)range.start,
+                 (unsigned long long)(range.start + range.length - 1), (long long)o->size);
+        http_response_header(resp, "Content-Range", cr);
+    }
+    http_req_respond(r->http, resp);
+    return S3_OK;
+}
+
+static enum s3_error s3_object_get_or_head(struct s3_req *r)
+{
+    struct meta_object o;
+    enum s3_error e = s3_object_load(r, &o);
+    if (e)
+        return e;
+    e = s3_object_send(r, &o);
+    meta_object_dispose(&o);
+    return e;
+}
+
+enum s3_error s3_op_get_object(struct s3_req *r)
+{
+    return s3_object_get_or_head(r);
+}
+
+enum s3_error s3_op_head_object(struct s3_req *r)
+{
+    return s3_object_get_or_head(r);
+}
+
+enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char *version)
+{
+    if ((version && strcmp(version, "null") != 0) ||
+        r->bucket_info.versioning != META_UNVERSIONED) {
+        s3_req_set_message(r, "Deleting in versioned buckets is not implemented yet.");
+        return S3E_NOT_IMPLEMENTED;
+    }
+    char *blob = NULL;
+    int rc = meta_object_delete_null(r->srv->meta, r->bucket, key, &blob);
+    if (rc && rc != ERR_NOTFOUND)
+        return S3E_INTERNAL_ERROR;
+    if (blob && blob_remove(r->srv->blobs, blob))
+        log_warn("could not remove blob %s: %s", blob, err_msg());
+    free(blob);
+    return S3_OK;
+}
+
+enum s3_error s3_op_delete_object(struct s3_req *r)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (!e)
+        e = s3_object_delete_key(r, r->key, s3_req_param(r, "versionId"));
+    if (!e)
+        s3_respond_empty(r, 204);
+    return e;
+}

@@ -1,0 +1,146 @@
+/* s3_req.h — private to src/s3: the state of one S3 request and the operation handler types.
+ *
+ * A request is built in s3_router.c when the headers are complete, authenticated in
+ * s3_auth.c, its body decoded and checked in s3_body.c, and answered by one operation handler
+ * (s3_ops.def). Everything in it is freed by s3_req_free when the HTTP request ends. */
+#ifndef STOCKTAKE_S3_REQ_H
+#define STOCKTAKE_S3_REQ_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/checksum.h"
+#include "core/hash.h"
+#include "s3/aws_chunked.h"
+#include "s3/s3.h"
+#include "s3/s3_error.h"
+
+enum s3_level { S3_LEVEL_SERVICE, S3_LEVEL_BUCKET, S3_LEVEL_OBJECT };
+enum s3_body_kind { S3_BODY_NONE, S3_BODY_XML, S3_BODY_STREAM };
+
+struct s3_req;
+typedef enum s3_error s3_handler_fn(struct s3_req *r);
+
+enum s3_op {
+#define S3_OP(name, opname, method, level, sub, body, begin, finish) S3_OP_##name,
+#include "s3/s3_ops.def"
+#undef S3_OP
+    S3_OP_COUNT
+};
+
+struct s3_op_info {
+    const char *name;
+    const char *method;
+    enum s3_level level;
+    const char *selector;
+    enum s3_body_kind body;
+    s3_handler_fn *begin;
+    s3_handler_fn *finish;
+};
+
+#define S3_XML_BODY_MAX (4u * 1024 * 1024)
+#define S3_MAX_OBJECT_SIZE (5ull * 1024 * 1024 * 1024)
+#define S3_MAX_KEY_BYTES 1024
+
+enum s3_payload {
+    S3_PAYLOAD_SHA256,   /* hex digest in x-amz-content-sha256, checked at the end */
+    S3_PAYLOAD_UNSIGNED, /* UNSIGNED-PAYLOAD */
+    S3_PAYLOAD_CHUNKED   /* aws-chunked, signed or not, maybe with a trailer */
+};
+
+/* The body pipeline: raw bytes → [aws-chunked] → hashes → sink. */
+struct s3_body {
+    enum s3_payload payload;
+    struct hash_stream *sha256; /* over the raw body, for S3_PAYLOAD_SHA256 */
+    char expected_sha256[65];
+    struct aws_chunked *chunked;
+    int chunked_signed;  /* chunk signatures to check, from signing */
+    int chunked_trailer; /* trailing headers follow the last chunk */
+    struct aws_chunked_signing signing;
+    struct hash_stream *md5; /* over the decoded body */
+    uint8_t md5_digest[MD5_LEN];
+    int have_content_md5;
+    uint8_t content_md5[MD5_LEN];
+    enum checksum_algo checksum_algo;
+    struct checksum *checksum;
+    char checksum_expected[CHECKSUM_B64_MAX]; /* from the header; "" when it is in the trailer */
+    char checksum_value[CHECKSUM_B64_MAX];    /* computed, after s3_body_finish */
+    int64_t decoded_length;                   /* x-amz-decoded-content-length, or -1 */
+    uint64_t received;                        /* decoded bytes so far */
+    struct buf xml;                           /* S3_BODY_XML bodies */
+};
+
+struct s3_req {
+    struct http_request *http;
+    struct s3_server *srv;
+    const struct s3_op_info *op;
+    char request_id[17];
+    char host_id[64];
+    int is_head;
+    /* what the path named (decoded) */
+    char *bucket;
+    char *key;
+    /* decoded query parameters */
+    struct kv_pair *params;
+    size_t n_params;
+    /* who is asking */
+    struct meta_account account;
+    /* the bucket, once an operation has loaded it */
+    struct meta_bucket bucket_info;
+    /* body */
+    struct s3_body body;
+    enum s3_error body_error;
+    char *body_error_message;
+    /* operation state, freed by op_free */
+    void *op_state;
+    void (*op_free)(struct s3_req *r);
+    int (*op_data)(struct s3_req *r, const char *data, size_t n);
+    /* detail for an error answer */
+    char *error_message;
+    struct buf error_extra;
+};
+
+/* Operation handlers (s3_op_*.c), as named in s3_ops.def. */
+#define S3_OP(name, opname, method, level, sub, body, begin, finish) s3_handler_fn finish;
+#include "s3/s3_ops.def"
+#undef S3_OP
+s3_handler_fn s3_op_put_object_begin;
+
+/* Query parameter by name (decoded), or NULL; *present tells a key without value apart. */
+const char *s3_req_param(const struct s3_req *r, const char *name);
+int s3_req_has_param(const struct s3_req *r, const char *name);
+const char *s3_req_header(const struct s3_req *r, const char *name);
+/* Add <name>value</name> to the error body about to be returned (after Code and Message). */
+void s3_req_error_elem(struct s3_req *r, const char *name, const char *value);
+/* Record a detail message for the error about to be returned. */
+void s3_req_set_message(struct s3_req *r, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Load r->bucket into r->bucket_info and check the caller may use it: NoSuchBucket,
+ * AccessDenied (not the owner, or x-amz-expected-bucket-owner differs). */
+enum s3_error s3_req_load_bucket(struct s3_req *r);
+
+/* Delete the unversioned ("null") version of key in the loaded bucket; a missing key is not
+ * an error (S3 answers 204 either way). */
+enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char *version);
+
+/* Responses (s3_response.c). Each adds x-amz-request-id, x-amz-id-2 and Server. */
+struct http_response *s3_response_new(struct s3_req *r, int status, char *body, size_t len);
+/* 200 with an XML body (takes the buffer's data). */
+void s3_respond_xml(struct s3_req *r, struct buf *xml);
+void s3_respond_empty(struct s3_req *r, int status);
+void s3_respond_error(struct s3_req *r, enum s3_error e);
+
+/* Authentication (s3_auth.c): check the signature or presigned query, set r->account and set
+ * up r->body for the payload mode. */
+enum s3_error s3_auth_check(struct s3_req *r);
+
+/* Body pipeline (s3_body.c). */
+void s3_body_init(struct s3_body *b);
+/* Prepare after authentication: content length limits, Content-MD5, checksum headers. */
+enum s3_error s3_body_begin(struct s3_req *r);
+enum s3_error s3_body_feed(struct s3_req *r, const char *data, size_t n);
+/* After the last byte: framing complete, digests and lengths match. */
+enum s3_error s3_body_finish(struct s3_req *r);
+void s3_body_dispose(struct s3_body *b);
+
+#endif

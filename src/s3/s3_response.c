@@ -1,0 +1,55 @@
+/* s3_response.c — building S3 responses: the headers every response carries, XML bodies, and
+ * the one place an S3 error becomes an HTTP response. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/xmlw.h"
+#include "s3/s3_req.h"
+
+struct http_response *s3_response_new(struct s3_req *r, int status, char *body, size_t len)
+{
+    struct http_response *resp = http_response_new_buffer(status, body, len);
+    http_response_header(resp, "x-amz-request-id", r->request_id);
+    http_response_header(resp, "x-amz-id-2", r->host_id);
+    http_response_header(resp, "Server", "Stocktake");
+    return resp;
+}
+
+void s3_respond_xml(struct s3_req *r, struct buf *xml)
+{
+    size_t len = xml->len;
+    struct http_response *resp = s3_response_new(r, 200, buf_detach(xml), len);
+    http_response_header(resp, "Content-Type", "application/xml");
+    http_req_respond(r->http, resp);
+}
+
+void s3_respond_empty(struct s3_req *r, int status)
+{
+    http_req_respond(r->http, s3_response_new(r, status, NULL, 0));
+}
+
+void s3_respond_error(struct s3_req *r, enum s3_error e)
+{
+    int status = s3_error_status(e);
+    if (status >= 500)
+        log_error("request %s: %s: %s", r->request_id, s3_error_code(e), err_msg());
+    else
+        log_debug("request %s: %s", r->request_id, s3_error_code(e));
+    if (r->is_head || status == 304) {
+        s3_respond_empty(r, status);
+        return;
+    }
+    struct buf body;
+    buf_init(&body, BUF_UNLIMITED);
+    const char *extra = r->error_extra.len ? r->error_extra.data : NULL;
+    if (s3_error_body(&body, e, r->error_message, extra, r->request_id, r->host_id)) {
+        buf_dispose(&body);
+        s3_respond_empty(r, status);
+        return;
+    }
+    size_t len = body.len;
+    struct http_response *resp = s3_response_new(r, status, buf_detach(&body), len);
+    http_response_header(resp, "Content-Type", "application/xml");
+    http_req_respond(r->http, resp);
+}

@@ -1,0 +1,355 @@
+/* s3_router.c — from an HTTP request to one S3 operation.
+ *
+ * on_headers: name the bucket and key (path-style or virtual-hosted-style), authenticate,
+ * pick the operation from s3_ops.def, prepare the body pipeline and call the operation's
+ * begin handler. on_body feeds the pipeline; on_complete checks it and calls the finish
+ * handler; on_done frees the request whatever happened. Errors become S3 error responses in
+ * s3_respond_error, nowhere else. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/alloc.h"
+#include "core/hash.h"
+#include "core/log.h"
+#include "core/uri.h"
+#include "core/xmlw.h"
+#include "s3/s3_req.h"
+
+#define S3_RESERVED_PREFIX "_stocktake"
+#define S3_MAX_PARAMS 64
+
+static const struct s3_op_info s3_ops[S3_OP_COUNT] = {
+#define S3_OP(name, opname, method, level, sub, body, begin, finish)                               \
+    [S3_OP_##name] = {opname, method, level, sub, body, begin, finish},
+#include "s3/s3_ops.def"
+#undef S3_OP
+};
+
+/* Query keys that select a sub-resource operation. A request naming one that no op in the
+ * table takes is answered NotImplemented rather than served as the plain operation. */
+static const char *const s3_subresources[] = {"accelerate",   "acl",
+                                              "analytics",    "attributes",
+                                              "cors",         "delete",
+                                              "encryption",   "intelligent-tiering",
+                                              "inventory",    "legal-hold",
+                                              "lifecycle",    "location",
+                                              "logging",      "metadataConfiguration",
+                                              "metrics",      "notification",
+                                              "object-lock",  "ownershipControls",
+                                              "partNumber",   "policy",
+                                              "policyStatus", "publicAccessBlock",
+                                              "replication",  "requestPayment",
+                                              "restore",      "retention",
+                                              "select",       "session",
+                                              "tagging",      "torrent",
+                                              "uploadId",     "uploads",
+                                              "versioning",   "versions",
+                                              "website",      "renameObject"};
+
+const char *s3_req_param(const struct s3_req *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_params; i++) {
+        if (strcmp(r->params[i].name, name) == 0)
+            return r->params[i].value ? r->params[i].value : "";
+    }
+    return NULL;
+}
+
+int s3_req_has_param(const struct s3_req *r, const char *name)
+{
+    return s3_req_param(r, name) != NULL;
+}
+
+const char *s3_req_header(const struct s3_req *r, const char *name)
+{
+    return http_req_header(r->http, name);
+}
+
+void s3_req_set_message(struct s3_req *r, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    free(r->error_message);
+    r->error_message = xstrdup(msg);
+}
+
+void s3_req_error_elem(struct s3_req *r, const char *name, const char *value)
+{
+    size_t before = r->error_extra.len;
+    if (xmlw_elem(&r->error_extra, name, value)) {
+        r->error_extra.len = before;
+        r->error_extra.data[before] = '\0';
+    }
+}
+
+static int s3_expected_owner_valid(const char *v)
+{
+    if (strlen(v) != 12)
+        return 0;
+    for (const char *p = v; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+    }
+    return 1;
+}
+
+enum s3_error s3_req_load_bucket(struct s3_req *r)
+{
+    int rc = meta_bucket_get(r->srv->meta, r->bucket, &r->bucket_info);
+    if (rc == ERR_NOTFOUND) {
+        s3_req_error_elem(r, "BucketName", r->bucket);
+        return S3E_NO_SUCH_BUCKET;
+    }
+    if (rc)
+        return s3_error_from_err(rc, S3E_NO_SUCH_BUCKET);
+    const char *expected = s3_req_header(r, "x-amz-expected-bucket-owner");
+    if (expected && !s3_expected_owner_valid(expected))
+        return S3E_INVALID_BUCKET_OWNER;
+    if (expected && strcmp(expected, r->bucket_info.owner_id) != 0)
+        return S3E_ACCESS_DENIED;
+    if (strcmp(r->bucket_info.owner_id, r->account.id) != 0)
+        return S3E_ACCESS_DENIED;
+    return S3_OK;
+}
+
+/* Split the raw query into decoded parameters. */
+static enum s3_error s3_req_parse_query(struct s3_req *r)
+{
+    const char *q = http_req_query(r->http);
+    r->params = xcalloc(S3_MAX_PARAMS, sizeof(*r->params));
+    while (*q) {
+        const char *amp = strchr(q, '&');
+        size_t len = amp ? (size_t)(amp - q) : strlen(q);
+        const char *eq = memchr(q, '=', len);
+        size_t nlen = eq ? (size_t)(eq - q) : len;
+        char *name = NULL, *value = NULL;
+        if (len > 0) {
+            if (r->n_params == S3_MAX_PARAMS)
+                return S3E_INVALID_ARGUMENT;
+            if (uri_decode(&name, NULL, q, nlen, 1) ||
+                (eq && uri_decode(&value, NULL, eq + 1, len - nlen - 1, 1))) {
+                free(name);
+                return S3E_INVALID_URI;
+            }
+            r->params[r->n_params].name = name;
+            r->params[r->n_params].value = value;
+            r->n_params++;
+        }
+        q += len + (amp ? 1 : 0);
+    }
+    return S3_OK;
+}
+
+/* The bucket from a virtual-hosted-style Host header, or NULL (caller frees). */
+static char *s3_req_host_bucket(const struct s3_req *r)
+{
+    const char *host = s3_req_header(r, "Host");
+    const char *domain = r->srv->domain;
+    if (!host || !domain[0])
+        return NULL;
+    size_t hlen = strcspn(host, ":");
+    if (host[0] == '[')
+        return NULL;
+    size_t dlen = strlen(domain);
+    if (hlen <= dlen + 1 || host[hlen - dlen - 1] != '.' ||
+        strncasecmp(host + hlen - dlen, domain, dlen) != 0)
+        return NULL;
+    return xstrndup(host, hlen - dlen - 1);
+}
+
+static enum s3_error s3_req_parse_target(struct s3_req *r)
+{
+    const char *path = http_req_path(r->http);
+    if (path[0] != '/')
+        return S3E_INVALID_URI;
+    char *host_bucket = s3_req_host_bucket(r);
+    const char *rest = path + 1;
+    if (host_bucket) {
+        r->bucket = host_bucket;
+    } else {
+        const char *slash = strchr(rest, '/');
+        size_t blen = slash ? (size_t)(slash - rest) : strlen(rest);
+        if (blen > 0 && uri_decode(&r->bucket, NULL, rest, blen, 0))
+            return S3E_INVALID_URI;
+        rest = slash ? slash + 1 : rest + blen;
+    }
+    if (*rest) {
+        size_t klen = 0;
+        if (uri_decode(&r->key, &klen, rest, strlen(rest), 0))
+            return S3E_INVALID_URI;
+        if (klen != strlen(r->key))
+            return S3E_INVALID_URI; /* NUL in a key */
+    }
+    return S3_OK;
+}
+
+static int s3_req_names_subresource(const struct s3_req *r)
+{
+    for (size_t i = 0; i < sizeof(s3_subresources) / sizeof(s3_subresources[0]); i++) {
+        if (s3_req_has_param(r, s3_subresources[i]))
+            return 1;
+    }
+    return 0;
+}
+
+static enum s3_error s3_req_route(struct s3_req *r)
+{
+    enum s3_level level = !r->bucket ? S3_LEVEL_SERVICE
+                          : !r->key  ? S3_LEVEL_BUCKET
+                                     : S3_LEVEL_OBJECT;
+    const char *method = http_req_method(r->http);
+    int names_sub = s3_req_names_subresource(r);
+    for (int i = 0; i < S3_OP_COUNT; i++) {
+        const struct s3_op_info *op = &s3_ops[i];
+        if (op->level != level || strcmp(op->method, method) != 0)
+            continue;
+        if (op->selector ? !s3_req_has_param(r, op->selector) : names_sub)
+            continue;
+        r->op = op;
+        return S3_OK;
+    }
+    static const char *const methods[] = {"GET", "PUT", "POST", "DELETE", "HEAD"};
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        if (strcmp(method, methods[i]) == 0) {
+            s3_req_set_message(r, "This operation is not implemented by Stocktake yet.");
+            return S3E_NOT_IMPLEMENTED;
+        }
+    }
+    return S3E_METHOD_NOT_ALLOWED;
+}
+
+static struct s3_req *s3_req_new(struct http_request *http, struct s3_server *srv)
+{
+    struct s3_req *r = xcalloc(1, sizeof(*r));
+    r->http = http;
+    r->srv = srv;
+    r->is_head = strcmp(http_req_method(http), "HEAD") == 0;
+    uint8_t id[8], host[24];
+    hash_random(id, sizeof(id));
+    hash_random(host, sizeof(host));
+    hash_hex(id, sizeof(id), r->request_id);
+    for (char *p = r->request_id; *p; p++) {
+        if (*p >= 'a' && *p <= 'f')
+            *p = (char)(*p - 'a' + 'A');
+    }
+    r->host_id[hash_base64(host, sizeof(host), r->host_id)] = '\0';
+    s3_body_init(&r->body);
+    buf_init(&r->error_extra, 64 * 1024);
+    return r;
+}
+
+static void s3_req_free(struct s3_req *r)
+{
+    if (r->op_free)
+        r->op_free(r);
+    s3_body_dispose(&r->body);
+    for (size_t i = 0; i < r->n_params; i++) {
+        free((char *)r->params[i].name);
+        free((char *)r->params[i].value);
+    }
+    free(r->params);
+    free(r->bucket);
+    free(r->key);
+    free(r->body_error_message);
+    free(r->error_message);
+    buf_dispose(&r->error_extra);
+    free(r);
+}
+
+static int s3_req_is_health(const struct s3_req *r)
+{
+    return r->bucket && strcmp(r->bucket, S3_RESERVED_PREFIX) == 0 && r->key &&
+           strcmp(r->key, "health") == 0;
+}
+
+static enum s3_error s3_req_start(struct s3_req *r)
+{
+    enum s3_error e = s3_req_parse_query(r);
+    if (!e)
+        e = s3_req_parse_target(r);
+    if (e)
+        return e;
+    if (s3_req_is_health(r)) {
+        char *ok = xstrdup("ok\n");
+        struct http_response *resp = s3_response_new(r, 200, ok, strlen(ok));
+        http_response_header(resp, "Content-Type", "text/plain");
+        http_req_respond(r->http, resp);
+        return S3_OK;
+    }
+    e = s3_auth_check(r);
+    if (!e)
+        e = s3_req_route(r);
+    if (e)
+        return e;
+    if (r->bucket && strcmp(r->bucket, S3_RESERVED_PREFIX) == 0)
+        return S3E_NO_SUCH_BUCKET;
+    if (r->key && strlen(r->key) > S3_MAX_KEY_BYTES)
+        return S3E_KEY_TOO_LONG;
+    e = s3_body_begin(r);
+    if (!e && r->op->begin)
+        e = r->op->begin(r);
+    return e;
+}
+
+static void s3_on_headers(struct http_request *http)
+{
+    struct s3_req *r = s3_req_new(http, http_req_app(http));
+    http_req_set_ctx(http, r);
+    enum s3_error e = s3_req_start(r);
+    if (e)
+        s3_respond_error(r, e);
+}
+
+static void s3_on_body(struct http_request *http, const char *data, size_t n)
+{
+    struct s3_req *r = http_req_ctx(http);
+    if (r->body_error)
+        return; /* read and drop the rest; the error is answered at the end */
+    r->body_error = s3_body_feed(r, data, n);
+    if (r->body_error && r->error_message) {
+        r->body_error_message = r->error_message;
+        r->error_message = NULL;
+    }
+}
+
+static void s3_on_complete(struct http_request *http)
+{
+    struct s3_req *r = http_req_ctx(http);
+    enum s3_error e = r->body_error;
+    if (e && r->body_error_message) {
+        free(r->error_message);
+        r->error_message = r->body_error_message;
+        r->body_error_message = NULL;
+    }
+    if (!e)
+        e = s3_body_finish(r);
+    if (!e)
+        e = r->op->finish(r);
+    if (e)
+        s3_respond_error(r, e);
+}
+
+static void s3_on_done(struct http_request *http, int completed)
+{
+    struct s3_req *r = http_req_ctx(http);
+    if (!r)
+        return;
+    if (!completed && r->op)
+        log_info("request %s (%s) ended before it completed", r->request_id, r->op->name);
+    s3_req_free(r);
+}
+
+void s3_handler_init(struct http_handler *out, struct s3_server *srv)
+{
+    out->on_headers = s3_on_headers;
+    out->on_body = s3_on_body;
+    out->on_complete = s3_on_complete;
+    out->on_done = s3_on_done;
+    out->app = srv;
+}
