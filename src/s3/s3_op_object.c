@@ -462,7 +462,8 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     http_response_header(resp, "Server", "Stocktake");
     s3_object_headers(r, resp, o);
     s3_object_content_headers(r, resp, o);
-    s3_object_checksum_header(r, resp, o);
+    if (!range.partial) /* a full-object checksum does not describe a range */
+        s3_object_checksum_header(r, resp, o);
     http_response_header(resp, "Accept-Ranges", "bytes");
     if (strcmp(o->storage_class, "STANDARD") != 0)
         http_response_header(resp, "x-amz-storage-class", o->storage_class);

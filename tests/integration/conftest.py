@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -52,9 +53,8 @@ class Server:
             self.stop()
             raise RuntimeError("server did not start: %r\n%s" % (line, self.read_log()))
         self.port = int(m.group(1))
-        # drain the rest of the banner so the pipe never fills
-        for _ in range(6):
-            self.proc.stdout.readline()
+        # drain the rest of the banner (and anything later) so the pipe never fills
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
         deadline = time.time() + 10
         while time.time() < deadline:
             try:
@@ -85,8 +85,6 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         code = self.proc.returncode if self.proc else 0
-        if self.proc and self.proc.stdout:
-            self.proc.stdout.close()
         if getattr(self, "log", None):
             self.log.close()
         return code

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what Stocktake needs on Debian 12: the build dependencies (always) and, with
+# "test", the test clients too (aws CLI v2, boto3 + pytest for /usr/bin/python3, Node.js and
+# the npm packages in tests/js). Safe to run again: installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-build}
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+
+build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev zlib1g-dev
+            libsnappy-dev libxml2-dev libjansson-dev)
+test_pkgs=(python3 python3-pytest python3-boto3 awscli)
+
+wanted=("${build_pkgs[@]}")
+if [ "$mode" = test ]; then
+    wanted+=("${test_pkgs[@]}")
+    command -v node >/dev/null 2>&1 || wanted+=(nodejs)
+    command -v npm >/dev/null 2>&1 || wanted+=(npm)
+fi
+
+missing=()
+for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-deps: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+fi
+
+if [ "$mode" = test ]; then
+    (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
