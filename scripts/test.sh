@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything the tests need, builds with -Werror, then runs every test:
+# Installs everything the tests need, checks formatting, builds with -Werror, then runs every
+# test:
 #   1. C unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   2. the fuzz corpora replayed through their targets (ASan + UBSan)
 #   3. the integration tests (pytest under /usr/bin/python3) against the ASan+UBSan binary,
@@ -9,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
 jobs=$(nproc)
+make -s format-check
 make -s -j"$jobs"
 make -s -j"$jobs" SANITIZER=1 build/asan/stocktake build/asan/unit_tests
 echo "== unit tests (ASan+UBSan)"

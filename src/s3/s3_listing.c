@@ -87,8 +87,8 @@ int s3_list_run(struct meta_store *meta, const char *bucket, struct s3_list *l)
     while (!l->done) {
         l->reseek = 0;
         size_t want = (size_t)(l->max_keys - (long)l->n_items) + 1;
-        int rc = meta_object_scan(meta, bucket, l->prefix, l->seek, l->seek_inclusive,
-                                  want, s3_list_each, l);
+        int rc = meta_object_scan(meta, bucket, l->prefix, l->seek, l->seek_inclusive, want,
+                                  s3_list_each, l);
         if (rc < 0)
             return rc;
         if (!l->reseek && rc == 0)
@@ -104,4 +104,3 @@ void s3_list_dispose(struct s3_list *l)
     free(l->items);
     free(l->seek);
 }
-

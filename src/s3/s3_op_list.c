@@ -10,7 +10,6 @@
 #include "s3/s3_listing.h"
 #include "s3/s3_req.h"
 
-
 /* A name for the XML: url-encoded when encoding-type=url. */
 static int s3_list_name(struct buf *xml, const char *elem, const char *v, int url)
 {

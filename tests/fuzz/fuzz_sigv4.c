@@ -63,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *signed_headers = nh ? headers[0].name : "host";
     struct buf creq;
     buf_init(&creq, 1u << 20);
-    fuzz_sink = sigv4_canonical_request(&creq, "GET", lines[2], params, np, headers, nh, signed_headers,
-                                  "UNSIGNED-PAYLOAD");
+    fuzz_sink = sigv4_canonical_request(&creq, "GET", lines[2], params, np, headers, nh,
+                                        signed_headers, "UNSIGNED-PAYLOAD");
     buf_dispose(&creq);
     free(text);
     return 0;

@@ -1,7 +1,8 @@
 /* standalone_driver.c — replays a fuzz corpus without libFuzzer: every file in the directory
  * given as argv[1] goes once through LLVMFuzzerTestOneInput. Built with the sanitizers, so a
  * crash, leak or undefined behaviour on any corpus input fails the run. With clang and
- * -fsanitize=fuzzer the same targets run under libFuzzer instead (see docs/internals/FUZZING.md). */
+ * -fsanitize=fuzzer the same targets run under libFuzzer instead (see docs/internals/FUZZING.md).
+ */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>

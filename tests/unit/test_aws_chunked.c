@@ -49,8 +49,11 @@ TEST(aws_chunked_unsigned_with_trailer)
 
 TEST(aws_chunked_malformed)
 {
-    const char *bad[] = {"zz\r\nhello\r\n0\r\n\r\n", "5\nhello\r\n0\r\n\r\n",
-                         "5\r\nhello!\r\n0\r\n\r\n", "5\r\nhel", "5;chunk-signature=short\r\nhello\r\n",
+    const char *bad[] = {"zz\r\nhello\r\n0\r\n\r\n",
+                         "5\nhello\r\n0\r\n\r\n",
+                         "5\r\nhello!\r\n0\r\n\r\n",
+                         "5\r\nhel",
+                         "5;chunk-signature=short\r\nhello\r\n",
                          "0\r\n\r\nextra"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct buf out;

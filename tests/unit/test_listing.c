@@ -11,8 +11,8 @@
 #include "meta/meta.h"
 #include "s3/s3_listing.h"
 
-static const char *keys[] = {"a",  "a/1", "a/2", "a/3/x", "b",     "b/1",  "c/1/2",
-                             "c/2", "d",  "é",   "e/f",   "z/z/z", "\xff"};
+static const char *keys[] = {"a",   "a/1", "a/2", "a/3/x", "b",     "b/1", "c/1/2",
+                             "c/2", "d",   "é",   "e/f",   "z/z/z", "\xff"};
 
 static struct meta_store *listing_store(char *dir, size_t size)
 {
@@ -75,8 +75,8 @@ TEST(listing_pages_equal_one_page)
     CHECK(m != NULL);
     if (!m)
         return;
-    const char *cases[][2] = {{"", NULL}, {"", "/"}, {"a", "/"}, {"a/", "/"}, {"c", "/"},
-                              {"", "1"}, {"z/", "z"}};
+    const char *cases[][2] = {{"", NULL}, {"", "/"}, {"a", "/"}, {"a/", "/"},
+                              {"c", "/"}, {"", "1"}, {"z/", "z"}};
     for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
         char *whole = list_all(m, cases[c][0], cases[c][1], 1000);
         for (long max = 1; max <= 4; max++) {
