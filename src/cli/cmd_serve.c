@@ -1,5 +1,6 @@
 /* cmd_serve.c — `stocktake serve`: the S3 endpoint on loopback by default, data in ./data. */
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "account/account.h"
 #include "blob/blob.h"
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "http/http.h"
 #include "meta/meta.h"
@@ -20,7 +22,67 @@ struct serve_opts {
     const char *data;
     const char *region;
     const char *domain;
+    double upload_expiry_days;
 };
+
+/* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
+ * the expiry, so their part files do not pile up. */
+struct serve_janitor {
+    struct s3_server *s3;
+    int64_t expiry_ms;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int stop;
+    int running;
+    pthread_t thread;
+};
+
+static void *serve_janitor_main(void *arg)
+{
+    struct serve_janitor *j = arg;
+    pthread_mutex_lock(&j->lock);
+    while (!j->stop) {
+        pthread_mutex_unlock(&j->lock);
+        long n = s3_uploads_abort_all(j->s3, NULL, clock_now_ms() - j->expiry_ms);
+        if (n > 0)
+            log_info("janitor: aborted %ld abandoned multipart uploads", n);
+        else if (n < 0)
+            log_warn("janitor: %s", err_msg());
+        pthread_mutex_lock(&j->lock);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 3600;
+        while (!j->stop && pthread_cond_timedwait(&j->wake, &j->lock, &until) == 0)
+            ;
+    }
+    pthread_mutex_unlock(&j->lock);
+    return NULL;
+}
+
+static int serve_janitor_start(struct serve_janitor *j, struct s3_server *s3, double days)
+{
+    memset(j, 0, sizeof(*j));
+    j->s3 = s3;
+    j->expiry_ms = (int64_t)(days * 24 * 3600 * 1000);
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_cond_init(&j->wake, NULL);
+    if (days <= 0)
+        return 0;
+    j->running = pthread_create(&j->thread, NULL, serve_janitor_main, j) == 0;
+    return j->running ? 0 : ERR_NOMEM;
+}
+
+static void serve_janitor_stop(struct serve_janitor *j)
+{
+    pthread_mutex_lock(&j->lock);
+    j->stop = 1;
+    pthread_cond_signal(&j->wake);
+    pthread_mutex_unlock(&j->lock);
+    if (j->running)
+        pthread_join(j->thread, NULL);
+    pthread_cond_destroy(&j->wake);
+    pthread_mutex_destroy(&j->lock);
+}
 
 static void serve_usage(void)
 {
@@ -30,7 +92,9 @@ static void serve_usage(void)
                     "  --data     data directory (default ./data)\n"
                     "  --region   the region this endpoint serves (default us-east-1)\n"
                     "  --domain   base domain for virtual-hosted-style requests "
-                    "(default localhost)\n");
+                    "(default localhost)\n"
+                    "  --abandoned-upload-days N   abort multipart uploads older than N days "
+                    "(default 7; fractions allowed; 0: never)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -58,18 +122,21 @@ static int serve_parse_listen(struct serve_opts *o, const char *v)
 
 static int serve_parse(struct serve_opts *o, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"listen", required_argument, NULL, 'l'},
-                                             {"data", required_argument, NULL, 'd'},
-                                             {"region", required_argument, NULL, 'r'},
-                                             {"domain", required_argument, NULL, 'D'},
-                                             {"debug", no_argument, NULL, 'v'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"listen", required_argument, NULL, 'l'},
+        {"data", required_argument, NULL, 'd'},
+        {"region", required_argument, NULL, 'r'},
+        {"domain", required_argument, NULL, 'D'},
+        {"debug", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"abandoned-upload-days", required_argument, NULL, 'u'},
+        {NULL, 0, NULL, 0}};
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
     o->port = 9000;
     o->data = "./data";
     o->region = "us-east-1";
     o->domain = "localhost";
+    o->upload_expiry_days = 7;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -83,6 +150,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->domain = optarg;
         else if (c == 'v')
             log_set_level(LOG_DEBUG);
+        else if (c == 'u' && (o->upload_expiry_days = strtod(optarg, NULL)) >= 0)
+            continue;
         else
             return -1;
     }
@@ -163,10 +232,14 @@ int cli_serve(int argc, char **argv)
         blob_store_close(blobs);
         return 1;
     }
+    struct serve_janitor janitor;
+    if (serve_janitor_start(&janitor, &s3, o.upload_expiry_days))
+        log_warn("could not start the upload janitor");
     serve_banner(&o, http_server_port(http), &root_key, created);
     int sig = serve_wait_for_signal();
     log_info("signal %d: stopping", sig);
     http_server_stop(http);
+    serve_janitor_stop(&janitor);
     meta_close(meta);
     blob_store_close(blobs);
     return 0;

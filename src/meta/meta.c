@@ -12,7 +12,15 @@ void meta_object_dispose(struct meta_object *o)
     free(o->key);
     free(o->headers);
     free(o->checksum_value);
-    o->key = o->headers = o->checksum_value = NULL;
+    free(o->parts);
+    o->key = o->headers = o->checksum_value = o->parts = NULL;
+}
+
+void meta_upload_dispose(struct meta_upload *u)
+{
+    free(u->key);
+    free(u->headers);
+    u->key = u->headers = NULL;
 }
 
 int meta_open(struct meta_store **out, const struct meta_config *cfg)
@@ -94,10 +102,64 @@ int meta_object_get(struct meta_store *s, const char *bucket, const char *key,
     return s->ops->object_get(s, bucket, key, version_id, out);
 }
 
-int meta_object_delete_null(struct meta_store *s, const char *bucket, const char *key,
-                            char **out_blob)
+int meta_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
+                               const char *version_id, struct meta_object *out)
 {
-    return s->ops->object_delete_null(s, bucket, key, out_blob);
+    return s->ops->object_delete_version(s, bucket, key, version_id, out);
+}
+
+int meta_bucket_set_versioning(struct meta_store *s, const char *name, enum meta_versioning v)
+{
+    return s->ops->bucket_set_versioning(s, name, v);
+}
+
+int meta_version_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                      const char *key_marker, int64_t seq_marker, size_t limit, meta_object_cb *cb,
+                      void *payload)
+{
+    return s->ops->version_scan(s, bucket, prefix, key_marker, seq_marker, limit, cb, payload);
+}
+
+int meta_upload_create(struct meta_store *s, const struct meta_upload *u)
+{
+    return s->ops->upload_create(s, u);
+}
+
+int meta_upload_get(struct meta_store *s, const char *bucket, const char *upload_id,
+                    struct meta_upload *out)
+{
+    return s->ops->upload_get(s, bucket, upload_id, out);
+}
+
+int meta_upload_delete(struct meta_store *s, const char *bucket, const char *upload_id)
+{
+    return s->ops->upload_delete(s, bucket, upload_id);
+}
+
+int meta_upload_complete(struct meta_store *s, const char *bucket, const char *upload_id,
+                         const struct meta_object *o, char **out_replaced_blob)
+{
+    return s->ops->upload_complete(s, bucket, upload_id, o, out_replaced_blob);
+}
+
+int meta_upload_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                     const char *key_marker, const char *upload_id_marker, int64_t initiated_before,
+                     size_t limit, meta_upload_cb *cb, void *payload)
+{
+    return s->ops->upload_scan(s, bucket, prefix, key_marker, upload_id_marker, initiated_before,
+                               limit, cb, payload);
+}
+
+int meta_part_put(struct meta_store *s, const char *upload_id, const struct meta_part *p,
+                  char **out_replaced_blob)
+{
+    return s->ops->part_put(s, upload_id, p, out_replaced_blob);
+}
+
+int meta_part_scan(struct meta_store *s, const char *upload_id, int after_number, size_t limit,
+                   meta_part_cb *cb, void *payload)
+{
+    return s->ops->part_scan(s, upload_id, after_number, limit, cb, payload);
 }
 
 int meta_object_scan(struct meta_store *s, const char *bucket, const char *prefix,

@@ -62,8 +62,36 @@ struct meta_object {
     char blob_id[64];
     int multipart;
     char checksum_algorithm[16]; /* "" or CRC32, CRC32C, SHA1, SHA256, CRC64NVME */
-    char *checksum_value;        /* base64 */
+    char *checksum_value;        /* base64; "…-N" for a composite multipart checksum */
+    char checksum_type[16];      /* "" , FULL_OBJECT or COMPOSITE */
+    char *parts;                 /* multipart objects: JSON [[size, "checksum"], …]; else NULL */
+    int64_t seq;                 /* store order: a newer version of a key has a larger seq */
 };
+
+/* An in-progress multipart upload. */
+struct meta_upload {
+    char upload_id[80];
+    char bucket[64];
+    char *key;
+    int64_t initiated_ms;
+    char owner_id[13];
+    char *headers; /* as meta_object.headers, applied to the completed object */
+    char storage_class[40];
+    char checksum_algorithm[16];
+    char checksum_type[16];
+};
+
+/* One uploaded part. */
+struct meta_part {
+    int number;
+    char etag[80];
+    int64_t size;
+    int64_t last_modified_ms;
+    char blob_id[64];
+    char checksum_value[64];
+};
+
+void meta_upload_dispose(struct meta_upload *u);
 
 void meta_object_dispose(struct meta_object *o);
 
@@ -87,23 +115,26 @@ int meta_key_list(struct meta_store *s, meta_key_cb *cb, void *payload) WARN_UNU
 int meta_bucket_create(struct meta_store *s, const struct meta_bucket *b) WARN_UNUSED;
 int meta_bucket_get(struct meta_store *s, const char *name, struct meta_bucket *out) WARN_UNUSED;
 int meta_bucket_delete(struct meta_store *s, const char *name) WARN_UNUSED;
+int meta_bucket_set_versioning(struct meta_store *s, const char *name,
+                               enum meta_versioning v) WARN_UNUSED;
 typedef int meta_bucket_cb(void *payload, const struct meta_bucket *b);
 int meta_bucket_list(struct meta_store *s, const char *owner_id, meta_bucket_cb *cb,
                      void *payload) WARN_UNUSED;
 
 /* Objects.
- * put: store o as the latest version of o->key. With versioning unversioned or suspended,
- *   an existing "null" version is replaced and its blob id returned in *out_replaced_blob
- *   (caller removes the blob, frees the string; NULL when nothing was replaced).
+ * put: store o (an object or a delete marker) as the latest version of o->key. When
+ *   o->version_id is "null", an existing "null" version is replaced and its blob id returned
+ *   in *out_replaced_blob (caller removes the blob and frees the string; NULL when nothing
+ *   was replaced, or the replaced version was a delete marker).
  * get: version_id NULL → the latest version (may be a delete marker); ERR_NOTFOUND.
- * delete_null: remove the "null" version of key (unversioned delete); its blob id comes back
- *   in *out_blob; ERR_NOTFOUND when there is none. */
+ * delete_version: remove one version; when it was the latest, the newest remaining version
+ *   becomes the latest. The removed row comes back in *out (caller disposes); ERR_NOTFOUND. */
 int meta_object_put(struct meta_store *s, const char *bucket, const struct meta_object *o,
                     char **out_replaced_blob) WARN_UNUSED;
 int meta_object_get(struct meta_store *s, const char *bucket, const char *key,
                     const char *version_id, struct meta_object *out) WARN_UNUSED;
-int meta_object_delete_null(struct meta_store *s, const char *bucket, const char *key,
-                            char **out_blob) WARN_UNUSED;
+int meta_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
+                               const char *version_id, struct meta_object *out) WARN_UNUSED;
 
 /* List the latest, non-delete-marker versions of keys that start with prefix, in UTF-8 byte
  * order, from start (exclusive, or inclusive when start_inclusive), at most limit of them.
@@ -112,5 +143,35 @@ typedef int meta_object_cb(void *payload, const struct meta_object *o);
 int meta_object_scan(struct meta_store *s, const char *bucket, const char *prefix,
                      const char *start, int start_inclusive, size_t limit, meta_object_cb *cb,
                      void *payload) WARN_UNUSED;
+
+/* Every version and delete marker of keys starting with prefix, ordered by key (UTF-8 byte
+ * order) and, within a key, newest first; starting after (key_marker, seq_marker): seq_marker
+ * 0 skips key_marker entirely, -1 starts with all of key_marker's versions, otherwise the
+ * versions of key_marker older than seq_marker follow. */
+int meta_version_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                      const char *key_marker, int64_t seq_marker, size_t limit, meta_object_cb *cb,
+                      void *payload) WARN_UNUSED;
+
+/* Multipart uploads.
+ * complete: in one transaction, store o as put does, and remove the upload and its parts. */
+int meta_upload_create(struct meta_store *s, const struct meta_upload *u) WARN_UNUSED;
+int meta_upload_get(struct meta_store *s, const char *bucket, const char *upload_id,
+                    struct meta_upload *out) WARN_UNUSED;
+int meta_upload_delete(struct meta_store *s, const char *bucket, const char *upload_id) WARN_UNUSED;
+int meta_upload_complete(struct meta_store *s, const char *bucket, const char *upload_id,
+                         const struct meta_object *o, char **out_replaced_blob) WARN_UNUSED;
+typedef int meta_upload_cb(void *payload, const struct meta_upload *u);
+/* Uploads of keys starting with prefix, by key then initiation time, after (key_marker,
+ * upload_id_marker); bucket NULL with initiated_before > 0 lists expired uploads everywhere. */
+int meta_upload_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                     const char *key_marker, const char *upload_id_marker, int64_t initiated_before,
+                     size_t limit, meta_upload_cb *cb, void *payload) WARN_UNUSED;
+/* put: store or replace part p of the upload; a replaced part's blob id comes back. */
+int meta_part_put(struct meta_store *s, const char *upload_id, const struct meta_part *p,
+                  char **out_replaced_blob) WARN_UNUSED;
+typedef int meta_part_cb(void *payload, const struct meta_part *p);
+/* Parts numbered above after_number, in number order, at most limit. */
+int meta_part_scan(struct meta_store *s, const char *upload_id, int after_number, size_t limit,
+                   meta_part_cb *cb, void *payload) WARN_UNUSED;
 
 #endif

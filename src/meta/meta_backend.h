@@ -29,17 +29,34 @@ struct meta_backend_ops {
     int (*bucket_create)(struct meta_store *s, const struct meta_bucket *b);
     int (*bucket_get)(struct meta_store *s, const char *name, struct meta_bucket *out);
     int (*bucket_delete)(struct meta_store *s, const char *name);
+    int (*bucket_set_versioning)(struct meta_store *s, const char *name, enum meta_versioning v);
     int (*bucket_list)(struct meta_store *s, const char *owner_id, meta_bucket_cb *cb,
                        void *payload);
     int (*object_put)(struct meta_store *s, const char *bucket, const struct meta_object *o,
                       char **out_replaced_blob);
     int (*object_get)(struct meta_store *s, const char *bucket, const char *key,
                       const char *version_id, struct meta_object *out);
-    int (*object_delete_null)(struct meta_store *s, const char *bucket, const char *key,
-                              char **out_blob);
+    int (*object_delete_version)(struct meta_store *s, const char *bucket, const char *key,
+                                 const char *version_id, struct meta_object *out);
     int (*object_scan)(struct meta_store *s, const char *bucket, const char *prefix,
                        const char *start, int start_inclusive, size_t limit, meta_object_cb *cb,
                        void *payload);
+    int (*version_scan)(struct meta_store *s, const char *bucket, const char *prefix,
+                        const char *key_marker, int64_t seq_marker, size_t limit,
+                        meta_object_cb *cb, void *payload);
+    int (*upload_create)(struct meta_store *s, const struct meta_upload *u);
+    int (*upload_get)(struct meta_store *s, const char *bucket, const char *upload_id,
+                      struct meta_upload *out);
+    int (*upload_delete)(struct meta_store *s, const char *bucket, const char *upload_id);
+    int (*upload_complete)(struct meta_store *s, const char *bucket, const char *upload_id,
+                           const struct meta_object *o, char **out_replaced_blob);
+    int (*upload_scan)(struct meta_store *s, const char *bucket, const char *prefix,
+                       const char *key_marker, const char *upload_id_marker,
+                       int64_t initiated_before, size_t limit, meta_upload_cb *cb, void *payload);
+    int (*part_put)(struct meta_store *s, const char *upload_id, const struct meta_part *p,
+                    char **out_replaced_blob);
+    int (*part_scan)(struct meta_store *s, const char *upload_id, int after_number, size_t limit,
+                     meta_part_cb *cb, void *payload);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;

@@ -35,9 +35,18 @@ static const char *const sqlite_schema =
     " last_modified_ms INTEGER NOT NULL, etag TEXT NOT NULL, storage_class TEXT NOT NULL,"
     " owner_id TEXT NOT NULL, headers TEXT NOT NULL, blob_id TEXT NOT NULL,"
     " multipart INTEGER NOT NULL, checksum_algorithm TEXT NOT NULL,"
-    " checksum_value TEXT NOT NULL);"
+    " checksum_value TEXT NOT NULL, checksum_type TEXT NOT NULL, parts TEXT);"
     "CREATE UNIQUE INDEX IF NOT EXISTS objects_version ON objects(bucket, key, version_id);"
-    "CREATE INDEX IF NOT EXISTS objects_latest ON objects(bucket, key) WHERE is_latest = 1;";
+    "CREATE INDEX IF NOT EXISTS objects_latest ON objects(bucket, key) WHERE is_latest = 1;"
+    "CREATE TABLE IF NOT EXISTS uploads(upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL,"
+    " key TEXT NOT NULL, initiated_ms INTEGER NOT NULL, owner_id TEXT NOT NULL,"
+    " headers TEXT NOT NULL, storage_class TEXT NOT NULL, checksum_algorithm TEXT NOT NULL,"
+    " checksum_type TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS uploads_key ON uploads(bucket, key, initiated_ms);"
+    "CREATE TABLE IF NOT EXISTS parts(upload_id TEXT NOT NULL REFERENCES uploads(upload_id)"
+    " ON DELETE CASCADE, number INTEGER NOT NULL, etag TEXT NOT NULL, size INTEGER NOT NULL,"
+    " last_modified_ms INTEGER NOT NULL, blob_id TEXT NOT NULL, checksum_value TEXT NOT NULL,"
+    " PRIMARY KEY(upload_id, number));";
 
 static int sqlite_fail(sqlite3 *db, const char *what)
 {
@@ -406,7 +415,8 @@ static int sqlite_bucket_list(struct meta_store *s, const char *owner_id, meta_b
 
 #define SQLITE_OBJECT_COLS                                                                         \
     "key, version_id, is_latest, is_delete_marker, size, last_modified_ms, etag, storage_class,"   \
-    " owner_id, headers, blob_id, multipart, checksum_algorithm, checksum_value"
+    " owner_id, headers, blob_id, multipart, checksum_algorithm, checksum_value, checksum_type,"   \
+    " parts, id"
 
 static void sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
 {
@@ -424,6 +434,9 @@ static void sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
     o->multipart = sqlite3_column_int(stmt, 11);
     sqlite_copy(o->checksum_algorithm, sizeof(o->checksum_algorithm), stmt, 12);
     o->checksum_value = sqlite_dup(stmt, 13);
+    sqlite_copy(o->checksum_type, sizeof(o->checksum_type), stmt, 14);
+    o->parts = sqlite3_column_type(stmt, 15) == SQLITE_NULL ? NULL : sqlite_dup(stmt, 15);
+    o->seq = sqlite3_column_int64(stmt, 16);
 }
 
 /* Find the blob of (bucket,key,version) inside the open transaction; *out NULL if none. */
@@ -446,6 +459,17 @@ static int sqlite_object_blob(sqlite3 *db, const char *bucket, const char *key,
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sqlite_fail(db, "step");
 }
 
+/* The blob of the null version being replaced; "" (a delete marker's) counts as none. */
+static int sqlite_null_blob(sqlite3 *db, const char *bucket, const char *key, char **out)
+{
+    int rc = sqlite_object_blob(db, bucket, key, "null", out);
+    if (!rc && *out && !**out) {
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 static int sqlite_run(sqlite3 *db, const char *sql, const char *bucket, const char *key,
                       const char *version_id)
 {
@@ -463,8 +487,11 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
 {
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(db,
-                           "INSERT INTO objects(bucket, " SQLITE_OBJECT_COLS
-                           ") VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?)",
+                           "INSERT INTO objects(bucket, key, version_id, is_latest,"
+                           " is_delete_marker, size, last_modified_ms, etag, storage_class,"
+                           " owner_id, headers, blob_id, multipart, checksum_algorithm,"
+                           " checksum_value, checksum_type, parts)"
+                           " VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &stmt, NULL) != SQLITE_OK)
         return sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
@@ -481,6 +508,9 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
     sqlite3_bind_int(stmt, 12, o->multipart);
     sqlite3_bind_text(stmt, 13, o->checksum_algorithm, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 14, o->checksum_value ? o->checksum_value : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 15, o->checksum_type, -1, SQLITE_STATIC);
+    if (o->parts)
+        sqlite3_bind_text(stmt, 16, o->parts, -1, SQLITE_STATIC);
     return sqlite_step_done(db, stmt);
 }
 
@@ -489,7 +519,7 @@ static int sqlite_object_put_txn(sqlite3 *db, const char *bucket, const struct m
 {
     int rc = 0;
     if (strcmp(o->version_id, "null") == 0) {
-        rc = sqlite_object_blob(db, bucket, o->key, "null", out_replaced);
+        rc = sqlite_null_blob(db, bucket, o->key, out_replaced);
         if (!rc)
             rc = sqlite_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?",
                             bucket, o->key, "null");
@@ -566,17 +596,42 @@ static int sqlite_object_get(struct meta_store *s, const char *bucket, const cha
     return rc;
 }
 
-static int sqlite_object_delete_txn(sqlite3 *db, const char *bucket, const char *key,
-                                    char **out_blob)
+/* Read one version inside the open transaction. */
+static int sqlite_object_row_get(sqlite3 *db, const char *bucket, const char *key,
+                                 const char *version_id, struct meta_object *out)
 {
-    int rc = sqlite_object_blob(db, bucket, key, "null", out_blob);
-    if (!rc && !*out_blob) {
-        err_set("no such key");
-        return ERR_NOTFOUND;
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT " SQLITE_OBJECT_COLS
+                           " FROM objects WHERE bucket=? AND key=? AND version_id=?",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof(*out));
+        sqlite_object_row(stmt, out);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        err_set("no such version");
+        rc = ERR_NOTFOUND;
+    } else {
+        rc = sqlite_fail(db, "step");
     }
-    if (!rc)
-        rc = sqlite_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?", bucket,
-                        key, "null");
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static int sqlite_object_delete_txn(sqlite3 *db, const char *bucket, const char *key,
+                                    const char *version_id, struct meta_object *out)
+{
+    int rc = sqlite_object_row_get(db, bucket, key, version_id, out);
+    if (rc)
+        return rc;
+    rc = sqlite_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?", bucket,
+                    key, version_id);
     /* the newest remaining version, if any, becomes the latest */
     if (!rc)
         rc = sqlite_run(db,
@@ -584,26 +639,26 @@ static int sqlite_object_delete_txn(sqlite3 *db, const char *bucket, const char 
                         " WHERE bucket=?1 AND key=?2) AND NOT EXISTS (SELECT 1 FROM objects"
                         " WHERE bucket=?1 AND key=?2 AND is_latest=1)",
                         bucket, key, NULL);
+    if (rc)
+        meta_object_dispose(out);
     return rc;
 }
 
-static int sqlite_object_delete_null(struct meta_store *s, const char *bucket, const char *key,
-                                     char **out_blob)
+static int sqlite_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
+                                        const char *version_id, struct meta_object *out)
 {
     sqlite3 *db;
-    char *blob = NULL;
     int rc = sqlite_connect((struct sqlite_store *)s, &db);
     if (rc)
         return rc;
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return sqlite_fail(db, "begin");
-    rc = sqlite_commit_or_rollback(db, sqlite_object_delete_txn(db, bucket, key, &blob));
-    if (rc) {
-        free(blob);
-        return rc;
-    }
-    *out_blob = blob;
-    return 0;
+    memset(out, 0, sizeof(*out));
+    rc = sqlite_object_delete_txn(db, bucket, key, version_id, out);
+    rc = sqlite_commit_or_rollback(db, rc);
+    if (rc)
+        meta_object_dispose(out);
+    return rc;
 }
 
 /* The smallest string greater than every string that starts with prefix; NULL when none
@@ -659,6 +714,308 @@ static int sqlite_object_scan(struct meta_store *s, const char *bucket, const ch
     return ret;
 }
 
+static int sqlite_bucket_set_versioning(struct meta_store *s, const char *name,
+                                        enum meta_versioning v)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s, "UPDATE buckets SET versioning=? WHERE name=?", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(stmt, 1, (int)v);
+    sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+    rc = sqlite_step_done(db, stmt);
+    if (!rc && sqlite3_changes(db) == 0) {
+        err_set("no bucket %s", name);
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+static int sqlite_version_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                               const char *key_marker, int64_t seq_marker, size_t limit,
+                               meta_object_cb *cb, void *payload)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    char *pend = sqlite_prefix_end(prefix ? prefix : "");
+    int rc = sqlite_prepare(s,
+                            "SELECT " SQLITE_OBJECT_COLS " FROM objects WHERE bucket=?1 AND"
+                            " key>=?2 AND (?3 IS NULL OR key<?3) AND"
+                            " (key>?4 OR (key=?4 AND (?5<0 OR (?5>0 AND id<?5))))"
+                            " ORDER BY key, id DESC LIMIT ?6",
+                            &db, &stmt);
+    if (rc) {
+        free(pend);
+        return rc;
+    }
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, prefix ? prefix : "", -1, SQLITE_STATIC);
+    if (pend)
+        sqlite3_bind_text(stmt, 3, pend, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, key_marker ? key_marker : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 5, key_marker ? seq_marker : 0);
+    sqlite3_bind_int64(stmt, 6, (sqlite3_int64)limit);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct meta_object o;
+        memset(&o, 0, sizeof(o));
+        sqlite_object_row(stmt, &o);
+        stop = cb(payload, &o);
+        meta_object_dispose(&o);
+    }
+    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : sqlite_fail(db, "version scan"));
+    sqlite3_finalize(stmt);
+    free(pend);
+    return ret;
+}
+
+/* ---- multipart uploads ---- */
+
+#define SQLITE_UPLOAD_COLS                                                                         \
+    "upload_id, bucket, key, initiated_ms, owner_id, headers, storage_class, checksum_algorithm,"  \
+    " checksum_type"
+
+static int sqlite_upload_create(struct meta_store *s, const struct meta_upload *u)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s, "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?)", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, u->upload_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, u->bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, u->key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, u->initiated_ms);
+    sqlite3_bind_text(stmt, 5, u->owner_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 6, u->headers ? u->headers : "[]", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 7, u->storage_class, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 8, u->checksum_algorithm, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 9, u->checksum_type, -1, SQLITE_STATIC);
+    return sqlite_step_done(db, stmt);
+}
+
+static void sqlite_upload_row(sqlite3_stmt *stmt, struct meta_upload *u)
+{
+    memset(u, 0, sizeof(*u));
+    sqlite_copy(u->upload_id, sizeof(u->upload_id), stmt, 0);
+    sqlite_copy(u->bucket, sizeof(u->bucket), stmt, 1);
+    u->key = sqlite_dup(stmt, 2);
+    u->initiated_ms = sqlite3_column_int64(stmt, 3);
+    sqlite_copy(u->owner_id, sizeof(u->owner_id), stmt, 4);
+    u->headers = sqlite_dup(stmt, 5);
+    sqlite_copy(u->storage_class, sizeof(u->storage_class), stmt, 6);
+    sqlite_copy(u->checksum_algorithm, sizeof(u->checksum_algorithm), stmt, 7);
+    sqlite_copy(u->checksum_type, sizeof(u->checksum_type), stmt, 8);
+}
+
+struct sqlite_upload_one {
+    const char *bucket;
+    struct meta_upload *out;
+    int found;
+};
+
+static int sqlite_upload_one(sqlite3_stmt *stmt, void *ctx)
+{
+    struct sqlite_upload_one *one = ctx;
+    sqlite_upload_row(stmt, one->out);
+    if (strcmp(one->out->bucket, one->bucket) != 0) {
+        meta_upload_dispose(one->out);
+        return 0;
+    }
+    one->found = 1;
+    return 0;
+}
+
+static int sqlite_upload_get(struct meta_store *s, const char *bucket, const char *upload_id,
+                             struct meta_upload *out)
+{
+    struct sqlite_upload_one one = {bucket, out, 0};
+    int rc = sqlite_query(s, "SELECT " SQLITE_UPLOAD_COLS " FROM uploads WHERE upload_id=?",
+                          upload_id, sqlite_upload_one, &one);
+    if (!rc && !one.found) {
+        err_set("no such upload");
+        return ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+static int sqlite_upload_delete_txn(sqlite3 *db, const char *bucket, const char *upload_id)
+{
+    int rc = sqlite_run(db,
+                        "DELETE FROM parts WHERE upload_id=?2 AND EXISTS (SELECT 1 FROM"
+                        " uploads WHERE upload_id=?2 AND bucket=?1)",
+                        bucket, upload_id, NULL);
+    if (!rc)
+        rc = sqlite_run(db, "DELETE FROM uploads WHERE bucket=? AND upload_id=?", bucket, upload_id,
+                        NULL);
+    if (!rc && sqlite3_changes(db) == 0) {
+        err_set("no such upload");
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+static int sqlite_upload_delete(struct meta_store *s, const char *bucket, const char *upload_id)
+{
+    sqlite3 *db;
+    int rc = sqlite_connect((struct sqlite_store *)s, &db);
+    if (rc)
+        return rc;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "begin");
+    return sqlite_commit_or_rollback(db, sqlite_upload_delete_txn(db, bucket, upload_id));
+}
+
+static int sqlite_upload_complete(struct meta_store *s, const char *bucket, const char *upload_id,
+                                  const struct meta_object *o, char **out_replaced_blob)
+{
+    sqlite3 *db;
+    char *replaced = NULL;
+    int rc = sqlite_connect((struct sqlite_store *)s, &db);
+    if (rc)
+        return rc;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "begin");
+    rc = sqlite_upload_delete_txn(db, bucket, upload_id);
+    if (!rc)
+        rc = sqlite_object_put_txn(db, bucket, o, &replaced);
+    rc = sqlite_commit_or_rollback(db, rc);
+    if (rc) {
+        free(replaced);
+        return rc;
+    }
+    *out_replaced_blob = replaced;
+    return 0;
+}
+
+static int sqlite_upload_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                              const char *key_marker, const char *upload_id_marker,
+                              int64_t initiated_before, size_t limit, meta_upload_cb *cb,
+                              void *payload)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    char *pend = sqlite_prefix_end(prefix ? prefix : "");
+    int rc = sqlite_prepare(s,
+                            "SELECT " SQLITE_UPLOAD_COLS
+                            " FROM uploads WHERE (?1 IS NULL OR bucket=?1) AND"
+                            " key>=?2 AND (?3 IS NULL OR key<?3) AND (?7=0 OR initiated_ms<?7) AND"
+                            " (key>?4 OR (key=?4 AND ?5 IS NOT NULL AND (initiated_ms, upload_id) >"
+                            " (SELECT initiated_ms, upload_id FROM uploads WHERE upload_id=?5)))"
+                            " ORDER BY bucket, key, initiated_ms, upload_id LIMIT ?6",
+                            &db, &stmt);
+    if (rc) {
+        free(pend);
+        return rc;
+    }
+    if (bucket)
+        sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, prefix ? prefix : "", -1, SQLITE_STATIC);
+    if (pend)
+        sqlite3_bind_text(stmt, 3, pend, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, key_marker ? key_marker : "", -1, SQLITE_STATIC);
+    if (upload_id_marker && key_marker)
+        sqlite3_bind_text(stmt, 5, upload_id_marker, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 6, (sqlite3_int64)limit);
+    sqlite3_bind_int64(stmt, 7, initiated_before);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct meta_upload u;
+        sqlite_upload_row(stmt, &u);
+        stop = cb(payload, &u);
+        meta_upload_dispose(&u);
+    }
+    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : sqlite_fail(db, "upload scan"));
+    sqlite3_finalize(stmt);
+    free(pend);
+    return ret;
+}
+
+static int sqlite_part_put_txn(sqlite3 *db, const char *upload_id, const struct meta_part *p,
+                               char **out_replaced)
+{
+    sqlite3_stmt *stmt;
+    *out_replaced = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT blob_id FROM parts WHERE upload_id=? AND number=?", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, upload_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, p->number);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *out_replaced = sqlite_dup(stmt, 0);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sqlite_fail(db, "step");
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO parts VALUES (?,?,?,?,?,?,?)", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, upload_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, p->number);
+    sqlite3_bind_text(stmt, 3, p->etag, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, p->size);
+    sqlite3_bind_int64(stmt, 5, p->last_modified_ms);
+    sqlite3_bind_text(stmt, 6, p->blob_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 7, p->checksum_value, -1, SQLITE_STATIC);
+    rc = sqlite_step_done(db, stmt);
+    if (rc == ERR_EXISTS) { /* the upload is gone (foreign key) */
+        err_set("no such upload");
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+static int sqlite_part_put(struct meta_store *s, const char *upload_id, const struct meta_part *p,
+                           char **out_replaced_blob)
+{
+    sqlite3 *db;
+    char *replaced = NULL;
+    int rc = sqlite_connect((struct sqlite_store *)s, &db);
+    if (rc)
+        return rc;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "begin");
+    rc = sqlite_commit_or_rollback(db, sqlite_part_put_txn(db, upload_id, p, &replaced));
+    if (rc) {
+        free(replaced);
+        return rc;
+    }
+    *out_replaced_blob = replaced;
+    return 0;
+}
+
+static int sqlite_part_scan(struct meta_store *s, const char *upload_id, int after_number,
+                            size_t limit, meta_part_cb *cb, void *payload)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s,
+                            "SELECT number, etag, size, last_modified_ms, blob_id, checksum_value"
+                            " FROM parts WHERE upload_id=? AND number>? ORDER BY number LIMIT ?",
+                            &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, upload_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, after_number);
+    sqlite3_bind_int64(stmt, 3, (sqlite3_int64)limit);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct meta_part p;
+        memset(&p, 0, sizeof(p));
+        p.number = sqlite3_column_int(stmt, 0);
+        sqlite_copy(p.etag, sizeof(p.etag), stmt, 1);
+        p.size = sqlite3_column_int64(stmt, 2);
+        p.last_modified_ms = sqlite3_column_int64(stmt, 3);
+        sqlite_copy(p.blob_id, sizeof(p.blob_id), stmt, 4);
+        sqlite_copy(p.checksum_value, sizeof(p.checksum_value), stmt, 5);
+        stop = cb(payload, &p);
+    }
+    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : sqlite_fail(db, "part scan"));
+    sqlite3_finalize(stmt);
+    return ret;
+}
+
 const struct meta_backend_ops meta_sqlite_ops = {
     .version = META_BACKEND_VERSION,
     .name = "sqlite",
@@ -676,6 +1033,15 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .bucket_list = sqlite_bucket_list,
     .object_put = sqlite_object_put,
     .object_get = sqlite_object_get,
-    .object_delete_null = sqlite_object_delete_null,
+    .object_delete_version = sqlite_object_delete_version,
     .object_scan = sqlite_object_scan,
+    .bucket_set_versioning = sqlite_bucket_set_versioning,
+    .version_scan = sqlite_version_scan,
+    .upload_create = sqlite_upload_create,
+    .upload_get = sqlite_upload_get,
+    .upload_delete = sqlite_upload_delete,
+    .upload_complete = sqlite_upload_complete,
+    .upload_scan = sqlite_upload_scan,
+    .part_put = sqlite_part_put,
+    .part_scan = sqlite_part_scan,
 };

@@ -18,4 +18,11 @@ struct s3_server {
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */
 void s3_handler_init(struct http_handler *out, struct s3_server *srv);
 
+/* Abort a multipart upload: remove it and its parts' blobs. 0, ERR_NOTFOUND or an error. */
+int s3_upload_abort(struct s3_server *srv, const char *bucket, const char *upload_id);
+
+/* Abort every upload of bucket (NULL: of any bucket) initiated before before_ms (0: any
+ * time). Returns how many were aborted, or a negative ERR_* code. */
+long s3_uploads_abort_all(struct s3_server *srv, const char *bucket, int64_t before_ms);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/xmlw.h"
+#include "s3/s3_object.h"
 #include "s3/s3_req.h"
 #include "s3/s3_xml.h"
 
@@ -27,8 +28,10 @@ static int s3_delete_one(struct s3_req *r, struct buf *xml, xmlNode *obj, int qu
     xmlNode *vnode = s3_xml_child(obj, "VersionId");
     char *version = vnode ? s3_xml_text(vnode) : NULL;
     int rc = 0;
-    enum s3_error e =
-        strlen(key) > S3_MAX_KEY_BYTES ? S3E_KEY_TOO_LONG : s3_object_delete_key(r, key, version);
+    struct s3_delete_result res;
+    memset(&res, 0, sizeof(res));
+    enum s3_error e = strlen(key) > S3_MAX_KEY_BYTES ? S3E_KEY_TOO_LONG
+                                                     : s3_object_delete_key(r, key, version, &res);
     if (e) {
         rc = s3_delete_result_error(xml, key, e);
     } else if (!quiet) {
@@ -37,6 +40,10 @@ static int s3_delete_one(struct s3_req *r, struct buf *xml, xmlNode *obj, int qu
             rc = xmlw_elem(xml, "Key", key);
         if (!rc && version)
             rc = xmlw_elem(xml, "VersionId", version);
+        if (!rc && res.delete_marker)
+            rc = xmlw_elem(xml, "DeleteMarker", "true");
+        if (!rc && res.delete_marker && res.version_id[0])
+            rc = xmlw_elem(xml, "DeleteMarkerVersionId", res.version_id);
         if (!rc)
             rc = buf_puts(xml, "</Deleted>");
     }

@@ -15,18 +15,8 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "s3/s3_names.h"
+#include "s3/s3_object.h"
 #include "s3/s3_req.h"
-
-#define S3_USER_METADATA_MAX 2048
-
-/* Headers stored with an object and returned on GET/HEAD. */
-static const char *const s3_stored_headers[] = {"Content-Type",
-                                                "Content-Encoding",
-                                                "Content-Disposition",
-                                                "Content-Language",
-                                                "Cache-Control",
-                                                "Expires",
-                                                "x-amz-website-redirect-location"};
 
 struct s3_put_state {
     struct blob_writer *writer;
@@ -46,95 +36,11 @@ static int s3_put_data(struct s3_req *r, const char *data, size_t n)
     return blob_writer_write(st->writer, data, n) ? S3E_INTERNAL_ERROR : S3_OK;
 }
 
-/* Content-Encoding without the transport-only "aws-chunked" token; NULL when nothing is left. */
-static char *s3_content_encoding(const char *v)
-{
-    char *out = xcalloc(1, strlen(v) + 1);
-    const char *p = v;
-    while (*p) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t n = strcspn(p, ",");
-        size_t t = n;
-        while (t && p[t - 1] == ' ')
-            t--;
-        if (t && !(t == 11 && strncasecmp(p, "aws-chunked", 11) == 0)) {
-            if (out[0])
-                strcat(out, ",");
-            strncat(out, p, t);
-        }
-        p += n;
-    }
-    if (!out[0]) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
-static void s3_headers_add(json_t *arr, const char *name, const char *value)
-{
-    json_array_append_new(arr, json_pack("[ss]", name, value));
-}
-
-/* The JSON list of headers kept with the object; MetadataTooLarge past 2 KiB of user data. */
-static enum s3_error s3_put_collect_headers(struct s3_req *r, char **out)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < sizeof(s3_stored_headers) / sizeof(s3_stored_headers[0]); i++) {
-        const char *v = s3_req_header(r, s3_stored_headers[i]);
-        if (!v)
-            continue;
-        if (i == 1) {
-            char *enc = s3_content_encoding(v);
-            if (enc)
-                s3_headers_add(arr, s3_stored_headers[i], enc);
-            free(enc);
-            continue;
-        }
-        s3_headers_add(arr, s3_stored_headers[i], v);
-    }
-    const struct kv_pair *h;
-    size_t n = http_req_headers(r->http, &h), meta_size = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (strncasecmp(h[i].name, "x-amz-meta-", 11) != 0)
-            continue;
-        char *lower = xstrdup(h[i].name);
-        for (char *p = lower; *p; p++)
-            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-        meta_size += strlen(lower) - 11 + strlen(h[i].value);
-        s3_headers_add(arr, lower, h[i].value);
-        free(lower);
-    }
-    *out = json_dumps(arr, JSON_COMPACT);
-    json_decref(arr);
-    if (meta_size > S3_USER_METADATA_MAX) {
-        free(*out);
-        *out = NULL;
-        return S3E_METADATA_TOO_LARGE;
-    }
-    return *out ? S3_OK : S3E_INTERNAL_ERROR;
-}
-
 static enum s3_error s3_put_check_headers(struct s3_req *r)
 {
-    const char *sc = s3_req_header(r, "x-amz-storage-class");
-    if (sc && !s3_storage_class_valid(sc))
-        return S3E_INVALID_STORAGE_CLASS;
-    if (s3_req_header(r, "x-amz-copy-source")) {
-        s3_req_set_message(r, "CopyObject is not implemented by Stocktake yet.");
-        return S3E_NOT_IMPLEMENTED;
-    }
-    if (s3_req_header(r, "x-amz-server-side-encryption") ||
-        s3_req_header(r, "x-amz-server-side-encryption-customer-algorithm")) {
-        s3_req_set_message(r, "Server-side encryption is not implemented by Stocktake yet.");
-        return S3E_NOT_IMPLEMENTED;
-    }
-    if (s3_req_header(r, "x-amz-object-lock-mode") ||
-        s3_req_header(r, "x-amz-object-lock-legal-hold") || s3_req_header(r, "x-amz-tagging")) {
-        s3_req_set_message(r, "Object Lock and tagging are not implemented by Stocktake yet.");
-        return S3E_NOT_IMPLEMENTED;
-    }
+    enum s3_error e = s3_object_check_write_headers(r);
+    if (e)
+        return e;
     const char *inm = s3_req_header(r, "If-None-Match");
     if ((inm && strcmp(inm, "*") != 0) || s3_req_header(r, "If-Match")) {
         s3_req_set_message(r, "Only If-None-Match: * is implemented for PutObject.");
@@ -165,7 +71,7 @@ static void s3_put_fill(struct s3_req *r, struct meta_object *o, const char *blo
 {
     memset(o, 0, sizeof(*o));
     o->key = r->key;
-    snprintf(o->version_id, sizeof(o->version_id), "null");
+    s3_object_version_for_write(r, o->version_id);
     o->is_latest = 1;
     o->size = (int64_t)r->body.received;
     o->last_modified_ms = clock_now_ms();
@@ -179,6 +85,8 @@ static void s3_put_fill(struct s3_req *r, struct meta_object *o, const char *blo
     snprintf(o->checksum_algorithm, sizeof(o->checksum_algorithm), "%s",
              checksum_algo_name(r->body.checksum_algo));
     o->checksum_value = r->body.checksum_value;
+    if (r->body.checksum_algo != CHECKSUM_NONE)
+        snprintf(o->checksum_type, sizeof(o->checksum_type), "FULL_OBJECT");
 }
 
 static enum s3_error s3_put_precondition(struct s3_req *r)
@@ -204,7 +112,7 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
     enum s3_error e = s3_put_precondition(r);
     char *headers = NULL;
     if (!e)
-        e = s3_put_collect_headers(r, &headers);
+        e = s3_object_collect_headers(r, &headers);
     if (e)
         return e;
     char blob_id[BLOB_ID_LEN + 1];
@@ -217,57 +125,26 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
     struct meta_object o;
     s3_put_fill(r, &o, blob_id);
     o.headers = headers;
-    char *replaced = NULL;
-    rc = meta_object_put(r->srv->meta, r->bucket, &o, &replaced);
+    enum s3_error stored = s3_object_store(r, &o);
     free(headers);
-    if (rc) {
-        if (blob_remove(r->srv->blobs, blob_id))
-            log_warn("could not remove blob %s: %s", blob_id, err_msg());
-        return S3E_INTERNAL_ERROR;
-    }
-    if (replaced && blob_remove(r->srv->blobs, replaced))
-        log_warn("could not remove replaced blob %s: %s", replaced, err_msg());
-    free(replaced);
+    if (stored)
+        return stored;
     struct http_response *resp = s3_response_new(r, 200, NULL, 0);
     http_response_header(resp, "ETag", o.etag);
-    if (r->body.checksum_algo != CHECKSUM_NONE)
+    s3_object_version_header(r, resp, o.version_id);
+    if (r->body.checksum_algo != CHECKSUM_NONE) {
         http_response_header(resp, checksum_algo_header(r->body.checksum_algo),
                              r->body.checksum_value);
+        http_response_header(resp, "x-amz-checksum-type", "FULL_OBJECT");
+    }
     http_req_respond(r->http, resp);
     return S3_OK;
 }
 
 /* ---- GET / HEAD ---- */
 
-/* Load the object (or version) named by the request; NoSuchKey / NoSuchVersion. */
-static enum s3_error s3_object_load(struct s3_req *r, struct meta_object *o)
-{
-    enum s3_error e = s3_req_load_bucket(r);
-    if (e)
-        return e;
-    const char *version = s3_req_param(r, "versionId");
-    int rc = meta_object_get(r->srv->meta, r->bucket, r->key, version, o);
-    if (rc == ERR_NOTFOUND) {
-        if (version) {
-            s3_req_error_elem(r, "Key", r->key);
-            s3_req_error_elem(r, "VersionId", version);
-            return S3E_NO_SUCH_VERSION;
-        }
-        s3_req_error_elem(r, "Key", r->key);
-        return S3E_NO_SUCH_KEY;
-    }
-    if (rc)
-        return S3E_INTERNAL_ERROR;
-    if (o->is_delete_marker) {
-        meta_object_dispose(o);
-        s3_req_error_elem(r, "Key", r->key);
-        return version ? S3E_METHOD_NOT_ALLOWED : S3E_NO_SUCH_KEY;
-    }
-    return S3_OK;
-}
-
 /* Does the ETag list (comma-separated, "*" for any) name etag? */
-static int s3_etag_matches(const char *list, const char *etag)
+int s3_etag_matches(const char *list, const char *etag)
 {
     const char *p = list;
     size_t elen = strlen(etag);
@@ -314,6 +191,7 @@ struct s3_range {
     int partial;
     uint64_t start;
     uint64_t length;
+    size_t parts_count; /* a partNumber request on a multipart object */
 };
 
 /* One "bytes=a-b" / "bytes=a-" / "bytes=-n" range. Unparseable or multiple ranges are
@@ -321,8 +199,7 @@ struct s3_range {
 static enum s3_error s3_object_range(struct s3_req *r, uint64_t size, struct s3_range *out)
 {
     const char *h = s3_req_header(r, "Range");
-    out->partial = 0;
-    out->start = 0;
+    memset(out, 0, sizeof(*out));
     out->length = size;
     if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
         return S3_OK;
@@ -363,6 +240,42 @@ unsatisfiable:
     snprintf(sz, sizeof(sz), "%llu", (unsigned long long)size);
     s3_req_error_elem(r, "ActualObjectSize", sz);
     return S3E_INVALID_RANGE;
+}
+
+/* ?partNumber=N: the bytes of part N of a multipart object (the whole object is part 1 of a
+ * single-part one). */
+static enum s3_error s3_object_part_range(struct s3_req *r, const struct meta_object *o,
+                                          const char *pn, struct s3_range *out)
+{
+    char *end = NULL;
+    long n = strtol(pn, &end, 10);
+    memset(out, 0, sizeof(*out));
+    out->length = (uint64_t)o->size;
+    if (!*pn || *end || n < 1 || n > 10000) {
+        s3_req_set_message(r, "Part number must be an integer between 1 and 10000, inclusive");
+        return S3E_INVALID_ARGUMENT;
+    }
+    if (s3_req_header(r, "Range")) {
+        s3_req_set_message(r, "Cannot specify both Range header and partNumber query parameter");
+        return S3E_INVALID_REQUEST;
+    }
+    json_t *parts = o->parts ? json_loads(o->parts, 0, NULL) : NULL;
+    size_t count = parts ? json_array_size(parts) : 1;
+    if ((size_t)n > count) {
+        json_decref(parts);
+        return S3E_INVALID_PART_NUMBER;
+    }
+    if (parts) {
+        uint64_t offset = 0;
+        for (long i = 0; i < n - 1; i++)
+            offset += (uint64_t)json_integer_value(json_array_get(json_array_get(parts, i), 0));
+        out->start = offset;
+        out->length = (uint64_t)json_integer_value(json_array_get(json_array_get(parts, n - 1), 0));
+        out->partial = 1;
+        out->parts_count = count;
+        json_decref(parts);
+    }
+    return S3_OK;
 }
 
 static const char *const s3_overrides[][2] = {
@@ -434,7 +347,8 @@ static void s3_object_checksum_header(struct s3_req *r, struct http_response *re
     enum checksum_algo algo = checksum_algo_from_name(o->checksum_algorithm);
     if (algo != CHECKSUM_NONE) {
         http_response_header(resp, checksum_algo_header(algo), o->checksum_value);
-        http_response_header(resp, "x-amz-checksum-type", "FULL_OBJECT");
+        http_response_header(resp, "x-amz-checksum-type",
+                             o->checksum_type[0] ? o->checksum_type : "FULL_OBJECT");
     }
 }
 
@@ -448,8 +362,10 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
         return S3_OK;
     }
     struct s3_range range;
+    const char *pn = s3_req_param(r, "partNumber");
     if (!e)
-        e = s3_object_range(r, (uint64_t)o->size, &range);
+        e = pn ? s3_object_part_range(r, o, pn, &range)
+               : s3_object_range(r, (uint64_t)o->size, &range);
     if (e)
         return e;
     int fd = -1;
@@ -473,6 +389,11 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
                  (unsigned long long)(range.start + range.length - 1), (long long)o->size);
         http_response_header(resp, "Content-Range", cr);
     }
+    if (range.parts_count) {
+        char pc[24];
+        snprintf(pc, sizeof(pc), "%zu", range.parts_count);
+        http_response_header(resp, "x-amz-mp-parts-count", pc);
+    }
     http_req_respond(r->http, resp);
     return S3_OK;
 }
@@ -480,7 +401,7 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
 static enum s3_error s3_object_get_or_head(struct s3_req *r)
 {
     struct meta_object o;
-    enum s3_error e = s3_object_load(r, &o);
+    enum s3_error e = s3_object_load(r, r->bucket, r->key, s3_req_param(r, "versionId"), &o);
     if (e)
         return e;
     e = s3_object_send(r, &o);
@@ -498,29 +419,19 @@ enum s3_error s3_op_head_object(struct s3_req *r)
     return s3_object_get_or_head(r);
 }
 
-enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char *version)
-{
-    if ((version && strcmp(version, "null") != 0) ||
-        r->bucket_info.versioning != META_UNVERSIONED) {
-        s3_req_set_message(r, "Deleting in versioned buckets is not implemented yet.");
-        return S3E_NOT_IMPLEMENTED;
-    }
-    char *blob = NULL;
-    int rc = meta_object_delete_null(r->srv->meta, r->bucket, key, &blob);
-    if (rc && rc != ERR_NOTFOUND)
-        return S3E_INTERNAL_ERROR;
-    if (blob && blob_remove(r->srv->blobs, blob))
-        log_warn("could not remove blob %s: %s", blob, err_msg());
-    free(blob);
-    return S3_OK;
-}
-
 enum s3_error s3_op_delete_object(struct s3_req *r)
 {
     enum s3_error e = s3_req_load_bucket(r);
+    struct s3_delete_result res;
     if (!e)
-        e = s3_object_delete_key(r, r->key, s3_req_param(r, "versionId"));
-    if (!e)
-        s3_respond_empty(r, 204);
-    return e;
+        e = s3_object_delete_key(r, r->key, s3_req_param(r, "versionId"), &res);
+    if (e)
+        return e;
+    struct http_response *resp = s3_response_new(r, 204, NULL, 0);
+    if (res.version_id[0])
+        http_response_header(resp, "x-amz-version-id", res.version_id);
+    if (res.delete_marker)
+        http_response_header(resp, "x-amz-delete-marker", "true");
+    http_req_respond(r->http, resp);
+    return S3_OK;
 }

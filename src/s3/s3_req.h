@@ -22,7 +22,7 @@ struct s3_req;
 typedef enum s3_error s3_handler_fn(struct s3_req *r);
 
 enum s3_op {
-#define S3_OP(name, opname, method, level, sub, body, begin, finish) S3_OP_##name,
+#define S3_OP(name, opname, method, level, sub, hdr, body, begin, finish) S3_OP_##name,
 #include "s3/s3_ops.def"
 #undef S3_OP
     S3_OP_COUNT
@@ -33,6 +33,7 @@ struct s3_op_info {
     const char *method;
     enum s3_level level;
     const char *selector;
+    const char *header_selector;
     enum s3_body_kind body;
     s3_handler_fn *begin;
     s3_handler_fn *finish;
@@ -64,6 +65,7 @@ struct s3_body {
     enum checksum_algo checksum_algo;
     struct checksum *checksum;
     char checksum_expected[CHECKSUM_B64_MAX]; /* from the header; "" when it is in the trailer */
+    int checksum_computed_only;               /* computed for the server's own use, not sent */
     char checksum_value[CHECKSUM_B64_MAX];    /* computed, after s3_body_finish */
     int64_t decoded_length;                   /* x-amz-decoded-content-length, or -1 */
     uint64_t received;                        /* decoded bytes so far */
@@ -98,13 +100,16 @@ struct s3_req {
     /* detail for an error answer */
     char *error_message;
     struct buf error_extra;
+    char *error_headers[4][2]; /* extra headers on the error answer (owned) */
+    size_t n_error_headers;
 };
 
 /* Operation handlers (s3_op_*.c), as named in s3_ops.def. */
-#define S3_OP(name, opname, method, level, sub, body, begin, finish) s3_handler_fn finish;
+#define S3_OP(name, opname, method, level, sub, hdr, body, begin, finish) s3_handler_fn finish;
 #include "s3/s3_ops.def"
 #undef S3_OP
 s3_handler_fn s3_op_put_object_begin;
+s3_handler_fn s3_op_upload_part_begin;
 
 /* Query parameter by name (decoded), or NULL; *present tells a key without value apart. */
 const char *s3_req_param(const struct s3_req *r, const char *name);
@@ -112,16 +117,14 @@ int s3_req_has_param(const struct s3_req *r, const char *name);
 const char *s3_req_header(const struct s3_req *r, const char *name);
 /* Add <name>value</name> to the error body about to be returned (after Code and Message). */
 void s3_req_error_elem(struct s3_req *r, const char *name, const char *value);
+/* Add a header to the error answer about to be returned (x-amz-delete-marker, Allow, …). */
+void s3_req_error_header(struct s3_req *r, const char *name, const char *value);
 /* Record a detail message for the error about to be returned. */
 void s3_req_set_message(struct s3_req *r, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* Load r->bucket into r->bucket_info and check the caller may use it: NoSuchBucket,
  * AccessDenied (not the owner, or x-amz-expected-bucket-owner differs). */
 enum s3_error s3_req_load_bucket(struct s3_req *r);
-
-/* Delete the unversioned ("null") version of key in the loaded bucket; a missing key is not
- * an error (S3 answers 204 either way). */
-enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char *version);
 
 /* Responses (s3_response.c). Each adds x-amz-request-id, x-amz-id-2 and Server. */
 struct http_response *s3_response_new(struct s3_req *r, int status, char *body, size_t len);

@@ -37,7 +37,10 @@ void s3_respond_error(struct s3_req *r, enum s3_error e)
     else
         log_debug("request %s: %s", r->request_id, s3_error_code(e));
     if (r->is_head || status == 304) {
-        s3_respond_empty(r, status);
+        struct http_response *resp = s3_response_new(r, status, NULL, 0);
+        for (size_t i = 0; i < r->n_error_headers; i++)
+            http_response_header(resp, r->error_headers[i][0], r->error_headers[i][1]);
+        http_req_respond(r->http, resp);
         return;
     }
     struct buf body;
@@ -51,5 +54,7 @@ void s3_respond_error(struct s3_req *r, enum s3_error e)
     size_t len = body.len;
     struct http_response *resp = s3_response_new(r, status, buf_detach(&body), len);
     http_response_header(resp, "Content-Type", "application/xml");
+    for (size_t i = 0; i < r->n_error_headers; i++)
+        http_response_header(resp, r->error_headers[i][0], r->error_headers[i][1]);
     http_req_respond(r->http, resp);
 }

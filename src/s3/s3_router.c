@@ -22,32 +22,49 @@
 #define S3_MAX_PARAMS 64
 
 static const struct s3_op_info s3_ops[S3_OP_COUNT] = {
-#define S3_OP(name, opname, method, level, sub, body, begin, finish)                               \
-    [S3_OP_##name] = {opname, method, level, sub, body, begin, finish},
+#define S3_OP(name, opname, method, level, sub, hdr, body, begin, finish)                          \
+    [S3_OP_##name] = {opname, method, level, sub, hdr, body, begin, finish},
 #include "s3/s3_ops.def"
 #undef S3_OP
 };
 
 /* Query keys that select a sub-resource operation. A request naming one that no op in the
  * table takes is answered NotImplemented rather than served as the plain operation. */
-static const char *const s3_subresources[] = {"accelerate",   "acl",
-                                              "analytics",    "attributes",
-                                              "cors",         "delete",
-                                              "encryption",   "intelligent-tiering",
-                                              "inventory",    "legal-hold",
-                                              "lifecycle",    "location",
-                                              "logging",      "metadataConfiguration",
-                                              "metrics",      "notification",
-                                              "object-lock",  "ownershipControls",
-                                              "partNumber",   "policy",
-                                              "policyStatus", "publicAccessBlock",
-                                              "replication",  "requestPayment",
-                                              "restore",      "retention",
-                                              "select",       "session",
-                                              "tagging",      "torrent",
-                                              "uploadId",     "uploads",
-                                              "versioning",   "versions",
-                                              "website",      "renameObject"};
+static const char *const s3_subresources[] = {"accelerate",
+                                              "acl",
+                                              "analytics",
+                                              "attributes",
+                                              "cors",
+                                              "delete",
+                                              "encryption",
+                                              "intelligent-tiering",
+                                              "inventory",
+                                              "legal-hold",
+                                              "lifecycle",
+                                              "location",
+                                              "logging",
+                                              "metadataConfiguration",
+                                              "metrics",
+                                              "notification",
+                                              "object-lock",
+                                              "ownershipControls",
+                                              "policy",
+                                              "policyStatus",
+                                              "publicAccessBlock",
+                                              "replication",
+                                              "requestPayment",
+                                              "restore",
+                                              "retention",
+                                              "select",
+                                              "session",
+                                              "tagging",
+                                              "torrent",
+                                              "uploadId",
+                                              "uploads",
+                                              "versioning",
+                                              "versions",
+                                              "website",
+                                              "renameObject"};
 
 const char *s3_req_param(const struct s3_req *r, const char *name)
 {
@@ -86,6 +103,15 @@ void s3_req_error_elem(struct s3_req *r, const char *name, const char *value)
         r->error_extra.len = before;
         r->error_extra.data[before] = '\0';
     }
+}
+
+void s3_req_error_header(struct s3_req *r, const char *name, const char *value)
+{
+    if (r->n_error_headers == sizeof(r->error_headers) / sizeof(r->error_headers[0]))
+        return;
+    r->error_headers[r->n_error_headers][0] = xstrdup(name);
+    r->error_headers[r->n_error_headers][1] = xstrdup(value);
+    r->n_error_headers++;
 }
 
 static int s3_expected_owner_valid(const char *v)
@@ -211,6 +237,8 @@ static enum s3_error s3_req_route(struct s3_req *r)
             continue;
         if (op->selector ? !s3_req_has_param(r, op->selector) : names_sub)
             continue;
+        if (op->header_selector && !s3_req_header(r, op->header_selector))
+            continue;
         r->op = op;
         return S3_OK;
     }
@@ -259,6 +287,10 @@ static void s3_req_free(struct s3_req *r)
     free(r->body_error_message);
     free(r->error_message);
     buf_dispose(&r->error_extra);
+    for (size_t i = 0; i < r->n_error_headers; i++) {
+        free(r->error_headers[i][0]);
+        free(r->error_headers[i][1]);
+    }
     free(r);
 }
 

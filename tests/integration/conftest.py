@@ -26,13 +26,14 @@ SECRET_KEY = "test-root-secret-key-0123456789abcdefghij"
 class Server:
     """One running stocktake serve process."""
 
-    def __init__(self, data_dir=None, env_extra=None, region=REGION):
+    def __init__(self, data_dir=None, env_extra=None, region=REGION, args=()):
         self.tmp = tempfile.mkdtemp(prefix="stocktake-test-")
         self.data = data_dir or os.path.join(self.tmp, "data")
         self.region = region
         self.access_key = ACCESS_KEY
         self.secret_key = SECRET_KEY
         self.env_extra = env_extra or {}
+        self.args = list(args)
         self.proc = None
         self.port = None
         self.log_path = os.path.join(self.tmp, "server.log")
@@ -45,7 +46,7 @@ class Server:
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--listen", "127.0.0.1:0", "--data", self.data,
-             "--region", self.region],
+             "--region", self.region, *self.args],
             stdout=subprocess.PIPE, stderr=self.log, env=env, stdin=subprocess.DEVNULL)
         line = self.proc.stdout.readline().decode()
         m = re.search(r"http://127\.0\.0\.1:(\d+)", line)

@@ -261,10 +261,3 @@ def test_declared_huge_body_is_refused(server, bucket):
 def test_unknown_method(server, bucket):
     status, _, resp = signed_request(server, "PATCH", "/%s/k" % bucket)
     assert status == 405 and b"MethodNotAllowed" in resp
-
-
-def test_copy_is_not_implemented_yet(s3, bucket):
-    s3.put_object(Bucket=bucket, Key="src", Body=b"x")
-    with pytest.raises(ClientError) as e:
-        s3.copy_object(Bucket=bucket, Key="dst", CopySource={"Bucket": bucket, "Key": "src"})
-    assert error_code(e.value) == "NotImplemented"

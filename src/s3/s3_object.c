@@ -1,0 +1,349 @@
+/* s3_object.c — helpers shared by the object-writing operations (see s3_object.h). */
+#include "s3/s3_object.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/uri.h"
+#include "s3/s3_names.h"
+
+#define S3_USER_METADATA_MAX 2048
+
+/* Headers stored with an object and returned on GET/HEAD. */
+static const char *const s3_stored_headers[] = {"Content-Type",
+                                                "Content-Encoding",
+                                                "Content-Disposition",
+                                                "Content-Language",
+                                                "Cache-Control",
+                                                "Expires",
+                                                "x-amz-website-redirect-location"};
+
+/* Content-Encoding without the transport-only "aws-chunked" token; NULL when nothing is left. */
+static char *s3_content_encoding(const char *v)
+{
+    char *out = xcalloc(1, strlen(v) + 1);
+    const char *p = v;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",");
+        size_t t = n;
+        while (t && p[t - 1] == ' ')
+            t--;
+        if (t && !(t == 11 && strncasecmp(p, "aws-chunked", 11) == 0)) {
+            if (out[0])
+                strcat(out, ",");
+            strncat(out, p, t);
+        }
+        p += n;
+    }
+    if (!out[0]) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static void s3_headers_add(json_t *arr, const char *name, const char *value)
+{
+    json_array_append_new(arr, json_pack("[ss]", name, value));
+}
+
+/* The JSON list of headers kept with the object; MetadataTooLarge past 2 KiB of user data. */
+enum s3_error s3_object_collect_headers(struct s3_req *r, char **out)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < sizeof(s3_stored_headers) / sizeof(s3_stored_headers[0]); i++) {
+        const char *v = s3_req_header(r, s3_stored_headers[i]);
+        if (!v)
+            continue;
+        if (i == 1) {
+            char *enc = s3_content_encoding(v);
+            if (enc)
+                s3_headers_add(arr, s3_stored_headers[i], enc);
+            free(enc);
+            continue;
+        }
+        s3_headers_add(arr, s3_stored_headers[i], v);
+    }
+    const struct kv_pair *h;
+    size_t n = http_req_headers(r->http, &h), meta_size = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strncasecmp(h[i].name, "x-amz-meta-", 11) != 0)
+            continue;
+        char *lower = xstrdup(h[i].name);
+        for (char *p = lower; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        meta_size += strlen(lower) - 11 + strlen(h[i].value);
+        s3_headers_add(arr, lower, h[i].value);
+        free(lower);
+    }
+    *out = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    if (meta_size > S3_USER_METADATA_MAX) {
+        free(*out);
+        *out = NULL;
+        return S3E_METADATA_TOO_LARGE;
+    }
+    return *out ? S3_OK : S3E_INTERNAL_ERROR;
+}
+
+void s3_object_version_for_write(const struct s3_req *r, char *out)
+{
+    if (r->bucket_info.versioning != META_VERSIONING_ENABLED) {
+        snprintf(out, S3_VERSION_ID_LEN + 1, "null");
+        return;
+    }
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
+    uint8_t raw[S3_VERSION_ID_LEN];
+    hash_random(raw, sizeof(raw));
+    for (int i = 0; i < S3_VERSION_ID_LEN; i++)
+        out[i] = alphabet[raw[i] & 63];
+    out[S3_VERSION_ID_LEN] = '\0';
+}
+
+enum s3_error s3_object_store(struct s3_req *r, const struct meta_object *o)
+{
+    char *replaced = NULL;
+    int rc = meta_object_put(r->srv->meta, r->bucket, o, &replaced);
+    if (rc) {
+        if (o->blob_id[0] && blob_remove(r->srv->blobs, o->blob_id))
+            log_warn("could not remove blob %s: %s", o->blob_id, err_msg());
+        return S3E_INTERNAL_ERROR;
+    }
+    if (replaced && blob_remove(r->srv->blobs, replaced))
+        log_warn("could not remove replaced blob %s: %s", replaced, err_msg());
+    free(replaced);
+    return S3_OK;
+}
+
+void s3_object_version_header(const struct s3_req *r, struct http_response *resp,
+                              const char *version_id)
+{
+    if (r->bucket_info.versioning != META_UNVERSIONED || strcmp(version_id, "null") != 0)
+        http_response_header(resp, "x-amz-version-id", version_id);
+}
+
+/* Without a version id in a versioned (or suspended) bucket: a new delete marker. */
+static enum s3_error s3_object_add_delete_marker(struct s3_req *r, const char *key,
+                                                 struct s3_delete_result *out)
+{
+    struct meta_object dm;
+    memset(&dm, 0, sizeof(dm));
+    dm.key = (char *)key;
+    s3_object_version_for_write(r, dm.version_id);
+    dm.is_latest = 1;
+    dm.is_delete_marker = 1;
+    dm.last_modified_ms = clock_now_ms();
+    memcpy(dm.owner_id, r->account.id, sizeof(dm.owner_id));
+    snprintf(dm.storage_class, sizeof(dm.storage_class), "STANDARD");
+    enum s3_error e = s3_object_store(r, &dm);
+    if (!e) {
+        snprintf(out->version_id, sizeof(out->version_id), "%s", dm.version_id);
+        out->delete_marker = 1;
+    }
+    return e;
+}
+
+enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char *version,
+                                   struct s3_delete_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!version && r->bucket_info.versioning != META_UNVERSIONED)
+        return s3_object_add_delete_marker(r, key, out);
+    struct meta_object gone;
+    int rc =
+        meta_object_delete_version(r->srv->meta, r->bucket, key, version ? version : "null", &gone);
+    if (rc == ERR_NOTFOUND) { /* deleting what is not there succeeds */
+        if (version)
+            snprintf(out->version_id, sizeof(out->version_id), "%s", version);
+        return S3_OK;
+    }
+    if (rc)
+        return S3E_INTERNAL_ERROR;
+    if (version)
+        snprintf(out->version_id, sizeof(out->version_id), "%s", version);
+    out->delete_marker = gone.is_delete_marker;
+    if (gone.blob_id[0] && blob_remove(r->srv->blobs, gone.blob_id))
+        log_warn("could not remove blob %s: %s", gone.blob_id, err_msg());
+    meta_object_dispose(&gone);
+    return S3_OK;
+}
+
+static enum s3_error s3_object_check_bucket(struct s3_req *r, const char *bucket)
+{
+    if (strcmp(bucket, r->bucket) == 0)
+        return s3_req_load_bucket(r);
+    struct meta_bucket b;
+    int rc = meta_bucket_get(r->srv->meta, bucket, &b);
+    if (rc == ERR_NOTFOUND) {
+        s3_req_error_elem(r, "BucketName", bucket);
+        return S3E_NO_SUCH_BUCKET;
+    }
+    if (rc)
+        return S3E_INTERNAL_ERROR;
+    const char *expected = s3_req_header(r, "x-amz-source-expected-bucket-owner");
+    if (expected && strcmp(expected, b.owner_id) != 0)
+        return S3E_ACCESS_DENIED;
+    return strcmp(b.owner_id, r->account.id) == 0 ? S3_OK : S3E_ACCESS_DENIED;
+}
+
+enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *key,
+                             const char *version, struct meta_object *o)
+{
+    enum s3_error e = s3_object_check_bucket(r, bucket);
+    if (e)
+        return e;
+    int rc = meta_object_get(r->srv->meta, bucket, key, version, o);
+    if (rc == ERR_NOTFOUND) {
+        s3_req_error_elem(r, "Key", key);
+        if (!version)
+            return S3E_NO_SUCH_KEY;
+        s3_req_error_elem(r, "VersionId", version);
+        return S3E_NO_SUCH_VERSION;
+    }
+    if (rc)
+        return S3E_INTERNAL_ERROR;
+    if (!o->is_delete_marker)
+        return S3_OK;
+    s3_req_error_header(r, "x-amz-delete-marker", "true");
+    s3_req_error_header(r, "x-amz-version-id", o->version_id);
+    meta_object_dispose(o);
+    if (version) {
+        s3_req_error_header(r, "Allow", "DELETE");
+        s3_req_set_message(r, "The specified method is not allowed against this resource.");
+        return S3E_METHOD_NOT_ALLOWED;
+    }
+    s3_req_error_elem(r, "Key", key);
+    return S3E_NO_SUCH_KEY;
+}
+
+enum s3_error s3_object_copy_bytes(struct s3_req *r, const char *blob_id, uint64_t offset,
+                                   uint64_t len, struct blob_writer *w, struct hash_stream *md5,
+                                   struct checksum *ck)
+{
+    int fd = -1;
+    if (blob_open_read(r->srv->blobs, blob_id, &fd))
+        return S3E_INTERNAL_ERROR;
+    enum s3_error e = S3_OK;
+    size_t cap = 1u << 20;
+    char *chunk = xmalloc(cap);
+    while (len > 0 && !e) {
+        size_t want = len < cap ? (size_t)len : cap;
+        ssize_t n = pread(fd, chunk, want, (off_t)offset);
+        if (n <= 0) {
+            err_set("short read of blob %s", blob_id);
+            e = S3E_INTERNAL_ERROR;
+            break;
+        }
+        if (md5)
+            hash_stream_update(md5, chunk, (size_t)n);
+        if (ck)
+            checksum_update(ck, chunk, (size_t)n);
+        if (blob_writer_write(w, chunk, (size_t)n))
+            e = S3E_INTERNAL_ERROR;
+        offset += (uint64_t)n;
+        len -= (uint64_t)n;
+    }
+    free(chunk);
+    close(fd);
+    return e;
+}
+
+enum s3_error s3_object_parse_copy_range(struct s3_req *r, const char *h, uint64_t size,
+                                         uint64_t *start, uint64_t *len)
+{
+    unsigned long long a, b;
+    char tail;
+    if (sscanf(h, "bytes=%llu-%llu%c", &a, &b, &tail) != 2 || b < a) {
+        s3_req_set_message(r, "The x-amz-copy-source-range value must be of the form "
+                              "bytes=first-last where first and last are the zero-based offsets "
+                              "of the first and last bytes to copy");
+        return S3E_INVALID_ARGUMENT;
+    }
+    if (b >= size) {
+        s3_req_set_message(r, "Range specified is not valid for source object of size: %llu",
+                           (unsigned long long)size);
+        return S3E_INVALID_RANGE;
+    }
+    *start = a;
+    *len = b - a + 1;
+    return S3_OK;
+}
+
+enum s3_error s3_object_check_write_headers(struct s3_req *r)
+{
+    const char *sc = s3_req_header(r, "x-amz-storage-class");
+    if (sc && !s3_storage_class_valid(sc))
+        return S3E_INVALID_STORAGE_CLASS;
+    if (s3_req_header(r, "x-amz-server-side-encryption") ||
+        s3_req_header(r, "x-amz-server-side-encryption-customer-algorithm")) {
+        s3_req_set_message(r, "Server-side encryption is not implemented by Stocktake yet.");
+        return S3E_NOT_IMPLEMENTED;
+    }
+    if (s3_req_header(r, "x-amz-object-lock-mode") ||
+        s3_req_header(r, "x-amz-object-lock-legal-hold") || s3_req_header(r, "x-amz-tagging")) {
+        s3_req_set_message(r, "Object Lock and tagging are not implemented by Stocktake yet.");
+        return S3E_NOT_IMPLEMENTED;
+    }
+    return S3_OK;
+}
+
+enum s3_error s3_copy_source_parse(struct s3_req *r, char **bucket, char **key, char **version)
+{
+    const char *raw = s3_req_header(r, "x-amz-copy-source");
+    *bucket = *key = *version = NULL;
+    if (!raw)
+        return S3E_INVALID_ARGUMENT;
+    const char *q = strstr(raw, "?versionId=");
+    size_t len = q ? (size_t)(q - raw) : strlen(raw);
+    char *path = NULL;
+    if (uri_decode(&path, NULL, raw, len, 0))
+        goto bad;
+    const char *p = path[0] == '/' ? path + 1 : path;
+    const char *slash = strchr(p, '/');
+    if (!slash || slash == p || !slash[1]) {
+        free(path);
+        goto bad;
+    }
+    *bucket = xstrndup(p, (size_t)(slash - p));
+    *key = xstrdup(slash + 1);
+    free(path);
+    if (q && uri_decode(version, NULL, q + 11, strlen(q + 11), 0)) {
+        free(*bucket);
+        free(*key);
+        *bucket = *key = NULL;
+        goto bad;
+    }
+    return S3_OK;
+bad:
+    s3_req_set_message(r, "Invalid copy source object key");
+    return S3E_INVALID_ARGUMENT;
+}
+
+enum s3_error s3_copy_source_conditions(struct s3_req *r, const struct meta_object *src)
+{
+    const char *im = s3_req_header(r, "x-amz-copy-source-if-match");
+    const char *inm = s3_req_header(r, "x-amz-copy-source-if-none-match");
+    const char *ims = s3_req_header(r, "x-amz-copy-source-if-modified-since");
+    const char *ius = s3_req_header(r, "x-amz-copy-source-if-unmodified-since");
+    int64_t t, lm = src->last_modified_ms / 1000;
+    int ok = 1;
+    if (im)
+        ok = s3_etag_matches(im, src->etag);
+    if (ok && !im && ius && clock_parse_http(ius, &t) == 0)
+        ok = lm <= t;
+    if (ok && inm)
+        ok = !s3_etag_matches(inm, src->etag);
+    if (ok && !inm && ims && clock_parse_http(ims, &t) == 0)
+        ok = lm > t;
+    return ok ? S3_OK : S3E_PRECONDITION_FAILED;
+}

@@ -1,0 +1,69 @@
+/* s3_object.h — private to src/s3: what the object-writing operations share (PutObject,
+ * CopyObject, multipart uploads, deletes). */
+#ifndef STOCKTAKE_S3_OBJECT_H
+#define STOCKTAKE_S3_OBJECT_H
+
+#include "blob/blob.h"
+#include "core/checksum.h"
+#include "core/hash.h"
+#include "s3/s3_req.h"
+
+#define S3_VERSION_ID_LEN 32
+
+/* The JSON list of headers to keep with an object, from the request: Content-Type and the
+ * other content headers, x-amz-meta-*. MetadataTooLarge past 2 KiB of user metadata. */
+enum s3_error s3_object_collect_headers(struct s3_req *r, char **out);
+
+/* The version id a write in the loaded bucket gets: a new one when versioning is enabled,
+ * "null" otherwise. out holds S3_VERSION_ID_LEN + 1 bytes. */
+void s3_object_version_for_write(const struct s3_req *r, char *out);
+
+/* Commit o as the newest version in the loaded bucket; the blob of a replaced "null" version
+ * is removed. On failure o's own blob is removed too. */
+enum s3_error s3_object_store(struct s3_req *r, const struct meta_object *o);
+
+/* Set x-amz-version-id on a write's answer when the bucket has (had) versioning. */
+void s3_object_version_header(const struct s3_req *r, struct http_response *resp,
+                              const char *version_id);
+
+struct s3_delete_result {
+    char version_id[64]; /* version removed, or of the delete marker made; "" for none */
+    int delete_marker;   /* the removed version was, or the new version is, a delete marker */
+};
+
+/* Delete key in the loaded bucket as DeleteObject does: with a version id, remove that
+ * version; without, remove the null version (unversioned) or add a delete marker. */
+enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char *version,
+                                   struct s3_delete_result *out);
+
+/* Load a version (NULL: the latest) of key in bucket, which the caller may read:
+ * NoSuchBucket, AccessDenied, NoSuchKey, NoSuchVersion; a delete marker is NoSuchKey
+ * (latest) or MethodNotAllowed (by version), with the x-amz-delete-marker header. */
+enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *key,
+                             const char *version, struct meta_object *out);
+
+/* Append len bytes of blob blob_id from offset to w, feeding md5 and ck when not NULL. */
+enum s3_error s3_object_copy_bytes(struct s3_req *r, const char *blob_id, uint64_t offset,
+                                   uint64_t len, struct blob_writer *w, struct hash_stream *md5,
+                                   struct checksum *ck);
+
+/* "bytes=a-b" of an object of size size (both bounds required, as copy ranges are). */
+enum s3_error s3_object_parse_copy_range(struct s3_req *r, const char *h, uint64_t size,
+                                         uint64_t *start, uint64_t *len);
+
+/* Headers every object write checks: a valid x-amz-storage-class; server-side encryption,
+ * Object Lock and tagging answer NotImplemented until they exist. */
+enum s3_error s3_object_check_write_headers(struct s3_req *r);
+
+/* Does the comma-separated ETag list (or "*") name etag (quoted or not)? */
+int s3_etag_matches(const char *list, const char *etag);
+
+/* x-amz-copy-source: "[/]bucket/key[?versionId=v]", percent-encoded. Caller frees all three
+ * (version may come back NULL). InvalidArgument when malformed. */
+enum s3_error s3_copy_source_parse(struct s3_req *r, char **bucket, char **key, char **version);
+
+/* x-amz-copy-source-if-match / -if-none-match / -if-modified-since / -if-unmodified-since
+ * against the source object: PreconditionFailed when they do not hold. */
+enum s3_error s3_copy_source_conditions(struct s3_req *r, const struct meta_object *src);
+
+#endif

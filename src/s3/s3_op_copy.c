@@ -1,0 +1,171 @@
+/* s3_op_copy.c — CopyObject: within or across buckets (both the caller's), of the latest or a
+ * given version, with the copy-source conditions, metadata directive COPY (default) or
+ * REPLACE, and a storage class change. The bytes are copied into a new durable blob while the
+ * MD5 (ETag) and the checksum are computed; the copy is a single-part object. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/xmlw.h"
+#include "s3/s3_object.h"
+#include "s3/s3_req.h"
+
+struct s3_copy {
+    char *src_bucket;
+    char *src_key;
+    char *src_version;
+    struct meta_object src;
+    int have_src;
+    char *headers;
+};
+
+static void s3_copy_dispose(struct s3_copy *c)
+{
+    free(c->src_bucket);
+    free(c->src_key);
+    free(c->src_version);
+    if (c->have_src)
+        meta_object_dispose(&c->src);
+    free(c->headers);
+}
+
+/* Metadata directive, and S3's refusal of a copy onto itself that changes nothing. */
+static enum s3_error s3_copy_metadata(struct s3_req *r, struct s3_copy *c)
+{
+    const char *directive = s3_req_header(r, "x-amz-metadata-directive");
+    int replace = directive && strcmp(directive, "REPLACE") == 0;
+    if (directive && !replace && strcmp(directive, "COPY") != 0) {
+        s3_req_set_message(r, "Unknown metadata directive.");
+        return S3E_INVALID_ARGUMENT;
+    }
+    int same = strcmp(c->src_bucket, r->bucket) == 0 && strcmp(c->src_key, r->key) == 0;
+    if (same && !replace && !s3_req_header(r, "x-amz-storage-class") &&
+        !s3_req_header(r, "x-amz-checksum-algorithm")) {
+        s3_req_set_message(r, "This copy request is illegal because it is trying to copy an "
+                              "object to itself without changing the object's metadata, "
+                              "storage class, website redirect location or encryption "
+                              "attributes.");
+        return S3E_INVALID_REQUEST;
+    }
+    if (replace)
+        return s3_object_collect_headers(r, &c->headers);
+    c->headers = xstrdup(c->src.headers ? c->src.headers : "[]");
+    return S3_OK;
+}
+
+/* Copy the bytes; fill the new version's digests. */
+static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, struct meta_object *o)
+{
+    const char *algo_name = s3_req_header(r, "x-amz-checksum-algorithm");
+    enum checksum_algo algo =
+        checksum_algo_from_name(algo_name ? algo_name : c->src.checksum_algorithm);
+    if (algo_name && algo == CHECKSUM_NONE)
+        return S3E_INVALID_REQUEST;
+    struct blob_writer *w = NULL;
+    if (blob_writer_open(r->srv->blobs, &w))
+        return S3E_INTERNAL_ERROR;
+    struct hash_stream *md5 = hash_stream_new_md5();
+    struct checksum *ck = algo != CHECKSUM_NONE ? checksum_new(algo) : NULL;
+    enum s3_error e = s3_object_copy_bytes(r, c->src.blob_id, 0, (uint64_t)c->src.size, w, md5, ck);
+    uint8_t digest[MD5_LEN];
+    char hex[2 * MD5_LEN + 1];
+    hash_stream_finish(md5, digest);
+    hash_hex(digest, MD5_LEN, hex);
+    snprintf(o->etag, sizeof(o->etag), "\"%s\"", hex);
+    char value[CHECKSUM_B64_MAX] = "";
+    if (ck) {
+        checksum_finish(ck, value);
+        snprintf(o->checksum_algorithm, sizeof(o->checksum_algorithm), "%s",
+                 checksum_algo_name(algo));
+        snprintf(o->checksum_type, sizeof(o->checksum_type), "FULL_OBJECT");
+    }
+    o->checksum_value = xstrdup(value);
+    if (e) {
+        blob_writer_abort(w);
+        return e;
+    }
+    return blob_writer_commit(w, o->blob_id) ? S3E_INTERNAL_ERROR : S3_OK;
+}
+
+static enum s3_error s3_copy_respond(struct s3_req *r, const struct s3_copy *c,
+                                     const struct meta_object *o)
+{
+    char lm[32];
+    clock_format_iso8601(lm, sizeof(lm), o->last_modified_ms);
+    struct buf xml;
+    buf_init(&xml, BUF_UNLIMITED);
+    int rc = buf_puts(&xml, XML_DECL "<CopyObjectResult xmlns=\"" S3_XMLNS "\">");
+    if (!rc)
+        rc = xmlw_elem(&xml, "LastModified", lm);
+    if (!rc)
+        rc = xmlw_elem(&xml, "ETag", o->etag);
+    if (!rc && o->checksum_algorithm[0]) {
+        char elem[32];
+        snprintf(elem, sizeof(elem), "Checksum%s", o->checksum_algorithm);
+        rc = xmlw_elem(&xml, elem, o->checksum_value);
+        if (!rc)
+            rc = xmlw_elem(&xml, "ChecksumType", o->checksum_type);
+    }
+    if (!rc)
+        rc = buf_puts(&xml, "</CopyObjectResult>");
+    if (rc) {
+        buf_dispose(&xml);
+        return S3E_INTERNAL_ERROR;
+    }
+    size_t len = xml.len;
+    struct http_response *resp = s3_response_new(r, 200, buf_detach(&xml), len);
+    http_response_header(resp, "Content-Type", "application/xml");
+    if (strcmp(c->src.version_id, "null") != 0)
+        http_response_header(resp, "x-amz-copy-source-version-id", c->src.version_id);
+    s3_object_version_header(r, resp, o->version_id);
+    http_req_respond(r->http, resp);
+    return S3_OK;
+}
+
+static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (!e)
+        e = s3_object_check_write_headers(r);
+    if (!e)
+        e = s3_copy_source_parse(r, &c->src_bucket, &c->src_key, &c->src_version);
+    if (!e)
+        e = s3_object_load(r, c->src_bucket, c->src_key, c->src_version, &c->src);
+    if (e)
+        return e;
+    c->have_src = 1;
+    e = s3_copy_source_conditions(r, &c->src);
+    if (!e)
+        e = s3_copy_metadata(r, c);
+    if (e)
+        return e;
+    struct meta_object o;
+    memset(&o, 0, sizeof(o));
+    o.key = r->key;
+    s3_object_version_for_write(r, o.version_id);
+    o.is_latest = 1;
+    o.size = c->src.size;
+    o.last_modified_ms = clock_now_ms();
+    const char *sc = s3_req_header(r, "x-amz-storage-class");
+    snprintf(o.storage_class, sizeof(o.storage_class), "%s", sc ? sc : "STANDARD");
+    memcpy(o.owner_id, r->account.id, sizeof(o.owner_id));
+    o.headers = c->headers;
+    e = s3_copy_bytes(r, c, &o);
+    if (!e)
+        e = s3_object_store(r, &o);
+    if (!e)
+        e = s3_copy_respond(r, c, &o);
+    free(o.checksum_value);
+    return e;
+}
+
+enum s3_error s3_op_copy_object(struct s3_req *r)
+{
+    struct s3_copy c;
+    memset(&c, 0, sizeof(c));
+    enum s3_error e = s3_copy_run(r, &c);
+    s3_copy_dispose(&c);
+    return e;
+}
