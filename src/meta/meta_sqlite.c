@@ -411,7 +411,9 @@ static int sqlite_bucket_list(struct meta_store *s, const char *owner_id, meta_b
                         sqlite_bucket_each, &c);
 }
 
-/* ---- objects ---- */
+/* ---- objects ----
+ * Scans hand each row to a callback that may move the caller's markers, so their parameters
+ * are bound SQLITE_TRANSIENT (copied), never SQLITE_STATIC. */
 
 #define SQLITE_OBJECT_COLS                                                                         \
     "key, version_id, is_latest, is_delete_marker, size, last_modified_ms, etag, storage_class,"   \
@@ -694,11 +696,11 @@ static int sqlite_object_scan(struct meta_store *s, const char *bucket, const ch
         free(pend);
         return rc;
     }
-    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, start ? start : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 3, prefix ? prefix : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 2, start ? start : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 3, prefix ? prefix : "", -1, SQLITE_TRANSIENT);
     if (pend)
-        sqlite3_bind_text(stmt, 4, pend, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 4, pend, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(stmt, 5, (sqlite3_int64)limit);
     int stop = 0;
     while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -749,11 +751,11 @@ static int sqlite_version_scan(struct meta_store *s, const char *bucket, const c
         free(pend);
         return rc;
     }
-    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, prefix ? prefix : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 2, prefix ? prefix : "", -1, SQLITE_TRANSIENT);
     if (pend)
-        sqlite3_bind_text(stmt, 3, pend, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 4, key_marker ? key_marker : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 3, pend, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 4, key_marker ? key_marker : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(stmt, 5, key_marker ? seq_marker : 0);
     sqlite3_bind_int64(stmt, 6, (sqlite3_int64)limit);
     int stop = 0;
@@ -910,13 +912,13 @@ static int sqlite_upload_scan(struct meta_store *s, const char *bucket, const ch
         return rc;
     }
     if (bucket)
-        sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, prefix ? prefix : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 2, prefix ? prefix : "", -1, SQLITE_TRANSIENT);
     if (pend)
-        sqlite3_bind_text(stmt, 3, pend, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 4, key_marker ? key_marker : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 3, pend, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 4, key_marker ? key_marker : "", -1, SQLITE_TRANSIENT);
     if (upload_id_marker && key_marker)
-        sqlite3_bind_text(stmt, 5, upload_id_marker, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 5, upload_id_marker, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(stmt, 6, (sqlite3_int64)limit);
     sqlite3_bind_int64(stmt, 7, initiated_before);
     int stop = 0;
@@ -996,7 +998,7 @@ static int sqlite_part_scan(struct meta_store *s, const char *upload_id, int aft
                             &db, &stmt);
     if (rc)
         return rc;
-    sqlite3_bind_text(stmt, 1, upload_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 1, upload_id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(stmt, 2, after_number);
     sqlite3_bind_int64(stmt, 3, (sqlite3_int64)limit);
     int stop = 0;

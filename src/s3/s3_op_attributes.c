@@ -1,5 +1,7 @@
-/* s3_op_attributes.c — GetObjectAttributes: ETag, Checksum, ObjectParts, StorageClass and
- * ObjectSize of an object version, as named in x-amz-object-attributes. */
+/* s3_op_attributes.c — reading an object version's attributes: GetObjectAttributes (ETag,
+ * Checksum, ObjectParts, StorageClass, ObjectSize, as named in x-amz-object-attributes) and
+ * GetObjectTagging (objects cannot carry tags yet — x-amz-tagging and PutObjectTagging answer
+ * NotImplemented — so every tag set is empty). */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +136,28 @@ enum s3_error s3_op_get_object_attributes(struct s3_req *r)
     struct http_response *resp = s3_response_new(r, 200, buf_detach(&xml), len);
     http_response_header(resp, "Content-Type", "application/xml");
     http_response_header(resp, "Last-Modified", lm);
+    s3_object_version_header(r, resp, o.version_id);
+    http_req_respond(r->http, resp);
+    meta_object_dispose(&o);
+    return S3_OK;
+}
+
+enum s3_error s3_op_get_object_tagging(struct s3_req *r)
+{
+    struct meta_object o;
+    enum s3_error e = s3_object_load(r, r->bucket, r->key, s3_req_param(r, "versionId"), &o);
+    if (e)
+        return e;
+    struct buf xml;
+    buf_init(&xml, BUF_UNLIMITED);
+    if (buf_puts(&xml, XML_DECL "<Tagging xmlns=\"" S3_XMLNS "\"><TagSet></TagSet></Tagging>")) {
+        meta_object_dispose(&o);
+        buf_dispose(&xml);
+        return S3E_INTERNAL_ERROR;
+    }
+    size_t len = xml.len;
+    struct http_response *resp = s3_response_new(r, 200, buf_detach(&xml), len);
+    http_response_header(resp, "Content-Type", "application/xml");
     s3_object_version_header(r, resp, o.version_id);
     http_req_respond(r->http, resp);
     meta_object_dispose(&o);

@@ -1,5 +1,6 @@
-/* fuzz_xml.c — request-body XML (DeleteObjects, CreateBucketConfiguration) through the safe
- * parser and the walks the handlers make over it. */
+/* fuzz_xml.c — request-body XML (DeleteObjects, CreateBucketConfiguration,
+ * CompleteMultipartUpload, VersioningConfiguration) through the safe parser and the walks the
+ * handlers make over it. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -9,8 +10,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *roots[] = {"Delete", "CreateBucketConfiguration"};
-    for (int i = 0; i < 2; i++) {
+    static const char *roots[] = {"Delete", "CreateBucketConfiguration", "CompleteMultipartUpload",
+                                  "VersioningConfiguration"};
+    for (int i = 0; i < 4; i++) {
         xmlDoc *doc = NULL;
         if (s3_xml_parse(&doc, (const char *)data, size, roots[i]))
             continue;
@@ -20,7 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             free(s3_xml_text(s3_xml_child(o, "Key")));
             free(s3_xml_text(s3_xml_child(o, "VersionId")));
         }
+        for (xmlNode *p = s3_xml_child(root, "Part"); p; p = s3_xml_next(p, "Part")) {
+            free(s3_xml_text(s3_xml_child(p, "PartNumber")));
+            free(s3_xml_text(s3_xml_child(p, "ETag")));
+        }
         free(s3_xml_text(s3_xml_child(root, "LocationConstraint")));
+        free(s3_xml_text(s3_xml_child(root, "Status")));
         xmlFreeDoc(doc);
     }
     return 0;

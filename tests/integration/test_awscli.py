@@ -126,3 +126,33 @@ def test_presign(aws):
         assert False, "expected 404"
     except urllib.error.HTTPError as e:
         assert e.code == 404 and b"NoSuchKey" in e.read()
+
+
+def test_cp_multipart_upload_and_versions(aws, tmp_path):
+    aws("s3", "mb", "s3://cli-multipart")
+    data = os.urandom(40 * 1024 * 1024 + 5)
+    src = tmp_path / "big.bin"
+    src.write_bytes(data)
+    # above the CLI's 8 MiB threshold: CreateMultipartUpload, UploadPart x6, Complete
+    aws("s3", "cp", str(src), "s3://cli-multipart/big.bin")
+    head = json.loads(aws("s3api", "head-object", "--bucket", "cli-multipart", "--key",
+                          "big.bin").stdout)
+    assert head["ContentLength"] == len(data)
+    assert head["ETag"].endswith('-6"')
+    back = tmp_path / "back.bin"
+    aws("s3", "cp", "s3://cli-multipart/big.bin", str(back))
+    assert back.read_bytes() == data
+    aws("s3", "cp", "s3://cli-multipart/big.bin", "s3://cli-multipart/copy.bin")
+    head = json.loads(aws("s3api", "head-object", "--bucket", "cli-multipart", "--key",
+                          "copy.bin").stdout)
+    assert head["ContentLength"] == len(data)
+    aws("s3api", "put-bucket-versioning", "--bucket", "cli-multipart",
+        "--versioning-configuration", "Status=Enabled")
+    aws("s3", "rm", "s3://cli-multipart/copy.bin")
+    versions = json.loads(aws("s3api", "list-object-versions", "--bucket", "cli-multipart",
+                              "--prefix", "copy.bin").stdout)
+    assert len(versions["DeleteMarkers"]) == 1 and versions["DeleteMarkers"][0]["IsLatest"]
+    assert versions["Versions"][0]["VersionId"] == "null"
+    uploads = json.loads(aws("s3api", "list-multipart-uploads", "--bucket",
+                             "cli-multipart").stdout or "{}")
+    assert not uploads.get("Uploads")

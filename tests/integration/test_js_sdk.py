@@ -17,4 +17,4 @@ def test_js_sdk_v3(server):
     print(p.stdout)
     failed = [line for line in p.stdout.splitlines() if line.startswith("FAIL")]
     assert p.returncode == 0 and not failed, "\n".join(failed) + p.stderr
-    assert p.stdout.count("\nok ") + p.stdout.startswith("ok ") >= 11
+    assert p.stdout.count("\nok ") + p.stdout.startswith("ok ") >= 14
