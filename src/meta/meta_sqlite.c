@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/str.h"
 #include "meta/meta_backend.h"
 
 struct sqlite_store {
@@ -663,18 +664,20 @@ static int sqlite_object_delete_version(struct meta_store *s, const char *bucket
     return rc;
 }
 
-/* The smallest string greater than every string that starts with prefix; NULL when none
- * (empty prefix or all 0xFF). Caller frees. */
-static char *sqlite_prefix_end(const char *prefix)
+/* Hand each object row of stmt to cb (stops on non-zero, which is returned); finalizes. */
+static int sqlite_object_rows(sqlite3 *db, sqlite3_stmt *stmt, meta_object_cb *cb, void *payload)
 {
-    size_t n = strlen(prefix);
-    while (n > 0 && (unsigned char)prefix[n - 1] == 0xFF)
-        n--;
-    if (n == 0)
-        return NULL;
-    char *end = xstrndup(prefix, n);
-    end[n - 1] = (char)((unsigned char)end[n - 1] + 1);
-    return end;
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct meta_object o;
+        memset(&o, 0, sizeof(o));
+        sqlite_object_row(stmt, &o);
+        stop = cb(payload, &o);
+        meta_object_dispose(&o);
+    }
+    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : sqlite_fail(db, "scan"));
+    sqlite3_finalize(stmt);
+    return ret;
 }
 
 static int sqlite_object_scan(struct meta_store *s, const char *bucket, const char *prefix,
@@ -683,7 +686,7 @@ static int sqlite_object_scan(struct meta_store *s, const char *bucket, const ch
 {
     sqlite3 *db;
     sqlite3_stmt *stmt;
-    char *pend = sqlite_prefix_end(prefix ? prefix : "");
+    char *pend = str_prefix_successor(prefix ? prefix : "");
     const char *sql = start_inclusive
                           ? "SELECT " SQLITE_OBJECT_COLS " FROM objects WHERE bucket=?1 AND"
                             " is_latest=1 AND is_delete_marker=0 AND key>=?2 AND key>=?3 AND"
@@ -702,16 +705,7 @@ static int sqlite_object_scan(struct meta_store *s, const char *bucket, const ch
     if (pend)
         sqlite3_bind_text(stmt, 4, pend, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(stmt, 5, (sqlite3_int64)limit);
-    int stop = 0;
-    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        struct meta_object o;
-        memset(&o, 0, sizeof(o));
-        sqlite_object_row(stmt, &o);
-        stop = cb(payload, &o);
-        meta_object_dispose(&o);
-    }
-    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : sqlite_fail(db, "scan"));
-    sqlite3_finalize(stmt);
+    int ret = sqlite_object_rows(db, stmt, cb, payload);
     free(pend);
     return ret;
 }
@@ -740,7 +734,7 @@ static int sqlite_version_scan(struct meta_store *s, const char *bucket, const c
 {
     sqlite3 *db;
     sqlite3_stmt *stmt;
-    char *pend = sqlite_prefix_end(prefix ? prefix : "");
+    char *pend = str_prefix_successor(prefix ? prefix : "");
     int rc = sqlite_prepare(s,
                             "SELECT " SQLITE_OBJECT_COLS " FROM objects WHERE bucket=?1 AND"
                             " key>=?2 AND (?3 IS NULL OR key<?3) AND"
@@ -758,16 +752,7 @@ static int sqlite_version_scan(struct meta_store *s, const char *bucket, const c
     sqlite3_bind_text(stmt, 4, key_marker ? key_marker : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(stmt, 5, key_marker ? seq_marker : 0);
     sqlite3_bind_int64(stmt, 6, (sqlite3_int64)limit);
-    int stop = 0;
-    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        struct meta_object o;
-        memset(&o, 0, sizeof(o));
-        sqlite_object_row(stmt, &o);
-        stop = cb(payload, &o);
-        meta_object_dispose(&o);
-    }
-    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : sqlite_fail(db, "version scan"));
-    sqlite3_finalize(stmt);
+    int ret = sqlite_object_rows(db, stmt, cb, payload);
     free(pend);
     return ret;
 }
@@ -898,7 +883,7 @@ static int sqlite_upload_scan(struct meta_store *s, const char *bucket, const ch
 {
     sqlite3 *db;
     sqlite3_stmt *stmt;
-    char *pend = sqlite_prefix_end(prefix ? prefix : "");
+    char *pend = str_prefix_successor(prefix ? prefix : "");
     int rc = sqlite_prepare(s,
                             "SELECT " SQLITE_UPLOAD_COLS
                             " FROM uploads WHERE (?1 IS NULL OR bucket=?1) AND"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/str.h"
 
 /* The common prefix key rolls up into, or NULL (caller frees). */
 static char *s3_list_common_prefix(const struct s3_list *l, const char *key)
@@ -18,25 +19,12 @@ static char *s3_list_common_prefix(const struct s3_list *l, const char *key)
     return d ? xstrndup(key, (size_t)(d - key) + strlen(l->delimiter)) : NULL;
 }
 
-/* The smallest string after every string starting with p, or NULL. */
-static char *s3_list_after_prefix(const char *p)
-{
-    size_t n = strlen(p);
-    while (n > 0 && (unsigned char)p[n - 1] == 0xFF)
-        n--;
-    if (n == 0)
-        return NULL;
-    char *s = xstrndup(p, n);
-    s[n - 1] = (char)((unsigned char)s[n - 1] + 1);
-    return s;
-}
-
 /* Seek to after the marker: past its common prefix when it has one. */
 void s3_list_seek_marker(struct s3_list *l, const char *marker)
 {
     char *cp = marker ? s3_list_common_prefix(l, marker) : NULL;
     if (cp) {
-        l->seek = s3_list_after_prefix(cp);
+        l->seek = str_prefix_successor(cp);
         l->seek_inclusive = 1;
         l->done = l->seek == NULL;
         free(cp);
@@ -61,7 +49,7 @@ static int s3_list_each(void *payload, const struct meta_object *o)
         it->is_prefix = 1;
         l->n_items++;
         free(l->seek);
-        l->seek = s3_list_after_prefix(cp);
+        l->seek = str_prefix_successor(cp);
         l->seek_inclusive = 1;
         l->done = l->seek == NULL;
         l->reseek = 1;

@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "core/uri.h"
 #include "s3/s3_names.h"
 
@@ -29,20 +30,14 @@ static const char *const s3_stored_headers[] = {"Content-Type",
 static char *s3_content_encoding(const char *v)
 {
     char *out = xcalloc(1, strlen(v) + 1);
-    const char *p = v;
-    while (*p) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t n = strcspn(p, ",");
-        size_t t = n;
-        while (t && p[t - 1] == ' ')
-            t--;
-        if (t && !(t == 11 && strncasecmp(p, "aws-chunked", 11) == 0)) {
-            if (out[0])
-                strcat(out, ",");
-            strncat(out, p, t);
-        }
-        p += n;
+    const char *tok;
+    size_t len;
+    while (str_list_next(&v, &tok, &len)) {
+        if (len == 11 && strncasecmp(tok, "aws-chunked", 11) == 0)
+            continue;
+        if (out[0])
+            strcat(out, ",");
+        strncat(out, tok, len);
     }
     if (!out[0]) {
         free(out);

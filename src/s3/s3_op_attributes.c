@@ -9,38 +9,18 @@
 #include <strings.h>
 
 #include "core/clock.h"
+#include "core/str.h"
 #include "core/xmlw.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
-
-static int s3_attr_wanted(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = list; p && *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t len = strcspn(p, ",");
-        size_t t = len;
-        while (t && p[t - 1] == ' ')
-            t--;
-        if (t == n && strncasecmp(p, name, n) == 0)
-            return 1;
-        p += len;
-    }
-    return 0;
-}
 
 static int s3_attr_checksum(struct buf *x, const struct meta_object *o)
 {
     if (!o->checksum_algorithm[0])
         return 0;
-    char elem[32];
-    snprintf(elem, sizeof(elem), "Checksum%s", o->checksum_algorithm);
     int rc = buf_puts(x, "<Checksum>");
     if (!rc)
-        rc = xmlw_elem(x, elem, o->checksum_value);
-    if (!rc)
-        rc = xmlw_elem(x, "ChecksumType", o->checksum_type[0] ? o->checksum_type : "FULL_OBJECT");
+        rc = s3_xml_checksum(x, o->checksum_algorithm, o->checksum_value, o->checksum_type);
     return rc ? rc : buf_puts(x, "</Checksum>");
 }
 
@@ -95,17 +75,17 @@ static int s3_attr_body(struct s3_req *r, struct buf *x, const struct meta_objec
                         const char *want)
 {
     int rc = buf_puts(x, XML_DECL "<GetObjectAttributesResponse xmlns=\"" S3_XMLNS "\">");
-    if (!rc && s3_attr_wanted(want, "ETag")) {
+    if (!rc && str_list_has(want, "ETag")) {
         size_t n = strlen(o->etag);
         rc = xmlw_elem_n(x, "ETag", o->etag + 1, n >= 2 ? n - 2 : 0);
     }
-    if (!rc && s3_attr_wanted(want, "Checksum"))
+    if (!rc && str_list_has(want, "Checksum"))
         rc = s3_attr_checksum(x, o);
-    if (!rc && s3_attr_wanted(want, "ObjectParts"))
+    if (!rc && str_list_has(want, "ObjectParts"))
         rc = s3_attr_parts(r, x, o);
-    if (!rc && s3_attr_wanted(want, "StorageClass"))
+    if (!rc && str_list_has(want, "StorageClass"))
         rc = xmlw_elem(x, "StorageClass", o->storage_class);
-    if (!rc && s3_attr_wanted(want, "ObjectSize"))
+    if (!rc && str_list_has(want, "ObjectSize"))
         rc = xmlw_elem_i64(x, "ObjectSize", o->size);
     return rc ? rc : buf_puts(x, "</GetObjectAttributesResponse>");
 }
@@ -132,9 +112,7 @@ enum s3_error s3_op_get_object_attributes(struct s3_req *r)
     }
     char lm[40];
     clock_format_http(lm, sizeof(lm), o.last_modified_ms);
-    size_t len = xml.len;
-    struct http_response *resp = s3_response_new(r, 200, buf_detach(&xml), len);
-    http_response_header(resp, "Content-Type", "application/xml");
+    struct http_response *resp = s3_response_xml(r, &xml);
     http_response_header(resp, "Last-Modified", lm);
     s3_object_version_header(r, resp, o.version_id);
     http_req_respond(r->http, resp);
@@ -155,9 +133,7 @@ enum s3_error s3_op_get_object_tagging(struct s3_req *r)
         buf_dispose(&xml);
         return S3E_INTERNAL_ERROR;
     }
-    size_t len = xml.len;
-    struct http_response *resp = s3_response_new(r, 200, buf_detach(&xml), len);
-    http_response_header(resp, "Content-Type", "application/xml");
+    struct http_response *resp = s3_response_xml(r, &xml);
     s3_object_version_header(r, resp, o.version_id);
     http_req_respond(r->http, resp);
     meta_object_dispose(&o);

@@ -51,16 +51,6 @@ static int s3_bucket_list_each(void *payload, const struct meta_bucket *b)
     return l->rc ? 1 : 0;
 }
 
-static int s3_owner_xml(struct buf *xml, const struct meta_account *a)
-{
-    int rc = buf_puts(xml, "<Owner>");
-    if (!rc)
-        rc = xmlw_elem(xml, "DisplayName", a->name);
-    if (!rc)
-        rc = xmlw_elem(xml, "ID", a->canonical_id);
-    return rc ? rc : buf_puts(xml, "</Owner>");
-}
-
 enum s3_error s3_op_list_buckets(struct s3_req *r)
 {
     struct buf xml;
@@ -78,7 +68,7 @@ enum s3_error s3_op_list_buckets(struct s3_req *r)
     buf_init(&xml, BUF_UNLIMITED);
     int rc = buf_puts(&xml, XML_DECL "<ListAllMyBucketsResult xmlns=\"" S3_XMLNS "\">");
     if (!rc)
-        rc = s3_owner_xml(&xml, &r->account);
+        rc = s3_xml_person(&xml, "Owner", &r->account);
     if (!rc)
         rc = buf_puts(&xml, "<Buckets>");
     if (!rc)

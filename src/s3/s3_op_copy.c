@@ -101,22 +101,15 @@ static enum s3_error s3_copy_respond(struct s3_req *r, const struct s3_copy *c,
         rc = xmlw_elem(&xml, "LastModified", lm);
     if (!rc)
         rc = xmlw_elem(&xml, "ETag", o->etag);
-    if (!rc && o->checksum_algorithm[0]) {
-        char elem[32];
-        snprintf(elem, sizeof(elem), "Checksum%s", o->checksum_algorithm);
-        rc = xmlw_elem(&xml, elem, o->checksum_value);
-        if (!rc)
-            rc = xmlw_elem(&xml, "ChecksumType", o->checksum_type);
-    }
+    if (!rc)
+        rc = s3_xml_checksum(&xml, o->checksum_algorithm, o->checksum_value, o->checksum_type);
     if (!rc)
         rc = buf_puts(&xml, "</CopyObjectResult>");
     if (rc) {
         buf_dispose(&xml);
         return S3E_INTERNAL_ERROR;
     }
-    size_t len = xml.len;
-    struct http_response *resp = s3_response_new(r, 200, buf_detach(&xml), len);
-    http_response_header(resp, "Content-Type", "application/xml");
+    struct http_response *resp = s3_response_xml(r, &xml);
     if (strcmp(c->src.version_id, "null") != 0)
         http_response_header(resp, "x-amz-copy-source-version-id", c->src.version_id);
     s3_object_version_header(r, resp, o->version_id);

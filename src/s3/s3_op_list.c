@@ -10,20 +10,6 @@
 #include "s3/s3_listing.h"
 #include "s3/s3_req.h"
 
-/* A name for the XML: url-encoded when encoding-type=url. */
-static int s3_list_name(struct buf *xml, const char *elem, const char *v, int url)
-{
-    if (!url)
-        return xmlw_elem(xml, elem, v);
-    struct buf enc;
-    buf_init(&enc, BUF_UNLIMITED);
-    int rc = uri_encode(&enc, v, strlen(v), 1);
-    if (!rc)
-        rc = xmlw_elem(xml, elem, enc.data ? enc.data : "");
-    buf_dispose(&enc);
-    return rc;
-}
-
 struct s3_list_opts {
     int url;
     int fetch_owner;
@@ -36,12 +22,7 @@ static int s3_list_owner(struct s3_req *r, struct buf *xml, struct s3_list_opts 
     if (strcmp(opts->owner.id, owner_id) != 0 &&
         meta_account_get(r->srv->meta, owner_id, &opts->owner))
         return ERR_BACKEND;
-    int rc = buf_puts(xml, "<Owner>");
-    if (!rc)
-        rc = xmlw_elem(xml, "ID", opts->owner.canonical_id);
-    if (!rc)
-        rc = xmlw_elem(xml, "DisplayName", opts->owner.name);
-    return rc ? rc : buf_puts(xml, "</Owner>");
+    return s3_xml_person(xml, "Owner", &opts->owner);
 }
 
 static int s3_list_contents(struct s3_req *r, struct buf *xml, const struct s3_list *l,
@@ -56,7 +37,7 @@ static int s3_list_contents(struct s3_req *r, struct buf *xml, const struct s3_l
         clock_format_iso8601(lm, sizeof(lm), it->obj.last_modified_ms);
         rc = buf_puts(xml, "<Contents>");
         if (!rc)
-            rc = s3_list_name(xml, "Key", it->key, opts->url);
+            rc = s3_xml_name(xml, "Key", it->key, opts->url);
         if (!rc)
             rc = xmlw_elem(xml, "LastModified", lm);
         if (!rc)
@@ -79,7 +60,7 @@ static int s3_list_contents(struct s3_req *r, struct buf *xml, const struct s3_l
             continue;
         rc = buf_puts(xml, "<CommonPrefixes>");
         if (!rc)
-            rc = s3_list_name(xml, "Prefix", l->items[i].key, opts->url);
+            rc = s3_xml_name(xml, "Prefix", l->items[i].key, opts->url);
         if (!rc)
             rc = buf_puts(xml, "</CommonPrefixes>");
     }
@@ -126,9 +107,9 @@ static int s3_list_head(struct buf *xml, struct s3_req *r, const struct s3_list 
     if (!rc)
         rc = xmlw_elem(xml, "Name", r->bucket);
     if (!rc)
-        rc = s3_list_name(xml, "Prefix", l->prefix, o->url);
+        rc = s3_xml_name(xml, "Prefix", l->prefix, o->url);
     if (!rc && l->delimiter)
-        rc = s3_list_name(xml, "Delimiter", l->delimiter, o->url);
+        rc = s3_xml_name(xml, "Delimiter", l->delimiter, o->url);
     if (!rc)
         rc = xmlw_elem_i64(xml, "MaxKeys", l->max_keys);
     if (!rc && o->url)
@@ -213,7 +194,7 @@ enum s3_error s3_op_list_objects_v2(struct s3_req *r)
         free(next);
     }
     if (!rc && start_after)
-        rc = s3_list_name(&xml, "StartAfter", start_after, o.url);
+        rc = s3_xml_name(&xml, "StartAfter", start_after, o.url);
     if (!rc)
         rc = s3_list_contents(r, &xml, &l, &o);
     s3_list_dispose(&l);
@@ -236,9 +217,9 @@ enum s3_error s3_op_list_objects(struct s3_req *r)
     if (!rc)
         rc = s3_list_head(&xml, r, &l, &o);
     if (!rc)
-        rc = s3_list_name(&xml, "Marker", marker ? marker : "", o.url);
+        rc = s3_xml_name(&xml, "Marker", marker ? marker : "", o.url);
     if (!rc && l.truncated && l.delimiter && l.n_items)
-        rc = s3_list_name(&xml, "NextMarker", l.items[l.n_items - 1].key, o.url);
+        rc = s3_xml_name(&xml, "NextMarker", l.items[l.n_items - 1].key, o.url);
     if (!rc)
         rc = s3_list_contents(r, &xml, &l, &o);
     s3_list_dispose(&l);

@@ -123,9 +123,7 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
         buf_dispose(&xml);
         return S3E_INTERNAL_ERROR;
     }
-    size_t len = xml.len;
-    struct http_response *resp = s3_response_new(r, 200, buf_detach(&xml), len);
-    http_response_header(resp, "Content-Type", "application/xml");
+    struct http_response *resp = s3_response_xml(r, &xml);
     s3_mpu_checksum_headers(resp, &u);
     http_req_respond(r->http, resp);
     return S3_OK;
@@ -568,22 +566,15 @@ static enum s3_error s3_complete_respond(struct s3_req *r, const struct meta_obj
         rc = xmlw_elem(&xml, "Key", r->key);
     if (!rc)
         rc = xmlw_elem(&xml, "ETag", o->etag);
-    if (!rc && o->checksum_algorithm[0]) {
-        char elem[32];
-        snprintf(elem, sizeof(elem), "Checksum%s", o->checksum_algorithm);
-        rc = xmlw_elem(&xml, elem, o->checksum_value);
-        if (!rc)
-            rc = xmlw_elem(&xml, "ChecksumType", o->checksum_type);
-    }
+    if (!rc)
+        rc = s3_xml_checksum(&xml, o->checksum_algorithm, o->checksum_value, o->checksum_type);
     if (!rc)
         rc = buf_puts(&xml, "</CompleteMultipartUploadResult>");
     if (rc) {
         buf_dispose(&xml);
         return S3E_INTERNAL_ERROR;
     }
-    size_t len = xml.len;
-    struct http_response *resp = s3_response_new(r, 200, buf_detach(&xml), len);
-    http_response_header(resp, "Content-Type", "application/xml");
+    struct http_response *resp = s3_response_xml(r, &xml);
     s3_object_version_header(r, resp, o->version_id);
     http_req_respond(r->http, resp);
     return S3_OK;
@@ -757,15 +748,8 @@ static int s3_owner_elems(struct s3_req *r, struct buf *xml, const char *owner_i
     struct meta_account a;
     if (meta_account_get(r->srv->meta, owner_id, &a))
         return ERR_BACKEND;
-    int rc = 0;
-    for (int i = 0; i < 2 && !rc; i++) {
-        rc = buf_printf(xml, "<%s><ID>%s</ID>", i ? "Owner" : "Initiator", a.canonical_id);
-        if (!rc)
-            rc = xmlw_elem(xml, "DisplayName", a.name);
-        if (!rc)
-            rc = buf_printf(xml, "</%s>", i ? "Owner" : "Initiator");
-    }
-    return rc;
+    int rc = s3_xml_person(xml, "Initiator", &a);
+    return rc ? rc : s3_xml_person(xml, "Owner", &a);
 }
 
 static enum s3_error s3_list_parts_params(struct s3_req *r, long *max, int *marker)

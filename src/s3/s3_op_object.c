@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "s3/s3_names.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
@@ -146,19 +147,12 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
 /* Does the ETag list (comma-separated, "*" for any) name etag? */
 int s3_etag_matches(const char *list, const char *etag)
 {
-    const char *p = list;
-    size_t elen = strlen(etag);
-    while (*p) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t n = strcspn(p, ",");
-        size_t t = n;
-        while (t && p[t - 1] == ' ')
-            t--;
-        if ((t == 1 && p[0] == '*') || (t == elen && strncmp(p, etag, t) == 0) ||
-            (t + 2 == elen && etag[0] == '"' && strncmp(p, etag + 1, t) == 0))
+    const char *tok;
+    size_t t, elen = strlen(etag);
+    while (str_list_next(&list, &tok, &t)) {
+        if ((t == 1 && tok[0] == '*') || (t == elen && strncmp(tok, etag, t) == 0) ||
+            (t + 2 == elen && etag[0] == '"' && strncmp(tok, etag + 1, t) == 0))
             return 1;
-        p += n;
     }
     return 0;
 }

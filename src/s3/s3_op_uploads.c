@@ -69,13 +69,10 @@ static int s3_uploads_each(void *payload, const struct meta_upload *u)
         rc = xmlw_elem(x, "Key", u->key);
     if (!rc)
         rc = xmlw_elem(x, "UploadId", u->upload_id);
-    for (int i = 0; i < 2 && !rc; i++) {
-        rc = buf_printf(x, "<%s><ID>%s</ID>", i ? "Owner" : "Initiator", a.canonical_id);
-        if (!rc)
-            rc = xmlw_elem(x, "DisplayName", a.name);
-        if (!rc)
-            rc = buf_printf(x, "</%s>", i ? "Owner" : "Initiator");
-    }
+    if (!rc)
+        rc = s3_xml_person(x, "Initiator", &a);
+    if (!rc)
+        rc = s3_xml_person(x, "Owner", &a);
     if (!rc)
         rc = xmlw_elem(x, "StorageClass", u->storage_class);
     if (!rc)

@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/str.h"
 #include "core/uri.h"
 #include "core/xmlw.h"
 #include "s3/s3_req.h"
@@ -99,19 +100,6 @@ struct s3_versions {
     int rc;
 };
 
-static int s3_versions_name(struct buf *xml, const char *elem, const char *v, int url)
-{
-    if (!url)
-        return xmlw_elem(xml, elem, v);
-    struct buf enc;
-    buf_init(&enc, BUF_UNLIMITED);
-    int rc = uri_encode(&enc, v, strlen(v), 1);
-    if (!rc)
-        rc = xmlw_elem(xml, elem, enc.data ? enc.data : "");
-    buf_dispose(&enc);
-    return rc;
-}
-
 static int s3_versions_entry(struct s3_versions *v, const struct meta_object *o)
 {
     struct buf *x = v->xml;
@@ -122,7 +110,7 @@ static int s3_versions_entry(struct s3_versions *v, const struct meta_object *o)
         return ERR_BACKEND;
     int rc = buf_puts(x, o->is_delete_marker ? "<DeleteMarker>" : "<Version>");
     if (!rc)
-        rc = s3_versions_name(x, "Key", o->key, v->url);
+        rc = s3_xml_name(x, "Key", o->key, v->url);
     if (!rc)
         rc = xmlw_elem(x, "VersionId", o->version_id);
     if (!rc)
@@ -139,11 +127,7 @@ static int s3_versions_entry(struct s3_versions *v, const struct meta_object *o)
             rc = xmlw_elem(x, "StorageClass", o->storage_class);
     }
     if (!rc)
-        rc = buf_printf(x, "<Owner><ID>%s</ID>", v->owner.canonical_id);
-    if (!rc)
-        rc = xmlw_elem(x, "DisplayName", v->owner.name);
-    if (!rc)
-        rc = buf_puts(x, "</Owner>");
+        rc = s3_xml_person(x, "Owner", &v->owner);
     if (!rc)
         rc = buf_puts(x, o->is_delete_marker ? "</DeleteMarker>" : "</Version>");
     return rc;
@@ -160,18 +144,10 @@ static char *s3_versions_prefix_of(const struct s3_versions *v, const char *key)
 /* Seek just past every key that starts with p. */
 static void s3_versions_skip_prefix(struct s3_versions *v, const char *p)
 {
-    size_t n = strlen(p);
-    while (n > 0 && (unsigned char)p[n - 1] == 0xFF)
-        n--;
     free(v->key_marker);
-    v->key_marker = NULL;
-    if (n == 0) {
-        v->done = 1;
-        return;
-    }
-    v->key_marker = xstrndup(p, n);
-    v->key_marker[n - 1] = (char)((unsigned char)v->key_marker[n - 1] + 1);
+    v->key_marker = str_prefix_successor(p);
     v->seq_marker = -1;
+    v->done = v->key_marker == NULL;
 }
 
 static void s3_versions_set_last(struct s3_versions *v, const char *key, const char *version)
@@ -193,7 +169,7 @@ static int s3_versions_each(void *payload, const struct meta_object *o)
     if (cp) {
         v->rc = buf_puts(&v->prefixes, "<CommonPrefixes>");
         if (!v->rc)
-            v->rc = s3_versions_name(&v->prefixes, "Prefix", cp, v->url);
+            v->rc = s3_xml_name(&v->prefixes, "Prefix", cp, v->url);
         if (!v->rc)
             v->rc = buf_puts(&v->prefixes, "</CommonPrefixes>");
         v->count++;
@@ -293,20 +269,20 @@ static int s3_versions_head(struct s3_req *r, struct buf *xml, struct s3_version
     if (!rc)
         rc = xmlw_elem(xml, "Name", r->bucket);
     if (!rc)
-        rc = s3_versions_name(xml, "Prefix", v->prefix, v->url);
+        rc = s3_xml_name(xml, "Prefix", v->prefix, v->url);
     if (!rc)
-        rc = s3_versions_name(xml, "KeyMarker", km ? km : "", v->url);
+        rc = s3_xml_name(xml, "KeyMarker", km ? km : "", v->url);
     if (!rc)
         rc = xmlw_elem(xml, "VersionIdMarker", vm ? vm : "");
     if (!rc && v->truncated && v->last_key) {
-        rc = s3_versions_name(xml, "NextKeyMarker", v->last_key, v->url);
+        rc = s3_xml_name(xml, "NextKeyMarker", v->last_key, v->url);
         if (!rc && v->last_version[0])
             rc = xmlw_elem(xml, "NextVersionIdMarker", v->last_version);
     }
     if (!rc)
         rc = xmlw_elem_i64(xml, "MaxKeys", v->max);
     if (!rc && v->delimiter)
-        rc = s3_versions_name(xml, "Delimiter", v->delimiter, v->url);
+        rc = s3_xml_name(xml, "Delimiter", v->delimiter, v->url);
     if (!rc && v->url)
         rc = xmlw_elem(xml, "EncodingType", "url");
     if (!rc)

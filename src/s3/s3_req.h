@@ -128,8 +128,19 @@ enum s3_error s3_req_load_bucket(struct s3_req *r);
 
 /* Responses (s3_response.c). Each adds x-amz-request-id, x-amz-id-2 and Server. */
 struct http_response *s3_response_new(struct s3_req *r, int status, char *body, size_t len);
-/* 200 with an XML body (takes the buffer's data). */
+/* 200 with an XML body (takes the buffer's data); _xml returns it for more headers. */
+struct http_response *s3_response_xml(struct s3_req *r, struct buf *xml);
 void s3_respond_xml(struct s3_req *r, struct buf *xml);
+
+/* XML pieces several answers share (s3_response.c). */
+/* <elem>v</elem>, v percent-encoded when url (encoding-type=url). */
+int s3_xml_name(struct buf *xml, const char *elem, const char *v, int url) WARN_UNUSED;
+/* <elem><ID>canonical id</ID><DisplayName>name</DisplayName></elem> for an account. */
+int s3_xml_person(struct buf *xml, const char *elem, const struct meta_account *a) WARN_UNUSED;
+/* <Checksum{ALGO}>value</Checksum{ALGO}><ChecksumType>type</ChecksumType>; nothing when algo
+ * is "". */
+int s3_xml_checksum(struct buf *xml, const char *algo, const char *value,
+                    const char *type) WARN_UNUSED;
 void s3_respond_empty(struct s3_req *r, int status);
 void s3_respond_error(struct s3_req *r, enum s3_error e);
 

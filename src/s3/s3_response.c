@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/uri.h"
 #include "core/xmlw.h"
 #include "s3/s3_req.h"
 
@@ -16,12 +17,52 @@ struct http_response *s3_response_new(struct s3_req *r, int status, char *body, 
     return resp;
 }
 
-void s3_respond_xml(struct s3_req *r, struct buf *xml)
+struct http_response *s3_response_xml(struct s3_req *r, struct buf *xml)
 {
     size_t len = xml->len;
     struct http_response *resp = s3_response_new(r, 200, buf_detach(xml), len);
     http_response_header(resp, "Content-Type", "application/xml");
-    http_req_respond(r->http, resp);
+    return resp;
+}
+
+void s3_respond_xml(struct s3_req *r, struct buf *xml)
+{
+    http_req_respond(r->http, s3_response_xml(r, xml));
+}
+
+int s3_xml_name(struct buf *xml, const char *elem, const char *v, int url)
+{
+    if (!url)
+        return xmlw_elem(xml, elem, v);
+    struct buf enc;
+    buf_init(&enc, BUF_UNLIMITED);
+    int rc = uri_encode(&enc, v, strlen(v), 1);
+    if (!rc)
+        rc = xmlw_elem(xml, elem, enc.data ? enc.data : "");
+    buf_dispose(&enc);
+    return rc;
+}
+
+int s3_xml_person(struct buf *xml, const char *elem, const struct meta_account *a)
+{
+    int rc = buf_printf(xml, "<%s>", elem);
+    if (!rc)
+        rc = xmlw_elem(xml, "ID", a->canonical_id);
+    if (!rc)
+        rc = xmlw_elem(xml, "DisplayName", a->name);
+    return rc ? rc : buf_printf(xml, "</%s>", elem);
+}
+
+int s3_xml_checksum(struct buf *xml, const char *algo, const char *value, const char *type)
+{
+    if (!algo[0])
+        return 0;
+    int rc = buf_printf(xml, "<Checksum%s>", algo);
+    if (!rc)
+        rc = xmlw_escape(xml, value, strlen(value));
+    if (!rc)
+        rc = buf_printf(xml, "</Checksum%s>", algo);
+    return rc ? rc : xmlw_elem(xml, "ChecksumType", type[0] ? type : "FULL_OBJECT");
 }
 
 void s3_respond_empty(struct s3_req *r, int status)

@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "core/checksum.h"
 #include "core/hash.h"
+#include "core/str.h"
 #include "core/uri.h"
 #include "core/xmlw.h"
 #include "harness.h"
@@ -88,4 +89,25 @@ TEST(checksum_check_values)
     CHECK_STR(out, "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
     CHECK(checksum_algo_from_name("crc64nvme") == CHECKSUM_CRC64NVME);
     CHECK(checksum_algo_from_name("md5") == CHECKSUM_NONE);
+}
+
+TEST(str_list_tokens_and_prefix_successor)
+{
+    const char *p = " a, ,bb ,  c c,";
+    const char *tok;
+    size_t len;
+    char got[64] = "";
+    while (str_list_next(&p, &tok, &len))
+        strncat(strncat(got, tok, len), "|", 2);
+    CHECK_STR(got, "a|bb|c c|");
+    CHECK(str_list_has("ETag, ObjectSize", "objectsize"));
+    CHECK(!str_list_has("ETag", "ETa"));
+    char *s = str_prefix_successor("ab/");
+    CHECK_STR(s, "ab0");
+    free(s);
+    s = str_prefix_successor("a\xff\xff");
+    CHECK_STR(s, "b");
+    free(s);
+    CHECK(str_prefix_successor("") == NULL);
+    CHECK(str_prefix_successor("\xff") == NULL);
 }
