@@ -549,23 +549,34 @@ static int sqlite_commit_or_rollback(sqlite3 *db, int rc)
     return rc;
 }
 
+/* This thread's connection with a write transaction open (BEGIN IMMEDIATE). */
+static int sqlite_begin(struct meta_store *s, sqlite3 **out)
+{
+    int rc = sqlite_connect((struct sqlite_store *)s, out);
+    if (!rc && sqlite3_exec(*out, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        rc = sqlite_fail(*out, "begin");
+    return rc;
+}
+
+/* On success hand value to the caller through *out; on failure free it. */
+static int sqlite_hand_out(int rc, char *value, char **out)
+{
+    if (rc)
+        free(value);
+    else
+        *out = value;
+    return rc;
+}
+
 static int sqlite_object_put(struct meta_store *s, const char *bucket, const struct meta_object *o,
                              char **out_replaced_blob)
 {
     sqlite3 *db;
     char *replaced = NULL;
-    int rc = sqlite_connect((struct sqlite_store *)s, &db);
-    if (rc)
-        return rc;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return sqlite_fail(db, "begin");
-    rc = sqlite_commit_or_rollback(db, sqlite_object_put_txn(db, bucket, o, &replaced));
-    if (rc) {
-        free(replaced);
-        return rc;
-    }
-    *out_replaced_blob = replaced;
-    return 0;
+    int rc = sqlite_begin(s, &db);
+    if (!rc)
+        rc = sqlite_commit_or_rollback(db, sqlite_object_put_txn(db, bucket, o, &replaced));
+    return sqlite_hand_out(rc, replaced, out_replaced_blob);
 }
 
 static int sqlite_object_get(struct meta_store *s, const char *bucket, const char *key,
@@ -651,14 +662,11 @@ static int sqlite_object_delete_version(struct meta_store *s, const char *bucket
                                         const char *version_id, struct meta_object *out)
 {
     sqlite3 *db;
-    int rc = sqlite_connect((struct sqlite_store *)s, &db);
-    if (rc)
-        return rc;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return sqlite_fail(db, "begin");
     memset(out, 0, sizeof(*out));
-    rc = sqlite_object_delete_txn(db, bucket, key, version_id, out);
-    rc = sqlite_commit_or_rollback(db, rc);
+    int rc = sqlite_begin(s, &db);
+    if (!rc)
+        rc = sqlite_commit_or_rollback(db,
+                                       sqlite_object_delete_txn(db, bucket, key, version_id, out));
     if (rc)
         meta_object_dispose(out);
     return rc;
@@ -846,12 +854,8 @@ static int sqlite_upload_delete_txn(sqlite3 *db, const char *bucket, const char 
 static int sqlite_upload_delete(struct meta_store *s, const char *bucket, const char *upload_id)
 {
     sqlite3 *db;
-    int rc = sqlite_connect((struct sqlite_store *)s, &db);
-    if (rc)
-        return rc;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return sqlite_fail(db, "begin");
-    return sqlite_commit_or_rollback(db, sqlite_upload_delete_txn(db, bucket, upload_id));
+    int rc = sqlite_begin(s, &db);
+    return rc ? rc : sqlite_commit_or_rollback(db, sqlite_upload_delete_txn(db, bucket, upload_id));
 }
 
 static int sqlite_upload_complete(struct meta_store *s, const char *bucket, const char *upload_id,
@@ -859,21 +863,14 @@ static int sqlite_upload_complete(struct meta_store *s, const char *bucket, cons
 {
     sqlite3 *db;
     char *replaced = NULL;
-    int rc = sqlite_connect((struct sqlite_store *)s, &db);
-    if (rc)
-        return rc;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return sqlite_fail(db, "begin");
-    rc = sqlite_upload_delete_txn(db, bucket, upload_id);
-    if (!rc)
-        rc = sqlite_object_put_txn(db, bucket, o, &replaced);
-    rc = sqlite_commit_or_rollback(db, rc);
-    if (rc) {
-        free(replaced);
-        return rc;
+    int rc = sqlite_begin(s, &db);
+    if (!rc) {
+        rc = sqlite_upload_delete_txn(db, bucket, upload_id);
+        if (!rc)
+            rc = sqlite_object_put_txn(db, bucket, o, &replaced);
+        rc = sqlite_commit_or_rollback(db, rc);
     }
-    *out_replaced_blob = replaced;
-    return 0;
+    return sqlite_hand_out(rc, replaced, out_replaced_blob);
 }
 
 static int sqlite_upload_scan(struct meta_store *s, const char *bucket, const char *prefix,
@@ -958,18 +955,10 @@ static int sqlite_part_put(struct meta_store *s, const char *upload_id, const st
 {
     sqlite3 *db;
     char *replaced = NULL;
-    int rc = sqlite_connect((struct sqlite_store *)s, &db);
-    if (rc)
-        return rc;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return sqlite_fail(db, "begin");
-    rc = sqlite_commit_or_rollback(db, sqlite_part_put_txn(db, upload_id, p, &replaced));
-    if (rc) {
-        free(replaced);
-        return rc;
-    }
-    *out_replaced_blob = replaced;
-    return 0;
+    int rc = sqlite_begin(s, &db);
+    if (!rc)
+        rc = sqlite_commit_or_rollback(db, sqlite_part_put_txn(db, upload_id, p, &replaced));
+    return sqlite_hand_out(rc, replaced, out_replaced_blob);
 }
 
 static int sqlite_part_scan(struct meta_store *s, const char *upload_id, int after_number,
