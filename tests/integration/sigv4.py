@@ -96,3 +96,32 @@ def signed_request(server, method, path, query=(), headers=None, body=b"", when=
                               access_key or server.access_key, secret or server.secret_key,
                               region or server.region, when)
     return request(server.endpoint, method, path, query, signed, body)
+
+
+def chunked_body_with_trailer(data, chunk_size, trailer_name, trailer_value, key=None,
+                              amz_date=None, scope=None, seed=None, bad_trailer_sig=False):
+    """aws-chunked framing ending in a trailing header. Signed (…-PAYLOAD-TRAILER) when key is
+    given: chained chunk signatures and an x-amz-trailer-signature; unsigned otherwise."""
+    out = []
+    prev = seed
+    chunks = [data[i:i + chunk_size] for i in range(0, len(data), chunk_size)] + [b""]
+    for c in chunks:
+        if key is None:
+            out.append(b"%x\r\n%s" % (len(c), c + b"\r\n" if c else b""))
+            continue
+        sts = "\n".join(["AWS4-HMAC-SHA256-PAYLOAD", amz_date, scope, prev, EMPTY_SHA256,
+                         hashlib.sha256(c).hexdigest()])
+        prev = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+        out.append(b"%x;chunk-signature=%s\r\n%s" % (len(c), prev.encode(),
+                                                       c + b"\r\n" if c else b""))
+    trailer = "%s:%s" % (trailer_name, trailer_value)
+    out.append(trailer.encode() + b"\r\n")
+    if key is not None:
+        sts = "\n".join(["AWS4-HMAC-SHA256-TRAILER", amz_date, scope, prev,
+                         hashlib.sha256((trailer + "\n").encode()).hexdigest()])
+        sig = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+        if bad_trailer_sig:
+            sig = "0" * 64
+        out.append(b"x-amz-trailer-signature:" + sig.encode() + b"\r\n")
+    out.append(b"\r\n")
+    return b"".join(out)

@@ -10,7 +10,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import error_code
-from sigv4 import chunked_body, request, sign, signed_request
+import base64
+import zlib
+
+from sigv4 import chunked_body, chunked_body_with_trailer, request, sign, signed_request
 
 
 def code_of(body):
@@ -186,3 +189,47 @@ def test_malformed_authorization_header(server):
 def test_health_needs_no_auth(server):
     with urllib.request.urlopen(server.endpoint + "/_stocktake/health") as r:
         assert r.status == 200
+
+
+def _trailer_put(server, bucket, key, data, signed, crc=None, bad_sig=False):
+    path = "/%s/%s" % (bucket, key)
+    crc = crc or base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+    headers = {"host": "127.0.0.1:%d" % server.port, "content-encoding": "aws-chunked",
+               "x-amz-decoded-content-length": str(len(data)),
+               "x-amz-trailer": "x-amz-checksum-crc32"}
+    mode = ("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER" if signed
+            else "STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+    probe = chunked_body_with_trailer(data, 8192, "x-amz-checksum-crc32", crc,
+                                      b"k" * 32 if signed else None, "20000101T000000Z", "s",
+                                      "0" * 64)
+    headers["content-length"] = str(len(probe))
+    hdrs, seed, key_bytes, amz_date, scope = sign("PUT", path, (), headers, mode,
+                                                  server.access_key, server.secret_key,
+                                                  server.region)
+    body = chunked_body_with_trailer(data, 8192, "x-amz-checksum-crc32", crc,
+                                     key_bytes if signed else None, amz_date, scope, seed,
+                                     bad_trailer_sig=bad_sig)
+    return request(server.endpoint, "PUT", path, (), hdrs, body)
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_streaming_payload_with_trailing_checksum(server, s3, bucket, signed):
+    data = bytes(range(256)) * 90
+    status, headers, body = _trailer_put(server, bucket, "trailer-%s" % signed, data, signed)
+    assert status == 200, body
+    got = s3.head_object(Bucket=bucket, Key="trailer-%s" % signed, ChecksumMode="ENABLED")
+    assert got["ChecksumCRC32"] == base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+    assert s3.get_object(Bucket=bucket, Key="trailer-%s" % signed)["Body"].read() == data
+    wrong = base64.b64encode((zlib.crc32(data) ^ 1).to_bytes(4, "big")).decode()
+    status, _, body = _trailer_put(server, bucket, "bad-crc-%s" % signed, data, signed, crc=wrong)
+    assert status == 400 and code_of(body) == "BadDigest"
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket=bucket, Key="bad-crc-%s" % signed)
+
+
+def test_streaming_trailer_signature_checked(server, s3, bucket):
+    status, _, body = _trailer_put(server, bucket, "bad-trailer-sig", b"z" * 100, True,
+                                   bad_sig=True)
+    assert status == 403 and code_of(body) == "SignatureDoesNotMatch"
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket=bucket, Key="bad-trailer-sig")
