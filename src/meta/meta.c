@@ -168,3 +168,25 @@ int meta_object_scan(struct meta_store *s, const char *bucket, const char *prefi
 {
     return s->ops->object_scan(s, bucket, prefix, start, start_inclusive, limit, cb, payload);
 }
+
+int meta_inventory_put(struct meta_store *s, const char *bucket, const char *id, const char *config,
+                       size_t max_configs)
+{
+    return s->ops->inventory_put(s, bucket, id, config, max_configs);
+}
+
+int meta_inventory_get(struct meta_store *s, const char *bucket, const char *id, char **out_config)
+{
+    return s->ops->inventory_get(s, bucket, id, out_config);
+}
+
+int meta_inventory_delete(struct meta_store *s, const char *bucket, const char *id)
+{
+    return s->ops->inventory_delete(s, bucket, id);
+}
+
+int meta_inventory_list(struct meta_store *s, const char *bucket, const char *from_id, size_t limit,
+                        meta_inventory_cb *cb, void *payload)
+{
+    return s->ops->inventory_list(s, bucket, from_id, limit, cb, payload);
+}

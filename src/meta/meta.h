@@ -152,6 +152,21 @@ int meta_version_scan(struct meta_store *s, const char *bucket, const char *pref
                       const char *key_marker, int64_t seq_marker, size_t limit, meta_object_cb *cb,
                       void *payload) WARN_UNUSED;
 
+/* Inventory configurations of a bucket, keyed by id; config is the configuration's XML
+ * children as inv_config_render writes them.
+ * put: create or replace; ERR_TOOBIG when id is new and the bucket already has max_configs.
+ * list: by id in byte order, from from_id (inclusive; NULL: the first), at most limit; bucket
+ *   NULL lists every bucket's (ordered by bucket, then id). Deleting a bucket deletes them. */
+typedef int meta_inventory_cb(void *payload, const char *bucket, const char *id,
+                              const char *config);
+int meta_inventory_put(struct meta_store *s, const char *bucket, const char *id, const char *config,
+                       size_t max_configs) WARN_UNUSED;
+int meta_inventory_get(struct meta_store *s, const char *bucket, const char *id,
+                       char **out_config) WARN_UNUSED;
+int meta_inventory_delete(struct meta_store *s, const char *bucket, const char *id) WARN_UNUSED;
+int meta_inventory_list(struct meta_store *s, const char *bucket, const char *from_id, size_t limit,
+                        meta_inventory_cb *cb, void *payload) WARN_UNUSED;
+
 /* Multipart uploads.
  * complete: in one transaction, store o as put does, and remove the upload and its parts. */
 int meta_upload_create(struct meta_store *s, const struct meta_upload *u) WARN_UNUSED;

@@ -44,6 +44,13 @@ struct meta_backend_ops {
     int (*version_scan)(struct meta_store *s, const char *bucket, const char *prefix,
                         const char *key_marker, int64_t seq_marker, size_t limit,
                         meta_object_cb *cb, void *payload);
+    int (*inventory_put)(struct meta_store *s, const char *bucket, const char *id,
+                         const char *config, size_t max_configs);
+    int (*inventory_get)(struct meta_store *s, const char *bucket, const char *id,
+                         char **out_config);
+    int (*inventory_delete)(struct meta_store *s, const char *bucket, const char *id);
+    int (*inventory_list)(struct meta_store *s, const char *bucket, const char *from_id,
+                          size_t limit, meta_inventory_cb *cb, void *payload);
     int (*upload_create)(struct meta_store *s, const struct meta_upload *u);
     int (*upload_get)(struct meta_store *s, const char *bucket, const char *upload_id,
                       struct meta_upload *out);

@@ -47,7 +47,9 @@ static const char *const sqlite_schema =
     "CREATE TABLE IF NOT EXISTS parts(upload_id TEXT NOT NULL REFERENCES uploads(upload_id)"
     " ON DELETE CASCADE, number INTEGER NOT NULL, etag TEXT NOT NULL, size INTEGER NOT NULL,"
     " last_modified_ms INTEGER NOT NULL, blob_id TEXT NOT NULL, checksum_value TEXT NOT NULL,"
-    " PRIMARY KEY(upload_id, number));";
+    " PRIMARY KEY(upload_id, number));"
+    "CREATE TABLE IF NOT EXISTS inventory_configs(bucket TEXT NOT NULL, id TEXT NOT NULL,"
+    " config TEXT NOT NULL, updated_ms INTEGER NOT NULL, PRIMARY KEY(bucket, id));";
 
 static int sqlite_fail(sqlite3 *db, const char *what)
 {
@@ -165,6 +167,53 @@ static char *sqlite_dup(sqlite3_stmt *stmt, int col)
 {
     const char *v = (const char *)sqlite3_column_text(stmt, col);
     return xstrndup(v ? v : "", (size_t)sqlite3_column_bytes(stmt, col));
+}
+
+/* ---- transactions ---- */
+
+static int sqlite_run(sqlite3 *db, const char *sql, const char *bucket, const char *key,
+                      const char *version_id)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+    if (version_id)
+        sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
+    return sqlite_step_done(db, stmt);
+}
+
+static int sqlite_commit_or_rollback(sqlite3 *db, int rc)
+{
+    if (rc) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = sqlite_fail(db, "commit");
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+/* This thread's connection with a write transaction open (BEGIN IMMEDIATE). */
+static int sqlite_begin(struct meta_store *s, sqlite3 **out)
+{
+    int rc = sqlite_connect((struct sqlite_store *)s, out);
+    if (!rc && sqlite3_exec(*out, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        rc = sqlite_fail(*out, "begin");
+    return rc;
+}
+
+/* On success hand value to the caller through *out; on failure free it. */
+static int sqlite_hand_out(int rc, char *value, char **out)
+{
+    if (rc)
+        free(value);
+    else
+        *out = value;
+    return rc;
 }
 
 /* ---- accounts and keys ---- */
@@ -370,26 +419,36 @@ static int sqlite_bucket_get(struct meta_store *s, const char *name, struct meta
     return rc;
 }
 
+static int sqlite_bucket_delete_txn(sqlite3 *db, const char *name)
+{
+    int rc = sqlite_run(db,
+                        "DELETE FROM buckets WHERE name=?1 AND NOT EXISTS "
+                        "(SELECT 1 FROM objects WHERE bucket=?1)",
+                        name, NULL, NULL);
+    if (rc)
+        return rc;
+    if (sqlite3_changes(db) == 0) {
+        err_set("bucket %s is missing or not empty", name);
+        return ERR_NOTEMPTY;
+    }
+    return sqlite_run(db, "DELETE FROM inventory_configs WHERE bucket=?", name, NULL, NULL);
+}
+
 static int sqlite_bucket_delete(struct meta_store *s, const char *name)
 {
     sqlite3 *db;
-    sqlite3_stmt *stmt;
-    int rc = sqlite_prepare(s,
-                            "DELETE FROM buckets WHERE name=?1 AND NOT EXISTS "
-                            "(SELECT 1 FROM objects WHERE bucket=?1)",
-                            &db, &stmt);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    rc = sqlite_step_done(db, stmt);
-    if (rc || sqlite3_changes(db) == 1)
+    int rc = sqlite_begin(s, &db);
+    if (!rc)
+        rc = sqlite_commit_or_rollback(db, sqlite_bucket_delete_txn(db, name));
+    if (rc != ERR_NOTEMPTY)
         return rc;
     struct meta_bucket b;
-    rc = sqlite_bucket_get(s, name, &b);
-    if (rc)
-        return rc;
-    err_set("bucket %s is not empty", name);
-    return ERR_NOTEMPTY;
+    rc = sqlite_bucket_get(s, name, &b); /* ERR_NOTFOUND, or it really is not empty */
+    if (!rc) {
+        err_set("bucket %s is not empty", name);
+        rc = ERR_NOTEMPTY;
+    }
+    return rc;
 }
 
 static int sqlite_bucket_each(sqlite3_stmt *stmt, void *ctx)
@@ -473,19 +532,6 @@ static int sqlite_null_blob(sqlite3 *db, const char *bucket, const char *key, ch
     return rc;
 }
 
-static int sqlite_run(sqlite3 *db, const char *sql, const char *bucket, const char *key,
-                      const char *version_id)
-{
-    sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        return sqlite_fail(db, "prepare");
-    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
-    if (version_id)
-        sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
-    return sqlite_step_done(db, stmt);
-}
-
 static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct meta_object *o)
 {
     sqlite3_stmt *stmt;
@@ -533,38 +579,6 @@ static int sqlite_object_put_txn(sqlite3 *db, const char *bucket, const struct m
                         bucket, o->key, NULL);
     if (!rc)
         rc = sqlite_object_insert(db, bucket, o);
-    return rc;
-}
-
-static int sqlite_commit_or_rollback(sqlite3 *db, int rc)
-{
-    if (rc) {
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return rc;
-    }
-    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = sqlite_fail(db, "commit");
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    }
-    return rc;
-}
-
-/* This thread's connection with a write transaction open (BEGIN IMMEDIATE). */
-static int sqlite_begin(struct meta_store *s, sqlite3 **out)
-{
-    int rc = sqlite_connect((struct sqlite_store *)s, out);
-    if (!rc && sqlite3_exec(*out, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        rc = sqlite_fail(*out, "begin");
-    return rc;
-}
-
-/* On success hand value to the caller through *out; on failure free it. */
-static int sqlite_hand_out(int rc, char *value, char **out)
-{
-    if (rc)
-        free(value);
-    else
-        *out = value;
     return rc;
 }
 
@@ -992,6 +1006,126 @@ static int sqlite_part_scan(struct meta_store *s, const char *upload_id, int aft
     return ret;
 }
 
+/* ---- inventory configurations ---- */
+
+static int sqlite_inventory_count(sqlite3 *db, const char *bucket, const char *id, int64_t *total,
+                                  int *exists)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, "SELECT count(*), sum(id=?2) FROM inventory_configs WHERE bucket=?1",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        *total = sqlite3_column_int64(stmt, 0);
+        *exists = sqlite3_column_int(stmt, 1) > 0;
+    }
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW ? 0 : sqlite_fail(db, "count");
+}
+
+static int sqlite_inventory_put_txn(sqlite3 *db, const char *bucket, const char *id,
+                                    const char *config, size_t max_configs)
+{
+    int64_t total = 0;
+    int exists = 0;
+    int rc = sqlite_inventory_count(db, bucket, id, &total, &exists);
+    if (rc)
+        return rc;
+    if (!exists && (size_t)total >= max_configs) {
+        err_set("the bucket has %lld inventory configurations", (long long)total);
+        return ERR_TOOBIG;
+    }
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO inventory_configs VALUES (?,?,?,?)", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, config, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, clock_now_ms());
+    return sqlite_step_done(db, stmt);
+}
+
+static int sqlite_inventory_put(struct meta_store *s, const char *bucket, const char *id,
+                                const char *config, size_t max_configs)
+{
+    sqlite3 *db;
+    int rc = sqlite_begin(s, &db);
+    return rc ? rc
+              : sqlite_commit_or_rollback(
+                    db, sqlite_inventory_put_txn(db, bucket, id, config, max_configs));
+}
+
+static int sqlite_inventory_get(struct meta_store *s, const char *bucket, const char *id,
+                                char **out_config)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s, "SELECT config FROM inventory_configs WHERE bucket=? AND id=?", &db,
+                            &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        *out_config = sqlite_dup(stmt, 0);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        err_set("no inventory configuration %s", id);
+        rc = ERR_NOTFOUND;
+    } else {
+        rc = sqlite_fail(db, "step");
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static int sqlite_inventory_delete(struct meta_store *s, const char *bucket, const char *id)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s, "DELETE FROM inventory_configs WHERE bucket=? AND id=?", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+    rc = sqlite_step_done(db, stmt);
+    if (!rc && sqlite3_changes(db) == 0) {
+        err_set("no inventory configuration %s", id);
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+static int sqlite_inventory_list(struct meta_store *s, const char *bucket, const char *from_id,
+                                 size_t limit, meta_inventory_cb *cb, void *payload)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s,
+                            "SELECT bucket, id, config FROM inventory_configs WHERE"
+                            " (?1 IS NULL OR bucket=?1) AND id>=?2 ORDER BY bucket, id LIMIT ?3",
+                            &db, &stmt);
+    if (rc)
+        return rc;
+    if (bucket)
+        sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 2, from_id ? from_id : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(stmt, 3, (sqlite3_int64)limit);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        stop = cb(payload, (const char *)sqlite3_column_text(stmt, 0),
+                  (const char *)sqlite3_column_text(stmt, 1),
+                  (const char *)sqlite3_column_text(stmt, 2));
+    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : sqlite_fail(db, "inventory list"));
+    sqlite3_finalize(stmt);
+    return ret;
+}
+
 const struct meta_backend_ops meta_sqlite_ops = {
     .version = META_BACKEND_VERSION,
     .name = "sqlite",
@@ -1013,6 +1147,10 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .object_scan = sqlite_object_scan,
     .bucket_set_versioning = sqlite_bucket_set_versioning,
     .version_scan = sqlite_version_scan,
+    .inventory_put = sqlite_inventory_put,
+    .inventory_get = sqlite_inventory_get,
+    .inventory_delete = sqlite_inventory_delete,
+    .inventory_list = sqlite_inventory_list,
     .upload_create = sqlite_upload_create,
     .upload_get = sqlite_upload_get,
     .upload_delete = sqlite_upload_delete,

@@ -127,6 +127,14 @@ static int s3_expected_owner_valid(const char *v)
 
 enum s3_error s3_req_load_bucket(struct s3_req *r)
 {
+    const char *expected = s3_req_header(r, "x-amz-expected-bucket-owner");
+    if (expected && !s3_expected_owner_valid(expected)) {
+        s3_req_set_message(r,
+                           "The value of the expected bucket owner parameter must be an AWS "
+                           "Account ID... [%s]",
+                           expected);
+        return S3E_INVALID_BUCKET_OWNER;
+    }
     int rc = meta_bucket_get(r->srv->meta, r->bucket, &r->bucket_info);
     if (rc == ERR_NOTFOUND) {
         s3_req_error_elem(r, "BucketName", r->bucket);
@@ -134,9 +142,6 @@ enum s3_error s3_req_load_bucket(struct s3_req *r)
     }
     if (rc)
         return s3_error_from_err(rc, S3E_NO_SUCH_BUCKET);
-    const char *expected = s3_req_header(r, "x-amz-expected-bucket-owner");
-    if (expected && !s3_expected_owner_valid(expected))
-        return S3E_INVALID_BUCKET_OWNER;
     if (expected && strcmp(expected, r->bucket_info.owner_id) != 0)
         return S3E_ACCESS_DENIED;
     if (strcmp(r->bucket_info.owner_id, r->account.id) != 0)
@@ -215,6 +220,23 @@ static enum s3_error s3_req_parse_target(struct s3_req *r)
     return S3_OK;
 }
 
+/* Are all the '&'-separated query keys of selector present? */
+static int s3_req_has_params(const struct s3_req *r, const char *selector)
+{
+    char key[64];
+    for (const char *p = selector; *p;) {
+        size_t n = strcspn(p, "&");
+        if (n >= sizeof(key))
+            return 0;
+        memcpy(key, p, n);
+        key[n] = '\0';
+        if (!s3_req_has_param(r, key))
+            return 0;
+        p += n + (p[n] == '&');
+    }
+    return 1;
+}
+
 static int s3_req_names_subresource(const struct s3_req *r)
 {
     for (size_t i = 0; i < sizeof(s3_subresources) / sizeof(s3_subresources[0]); i++) {
@@ -235,7 +257,7 @@ static enum s3_error s3_req_route(struct s3_req *r)
         const struct s3_op_info *op = &s3_ops[i];
         if (op->level != level || strcmp(op->method, method) != 0)
             continue;
-        if (op->selector ? !s3_req_has_param(r, op->selector) : names_sub)
+        if (op->selector ? !s3_req_has_params(r, op->selector) : names_sub)
             continue;
         if (op->header_selector && !s3_req_header(r, op->header_selector))
             continue;

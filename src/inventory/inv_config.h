@@ -1,0 +1,81 @@
+/* inv_config.h — an S3 Inventory configuration: parsed and validated from the XML of
+ * PutBucketInventoryConfiguration, rendered back in AWS's element order.
+ *
+ * Pure functions (no I/O), so the parser is fuzzed directly (tests/fuzz/fuzz_inventory.c).
+ * What was sent is what comes back: optional elements are kept only when present, and the
+ * OptionalFields keep the order (and any repetition) they were given in. */
+#ifndef STOCKTAKE_INVENTORY_CONFIG_H
+#define STOCKTAKE_INVENTORY_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+#define INV_ID_MAX 64
+#define INV_MAX_FIELDS 64
+
+/* The optional fields, in AWS's canonical report-column order. */
+enum inv_field {
+    INV_FIELD_SIZE,
+    INV_FIELD_LAST_MODIFIED_DATE,
+    INV_FIELD_STORAGE_CLASS,
+    INV_FIELD_ETAG,
+    INV_FIELD_IS_MULTIPART_UPLOADED,
+    INV_FIELD_REPLICATION_STATUS,
+    INV_FIELD_ENCRYPTION_STATUS,
+    INV_FIELD_OBJECT_LOCK_RETAIN_UNTIL_DATE,
+    INV_FIELD_OBJECT_LOCK_MODE,
+    INV_FIELD_OBJECT_LOCK_LEGAL_HOLD_STATUS,
+    INV_FIELD_INTELLIGENT_TIERING_ACCESS_TIER,
+    INV_FIELD_BUCKET_KEY_STATUS,
+    INV_FIELD_CHECKSUM_ALGORITHM,
+    INV_FIELD_OBJECT_ACCESS_CONTROL_LIST,
+    INV_FIELD_OBJECT_OWNER,
+    INV_FIELD_LIFECYCLE_EXPIRATION_DATE,
+    INV_FIELD_COUNT
+};
+
+enum inv_encryption { INV_ENC_NONE, INV_ENC_EMPTY, INV_ENC_SSE_S3, INV_ENC_SSE_KMS };
+
+struct inv_config {
+    char id[INV_ID_MAX + 1];
+    int is_enabled;
+    char format[8];   /* CSV, ORC, Parquet */
+    char *account_id; /* NULL when not sent */
+    char *bucket_arn; /* as sent */
+    char *prefix;     /* NULL when not sent */
+    enum inv_encryption encryption;
+    char *kms_key_id;  /* SSE-KMS only */
+    char frequency[8]; /* Daily, Weekly */
+    int has_filter;
+    char *filter_prefix;
+    char included_versions[8]; /* All, Current */
+    int has_optional_fields;
+    size_t n_fields;
+    enum inv_field fields[INV_MAX_FIELDS];
+};
+
+/* The XML name of a field ("LastModifiedDate"). */
+const char *inv_field_name(enum inv_field f);
+
+/* Parse and validate an InventoryConfiguration document (root element InventoryConfiguration,
+ * namespace optional, children in any order). ERR_INVALID for anything S3 answers with
+ * MalformedXML: not well-formed, unknown or repeated elements, missing required elements,
+ * values outside the case-sensitive enums, an Id outside [A-Za-z0-9._-]{1,64}.
+ * On success the caller owns *out and releases it with inv_config_dispose. */
+int inv_config_parse(struct inv_config *out, const char *xml, size_t len) WARN_UNUSED;
+void inv_config_dispose(struct inv_config *c);
+
+/* The destination bucket ARN check S3 makes after validation: NULL when it is an S3 bucket
+ * ARN (arn:<partition>:s3:::<name>), else AWS's message for InvalidS3DestinationBucket.
+ * On success *name points into c->bucket_arn at the bucket name. */
+const char *inv_config_destination_error(const struct inv_config *c, const char **name);
+
+/* Append the configuration's children in AWS's element order (no root element). */
+int inv_config_render(const struct inv_config *c, struct buf *out) WARN_UNUSED;
+
+/* Is id a syntactically valid configuration id? */
+int inv_config_id_valid(const char *id);
+
+#endif
