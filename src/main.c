@@ -8,7 +8,8 @@ static void main_usage(void)
 {
     fprintf(stderr, "usage: stocktake <command> [options]\n"
                     "  serve       the S3 endpoint (stocktake serve --help)\n"
-                    "  admin       accounts and access keys\n");
+                    "  admin       accounts and access keys\n"
+                    "  inventory   run an inventory configuration now; show run history\n");
 }
 
 int main(int argc, char **argv)
@@ -21,6 +22,8 @@ int main(int argc, char **argv)
         return cli_serve(argc - 1, argv + 1);
     if (strcmp(argv[1], "admin") == 0)
         return cli_admin(argc - 1, argv + 1);
+    if (strcmp(argv[1], "inventory") == 0)
+        return cli_inventory(argc - 1, argv + 1);
     main_usage();
     return 2;
 }

@@ -18,8 +18,10 @@
 struct blob_store;
 struct blob_writer;
 
-/* Open the store under data_dir (creating tmp/ and blobs/), clearing stale temp files. */
-int blob_store_open(struct blob_store **out, const char *data_dir) WARN_UNUSED;
+/* Open the store under data_dir (creating tmp/ and blobs/). clear_tmp: remove stale temp
+ * files (the server does, at start; a side process such as `inventory run` must not, since
+ * a running server may be writing them). */
+int blob_store_open(struct blob_store **out, const char *data_dir, int clear_tmp) WARN_UNUSED;
 void blob_store_close(struct blob_store *bs);
 
 /* Start a new blob in a temp file. The writer is owned by the caller until commit or abort. */

@@ -49,14 +49,14 @@ static void blob_clear_tmp(const char *tmp_dir)
     closedir(d);
 }
 
-int blob_store_open(struct blob_store **out, const char *data_dir)
+int blob_store_open(struct blob_store **out, const char *data_dir, int clear_tmp)
 {
     char path[PATH_MAX];
     int rc = blob_mkdir(data_dir);
     snprintf(path, sizeof(path), "%s/tmp", data_dir);
     if (!rc)
         rc = blob_mkdir(path);
-    if (!rc)
+    if (!rc && clear_tmp)
         blob_clear_tmp(path);
     snprintf(path, sizeof(path), "%s/blobs", data_dir);
     if (!rc)

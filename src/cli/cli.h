@@ -5,5 +5,6 @@
 
 int cli_serve(int argc, char **argv);
 int cli_admin(int argc, char **argv);
+int cli_inventory(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "http/http.h"
+#include "inventory/inv_sched.h"
 #include "meta/meta.h"
 #include "s3/s3.h"
 
@@ -23,6 +24,7 @@ struct serve_opts {
     const char *region;
     const char *domain;
     double upload_expiry_days;
+    struct inv_sched_opts inventory;
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -94,7 +96,10 @@ static void serve_usage(void)
                     "  --domain   base domain for virtual-hosted-style requests "
                     "(default localhost)\n"
                     "  --abandoned-upload-days N   abort multipart uploads older than N days "
-                    "(default 7; fractions allowed; 0: never)\n");
+                    "(default 7; fractions allowed; 0: never)\n"
+                    "  --inventory-hour H          UTC hour of daily/weekly reports (default 1)\n"
+                    "  --inventory-tick-seconds S  how often the scheduler looks (default 30)\n"
+                    "  --inventory-file-cap BYTES  roll report data files past this size\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -130,6 +135,9 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"debug", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"abandoned-upload-days", required_argument, NULL, 'u'},
+        {"inventory-hour", required_argument, NULL, 'H'},
+        {"inventory-tick-seconds", required_argument, NULL, 'T'},
+        {"inventory-file-cap", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0}};
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
     o->port = 9000;
@@ -137,6 +145,10 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->region = "us-east-1";
     o->domain = "localhost";
     o->upload_expiry_days = 7;
+    o->inventory.hour_utc = 1;
+    o->inventory.tick_ms = 30000;
+    o->inventory.job.file_size_cap = INV_DEFAULT_FILE_CAP;
+    o->inventory.job.progress_log = 1000000;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -151,6 +163,13 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         else if (c == 'v')
             log_set_level(LOG_DEBUG);
         else if (c == 'u' && (o->upload_expiry_days = strtod(optarg, NULL)) >= 0)
+            continue;
+        else if (c == 'H' && (o->inventory.hour_utc = atoi(optarg)) >= 0 &&
+                 o->inventory.hour_utc < 24)
+            continue;
+        else if (c == 'T' && (o->inventory.tick_ms = (int64_t)(strtod(optarg, NULL) * 1000)) > 0)
+            continue;
+        else if (c == 'C' && (o->inventory.job.file_size_cap = strtoull(optarg, NULL, 10)) > 0)
             continue;
         else
             return -1;
@@ -210,7 +229,7 @@ int cli_serve(int argc, char **argv)
     struct meta_access_key root_key;
     int created = 0, rc;
     struct meta_config mc = {"sqlite", o.data};
-    rc = blob_store_open(&blobs, o.data);
+    rc = blob_store_open(&blobs, o.data, 1);
     if (!rc)
         rc = meta_open(&meta, &mc);
     if (!rc)
@@ -235,9 +254,13 @@ int cli_serve(int argc, char **argv)
     struct serve_janitor janitor;
     if (serve_janitor_start(&janitor, &s3, o.upload_expiry_days))
         log_warn("could not start the upload janitor");
+    struct inv_sched *sched = NULL;
+    if (inv_sched_start(&sched, meta, blobs, &o.inventory))
+        log_warn("could not start the inventory scheduler: %s", err_msg());
     serve_banner(&o, http_server_port(http), &root_key, created);
     int sig = serve_wait_for_signal();
     log_info("signal %d: stopping", sig);
+    inv_sched_stop(sched);
     http_server_stop(http);
     serve_janitor_stop(&janitor);
     meta_close(meta);

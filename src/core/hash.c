@@ -112,6 +112,17 @@ void hash_uuid(char out[37])
              b[14], b[15]);
 }
 
+void hash_version_id(char out[33])
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
+    uint8_t raw[32];
+    hash_random(raw, sizeof(raw));
+    for (int i = 0; i < 32; i++)
+        out[i] = alphabet[raw[i] & 63];
+    out[32] = '\0';
+}
+
 struct hash_stream {
     EVP_MD_CTX *ctx;
 };

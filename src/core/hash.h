@@ -32,6 +32,9 @@ void hash_random(uint8_t *out, size_t n);
 /* A random RFC 4122 version 4 UUID, 36 characters + NUL. */
 void hash_uuid(char out[37]);
 
+/* A new S3 version id: 32 random characters of [A-Za-z0-9._] (33 bytes with NUL). */
+void hash_version_id(char out[33]);
+
 /* Incremental SHA-256 and MD5 over streamed bodies. */
 struct hash_stream;
 struct hash_stream *hash_stream_new_sha256(void);

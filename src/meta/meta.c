@@ -190,3 +190,25 @@ int meta_inventory_list(struct meta_store *s, const char *bucket, const char *fr
 {
     return s->ops->inventory_list(s, bucket, from_id, limit, cb, payload);
 }
+
+int meta_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                        int all_versions, meta_object_cb *cb, void *payload)
+{
+    return s->ops->inventory_scan(s, bucket, prefix, all_versions, cb, payload);
+}
+
+int meta_inventory_run_begin(struct meta_store *s, struct meta_inventory_run *run)
+{
+    return s->ops->inventory_run_begin(s, run);
+}
+
+int meta_inventory_run_finish(struct meta_store *s, const struct meta_inventory_run *run)
+{
+    return s->ops->inventory_run_finish(s, run);
+}
+
+int meta_inventory_run_list(struct meta_store *s, const char *bucket, const char *config_id,
+                            size_t limit, meta_inventory_run_cb *cb, void *payload)
+{
+    return s->ops->inventory_run_list(s, bucket, config_id, limit, cb, payload);
+}

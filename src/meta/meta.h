@@ -167,6 +167,40 @@ int meta_inventory_delete(struct meta_store *s, const char *bucket, const char *
 int meta_inventory_list(struct meta_store *s, const char *bucket, const char *from_id, size_t limit,
                         meta_inventory_cb *cb, void *payload) WARN_UNUSED;
 
+/* Inventory scans: every row an inventory report lists, from one consistent snapshot (a
+ * single read transaction) — keys starting with prefix, in key order, newest version first;
+ * all_versions 0: only latest versions that are not delete markers. cb returning non-zero
+ * stops the scan and that value is returned. */
+int meta_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                        int all_versions, meta_object_cb *cb, void *payload) WARN_UNUSED;
+
+/* Inventory runs, for `stocktake inventory status` and the scheduler. */
+struct meta_inventory_run {
+    int64_t run_id;
+    char bucket[64];
+    char config_id[65];
+    int64_t started_ms;
+    int64_t finished_ms; /* 0 while running */
+    int64_t report_ms;   /* the report's timestamp T */
+    int64_t rows;
+    int64_t files;
+    int64_t bytes;
+    char outcome[16]; /* running, succeeded, failed, interrupted */
+    char error[512];
+    char manifest_key[2048];
+};
+/* begin: record a new running run (started_ms, report_ms, bucket, config_id), setting
+ * run->run_id; earlier runs of the config still "running" become "interrupted".
+ * finish: store the final counters, outcome, error and manifest key of run->run_id.
+ * list: the last limit runs, newest first, of one config (config_id), one bucket (bucket,
+ * config_id NULL) or all (both NULL). */
+int meta_inventory_run_begin(struct meta_store *s, struct meta_inventory_run *run) WARN_UNUSED;
+int meta_inventory_run_finish(struct meta_store *s,
+                              const struct meta_inventory_run *run) WARN_UNUSED;
+typedef int meta_inventory_run_cb(void *payload, const struct meta_inventory_run *run);
+int meta_inventory_run_list(struct meta_store *s, const char *bucket, const char *config_id,
+                            size_t limit, meta_inventory_run_cb *cb, void *payload) WARN_UNUSED;
+
 /* Multipart uploads.
  * complete: in one transaction, store o as put does, and remove the upload and its parts. */
 int meta_upload_create(struct meta_store *s, const struct meta_upload *u) WARN_UNUSED;

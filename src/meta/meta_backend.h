@@ -51,6 +51,12 @@ struct meta_backend_ops {
     int (*inventory_delete)(struct meta_store *s, const char *bucket, const char *id);
     int (*inventory_list)(struct meta_store *s, const char *bucket, const char *from_id,
                           size_t limit, meta_inventory_cb *cb, void *payload);
+    int (*inventory_scan)(struct meta_store *s, const char *bucket, const char *prefix,
+                          int all_versions, meta_object_cb *cb, void *payload);
+    int (*inventory_run_begin)(struct meta_store *s, struct meta_inventory_run *run);
+    int (*inventory_run_finish)(struct meta_store *s, const struct meta_inventory_run *run);
+    int (*inventory_run_list)(struct meta_store *s, const char *bucket, const char *config_id,
+                              size_t limit, meta_inventory_run_cb *cb, void *payload);
     int (*upload_create)(struct meta_store *s, const struct meta_upload *u);
     int (*upload_get)(struct meta_store *s, const char *bucket, const char *upload_id,
                       struct meta_upload *out);

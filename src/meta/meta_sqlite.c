@@ -49,7 +49,14 @@ static const char *const sqlite_schema =
     " last_modified_ms INTEGER NOT NULL, blob_id TEXT NOT NULL, checksum_value TEXT NOT NULL,"
     " PRIMARY KEY(upload_id, number));"
     "CREATE TABLE IF NOT EXISTS inventory_configs(bucket TEXT NOT NULL, id TEXT NOT NULL,"
-    " config TEXT NOT NULL, updated_ms INTEGER NOT NULL, PRIMARY KEY(bucket, id));";
+    " config TEXT NOT NULL, updated_ms INTEGER NOT NULL, PRIMARY KEY(bucket, id));"
+    "CREATE TABLE IF NOT EXISTS inventory_runs(run_id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " bucket TEXT NOT NULL, config_id TEXT NOT NULL, started_ms INTEGER NOT NULL,"
+    " finished_ms INTEGER NOT NULL, report_ms INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " files INTEGER NOT NULL, bytes INTEGER NOT NULL, outcome TEXT NOT NULL,"
+    " error TEXT NOT NULL, manifest_key TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS inventory_runs_config ON inventory_runs(bucket, config_id,"
+    " run_id);";
 
 static int sqlite_fail(sqlite3 *db, const char *what)
 {
@@ -1126,6 +1133,132 @@ static int sqlite_inventory_list(struct meta_store *s, const char *bucket, const
     return ret;
 }
 
+/* ---- inventory scans and runs ---- */
+
+static int sqlite_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                                 int all_versions, meta_object_cb *cb, void *payload)
+{
+    sqlite3 *db;
+    int rc = sqlite_connect((struct sqlite_store *)s, &db);
+    if (rc)
+        return rc;
+    /* one read transaction: the WAL snapshot taken at the first read holds for the scan */
+    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "begin");
+    char *pend = str_prefix_successor(prefix ? prefix : "");
+    sqlite3_stmt *stmt;
+    const char *sql = all_versions
+                          ? "SELECT " SQLITE_OBJECT_COLS " FROM objects WHERE bucket=?1 AND"
+                            " key>=?2 AND (?3 IS NULL OR key<?3) ORDER BY key, id DESC"
+                          : "SELECT " SQLITE_OBJECT_COLS " FROM objects WHERE bucket=?1 AND"
+                            " is_latest=1 AND is_delete_marker=0 AND key>=?2 AND"
+                            " (?3 IS NULL OR key<?3) ORDER BY key";
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        rc = sqlite_fail(db, "prepare");
+    } else {
+        sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(stmt, 2, prefix ? prefix : "", -1, SQLITE_TRANSIENT);
+        if (pend)
+            sqlite3_bind_text(stmt, 3, pend, -1, SQLITE_TRANSIENT);
+        rc = sqlite_object_rows(db, stmt, cb, payload);
+    }
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    free(pend);
+    return rc;
+}
+
+static int sqlite_inventory_run_begin(struct meta_store *s, struct meta_inventory_run *run)
+{
+    sqlite3 *db;
+    int rc = sqlite_begin(s, &db);
+    if (rc)
+        return rc;
+    rc = sqlite_run(db,
+                    "UPDATE inventory_runs SET outcome='interrupted' WHERE bucket=? AND"
+                    " config_id=? AND outcome='running'",
+                    run->bucket, run->config_id, NULL);
+    sqlite3_stmt *stmt = NULL;
+    if (!rc && sqlite3_prepare_v2(db,
+                                  "INSERT INTO inventory_runs(bucket, config_id, started_ms,"
+                                  " finished_ms, report_ms, rows, files, bytes, outcome, error,"
+                                  " manifest_key) VALUES (?,?,?,0,?,0,0,0,'running','','')",
+                                  -1, &stmt, NULL) != SQLITE_OK)
+        rc = sqlite_fail(db, "prepare");
+    if (!rc) {
+        sqlite3_bind_text(stmt, 1, run->bucket, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 2, run->config_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(stmt, 3, run->started_ms);
+        sqlite3_bind_int64(stmt, 4, run->report_ms);
+        rc = sqlite_step_done(db, stmt);
+        run->run_id = sqlite3_last_insert_rowid(db);
+    }
+    snprintf(run->outcome, sizeof(run->outcome), "running");
+    return sqlite_commit_or_rollback(db, rc);
+}
+
+static int sqlite_inventory_run_finish(struct meta_store *s, const struct meta_inventory_run *run)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s,
+                            "UPDATE inventory_runs SET finished_ms=?, rows=?, files=?, bytes=?,"
+                            " outcome=?, error=?, manifest_key=? WHERE run_id=?",
+                            &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, run->finished_ms);
+    sqlite3_bind_int64(stmt, 2, run->rows);
+    sqlite3_bind_int64(stmt, 3, run->files);
+    sqlite3_bind_int64(stmt, 4, run->bytes);
+    sqlite3_bind_text(stmt, 5, run->outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 6, run->error, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 7, run->manifest_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 8, run->run_id);
+    return sqlite_step_done(db, stmt);
+}
+
+static int sqlite_inventory_run_list(struct meta_store *s, const char *bucket,
+                                     const char *config_id, size_t limit, meta_inventory_run_cb *cb,
+                                     void *payload)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s,
+                            "SELECT run_id, bucket, config_id, started_ms, finished_ms,"
+                            " report_ms, rows, files, bytes, outcome, error, manifest_key FROM"
+                            " inventory_runs WHERE (?1 IS NULL OR bucket=?1) AND"
+                            " (?2 IS NULL OR config_id=?2) ORDER BY run_id DESC LIMIT ?3",
+                            &db, &stmt);
+    if (rc)
+        return rc;
+    if (bucket)
+        sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_TRANSIENT);
+    if (config_id)
+        sqlite3_bind_text(stmt, 2, config_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(stmt, 3, (sqlite3_int64)limit);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct meta_inventory_run r;
+        memset(&r, 0, sizeof(r));
+        r.run_id = sqlite3_column_int64(stmt, 0);
+        sqlite_copy(r.bucket, sizeof(r.bucket), stmt, 1);
+        sqlite_copy(r.config_id, sizeof(r.config_id), stmt, 2);
+        r.started_ms = sqlite3_column_int64(stmt, 3);
+        r.finished_ms = sqlite3_column_int64(stmt, 4);
+        r.report_ms = sqlite3_column_int64(stmt, 5);
+        r.rows = sqlite3_column_int64(stmt, 6);
+        r.files = sqlite3_column_int64(stmt, 7);
+        r.bytes = sqlite3_column_int64(stmt, 8);
+        sqlite_copy(r.outcome, sizeof(r.outcome), stmt, 9);
+        sqlite_copy(r.error, sizeof(r.error), stmt, 10);
+        sqlite_copy(r.manifest_key, sizeof(r.manifest_key), stmt, 11);
+        stop = cb(payload, &r);
+    }
+    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : sqlite_fail(db, "run list"));
+    sqlite3_finalize(stmt);
+    return ret;
+}
+
 const struct meta_backend_ops meta_sqlite_ops = {
     .version = META_BACKEND_VERSION,
     .name = "sqlite",
@@ -1151,6 +1284,10 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .inventory_get = sqlite_inventory_get,
     .inventory_delete = sqlite_inventory_delete,
     .inventory_list = sqlite_inventory_list,
+    .inventory_scan = sqlite_inventory_scan,
+    .inventory_run_begin = sqlite_inventory_run_begin,
+    .inventory_run_finish = sqlite_inventory_run_finish,
+    .inventory_run_list = sqlite_inventory_run_list,
     .upload_create = sqlite_upload_create,
     .upload_get = sqlite_upload_get,
     .upload_delete = sqlite_upload_delete,

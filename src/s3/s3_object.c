@@ -96,13 +96,7 @@ void s3_object_version_for_write(const struct s3_req *r, char *out)
         snprintf(out, S3_VERSION_ID_LEN + 1, "null");
         return;
     }
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
-    uint8_t raw[S3_VERSION_ID_LEN];
-    hash_random(raw, sizeof(raw));
-    for (int i = 0; i < S3_VERSION_ID_LEN; i++)
-        out[i] = alphabet[raw[i] & 63];
-    out[S3_VERSION_ID_LEN] = '\0';
+    hash_version_id(out);
 }
 
 enum s3_error s3_object_store(struct s3_req *r, const struct meta_object *o)

@@ -1,0 +1,106 @@
+/* inv_file.c — the data-file stream chain (see inv_file.h). */
+#include "inventory/inv_file.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "core/alloc.h"
+#include "core/hash.h"
+
+#define INV_FILE_BUF (256 * 1024)
+
+struct inv_file {
+    struct blob_writer *w;
+    struct hash_stream *md5;
+    uint64_t stored;
+    int gzip;
+    z_stream z;
+    unsigned char out[INV_FILE_BUF];
+};
+
+/* The last stage: hash, count and write stored bytes. */
+static int inv_file_store(struct inv_file *f, const void *data, size_t n)
+{
+    hash_stream_update(f->md5, data, n);
+    f->stored += n;
+    return blob_writer_write(f->w, data, n);
+}
+
+int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip)
+{
+    struct inv_file *f = xcalloc(1, sizeof(*f));
+    f->gzip = gzip;
+    if (gzip && deflateInit2(&f->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        free(f);
+        err_set("deflateInit2 failed");
+        return ERR_NOMEM;
+    }
+    int rc = blob_writer_open(bs, &f->w);
+    if (rc) {
+        if (gzip)
+            deflateEnd(&f->z);
+        free(f);
+        return rc;
+    }
+    f->md5 = hash_stream_new_md5();
+    *out = f;
+    return 0;
+}
+
+static int inv_file_deflate(struct inv_file *f, const void *data, size_t n, int flush)
+{
+    f->z.next_in = (unsigned char *)data;
+    f->z.avail_in = (uInt)n;
+    do {
+        f->z.next_out = f->out;
+        f->z.avail_out = sizeof(f->out);
+        int zr = deflate(&f->z, flush);
+        if (zr == Z_STREAM_ERROR) {
+            err_set("deflate failed");
+            return ERR_IO;
+        }
+        size_t have = sizeof(f->out) - f->z.avail_out;
+        if (have && inv_file_store(f, f->out, have))
+            return ERR_IO;
+    } while (f->z.avail_out == 0 || (flush == Z_FINISH && f->z.avail_in > 0));
+    return 0;
+}
+
+int inv_file_write(struct inv_file *f, const void *data, size_t n)
+{
+    return f->gzip ? inv_file_deflate(f, data, n, Z_NO_FLUSH) : inv_file_store(f, data, n);
+}
+
+uint64_t inv_file_stored(const struct inv_file *f)
+{
+    return f->stored;
+}
+
+int inv_file_close(struct inv_file *f, struct inv_file_result *out)
+{
+    int rc = f->gzip ? inv_file_deflate(f, NULL, 0, Z_FINISH) : 0;
+    if (f->gzip)
+        deflateEnd(&f->z);
+    uint8_t digest[MD5_LEN];
+    hash_stream_finish(f->md5, digest);
+    hash_hex(digest, MD5_LEN, out->md5_hex);
+    out->size = f->stored;
+    if (rc)
+        blob_writer_abort(f->w);
+    else
+        rc = blob_writer_commit(f->w, out->blob_id);
+    free(f);
+    return rc;
+}
+
+void inv_file_abort(struct inv_file *f)
+{
+    if (!f)
+        return;
+    if (f->gzip)
+        deflateEnd(&f->z);
+    hash_stream_free(f->md5);
+    blob_writer_abort(f->w);
+    free(f);
+}

@@ -1,0 +1,33 @@
+/* inv_file.h — one report data file being written, as a chain of byte streams:
+ *
+ *     format bytes ─► [gzip, one member] ─► MD5 + size ─► blob writer (temp file, fsync, rename)
+ *
+ * The job never knows which format feeds it. The MD5 and size are of the bytes as stored,
+ * which is what manifest.json lists. */
+#ifndef STOCKTAKE_INVENTORY_FILE_H
+#define STOCKTAKE_INVENTORY_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "blob/blob.h"
+#include "core/err.h"
+
+struct inv_file;
+
+struct inv_file_result {
+    char blob_id[BLOB_ID_LEN + 1];
+    uint64_t size;
+    char md5_hex[33];
+};
+
+int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip) WARN_UNUSED;
+int inv_file_write(struct inv_file *f, const void *data, size_t n) WARN_UNUSED;
+/* Bytes stored so far (after compression), for the file-size cap. */
+uint64_t inv_file_stored(const struct inv_file *f);
+/* Finish the stream and commit the blob; frees f whatever the outcome. */
+int inv_file_close(struct inv_file *f, struct inv_file_result *out) WARN_UNUSED;
+/* Drop the temp file; frees f. NULL is a no-op. */
+void inv_file_abort(struct inv_file *f);
+
+#endif

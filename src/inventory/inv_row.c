@@ -1,0 +1,129 @@
+/* inv_row.c — report columns and row mapping (see inv_row.h). */
+#include "inventory/inv_row.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/hash.h"
+
+void inv_columns_build(const struct inv_config *c, struct inv_columns *out)
+{
+    int wanted[INV_FIELD_COUNT] = {0};
+    out->n = 0;
+    out->cols[out->n++] = INV_COL_BUCKET;
+    out->cols[out->n++] = INV_COL_KEY;
+    if (strcmp(c->included_versions, "All") == 0) {
+        out->cols[out->n++] = INV_COL_VERSION_ID;
+        out->cols[out->n++] = INV_COL_IS_LATEST;
+        out->cols[out->n++] = INV_COL_IS_DELETE_MARKER;
+    }
+    for (size_t i = 0; i < c->n_fields; i++)
+        wanted[c->fields[i]] = 1;
+    for (int f = 0; f < INV_FIELD_COUNT; f++) {
+        if (wanted[f])
+            out->cols[out->n++] = INV_COL_FIELD0 + f;
+    }
+}
+
+const char *inv_column_name(int col)
+{
+    static const char *const fixed[] = {"Bucket", "Key", "VersionId", "IsLatest", "IsDeleteMarker"};
+    return col < INV_COL_FIELD0 ? fixed[col]
+                                : inv_field_name((enum inv_field)(col - INV_COL_FIELD0));
+}
+
+static struct inv_value inv_str(const char *s)
+{
+    struct inv_value v = {INV_STRING, s, 0};
+    return v;
+}
+
+static struct inv_value inv_int(enum inv_kind kind, int64_t i)
+{
+    struct inv_value v = {kind, NULL, i};
+    return v;
+}
+
+static const struct inv_value inv_null = {INV_NULL, NULL, 0};
+
+/* The ACL as AWS reports it: the owner's FULL_CONTROL grant (research §5). */
+static void inv_row_acl(struct inv_row *row, const char *owner_canonical_id)
+{
+    char json[200];
+    int n = snprintf(json, sizeof(json),
+                     "{\"version\":\"2022-11-10\",\"status\":\"AVAILABLE\",\"grants\":[{"
+                     "\"permission\":\"FULL_CONTROL\",\"type\":\"CanonicalUser\","
+                     "\"canonicalId\":\"%s\"}]}",
+                     owner_canonical_id);
+    row->acl[hash_base64((const uint8_t *)json, (size_t)n, row->acl)] = '\0';
+}
+
+/* An optional field's value; delete markers carry only dates and the owner. */
+static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
+                                      const struct meta_object *o, const char *owner)
+{
+    int dm = o->is_delete_marker;
+    switch (f) {
+    case INV_FIELD_SIZE:
+        return dm ? inv_null : inv_int(INV_INT, o->size);
+    case INV_FIELD_LAST_MODIFIED_DATE:
+        return inv_int(INV_TIMESTAMP, o->last_modified_ms);
+    case INV_FIELD_STORAGE_CLASS:
+        return dm ? inv_null : inv_str(o->storage_class);
+    case INV_FIELD_ETAG:
+        return dm ? inv_null : inv_str(row->etag);
+    case INV_FIELD_IS_MULTIPART_UPLOADED:
+        return dm ? inv_null : inv_int(INV_BOOL, o->multipart != 0);
+    case INV_FIELD_ENCRYPTION_STATUS:
+        return dm ? inv_null : inv_str("NOT-SSE");
+    case INV_FIELD_INTELLIGENT_TIERING_ACCESS_TIER:
+        /* no tiering moves happen here: such objects stay in the frequent tier */
+        return !dm && strcmp(o->storage_class, "INTELLIGENT_TIERING") == 0 ? inv_str("FREQUENT")
+                                                                           : inv_null;
+    case INV_FIELD_BUCKET_KEY_STATUS:
+        return dm ? inv_null : inv_str("DISABLED");
+    case INV_FIELD_CHECKSUM_ALGORITHM:
+        return dm || !o->checksum_algorithm[0] ? inv_null : inv_str(o->checksum_algorithm);
+    case INV_FIELD_OBJECT_ACCESS_CONTROL_LIST:
+        if (dm)
+            return inv_null;
+        inv_row_acl(row, owner);
+        return inv_str(row->acl);
+    case INV_FIELD_OBJECT_OWNER:
+        return inv_str(owner);
+    case INV_FIELD_REPLICATION_STATUS:
+    case INV_FIELD_OBJECT_LOCK_RETAIN_UNTIL_DATE:
+    case INV_FIELD_OBJECT_LOCK_MODE:
+    case INV_FIELD_OBJECT_LOCK_LEGAL_HOLD_STATUS:
+    case INV_FIELD_LIFECYCLE_EXPIRATION_DATE:
+    case INV_FIELD_COUNT:
+        break;
+    }
+    return inv_null; /* no replication, Object Lock or lifecycle rules exist yet */
+}
+
+void inv_row_fill(struct inv_row *row, const struct inv_columns *cols, const char *bucket,
+                  const struct meta_object *o, const char *owner_canonical_id)
+{
+    size_t n = strlen(o->etag);
+    if (n >= 2 && o->etag[0] == '"')
+        snprintf(row->etag, sizeof(row->etag), "%.*s", (int)(n - 2), o->etag + 1);
+    else
+        snprintf(row->etag, sizeof(row->etag), "%s", o->etag);
+    for (size_t i = 0; i < cols->n; i++) {
+        int c = cols->cols[i];
+        struct inv_value *v = &row->v[i];
+        if (c == INV_COL_BUCKET)
+            *v = inv_str(bucket);
+        else if (c == INV_COL_KEY)
+            *v = inv_str(o->key);
+        else if (c == INV_COL_VERSION_ID) /* the null version is an empty id */
+            *v = strcmp(o->version_id, "null") == 0 ? inv_str("") : inv_str(o->version_id);
+        else if (c == INV_COL_IS_LATEST)
+            *v = inv_int(INV_BOOL, o->is_latest);
+        else if (c == INV_COL_IS_DELETE_MARKER)
+            *v = inv_int(INV_BOOL, o->is_delete_marker);
+        else
+            *v = inv_row_field(row, (enum inv_field)(c - INV_COL_FIELD0), o, owner_canonical_id);
+    }
+}

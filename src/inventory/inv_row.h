@@ -1,0 +1,54 @@
+/* inv_row.h — the columns of a report and one row of typed values.
+ *
+ * Columns are Bucket, Key, the version trio for All, then the requested optional fields in
+ * AWS's canonical order (never the request order; repeats collapse). Values are typed
+ * (string, integer, boolean, timestamp in ms, or null) so every format renders them its own
+ * way; the fields whose feature Stocktake does not have yet carry what AWS writes for an
+ * object without it (research/inventory-format.md §3.3). */
+#ifndef STOCKTAKE_INVENTORY_ROW_H
+#define STOCKTAKE_INVENTORY_ROW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inventory/inv_config.h"
+#include "meta/meta.h"
+
+#define INV_COLUMN_MAX (5 + INV_FIELD_COUNT)
+
+enum inv_column {
+    INV_COL_BUCKET,
+    INV_COL_KEY,
+    INV_COL_VERSION_ID,
+    INV_COL_IS_LATEST,
+    INV_COL_IS_DELETE_MARKER,
+    INV_COL_FIELD0 /* + enum inv_field */
+};
+
+struct inv_columns {
+    size_t n;
+    int cols[INV_COLUMN_MAX]; /* enum inv_column, or INV_COL_FIELD0 + enum inv_field */
+};
+
+enum inv_kind { INV_NULL, INV_STRING, INV_INT, INV_BOOL, INV_TIMESTAMP };
+
+struct inv_value {
+    enum inv_kind kind;
+    const char *s; /* INV_STRING: borrowed from the object, the row or a constant */
+    int64_t i;     /* INV_INT, INV_BOOL (0/1), INV_TIMESTAMP (ms since epoch) */
+};
+
+struct inv_row {
+    struct inv_value v[INV_COLUMN_MAX];
+    char etag[80];
+    char acl[256]; /* base64 of the ACL JSON */
+};
+
+void inv_columns_build(const struct inv_config *c, struct inv_columns *out);
+/* The CSV/fileSchema name of a column ("LastModifiedDate"). */
+const char *inv_column_name(int col);
+/* Fill row for object version o of bucket; owner_canonical_id is the owner's canonical id. */
+void inv_row_fill(struct inv_row *row, const struct inv_columns *cols, const char *bucket,
+                  const struct meta_object *o, const char *owner_canonical_id);
+
+#endif

@@ -1,0 +1,172 @@
+/* inv_sched.c — the inventory scheduler (see inv_sched.h). */
+#include "inventory/inv_sched.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "inventory/inv_config.h"
+
+#define INV_DAY_MS (24LL * 3600 * 1000)
+
+int64_t inv_sched_slot(const char *frequency, int64_t now_ms, int hour_utc)
+{
+    int64_t day = now_ms / INV_DAY_MS;
+    if (strcmp(frequency, "Weekly") == 0) {
+        int64_t weekday = (day + 4) % 7; /* 1970-01-01 was a Thursday; 0 is Sunday */
+        int64_t slot = (day - weekday) * INV_DAY_MS + (int64_t)hour_utc * 3600 * 1000;
+        return slot > now_ms ? slot - 7 * INV_DAY_MS : slot;
+    }
+    int64_t slot = day * INV_DAY_MS + (int64_t)hour_utc * 3600 * 1000;
+    return slot > now_ms ? slot - INV_DAY_MS : slot;
+}
+
+int inv_sched_due(int is_enabled, const char *frequency, int64_t last_report_ms, int64_t now_ms,
+                  int hour_utc)
+{
+    if (!is_enabled)
+        return 0;
+    if (last_report_ms == 0)
+        return 1;
+    return last_report_ms < inv_sched_slot(frequency, now_ms, hour_utc);
+}
+
+struct inv_due {
+    char (*buckets)[64];
+    char (*ids)[INV_ID_MAX + 1];
+    size_t n, cap;
+    const struct inv_sched_opts *opts;
+    struct meta_store *meta;
+    int64_t now_ms;
+};
+
+static int inv_last_report(void *payload, const struct meta_inventory_run *run)
+{
+    *(int64_t *)payload = run->report_ms;
+    return 1;
+}
+
+static int inv_collect_due(void *payload, const char *bucket, const char *id, const char *config)
+{
+    struct inv_due *d = payload;
+    struct buf doc;
+    struct inv_config c;
+    buf_init(&doc, BUF_UNLIMITED);
+    int rc = buf_printf(&doc, "<InventoryConfiguration>%s</InventoryConfiguration>", config);
+    if (rc || inv_config_parse(&c, doc.data, doc.len)) {
+        buf_dispose(&doc);
+        return 0;
+    }
+    buf_dispose(&doc);
+    int64_t last = 0;
+    int lrc = meta_inventory_run_list(d->meta, bucket, id, 1, inv_last_report, &last);
+    if ((lrc == 0 || lrc == 1) &&
+        inv_sched_due(c.is_enabled, c.frequency, last, d->now_ms, d->opts->hour_utc)) {
+        if (d->n == d->cap) {
+            d->cap = d->cap ? 2 * d->cap : 16;
+            d->buckets = xrealloc(d->buckets, d->cap * sizeof(*d->buckets));
+            d->ids = xrealloc(d->ids, d->cap * sizeof(*d->ids));
+        }
+        snprintf(d->buckets[d->n], sizeof(d->buckets[0]), "%s", bucket);
+        snprintf(d->ids[d->n], sizeof(d->ids[0]), "%s", id);
+        d->n++;
+    }
+    inv_config_dispose(&c);
+    return 0;
+}
+
+long inv_sched_tick(struct meta_store *meta, struct blob_store *blobs,
+                    const struct inv_sched_opts *opts)
+{
+    struct inv_due d;
+    memset(&d, 0, sizeof(d));
+    d.opts = opts;
+    d.meta = meta;
+    d.now_ms = clock_now_ms();
+    /* collect first: the jobs write to the store, which must not happen inside this read */
+    int rc = meta_inventory_list(meta, NULL, NULL, (size_t)-1 >> 1, inv_collect_due, &d);
+    long ran = 0;
+    for (size_t i = 0; i < d.n && !rc; i++) {
+        struct meta_inventory_run run;
+        struct inv_job_opts jo = opts->job;
+        jo.now_ms = d.now_ms;
+        if (inv_job_run(meta, blobs, d.buckets[i], d.ids[i], &jo, &run) == 0)
+            ran++;
+    }
+    free(d.buckets);
+    free(d.ids);
+    return rc ? rc : ran;
+}
+
+struct inv_sched {
+    struct meta_store *meta;
+    struct blob_store *blobs;
+    struct inv_sched_opts opts;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int stop;
+    pthread_t thread;
+};
+
+static void *inv_sched_main(void *arg)
+{
+    struct inv_sched *s = arg;
+    pthread_mutex_lock(&s->lock);
+    while (!s->stop) {
+        pthread_mutex_unlock(&s->lock);
+        if (inv_sched_tick(s->meta, s->blobs, &s->opts) < 0)
+            log_warn("inventory scheduler: %s", err_msg());
+        pthread_mutex_lock(&s->lock);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += s->opts.tick_ms / 1000;
+        until.tv_nsec += (long)(s->opts.tick_ms % 1000) * 1000000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &until) == 0)
+            ;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+int inv_sched_start(struct inv_sched **out, struct meta_store *meta, struct blob_store *blobs,
+                    const struct inv_sched_opts *opts)
+{
+    struct inv_sched *s = xcalloc(1, sizeof(*s));
+    s->meta = meta;
+    s->blobs = blobs;
+    s->opts = *opts;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->wake, NULL);
+    if (pthread_create(&s->thread, NULL, inv_sched_main, s) != 0) {
+        pthread_cond_destroy(&s->wake);
+        pthread_mutex_destroy(&s->lock);
+        free(s);
+        err_set("cannot start the inventory scheduler");
+        return ERR_NOMEM;
+    }
+    *out = s;
+    return 0;
+}
+
+void inv_sched_stop(struct inv_sched *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->lock);
+    s->stop = 1;
+    pthread_cond_signal(&s->wake);
+    pthread_mutex_unlock(&s->lock);
+    pthread_join(s->thread, NULL);
+    pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
