@@ -14,7 +14,7 @@
 static void inventory_usage(void)
 {
     fprintf(stderr, "usage: stocktake inventory run --data DIR --bucket B --id ID "
-                    "[--file-size-cap BYTES]\n"
+                    "[--file-size-cap BYTES] [--at YYYY-MM-DDTHH:MM:SSZ]\n"
                     "       stocktake inventory status --data DIR [--bucket B] [--limit N]\n");
 }
 
@@ -24,14 +24,18 @@ struct inventory_opts {
     const char *id;
     uint64_t cap;
     long limit;
+    int64_t at_ms; /* the report time T; 0: now */
 };
 
 static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"data", required_argument, NULL, 'd'},  {"bucket", required_argument, NULL, 'b'},
-        {"id", required_argument, NULL, 'i'},    {"file-size-cap", required_argument, NULL, 'c'},
-        {"limit", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"data", required_argument, NULL, 'd'},
+                                             {"bucket", required_argument, NULL, 'b'},
+                                             {"id", required_argument, NULL, 'i'},
+                                             {"file-size-cap", required_argument, NULL, 'c'},
+                                             {"limit", required_argument, NULL, 'l'},
+                                             {"at", required_argument, NULL, 'a'},
+                                             {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->data = "./data";
     o->cap = INV_DEFAULT_FILE_CAP;
@@ -49,6 +53,8 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
             o->cap = strtoull(optarg, NULL, 10);
         else if (c == 'l')
             o->limit = strtol(optarg, NULL, 10);
+        else if (c == 'a' && clock_parse_iso8601(optarg, &o->at_ms) == 0)
+            o->at_ms *= 1000;
         else
             return -1;
     }
@@ -66,7 +72,7 @@ static int inventory_run(const struct inventory_opts *o, struct meta_store *meta
         fprintf(stderr, "stocktake: %s\n", err_msg());
         return 1;
     }
-    struct inv_job_opts jo = {o->cap, 0, 100000};
+    struct inv_job_opts jo = {o->cap, o->at_ms, 100000};
     struct meta_inventory_run run;
     int rc = inv_job_run(meta, blobs, o->bucket, o->id, &jo, &run);
     blob_store_close(blobs);

@@ -14,6 +14,7 @@ struct inv_file {
     struct blob_writer *w;
     struct hash_stream *md5;
     uint64_t stored;
+    uint64_t written;
     int gzip;
     z_stream z;
     unsigned char out[INV_FILE_BUF];
@@ -69,12 +70,13 @@ static int inv_file_deflate(struct inv_file *f, const void *data, size_t n, int 
 
 int inv_file_write(struct inv_file *f, const void *data, size_t n)
 {
+    f->written += n;
     return f->gzip ? inv_file_deflate(f, data, n, Z_NO_FLUSH) : inv_file_store(f, data, n);
 }
 
-uint64_t inv_file_stored(const struct inv_file *f)
+uint64_t inv_file_written(const struct inv_file *f)
 {
-    return f->stored;
+    return f->written;
 }
 
 int inv_file_close(struct inv_file *f, struct inv_file_result *out)

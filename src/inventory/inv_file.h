@@ -23,8 +23,9 @@ struct inv_file_result {
 
 int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip) WARN_UNUSED;
 int inv_file_write(struct inv_file *f, const void *data, size_t n) WARN_UNUSED;
-/* Bytes stored so far (after compression), for the file-size cap. */
-uint64_t inv_file_stored(const struct inv_file *f);
+/* Bytes the format has written so far (before compression), for the file-size cap: the
+ * compressor buffers, so stored bytes lag and would make small caps meaningless. */
+uint64_t inv_file_written(const struct inv_file *f);
 /* Finish the stream and commit the blob; frees f whatever the outcome. */
 int inv_file_close(struct inv_file *f, struct inv_file_result *out) WARN_UNUSED;
 /* Drop the temp file; frees f. NULL is a no-op. */

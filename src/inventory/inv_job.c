@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "core/clock.h"
@@ -39,6 +40,17 @@ struct inv_job {
 };
 
 static int inv_job_fail(struct inv_job *j, int rc, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* Fault injection for tests: STOCKTAKE_TEST_DELAY_BEFORE_CHECKSUM_MS holds a run just before
+ * manifest.checksum, so a test can kill it there and check that no checksum appears. */
+static void inv_job_test_pause(void)
+{
+    const char *ms = getenv("STOCKTAKE_TEST_DELAY_BEFORE_CHECKSUM_MS");
+    if (ms) {
+        struct timespec ts = {atol(ms) / 1000, (atol(ms) % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
 
 static int inv_job_fail(struct inv_job *j, int rc, const char *fmt, ...)
 {
@@ -127,7 +139,7 @@ static int inv_job_row(void *payload, const struct meta_object *o)
     if (j->opts->progress_log && j->run->rows % j->opts->progress_log == 0)
         log_info("inventory %s/%s: %lld rows, %lld files so far", j->bucket, j->config.id,
                  (long long)j->run->rows, (long long)j->run->files + 1);
-    if (inv_file_stored(j->file) >= j->opts->file_size_cap && (j->rc = inv_job_roll(j)) != 0)
+    if (inv_file_written(j->file) >= j->opts->file_size_cap && (j->rc = inv_job_roll(j)) != 0)
         return 1;
     return 0;
 }
@@ -217,6 +229,7 @@ static int inv_job_deliver(struct inv_job *j)
         snprintf(j->run->manifest_key, sizeof(j->run->manifest_key), "%s", key);
     char checksum[34];
     inv_manifest_checksum(text.data ? text.data : "", text.len, checksum);
+    inv_job_test_pause();
     snprintf(key, sizeof(key), "%s/%.13s-%.2sZ/manifest.checksum", j->base, stamp, stamp + 14);
     if (!rc)
         rc = inv_job_put_bytes(j, key, checksum, 33, "text/plain");
@@ -242,6 +255,8 @@ static int inv_job_prepare(struct inv_job *j, const char *config_id)
     free(xml);
     if (rc)
         return inv_job_fail(j, rc, "stored configuration %s does not parse", config_id);
+    if (!j->config.is_enabled)
+        return inv_job_fail(j, 0, "configuration %s is disabled", config_id);
     struct meta_bucket src;
     rc = meta_bucket_get(j->meta, j->bucket, &src);
     if (rc)

@@ -18,7 +18,7 @@
 #define INV_DEFAULT_FILE_CAP (100ull * 1000 * 1000)
 
 struct inv_job_opts {
-    uint64_t file_size_cap; /* roll to a new data file past this many stored bytes */
+    uint64_t file_size_cap; /* roll to a new data file past this many bytes of report data */
     int64_t now_ms;         /* the report time T (floored to the minute); 0: the clock */
     int progress_log;       /* log progress every so many rows (0: never) */
 };
