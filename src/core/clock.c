@@ -30,13 +30,38 @@ static void clock_split(int64_t ms, struct tm *tm, int *millis)
     gmtime_r(&sec, tm);
 }
 
+static char *clock_digits(char *p, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
 void clock_format_iso8601(char *out, size_t size, int64_t ms)
 {
+    /* written by hand: inventory reports format one per row */
     struct tm tm;
     int millis;
+    char buf[25];
     clock_split(ms, &tm, &millis);
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+    char *p = clock_digits(buf, tm.tm_year + 1900, 4);
+    *p++ = '-';
+    p = clock_digits(p, tm.tm_mon + 1, 2);
+    *p++ = '-';
+    p = clock_digits(p, tm.tm_mday, 2);
+    *p++ = 'T';
+    p = clock_digits(p, tm.tm_hour, 2);
+    *p++ = ':';
+    p = clock_digits(p, tm.tm_min, 2);
+    *p++ = ':';
+    p = clock_digits(p, tm.tm_sec, 2);
+    *p++ = '.';
+    p = clock_digits(p, millis, 3);
+    *p++ = 'Z';
+    *p = '\0';
+    snprintf(out, size, "%s", buf);
 }
 
 void clock_format_http(char *out, size_t size, int64_t ms)

@@ -40,6 +40,22 @@ static size_t inv_csv_key(char *out, const char *key)
     return n;
 }
 
+static size_t inv_csv_int(char *out, int64_t v)
+{
+    char tmp[24];
+    size_t n = 0, len = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        out[len++] = '-';
+    while (n)
+        out[len++] = tmp[--n];
+    return len;
+}
+
 static size_t inv_csv_value(char *out, int col, const struct inv_value *v)
 {
     switch (v->kind) {
@@ -49,13 +65,16 @@ static size_t inv_csv_value(char *out, int col, const struct inv_value *v)
         memcpy(out, v->s, strlen(v->s));
         return strlen(v->s);
     case INV_INT:
-        return (size_t)sprintf(out, "%" PRId64, v->i);
+        return inv_csv_int(out, v->i);
     case INV_BOOL:
         memcpy(out, v->i ? "true" : "false", v->i ? 4 : 5);
         return v->i ? 4 : 5;
-    case INV_TIMESTAMP:
-        clock_format_iso8601(out, 32, v->i);
+    case INV_TIMESTAMP: {
+        char ts[32];
+        clock_format_iso8601(ts, sizeof(ts), v->i);
+        memcpy(out, ts, 24);
         return 24;
+    }
     case INV_NULL:
         break;
     }

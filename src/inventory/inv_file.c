@@ -17,6 +17,8 @@ struct inv_file {
     uint64_t written;
     int gzip;
     z_stream z;
+    size_t pending; /* bytes in in[], not yet given to deflate */
+    unsigned char in[INV_FILE_BUF];
     unsigned char out[INV_FILE_BUF];
 };
 
@@ -68,10 +70,23 @@ static int inv_file_deflate(struct inv_file *f, const void *data, size_t n, int 
     return 0;
 }
 
+/* Rows are small: gather them so deflate works on large blocks. */
 int inv_file_write(struct inv_file *f, const void *data, size_t n)
 {
     f->written += n;
-    return f->gzip ? inv_file_deflate(f, data, n, Z_NO_FLUSH) : inv_file_store(f, data, n);
+    if (!f->gzip)
+        return inv_file_store(f, data, n);
+    if (f->pending + n > sizeof(f->in)) {
+        int rc = inv_file_deflate(f, f->in, f->pending, Z_NO_FLUSH);
+        f->pending = 0;
+        if (rc)
+            return rc;
+        if (n > sizeof(f->in))
+            return inv_file_deflate(f, data, n, Z_NO_FLUSH);
+    }
+    memcpy(f->in + f->pending, data, n);
+    f->pending += n;
+    return 0;
 }
 
 uint64_t inv_file_written(const struct inv_file *f)
@@ -81,7 +96,7 @@ uint64_t inv_file_written(const struct inv_file *f)
 
 int inv_file_close(struct inv_file *f, struct inv_file_result *out)
 {
-    int rc = f->gzip ? inv_file_deflate(f, NULL, 0, Z_FINISH) : 0;
+    int rc = f->gzip ? inv_file_deflate(f, f->in, f->pending, Z_FINISH) : 0;
     if (f->gzip)
         deflateEnd(&f->z);
     uint8_t digest[MD5_LEN];

@@ -15,7 +15,7 @@
 #include "blob/blob.h"
 #include "meta/meta.h"
 
-#define INV_DEFAULT_FILE_CAP (100ull * 1000 * 1000)
+#define INV_DEFAULT_FILE_CAP (1000ull * 1000 * 1000) /* report bytes: ~100-250 MB gzipped */
 
 struct inv_job_opts {
     uint64_t file_size_cap; /* roll to a new data file past this many bytes of report data */

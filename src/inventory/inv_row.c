@@ -49,12 +49,14 @@ static const struct inv_value inv_null = {INV_NULL, NULL, 0};
 /* The ACL as AWS reports it: the owner's FULL_CONTROL grant (research §5). */
 static void inv_row_acl(struct inv_row *row, const char *owner_canonical_id)
 {
-    char json[200];
+    char json[320]; /* base64 of it must fit row->acl: 4 * 320 / 3 < 512 */
     int n = snprintf(json, sizeof(json),
                      "{\"version\":\"2022-11-10\",\"status\":\"AVAILABLE\",\"grants\":[{"
                      "\"permission\":\"FULL_CONTROL\",\"type\":\"CanonicalUser\","
                      "\"canonicalId\":\"%s\"}]}",
                      owner_canonical_id);
+    if (n < 0 || (size_t)n >= sizeof(json))
+        n = 0;
     row->acl[hash_base64((const uint8_t *)json, (size_t)n, row->acl)] = '\0';
 }
 

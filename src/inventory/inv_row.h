@@ -41,7 +41,7 @@ struct inv_value {
 struct inv_row {
     struct inv_value v[INV_COLUMN_MAX];
     char etag[80];
-    char acl[256]; /* base64 of the ACL JSON */
+    char acl[512]; /* base64 of the ACL JSON (about 256 characters) */
 };
 
 void inv_columns_build(const struct inv_config *c, struct inv_columns *out);

@@ -167,7 +167,12 @@ static int sqlite_step_done(sqlite3 *db, sqlite3_stmt *stmt)
 static void sqlite_copy(char *dst, size_t size, sqlite3_stmt *stmt, int col)
 {
     const char *v = (const char *)sqlite3_column_text(stmt, col);
-    snprintf(dst, size, "%s", v ? v : "");
+    size_t n = v ? (size_t)sqlite3_column_bytes(stmt, col) : 0;
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(dst, v, n);
+    dst[n] = '\0';
 }
 
 static char *sqlite_dup(sqlite3_stmt *stmt, int col)
@@ -1135,6 +1140,29 @@ static int sqlite_inventory_list(struct meta_store *s, const char *bucket, const
 
 /* ---- inventory scans and runs ---- */
 
+/* The report's columns of one row, borrowed from the statement (valid until the next step):
+ * no copies, since a scan may hand millions of rows to its callback. */
+static void sqlite_inventory_row(sqlite3_stmt *stmt, struct meta_object *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->key = (char *)sqlite3_column_text(stmt, 0);
+    sqlite_copy(o->version_id, sizeof(o->version_id), stmt, 1);
+    o->is_latest = sqlite3_column_int(stmt, 2);
+    o->is_delete_marker = sqlite3_column_int(stmt, 3);
+    o->size = sqlite3_column_int64(stmt, 4);
+    o->last_modified_ms = sqlite3_column_int64(stmt, 5);
+    sqlite_copy(o->etag, sizeof(o->etag), stmt, 6);
+    sqlite_copy(o->storage_class, sizeof(o->storage_class), stmt, 7);
+    sqlite_copy(o->owner_id, sizeof(o->owner_id), stmt, 8);
+    o->multipart = sqlite3_column_int(stmt, 9);
+    sqlite_copy(o->checksum_algorithm, sizeof(o->checksum_algorithm), stmt, 10);
+    o->seq = sqlite3_column_int64(stmt, 11);
+}
+
+#define SQLITE_INVENTORY_COLS                                                                      \
+    "key, version_id, is_latest, is_delete_marker, size, last_modified_ms, etag,"                  \
+    " storage_class, owner_id, multipart, checksum_algorithm, id"
+
 static int sqlite_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
                                  int all_versions, meta_object_cb *cb, void *payload)
 {
@@ -1148,9 +1176,9 @@ static int sqlite_inventory_scan(struct meta_store *s, const char *bucket, const
     char *pend = str_prefix_successor(prefix ? prefix : "");
     sqlite3_stmt *stmt;
     const char *sql = all_versions
-                          ? "SELECT " SQLITE_OBJECT_COLS " FROM objects WHERE bucket=?1 AND"
+                          ? "SELECT " SQLITE_INVENTORY_COLS " FROM objects WHERE bucket=?1 AND"
                             " key>=?2 AND (?3 IS NULL OR key<?3) ORDER BY key, id DESC"
-                          : "SELECT " SQLITE_OBJECT_COLS " FROM objects WHERE bucket=?1 AND"
+                          : "SELECT " SQLITE_INVENTORY_COLS " FROM objects WHERE bucket=?1 AND"
                             " is_latest=1 AND is_delete_marker=0 AND key>=?2 AND"
                             " (?3 IS NULL OR key<?3) ORDER BY key";
     if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
@@ -1160,7 +1188,14 @@ static int sqlite_inventory_scan(struct meta_store *s, const char *bucket, const
         sqlite3_bind_text(stmt, 2, prefix ? prefix : "", -1, SQLITE_TRANSIENT);
         if (pend)
             sqlite3_bind_text(stmt, 3, pend, -1, SQLITE_TRANSIENT);
-        rc = sqlite_object_rows(db, stmt, cb, payload);
+        int step, stop = 0;
+        while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+            struct meta_object o;
+            sqlite_inventory_row(stmt, &o);
+            stop = cb(payload, &o);
+        }
+        rc = stop ? stop : (step == SQLITE_DONE ? 0 : sqlite_fail(db, "inventory scan"));
+        sqlite3_finalize(stmt);
     }
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     free(pend);

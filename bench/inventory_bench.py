@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""Inventory report benchmark: a bucket of N objects (written straight into the metadata
+store, which is allowed for large sizes), one CSV report with every optional field, run by
+`stocktake inventory run` under /usr/bin/time -v. Prints rows/s, seconds and peak RSS, and
+the same CSV bytes through `gzip -6` for comparison.
+
+    make && /usr/bin/python3 bench/inventory_bench.py --objects 1000000 4000000
+
+Goal (issue 5): the report runs at no less than half of gzip's throughput on the same bytes,
+and peak RSS at 4,000,000 objects is within 10% of that at 1,000,000."""
+import argparse
+import gzip
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("STOCKTAKE_BIN", os.path.join(ROOT, "build", "stocktake"))
+FIELDS = ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUploaded",
+          "ReplicationStatus", "EncryptionStatus", "ObjectLockRetainUntilDate", "ObjectLockMode",
+          "ObjectLockLegalHoldStatus", "IntelligentTieringAccessTier", "BucketKeyStatus",
+          "ChecksumAlgorithm", "ObjectAccessControlList", "ObjectOwner",
+          "LifecycleExpirationDate"]
+CLASSES = ["STANDARD", "STANDARD_IA", "GLACIER", "INTELLIGENT_TIERING"]
+
+
+def fill(data, n):
+    out = subprocess.run([BIN, "admin", "--data", data, "account", "add", "bench"],
+                         check=True, capture_output=True, text=True).stdout
+    account = re.search(r"account (\d{12})", out).group(1)
+    db = sqlite3.connect(os.path.join(data, "meta.db"))
+    now = int(time.time() * 1000)
+    db.execute("INSERT INTO buckets VALUES ('src', ?, 'us-east-1', ?, 0)", (account, now))
+    db.execute("INSERT INTO buckets VALUES ('dst', ?, 'us-east-1', ?, 0)", (account, now))
+    config = ("<Id>all</Id><IsEnabled>true</IsEnabled><Destination><S3BucketDestination>"
+              "<Format>CSV</Format><Bucket>arn:aws:s3:::dst</Bucket></S3BucketDestination>"
+              "</Destination><Schedule><Frequency>Daily</Frequency></Schedule>"
+              "<IncludedObjectVersions>Current</IncludedObjectVersions><OptionalFields>" +
+              "".join("<Field>%s</Field>" % f for f in FIELDS) + "</OptionalFields>")
+    db.execute("INSERT INTO inventory_configs VALUES ('src', 'all', ?, ?)", (config, now))
+
+    def rows():
+        for i in range(n):
+            key = "data/%04d/%06d/object-%d.bin" % (i % 1000, i // 1000, i)
+            etag = '"%032x"' % (i * 2654435761 % (1 << 128))
+            yield ("src", key, "null", 1, 0, 1000 + i % 100000, now - i, etag,
+                   CLASSES[i % 4], account, "[]", "none", i % 10 == 0,
+                   "CRC32" if i % 3 == 0 else "", "", "", None)
+
+    db.executemany("INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker,"
+                   " size, last_modified_ms, etag, storage_class, owner_id, headers, blob_id,"
+                   " multipart, checksum_algorithm, checksum_value, checksum_type, parts)"
+                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows())
+    db.commit()
+    db.close()
+
+
+def data_files(data):
+    db = sqlite3.connect(os.path.join(data, "meta.db"))
+    blobs = [b for (b,) in db.execute("SELECT blob_id FROM objects WHERE bucket='dst' AND"
+                                      " key LIKE '%.csv.gz'")]
+    db.close()
+    return [os.path.join(data, "blobs", b[:2], b[2:4], b) for b in blobs]
+
+
+def run_one(n, workdir):
+    data = os.path.join(workdir, "data-%d" % n)
+    os.makedirs(data)
+    t0 = time.time()
+    fill(data, n)
+    fill_s = time.time() - t0
+    p = subprocess.run(["/usr/bin/time", "-v", BIN, "inventory", "run", "--data", data,
+                        "--bucket", "src", "--id", "all"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
+    seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
+    csv_path = os.path.join(workdir, "report-%d.csv" % n)
+    gz_bytes = 0
+    with open(csv_path, "wb") as out:
+        for f in data_files(data):
+            gz_bytes += os.path.getsize(f)
+            with gzip.open(f, "rb") as g:
+                shutil.copyfileobj(g, out, 1 << 20)
+    csv_bytes = os.path.getsize(csv_path)
+    t0 = time.time()
+    subprocess.run(["gzip", "-6", "-c", csv_path], stdout=subprocess.DEVNULL, check=True)
+    gzip_s = time.time() - t0
+    shutil.rmtree(data)
+    os.remove(csv_path)
+    return {"objects": n, "fill_s": fill_s, "seconds": seconds, "rows_per_s": n / seconds,
+            "rss_mb": rss_kb / 1024, "csv_mb": csv_bytes / 1e6, "gz_mb": gz_bytes / 1e6,
+            "report_mb_s": csv_bytes / 1e6 / seconds, "gzip_s": gzip_s,
+            "gzip_mb_s": csv_bytes / 1e6 / gzip_s}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--objects", type=int, nargs="+", default=[1000000])
+    a = ap.parse_args()
+    workdir = tempfile.mkdtemp(prefix="stocktake-inv-bench-")
+    try:
+        print("%10s %8s %12s %9s %9s %10s %10s %11s" % ("objects", "seconds", "rows/s",
+                                                      "peakRSS", "CSV MB", "report MB/s",
+                                                      "gzip -6 s", "gzip MB/s"))
+        results = []
+        for n in a.objects:
+            r = run_one(n, workdir)
+            results.append(r)
+            print("%10d %8.2f %12.0f %7.1fMB %9.1f %11.1f %10.2f %11.1f" % (
+                n, r["seconds"], r["rows_per_s"], r["rss_mb"], r["csv_mb"], r["report_mb_s"],
+                r["gzip_s"], r["gzip_mb_s"]), flush=True)
+            print("           report/gzip throughput: %.2f (goal >= 0.5)"
+                  % (r["report_mb_s"] / r["gzip_mb_s"]), flush=True)
+        if len(results) > 1:
+            print("peak RSS %d vs %d objects: %+.1f%% (goal within 10%%)" % (
+                results[-1]["objects"], results[0]["objects"],
+                100 * (results[-1]["rss_mb"] / results[0]["rss_mb"] - 1)))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
