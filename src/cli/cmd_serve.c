@@ -1,6 +1,5 @@
 /* cmd_serve.c — `stocktake serve`: the S3 endpoint on loopback by default, data in ./data. */
 #include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/periodic.h"
 #include "http/http.h"
 #include "inventory/inv_sched.h"
 #include "meta/meta.h"
@@ -32,58 +32,16 @@ struct serve_opts {
 struct serve_janitor {
     struct s3_server *s3;
     int64_t expiry_ms;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    int stop;
-    int running;
-    pthread_t thread;
 };
 
-static void *serve_janitor_main(void *arg)
+static void serve_janitor_run(void *arg)
 {
     struct serve_janitor *j = arg;
-    pthread_mutex_lock(&j->lock);
-    while (!j->stop) {
-        pthread_mutex_unlock(&j->lock);
-        long n = s3_uploads_abort_all(j->s3, NULL, clock_now_ms() - j->expiry_ms);
-        if (n > 0)
-            log_info("janitor: aborted %ld abandoned multipart uploads", n);
-        else if (n < 0)
-            log_warn("janitor: %s", err_msg());
-        pthread_mutex_lock(&j->lock);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 3600;
-        while (!j->stop && pthread_cond_timedwait(&j->wake, &j->lock, &until) == 0)
-            ;
-    }
-    pthread_mutex_unlock(&j->lock);
-    return NULL;
-}
-
-static int serve_janitor_start(struct serve_janitor *j, struct s3_server *s3, double days)
-{
-    memset(j, 0, sizeof(*j));
-    j->s3 = s3;
-    j->expiry_ms = (int64_t)(days * 24 * 3600 * 1000);
-    pthread_mutex_init(&j->lock, NULL);
-    pthread_cond_init(&j->wake, NULL);
-    if (days <= 0)
-        return 0;
-    j->running = pthread_create(&j->thread, NULL, serve_janitor_main, j) == 0;
-    return j->running ? 0 : ERR_NOMEM;
-}
-
-static void serve_janitor_stop(struct serve_janitor *j)
-{
-    pthread_mutex_lock(&j->lock);
-    j->stop = 1;
-    pthread_cond_signal(&j->wake);
-    pthread_mutex_unlock(&j->lock);
-    if (j->running)
-        pthread_join(j->thread, NULL);
-    pthread_cond_destroy(&j->wake);
-    pthread_mutex_destroy(&j->lock);
+    long n = s3_uploads_abort_all(j->s3, NULL, clock_now_ms() - j->expiry_ms);
+    if (n > 0)
+        log_info("janitor: aborted %ld abandoned multipart uploads", n);
+    else if (n < 0)
+        log_warn("janitor: %s", err_msg());
 }
 
 static void serve_usage(void)
@@ -251,8 +209,10 @@ int cli_serve(int argc, char **argv)
         blob_store_close(blobs);
         return 1;
     }
-    struct serve_janitor janitor;
-    if (serve_janitor_start(&janitor, &s3, o.upload_expiry_days))
+    struct serve_janitor janitor = {&s3, (int64_t)(o.upload_expiry_days * 24 * 3600 * 1000)};
+    struct periodic *janitor_thread = NULL;
+    if (o.upload_expiry_days > 0 &&
+        periodic_start(&janitor_thread, 3600 * 1000, serve_janitor_run, &janitor))
         log_warn("could not start the upload janitor");
     struct inv_sched *sched = NULL;
     if (inv_sched_start(&sched, meta, blobs, &o.inventory))
@@ -262,7 +222,7 @@ int cli_serve(int argc, char **argv)
     log_info("signal %d: stopping", sig);
     inv_sched_stop(sched);
     http_server_stop(http);
-    serve_janitor_stop(&janitor);
+    periodic_stop(janitor_thread);
     meta_close(meta);
     blob_store_close(blobs);
     return 0;

@@ -1,15 +1,14 @@
 /* inv_sched.c — the inventory scheduler (see inv_sched.h). */
 #include "inventory/inv_sched.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/periodic.h"
 #include "inventory/inv_config.h"
 
 #define INV_DAY_MS (24LL * 3600 * 1000)
@@ -107,34 +106,14 @@ struct inv_sched {
     struct meta_store *meta;
     struct blob_store *blobs;
     struct inv_sched_opts opts;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    int stop;
-    pthread_t thread;
+    struct periodic *thread;
 };
 
-static void *inv_sched_main(void *arg)
+static void inv_sched_run(void *arg)
 {
     struct inv_sched *s = arg;
-    pthread_mutex_lock(&s->lock);
-    while (!s->stop) {
-        pthread_mutex_unlock(&s->lock);
-        if (inv_sched_tick(s->meta, s->blobs, &s->opts) < 0)
-            log_warn("inventory scheduler: %s", err_msg());
-        pthread_mutex_lock(&s->lock);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += s->opts.tick_ms / 1000;
-        until.tv_nsec += (long)(s->opts.tick_ms % 1000) * 1000000;
-        if (until.tv_nsec >= 1000000000) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000;
-        }
-        while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &until) == 0)
-            ;
-    }
-    pthread_mutex_unlock(&s->lock);
-    return NULL;
+    if (inv_sched_tick(s->meta, s->blobs, &s->opts) < 0)
+        log_warn("inventory scheduler: %s", err_msg());
 }
 
 int inv_sched_start(struct inv_sched **out, struct meta_store *meta, struct blob_store *blobs,
@@ -144,14 +123,10 @@ int inv_sched_start(struct inv_sched **out, struct meta_store *meta, struct blob
     s->meta = meta;
     s->blobs = blobs;
     s->opts = *opts;
-    pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->wake, NULL);
-    if (pthread_create(&s->thread, NULL, inv_sched_main, s) != 0) {
-        pthread_cond_destroy(&s->wake);
-        pthread_mutex_destroy(&s->lock);
+    int rc = periodic_start(&s->thread, opts->tick_ms, inv_sched_run, s);
+    if (rc) {
         free(s);
-        err_set("cannot start the inventory scheduler");
-        return ERR_NOMEM;
+        return rc;
     }
     *out = s;
     return 0;
@@ -161,12 +136,6 @@ void inv_sched_stop(struct inv_sched *s)
 {
     if (!s)
         return;
-    pthread_mutex_lock(&s->lock);
-    s->stop = 1;
-    pthread_cond_signal(&s->wake);
-    pthread_mutex_unlock(&s->lock);
-    pthread_join(s->thread, NULL);
-    pthread_cond_destroy(&s->wake);
-    pthread_mutex_destroy(&s->lock);
+    periodic_stop(s->thread);
     free(s);
 }

@@ -487,14 +487,19 @@ static int sqlite_bucket_list(struct meta_store *s, const char *owner_id, meta_b
  * Scans hand each row to a callback that may move the caller's markers, so their parameters
  * are bound SQLITE_TRANSIENT (copied), never SQLITE_STATIC. */
 
+/* The report's columns come first (see sqlite_inventory_row), then the rest. */
+#define SQLITE_INVENTORY_COLS                                                                      \
+    "key, version_id, is_latest, is_delete_marker, size, last_modified_ms, etag,"                  \
+    " storage_class, owner_id, multipart, checksum_algorithm, id"
 #define SQLITE_OBJECT_COLS                                                                         \
-    "key, version_id, is_latest, is_delete_marker, size, last_modified_ms, etag, storage_class,"   \
-    " owner_id, headers, blob_id, multipart, checksum_algorithm, checksum_value, checksum_type,"   \
-    " parts, id"
+    SQLITE_INVENTORY_COLS ", headers, blob_id, checksum_value, checksum_type, parts"
 
-static void sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
+/* The leading SQLITE_INVENTORY_COLS of a row; key borrowed from the statement (valid until
+ * the next step), the rest copied. */
+static void sqlite_inventory_row(sqlite3_stmt *stmt, struct meta_object *o)
 {
-    o->key = sqlite_dup(stmt, 0);
+    memset(o, 0, sizeof(*o));
+    o->key = (char *)sqlite3_column_text(stmt, 0);
     sqlite_copy(o->version_id, sizeof(o->version_id), stmt, 1);
     o->is_latest = sqlite3_column_int(stmt, 2);
     o->is_delete_marker = sqlite3_column_int(stmt, 3);
@@ -503,14 +508,21 @@ static void sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
     sqlite_copy(o->etag, sizeof(o->etag), stmt, 6);
     sqlite_copy(o->storage_class, sizeof(o->storage_class), stmt, 7);
     sqlite_copy(o->owner_id, sizeof(o->owner_id), stmt, 8);
-    o->headers = sqlite_dup(stmt, 9);
-    sqlite_copy(o->blob_id, sizeof(o->blob_id), stmt, 10);
-    o->multipart = sqlite3_column_int(stmt, 11);
-    sqlite_copy(o->checksum_algorithm, sizeof(o->checksum_algorithm), stmt, 12);
-    o->checksum_value = sqlite_dup(stmt, 13);
-    sqlite_copy(o->checksum_type, sizeof(o->checksum_type), stmt, 14);
-    o->parts = sqlite3_column_type(stmt, 15) == SQLITE_NULL ? NULL : sqlite_dup(stmt, 15);
-    o->seq = sqlite3_column_int64(stmt, 16);
+    o->multipart = sqlite3_column_int(stmt, 9);
+    sqlite_copy(o->checksum_algorithm, sizeof(o->checksum_algorithm), stmt, 10);
+    o->seq = sqlite3_column_int64(stmt, 11);
+}
+
+/* A whole row, owned by the caller (meta_object_dispose). */
+static void sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
+{
+    sqlite_inventory_row(stmt, o);
+    o->key = sqlite_dup(stmt, 0);
+    o->headers = sqlite_dup(stmt, 12);
+    sqlite_copy(o->blob_id, sizeof(o->blob_id), stmt, 13);
+    o->checksum_value = sqlite_dup(stmt, 14);
+    sqlite_copy(o->checksum_type, sizeof(o->checksum_type), stmt, 15);
+    o->parts = sqlite3_column_type(stmt, 16) == SQLITE_NULL ? NULL : sqlite_dup(stmt, 16);
 }
 
 /* Find the blob of (bucket,key,version) inside the open transaction; *out NULL if none. */
@@ -1139,29 +1151,6 @@ static int sqlite_inventory_list(struct meta_store *s, const char *bucket, const
 }
 
 /* ---- inventory scans and runs ---- */
-
-/* The report's columns of one row, borrowed from the statement (valid until the next step):
- * no copies, since a scan may hand millions of rows to its callback. */
-static void sqlite_inventory_row(sqlite3_stmt *stmt, struct meta_object *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->key = (char *)sqlite3_column_text(stmt, 0);
-    sqlite_copy(o->version_id, sizeof(o->version_id), stmt, 1);
-    o->is_latest = sqlite3_column_int(stmt, 2);
-    o->is_delete_marker = sqlite3_column_int(stmt, 3);
-    o->size = sqlite3_column_int64(stmt, 4);
-    o->last_modified_ms = sqlite3_column_int64(stmt, 5);
-    sqlite_copy(o->etag, sizeof(o->etag), stmt, 6);
-    sqlite_copy(o->storage_class, sizeof(o->storage_class), stmt, 7);
-    sqlite_copy(o->owner_id, sizeof(o->owner_id), stmt, 8);
-    o->multipart = sqlite3_column_int(stmt, 9);
-    sqlite_copy(o->checksum_algorithm, sizeof(o->checksum_algorithm), stmt, 10);
-    o->seq = sqlite3_column_int64(stmt, 11);
-}
-
-#define SQLITE_INVENTORY_COLS                                                                      \
-    "key, version_id, is_latest, is_delete_marker, size, last_modified_ms, etag,"                  \
-    " storage_class, owner_id, multipart, checksum_algorithm, id"
 
 static int sqlite_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
                                  int all_versions, meta_object_cb *cb, void *payload)
