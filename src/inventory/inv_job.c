@@ -42,10 +42,12 @@ struct inv_job {
 static int inv_job_fail(struct inv_job *j, int rc, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
 /* Fault injection for tests: STOCKTAKE_TEST_DELAY_BEFORE_CHECKSUM_MS holds a run just before
- * manifest.checksum, so a test can kill it there and check that no checksum appears. */
-static void inv_job_test_pause(void)
+ * manifest.checksum (a test kills it there: no checksum may appear);
+ * STOCKTAKE_TEST_DELAY_AFTER_FIRST_ROW_MS holds it inside the scan (a test writes to the
+ * bucket meanwhile: the report must show the snapshot). */
+static void inv_job_test_pause(const char *variable)
 {
-    const char *ms = getenv("STOCKTAKE_TEST_DELAY_BEFORE_CHECKSUM_MS");
+    const char *ms = getenv(variable);
     if (ms) {
         struct timespec ts = {atol(ms) / 1000, (atol(ms) % 1000) * 1000000L};
         nanosleep(&ts, NULL);
@@ -135,7 +137,8 @@ static int inv_job_row(void *payload, const struct meta_object *o)
         inv_job_fail(j, j->rc, "writing a row: %s", err_msg());
         return 1;
     }
-    j->run->rows++;
+    if (++j->run->rows == 1)
+        inv_job_test_pause("STOCKTAKE_TEST_DELAY_AFTER_FIRST_ROW_MS");
     if (j->opts->progress_log && j->run->rows % j->opts->progress_log == 0)
         log_info("inventory %s/%s: %lld rows, %lld files so far", j->bucket, j->config.id,
                  (long long)j->run->rows, (long long)j->run->files + 1);
@@ -229,7 +232,7 @@ static int inv_job_deliver(struct inv_job *j)
         snprintf(j->run->manifest_key, sizeof(j->run->manifest_key), "%s", key);
     char checksum[34];
     inv_manifest_checksum(text.data ? text.data : "", text.len, checksum);
-    inv_job_test_pause();
+    inv_job_test_pause("STOCKTAKE_TEST_DELAY_BEFORE_CHECKSUM_MS");
     snprintf(key, sizeof(key), "%s/%.13s-%.2sZ/manifest.checksum", j->base, stamp, stamp + 14);
     if (!rc)
         rc = inv_job_put_bytes(j, key, checksum, 33, "text/plain");
