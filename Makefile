@@ -7,10 +7,11 @@
 
 CC      ?= gcc
 PKGS    := libmicrohttpd sqlite3 libcrypto zlib libxml-2.0 jansson
+SNAPPY  := -lsnappy
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                -Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Isrc \
                $(shell pkg-config --cflags $(PKGS))
-LDLIBS  := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+LDLIBS  := $(shell pkg-config --libs $(PKGS)) $(SNAPPY) -lpthread -lm
 
 ifeq ($(SANITIZER),1)
 OUT     := build/asan

@@ -15,7 +15,8 @@
 #define INV_ID_MAX 64
 #define INV_MAX_FIELDS 64
 
-/* The optional fields, in AWS's canonical report-column order. */
+/* The optional fields, in the API model's order (report columns use AWS's canonical order,
+ * see inv_columns_build). */
 enum inv_field {
     INV_FIELD_SIZE,
     INV_FIELD_LAST_MODIFIED_DATE,

@@ -81,9 +81,10 @@ static size_t inv_csv_value(char *out, int col, const struct inv_value *v)
     return 0;
 }
 
-static int inv_csv_write_row(struct inv_file *f, const struct inv_columns *cols,
+static int inv_csv_write_row(void *state, struct inv_file *f, const struct inv_columns *cols,
                              const struct inv_row *row)
 {
+    (void)state;
     /* a key is at most 1024 bytes (3072 encoded); every other value is short */
     char line[INV_CSV_ROW_MAX];
     size_t n = 0;
@@ -103,5 +104,8 @@ const struct inv_format_ops inv_format_csv = {
     .extension = ".csv.gz",
     .gzip = 1,
     .schema = inv_csv_schema,
+    .open = NULL,
     .write_row = inv_csv_write_row,
+    .finish = NULL,
+    .free = NULL,
 };

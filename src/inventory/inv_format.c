@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static const struct inv_format_ops *const inv_formats[] = {&inv_format_csv};
+static const struct inv_format_ops *const inv_formats[] = {&inv_format_csv, &inv_format_parquet};
 
 const struct inv_format_ops *inv_format_find(const char *name)
 {

@@ -13,8 +13,13 @@ struct inv_format_ops {
     int gzip;              /* the file stream gzips what the format writes */
     /* The manifest's fileSchema for these columns. */
     int (*schema)(const struct inv_columns *cols, struct buf *out);
-    /* Write one row. */
-    int (*write_row)(struct inv_file *f, const struct inv_columns *cols, const struct inv_row *row);
+    /* Per data file: open makes the format's state (NULL open: none), write_row adds a row,
+     * finish writes whatever is buffered and the file's trailer, free releases the state. */
+    int (*open)(void **state, const struct inv_columns *cols);
+    int (*write_row)(void *state, struct inv_file *f, const struct inv_columns *cols,
+                     const struct inv_row *row);
+    int (*finish)(void *state, struct inv_file *f);
+    void (*free)(void *state);
 };
 
 /* The format named as in the configuration ("CSV", "ORC", "Parquet"), or NULL when Stocktake
@@ -22,5 +27,6 @@ struct inv_format_ops {
 const struct inv_format_ops *inv_format_find(const char *name);
 
 extern const struct inv_format_ops inv_format_csv;
+extern const struct inv_format_ops inv_format_parquet;
 
 #endif

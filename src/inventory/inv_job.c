@@ -28,6 +28,7 @@ struct inv_job {
     char *base; /* "<prefix>/<source>/<id>" */
     /* the file being written and those finished (committed blobs, not yet delivered) */
     struct inv_file *file;
+    void *format_state; /* the format's state for the open file */
     struct inv_manifest_file *files;
     char (*file_blobs)[BLOB_ID_LEN + 1];
     size_t n_files;
@@ -84,10 +85,24 @@ static int inv_job_check_destination(struct inv_job *j, const struct meta_bucket
     return 0;
 }
 
+static void inv_job_format_free(struct inv_job *j)
+{
+    if (j->format_state && j->format->free)
+        j->format->free(j->format_state);
+    j->format_state = NULL;
+}
+
 static int inv_job_roll(struct inv_job *j)
 {
     struct inv_file_result res;
-    int rc = inv_file_close(j->file, &res);
+    int rc = j->format->finish ? j->format->finish(j->format_state, j->file) : 0;
+    inv_job_format_free(j);
+    if (rc) {
+        inv_file_abort(j->file);
+        j->file = NULL;
+        return inv_job_fail(j, rc, "finishing a data file: %s", err_msg());
+    }
+    rc = inv_file_close(j->file, &res);
     j->file = NULL;
     if (rc)
         return inv_job_fail(j, rc, "writing a data file: %s", err_msg());
@@ -127,12 +142,17 @@ static const char *inv_job_owner(struct inv_job *j, const char *owner_id)
 static int inv_job_row(void *payload, const struct meta_object *o)
 {
     struct inv_job *j = payload;
-    if (!j->file && (j->rc = inv_file_open(&j->file, j->blobs, j->format->gzip)) != 0) {
-        inv_job_fail(j, j->rc, "opening a data file: %s", err_msg());
-        return 1;
+    if (!j->file) {
+        j->rc = inv_file_open(&j->file, j->blobs, j->format->gzip);
+        if (!j->rc && j->format->open)
+            j->rc = j->format->open(&j->format_state, &j->cols);
+        if (j->rc) {
+            inv_job_fail(j, j->rc, "opening a data file: %s", err_msg());
+            return 1;
+        }
     }
     inv_row_fill(&j->row, &j->cols, j->bucket, o, inv_job_owner(j, o->owner_id));
-    j->rc = j->format->write_row(j->file, &j->cols, &j->row);
+    j->rc = j->format->write_row(j->format_state, j->file, &j->cols, &j->row);
     if (j->rc) {
         inv_job_fail(j, j->rc, "writing a row: %s", err_msg());
         return 1;
@@ -283,6 +303,7 @@ static int inv_job_prepare(struct inv_job *j, const char *config_id)
 
 static void inv_job_cleanup(struct inv_job *j)
 {
+    inv_job_format_free(j);
     inv_file_abort(j->file);
     for (size_t i = 0; i < j->n_files; i++) {
         if (j->file_blobs[i][0] && blob_remove(j->blobs, j->file_blobs[i]))

@@ -17,11 +17,31 @@ void inv_columns_build(const struct inv_config *c, struct inv_columns *out)
         out->cols[out->n++] = INV_COL_IS_LATEST;
         out->cols[out->n++] = INV_COL_IS_DELETE_MARKER;
     }
+    /* AWS's report column order (research/inventory-format.md §2): not the API enum's order,
+     * which puts StorageClass before ETag */
+    static const enum inv_field canonical[INV_FIELD_COUNT] = {
+        INV_FIELD_SIZE,
+        INV_FIELD_LAST_MODIFIED_DATE,
+        INV_FIELD_ETAG,
+        INV_FIELD_STORAGE_CLASS,
+        INV_FIELD_IS_MULTIPART_UPLOADED,
+        INV_FIELD_REPLICATION_STATUS,
+        INV_FIELD_ENCRYPTION_STATUS,
+        INV_FIELD_OBJECT_LOCK_RETAIN_UNTIL_DATE,
+        INV_FIELD_OBJECT_LOCK_MODE,
+        INV_FIELD_OBJECT_LOCK_LEGAL_HOLD_STATUS,
+        INV_FIELD_INTELLIGENT_TIERING_ACCESS_TIER,
+        INV_FIELD_BUCKET_KEY_STATUS,
+        INV_FIELD_CHECKSUM_ALGORITHM,
+        INV_FIELD_OBJECT_ACCESS_CONTROL_LIST,
+        INV_FIELD_OBJECT_OWNER,
+        INV_FIELD_LIFECYCLE_EXPIRATION_DATE,
+    };
     for (size_t i = 0; i < c->n_fields; i++)
         wanted[c->fields[i]] = 1;
-    for (int f = 0; f < INV_FIELD_COUNT; f++) {
-        if (wanted[f])
-            out->cols[out->n++] = INV_COL_FIELD0 + f;
+    for (int i = 0; i < INV_FIELD_COUNT; i++) {
+        if (wanted[canonical[i]])
+            out->cols[out->n++] = INV_COL_FIELD0 + (int)canonical[i];
     }
 }
 

@@ -25,6 +25,8 @@ ALL_FIELDS = ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUp
               "ObjectLockMode", "ObjectLockLegalHoldStatus", "IntelligentTieringAccessTier",
               "BucketKeyStatus", "ChecksumAlgorithm", "ObjectAccessControlList", "ObjectOwner",
               "LifecycleExpirationDate"]
+# AWS's report column order (research/inventory-format.md §2): ETag before StorageClass
+CANONICAL = ["Size", "LastModifiedDate", "ETag", "StorageClass"] + ALL_FIELDS[4:]
 TRICKY = ["plain.txt", "space and+plus", "per%cent=eq", "ünï/cödé/日本.txt", "emoji😀",
           "new\nline", "a/b/c/", "q?mark#hash", "k" * 1000]
 
@@ -161,7 +163,7 @@ def test_current_csv_report_with_aws_cli_config(server, s3, source, owner, tmp_p
     assert manifest["sourceBucket"] == source
     assert manifest["destinationBucket"] == "arn:aws:s3:::inv-dest"
     assert manifest["fileFormat"] == "CSV"
-    assert manifest["fileSchema"] == "Bucket, Key, " + ", ".join(ALL_FIELDS)
+    assert manifest["fileSchema"] == "Bucket, Key, " + ", ".join(CANONICAL)
     assert all(f["key"].startswith("reports/inv-source/cli-daily/data/") and
                f["key"].endswith(".csv.gz") for f in manifest["files"])
     # the raw bytes: no header, all fields quoted, LF, keys form-URL-encoded
