@@ -5,6 +5,7 @@ store, which is allowed for large sizes), one CSV report with every optional fie
 the same CSV bytes through `gzip -6` for comparison.
 
     make && /usr/bin/python3 bench/inventory_bench.py --objects 1000000 4000000
+    make && /usr/bin/python3 bench/inventory_bench.py --format Parquet --objects 1000000
 
 Goal (issue 5): the report runs at no less than half of gzip's throughput on the same bytes,
 and peak RSS at 4,000,000 objects is within 10% of that at 1,000,000."""
@@ -28,7 +29,7 @@ FIELDS = ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUpload
 CLASSES = ["STANDARD", "STANDARD_IA", "GLACIER", "INTELLIGENT_TIERING"]
 
 
-def fill(data, n):
+def fill(data, n, fmt="CSV"):
     out = subprocess.run([BIN, "admin", "--data", data, "account", "add", "bench"],
                          check=True, capture_output=True, text=True).stdout
     account = re.search(r"account (\d{12})", out).group(1)
@@ -37,7 +38,7 @@ def fill(data, n):
     db.execute("INSERT INTO buckets VALUES ('src', ?, 'us-east-1', ?, 0)", (account, now))
     db.execute("INSERT INTO buckets VALUES ('dst', ?, 'us-east-1', ?, 0)", (account, now))
     config = ("<Id>all</Id><IsEnabled>true</IsEnabled><Destination><S3BucketDestination>"
-              "<Format>CSV</Format><Bucket>arn:aws:s3:::dst</Bucket></S3BucketDestination>"
+              "<Format>" + fmt + "</Format><Bucket>arn:aws:s3:::dst</Bucket></S3BucketDestination>"
               "</Destination><Schedule><Frequency>Daily</Frequency></Schedule>"
               "<IncludedObjectVersions>Current</IncludedObjectVersions><OptionalFields>" +
               "".join("<Field>%s</Field>" % f for f in FIELDS) + "</OptionalFields>")
@@ -62,16 +63,16 @@ def fill(data, n):
 def data_files(data):
     db = sqlite3.connect(os.path.join(data, "meta.db"))
     blobs = [b for (b,) in db.execute("SELECT blob_id FROM objects WHERE bucket='dst' AND"
-                                      " key LIKE '%.csv.gz'")]
+                                      " key LIKE '%/data/%'")]
     db.close()
     return [os.path.join(data, "blobs", b[:2], b[2:4], b) for b in blobs]
 
 
-def run_one(n, workdir):
+def run_one(n, workdir, fmt="CSV"):
     data = os.path.join(workdir, "data-%d" % n)
     os.makedirs(data)
     t0 = time.time()
-    fill(data, n)
+    fill(data, n, fmt)
     fill_s = time.time() - t0
     p = subprocess.run(["/usr/bin/time", "-v", BIN, "inventory", "run", "--data", data,
                         "--bucket", "src", "--id", "all"], capture_output=True, text=True)
@@ -79,6 +80,11 @@ def run_one(n, workdir):
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
     seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
+    if fmt != "CSV":
+        size = sum(os.path.getsize(f) for f in data_files(data))
+        shutil.rmtree(data)
+        return {"objects": n, "seconds": seconds, "rows_per_s": n / seconds,
+                "rss_mb": rss_kb / 1024, "bytes_mb": size / 1e6}
     csv_path = os.path.join(workdir, "report-%d.csv" % n)
     gz_bytes = 0
     with open(csv_path, "wb") as out:
@@ -101,7 +107,21 @@ def run_one(n, workdir):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--objects", type=int, nargs="+", default=[1000000])
+    ap.add_argument("--format", default="CSV", choices=["CSV", "Parquet"])
     a = ap.parse_args()
+    if a.format != "CSV":
+        workdir = tempfile.mkdtemp(prefix="stocktake-inv-bench-")
+        try:
+            print("%10s %8s %12s %9s %12s" % ("objects", "seconds", "rows/s", "peakRSS",
+                                              a.format + " MB"))
+            for n in a.objects:
+                r = run_one(n, workdir, a.format)
+                print("%10d %8.2f %12.0f %7.1fMB %12.1f" % (n, r["seconds"], r["rows_per_s"],
+                                                          r["rss_mb"], r["bytes_mb"]),
+                      flush=True)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return
     workdir = tempfile.mkdtemp(prefix="stocktake-inv-bench-")
     try:
         print("%10s %8s %12s %9s %9s %10s %10s %11s" % ("objects", "seconds", "rows/s",

@@ -15,6 +15,7 @@ static void inventory_usage(void)
 {
     fprintf(stderr, "usage: stocktake inventory run --data DIR --bucket B --id ID "
                     "[--file-size-cap BYTES] [--at YYYY-MM-DDTHH:MM:SSZ]\n"
+                    "                              [--row-group-rows N]\n"
                     "       stocktake inventory status --data DIR [--bucket B] [--limit N]\n");
 }
 
@@ -25,6 +26,7 @@ struct inventory_opts {
     uint64_t cap;
     long limit;
     int64_t at_ms; /* the report time T; 0: now */
+    size_t row_group_rows;
 };
 
 static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
@@ -35,6 +37,7 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
                                              {"file-size-cap", required_argument, NULL, 'c'},
                                              {"limit", required_argument, NULL, 'l'},
                                              {"at", required_argument, NULL, 'a'},
+                                             {"row-group-rows", required_argument, NULL, 'g'},
                                              {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->data = "./data";
@@ -55,6 +58,8 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
             o->limit = strtol(optarg, NULL, 10);
         else if (c == 'a' && clock_parse_iso8601(optarg, &o->at_ms) == 0)
             o->at_ms *= 1000;
+        else if (c == 'g')
+            o->row_group_rows = strtoull(optarg, NULL, 10);
         else
             return -1;
     }
@@ -72,7 +77,7 @@ static int inventory_run(const struct inventory_opts *o, struct meta_store *meta
         fprintf(stderr, "stocktake: %s\n", err_msg());
         return 1;
     }
-    struct inv_job_opts jo = {o->cap, o->at_ms, 100000};
+    struct inv_job_opts jo = {o->cap, o->at_ms, 100000, o->row_group_rows};
     struct meta_inventory_run run;
     int rc = inv_job_run(meta, blobs, o->bucket, o->id, &jo, &run);
     blob_store_close(blobs);

@@ -97,6 +97,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"inventory-tick-seconds", required_argument, NULL, 'T'},
         {"inventory-file-cap", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0}};
+    memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
     o->port = 9000;
     o->data = "./data";

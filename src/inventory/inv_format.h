@@ -14,8 +14,9 @@ struct inv_format_ops {
     /* The manifest's fileSchema for these columns. */
     int (*schema)(const struct inv_columns *cols, struct buf *out);
     /* Per data file: open makes the format's state (NULL open: none), write_row adds a row,
-     * finish writes whatever is buffered and the file's trailer, free releases the state. */
-    int (*open)(void **state, const struct inv_columns *cols);
+     * finish writes whatever is buffered and the file's trailer, free releases the state.
+     * row_group_rows bounds a columnar format's row groups (0: its default). */
+    int (*open)(void **state, const struct inv_columns *cols, size_t row_group_rows);
     int (*write_row)(void *state, struct inv_file *f, const struct inv_columns *cols,
                      const struct inv_row *row);
     int (*finish)(void *state, struct inv_file *f);

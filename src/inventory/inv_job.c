@@ -145,7 +145,7 @@ static int inv_job_row(void *payload, const struct meta_object *o)
     if (!j->file) {
         j->rc = inv_file_open(&j->file, j->blobs, j->format->gzip);
         if (!j->rc && j->format->open)
-            j->rc = j->format->open(&j->format_state, &j->cols);
+            j->rc = j->format->open(&j->format_state, &j->cols, j->opts->row_group_rows);
         if (j->rc) {
             inv_job_fail(j, j->rc, "opening a data file: %s", err_msg());
             return 1;

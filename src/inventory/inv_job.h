@@ -21,6 +21,7 @@ struct inv_job_opts {
     uint64_t file_size_cap; /* roll to a new data file past this many bytes of report data */
     int64_t now_ms;         /* the report time T (floored to the minute); 0: the clock */
     int progress_log;       /* log progress every so many rows (0: never) */
+    size_t row_group_rows;  /* Parquet/ORC row-group bound (0: the format's default) */
 };
 
 /* Run configuration config_id of bucket once. Returns 0 when the report was delivered; the

@@ -71,6 +71,7 @@ struct pq_column {
 };
 
 struct pq_writer {
+    size_t group_rows; /* rows per row group, at most PQ_GROUP_ROWS */
     size_t n;
     struct pq_column c[INV_COLUMN_MAX];
     size_t rows; /* in the current group */
@@ -541,9 +542,11 @@ static int pq_footer(struct pq_writer *pw, struct buf *out)
 
 /* ---- the format table ---- */
 
-static int pq_open(void **state, const struct inv_columns *cols)
+static int pq_open(void **state, const struct inv_columns *cols, size_t row_group_rows)
 {
     struct pq_writer *pw = xcalloc(1, sizeof(*pw));
+    pw->group_rows =
+        row_group_rows && row_group_rows < PQ_GROUP_ROWS ? row_group_rows : PQ_GROUP_ROWS;
     pw->n = cols->n;
     for (size_t i = 0; i < cols->n; i++)
         pq_column_init(&pw->c[i], cols->cols[i]);
@@ -572,7 +575,7 @@ static int pq_write_row(void *state, struct inv_file *f, const struct inv_column
     if (rc)
         return rc;
     pw->rows++;
-    if (pw->rows == PQ_GROUP_ROWS || pq_buffered(pw) >= PQ_GROUP_BYTES)
+    if (pw->rows == pw->group_rows || pq_buffered(pw) >= PQ_GROUP_BYTES)
         rc = pq_flush_group(pw, f);
     return rc;
 }
