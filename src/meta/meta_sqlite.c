@@ -617,29 +617,27 @@ static int sqlite_object_put(struct meta_store *s, const char *bucket, const str
     return sqlite_hand_out(rc, replaced, out_replaced_blob);
 }
 
-static int sqlite_object_get(struct meta_store *s, const char *bucket, const char *key,
-                             const char *version_id, struct meta_object *out)
+/* One object row of bucket/key: the version_id one, or the latest when version_id is NULL. */
+static int sqlite_object_select(sqlite3 *db, const char *bucket, const char *key,
+                                const char *version_id, struct meta_object *out)
 {
-    sqlite3 *db;
     sqlite3_stmt *stmt;
     const char *sql = version_id ? "SELECT " SQLITE_OBJECT_COLS
                                    " FROM objects WHERE bucket=? AND key=? AND version_id=?"
                                  : "SELECT " SQLITE_OBJECT_COLS
                                    " FROM objects WHERE bucket=? AND key=? AND is_latest=1";
-    int rc = sqlite_prepare(s, sql, &db, &stmt);
-    if (rc)
-        return rc;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
     if (version_id)
         sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(stmt);
+    int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
-        memset(out, 0, sizeof(*out));
         sqlite_object_row(stmt, out);
         rc = 0;
     } else if (rc == SQLITE_DONE) {
-        err_set("no such key");
+        err_set(version_id ? "no such version" : "no such key");
         rc = ERR_NOTFOUND;
     } else {
         rc = sqlite_fail(db, "step");
@@ -648,38 +646,18 @@ static int sqlite_object_get(struct meta_store *s, const char *bucket, const cha
     return rc;
 }
 
-/* Read one version inside the open transaction. */
-static int sqlite_object_row_get(sqlite3 *db, const char *bucket, const char *key,
-                                 const char *version_id, struct meta_object *out)
+static int sqlite_object_get(struct meta_store *s, const char *bucket, const char *key,
+                             const char *version_id, struct meta_object *out)
 {
-    sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT " SQLITE_OBJECT_COLS
-                           " FROM objects WHERE bucket=? AND key=? AND version_id=?",
-                           -1, &stmt, NULL) != SQLITE_OK)
-        return sqlite_fail(db, "prepare");
-    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-        memset(out, 0, sizeof(*out));
-        sqlite_object_row(stmt, out);
-        rc = 0;
-    } else if (rc == SQLITE_DONE) {
-        err_set("no such version");
-        rc = ERR_NOTFOUND;
-    } else {
-        rc = sqlite_fail(db, "step");
-    }
-    sqlite3_finalize(stmt);
-    return rc;
+    sqlite3 *db;
+    int rc = sqlite_connect((struct sqlite_store *)s, &db);
+    return rc ? rc : sqlite_object_select(db, bucket, key, version_id, out);
 }
 
 static int sqlite_object_delete_txn(sqlite3 *db, const char *bucket, const char *key,
                                     const char *version_id, struct meta_object *out)
 {
-    int rc = sqlite_object_row_get(db, bucket, key, version_id, out);
+    int rc = sqlite_object_select(db, bucket, key, version_id, out);
     if (rc)
         return rc;
     rc = sqlite_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?", bucket,
