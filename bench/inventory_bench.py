@@ -6,6 +6,7 @@ the same CSV bytes through `gzip -6` for comparison.
 
     make && /usr/bin/python3 bench/inventory_bench.py --objects 1000000 4000000
     make && /usr/bin/python3 bench/inventory_bench.py --format Parquet --objects 1000000
+    make && /usr/bin/python3 bench/inventory_bench.py --format ORC --objects 1000000
 
 Goal (issue 5): the report runs at no less than half of gzip's throughput on the same bytes,
 and peak RSS at 4,000,000 objects is within 10% of that at 1,000,000."""
@@ -107,7 +108,7 @@ def run_one(n, workdir, fmt="CSV"):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--objects", type=int, nargs="+", default=[1000000])
-    ap.add_argument("--format", default="CSV", choices=["CSV", "Parquet"])
+    ap.add_argument("--format", default="CSV", choices=["CSV", "Parquet", "ORC"])
     a = ap.parse_args()
     if a.format != "CSV":
         workdir = tempfile.mkdtemp(prefix="stocktake-inv-bench-")

@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-static const struct inv_format_ops *const inv_formats[] = {&inv_format_csv, &inv_format_parquet};
+static const struct inv_format_ops *const inv_formats[] = {&inv_format_csv, &inv_format_parquet,
+                                                           &inv_format_orc};
 
 const struct inv_format_ops *inv_format_find(const char *name)
 {

@@ -29,5 +29,6 @@ const struct inv_format_ops *inv_format_find(const char *name);
 
 extern const struct inv_format_ops inv_format_csv;
 extern const struct inv_format_ops inv_format_parquet;
+extern const struct inv_format_ops inv_format_orc;
 
 #endif

@@ -83,37 +83,11 @@ struct pq_writer {
 
 /* ---- schema ---- */
 
-static const char *pq_name(int col)
-{
-    static const char *const names[] = {"bucket",
-                                        "key",
-                                        "version_id",
-                                        "is_latest",
-                                        "is_delete_marker",
-                                        "size",
-                                        "last_modified_date",
-                                        "storage_class",
-                                        "e_tag",
-                                        "is_multipart_uploaded",
-                                        "replication_status",
-                                        "encryption_status",
-                                        "object_lock_retain_until_date",
-                                        "object_lock_mode",
-                                        "object_lock_legal_hold_status",
-                                        "intelligent_tiering_access_tier",
-                                        "bucket_key_status",
-                                        "checksum_algorithm",
-                                        "object_access_control_list",
-                                        "object_owner",
-                                        "lifecycle_expiration_date"};
-    return names[col];
-}
-
 static void pq_column_init(struct pq_column *c, int col)
 {
     memset(c, 0, sizeof(*c));
     c->col = col;
-    c->name = pq_name(col);
+    c->name = inv_column_snake_name(col);
     c->required = col == INV_COL_BUCKET || col == INV_COL_KEY;
     int f = col - INV_COL_FIELD0;
     if (col == INV_COL_IS_LATEST || col == INV_COL_IS_DELETE_MARKER ||

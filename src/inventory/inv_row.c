@@ -52,6 +52,32 @@ const char *inv_column_name(int col)
                                 : inv_field_name((enum inv_field)(col - INV_COL_FIELD0));
 }
 
+const char *inv_column_snake_name(int col)
+{
+    static const char *const names[] = {"bucket",
+                                        "key",
+                                        "version_id",
+                                        "is_latest",
+                                        "is_delete_marker",
+                                        "size",
+                                        "last_modified_date",
+                                        "storage_class",
+                                        "e_tag",
+                                        "is_multipart_uploaded",
+                                        "replication_status",
+                                        "encryption_status",
+                                        "object_lock_retain_until_date",
+                                        "object_lock_mode",
+                                        "object_lock_legal_hold_status",
+                                        "intelligent_tiering_access_tier",
+                                        "bucket_key_status",
+                                        "checksum_algorithm",
+                                        "object_access_control_list",
+                                        "object_owner",
+                                        "lifecycle_expiration_date"};
+    return names[col];
+}
+
 static struct inv_value inv_str(const char *s)
 {
     struct inv_value v = {INV_STRING, s, 0};

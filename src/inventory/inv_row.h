@@ -47,6 +47,8 @@ struct inv_row {
 void inv_columns_build(const struct inv_config *c, struct inv_columns *out);
 /* The CSV/fileSchema name of a column ("LastModifiedDate"). */
 const char *inv_column_name(int col);
+/* The ORC/Parquet/Athena name of a column ("last_modified_date"). */
+const char *inv_column_snake_name(int col);
 /* Fill row for object version o of bucket; owner_canonical_id is the owner's canonical id. */
 void inv_row_fill(struct inv_row *row, const struct inv_columns *cols, const char *bucket,
                   const struct meta_object *o, const char *owner_canonical_id);

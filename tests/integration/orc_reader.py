@@ -270,6 +270,8 @@ class OrcFile:
             streams[(col, kind)] = decompress(self.raw[pos:pos + length], self.codec)
             pos += length
         encodings = [parse_message(e) for e in sf.get(2, [])]
+        self.stripe_encodings = getattr(self, "stripe_encodings", []) + [
+            [_one(e, 1, DIRECT) for e in encodings]]
         values = {}
         for name, col in zip(self.names, self.columns):
             values[name] = self._column(col, n, streams, encodings[col])

@@ -1,0 +1,723 @@
+/* inv_orc.c — the ORC report format (research/inventory-format.md §4.1), written from the ORC v1
+ * specification and orc_proto.proto.
+ *
+ * File: "ORC", stripes of at most ORC_STRIPE_ROWS rows, the Metadata (stripe statistics), the
+ * Footer, the PostScript and its length byte. Every stream, stripe footer, metadata and footer
+ * goes through ZLIB compression chunks. Columns: a root struct of string, bigint, boolean and
+ * timestamp columns in AWS's order; PRESENT streams where a stripe has nulls; strings
+ * DICTIONARY_V2 (sorted dictionary) while a stripe has at most 256 distinct values of a
+ * low-cardinality column, else DIRECT_V2; integers and timestamp seconds in RLE v2; booleans in
+ * boolean RLE;
+ * timestamps as seconds since 2015-01-01 UTC plus nanoseconds (SECONDARY), writer time zone
+ * UTC. File and stripe statistics for every column. No row index (rowIndexStride 0). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "inventory/inv_format.h"
+#include "inventory/orc_encode.h"
+
+#define ORC_STRIPE_ROWS 65536
+#define ORC_STRIPE_BYTES (32u << 20)
+#define ORC_BLOCK (256u * 1024)
+#define ORC_EPOCH_2015 1420070400LL
+
+enum { ORC_BOOLEAN = 0, ORC_LONG = 4, ORC_STRING = 7, ORC_TIMESTAMP = 9, ORC_STRUCT = 12 };
+enum { ORC_PRESENT = 0, ORC_DATA = 1, ORC_LENGTH = 2, ORC_DICTIONARY_DATA = 3, ORC_SECONDARY = 5 };
+enum { ORC_ENC_DIRECT = 0, ORC_ENC_DIRECT_V2 = 2, ORC_ENC_DICTIONARY_V2 = 3 };
+#define ORC_DICT_MAX 256
+
+struct orc_stats {
+    uint64_t count;
+    int has_null;
+    int has;
+    int64_t min, max, sum; /* ints; timestamps in ms; strings: sum of lengths */
+    struct buf smin, smax;
+    uint64_t trues;
+};
+
+struct orc_col {
+    int col;
+    const char *name;
+    int kind;
+    uint8_t *present;
+    int stripe_nulls;
+    int64_t *ints; /* LONG values, TIMESTAMP seconds, STRING lengths */
+    int64_t *nanos;
+    uint8_t *bools;
+    struct buf data;
+    size_t n_values;
+    /* dictionary for low-cardinality strings (DICTIONARY_V2), while it stays small */
+    int dict_ok;
+    int use_dict;
+    char *dict[ORC_DICT_MAX];
+    size_t dict_len[ORC_DICT_MAX];
+    size_t n_dict;
+    size_t stripe_dict_size; /* the encoding written for this stripe: 0 = DIRECT_V2 */
+    struct orc_stats stripe, file;
+};
+
+struct orc_writer {
+    size_t stripe_rows; /* bound on rows per stripe */
+    size_t n;
+    struct orc_col c[INV_COLUMN_MAX];
+    size_t rows; /* in the current stripe */
+    uint64_t total_rows;
+    uint64_t offset;
+    struct buf stripes;      /* StripeInformation messages, each wrapped as field 3 */
+    struct buf stripe_stats; /* StripeStatistics messages, each wrapped as field 1 */
+};
+
+static int orc_kind(int col)
+{
+    int f = col - INV_COL_FIELD0;
+    if (col == INV_COL_IS_LATEST || col == INV_COL_IS_DELETE_MARKER ||
+        f == INV_FIELD_IS_MULTIPART_UPLOADED)
+        return ORC_BOOLEAN;
+    if (f == INV_FIELD_SIZE)
+        return ORC_LONG;
+    if (f == INV_FIELD_LAST_MODIFIED_DATE || f == INV_FIELD_OBJECT_LOCK_RETAIN_UNTIL_DATE ||
+        f == INV_FIELD_LIFECYCLE_EXPIRATION_DATE)
+        return ORC_TIMESTAMP;
+    return ORC_STRING;
+}
+
+static const char *orc_type_name(int kind)
+{
+    return kind == ORC_BOOLEAN     ? "boolean"
+           : kind == ORC_LONG      ? "bigint"
+           : kind == ORC_TIMESTAMP ? "timestamp"
+                                   : "string";
+}
+
+static int orc_schema(const struct inv_columns *cols, struct buf *out)
+{
+    int rc = buf_puts(out, "struct<");
+    for (size_t i = 0; i < cols->n && !rc; i++)
+        rc = buf_printf(out, "%s%s:%s", i ? "," : "", inv_column_snake_name(cols->cols[i]),
+                        orc_type_name(orc_kind(cols->cols[i])));
+    return rc ? rc : buf_puts(out, ">");
+}
+
+/* ---- statistics ---- */
+
+static void orc_stats_init(struct orc_stats *s)
+{
+    memset(s, 0, sizeof(*s));
+    buf_init(&s->smin, BUF_UNLIMITED);
+    buf_init(&s->smax, BUF_UNLIMITED);
+}
+
+static void orc_stats_dispose(struct orc_stats *s)
+{
+    buf_dispose(&s->smin);
+    buf_dispose(&s->smax);
+}
+
+static void orc_stats_set(struct buf *b, const char *s, size_t n)
+{
+    buf_reset(b);
+    (void)!buf_append(b, s, n);
+}
+
+static int orc_str_cmp(const char *a, size_t an, const struct buf *b)
+{
+    size_t n = an < b->len ? an : b->len;
+    int c = memcmp(a, b->data ? b->data : "", n);
+    return c ? c : (an < b->len ? -1 : an > b->len);
+}
+
+static void orc_stats_add(struct orc_stats *s, int kind, int64_t v, const char *str, size_t len)
+{
+    s->count++;
+    if (kind == ORC_BOOLEAN) {
+        s->trues += v != 0;
+        return;
+    }
+    if (kind == ORC_STRING) {
+        s->sum += (int64_t)len;
+        if (!s->has || orc_str_cmp(str, len, &s->smin) < 0)
+            orc_stats_set(&s->smin, str, len);
+        if (!s->has || orc_str_cmp(str, len, &s->smax) > 0)
+            orc_stats_set(&s->smax, str, len);
+    } else {
+        if (!s->has || v < s->min)
+            s->min = v;
+        if (!s->has || v > s->max)
+            s->max = v;
+        s->sum += v;
+    }
+    s->has = 1;
+}
+
+static void orc_stats_merge(struct orc_stats *into, const struct orc_stats *s, int kind)
+{
+    into->has_null |= s->has_null;
+    into->trues += s->trues;
+    if (!s->has) {
+        into->count += s->count;
+        return;
+    }
+    if (kind == ORC_STRING) {
+        orc_stats_add(into, kind, 0, s->smin.data, s->smin.len);
+        orc_stats_add(into, kind, 0, s->smax.data, s->smax.len);
+        into->sum += s->sum - (int64_t)(s->smin.len + s->smax.len);
+        into->count += s->count - 2;
+    } else {
+        orc_stats_add(into, kind, s->min, NULL, 0);
+        orc_stats_add(into, kind, s->max, NULL, 0);
+        into->sum += s->sum - s->min - s->max;
+        into->count += s->count - 2;
+    }
+}
+
+/* A ColumnStatistics message. */
+static int orc_stats_message(struct buf *out, const struct orc_stats *s, int kind)
+{
+    struct buf inner;
+    buf_init(&inner, BUF_UNLIMITED);
+    int rc = orc_pb_uint(out, 1, s->count);
+    if (!rc && kind == ORC_LONG && s->has) {
+        rc = orc_pb_sint(&inner, 1, s->min);
+        if (!rc)
+            rc = orc_pb_sint(&inner, 2, s->max);
+        if (!rc)
+            rc = orc_pb_sint(&inner, 3, s->sum);
+        if (!rc)
+            rc = orc_pb_bytes(out, 2, inner.data, inner.len);
+    } else if (!rc && kind == ORC_STRING && s->has) {
+        rc = orc_pb_bytes(&inner, 1, s->smin.data, s->smin.len);
+        if (!rc)
+            rc = orc_pb_bytes(&inner, 2, s->smax.data, s->smax.len);
+        if (!rc)
+            rc = orc_pb_sint(&inner, 3, s->sum);
+        if (!rc)
+            rc = orc_pb_bytes(out, 4, inner.data, inner.len);
+    } else if (!rc && kind == ORC_BOOLEAN) {
+        struct buf packed;
+        buf_init(&packed, BUF_UNLIMITED);
+        rc = orc_pb_varint(&packed, s->trues);
+        if (!rc)
+            rc = orc_pb_bytes(&inner, 1, packed.data, packed.len);
+        buf_dispose(&packed);
+        if (!rc)
+            rc = orc_pb_bytes(out, 5, inner.data, inner.len);
+    } else if (!rc && kind == ORC_TIMESTAMP && s->has) {
+        rc = orc_pb_sint(&inner, 1, s->min);
+        if (!rc)
+            rc = orc_pb_sint(&inner, 2, s->max);
+        if (!rc)
+            rc = orc_pb_sint(&inner, 3, s->min);
+        if (!rc)
+            rc = orc_pb_sint(&inner, 4, s->max);
+        if (!rc)
+            rc = orc_pb_bytes(out, 9, inner.data, inner.len);
+    }
+    if (!rc)
+        rc = orc_pb_uint(out, 10, (uint64_t)s->has_null);
+    buf_dispose(&inner);
+    return rc;
+}
+
+/* ---- values ---- */
+
+static int64_t orc_nanos_encoded(int64_t ms)
+{
+    int64_t nanos = (ms % 1000 + 1000) % 1000 * 1000000;
+    if (nanos == 0)
+        return 0;
+    int zeros = 0;
+    while (nanos % 10 == 0 && zeros < 8) {
+        nanos /= 10;
+        zeros++;
+    }
+    if (zeros < 2) /* one zero cannot be encoded: keep it */
+        return (zeros ? nanos * 10 : nanos) << 3;
+    return nanos << 3 | (zeros - 1);
+}
+
+/* Dictionary overflow: the values so far become DIRECT (lengths in ints, bytes in data). */
+static int orc_dict_to_direct(struct orc_col *c, size_t upto)
+{
+    int rc = 0;
+    for (size_t k = 0; k < upto && !rc; k++) {
+        size_t e = (size_t)c->ints[k];
+        c->ints[k] = (int64_t)c->dict_len[e];
+        rc = buf_append(&c->data, c->dict[e], c->dict_len[e]);
+    }
+    for (size_t k = 0; k < c->n_dict; k++)
+        free(c->dict[k]);
+    c->n_dict = 0;
+    c->use_dict = 0;
+    return rc;
+}
+
+/* DIRECT: ints[i] holds the length and data the bytes; DICTIONARY: ints[i] the entry. */
+static int orc_add_string(struct orc_col *c, size_t i, const char *s, size_t n)
+{
+    if (c->use_dict) {
+        size_t e = 0;
+        while (e < c->n_dict && !(c->dict_len[e] == n && memcmp(c->dict[e], s, n) == 0))
+            e++;
+        if (e < c->n_dict || c->n_dict < ORC_DICT_MAX) {
+            if (e == c->n_dict) {
+                c->dict[e] = xstrndup(s, n);
+                c->dict_len[e] = n;
+                c->n_dict++;
+            }
+            c->ints[i] = (int64_t)e;
+            return 0;
+        }
+        int rc = orc_dict_to_direct(c, i);
+        if (rc)
+            return rc;
+    }
+    c->ints[i] = (int64_t)n;
+    return buf_append(&c->data, s, n);
+}
+
+static int orc_add(struct orc_col *c, const struct inv_value *v, size_t row)
+{
+    int present = v->kind != INV_NULL;
+    c->present[row] = (uint8_t)present;
+    if (!present) {
+        c->stripe_nulls = 1;
+        c->stripe.has_null = 1;
+        return 0;
+    }
+    size_t i = c->n_values++;
+    if (c->kind == ORC_BOOLEAN) {
+        c->bools[i] = (uint8_t)(v->i != 0);
+        orc_stats_add(&c->stripe, c->kind, v->i != 0, NULL, 0);
+    } else if (c->kind == ORC_LONG) {
+        c->ints[i] = v->i;
+        orc_stats_add(&c->stripe, c->kind, v->i, NULL, 0);
+    } else if (c->kind == ORC_TIMESTAMP) {
+        int64_t secs = v->i >= 0 ? v->i / 1000 : -((-v->i + 999) / 1000);
+        c->ints[i] = secs - ORC_EPOCH_2015;
+        c->nanos[i] = orc_nanos_encoded(v->i);
+        orc_stats_add(&c->stripe, c->kind, v->i, NULL, 0);
+    } else {
+        size_t n = strlen(v->s);
+        orc_stats_add(&c->stripe, c->kind, 0, v->s, n);
+        return orc_add_string(c, i, v->s, n);
+    }
+    return 0;
+}
+
+/* ---- stripes ---- */
+
+struct orc_stream_out {
+    struct buf *data;   /* the stripe's stream bytes */
+    struct buf *footer; /* StripeFooter being built */
+};
+
+static int orc_stream(struct orc_stream_out *so, int kind, int column, const struct buf *raw)
+{
+    size_t before = so->data->len;
+    int rc = orc_compress(so->data, raw->data ? raw->data : "", raw->len, ORC_BLOCK);
+    struct buf msg;
+    buf_init(&msg, BUF_UNLIMITED);
+    if (!rc)
+        rc = orc_pb_uint(&msg, 1, (uint64_t)kind);
+    if (!rc)
+        rc = orc_pb_uint(&msg, 2, (uint64_t)column);
+    if (!rc)
+        rc = orc_pb_uint(&msg, 3, so->data->len - before);
+    if (!rc)
+        rc = orc_pb_bytes(so->footer, 1, msg.data, msg.len);
+    buf_dispose(&msg);
+    return rc;
+}
+
+static int orc_dict_cmp(const void *a, const void *b, void *arg)
+{
+    const struct orc_col *col = arg;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    size_t lx = col->dict_len[x], ly = col->dict_len[y];
+    int c = memcmp(col->dict[x], col->dict[y], lx < ly ? lx : ly);
+    return c ? c : (lx > ly) - (lx < ly);
+}
+
+/* DICTIONARY_V2: DATA = entry numbers in the sorted dictionary, DICTIONARY_DATA = the entries'
+ * bytes, LENGTH = their lengths. */
+static int orc_dict_streams(struct orc_col *c, int column, struct orc_stream_out *so)
+{
+    size_t order[ORC_DICT_MAX], rank[ORC_DICT_MAX];
+    for (size_t e = 0; e < c->n_dict; e++)
+        order[e] = e;
+    qsort_r(order, c->n_dict, sizeof(order[0]), orc_dict_cmp, c);
+    for (size_t r = 0; r < c->n_dict; r++)
+        rank[order[r]] = r;
+    for (size_t i = 0; i < c->n_values; i++)
+        c->ints[i] = (int64_t)rank[c->ints[i]];
+    struct buf raw;
+    buf_init(&raw, BUF_UNLIMITED);
+    int rc = orc_rle_v2(&raw, c->ints, c->n_values, 0);
+    if (!rc)
+        rc = orc_stream(so, ORC_DATA, column, &raw);
+    int64_t lengths[ORC_DICT_MAX];
+    buf_reset(&raw);
+    for (size_t r = 0; r < c->n_dict && !rc; r++) {
+        rc = buf_append(&raw, c->dict[order[r]], c->dict_len[order[r]]);
+        lengths[r] = (int64_t)c->dict_len[order[r]];
+    }
+    if (!rc)
+        rc = orc_stream(so, ORC_DICTIONARY_DATA, column, &raw);
+    buf_reset(&raw);
+    if (!rc)
+        rc = orc_rle_v2(&raw, lengths, c->n_dict, 0);
+    if (!rc)
+        rc = orc_stream(so, ORC_LENGTH, column, &raw);
+    buf_dispose(&raw);
+    c->stripe_dict_size = c->n_dict;
+    return rc;
+}
+
+static int orc_column_streams(struct orc_writer *w, struct orc_col *c, int column,
+                              struct orc_stream_out *so)
+{
+    struct buf raw;
+    buf_init(&raw, BUF_UNLIMITED);
+    int rc = 0;
+    if (c->stripe_nulls) {
+        rc = orc_bool_rle(&raw, c->present, w->rows);
+        if (!rc)
+            rc = orc_stream(so, ORC_PRESENT, column, &raw);
+        buf_reset(&raw);
+    }
+    if (!rc && c->kind == ORC_STRING && c->use_dict && c->n_dict) {
+        rc = orc_dict_streams(c, column, so);
+        buf_dispose(&raw);
+        return rc;
+    }
+    c->stripe_dict_size = 0;
+    if (!rc && c->kind == ORC_BOOLEAN)
+        rc = orc_bool_rle(&raw, c->bools, c->n_values);
+    else if (!rc && c->kind == ORC_STRING)
+        rc = buf_append(&raw, c->data.data ? c->data.data : "", c->data.len);
+    else if (!rc)
+        rc = orc_rle_v2(&raw, c->ints, c->n_values, 1);
+    if (!rc)
+        rc = orc_stream(so, ORC_DATA, column, &raw);
+    buf_reset(&raw);
+    if (!rc && (c->kind == ORC_STRING || c->kind == ORC_TIMESTAMP)) {
+        rc = orc_rle_v2(&raw, c->kind == ORC_STRING ? c->ints : c->nanos, c->n_values, 0);
+        if (!rc)
+            rc = orc_stream(so, c->kind == ORC_STRING ? ORC_LENGTH : ORC_SECONDARY, column, &raw);
+    }
+    buf_dispose(&raw);
+    return rc;
+}
+
+static int orc_encodings(const struct orc_writer *w, struct buf *footer)
+{
+    int rc = 0;
+    for (size_t i = 0; i <= w->n && !rc; i++) {
+        int kind = i == 0 ? ORC_STRUCT : w->c[i - 1].kind;
+        size_t dict = i == 0 ? 0 : w->c[i - 1].stripe_dict_size;
+        struct buf msg;
+        buf_init(&msg, BUF_UNLIMITED);
+        rc = orc_pb_uint(&msg, 1,
+                         kind == ORC_STRUCT || kind == ORC_BOOLEAN ? ORC_ENC_DIRECT
+                         : dict                                    ? ORC_ENC_DICTIONARY_V2
+                                                                   : ORC_ENC_DIRECT_V2);
+        if (!rc && dict)
+            rc = orc_pb_uint(&msg, 2, dict);
+        if (!rc)
+            rc = orc_pb_bytes(footer, 2, msg.data, msg.len);
+        buf_dispose(&msg);
+    }
+    return rc ? rc : orc_pb_bytes(footer, 3, "UTC", 3);
+}
+
+static int orc_stripe_stats(struct orc_writer *w)
+{
+    struct buf msg, one;
+    buf_init(&msg, BUF_UNLIMITED);
+    buf_init(&one, BUF_UNLIMITED);
+    struct orc_stats root;
+    orc_stats_init(&root);
+    root.count = w->rows;
+    int rc = orc_stats_message(&one, &root, ORC_STRUCT);
+    if (!rc)
+        rc = orc_pb_bytes(&msg, 1, one.data, one.len);
+    for (size_t i = 0; i < w->n && !rc; i++) {
+        buf_reset(&one);
+        rc = orc_stats_message(&one, &w->c[i].stripe, w->c[i].kind);
+        if (!rc)
+            rc = orc_pb_bytes(&msg, 1, one.data, one.len);
+    }
+    if (!rc)
+        rc = orc_pb_bytes(&w->stripe_stats, 1, msg.data, msg.len);
+    orc_stats_dispose(&root);
+    buf_dispose(&one);
+    buf_dispose(&msg);
+    return rc;
+}
+
+static int orc_write(struct orc_writer *w, struct inv_file *f, const void *p, size_t n)
+{
+    w->offset += n;
+    return inv_file_write(f, p, n);
+}
+
+static void orc_reset_column(struct orc_col *c)
+{
+    orc_stats_merge(&c->file, &c->stripe, c->kind);
+    orc_stats_dispose(&c->stripe);
+    orc_stats_init(&c->stripe);
+    buf_reset(&c->data);
+    c->n_values = 0;
+    c->stripe_nulls = 0;
+    for (size_t k = 0; k < c->n_dict; k++)
+        free(c->dict[k]);
+    c->n_dict = 0;
+    c->use_dict = c->dict_ok;
+}
+
+static int orc_flush_stripe(struct orc_writer *w, struct inv_file *f)
+{
+    if (w->rows == 0)
+        return 0;
+    struct buf data, footer, zfooter, info;
+    buf_init(&data, BUF_UNLIMITED);
+    buf_init(&footer, BUF_UNLIMITED);
+    buf_init(&zfooter, BUF_UNLIMITED);
+    buf_init(&info, BUF_UNLIMITED);
+    struct orc_stream_out so = {&data, &footer};
+    int rc = 0;
+    for (size_t i = 0; i < w->n && !rc; i++)
+        rc = orc_column_streams(w, &w->c[i], (int)i + 1, &so);
+    if (!rc)
+        rc = orc_encodings(w, &footer);
+    if (!rc)
+        rc = orc_compress(&zfooter, footer.data, footer.len, ORC_BLOCK);
+    uint64_t offset = w->offset;
+    if (!rc)
+        rc = orc_write(w, f, data.data ? data.data : "", data.len);
+    if (!rc)
+        rc = orc_write(w, f, zfooter.data, zfooter.len);
+    if (!rc)
+        rc = orc_pb_uint(&info, 1, offset);
+    if (!rc)
+        rc = orc_pb_uint(&info, 2, 0);
+    if (!rc)
+        rc = orc_pb_uint(&info, 3, data.len);
+    if (!rc)
+        rc = orc_pb_uint(&info, 4, zfooter.len);
+    if (!rc)
+        rc = orc_pb_uint(&info, 5, w->rows);
+    if (!rc)
+        rc = orc_pb_bytes(&w->stripes, 3, info.data, info.len);
+    if (!rc)
+        rc = orc_stripe_stats(w);
+    for (size_t i = 0; i < w->n; i++)
+        orc_reset_column(&w->c[i]);
+    w->total_rows += w->rows;
+    w->rows = 0;
+    buf_dispose(&data);
+    buf_dispose(&footer);
+    buf_dispose(&zfooter);
+    buf_dispose(&info);
+    return rc;
+}
+
+/* ---- footer and postscript ---- */
+
+static int orc_types(const struct orc_writer *w, struct buf *footer)
+{
+    struct buf root, subtypes;
+    buf_init(&root, BUF_UNLIMITED);
+    buf_init(&subtypes, BUF_UNLIMITED);
+    int rc = orc_pb_uint(&root, 1, ORC_STRUCT);
+    for (size_t i = 0; i < w->n && !rc; i++)
+        rc = orc_pb_varint(&subtypes, i + 1);
+    if (!rc)
+        rc = orc_pb_bytes(&root, 2, subtypes.data, subtypes.len);
+    for (size_t i = 0; i < w->n && !rc; i++)
+        rc = orc_pb_bytes(&root, 3, w->c[i].name, strlen(w->c[i].name));
+    if (!rc)
+        rc = orc_pb_bytes(footer, 4, root.data, root.len);
+    for (size_t i = 0; i < w->n && !rc; i++) {
+        struct buf t;
+        buf_init(&t, BUF_UNLIMITED);
+        rc = orc_pb_uint(&t, 1, (uint64_t)w->c[i].kind);
+        if (!rc)
+            rc = orc_pb_bytes(footer, 4, t.data, t.len);
+        buf_dispose(&t);
+    }
+    buf_dispose(&root);
+    buf_dispose(&subtypes);
+    return rc;
+}
+
+static int orc_footer(const struct orc_writer *w, struct buf *footer)
+{
+    int rc = orc_pb_uint(footer, 1, 3);
+    if (!rc)
+        rc = orc_pb_uint(footer, 2, w->offset);
+    if (!rc)
+        rc = buf_append(footer, w->stripes.data ? w->stripes.data : "", w->stripes.len);
+    if (!rc)
+        rc = orc_types(w, footer);
+    if (!rc)
+        rc = orc_pb_uint(footer, 6, w->total_rows);
+    struct buf one;
+    buf_init(&one, BUF_UNLIMITED);
+    struct orc_stats root;
+    orc_stats_init(&root);
+    root.count = w->total_rows;
+    if (!rc)
+        rc = orc_stats_message(&one, &root, ORC_STRUCT);
+    if (!rc)
+        rc = orc_pb_bytes(footer, 7, one.data, one.len);
+    for (size_t i = 0; i < w->n && !rc; i++) {
+        buf_reset(&one);
+        rc = orc_stats_message(&one, &w->c[i].file, w->c[i].kind);
+        if (!rc)
+            rc = orc_pb_bytes(footer, 7, one.data, one.len);
+    }
+    orc_stats_dispose(&root);
+    buf_dispose(&one);
+    return rc ? rc : orc_pb_uint(footer, 8, 0);
+}
+
+static int orc_finish(void *state, struct inv_file *f)
+{
+    struct orc_writer *w = state;
+    int rc = orc_flush_stripe(w, f);
+    struct buf footer, zfooter, zmeta, ps, version;
+    buf_init(&footer, BUF_UNLIMITED);
+    buf_init(&zfooter, BUF_UNLIMITED);
+    buf_init(&zmeta, BUF_UNLIMITED);
+    buf_init(&ps, BUF_UNLIMITED);
+    buf_init(&version, BUF_UNLIMITED);
+    if (!rc)
+        rc = orc_compress(&zmeta, w->stripe_stats.data ? w->stripe_stats.data : "",
+                          w->stripe_stats.len, ORC_BLOCK);
+    if (!rc)
+        rc = orc_footer(w, &footer);
+    if (!rc)
+        rc = orc_compress(&zfooter, footer.data, footer.len, ORC_BLOCK);
+    if (!rc)
+        rc = orc_pb_uint(&ps, 1, zfooter.len);
+    if (!rc)
+        rc = orc_pb_uint(&ps, 2, 1); /* ZLIB */
+    if (!rc)
+        rc = orc_pb_uint(&ps, 3, ORC_BLOCK);
+    if (!rc)
+        rc = orc_pb_varint(&version, 0);
+    if (!rc)
+        rc = orc_pb_varint(&version, 12);
+    if (!rc)
+        rc = orc_pb_bytes(&ps, 4, version.data, version.len);
+    if (!rc)
+        rc = orc_pb_uint(&ps, 5, zmeta.len);
+    if (!rc)
+        rc = orc_pb_uint(&ps, 6, 6); /* writer version ORC-135: UTC timestamp statistics */
+    if (!rc)
+        rc = orc_pb_bytes(&ps, 8000, "ORC", 3);
+    uint8_t ps_len = (uint8_t)ps.len;
+    if (!rc)
+        rc = orc_write(w, f, zmeta.data ? zmeta.data : "", zmeta.len);
+    if (!rc)
+        rc = orc_write(w, f, zfooter.data, zfooter.len);
+    if (!rc)
+        rc = orc_write(w, f, ps.data, ps.len);
+    if (!rc)
+        rc = orc_write(w, f, &ps_len, 1);
+    buf_dispose(&footer);
+    buf_dispose(&zfooter);
+    buf_dispose(&zmeta);
+    buf_dispose(&ps);
+    buf_dispose(&version);
+    return rc;
+}
+
+/* ---- the format table ---- */
+
+static int orc_open(void **state, const struct inv_columns *cols, size_t row_group_rows)
+{
+    struct orc_writer *w = xcalloc(1, sizeof(*w));
+    w->stripe_rows =
+        row_group_rows && row_group_rows < ORC_STRIPE_ROWS ? row_group_rows : ORC_STRIPE_ROWS;
+    w->n = cols->n;
+    buf_init(&w->stripes, BUF_UNLIMITED);
+    buf_init(&w->stripe_stats, BUF_UNLIMITED);
+    for (size_t i = 0; i < cols->n; i++) {
+        struct orc_col *c = &w->c[i];
+        c->col = cols->cols[i];
+        c->name = inv_column_snake_name(c->col);
+        c->kind = orc_kind(c->col);
+        c->dict_ok = c->kind == ORC_STRING && c->col != INV_COL_KEY &&
+                     c->col != INV_COL_VERSION_ID && c->col != INV_COL_FIELD0 + INV_FIELD_ETAG;
+        c->use_dict = c->dict_ok;
+        c->present = xmalloc(ORC_STRIPE_ROWS);
+        c->ints = xmalloc(ORC_STRIPE_ROWS * sizeof(*c->ints));
+        c->nanos = c->kind == ORC_TIMESTAMP ? xmalloc(ORC_STRIPE_ROWS * sizeof(*c->nanos)) : NULL;
+        c->bools = c->kind == ORC_BOOLEAN ? xmalloc(ORC_STRIPE_ROWS) : NULL;
+        buf_init(&c->data, BUF_UNLIMITED);
+        orc_stats_init(&c->stripe);
+        orc_stats_init(&c->file);
+    }
+    *state = w;
+    return 0;
+}
+
+static size_t orc_buffered(const struct orc_writer *w)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->n; i++)
+        n += w->c[i].data.len + w->c[i].n_values * 8;
+    return n;
+}
+
+static int orc_write_row(void *state, struct inv_file *f, const struct inv_columns *cols,
+                         const struct inv_row *row)
+{
+    struct orc_writer *w = state;
+    (void)cols;
+    int rc = 0;
+    if (w->offset == 0)
+        rc = orc_write(w, f, "ORC", 3);
+    for (size_t i = 0; i < w->n && !rc; i++)
+        rc = orc_add(&w->c[i], &row->v[i], w->rows);
+    if (rc)
+        return rc;
+    w->rows++;
+    if (w->rows == w->stripe_rows || orc_buffered(w) >= ORC_STRIPE_BYTES)
+        rc = orc_flush_stripe(w, f);
+    return rc;
+}
+
+static void orc_free(void *state)
+{
+    struct orc_writer *w = state;
+    for (size_t i = 0; i < w->n; i++) {
+        struct orc_col *c = &w->c[i];
+        free(c->present);
+        free(c->ints);
+        free(c->nanos);
+        free(c->bools);
+        for (size_t k = 0; k < c->n_dict; k++)
+            free(c->dict[k]);
+        buf_dispose(&c->data);
+        orc_stats_dispose(&c->stripe);
+        orc_stats_dispose(&c->file);
+    }
+    buf_dispose(&w->stripes);
+    buf_dispose(&w->stripe_stats);
+    free(w);
+}
+
+const struct inv_format_ops inv_format_orc = {
+    .name = "ORC",
+    .extension = ".orc",
+    .gzip = 0,
+    .schema = orc_schema,
+    .open = orc_open,
+    .write_row = orc_write_row,
+    .finish = orc_finish,
+    .free = orc_free,
+};
