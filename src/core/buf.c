@@ -68,6 +68,18 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     return 0;
 }
 
+int buf_varint(struct buf *b, uint64_t v)
+{
+    uint8_t tmp[10];
+    size_t n = 0;
+    while (v >= 0x80) {
+        tmp[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    tmp[n++] = (uint8_t)v;
+    return buf_append(b, tmp, n);
+}
+
 void buf_reset(struct buf *b)
 {
     b->len = 0;

@@ -6,6 +6,7 @@
 #define STOCKTAKE_CORE_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
@@ -23,6 +24,8 @@ void buf_init(struct buf *b, size_t max);
 int buf_append(struct buf *b, const void *p, size_t n) WARN_UNUSED;
 int buf_puts(struct buf *b, const char *s) WARN_UNUSED;
 int buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3) WARN_UNUSED;
+/* Append v as an unsigned LEB128 varint (protobuf, Thrift compact). */
+int buf_varint(struct buf *b, uint64_t v) WARN_UNUSED;
 void buf_reset(struct buf *b);
 /* Hand the data to the caller (who frees it); the buffer is empty afterwards. */
 char *buf_detach(struct buf *b);

@@ -9,14 +9,7 @@
 
 int orc_pb_varint(struct buf *b, uint64_t v)
 {
-    uint8_t tmp[10];
-    size_t n = 0;
-    while (v >= 0x80) {
-        tmp[n++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    tmp[n++] = (uint8_t)v;
-    return buf_append(b, tmp, n);
+    return buf_varint(b, v);
 }
 
 int orc_pb_uint(struct buf *b, int field, uint64_t v)

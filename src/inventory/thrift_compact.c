@@ -22,14 +22,8 @@ static void tc_byte(struct tc_writer *w, uint8_t b)
 
 void tc_varint(struct tc_writer *w, uint64_t v)
 {
-    uint8_t tmp[10];
-    size_t n = 0;
-    while (v >= 0x80) {
-        tmp[n++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    tmp[n++] = (uint8_t)v;
-    tc_bytes(w, tmp, n);
+    if (!w->error && buf_varint(w->out, v))
+        w->error = ERR_TOOBIG;
 }
 
 uint64_t tc_zigzag(int64_t v)

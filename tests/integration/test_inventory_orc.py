@@ -3,14 +3,11 @@ ORC's reference files in test_orc_reader.py): schema, compression, stripes, stat
 every row against the S3 listing, for versioned and unversioned buckets, all optional fields,
 nulls, tricky keys, several stripes and files."""
 import datetime
-import subprocess
-
 import pytest
 
 import orc_reader
-from conftest import BIN
-from test_inventory_parquet import listing_rows
-from test_inventory_reports import ALL_FIELDS, TRICKY, config, fetch_report
+from test_inventory_parquet import listing_rows, make_report
+from test_inventory_reports import fetch_report
 
 
 def orc_ts(value):
@@ -22,25 +19,7 @@ def orc_ts(value):
 @pytest.mark.parametrize("versions", [False, True])
 def test_orc_report(server, s3, tmp_path, versions):
     src = "orc-src-%s" % ("all" if versions else "current")
-    s3.create_bucket(Bucket=src)
-    s3.create_bucket(Bucket=src + "-dst")
-    if versions:
-        s3.put_object(Bucket=src, Key="null-version", Body=b"before")
-        s3.put_bucket_versioning(Bucket=src, VersioningConfiguration={"Status": "Enabled"})
-    for i, k in enumerate(TRICKY * 3):
-        s3.put_object(Bucket=src, Key=k, Body=k.encode() * (i + 1),
-                      StorageClass=["STANDARD", "GLACIER", "STANDARD_IA"][i % 3])
-    if versions:
-        s3.delete_object(Bucket=src, Key="plain.txt")
-        s3.delete_object(Bucket=src, Key="null-version")
-    s3.put_bucket_inventory_configuration(
-        Bucket=src, Id="orc", InventoryConfiguration=config(
-            "orc", src + "-dst", versions="All" if versions else "Current", fmt="ORC",
-            fields=ALL_FIELDS))
-    p = subprocess.run([BIN, "inventory", "run", "--data", server.data, "--bucket", src, "--id",
-                        "orc", "--row-group-rows", "4", "--file-size-cap", "1500"],
-                       capture_output=True, text=True)
-    assert p.returncode == 0, p.stderr
+    p = make_report(server, s3, src, versions, "ORC")
     manifest, files = fetch_report(s3, src + "-dst", p.stdout.strip(), tmp_path)
     assert manifest["fileFormat"] == "ORC"
     assert all(f["key"].endswith(".orc") for f in manifest["files"])

@@ -52,15 +52,10 @@ def listing_rows(s3, bucket, versions):
     return sorted(rows, key=lambda r: (r[0], r[1] or ""))
 
 
-def duck_ts(v):
-    """DuckDB prints TIMESTAMP WITH TIME ZONE as '2026-11-23 08:24:34.142+00'."""
-    t = datetime.datetime.strptime(v.replace("+00", ""), "%Y-%m-%d %H:%M:%S.%f")
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
-
-
-@pytest.mark.parametrize("versions", [False, True])
-def test_parquet_report_two_readers(server, s3, tmp_path, versions):
-    src = "pq-src-%s" % ("all" if versions else "current")
+def make_report(server, s3, src, versions, fmt):
+    """A source bucket of tricky keys in three storage classes (versioned: with a null version
+    and delete markers), a report of it in fmt with small row groups and files; returns the
+    finished `inventory run` process."""
     s3.create_bucket(Bucket=src)
     s3.create_bucket(Bucket=src + "-dst")
     if versions:
@@ -73,13 +68,26 @@ def test_parquet_report_two_readers(server, s3, tmp_path, versions):
         s3.delete_object(Bucket=src, Key="plain.txt")
         s3.delete_object(Bucket=src, Key="null-version")
     s3.put_bucket_inventory_configuration(
-        Bucket=src, Id="pq", InventoryConfiguration=config(
-            "pq", src + "-dst", versions="All" if versions else "Current", fmt="Parquet",
+        Bucket=src, Id="r", InventoryConfiguration=config(
+            "r", src + "-dst", versions="All" if versions else "Current", fmt=fmt,
             fields=ALL_FIELDS))
     p = subprocess.run([BIN, "inventory", "run", "--data", server.data, "--bucket", src, "--id",
-                        "pq", "--row-group-rows", "4", "--file-size-cap", "1500"],
+                        "r", "--row-group-rows", "4", "--file-size-cap", "1500"],
                        capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
+    return p
+
+
+def duck_ts(v):
+    """DuckDB prints TIMESTAMP WITH TIME ZONE as '2026-11-23 08:24:34.142+00'."""
+    t = datetime.datetime.strptime(v.replace("+00", ""), "%Y-%m-%d %H:%M:%S.%f")
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
+
+
+@pytest.mark.parametrize("versions", [False, True])
+def test_parquet_report_two_readers(server, s3, tmp_path, versions):
+    src = "pq-src-%s" % ("all" if versions else "current")
+    p = make_report(server, s3, src, versions, "Parquet")
     manifest, files = fetch_report(s3, src + "-dst", p.stdout.strip(), tmp_path)
     assert manifest["fileFormat"] == "Parquet"
     assert all(f["key"].endswith(".parquet") for f in manifest["files"])

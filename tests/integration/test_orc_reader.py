@@ -10,8 +10,12 @@ import pytest
 from conftest import ROOT
 import orc_reader
 
-TESTDATA = os.path.join(os.path.dirname(ROOT), "shared", "testdata", "orc")
+# shared/ sits beside the checkout (as in CI); STOCKTAKE_ORC_TESTDATA overrides the place
+TESTDATA = os.environ.get("STOCKTAKE_ORC_TESTDATA",
+                          os.path.join(os.path.dirname(ROOT), "shared", "testdata", "orc"))
 FILES = sorted(glob.glob(os.path.join(TESTDATA, "*.orc")))
+PARAMS = FILES or [pytest.param(None, marks=pytest.mark.skip(
+    reason="no reference ORC files at %s" % TESTDATA))]
 
 
 def as_json_line(row, orc):
@@ -24,8 +28,8 @@ def as_json_line(row, orc):
     return json.dumps(out, ensure_ascii=False)
 
 
-@pytest.mark.skipif(not FILES, reason="shared/testdata/orc is not beside the checkout")
-@pytest.mark.parametrize("path", FILES, ids=os.path.basename)
+@pytest.mark.parametrize("path", PARAMS,
+                         ids=lambda p: os.path.basename(p) if isinstance(p, str) else "missing")
 def test_reference_file_rows(path):
     orc = orc_reader.read(path)
     with open(path[: -len(".orc")] + ".expected.jsonl", encoding="utf-8") as f:
