@@ -303,6 +303,19 @@ int inv_config_parse(struct inv_config *out, const char *xml, size_t len)
     return rc;
 }
 
+int inv_config_parse_stored(struct inv_config *out, const char *children)
+{
+    struct buf doc;
+    buf_init(&doc, BUF_UNLIMITED);
+    int rc = buf_printf(&doc, "<InventoryConfiguration>%s</InventoryConfiguration>", children);
+    if (!rc)
+        rc = inv_config_parse(out, doc.data, doc.len);
+    else
+        memset(out, 0, sizeof(*out));
+    buf_dispose(&doc);
+    return rc;
+}
+
 const char *inv_config_destination_error(const struct inv_config *c, const char **name)
 {
     /* arn:<partition>:s3:<region>:<account>:<name> — region and account must be empty */

@@ -67,6 +67,8 @@ const char *inv_field_name(enum inv_field f);
  * On success the caller owns *out and releases it with inv_config_dispose. */
 int inv_config_parse(struct inv_config *out, const char *xml, size_t len) WARN_UNUSED;
 void inv_config_dispose(struct inv_config *c);
+/* Parse a configuration as stored: the children inv_config_render wrote, without the root. */
+int inv_config_parse_stored(struct inv_config *out, const char *children) WARN_UNUSED;
 
 /* The destination bucket ARN check S3 makes after validation: NULL when it is an S3 bucket
  * ARN (arn:<partition>:s3:::<name>), else AWS's message for InvalidS3DestinationBucket.

@@ -268,13 +268,7 @@ static int inv_job_prepare(struct inv_job *j, const char *config_id)
     if (rc)
         return inv_job_fail(j, rc, "no inventory configuration %s on bucket %s", config_id,
                             j->bucket);
-    /* stored configurations are the rendered children of the root element */
-    struct buf doc;
-    buf_init(&doc, BUF_UNLIMITED);
-    rc = buf_printf(&doc, "<InventoryConfiguration>%s</InventoryConfiguration>", xml);
-    if (!rc)
-        rc = inv_config_parse(&j->config, doc.data, doc.len);
-    buf_dispose(&doc);
+    rc = inv_config_parse_stored(&j->config, xml);
     free(xml);
     if (rc)
         return inv_job_fail(j, rc, "stored configuration %s does not parse", config_id);

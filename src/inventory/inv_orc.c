@@ -152,23 +152,24 @@ static void orc_stats_add(struct orc_stats *s, int kind, int64_t v, const char *
 
 static void orc_stats_merge(struct orc_stats *into, const struct orc_stats *s, int kind)
 {
+    into->count += s->count;
     into->has_null |= s->has_null;
     into->trues += s->trues;
-    if (!s->has) {
-        into->count += s->count;
+    into->sum += s->sum;
+    if (!s->has)
         return;
-    }
     if (kind == ORC_STRING) {
-        orc_stats_add(into, kind, 0, s->smin.data, s->smin.len);
-        orc_stats_add(into, kind, 0, s->smax.data, s->smax.len);
-        into->sum += s->sum - (int64_t)(s->smin.len + s->smax.len);
-        into->count += s->count - 2;
+        if (!into->has || orc_str_cmp(s->smin.data, s->smin.len, &into->smin) < 0)
+            orc_stats_set(&into->smin, s->smin.data, s->smin.len);
+        if (!into->has || orc_str_cmp(s->smax.data, s->smax.len, &into->smax) > 0)
+            orc_stats_set(&into->smax, s->smax.data, s->smax.len);
     } else {
-        orc_stats_add(into, kind, s->min, NULL, 0);
-        orc_stats_add(into, kind, s->max, NULL, 0);
-        into->sum += s->sum - s->min - s->max;
-        into->count += s->count - 2;
+        if (!into->has || s->min < into->min)
+            into->min = s->min;
+        if (!into->has || s->max > into->max)
+            into->max = s->max;
     }
+    into->has = 1;
 }
 
 /* A ColumnStatistics message. */

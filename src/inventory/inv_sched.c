@@ -53,15 +53,9 @@ static int inv_last_report(void *payload, const struct meta_inventory_run *run)
 static int inv_collect_due(void *payload, const char *bucket, const char *id, const char *config)
 {
     struct inv_due *d = payload;
-    struct buf doc;
     struct inv_config c;
-    buf_init(&doc, BUF_UNLIMITED);
-    int rc = buf_printf(&doc, "<InventoryConfiguration>%s</InventoryConfiguration>", config);
-    if (rc || inv_config_parse(&c, doc.data, doc.len)) {
-        buf_dispose(&doc);
+    if (inv_config_parse_stored(&c, config))
         return 0;
-    }
-    buf_dispose(&doc);
     int64_t last = 0;
     int lrc = meta_inventory_run_list(d->meta, bucket, id, 1, inv_last_report, &last);
     if ((lrc == 0 || lrc == 1) &&

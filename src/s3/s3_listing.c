@@ -7,22 +7,21 @@
 #include "core/alloc.h"
 #include "core/str.h"
 
-/* The common prefix key rolls up into, or NULL (caller frees). */
-static char *s3_list_common_prefix(const struct s3_list *l, const char *key)
+char *s3_list_common_prefix(const char *prefix, const char *delimiter, const char *key)
 {
-    if (!l->delimiter || !l->delimiter[0])
+    if (!delimiter || !delimiter[0])
         return NULL;
-    size_t plen = strlen(l->prefix);
-    if (strncmp(key, l->prefix, plen) != 0)
+    size_t plen = strlen(prefix);
+    if (strncmp(key, prefix, plen) != 0)
         return NULL;
-    const char *d = strstr(key + plen, l->delimiter);
-    return d ? xstrndup(key, (size_t)(d - key) + strlen(l->delimiter)) : NULL;
+    const char *d = strstr(key + plen, delimiter);
+    return d ? xstrndup(key, (size_t)(d - key) + strlen(delimiter)) : NULL;
 }
 
 /* Seek to after the marker: past its common prefix when it has one. */
 void s3_list_seek_marker(struct s3_list *l, const char *marker)
 {
-    char *cp = marker ? s3_list_common_prefix(l, marker) : NULL;
+    char *cp = marker ? s3_list_common_prefix(l->prefix, l->delimiter, marker) : NULL;
     if (cp) {
         l->seek = str_prefix_successor(cp);
         l->seek_inclusive = 1;
@@ -43,7 +42,7 @@ static int s3_list_each(void *payload, const struct meta_object *o)
         return 1;
     }
     struct s3_list_item *it = &l->items[l->n_items];
-    char *cp = s3_list_common_prefix(l, o->key);
+    char *cp = s3_list_common_prefix(l->prefix, l->delimiter, o->key);
     if (cp) {
         it->key = cp;
         it->is_prefix = 1;

@@ -34,6 +34,9 @@ struct s3_list {
     int done;
 };
 
+/* The common prefix key rolls up into under prefix and delimiter, or NULL (caller frees). */
+char *s3_list_common_prefix(const char *prefix, const char *delimiter, const char *key);
+
 /* Position the scan after marker (NULL: from the start). Call once, before s3_list_run;
  * l->prefix and l->delimiter must be set. */
 void s3_list_seek_marker(struct s3_list *l, const char *marker);

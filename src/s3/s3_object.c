@@ -169,8 +169,8 @@ enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char
 
 static enum s3_error s3_object_check_bucket(struct s3_req *r, const char *bucket)
 {
-    if (strcmp(bucket, r->bucket) == 0)
-        return s3_req_load_bucket(r);
+    if (strcmp(bucket, r->bucket) == 0) /* already checked when loaded for the operation */
+        return r->bucket_info.name[0] ? S3_OK : s3_req_load_bucket(r);
     struct meta_bucket b;
     int rc = meta_bucket_get(r->srv->meta, bucket, &b);
     if (rc == ERR_NOTFOUND) {

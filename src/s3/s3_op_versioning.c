@@ -11,6 +11,7 @@
 #include "core/str.h"
 #include "core/uri.h"
 #include "core/xmlw.h"
+#include "s3/s3_listing.h"
 #include "s3/s3_req.h"
 #include "s3/s3_xml.h"
 
@@ -133,14 +134,6 @@ static int s3_versions_entry(struct s3_versions *v, const struct meta_object *o)
     return rc;
 }
 
-static char *s3_versions_prefix_of(const struct s3_versions *v, const char *key)
-{
-    if (!v->delimiter || !v->delimiter[0] || strncmp(key, v->prefix, strlen(v->prefix)) != 0)
-        return NULL;
-    const char *d = strstr(key + strlen(v->prefix), v->delimiter);
-    return d ? xstrndup(key, (size_t)(d - key) + strlen(v->delimiter)) : NULL;
-}
-
 /* Seek just past every key that starts with p. */
 static void s3_versions_skip_prefix(struct s3_versions *v, const char *p)
 {
@@ -165,7 +158,7 @@ static int s3_versions_each(void *payload, const struct meta_object *o)
         v->done = 1;
         return 1;
     }
-    char *cp = s3_versions_prefix_of(v, o->key);
+    char *cp = s3_list_common_prefix(v->prefix, v->delimiter, o->key);
     if (cp) {
         v->rc = buf_puts(&v->prefixes, "<CommonPrefixes>");
         if (!v->rc)
@@ -199,7 +192,7 @@ static enum s3_error s3_versions_start(struct s3_req *r, struct s3_versions *v)
     }
     if (!km || !km[0])
         return S3_OK;
-    char *cp = s3_versions_prefix_of(v, km);
+    char *cp = s3_list_common_prefix(v->prefix, v->delimiter, km);
     if (cp) {
         s3_versions_skip_prefix(v, cp);
         free(cp);
