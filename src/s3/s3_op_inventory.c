@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "core/hash.h"
 #include "core/xmlw.h"
 #include "inventory/inv_config.h"
+#include "inventory/inv_token.h"
 #include "s3/s3_req.h"
 
 #define INV_MAX_CONFIGS 1000
@@ -98,29 +97,9 @@ enum s3_error s3_op_delete_bucket_inventory(struct s3_req *r)
     return S3_OK;
 }
 
-/* Continuation tokens: base64 of "i" + the first id of the next page. */
-static char *s3_inventory_token(const char *id)
+/* A continuation token that inv_token_encode did not produce: AWS's InvalidArgument. */
+static enum s3_error s3_inventory_bad_token(struct s3_req *r)
 {
-    size_t n = strlen(id);
-    char raw[INV_ID_MAX + 2];
-    raw[0] = 'i';
-    memcpy(raw + 1, id, n);
-    char *out = xmalloc(4 * (n + 3) / 3 + 8);
-    out[hash_base64((const uint8_t *)raw, n + 1, out)] = '\0';
-    return out;
-}
-
-static enum s3_error s3_inventory_token_decode(struct s3_req *r, const char *token, char *out_id)
-{
-    uint8_t raw[128];
-    size_t n = strlen(token);
-    long len = n <= 96 ? hash_unbase64(token, n, raw) : -1;
-    if (len >= 2 && raw[0] == 'i') {
-        memcpy(out_id, raw + 1, (size_t)len - 1);
-        out_id[len - 1] = '\0';
-        if (inv_config_id_valid(out_id))
-            return S3_OK;
-    }
     s3_req_set_message(r, "The continuation token provided is incorrect");
     s3_req_error_elem(r, "ArgumentName", "continuation-token");
     return S3E_INVALID_ARGUMENT;
@@ -158,8 +137,8 @@ enum s3_error s3_op_list_bucket_inventory(struct s3_req *r)
         return e;
     const char *token = s3_req_param(r, "continuation-token");
     char from[INV_ID_MAX + 1] = "";
-    if (token && token[0] && (e = s3_inventory_token_decode(r, token, from)))
-        return e;
+    if (token && token[0] && inv_token_decode(token, strlen(token), from))
+        return s3_inventory_bad_token(r);
     struct buf xml;
     buf_init(&xml, BUF_UNLIMITED);
     struct s3_inventory_page page = {&xml, 0, "", 0};
@@ -175,9 +154,9 @@ enum s3_error s3_op_list_bucket_inventory(struct s3_req *r)
     if (!rc && token)
         rc = xmlw_elem(&xml, "ContinuationToken", token);
     if (!rc && page.next[0]) {
-        char *next = s3_inventory_token(page.next);
+        char next[INV_TOKEN_MAX + 1];
+        inv_token_encode(page.next, next);
         rc = xmlw_elem(&xml, "NextContinuationToken", next);
-        free(next);
     }
     if (!rc)
         rc = buf_puts(&xml, "</ListInventoryConfigurationsResult>");
