@@ -16,25 +16,16 @@
 #include "core/alloc.h"
 #include "inventory/inv_format.h"
 #include "inventory/orc_encode.h"
+#include "inventory/orc_stats.h"
 
 #define ORC_STRIPE_ROWS 65536
 #define ORC_STRIPE_BYTES (32u << 20)
 #define ORC_BLOCK (256u * 1024)
 #define ORC_EPOCH_2015 1420070400LL
 
-enum { ORC_BOOLEAN = 0, ORC_LONG = 4, ORC_STRING = 7, ORC_TIMESTAMP = 9, ORC_STRUCT = 12 };
 enum { ORC_PRESENT = 0, ORC_DATA = 1, ORC_LENGTH = 2, ORC_DICTIONARY_DATA = 3, ORC_SECONDARY = 5 };
 enum { ORC_ENC_DIRECT = 0, ORC_ENC_DIRECT_V2 = 2, ORC_ENC_DICTIONARY_V2 = 3 };
 #define ORC_DICT_MAX 256
-
-struct orc_stats {
-    uint64_t count;
-    int has_null;
-    int has;
-    int64_t min, max, sum; /* ints; timestamps in ms; strings: sum of lengths */
-    struct buf smin, smax;
-    uint64_t trues;
-};
 
 struct orc_col {
     int col;
@@ -97,127 +88,6 @@ static int orc_schema(const struct inv_columns *cols, struct buf *out)
         rc = buf_printf(out, "%s%s:%s", i ? "," : "", inv_column_snake_name(cols->cols[i]),
                         orc_type_name(orc_kind(cols->cols[i])));
     return rc ? rc : buf_puts(out, ">");
-}
-
-/* ---- statistics ---- */
-
-static void orc_stats_init(struct orc_stats *s)
-{
-    memset(s, 0, sizeof(*s));
-    buf_init(&s->smin, BUF_UNLIMITED);
-    buf_init(&s->smax, BUF_UNLIMITED);
-}
-
-static void orc_stats_dispose(struct orc_stats *s)
-{
-    buf_dispose(&s->smin);
-    buf_dispose(&s->smax);
-}
-
-static void orc_stats_set(struct buf *b, const char *s, size_t n)
-{
-    buf_reset(b);
-    (void)!buf_append(b, s, n);
-}
-
-static int orc_str_cmp(const char *a, size_t an, const struct buf *b)
-{
-    size_t n = an < b->len ? an : b->len;
-    int c = memcmp(a, b->data ? b->data : "", n);
-    return c ? c : (an < b->len ? -1 : an > b->len);
-}
-
-static void orc_stats_add(struct orc_stats *s, int kind, int64_t v, const char *str, size_t len)
-{
-    s->count++;
-    if (kind == ORC_BOOLEAN) {
-        s->trues += v != 0;
-        return;
-    }
-    if (kind == ORC_STRING) {
-        s->sum += (int64_t)len;
-        if (!s->has || orc_str_cmp(str, len, &s->smin) < 0)
-            orc_stats_set(&s->smin, str, len);
-        if (!s->has || orc_str_cmp(str, len, &s->smax) > 0)
-            orc_stats_set(&s->smax, str, len);
-    } else {
-        if (!s->has || v < s->min)
-            s->min = v;
-        if (!s->has || v > s->max)
-            s->max = v;
-        s->sum += v;
-    }
-    s->has = 1;
-}
-
-static void orc_stats_merge(struct orc_stats *into, const struct orc_stats *s, int kind)
-{
-    into->count += s->count;
-    into->has_null |= s->has_null;
-    into->trues += s->trues;
-    into->sum += s->sum;
-    if (!s->has)
-        return;
-    if (kind == ORC_STRING) {
-        if (!into->has || orc_str_cmp(s->smin.data, s->smin.len, &into->smin) < 0)
-            orc_stats_set(&into->smin, s->smin.data, s->smin.len);
-        if (!into->has || orc_str_cmp(s->smax.data, s->smax.len, &into->smax) > 0)
-            orc_stats_set(&into->smax, s->smax.data, s->smax.len);
-    } else {
-        if (!into->has || s->min < into->min)
-            into->min = s->min;
-        if (!into->has || s->max > into->max)
-            into->max = s->max;
-    }
-    into->has = 1;
-}
-
-/* A ColumnStatistics message. */
-static int orc_stats_message(struct buf *out, const struct orc_stats *s, int kind)
-{
-    struct buf inner;
-    buf_init(&inner, BUF_UNLIMITED);
-    int rc = orc_pb_uint(out, 1, s->count);
-    if (!rc && kind == ORC_LONG && s->has) {
-        rc = orc_pb_sint(&inner, 1, s->min);
-        if (!rc)
-            rc = orc_pb_sint(&inner, 2, s->max);
-        if (!rc)
-            rc = orc_pb_sint(&inner, 3, s->sum);
-        if (!rc)
-            rc = orc_pb_bytes(out, 2, inner.data, inner.len);
-    } else if (!rc && kind == ORC_STRING && s->has) {
-        rc = orc_pb_bytes(&inner, 1, s->smin.data, s->smin.len);
-        if (!rc)
-            rc = orc_pb_bytes(&inner, 2, s->smax.data, s->smax.len);
-        if (!rc)
-            rc = orc_pb_sint(&inner, 3, s->sum);
-        if (!rc)
-            rc = orc_pb_bytes(out, 4, inner.data, inner.len);
-    } else if (!rc && kind == ORC_BOOLEAN) {
-        struct buf packed;
-        buf_init(&packed, BUF_UNLIMITED);
-        rc = orc_pb_varint(&packed, s->trues);
-        if (!rc)
-            rc = orc_pb_bytes(&inner, 1, packed.data, packed.len);
-        buf_dispose(&packed);
-        if (!rc)
-            rc = orc_pb_bytes(out, 5, inner.data, inner.len);
-    } else if (!rc && kind == ORC_TIMESTAMP && s->has) {
-        rc = orc_pb_sint(&inner, 1, s->min);
-        if (!rc)
-            rc = orc_pb_sint(&inner, 2, s->max);
-        if (!rc)
-            rc = orc_pb_sint(&inner, 3, s->min);
-        if (!rc)
-            rc = orc_pb_sint(&inner, 4, s->max);
-        if (!rc)
-            rc = orc_pb_bytes(out, 9, inner.data, inner.len);
-    }
-    if (!rc)
-        rc = orc_pb_uint(out, 10, (uint64_t)s->has_null);
-    buf_dispose(&inner);
-    return rc;
 }
 
 /* ---- values ---- */
