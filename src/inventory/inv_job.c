@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "inventory/inv_config.h"
 #include "inventory/inv_format.h"
+#include "inventory/inv_keys.h"
 #include "inventory/inv_manifest.h"
 #include "inventory/inv_row.h"
 
@@ -112,9 +113,13 @@ static int inv_job_roll(struct inv_job *j)
         j->file_blobs = xrealloc(j->file_blobs, j->cap_files * sizeof(*j->file_blobs));
     }
     struct inv_manifest_file *f = &j->files[j->n_files];
-    char uuid[37], key[2048];
+    char uuid[37], key[INV_KEY_MAX + 1];
     hash_uuid(uuid);
-    snprintf(key, sizeof(key), "%s/data/%s%s", j->base, uuid, j->format->extension);
+    if ((rc = inv_keys_data(key, j->base, uuid, j->format->extension)) != 0) {
+        if (blob_remove(j->blobs, res.blob_id))
+            log_warn("could not remove blob %s", res.blob_id);
+        return inv_job_fail(j, rc, "%s", err_msg());
+    }
     f->key = xstrdup(key);
     f->size = res.size;
     memcpy(f->md5_hex, res.md5_hex, sizeof(f->md5_hex));
@@ -216,7 +221,7 @@ static int inv_job_put_bytes(struct inv_job *j, const char *key, const char *dat
     return rc;
 }
 
-/* Data files, then symlink.txt, manifest.json and, last, manifest.checksum. */
+/* Data files, then manifest.json, hive/dt=…/symlink.txt and, last, manifest.checksum. */
 static int inv_job_deliver(struct inv_job *j)
 {
     int rc = 0;
@@ -226,37 +231,33 @@ static int inv_job_deliver(struct inv_job *j)
         if (!rc)
             j->file_blobs[i][0] = '\0'; /* now owned by the object */
     }
-    char stamp[32], dt[32], key[2048];
-    struct buf text, schema;
-    buf_init(&text, BUF_UNLIMITED);
+    char key[INV_KEY_MAX + 1];
+    struct buf manifest, symlink, schema;
+    buf_init(&manifest, BUF_UNLIMITED);
+    buf_init(&symlink, BUF_UNLIMITED);
     buf_init(&schema, BUF_UNLIMITED);
     int64_t t = j->run->report_ms;
-    clock_format_iso8601(stamp, sizeof(stamp), t); /* 2026-11-23T01:00:00.000Z */
-    snprintf(dt, sizeof(dt), "%.10s-%.2s-%.2s", stamp, stamp + 11, stamp + 14);
-    for (size_t i = 0; i < j->n_files && !rc; i++)
-        rc = buf_printf(&text, "s3://%s/%s\n", j->dest.name, j->files[i].key);
-    snprintf(key, sizeof(key), "%s/hive/dt=%s/symlink.txt", j->base, dt);
-    if (!rc)
-        rc = inv_job_put_bytes(j, key, text.data ? text.data : "", text.len, "text/plain");
     if (!rc)
         rc = j->format->schema(&j->cols, &schema);
     struct inv_manifest m = {
         j->bucket, j->config.bucket_arn, t, j->format->name, schema.data, j->files, j->n_files};
-    buf_reset(&text);
     if (!rc)
-        rc = inv_manifest_render(&m, &text);
-    snprintf(key, sizeof(key), "%s/%.13s-%.2sZ/manifest.json", j->base, stamp, stamp + 14);
-    if (!rc)
-        rc = inv_job_put_bytes(j, key, text.data, text.len, "application/json");
+        rc = inv_manifest_render(&m, &manifest);
+    if (!rc && (rc = inv_keys_manifest(key, j->base, t, "manifest.json")) == 0)
+        rc = inv_job_put_bytes(j, key, manifest.data, manifest.len, "application/json");
     if (!rc)
         snprintf(j->run->manifest_key, sizeof(j->run->manifest_key), "%s", key);
+    for (size_t i = 0; i < j->n_files && !rc; i++)
+        rc = buf_printf(&symlink, "s3://%s/%s\n", j->dest.name, j->files[i].key);
+    if (!rc && (rc = inv_keys_symlink(key, j->base, t)) == 0)
+        rc = inv_job_put_bytes(j, key, symlink.data ? symlink.data : "", symlink.len, "text/plain");
     char checksum[34];
-    inv_manifest_checksum(text.data ? text.data : "", text.len, checksum);
+    inv_manifest_checksum(manifest.data ? manifest.data : "", manifest.len, checksum);
     inv_job_test_pause("STOCKTAKE_TEST_DELAY_BEFORE_CHECKSUM_MS");
-    snprintf(key, sizeof(key), "%s/%.13s-%.2sZ/manifest.checksum", j->base, stamp, stamp + 14);
-    if (!rc)
+    if (!rc && (rc = inv_keys_manifest(key, j->base, t, "manifest.checksum")) == 0)
         rc = inv_job_put_bytes(j, key, checksum, 33, "text/plain");
-    buf_dispose(&text);
+    buf_dispose(&manifest);
+    buf_dispose(&symlink);
     buf_dispose(&schema);
     return rc;
 }
@@ -285,13 +286,14 @@ static int inv_job_prepare(struct inv_job *j, const char *config_id)
     if (!j->format)
         return inv_job_fail(j, 0, "the %s report format is not implemented yet", j->config.format);
     inv_columns_build(&j->config, &j->cols);
-    const char *p = j->config.prefix ? j->config.prefix : "";
-    size_t plen = strlen(p);
-    if (plen && p[plen - 1] == '/')
-        plen--; /* AWS's double-slash bug, normalised (research §1) */
-    size_t n = plen + strlen(j->bucket) + strlen(j->config.id) + 3;
-    j->base = xmalloc(n);
-    snprintf(j->base, n, "%.*s%s%s/%s", (int)plen, p, plen ? "/" : "", j->bucket, j->config.id);
+    size_t longest =
+        inv_keys_longest(j->config.prefix, j->bucket, j->config.id, j->format->extension);
+    if (longest > INV_KEY_MAX)
+        return inv_job_fail(j, 0,
+                            "the destination prefix makes report keys %zu bytes long, "
+                            "more than %d",
+                            longest, INV_KEY_MAX);
+    j->base = inv_keys_base(j->config.prefix, j->bucket, j->config.id);
     return 0;
 }
 

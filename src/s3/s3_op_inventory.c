@@ -9,12 +9,30 @@
 
 #include "core/xmlw.h"
 #include "inventory/inv_config.h"
+#include "inventory/inv_format.h"
+#include "inventory/inv_keys.h"
 #include "inventory/inv_token.h"
 #include "s3/s3_req.h"
 
 #define INV_MAX_CONFIGS 1000
 #define INV_LIST_PAGE 100
 #define INV_PROLOG "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+
+/* Every key a report of c writes must fit S3's 1,024 bytes: a destination Prefix that makes
+ * them longer is refused here, never cut at run time. */
+static enum s3_error s3_inventory_check_keys(struct s3_req *r, const struct inv_config *c)
+{
+    const struct inv_format_ops *f = inv_format_find(c->format);
+    size_t longest = inv_keys_longest(c->prefix, r->bucket, c->id, f ? f->extension : ".parquet");
+    if (longest <= INV_KEY_MAX)
+        return S3_OK;
+    s3_req_set_message(r,
+                       "The destination prefix is too long: report keys would be %zu bytes, "
+                       "more than the %d allowed",
+                       longest, INV_KEY_MAX);
+    s3_req_error_elem(r, "ArgumentName", "Prefix");
+    return S3E_INVALID_ARGUMENT;
+}
 
 enum s3_error s3_op_put_bucket_inventory(struct s3_req *r)
 {
@@ -34,6 +52,8 @@ enum s3_error s3_op_put_bucket_inventory(struct s3_req *r)
         s3_req_set_message(r, "%s", dest_error);
     if (dest_error)
         e = S3E_INVALID_S3_DESTINATION_BUCKET;
+    if (!e)
+        e = s3_inventory_check_keys(r, &c);
     struct buf stored;
     buf_init(&stored, 1u << 20);
     if (!e && inv_config_render(&c, &stored))
