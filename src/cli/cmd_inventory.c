@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "inventory/inv_job.h"
+#include "inventory/inv_lease.h"
 #include "meta/meta.h"
 
 static void inventory_usage(void)
@@ -81,6 +82,10 @@ static int inventory_run(const struct inventory_opts *o, struct meta_store *meta
     struct meta_inventory_run run;
     int rc = inv_job_run(meta, blobs, o->bucket, o->id, &jo, &run);
     blob_store_close(blobs);
+    if (rc == ERR_CONFLICT && strcmp(run.outcome, "busy") == 0) {
+        fprintf(stderr, "stocktake: %s\n", run.error); /* "… is running already (…)" */
+        return 1;
+    }
     if (rc) {
         fprintf(stderr, "stocktake: inventory %s/%s failed: %s\n", o->bucket, o->id, run.error);
         return 1;
@@ -89,16 +94,39 @@ static int inventory_run(const struct inventory_opts *o, struct meta_store *meta
     return 0;
 }
 
+/* A run recorded as running whose lease is gone, taken over or stale was killed: it shows as
+ * interrupted (the next run of its configuration records it so and removes its objects). */
+static const char *inventory_outcome(struct meta_store *meta, const struct meta_inventory_run *r,
+                                     int64_t now_ms)
+{
+    if (strcmp(r->outcome, "running") != 0)
+        return r->outcome;
+    struct meta_inventory_lease l;
+    if (meta_inventory_lease_get(meta, r->bucket, r->config_id, &l) != 0 || l.run_id != r->run_id ||
+        inv_lease_stale(&l, now_ms))
+        return "interrupted";
+    return "running";
+}
+
 static int inventory_status_row(void *payload, const struct meta_inventory_run *r)
 {
-    (void)payload;
-    char started[32], report[32];
+    struct meta_store *meta = payload;
+    char started[32], duration[32];
     clock_format_iso8601(started, sizeof(started), r->started_ms);
-    clock_format_iso8601(report, sizeof(report), r->report_ms);
-    long long ms = r->finished_ms ? (long long)(r->finished_ms - r->started_ms) : -1;
-    printf("%-20s %-24s %-11s %-24s %8lldms %10lld rows %4lld files %12lld bytes  %s\n", r->bucket,
-           r->config_id, r->outcome, started, ms, (long long)r->rows, (long long)r->files,
-           (long long)r->bytes, r->outcome[0] == 's' ? r->manifest_key : r->error);
+    int64_t now = clock_now_ms();
+    const char *outcome = inventory_outcome(meta, r, now);
+    if (r->finished_ms)
+        snprintf(duration, sizeof(duration), "%lldms", (long long)(r->finished_ms - r->started_ms));
+    else if (strcmp(outcome, "running") == 0)
+        snprintf(duration, sizeof(duration), "%lldms+", (long long)(now - r->started_ms));
+    else
+        snprintf(duration, sizeof(duration), "-");
+    const char *detail = outcome[0] == 's' ? r->manifest_key : r->error;
+    if (strcmp(outcome, "interrupted") == 0 && !detail[0])
+        detail = "the run stopped before it completed (killed?)";
+    printf("%-20s %-24s %-11s %-24s %10s %10lld rows %4lld files %12lld bytes  %s\n", r->bucket,
+           r->config_id, outcome, started, duration, (long long)r->rows, (long long)r->files,
+           (long long)r->bytes, detail);
     return 0;
 }
 
@@ -126,7 +154,7 @@ int cli_inventory(int argc, char **argv)
         printf("%-20s %-24s %-11s %-24s %10s %15s %10s %18s  %s\n", "bucket", "config", "outcome",
                "started", "duration", "rows", "files", "bytes", "manifest or error");
         rc = meta_inventory_run_list(meta, o.bucket, NULL, (size_t)o.limit, inventory_status_row,
-                                     NULL)
+                                     meta)
                  ? 1
                  : 0;
     } else {

@@ -14,6 +14,8 @@
 #include "inventory/inv_config.h"
 #include "inventory/inv_format.h"
 #include "inventory/inv_keys.h"
+#include "inventory/inv_lease.h"
+#include "inventory/inv_leftovers.h"
 #include "inventory/inv_manifest.h"
 #include "inventory/inv_row.h"
 
@@ -38,6 +40,7 @@ struct inv_job {
     char owner_id[13];
     char owner_canonical[65];
     struct meta_inventory_run *run;
+    struct inv_lease *lease;
     int rc;
 };
 
@@ -156,6 +159,10 @@ static int inv_job_row(void *payload, const struct meta_object *o)
             return 1;
         }
     }
+    if (inv_lease_lost(j->lease)) {
+        j->rc = inv_job_fail(j, ERR_CONFLICT, "the lease of this run was taken over");
+        return 1;
+    }
     inv_row_fill(&j->row, &j->cols, j->bucket, o, inv_job_owner(j, o->owner_id));
     j->rc = j->format->write_row(j->format_state, j->file, &j->cols, &j->row);
     if (j->rc) {
@@ -170,6 +177,23 @@ static int inv_job_row(void *payload, const struct meta_object *o)
     if (inv_file_written(j->file) >= j->opts->file_size_cap && (j->rc = inv_job_roll(j)) != 0)
         return 1;
     return 0;
+}
+
+/* Before an object is written: the lease must still be ours, and the object is recorded as
+ * this run's (inv_leftovers.h), so that a kill after the write cannot leave it behind. */
+static int inv_job_record(struct inv_job *j, const struct meta_object *o)
+{
+    if (inv_lease_lost(j->lease))
+        return inv_job_fail(j, ERR_CONFLICT, "the lease of this run was taken over");
+    struct meta_inventory_run_object ro;
+    memset(&ro, 0, sizeof(ro));
+    ro.run_id = j->run->run_id;
+    snprintf(ro.dest_bucket, sizeof(ro.dest_bucket), "%s", j->dest.name);
+    ro.key = o->key;
+    snprintf(ro.version_id, sizeof(ro.version_id), "%s", o->version_id);
+    snprintf(ro.blob_id, sizeof(ro.blob_id), "%s", o->blob_id);
+    int rc = meta_inventory_run_object_add(j->meta, j->bucket, j->config.id, &ro);
+    return rc ? inv_job_fail(j, rc, "recording %s: %s", o->key, err_msg()) : 0;
 }
 
 /* Store bytes as an object of the destination bucket, like a PutObject of its owner. */
@@ -193,8 +217,11 @@ static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, 
     snprintf(headers, sizeof(headers), "[[\"Content-Type\",\"%s\"]]", content_type);
     o.headers = headers;
     snprintf(o.blob_id, sizeof(o.blob_id), "%s", blob_id);
+    int rc = inv_job_record(j, &o);
+    if (rc)
+        return rc;
     char *replaced = NULL;
-    int rc = meta_object_put(j->meta, j->dest.name, &o, &replaced);
+    rc = meta_object_put(j->meta, j->dest.name, &o, &replaced);
     if (rc)
         return inv_job_fail(j, rc, "delivering %s: %s", key, err_msg());
     if (replaced && blob_remove(j->blobs, replaced))
@@ -262,6 +289,34 @@ static int inv_job_deliver(struct inv_job *j)
     return rc;
 }
 
+/* One report per configuration and minute: the folder YYYY-MM-DDTHH-MMZ (and the Hive dt=)
+ * that AWS's readers parse has minute precision, so a run whose minute already holds a report
+ * is refused rather than overwrite that report's manifest. */
+static int inv_job_check_minute(struct inv_job *j)
+{
+    static const char *const names[] = {"manifest.json", "manifest.checksum"};
+    for (size_t i = 0; i < 2; i++) {
+        char key[INV_KEY_MAX + 1];
+        int rc = inv_keys_manifest(key, j->base, j->run->report_ms, names[i]);
+        if (rc)
+            return inv_job_fail(j, rc, "%s", err_msg());
+        struct meta_object o;
+        rc = meta_object_get(j->meta, j->dest.name, key, NULL, &o);
+        if (rc == ERR_NOTFOUND)
+            continue;
+        if (rc)
+            return inv_job_fail(j, rc, "%s", err_msg());
+        int live = !o.is_delete_marker;
+        meta_object_dispose(&o);
+        if (live)
+            return inv_job_fail(j, ERR_EXISTS,
+                                "a report of this minute exists already (%s); one report per "
+                                "configuration per minute",
+                                key);
+    }
+    return 0;
+}
+
 static int inv_job_prepare(struct inv_job *j, const char *config_id)
 {
     char *xml = NULL;
@@ -294,7 +349,7 @@ static int inv_job_prepare(struct inv_job *j, const char *config_id)
                             "more than %d",
                             longest, INV_KEY_MAX);
     j->base = inv_keys_base(j->config.prefix, j->bucket, j->config.id);
-    return 0;
+    return inv_job_check_minute(j);
 }
 
 static void inv_job_cleanup(struct inv_job *j)
@@ -310,6 +365,47 @@ static void inv_job_cleanup(struct inv_job *j)
     free(j->file_blobs);
     free(j->base);
     inv_config_dispose(&j->config);
+}
+
+/* Take the configuration's lease and record the run; a held lease is ERR_CONFLICT, with
+ * run->outcome "busy" and run->error naming the holder, and no run recorded. */
+static int inv_job_begin(struct inv_job *j, const char *config_id)
+{
+    struct meta_inventory_lease holder;
+    int rc = inv_lease_acquire(&j->lease, j->meta, j->bucket, config_id, &holder);
+    if (rc == ERR_CONFLICT) {
+        char who[512];
+        inv_lease_describe(&holder, who, sizeof(who));
+        snprintf(j->run->outcome, sizeof(j->run->outcome), "busy");
+        return inv_job_fail(j, rc, "inventory %s/%s is running already (%s)", j->bucket, config_id,
+                            who);
+    }
+    if (rc)
+        return inv_job_fail(j, rc, "taking the run lease: %s", err_msg());
+    rc = meta_inventory_run_begin(j->meta, j->run);
+    if (rc) {
+        inv_lease_release(j->lease);
+        j->lease = NULL;
+        return inv_job_fail(j, rc, "recording the run: %s", err_msg());
+    }
+    inv_lease_set_run(j->lease, j->run->run_id);
+    /* runs of this config that did not complete: their objects go now */
+    if (inv_leftovers_remove(j->meta, j->blobs, j->bucket, config_id) < 0)
+        log_warn("inventory %s/%s: leftovers of earlier runs remain: %s", j->bucket, config_id,
+                 err_msg());
+    return 0;
+}
+
+/* After the run: a delivered report's records are forgotten; a failed run's objects go. */
+static void inv_job_settle(struct inv_job *j, int rc)
+{
+    if (rc == 0 && meta_inventory_run_object_clear(j->meta, j->run->run_id))
+        log_warn("inventory %s/%s: could not forget the objects of run %lld: %s", j->bucket,
+                 j->run->config_id, (long long)j->run->run_id, err_msg());
+    if (rc && !inv_lease_lost(j->lease) &&
+        inv_leftovers_remove(j->meta, j->blobs, j->bucket, j->run->config_id) < 0)
+        log_warn("inventory %s/%s: objects of the failed run remain: %s", j->bucket,
+                 j->run->config_id, err_msg());
 }
 
 int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *bucket,
@@ -329,9 +425,11 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
     run->started_ms = clock_now_ms();
     int64_t t = opts->now_ms ? opts->now_ms : run->started_ms;
     run->report_ms = t - t % 60000;
-    int rc = meta_inventory_run_begin(meta, run);
-    if (rc)
+    int rc = inv_job_begin(&j, config_id);
+    if (rc) {
+        log_info("inventory %s/%s not run: %s", bucket, config_id, run->error);
         return rc;
+    }
     rc = inv_job_prepare(&j, config_id);
     if (!rc) {
         rc = meta_inventory_scan(meta, bucket, j.config.has_filter ? j.config.filter_prefix : "",
@@ -345,11 +443,13 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
         rc = inv_job_roll(&j);
     if (!rc)
         rc = inv_job_deliver(&j);
+    inv_job_settle(&j, rc);
     inv_job_cleanup(&j);
     run->finished_ms = clock_now_ms();
     snprintf(run->outcome, sizeof(run->outcome), "%s", rc ? "failed" : "succeeded");
     if (meta_inventory_run_finish(meta, run))
         log_error("could not record inventory run %lld: %s", (long long)run->run_id, err_msg());
+    inv_lease_release(j.lease);
     if (rc)
         log_warn("inventory %s/%s failed: %s", bucket, config_id, run->error);
     else

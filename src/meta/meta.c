@@ -212,3 +212,45 @@ int meta_inventory_run_list(struct meta_store *s, const char *bucket, const char
 {
     return s->ops->inventory_run_list(s, bucket, config_id, limit, cb, payload);
 }
+
+/* ---- inventory run leases and run objects ---- */
+
+int meta_inventory_lease_take(struct meta_store *s, const struct meta_inventory_lease *lease,
+                              const char *expect_token)
+{
+    return s->ops->inventory_lease_take(s, lease, expect_token);
+}
+
+int meta_inventory_lease_get(struct meta_store *s, const char *bucket, const char *config_id,
+                             struct meta_inventory_lease *out)
+{
+    return s->ops->inventory_lease_get(s, bucket, config_id, out);
+}
+
+int meta_inventory_lease_renew(struct meta_store *s, const struct meta_inventory_lease *lease)
+{
+    return s->ops->inventory_lease_renew(s, lease);
+}
+
+int meta_inventory_lease_release(struct meta_store *s, const char *bucket, const char *config_id,
+                                 const char *token)
+{
+    return s->ops->inventory_lease_release(s, bucket, config_id, token);
+}
+
+int meta_inventory_run_object_add(struct meta_store *s, const char *bucket, const char *config_id,
+                                  const struct meta_inventory_run_object *o)
+{
+    return s->ops->inventory_run_object_add(s, bucket, config_id, o);
+}
+
+int meta_inventory_run_object_list(struct meta_store *s, const char *bucket, const char *config_id,
+                                   meta_inventory_run_object_cb *cb, void *payload)
+{
+    return s->ops->inventory_run_object_list(s, bucket, config_id, cb, payload);
+}
+
+int meta_inventory_run_object_clear(struct meta_store *s, int64_t run_id)
+{
+    return s->ops->inventory_run_object_clear(s, run_id);
+}

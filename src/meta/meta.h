@@ -224,4 +224,52 @@ typedef int meta_part_cb(void *payload, const struct meta_part *p);
 int meta_part_scan(struct meta_store *s, const char *upload_id, int after_number, size_t limit,
                    meta_part_cb *cb, void *payload) WARN_UNUSED;
 
+/* ---- Inventory run leases and the objects a run wrote (issue 9) ----
+ * A lease lets one run of a configuration proceed at a time. It names its holder (host, boot
+ * id, pid and the pid's start time, so a reused pid is not taken for the holder) and expires
+ * unless the holder renews it; whether a holder is dead is the caller's judgement
+ * (inv_lease.c), the store only swaps leases atomically.
+ * take: store lease as the config's lease when it has none, or when the current lease's token
+ *   is expect_token (taking over a stale lease); else ERR_CONFLICT (another run holds it).
+ * get: the config's lease; ERR_NOTFOUND when none.
+ * renew: set expires_ms and run_id of the lease whose token is lease->token; ERR_NOTFOUND when
+ *   that lease is no longer held (taken over).
+ * release: drop the lease whose token is token (nothing when it is no longer held). */
+struct meta_inventory_lease {
+    char bucket[64];
+    char config_id[65];
+    char token[33];   /* random hex: this holding */
+    int64_t run_id;   /* the run it covers; 0 until recorded */
+    char host[256];   /* holder's host name */
+    char boot_id[40]; /* holder's kernel boot id */
+    int64_t pid;
+    int64_t pid_start; /* holder's start time (clock ticks after boot) */
+    int64_t expires_ms;
+};
+int meta_inventory_lease_take(struct meta_store *s, const struct meta_inventory_lease *lease,
+                              const char *expect_token) WARN_UNUSED;
+int meta_inventory_lease_get(struct meta_store *s, const char *bucket, const char *config_id,
+                             struct meta_inventory_lease *out) WARN_UNUSED;
+int meta_inventory_lease_renew(struct meta_store *s,
+                               const struct meta_inventory_lease *lease) WARN_UNUSED;
+int meta_inventory_lease_release(struct meta_store *s, const char *bucket, const char *config_id,
+                                 const char *token) WARN_UNUSED;
+
+/* Objects a run delivered, recorded before each is written, so that those of a run that did
+ * not complete (killed, or failed half-way) can be removed by the next run of the config.
+ * list: every recorded object of the config's runs, by run. clear: forget run_id's records. */
+struct meta_inventory_run_object {
+    int64_t run_id;
+    char dest_bucket[64];
+    char *key;
+    char version_id[64];
+    char blob_id[64];
+};
+int meta_inventory_run_object_add(struct meta_store *s, const char *bucket, const char *config_id,
+                                  const struct meta_inventory_run_object *o) WARN_UNUSED;
+typedef int meta_inventory_run_object_cb(void *payload, const struct meta_inventory_run_object *o);
+int meta_inventory_run_object_list(struct meta_store *s, const char *bucket, const char *config_id,
+                                   meta_inventory_run_object_cb *cb, void *payload) WARN_UNUSED;
+int meta_inventory_run_object_clear(struct meta_store *s, int64_t run_id) WARN_UNUSED;
+
 #endif

@@ -70,6 +70,20 @@ struct meta_backend_ops {
                     char **out_replaced_blob);
     int (*part_scan)(struct meta_store *s, const char *upload_id, int after_number, size_t limit,
                      meta_part_cb *cb, void *payload);
+    /* inventory run leases and run objects (issue 9) */
+    int (*inventory_lease_take)(struct meta_store *s, const struct meta_inventory_lease *lease,
+                                const char *expect_token);
+    int (*inventory_lease_get)(struct meta_store *s, const char *bucket, const char *config_id,
+                               struct meta_inventory_lease *out);
+    int (*inventory_lease_renew)(struct meta_store *s, const struct meta_inventory_lease *lease);
+    int (*inventory_lease_release)(struct meta_store *s, const char *bucket, const char *config_id,
+                                   const char *token);
+    int (*inventory_run_object_add)(struct meta_store *s, const char *bucket, const char *config_id,
+                                    const struct meta_inventory_run_object *o);
+    int (*inventory_run_object_list)(struct meta_store *s, const char *bucket,
+                                     const char *config_id, meta_inventory_run_object_cb *cb,
+                                     void *payload);
+    int (*inventory_run_object_clear)(struct meta_store *s, int64_t run_id);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;

@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/str.h"
 #include "meta/meta_backend.h"
+#include "meta/meta_sqlite_int.h"
 
 struct sqlite_store {
     struct meta_store base;
@@ -56,7 +57,17 @@ static const char *const sqlite_schema =
     " files INTEGER NOT NULL, bytes INTEGER NOT NULL, outcome TEXT NOT NULL,"
     " error TEXT NOT NULL, manifest_key TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS inventory_runs_config ON inventory_runs(bucket, config_id,"
-    " run_id);";
+    " run_id);"
+    /* inventory run leases and the objects runs wrote (meta_sqlite_lease.c) */
+    "CREATE TABLE IF NOT EXISTS inventory_leases(bucket TEXT NOT NULL, config_id TEXT NOT NULL,"
+    " token TEXT NOT NULL, run_id INTEGER NOT NULL, host TEXT NOT NULL, boot_id TEXT NOT NULL,"
+    " pid INTEGER NOT NULL, pid_start INTEGER NOT NULL, expires_ms INTEGER NOT NULL,"
+    " PRIMARY KEY(bucket, config_id));"
+    "CREATE TABLE IF NOT EXISTS inventory_run_objects(run_id INTEGER NOT NULL,"
+    " bucket TEXT NOT NULL, config_id TEXT NOT NULL, dest_bucket TEXT NOT NULL,"
+    " key TEXT NOT NULL, version_id TEXT NOT NULL, blob_id TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS inventory_run_objects_config ON inventory_run_objects(bucket,"
+    " config_id, run_id);";
 
 static int sqlite_fail(sqlite3 *db, const char *what)
 {
@@ -1261,6 +1272,38 @@ static int sqlite_inventory_run_list(struct meta_store *s, const char *bucket,
     return ret;
 }
 
+/* ---- shared with the other meta_sqlite_*.c files (meta_sqlite_int.h) ---- */
+
+int meta_sqlite_prepare(struct meta_store *s, const char *sql, sqlite3 **out_db, sqlite3_stmt **out)
+{
+    return sqlite_prepare(s, sql, out_db, out);
+}
+
+int meta_sqlite_begin(struct meta_store *s, sqlite3 **out)
+{
+    return sqlite_begin(s, out);
+}
+
+int meta_sqlite_commit_or_rollback(sqlite3 *db, int rc)
+{
+    return sqlite_commit_or_rollback(db, rc);
+}
+
+int meta_sqlite_step_done(sqlite3 *db, sqlite3_stmt *stmt)
+{
+    return sqlite_step_done(db, stmt);
+}
+
+void meta_sqlite_copy(char *dst, size_t size, sqlite3_stmt *stmt, int col)
+{
+    sqlite_copy(dst, size, stmt, col);
+}
+
+int meta_sqlite_fail(sqlite3 *db, const char *what)
+{
+    return sqlite_fail(db, what);
+}
+
 const struct meta_backend_ops meta_sqlite_ops = {
     .version = META_BACKEND_VERSION,
     .name = "sqlite",
@@ -1297,4 +1340,11 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .upload_scan = sqlite_upload_scan,
     .part_put = sqlite_part_put,
     .part_scan = sqlite_part_scan,
+    .inventory_lease_take = meta_sqlite_lease_take,
+    .inventory_lease_get = meta_sqlite_lease_get,
+    .inventory_lease_renew = meta_sqlite_lease_renew,
+    .inventory_lease_release = meta_sqlite_lease_release,
+    .inventory_run_object_add = meta_sqlite_run_object_add,
+    .inventory_run_object_list = meta_sqlite_run_object_list,
+    .inventory_run_object_clear = meta_sqlite_run_object_clear,
 };

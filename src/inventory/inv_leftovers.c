@@ -1,0 +1,83 @@
+/* inv_leftovers.c — removing what incomplete inventory runs delivered (see inv_leftovers.h). */
+#include "inventory/inv_leftovers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/log.h"
+
+struct inv_leftover_list {
+    struct meta_inventory_run_object *items;
+    size_t n, cap;
+};
+
+static int inv_leftovers_collect(void *payload, const struct meta_inventory_run_object *o)
+{
+    struct inv_leftover_list *l = payload;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
+    }
+    l->items[l->n] = *o;
+    l->items[l->n].key = xstrdup(o->key);
+    l->n++;
+    return 0;
+}
+
+/* Remove one recorded version if it still is what the run wrote: 1 removed, 0 not there. */
+static int inv_leftovers_remove_one(struct meta_store *meta, struct blob_store *blobs,
+                                    const struct meta_inventory_run_object *o)
+{
+    struct meta_object cur;
+    int rc = meta_object_get(meta, o->dest_bucket, o->key, o->version_id, &cur);
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    int ours = strcmp(cur.blob_id, o->blob_id) == 0;
+    meta_object_dispose(&cur);
+    if (!ours)
+        return 0;
+    struct meta_object removed;
+    rc = meta_object_delete_version(meta, o->dest_bucket, o->key, o->version_id, &removed);
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    if (removed.blob_id[0] && blob_remove(blobs, removed.blob_id))
+        log_warn("could not remove blob %s", removed.blob_id);
+    meta_object_dispose(&removed);
+    return 1;
+}
+
+long inv_leftovers_remove(struct meta_store *meta, struct blob_store *blobs, const char *bucket,
+                          const char *config_id)
+{
+    struct inv_leftover_list l = {NULL, 0, 0};
+    /* collect first: removing writes to the store, which must not happen inside the read */
+    int rc = meta_inventory_run_object_list(meta, bucket, config_id, inv_leftovers_collect, &l);
+    long removed = 0;
+    int run_ok = 1;
+    for (size_t i = 0; i < l.n && !rc; i++) {
+        int one = inv_leftovers_remove_one(meta, blobs, &l.items[i]);
+        if (one < 0) {
+            log_warn("inventory %s/%s: could not remove %s of interrupted run %lld: %s", bucket,
+                     config_id, l.items[i].key, (long long)l.items[i].run_id, err_msg());
+            run_ok = 0;
+        }
+        removed += one > 0;
+        int last_of_run = i + 1 == l.n || l.items[i + 1].run_id != l.items[i].run_id;
+        if (last_of_run && run_ok)
+            rc = meta_inventory_run_object_clear(meta, l.items[i].run_id);
+        if (last_of_run)
+            run_ok = 1;
+    }
+    for (size_t i = 0; i < l.n; i++)
+        free(l.items[i].key);
+    free(l.items);
+    if (removed)
+        log_info("inventory %s/%s: removed %ld objects of runs that did not complete", bucket,
+                 config_id, removed);
+    return rc ? rc : removed;
+}
