@@ -1,6 +1,8 @@
 /* cmd_inventory.c — `stocktake inventory run` (one configuration now, through the same code
  * path as the scheduler, safe beside a running server) and `stocktake inventory status`. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +32,23 @@ struct inventory_opts {
     size_t row_group_rows;
 };
 
+/* A whole decimal number, or -1 (empty, a sign, trailing bytes, out of range). */
+static int inventory_number(const char *s, uint64_t *out)
+{
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end != '\0')
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
 static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
 {
+    uint64_t n = 0;
     static const struct option longopts[] = {{"data", required_argument, NULL, 'd'},
                                              {"bucket", required_argument, NULL, 'b'},
                                              {"id", required_argument, NULL, 'i'},
@@ -53,14 +70,14 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
             o->bucket = optarg;
         else if (c == 'i')
             o->id = optarg;
-        else if (c == 'c')
-            o->cap = strtoull(optarg, NULL, 10);
-        else if (c == 'l')
-            o->limit = strtol(optarg, NULL, 10);
+        else if (c == 'c' && inventory_number(optarg, &n) == 0)
+            o->cap = n;
+        else if (c == 'l' && inventory_number(optarg, &n) == 0 && n <= 1000000)
+            o->limit = (long)n;
         else if (c == 'a' && clock_parse_iso8601(optarg, &o->at_ms) == 0)
             o->at_ms *= 1000;
-        else if (c == 'g')
-            o->row_group_rows = strtoull(optarg, NULL, 10);
+        else if (c == 'g' && inventory_number(optarg, &n) == 0 && n <= SIZE_MAX)
+            o->row_group_rows = (size_t)n;
         else
             return -1;
     }

@@ -48,13 +48,16 @@ static int inv_job_fail(struct inv_job *j, int rc, const char *fmt, ...) PRINTF_
 
 /* Fault injection for tests: STOCKTAKE_TEST_DELAY_BEFORE_CHECKSUM_MS holds a run just before
  * manifest.checksum (a test kills it there: no checksum may appear);
+ * STOCKTAKE_TEST_DELAY_AFTER_MANIFEST_MS holds it between manifest.json and symlink.txt;
  * STOCKTAKE_TEST_DELAY_AFTER_FIRST_ROW_MS holds it inside the scan (a test writes to the
  * bucket meanwhile: the report must show the snapshot). */
 static void inv_job_test_pause(const char *variable)
 {
     const char *ms = getenv(variable);
-    if (ms) {
-        struct timespec ts = {atol(ms) / 1000, (atol(ms) % 1000) * 1000000L};
+    char *end = NULL;
+    long v = ms ? strtol(ms, &end, 10) : 0;
+    if (ms && end != ms && *end == '\0' && v > 0) {
+        struct timespec ts = {v / 1000, (v % 1000) * 1000000L};
         nanosleep(&ts, NULL);
     }
 }
@@ -274,6 +277,7 @@ static int inv_job_deliver(struct inv_job *j)
         rc = inv_job_put_bytes(j, key, manifest.data, manifest.len, "application/json");
     if (!rc)
         snprintf(j->run->manifest_key, sizeof(j->run->manifest_key), "%s", key);
+    inv_job_test_pause("STOCKTAKE_TEST_DELAY_AFTER_MANIFEST_MS");
     for (size_t i = 0; i < j->n_files && !rc; i++)
         rc = buf_printf(&symlink, "s3://%s/%s\n", j->dest.name, j->files[i].key);
     if (!rc && (rc = inv_keys_symlink(key, j->base, t)) == 0)
