@@ -1,12 +1,15 @@
 /* inv_job.h — one inventory run: the same code path for the scheduler and
  * `stocktake inventory run`.
  *
- *   load config → record run → check destination → snapshot scan of the source bucket
- *   → rows → format → data files (rolled at the size cap) → deliver data files as objects
- *   → hive/dt=…/symlink.txt → …/manifest.json → …/manifest.checksum LAST → record outcome
+ *   take the config's run lease → record run → remove objects of runs that did not complete
+ *   → load config → check destination, key lengths, a free report minute
+ *   → snapshot scan of the source bucket → rows → format → data files (rolled at the size cap)
+ *   → deliver data files as objects → …/manifest.json → hive/dt=…/symlink.txt
+ *   → …/manifest.checksum LAST → record outcome → release the lease
  *
  * A run killed anywhere before the last step leaves no manifest.checksum, the documented
- * completion signal; the next run of the config marks the killed one "interrupted". */
+ * completion signal; the next run of the config takes over its lease, marks it "interrupted"
+ * and removes the objects it delivered (docs/internals/INVENTORY.md). */
 #ifndef STOCKTAKE_INVENTORY_JOB_H
 #define STOCKTAKE_INVENTORY_JOB_H
 
@@ -25,7 +28,8 @@ struct inv_job_opts {
 };
 
 /* Run configuration config_id of bucket once. Returns 0 when the report was delivered; the
- * run record (outcome, counters, manifest key or error) is written to *out either way. */
+ * run record (outcome, counters, manifest key or error) is written to *out either way.
+ * ERR_CONFLICT with out->outcome "busy": another live run holds the lease (nothing recorded). */
 int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *bucket,
                 const char *config_id, const struct inv_job_opts *opts,
                 struct meta_inventory_run *out) WARN_UNUSED;
