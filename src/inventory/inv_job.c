@@ -186,7 +186,7 @@ static int inv_job_row(void *payload, const struct meta_object *o)
  * this run's (inv_leftovers.h), so that a kill after the write cannot leave it behind. */
 static int inv_job_record(struct inv_job *j, const struct meta_object *o)
 {
-    if (inv_lease_lost(j->lease))
+    if (inv_lease_confirm(j->lease))
         return inv_job_fail(j, ERR_CONFLICT, "the lease of this run was taken over");
     struct meta_inventory_run_object ro;
     memset(&ro, 0, sizeof(ro));

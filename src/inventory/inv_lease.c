@@ -68,15 +68,16 @@ static void inv_lease_identify(struct meta_inventory_lease *l)
     l->pid_start = inv_lease_pid_start((long)getpid());
 }
 
+/* On this host and boot the process table is the truth: a live holder keeps its lease even
+ * past expiry (it may be stalled, but it is not dead, and two runs must never write at once);
+ * a dead one loses it at once. Elsewhere only expiry tells. */
 int inv_lease_stale(const struct meta_inventory_lease *l, int64_t now_ms)
 {
-    if (l->expires_ms <= now_ms)
-        return 1;
     struct meta_inventory_lease me;
     memset(&me, 0, sizeof(me));
     inv_lease_identify(&me);
     if (strcmp(l->host, me.host) != 0 || !me.boot_id[0])
-        return 0; /* another machine: only expiry tells */
+        return l->expires_ms <= now_ms;
     if (strcmp(l->boot_id, me.boot_id) != 0)
         return 1; /* this machine rebooted since */
     int64_t start = inv_lease_pid_start((long)l->pid);
@@ -172,6 +173,13 @@ void inv_lease_set_run(struct inv_lease *l, int64_t run_id)
 int inv_lease_lost(struct inv_lease *l)
 {
     return atomic_load(&l->lost);
+}
+
+int inv_lease_confirm(struct inv_lease *l)
+{
+    if (!atomic_load(&l->lost))
+        inv_lease_renew(l);
+    return atomic_load(&l->lost) ? ERR_CONFLICT : 0;
 }
 
 void inv_lease_release(struct inv_lease *l)

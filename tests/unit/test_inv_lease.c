@@ -95,9 +95,21 @@ TEST(inv_lease_acquire_refuses_live_holder_and_takes_over_dead_one)
     CHECK(inv_lease_acquire(&again, m, "src", "cfg", &holder) == ERR_CONFLICT);
     CHECK(holder.run_id == 7 && holder.pid == getpid());
     CHECK(!inv_lease_stale(&holder, clock_now_ms()));
-    CHECK(inv_lease_stale(&holder, holder.expires_ms)); /* expired */
+    /* this process, past expiry: still alive, so still held (no second writer) */
+    CHECK(!inv_lease_stale(&holder, holder.expires_ms + 1));
+    CHECK(inv_lease_confirm(mine) == 0);
     CHECK(!inv_lease_lost(mine));
-    inv_lease_release(mine);
+    /* taken over behind its back: the holder notices before its next write */
+    struct meta_inventory_lease thief = holder;
+    snprintf(thief.token, sizeof(thief.token), "%s", "0123456789abcdef0123456789abcdef");
+    CHECK(meta_inventory_lease_take(m, &thief, holder.token) == 0);
+    CHECK(inv_lease_confirm(mine) == ERR_CONFLICT);
+    CHECK(inv_lease_lost(mine));
+    inv_lease_release(mine); /* does not drop the thief's lease */
+    struct meta_inventory_lease cur;
+    CHECK(meta_inventory_lease_get(m, "src", "cfg", &cur) == 0);
+    CHECK_STR(cur.token, thief.token);
+    CHECK(meta_inventory_lease_release(m, "src", "cfg", thief.token) == 0);
     /* a holder that died: a child process's pid after it exited */
     pid_t child = fork();
     if (child == 0)
