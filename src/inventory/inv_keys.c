@@ -56,14 +56,15 @@ int inv_keys_manifest(char *out, const char *base, int64_t t, const char *name)
 {
     char stamp[32]; /* 2026-11-23T01:00:00.000Z */
     clock_format_iso8601(stamp, sizeof(stamp), t);
-    return inv_keys_put(out, snprintf(out, INV_KEY_MAX + 1, "%s/%.13s-%.2sZ/%s", base, stamp,
-                                      stamp + 14, name));
+    return inv_keys_put(
+        out, snprintf(out, INV_KEY_MAX + 1, "%s/%.13s-%.2sZ/%s", base, stamp, stamp + 14, name));
 }
 
 int inv_keys_symlink(char *out, const char *base, int64_t t)
 {
     char stamp[32];
     clock_format_iso8601(stamp, sizeof(stamp), t);
-    return inv_keys_put(out, snprintf(out, INV_KEY_MAX + 1, "%s/hive/dt=%.10s-%.2s-%.2s/symlink.txt",
-                                      base, stamp, stamp + 11, stamp + 14));
+    return inv_keys_put(out,
+                        snprintf(out, INV_KEY_MAX + 1, "%s/hive/dt=%.10s-%.2s-%.2s/symlink.txt",
+                                 base, stamp, stamp + 11, stamp + 14));
 }

@@ -21,10 +21,10 @@ enum { ORC_BOOLEAN = 0, ORC_LONG = 4, ORC_STRING = 7, ORC_TIMESTAMP = 9, ORC_STR
 struct orc_stats {
     uint64_t count;
     int has_null;
-    int has;              /* min and max hold a value */
-    int64_t min, max;     /* bigint values; timestamps in ms */
-    int64_t sum;          /* bigint values; string lengths */
-    int sum_overflow;     /* the sum passed int64: it is not written */
+    int has;               /* min and max hold a value */
+    int64_t min, max;      /* bigint values; timestamps in ms */
+    int64_t sum;           /* bigint values; string lengths */
+    int sum_overflow;      /* the sum passed int64: it is not written */
     struct buf smin, smax; /* strings */
     uint64_t trues;
 };

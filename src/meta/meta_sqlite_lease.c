@@ -13,8 +13,7 @@
 static int lease_current(sqlite3 *db, const char *bucket, const char *config_id, char *token)
 {
     sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT token FROM inventory_leases WHERE bucket=? AND config_id=?",
+    if (sqlite3_prepare_v2(db, "SELECT token FROM inventory_leases WHERE bucket=? AND config_id=?",
                            -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);

@@ -21,8 +21,9 @@ static void b64(const char *raw, size_t n, char *out)
 
 TEST(inv_token_round_trip)
 {
-    const char *ids[] = {"a", "ab", "abc", "report-1", "A.b_c-9",
-                         "0123456789012345678901234567890123456789012345678901234567890123"};
+    const char *ids[] = {
+        "a",        "ab",      "abc",
+        "report-1", "A.b_c-9", "0123456789012345678901234567890123456789012345678901234567890123"};
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         char tok[INV_TOKEN_MAX + 1], id[INV_ID_MAX + 1];
         inv_token_encode(ids[i], tok);
@@ -54,8 +55,8 @@ TEST(inv_token_refuses_long_tokens)
 TEST(inv_token_refuses_odd_tokens)
 {
     char id[INV_ID_MAX + 1], tok[128];
-    const char *bad[] = {"", "a", "aQ", "aQ=", "aQ==", "====", "aWE=x", "aW=E", "a$E=", "aWE",
-                         "aWFi\n", " aWFi", "aWFi====", "aWE==="};
+    const char *bad[] = {"",     "a",    "aQ",  "aQ=",    "aQ==",  "====",     "aWE=x",
+                         "aW=E", "a$E=", "aWE", "aWFi\n", " aWFi", "aWFi====", "aWE==="};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CHECK(decode(bad[i], id) == ERR_INVALID);
     b64("xabc", 4, tok); /* wrong tag */

@@ -114,9 +114,8 @@ TEST(orc_writer_more_than_5_2_million_rows_in_one_file)
     CHECK(mkdtemp(dir) != NULL);
     struct blob_store *bs = NULL;
     CHECK(blob_store_open(&bs, dir, 1) == 0);
-    struct inv_columns cols = {2,
-                               {INV_COL_FIELD0 + INV_FIELD_SIZE,
-                                INV_COL_FIELD0 + INV_FIELD_LAST_MODIFIED_DATE}};
+    struct inv_columns cols = {
+        2, {INV_COL_FIELD0 + INV_FIELD_SIZE, INV_COL_FIELD0 + INV_FIELD_LAST_MODIFIED_DATE}};
     struct inv_file *f = NULL;
     void *state = NULL;
     CHECK(inv_file_open(&f, bs, 0) == 0);
