@@ -70,6 +70,13 @@ struct meta_backend_ops {
                     char **out_replaced_blob);
     int (*part_scan)(struct meta_store *s, const char *upload_id, int after_number, size_t limit,
                      meta_part_cb *cb, void *payload);
+    /* bucket configuration documents: kind and doc already checked by meta.c */
+    int (*bucket_config_put)(struct meta_store *s, const char *bucket, enum meta_config_kind kind,
+                             const char *doc);
+    int (*bucket_config_get)(struct meta_store *s, const char *bucket, enum meta_config_kind kind,
+                             char **out_doc);
+    int (*bucket_config_delete)(struct meta_store *s, const char *bucket,
+                                enum meta_config_kind kind);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;
