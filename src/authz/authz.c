@@ -72,6 +72,22 @@ enum authz_decision authz_decide(const struct authz_principal *principal, const 
     return authz_owner_rule(principal, action, resource, context, reason);
 }
 
+enum authz_decision authz_decide_delivery(const char *source_bucket, const char *source_account,
+                                          const struct authz_resource *dest, const char **reason)
+{
+    struct authz_principal p;
+    authz_principal_service(&p, AUTHZ_SERVICE_S3);
+    char source_arn[80];
+    struct authz_resource src = {source_bucket, NULL, source_account};
+    if (authz_resource_arn(source_arn, sizeof(source_arn), &src))
+        return authz_deny(reason, "source bucket name too long");
+    struct authz_context ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.source_account = source_account;
+    ctx.source_arn = source_arn;
+    return authz_decide(&p, "s3:PutObject", dest, &ctx, reason);
+}
+
 int authz_resource_arn(char *out, size_t size, const struct authz_resource *resource)
 {
     int n;

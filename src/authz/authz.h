@@ -86,6 +86,12 @@ enum authz_decision authz_decide(const struct authz_principal *principal, const 
                                  const struct authz_resource *resource,
                                  const struct authz_context *context, const char **reason);
 
+/* Delivery by the service principal s3.amazonaws.com (inventory reports, later logs and
+ * replication): s3:PutObject on dest, with aws:SourceAccount source_account and aws:SourceArn
+ * the ARN of source_bucket in the context. */
+enum authz_decision authz_decide_delivery(const char *source_bucket, const char *source_account,
+                                          const struct authz_resource *dest, const char **reason);
+
 /* The resource's ARN into out ("*", "arn:aws:s3:::b", "arn:aws:s3:::b/key").
  * ERR_TOOBIG when it does not fit (out is then truncated but terminated). */
 int authz_resource_arn(char *out, size_t size, const struct authz_resource *resource) WARN_UNUSED;
