@@ -185,7 +185,7 @@ static enum s3_error s3_object_check_bucket(struct s3_req *r, const char *bucket
         return S3E_NO_SUCH_BUCKET;
     }
     if (rc)
-        return S3E_INTERNAL_ERROR;
+        return s3_error_from_rc(rc);
     const char *expected = s3_req_header(r, "x-amz-source-expected-bucket-owner");
     if (expected && strcmp(expected, b.owner_id) != 0)
         return S3E_ACCESS_DENIED;
@@ -207,7 +207,7 @@ enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *k
         return S3E_NO_SUCH_VERSION;
     }
     if (rc)
-        return S3E_INTERNAL_ERROR;
+        return s3_error_from_rc(rc);
     if (!o->is_delete_marker)
         return S3_OK;
     s3_req_error_header(r, "x-amz-delete-marker", "true");
