@@ -44,6 +44,8 @@ const char *err_name(int code)
         return "NOTEMPTY";
     case ERR_CONFLICT:
         return "CONFLICT";
+    case ERR_BUSY:
+        return "BUSY";
     }
     return "UNKNOWN";
 }

@@ -8,16 +8,17 @@
 
 enum {
     ERR_OK = 0,
-    ERR_NOMEM = -1,    /* allocation failed */
-    ERR_IO = -2,       /* file system or socket error */
-    ERR_NOTFOUND = -3, /* the thing asked for does not exist */
-    ERR_EXISTS = -4,   /* the thing to create exists already */
-    ERR_INVALID = -5,  /* malformed input */
-    ERR_TOOBIG = -6,   /* over a hard limit */
-    ERR_ITEROVER = -7, /* an iterator has no more items (not an error) */
-    ERR_BACKEND = -8,  /* the metadata backend failed */
-    ERR_NOTEMPTY = -9, /* a container still holds items */
-    ERR_CONFLICT = -10 /* a concurrent change won */
+    ERR_NOMEM = -1,     /* allocation failed */
+    ERR_IO = -2,        /* file system or socket error */
+    ERR_NOTFOUND = -3,  /* the thing asked for does not exist */
+    ERR_EXISTS = -4,    /* the thing to create exists already */
+    ERR_INVALID = -5,   /* malformed input */
+    ERR_TOOBIG = -6,    /* over a hard limit */
+    ERR_ITEROVER = -7,  /* an iterator has no more items (not an error) */
+    ERR_BACKEND = -8,   /* the metadata backend failed */
+    ERR_NOTEMPTY = -9,  /* a container still holds items */
+    ERR_CONFLICT = -10, /* a concurrent change won */
+    ERR_BUSY = -11      /* the backend stayed busy (locked) past its timeout: retry later */
 };
 
 #if defined(__GNUC__)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "authz/authz.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/hash.h"
@@ -87,8 +88,10 @@ static int inv_job_check_destination(struct inv_job *j, const struct meta_bucket
     if (j->config.account_id && strcmp(j->config.account_id, j->dest.owner_id) != 0)
         return inv_job_fail(j, 0, "AccountId %s does not own destination bucket %s",
                             j->config.account_id, name);
-    if (strcmp(src->owner_id, j->dest.owner_id) != 0)
-        return inv_job_fail(j, 0, "delivery to bucket %s of another account is refused", name);
+    struct authz_resource dest = {name, "*", j->dest.owner_id};
+    if (authz_decide_delivery(src->name, src->owner_id, &dest, &why) != AUTHZ_ALLOW)
+        return inv_job_fail(j, 0, "delivery to bucket %s of another account is refused: %s", name,
+                            why);
     return 0;
 }
 

@@ -254,3 +254,64 @@ int meta_inventory_run_object_clear(struct meta_store *s, int64_t run_id)
 {
     return s->ops->inventory_run_object_clear(s, run_id);
 }
+
+/* ---- bucket configuration documents ---- */
+
+static const char *const meta_config_kinds[META_CONFIG_KIND_COUNT] = {
+    [META_CONFIG_POLICY] = "policy",
+    [META_CONFIG_ACL] = "acl",
+    [META_CONFIG_OWNERSHIP] = "ownership",
+    [META_CONFIG_PUBLIC_ACCESS_BLOCK] = "public-access-block",
+    [META_CONFIG_ENCRYPTION] = "encryption",
+    [META_CONFIG_LIFECYCLE] = "lifecycle",
+    [META_CONFIG_OBJECT_LOCK] = "object-lock",
+    [META_CONFIG_TAGGING] = "tagging",
+    [META_CONFIG_CORS] = "cors",
+    [META_CONFIG_REPLICATION] = "replication",
+    [META_CONFIG_NOTIFICATION] = "notification",
+    [META_CONFIG_WEBSITE] = "website",
+    [META_CONFIG_LOGGING] = "logging",
+    [META_CONFIG_ACCELERATE] = "accelerate",
+    [META_CONFIG_REQUEST_PAYMENT] = "request-payment",
+};
+
+const char *meta_config_kind_name(enum meta_config_kind kind)
+{
+    if ((int)kind < 0 || kind >= META_CONFIG_KIND_COUNT)
+        return NULL;
+    return meta_config_kinds[kind];
+}
+
+static int meta_config_kind_check(enum meta_config_kind kind)
+{
+    if (meta_config_kind_name(kind))
+        return 0;
+    err_set("unknown bucket configuration kind %d", (int)kind);
+    return ERR_INVALID;
+}
+
+int meta_bucket_config_put(struct meta_store *s, const char *bucket, enum meta_config_kind kind,
+                           const char *doc)
+{
+    int rc = meta_config_kind_check(kind);
+    if (rc)
+        return rc;
+    if (strlen(doc) > META_CONFIG_DOC_MAX) {
+        err_set("%s configuration over %d bytes", meta_config_kind_name(kind), META_CONFIG_DOC_MAX);
+        return ERR_TOOBIG;
+    }
+    return s->ops->bucket_config_put(s, bucket, kind, doc);
+}
+
+int meta_bucket_config_get(struct meta_store *s, const char *bucket, enum meta_config_kind kind,
+                           char **out_doc)
+{
+    int rc = meta_config_kind_check(kind);
+    return rc ? rc : s->ops->bucket_config_get(s, bucket, kind, out_doc);
+}
+
+int meta_bucket_config_delete(struct meta_store *s, const char *bucket, enum meta_config_kind kind)
+{
+    int rc = meta_config_kind_check(kind);
+    return rc ? rc : s->ops->bucket_config_delete(s, bucket, kind);
+}

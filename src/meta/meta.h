@@ -1,4 +1,5 @@
-/* meta.h — the metadata store as its callers see it: accounts, access keys, buckets, objects.
+/* meta.h — the metadata store as its callers see it: accounts, access keys, buckets, bucket
+ * configuration documents, objects.
  *
  * The store is opened by backend name ("sqlite"); every call goes through the backend's table
  * (meta_backend.h). Calls are safe from any thread. Returns 0 or a negative ERR_* code, with
@@ -120,6 +121,41 @@ int meta_bucket_set_versioning(struct meta_store *s, const char *name,
 typedef int meta_bucket_cb(void *payload, const struct meta_bucket *b);
 int meta_bucket_list(struct meta_store *s, const char *owner_id, meta_bucket_cb *cb,
                      void *payload) WARN_UNUSED;
+
+/* Per-bucket configuration documents: one document per (bucket, kind), stored as given; the
+ * feature that owns a kind parses and validates it (XML or JSON, as S3 takes it). Deleting a
+ * bucket deletes its documents.
+ * put: create or replace; ERR_NOTFOUND when the bucket does not exist, ERR_TOOBIG over
+ *   META_CONFIG_DOC_MAX bytes, ERR_INVALID for an unknown kind.
+ * get: *out_doc is the document (caller frees); ERR_NOTFOUND when none is stored.
+ * delete: ERR_NOTFOUND when none is stored. */
+enum meta_config_kind {
+    META_CONFIG_POLICY = 0,
+    META_CONFIG_ACL,
+    META_CONFIG_OWNERSHIP,
+    META_CONFIG_PUBLIC_ACCESS_BLOCK,
+    META_CONFIG_ENCRYPTION,
+    META_CONFIG_LIFECYCLE,
+    META_CONFIG_OBJECT_LOCK,
+    META_CONFIG_TAGGING,
+    META_CONFIG_CORS,
+    META_CONFIG_REPLICATION,
+    META_CONFIG_NOTIFICATION,
+    META_CONFIG_WEBSITE,
+    META_CONFIG_LOGGING,
+    META_CONFIG_ACCELERATE,
+    META_CONFIG_REQUEST_PAYMENT,
+    META_CONFIG_KIND_COUNT
+};
+#define META_CONFIG_DOC_MAX (1024 * 1024)
+/* The kind's stored name ("policy", "lifecycle", …); NULL for an unknown kind. */
+const char *meta_config_kind_name(enum meta_config_kind kind);
+int meta_bucket_config_put(struct meta_store *s, const char *bucket, enum meta_config_kind kind,
+                           const char *doc) WARN_UNUSED;
+int meta_bucket_config_get(struct meta_store *s, const char *bucket, enum meta_config_kind kind,
+                           char **out_doc) WARN_UNUSED;
+int meta_bucket_config_delete(struct meta_store *s, const char *bucket,
+                              enum meta_config_kind kind) WARN_UNUSED;
 
 /* Objects.
  * put: store o (an object or a delete marker) as the latest version of o->key. When

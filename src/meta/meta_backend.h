@@ -84,6 +84,13 @@ struct meta_backend_ops {
                                      const char *config_id, meta_inventory_run_object_cb *cb,
                                      void *payload);
     int (*inventory_run_object_clear)(struct meta_store *s, int64_t run_id);
+    /* bucket configuration documents: kind and doc already checked by meta.c */
+    int (*bucket_config_put)(struct meta_store *s, const char *bucket, enum meta_config_kind kind,
+                             const char *doc);
+    int (*bucket_config_get)(struct meta_store *s, const char *bucket, enum meta_config_kind kind,
+                             char **out_doc);
+    int (*bucket_config_delete)(struct meta_store *s, const char *bucket,
+                                enum meta_config_kind kind);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;

@@ -16,63 +16,34 @@
 #include "core/str.h"
 #include "meta/meta_backend.h"
 #include "meta/meta_sqlite_int.h"
+#include "meta/meta_sqlite_schema.h"
+
+#define SQLITE_BUSY_TIMEOUT_MS 30000
 
 struct sqlite_store {
     struct meta_store base;
     char *path;
+    int busy_timeout_ms;
     pthread_key_t conn_key;
 };
 
-static const char *const sqlite_schema =
-    "PRAGMA journal_mode=WAL;"
-    "CREATE TABLE IF NOT EXISTS accounts(id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL UNIQUE,"
-    " name TEXT NOT NULL, created_ms INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS access_keys(access_key TEXT PRIMARY KEY, secret TEXT NOT NULL,"
-    " account_id TEXT NOT NULL REFERENCES accounts(id), created_ms INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS buckets(name TEXT PRIMARY KEY, owner_id TEXT NOT NULL,"
-    " region TEXT NOT NULL, created_ms INTEGER NOT NULL, versioning INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE IF NOT EXISTS objects(id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " bucket TEXT NOT NULL, key TEXT NOT NULL, version_id TEXT NOT NULL,"
-    " is_latest INTEGER NOT NULL, is_delete_marker INTEGER NOT NULL, size INTEGER NOT NULL,"
-    " last_modified_ms INTEGER NOT NULL, etag TEXT NOT NULL, storage_class TEXT NOT NULL,"
-    " owner_id TEXT NOT NULL, headers TEXT NOT NULL, blob_id TEXT NOT NULL,"
-    " multipart INTEGER NOT NULL, checksum_algorithm TEXT NOT NULL,"
-    " checksum_value TEXT NOT NULL, checksum_type TEXT NOT NULL, parts TEXT);"
-    "CREATE UNIQUE INDEX IF NOT EXISTS objects_version ON objects(bucket, key, version_id);"
-    "CREATE INDEX IF NOT EXISTS objects_latest ON objects(bucket, key) WHERE is_latest = 1;"
-    "CREATE TABLE IF NOT EXISTS uploads(upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL,"
-    " key TEXT NOT NULL, initiated_ms INTEGER NOT NULL, owner_id TEXT NOT NULL,"
-    " headers TEXT NOT NULL, storage_class TEXT NOT NULL, checksum_algorithm TEXT NOT NULL,"
-    " checksum_type TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS uploads_key ON uploads(bucket, key, initiated_ms);"
-    "CREATE TABLE IF NOT EXISTS parts(upload_id TEXT NOT NULL REFERENCES uploads(upload_id)"
-    " ON DELETE CASCADE, number INTEGER NOT NULL, etag TEXT NOT NULL, size INTEGER NOT NULL,"
-    " last_modified_ms INTEGER NOT NULL, blob_id TEXT NOT NULL, checksum_value TEXT NOT NULL,"
-    " PRIMARY KEY(upload_id, number));"
-    "CREATE TABLE IF NOT EXISTS inventory_configs(bucket TEXT NOT NULL, id TEXT NOT NULL,"
-    " config TEXT NOT NULL, updated_ms INTEGER NOT NULL, PRIMARY KEY(bucket, id));"
-    "CREATE TABLE IF NOT EXISTS inventory_runs(run_id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " bucket TEXT NOT NULL, config_id TEXT NOT NULL, started_ms INTEGER NOT NULL,"
-    " finished_ms INTEGER NOT NULL, report_ms INTEGER NOT NULL, rows INTEGER NOT NULL,"
-    " files INTEGER NOT NULL, bytes INTEGER NOT NULL, outcome TEXT NOT NULL,"
-    " error TEXT NOT NULL, manifest_key TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS inventory_runs_config ON inventory_runs(bucket, config_id,"
-    " run_id);"
-    /* inventory run leases and the objects runs wrote (meta_sqlite_lease.c) */
-    "CREATE TABLE IF NOT EXISTS inventory_leases(bucket TEXT NOT NULL, config_id TEXT NOT NULL,"
-    " token TEXT NOT NULL, run_id INTEGER NOT NULL, host TEXT NOT NULL, boot_id TEXT NOT NULL,"
-    " pid INTEGER NOT NULL, pid_start INTEGER NOT NULL, expires_ms INTEGER NOT NULL,"
-    " PRIMARY KEY(bucket, config_id));"
-    "CREATE TABLE IF NOT EXISTS inventory_run_objects(run_id INTEGER NOT NULL,"
-    " bucket TEXT NOT NULL, config_id TEXT NOT NULL, dest_bucket TEXT NOT NULL,"
-    " key TEXT NOT NULL, version_id TEXT NOT NULL, blob_id TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS inventory_run_objects_config ON inventory_run_objects(bucket,"
-    " config_id, run_id);";
-
+/* The one place a SQLite failure becomes an ERR_* code: a database still locked when the busy
+ * timeout ran out is ERR_BUSY (the caller may retry; S3 answers 503 SlowDown), the rest
+ * ERR_BACKEND. */
 static int sqlite_fail(sqlite3 *db, const char *what)
 {
+    int code = db ? sqlite3_errcode(db) : SQLITE_ERROR;
     err_set("sqlite %s: %s", what, db ? sqlite3_errmsg(db) : "no connection");
-    return ERR_BACKEND;
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED ? ERR_BUSY : ERR_BACKEND;
+}
+
+void meta_sqlite_set_busy_timeout(struct meta_store *s, int ms)
+{
+    struct sqlite_store *st = (struct sqlite_store *)s;
+    st->busy_timeout_ms = ms;
+    sqlite3 *db = pthread_getspecific(st->conn_key);
+    if (db)
+        sqlite3_busy_timeout(db, ms);
 }
 
 static void sqlite_conn_free(void *p)
@@ -94,7 +65,7 @@ static int sqlite_connect(struct sqlite_store *st, sqlite3 **out)
         sqlite3_close_v2(db);
         return ERR_BACKEND;
     }
-    sqlite3_busy_timeout(db, 30000);
+    sqlite3_busy_timeout(db, st->busy_timeout_ms);
     sqlite3_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
     pthread_setspecific(st->conn_key, db);
     *out = db;
@@ -142,6 +113,7 @@ static int sqlite_open(struct meta_store **out, const struct meta_config *cfg)
 {
     struct sqlite_store *st = xcalloc(1, sizeof(*st));
     st->base.ops = &meta_sqlite_ops;
+    st->busy_timeout_ms = SQLITE_BUSY_TIMEOUT_MS;
     size_t n = strlen(cfg->data_dir) + 16;
     st->path = xmalloc(n);
     snprintf(st->path, n, "%s/meta.db", cfg->data_dir);
@@ -151,7 +123,12 @@ static int sqlite_open(struct meta_store **out, const struct meta_config *cfg)
         err_set("pthread_key_create failed");
         return ERR_NOMEM;
     }
-    int rc = sqlite_exec(&st->base, sqlite_schema);
+    sqlite3 *db = NULL;
+    int rc = sqlite_exec(&st->base, "PRAGMA journal_mode=WAL");
+    if (!rc)
+        rc = sqlite_connect(st, &db);
+    if (!rc)
+        rc = meta_sqlite_schema_migrate(db, meta_sqlite_schema_latest());
     if (rc) {
         sqlite_close(&st->base);
         return rc;
@@ -454,7 +431,10 @@ static int sqlite_bucket_delete_txn(sqlite3 *db, const char *name)
         err_set("bucket %s is missing or not empty", name);
         return ERR_NOTEMPTY;
     }
-    return sqlite_run(db, "DELETE FROM inventory_configs WHERE bucket=?", name, NULL, NULL);
+    rc = sqlite_run(db, "DELETE FROM inventory_configs WHERE bucket=?", name, NULL, NULL);
+    if (!rc)
+        rc = sqlite_run(db, "DELETE FROM bucket_configs WHERE bucket=?", name, NULL, NULL);
+    return rc;
 }
 
 static int sqlite_bucket_delete(struct meta_store *s, const char *name)
@@ -1139,6 +1119,95 @@ static int sqlite_inventory_list(struct meta_store *s, const char *bucket, const
     return ret;
 }
 
+/* ---- bucket configuration documents ----
+ * One row per (bucket, kind); kind stored by name so the enum may grow. A put checks the
+ * bucket inside its transaction, so a document never outlives a concurrently deleted bucket
+ * (bucket delete removes them in its own transaction). */
+
+static int sqlite_bucket_exists(sqlite3 *db, const char *bucket)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM buckets WHERE name=?", -1, &stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_DONE) {
+        err_set("no bucket %s", bucket);
+        return ERR_NOTFOUND;
+    }
+    return rc == SQLITE_ROW ? 0 : sqlite_fail(db, "step");
+}
+
+static int sqlite_config_put_txn(sqlite3 *db, const char *bucket, const char *kind, const char *doc)
+{
+    int rc = sqlite_bucket_exists(db, bucket);
+    sqlite3_stmt *stmt;
+    if (rc)
+        return rc;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO bucket_configs VALUES (?,?,?,?)", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, doc, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, clock_now_ms());
+    return sqlite_step_done(db, stmt);
+}
+
+static int sqlite_bucket_config_put(struct meta_store *s, const char *bucket,
+                                    enum meta_config_kind kind, const char *doc)
+{
+    sqlite3 *db;
+    int rc = sqlite_begin(s, &db);
+    return rc ? rc
+              : sqlite_commit_or_rollback(
+                    db, sqlite_config_put_txn(db, bucket, meta_config_kind_name(kind), doc));
+}
+
+static int sqlite_bucket_config_get(struct meta_store *s, const char *bucket,
+                                    enum meta_config_kind kind, char **out_doc)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc =
+        sqlite_prepare(s, "SELECT doc FROM bucket_configs WHERE bucket=? AND kind=?", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, meta_config_kind_name(kind), -1, SQLITE_STATIC);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        *out_doc = sqlite_dup(stmt, 0);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        err_set("no %s configuration on bucket %s", meta_config_kind_name(kind), bucket);
+        rc = ERR_NOTFOUND;
+    } else {
+        rc = sqlite_fail(db, "step");
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static int sqlite_bucket_config_delete(struct meta_store *s, const char *bucket,
+                                       enum meta_config_kind kind)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s, "DELETE FROM bucket_configs WHERE bucket=? AND kind=?", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, meta_config_kind_name(kind), -1, SQLITE_STATIC);
+    rc = sqlite_step_done(db, stmt);
+    if (!rc && sqlite3_changes(db) == 0) {
+        err_set("no %s configuration on bucket %s", meta_config_kind_name(kind), bucket);
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
+}
+
 /* ---- inventory scans and runs ---- */
 
 static int sqlite_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
@@ -1347,4 +1416,7 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .inventory_run_object_add = meta_sqlite_run_object_add,
     .inventory_run_object_list = meta_sqlite_run_object_list,
     .inventory_run_object_clear = meta_sqlite_run_object_clear,
+    .bucket_config_put = sqlite_bucket_config_put,
+    .bucket_config_get = sqlite_bucket_config_get,
+    .bucket_config_delete = sqlite_bucket_config_delete,
 };

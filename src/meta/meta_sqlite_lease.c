@@ -1,7 +1,7 @@
 /* meta_sqlite_lease.c — inventory run leases and the objects runs wrote, in SQLite (tables
- * inventory_leases and inventory_run_objects of meta_sqlite.c's schema; see meta.h). A take is
- * one write transaction (BEGIN IMMEDIATE), so two runs racing for a lease serialise and exactly
- * one wins. */
+ * inventory_leases and inventory_run_objects of schema version 3 (meta_sqlite_schema.c); see
+ * meta.h). A take is one write transaction (BEGIN IMMEDIATE), so two runs racing for a lease
+ * serialise and exactly one wins. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /* s3_auth.c — who is asking: SigV4 in the Authorization header or in a presigned URL.
  *
- * Anonymous requests are refused. The signature is checked over the path and query as sent;
+ * A request with neither goes on as anonymous, for the authorization step to decide. The
+ * signature is checked over the path and query as sent;
  * the payload mode named in x-amz-content-sha256 is handed to the body pipeline, which checks
  * the body's digest or chunk signatures as it arrives. */
 #include <stdio.h>
@@ -70,7 +71,7 @@ static enum s3_error s3_auth_verify(struct s3_req *r, struct s3_auth_ctx *a)
         return S3E_INVALID_ACCESS_KEY_ID;
     }
     if (rc)
-        return S3E_INTERNAL_ERROR;
+        return s3_error_from_rc(rc);
     const char *query = http_req_query(r->http);
     size_t qlen = strlen(query) + 1;
     char *storage = xmalloc(qlen);
@@ -308,7 +309,9 @@ enum s3_error s3_auth_check(struct s3_req *r)
                               "Please use AWS4-HMAC-SHA256.");
         e = S3E_INVALID_REQUEST;
     } else {
-        return S3E_ACCESS_DENIED; /* anonymous: no bucket policy grants access yet */
+        r->anonymous = 1; /* unsigned: authorization decides (s3_authz.c) */
+        r->body.payload = S3_PAYLOAD_UNSIGNED;
+        return S3_OK;
     }
     if (!e)
         e = s3_auth_payload_mode(r, a.payload_hash);

@@ -1,6 +1,7 @@
 /* s3_error.c — the S3 error table and its XML body (see s3_error.h). */
 #include "s3/s3_error.h"
 
+#include "core/err.h"
 #include "core/xmlw.h"
 
 struct s3_error_info {
@@ -46,9 +47,16 @@ enum s3_error s3_error_from_err(int err, enum s3_error not_found)
         return S3E_BUCKET_NOT_EMPTY;
     case ERR_CONFLICT:
         return S3E_SERVICE_UNAVAILABLE;
+    case ERR_BUSY:
+        return S3E_SLOW_DOWN;
     default:
         return S3E_INTERNAL_ERROR;
     }
+}
+
+enum s3_error s3_error_from_rc(int rc)
+{
+    return s3_error_from_err(rc, S3E_INTERNAL_ERROR);
 }
 
 int s3_error_body(struct buf *out, enum s3_error e, const char *message, const char *extra,

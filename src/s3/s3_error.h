@@ -19,9 +19,14 @@ const char *s3_error_code(enum s3_error e);
 int s3_error_status(enum s3_error e);
 const char *s3_error_message(enum s3_error e);
 
-/* The one mapping of an internal ERR_* code to an S3 error (e.g. ERR_NOTFOUND is left to the
- * caller's context, so it needs a default: not_found). */
+/* The one mapping of an internal ERR_* code to an S3 error. ERR_NOTFOUND means something
+ * different to each caller (NoSuchKey, NoSuchUpload, …), so the caller names it: not_found.
+ * ERR_BUSY (the metadata store stayed locked past its timeout) is 503 SlowDown, ERR_CONFLICT
+ * (a concurrent change won) 503 ServiceUnavailable, ERR_NOMEM/IO/BACKEND 500 InternalError. */
 enum s3_error s3_error_from_err(int err, enum s3_error not_found);
+/* The same with no not-found meaning in the caller's context: ERR_NOTFOUND is InternalError
+ * (something the request relied on vanished). */
+enum s3_error s3_error_from_rc(int rc);
 
 /* Render <Error><Code/><Message/>extra<RequestId/><HostId/></Error>. message NULL → table text;
  * extra is already-escaped XML (may be NULL). */

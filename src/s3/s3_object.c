@@ -167,10 +167,17 @@ enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char
     return S3_OK;
 }
 
-static enum s3_error s3_object_check_bucket(struct s3_req *r, const char *bucket)
+/* The bucket of an object to read; a copy source (ops selected by x-amz-copy-source) is
+ * authorized apart from the destination: s3:GetObject(Version) on the source object. */
+static enum s3_error s3_object_check_bucket(struct s3_req *r, const char *bucket, const char *key,
+                                            const char *version)
 {
-    if (strcmp(bucket, r->bucket) == 0) /* already checked when loaded for the operation */
-        return r->bucket_info.name[0] ? S3_OK : s3_req_load_bucket(r);
+    const char *action = version ? "s3:GetObjectVersion" : "s3:GetObject";
+    if (strcmp(bucket, r->bucket) == 0) { /* already checked when loaded for the operation */
+        enum s3_error e = r->bucket_info.name[0] ? S3_OK : s3_req_load_bucket(r);
+        return e || !r->op->header_selector ? e
+                                            : s3_req_authorize_on(r, action, &r->bucket_info, key);
+    }
     struct meta_bucket b;
     int rc = meta_bucket_get(r->srv->meta, bucket, &b);
     if (rc == ERR_NOTFOUND) {
@@ -178,17 +185,17 @@ static enum s3_error s3_object_check_bucket(struct s3_req *r, const char *bucket
         return S3E_NO_SUCH_BUCKET;
     }
     if (rc)
-        return S3E_INTERNAL_ERROR;
+        return s3_error_from_rc(rc);
     const char *expected = s3_req_header(r, "x-amz-source-expected-bucket-owner");
     if (expected && strcmp(expected, b.owner_id) != 0)
         return S3E_ACCESS_DENIED;
-    return strcmp(b.owner_id, r->account.id) == 0 ? S3_OK : S3E_ACCESS_DENIED;
+    return s3_req_authorize_on(r, action, &b, key);
 }
 
 enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *key,
                              const char *version, struct meta_object *o)
 {
-    enum s3_error e = s3_object_check_bucket(r, bucket);
+    enum s3_error e = s3_object_check_bucket(r, bucket, key, version);
     if (e)
         return e;
     int rc = meta_object_get(r->srv->meta, bucket, key, version, o);
@@ -200,7 +207,7 @@ enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *k
         return S3E_NO_SUCH_VERSION;
     }
     if (rc)
-        return S3E_INTERNAL_ERROR;
+        return s3_error_from_rc(rc);
     if (!o->is_delete_marker)
         return S3_OK;
     s3_req_error_header(r, "x-amz-delete-marker", "true");

@@ -172,7 +172,7 @@ enum s3_error s3_op_create_bucket(struct s3_req *r)
     if (rc == ERR_EXISTS)
         return s3_create_bucket_exists(r);
     if (rc)
-        return S3E_INTERNAL_ERROR;
+        return s3_error_from_rc(rc);
     log_info("bucket %s created by account %s", b.name, b.owner_id);
     struct http_response *resp = s3_response_new(r, 200, NULL, 0);
     char location[80];
@@ -207,7 +207,7 @@ enum s3_error s3_op_delete_bucket(struct s3_req *r)
     if (rc == ERR_NOTFOUND)
         return S3E_NO_SUCH_BUCKET;
     if (rc)
-        return S3E_INTERNAL_ERROR;
+        return s3_error_from_rc(rc);
     /* in-progress uploads do not keep a bucket alive; their parts go with it */
     if (s3_uploads_abort_all(r->srv, r->bucket, 0) < 0)
         log_warn("bucket %s deleted, but aborting its uploads failed: %s", r->bucket, err_msg());

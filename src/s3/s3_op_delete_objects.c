@@ -30,8 +30,12 @@ static int s3_delete_one(struct s3_req *r, struct buf *xml, xmlNode *obj, int qu
     int rc = 0;
     struct s3_delete_result res;
     memset(&res, 0, sizeof(res));
-    enum s3_error e = strlen(key) > S3_MAX_KEY_BYTES ? S3E_KEY_TOO_LONG
-                                                     : s3_object_delete_key(r, key, version, &res);
+    const char *action = version ? "s3:DeleteObjectVersion" : "s3:DeleteObject";
+    enum s3_error e = strlen(key) > S3_MAX_KEY_BYTES
+                          ? S3E_KEY_TOO_LONG
+                          : s3_req_authorize_on(r, action, &r->bucket_info, key);
+    if (!e)
+        e = s3_object_delete_key(r, key, version, &res);
     if (e) {
         rc = s3_delete_result_error(xml, key, e);
     } else if (!quiet) {

@@ -60,7 +60,7 @@ enum s3_error s3_op_put_bucket_inventory(struct s3_req *r)
         e = S3E_INTERNAL_ERROR;
     if (!e) {
         int rc = meta_inventory_put(r->srv->meta, r->bucket, c.id, stored.data, INV_MAX_CONFIGS);
-        e = rc == ERR_TOOBIG ? S3E_TOO_MANY_CONFIGURATIONS : rc ? S3E_INTERNAL_ERROR : S3_OK;
+        e = rc == ERR_TOOBIG ? S3E_TOO_MANY_CONFIGURATIONS : s3_error_from_rc(rc);
     }
     buf_dispose(&stored);
     inv_config_dispose(&c);
@@ -78,7 +78,7 @@ static enum s3_error s3_inventory_load(struct s3_req *r, char **out)
     const char *id = s3_req_param(r, "id");
     int rc = id && inv_config_id_valid(id) ? meta_inventory_get(r->srv->meta, r->bucket, id, out)
                                            : ERR_NOTFOUND;
-    return rc == ERR_NOTFOUND ? S3E_NO_SUCH_CONFIGURATION : rc ? S3E_INTERNAL_ERROR : S3_OK;
+    return s3_error_from_err(rc, S3E_NO_SUCH_CONFIGURATION);
 }
 
 enum s3_error s3_op_get_bucket_inventory(struct s3_req *r)
@@ -112,7 +112,7 @@ enum s3_error s3_op_delete_bucket_inventory(struct s3_req *r)
     int rc = id && inv_config_id_valid(id) ? meta_inventory_delete(r->srv->meta, r->bucket, id)
                                            : ERR_NOTFOUND;
     if (rc)
-        return rc == ERR_NOTFOUND ? S3E_NO_SUCH_CONFIGURATION : S3E_INTERNAL_ERROR;
+        return s3_error_from_err(rc, S3E_NO_SUCH_CONFIGURATION);
     s3_respond_empty(r, 204);
     return S3_OK;
 }

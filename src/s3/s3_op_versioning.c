@@ -205,7 +205,7 @@ static enum s3_error s3_versions_start(struct s3_req *r, struct s3_versions *v)
         int rc = meta_object_get(r->srv->meta, r->bucket, km, vm, &o);
         if (rc) {
             s3_req_set_message(r, "Invalid version id specified");
-            return rc == ERR_NOTFOUND ? S3E_INVALID_ARGUMENT : S3E_INTERNAL_ERROR;
+            return s3_error_from_err(rc, S3E_INVALID_ARGUMENT);
         }
         v->seq_marker = o.seq;
         meta_object_dispose(&o);

@@ -17,12 +17,21 @@
 
 enum s3_level { S3_LEVEL_SERVICE, S3_LEVEL_BUCKET, S3_LEVEL_OBJECT };
 enum s3_body_kind { S3_BODY_NONE, S3_BODY_XML, S3_BODY_STREAM };
+/* What an operation's IAM action is on (s3_ops.def). */
+enum s3_resource_kind {
+    S3_RES_ALL,
+    S3_RES_BUCKET,
+    S3_RES_NEW_BUCKET,
+    S3_RES_OBJECT,
+    S3_RES_OBJECTS
+};
 
 struct s3_req;
 typedef enum s3_error s3_handler_fn(struct s3_req *r);
 
 enum s3_op {
-#define S3_OP(name, opname, method, level, sub, hdr, body, begin, finish) S3_OP_##name,
+#define S3_OP(name, opname, method, level, sub, hdr, body, begin, finish, action, vaction, res)    \
+    S3_OP_##name,
 #include "s3/s3_ops.def"
 #undef S3_OP
     S3_OP_COUNT
@@ -37,6 +46,9 @@ struct s3_op_info {
     enum s3_body_kind body;
     s3_handler_fn *begin;
     s3_handler_fn *finish;
+    const char *action;         /* IAM action: "s3:GetObject" */
+    const char *version_action; /* with a versionId: "s3:GetObjectVersion"; NULL: action */
+    enum s3_resource_kind resource;
 };
 
 #define S3_XML_BODY_MAX (4u * 1024 * 1024)
@@ -85,8 +97,9 @@ struct s3_req {
     /* decoded query parameters */
     struct kv_pair *params;
     size_t n_params;
-    /* who is asking */
+    /* who is asking: the signer's account, or anonymous (unsigned; account all zero) */
     struct meta_account account;
+    int anonymous;
     /* the bucket, once an operation has loaded it */
     struct meta_bucket bucket_info;
     /* body */
@@ -105,7 +118,8 @@ struct s3_req {
 };
 
 /* Operation handlers (s3_op_*.c), as named in s3_ops.def. */
-#define S3_OP(name, opname, method, level, sub, hdr, body, begin, finish) s3_handler_fn finish;
+#define S3_OP(name, opname, method, level, sub, hdr, body, begin, finish, action, vaction, res)    \
+    s3_handler_fn finish;
 #include "s3/s3_ops.def"
 #undef S3_OP
 s3_handler_fn s3_op_put_object_begin;
@@ -122,9 +136,22 @@ void s3_req_error_header(struct s3_req *r, const char *name, const char *value);
 /* Record a detail message for the error about to be returned. */
 void s3_req_set_message(struct s3_req *r, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
-/* Load r->bucket into r->bucket_info and check the caller may use it: NoSuchBucket,
- * AccessDenied (not the owner, or x-amz-expected-bucket-owner differs). */
+/* Load r->bucket into r->bucket_info and check the caller may use it: NoSuchBucket (for
+ * anyone, signed or not), AccessDenied (x-amz-expected-bucket-owner differs, or the
+ * authorization step denies the operation's action). Done once by the router before the
+ * operation runs; later calls return S3_OK at once. */
 enum s3_error s3_req_load_bucket(struct s3_req *r);
+
+/* Authorization (s3_authz.c): the one step after routing, and the same decision for the other
+ * resources an operation touches. */
+/* Decide r->op's action on its resource (s3_ops.def), loading the bucket first where the
+ * resource is in one: S3_OK, NoSuchBucket, AccessDenied. */
+enum s3_error s3_req_authorize(struct s3_req *r);
+/* Decide action on bucket/key (key NULL: the bucket) owned as b says, for the requester:
+ * S3_OK or AccessDenied. For copy sources: s3:GetObject (s3:GetObjectVersion with a
+ * versionId) on the source object. */
+enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const struct meta_bucket *b,
+                                  const char *key);
 
 /* Responses (s3_response.c). Each adds x-amz-request-id, x-amz-id-2 and Server. */
 struct http_response *s3_response_new(struct s3_req *r, int status, char *body, size_t len);

@@ -1,10 +1,10 @@
 /* s3_router.c — from an HTTP request to one S3 operation.
  *
- * on_headers: name the bucket and key (path-style or virtual-hosted-style), authenticate,
- * pick the operation from s3_ops.def, prepare the body pipeline and call the operation's
- * begin handler. on_body feeds the pipeline; on_complete checks it and calls the finish
- * handler; on_done frees the request whatever happened. Errors become S3 error responses in
- * s3_respond_error, nowhere else. */
+ * on_headers: name the bucket and key (path-style or virtual-hosted-style), authenticate
+ * (an unsigned request goes on as anonymous), pick the operation from s3_ops.def, authorize
+ * its action (s3_authz.c), prepare the body pipeline and call the operation's begin handler.
+ * on_body feeds the pipeline; on_complete checks it and calls the finish handler; on_done frees the
+ * request whatever happened. Errors become S3 error responses in s3_respond_error, nowhere else. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +22,8 @@
 #define S3_MAX_PARAMS 64
 
 static const struct s3_op_info s3_ops[S3_OP_COUNT] = {
-#define S3_OP(name, opname, method, level, sub, hdr, body, begin, finish)                          \
-    [S3_OP_##name] = {opname, method, level, sub, hdr, body, begin, finish},
+#define S3_OP(name, opname, method, level, sub, hdr, body, begin, finish, action, vaction, res)    \
+    [S3_OP_##name] = {opname, method, level, sub, hdr, body, begin, finish, action, vaction, res},
 #include "s3/s3_ops.def"
 #undef S3_OP
 };
@@ -112,41 +112,6 @@ void s3_req_error_header(struct s3_req *r, const char *name, const char *value)
     r->error_headers[r->n_error_headers][0] = xstrdup(name);
     r->error_headers[r->n_error_headers][1] = xstrdup(value);
     r->n_error_headers++;
-}
-
-static int s3_expected_owner_valid(const char *v)
-{
-    if (strlen(v) != 12)
-        return 0;
-    for (const char *p = v; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return 0;
-    }
-    return 1;
-}
-
-enum s3_error s3_req_load_bucket(struct s3_req *r)
-{
-    const char *expected = s3_req_header(r, "x-amz-expected-bucket-owner");
-    if (expected && !s3_expected_owner_valid(expected)) {
-        s3_req_set_message(r,
-                           "The value of the expected bucket owner parameter must be an AWS "
-                           "Account ID... [%s]",
-                           expected);
-        return S3E_INVALID_BUCKET_OWNER;
-    }
-    int rc = meta_bucket_get(r->srv->meta, r->bucket, &r->bucket_info);
-    if (rc == ERR_NOTFOUND) {
-        s3_req_error_elem(r, "BucketName", r->bucket);
-        return S3E_NO_SUCH_BUCKET;
-    }
-    if (rc)
-        return s3_error_from_err(rc, S3E_NO_SUCH_BUCKET);
-    if (expected && strcmp(expected, r->bucket_info.owner_id) != 0)
-        return S3E_ACCESS_DENIED;
-    if (strcmp(r->bucket_info.owner_id, r->account.id) != 0)
-        return S3E_ACCESS_DENIED;
-    return S3_OK;
 }
 
 /* Split the raw query into decoded parameters. */
@@ -345,7 +310,9 @@ static enum s3_error s3_req_start(struct s3_req *r)
         return S3E_NO_SUCH_BUCKET;
     if (r->key && strlen(r->key) > S3_MAX_KEY_BYTES)
         return S3E_KEY_TOO_LONG;
-    e = s3_body_begin(r);
+    e = s3_req_authorize(r);
+    if (!e)
+        e = s3_body_begin(r);
     if (!e && r->op->begin)
         e = r->op->begin(r);
     return e;

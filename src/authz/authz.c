@@ -1,0 +1,141 @@
+/* authz.c — the authorization decision (see authz.h).
+ *
+ * authz_decide evaluates the policies in order; today the owner rule is the only one. The
+ * next policies (bucket policy, ACLs, Block Public Access) follow AWS's evaluation logic: an
+ * explicit Deny anywhere wins, then any Allow, else the implicit deny. */
+#include "authz/authz.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int authz_str_empty(const char *s)
+{
+    return !s || !*s;
+}
+
+static enum authz_decision authz_deny(const char **reason, const char *why)
+{
+    if (reason)
+        *reason = why;
+    return AUTHZ_DENY;
+}
+
+/* The service principal delivers reports (s3:PutObject) into buckets of the source's owner. */
+static enum authz_decision authz_owner_service(const struct authz_principal *p, const char *action,
+                                               const struct authz_resource *res,
+                                               const struct authz_context *ctx, const char **reason)
+{
+    if (strcmp(p->service, AUTHZ_SERVICE_S3) != 0)
+        return authz_deny(reason, "unknown service principal");
+    if (strcmp(action, "s3:PutObject") != 0 || authz_str_empty(res->key))
+        return authz_deny(reason, "the service principal may only deliver objects");
+    if (authz_str_empty(res->owner_id) || !ctx || authz_str_empty(ctx->source_account) ||
+        strcmp(res->owner_id, ctx->source_account) != 0)
+        return authz_deny(reason, "the destination bucket is not owned by the source account");
+    return AUTHZ_ALLOW;
+}
+
+/* The owner rule: an account owns its buckets and everything in them. */
+static enum authz_decision authz_owner_rule(const struct authz_principal *p, const char *action,
+                                            const struct authz_resource *res,
+                                            const struct authz_context *ctx, const char **reason)
+{
+    switch (p->kind) {
+    case AUTHZ_PRINCIPAL_ANONYMOUS:
+        return authz_deny(reason, "anonymous access is not granted by any policy");
+    case AUTHZ_PRINCIPAL_SERVICE:
+        return authz_owner_service(p, action, res, ctx, reason);
+    case AUTHZ_PRINCIPAL_ACCOUNT:
+        break;
+    default:
+        return authz_deny(reason, "unknown principal");
+    }
+    if (authz_str_empty(p->account_id))
+        return authz_deny(reason, "the principal has no account");
+    if (!res->bucket) /* "*": ListAllMyBuckets lists the caller's own buckets */
+        return AUTHZ_ALLOW;
+    if (strcmp(action, "s3:CreateBucket") == 0 && authz_str_empty(res->owner_id))
+        return AUTHZ_ALLOW;
+    if (authz_str_empty(res->owner_id) || strcmp(res->owner_id, p->account_id) != 0)
+        return authz_deny(reason, "the principal does not own the bucket");
+    return AUTHZ_ALLOW;
+}
+
+enum authz_decision authz_decide(const struct authz_principal *principal, const char *action,
+                                 const struct authz_resource *resource,
+                                 const struct authz_context *context, const char **reason)
+{
+    if (reason)
+        *reason = "";
+    if (!principal || authz_str_empty(action) || !resource)
+        return authz_deny(reason, "incomplete request");
+    return authz_owner_rule(principal, action, resource, context, reason);
+}
+
+enum authz_decision authz_decide_delivery(const char *source_bucket, const char *source_account,
+                                          const struct authz_resource *dest, const char **reason)
+{
+    struct authz_principal p;
+    authz_principal_service(&p, AUTHZ_SERVICE_S3);
+    char source_arn[80];
+    struct authz_resource src = {source_bucket, NULL, source_account};
+    if (authz_resource_arn(source_arn, sizeof(source_arn), &src))
+        return authz_deny(reason, "source bucket name too long");
+    struct authz_context ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.source_account = source_account;
+    ctx.source_arn = source_arn;
+    return authz_decide(&p, "s3:PutObject", dest, &ctx, reason);
+}
+
+int authz_resource_arn(char *out, size_t size, const struct authz_resource *resource)
+{
+    int n;
+    if (!resource->bucket)
+        n = snprintf(out, size, "*");
+    else if (!resource->key)
+        n = snprintf(out, size, "arn:aws:s3:::%s", resource->bucket);
+    else
+        n = snprintf(out, size, "arn:aws:s3:::%s/%s", resource->bucket, resource->key);
+    if (n < 0 || (size_t)n >= size) {
+        err_set("resource ARN longer than %zu bytes", size);
+        return ERR_TOOBIG;
+    }
+    return 0;
+}
+
+void authz_principal_account(struct authz_principal *out, const char *account_id,
+                             const char *canonical_id)
+{
+    memset(out, 0, sizeof(*out));
+    out->kind = AUTHZ_PRINCIPAL_ACCOUNT;
+    snprintf(out->account_id, sizeof(out->account_id), "%s", account_id ? account_id : "");
+    snprintf(out->canonical_id, sizeof(out->canonical_id), "%s", canonical_id ? canonical_id : "");
+}
+
+void authz_principal_service(struct authz_principal *out, const char *service)
+{
+    memset(out, 0, sizeof(*out));
+    out->kind = AUTHZ_PRINCIPAL_SERVICE;
+    snprintf(out->service, sizeof(out->service), "%s", service);
+}
+
+void authz_principal_anonymous(struct authz_principal *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->kind = AUTHZ_PRINCIPAL_ANONYMOUS;
+}
+
+const char *authz_auth_type_name(enum authz_auth_type t)
+{
+    switch (t) {
+    case AUTHZ_AUTH_HEADER:
+        return "REST-HEADER";
+    case AUTHZ_AUTH_QUERY:
+        return "REST-QUERY-STRING";
+    case AUTHZ_AUTH_POST:
+        return "POST";
+    default:
+        return "";
+    }
+}

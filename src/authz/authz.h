@@ -1,0 +1,108 @@
+/* authz.h — the one authorization decision: may this principal perform this action on this
+ * resource, in this request context?
+ *
+ * Every S3 request is decided here once, after routing (s3_ops.def names each operation's IAM
+ * action and resource kind); copy sources (s3:GetObject on the source object) and inventory
+ * delivery (s3:PutObject on the destination, as the service principal s3.amazonaws.com) are
+ * decided by the same function. The only policy today is the owner rule:
+ *
+ *   - an account may do anything to the buckets it owns and the objects in them, may list its
+ *     buckets (resource "*") and may create buckets;
+ *   - the service principal may deliver (s3:PutObject) into a bucket whose owner is the
+ *     aws:SourceAccount of the context (an inventory destination owned by the source's owner);
+ *   - anonymous requests are denied: no bucket policy or ACL can grant them anything yet.
+ *
+ * Bucket policies, ACLs and Block Public Access plug in here later; the principal and context
+ * already carry what their conditions need (aws:SourceIp, aws:SecureTransport,
+ * s3:signatureversion, s3:authType, aws:SourceAccount, aws:SourceArn, request headers).
+ * Pure functions: no I/O, no allocation, safe from any thread. */
+#ifndef STOCKTAKE_AUTHZ_H
+#define STOCKTAKE_AUTHZ_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+#define AUTHZ_SERVICE_S3 "s3.amazonaws.com"
+
+enum authz_principal_kind {
+    AUTHZ_PRINCIPAL_ANONYMOUS = 0, /* an unsigned request */
+    AUTHZ_PRINCIPAL_ACCOUNT,       /* a request signed with one of an account's keys */
+    AUTHZ_PRINCIPAL_SERVICE        /* the service itself acting for a feature (inventory) */
+};
+
+/* Who is asking. Strings are empty when they do not apply (anonymous has no account). */
+struct authz_principal {
+    enum authz_principal_kind kind;
+    char account_id[13];   /* 12-digit account id */
+    char canonical_id[65]; /* 64-hex canonical user id (what ACL grants name) */
+    char service[64];      /* AUTHZ_PRINCIPAL_SERVICE: "s3.amazonaws.com" */
+};
+
+/* s3:authType */
+enum authz_auth_type {
+    AUTHZ_AUTH_NONE = 0, /* anonymous, or a service principal */
+    AUTHZ_AUTH_HEADER,   /* REST-HEADER: Authorization header */
+    AUTHZ_AUTH_QUERY,    /* REST-QUERY-STRING: presigned URL */
+    AUTHZ_AUTH_POST      /* POST: browser-based upload form */
+};
+
+/* What the action is on. bucket NULL: every resource ("*", as ListAllMyBuckets needs);
+ * key NULL: the bucket itself (arn:aws:s3:::bucket), else the object (arn:aws:s3:::bucket/key).
+ * owner_id: the owning account of the bucket, "" or NULL when the bucket does not exist
+ * (CreateBucket). Borrowed strings. */
+struct authz_resource {
+    const char *bucket;
+    const char *key;
+    const char *owner_id;
+};
+
+/* A request header by name (case-insensitive), or NULL. */
+typedef const char *authz_header_fn(void *ctx, const char *name);
+
+/* The request context conditions are evaluated against. Every member may be NULL / 0 when it
+ * does not apply; strings are borrowed for the call. */
+struct authz_context {
+    const char *source_ip;         /* aws:SourceIp (the peer address) */
+    int secure_transport;          /* aws:SecureTransport: over TLS */
+    const char *signature_version; /* s3:signatureversion: "AWS4-HMAC-SHA256" */
+    enum authz_auth_type auth_type;
+    const char *version_id;     /* s3:versionid, when the request names one */
+    const char *source_account; /* aws:SourceAccount (service principals) */
+    const char *source_arn;     /* aws:SourceArn (service principals) */
+    authz_header_fn *header;    /* request headers (s3:x-amz-*, conditions on headers) */
+    void *header_ctx;
+};
+
+enum authz_decision {
+    AUTHZ_ALLOW = 0,
+    AUTHZ_DENY = 1 /* implicit or explicit: the request is answered AccessDenied */
+};
+
+/* Decide. *reason (optional) gets a fixed, human-readable sentence on a denial, for logs and
+ * never shown to the client beyond AccessDenied; "" when allowed. action is an IAM action name
+ * ("s3:GetObject"). */
+enum authz_decision authz_decide(const struct authz_principal *principal, const char *action,
+                                 const struct authz_resource *resource,
+                                 const struct authz_context *context, const char **reason);
+
+/* Delivery by the service principal s3.amazonaws.com (inventory reports, later logs and
+ * replication): s3:PutObject on dest, with aws:SourceAccount source_account and aws:SourceArn
+ * the ARN of source_bucket in the context. */
+enum authz_decision authz_decide_delivery(const char *source_bucket, const char *source_account,
+                                          const struct authz_resource *dest, const char **reason);
+
+/* The resource's ARN into out ("*", "arn:aws:s3:::b", "arn:aws:s3:::b/key").
+ * ERR_TOOBIG when it does not fit (out is then truncated but terminated). */
+int authz_resource_arn(char *out, size_t size, const struct authz_resource *resource) WARN_UNUSED;
+
+/* Principals: an account's, the service principal's, the anonymous one. */
+void authz_principal_account(struct authz_principal *out, const char *account_id,
+                             const char *canonical_id);
+void authz_principal_service(struct authz_principal *out, const char *service);
+void authz_principal_anonymous(struct authz_principal *out);
+
+/* The s3:authType condition value ("REST-HEADER", …; "" for AUTHZ_AUTH_NONE). */
+const char *authz_auth_type_name(enum authz_auth_type t);
+
+#endif

@@ -1,0 +1,139 @@
+/* meta_sqlite_schema.c — the SQLite schema, one migration per version (see
+ * meta_sqlite_schema.h). Add a version by appending a migration; never edit an old one. */
+#include "meta/meta_sqlite_schema.h"
+
+#include <stdio.h>
+
+/* Version 1: accounts, keys, buckets, objects, multipart uploads, inventory configurations
+ * and runs, as they were before the schema was versioned. */
+static const char *const schema_v1 =
+    "CREATE TABLE IF NOT EXISTS accounts(id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL, created_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS access_keys(access_key TEXT PRIMARY KEY, secret TEXT NOT NULL,"
+    " account_id TEXT NOT NULL REFERENCES accounts(id), created_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS buckets(name TEXT PRIMARY KEY, owner_id TEXT NOT NULL,"
+    " region TEXT NOT NULL, created_ms INTEGER NOT NULL, versioning INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS objects(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " bucket TEXT NOT NULL, key TEXT NOT NULL, version_id TEXT NOT NULL,"
+    " is_latest INTEGER NOT NULL, is_delete_marker INTEGER NOT NULL, size INTEGER NOT NULL,"
+    " last_modified_ms INTEGER NOT NULL, etag TEXT NOT NULL, storage_class TEXT NOT NULL,"
+    " owner_id TEXT NOT NULL, headers TEXT NOT NULL, blob_id TEXT NOT NULL,"
+    " multipart INTEGER NOT NULL, checksum_algorithm TEXT NOT NULL,"
+    " checksum_value TEXT NOT NULL, checksum_type TEXT NOT NULL, parts TEXT);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS objects_version ON objects(bucket, key, version_id);"
+    "CREATE INDEX IF NOT EXISTS objects_latest ON objects(bucket, key) WHERE is_latest = 1;"
+    "CREATE TABLE IF NOT EXISTS uploads(upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL,"
+    " key TEXT NOT NULL, initiated_ms INTEGER NOT NULL, owner_id TEXT NOT NULL,"
+    " headers TEXT NOT NULL, storage_class TEXT NOT NULL, checksum_algorithm TEXT NOT NULL,"
+    " checksum_type TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS uploads_key ON uploads(bucket, key, initiated_ms);"
+    "CREATE TABLE IF NOT EXISTS parts(upload_id TEXT NOT NULL REFERENCES uploads(upload_id)"
+    " ON DELETE CASCADE, number INTEGER NOT NULL, etag TEXT NOT NULL, size INTEGER NOT NULL,"
+    " last_modified_ms INTEGER NOT NULL, blob_id TEXT NOT NULL, checksum_value TEXT NOT NULL,"
+    " PRIMARY KEY(upload_id, number));"
+    "CREATE TABLE IF NOT EXISTS inventory_configs(bucket TEXT NOT NULL, id TEXT NOT NULL,"
+    " config TEXT NOT NULL, updated_ms INTEGER NOT NULL, PRIMARY KEY(bucket, id));"
+    "CREATE TABLE IF NOT EXISTS inventory_runs(run_id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " bucket TEXT NOT NULL, config_id TEXT NOT NULL, started_ms INTEGER NOT NULL,"
+    " finished_ms INTEGER NOT NULL, report_ms INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " files INTEGER NOT NULL, bytes INTEGER NOT NULL, outcome TEXT NOT NULL,"
+    " error TEXT NOT NULL, manifest_key TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS inventory_runs_config ON inventory_runs(bucket, config_id,"
+    " run_id);";
+
+/* Version 2: per-bucket configuration documents, (bucket, kind) → document. */
+static const char *const schema_v2 =
+    "CREATE TABLE IF NOT EXISTS bucket_configs(bucket TEXT NOT NULL, kind TEXT NOT NULL,"
+    " doc TEXT NOT NULL, updated_ms INTEGER NOT NULL, PRIMARY KEY(bucket, kind));";
+
+/* Version 3: inventory run leases and the objects runs wrote (meta_sqlite_lease.c). */
+static const char *const schema_v3 =
+    "CREATE TABLE inventory_leases(bucket TEXT NOT NULL, config_id TEXT NOT NULL,"
+    " token TEXT NOT NULL, run_id INTEGER NOT NULL, host TEXT NOT NULL, boot_id TEXT NOT NULL,"
+    " pid INTEGER NOT NULL, pid_start INTEGER NOT NULL, expires_ms INTEGER NOT NULL,"
+    " PRIMARY KEY(bucket, config_id));"
+    "CREATE TABLE inventory_run_objects(run_id INTEGER NOT NULL,"
+    " bucket TEXT NOT NULL, config_id TEXT NOT NULL, dest_bucket TEXT NOT NULL,"
+    " key TEXT NOT NULL, version_id TEXT NOT NULL, blob_id TEXT NOT NULL);"
+    "CREATE INDEX inventory_run_objects_config ON inventory_run_objects(bucket,"
+    " config_id, run_id);";
+
+static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3};
+
+#define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
+
+int meta_sqlite_schema_latest(void)
+{
+    return SCHEMA_LATEST;
+}
+
+static int schema_fail(sqlite3 *db, const char *what)
+{
+    int code = sqlite3_errcode(db);
+    err_set("sqlite schema %s: %s", what, sqlite3_errmsg(db));
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED ? ERR_BUSY : ERR_BACKEND;
+}
+
+int meta_sqlite_schema_version(sqlite3 *db, int *out)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+        return schema_fail(db, "version");
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW ? 0 : schema_fail(db, "version");
+}
+
+/* Apply migration number version (0-based: it brings the database to version + 1). */
+static int schema_apply(sqlite3 *db, int version)
+{
+    char bump[64];
+    snprintf(bump, sizeof(bump), "PRAGMA user_version=%d", version + 1);
+    if (sqlite3_exec(db, schema_migrations[version], NULL, NULL, NULL) != SQLITE_OK)
+        return schema_fail(db, "migration");
+    if (sqlite3_exec(db, bump, NULL, NULL, NULL) != SQLITE_OK)
+        return schema_fail(db, "version bump");
+    return 0;
+}
+
+/* Inside a write transaction: read the version again (another process may have migrated
+ * meanwhile) and apply what is missing. */
+static int schema_migrate_txn(sqlite3 *db, int target)
+{
+    int version = 0;
+    int rc = meta_sqlite_schema_version(db, &version);
+    if (rc)
+        return rc;
+    if (version > SCHEMA_LATEST) {
+        err_set("meta.db has schema version %d; this binary knows up to %d", version,
+                SCHEMA_LATEST);
+        return ERR_INVALID;
+    }
+    for (int v = version; !rc && v < target; v++)
+        rc = schema_apply(db, v);
+    return rc;
+}
+
+int meta_sqlite_schema_migrate(sqlite3 *db, int target)
+{
+    if (target < 1 || target > SCHEMA_LATEST) {
+        err_set("no schema version %d", target);
+        return ERR_INVALID;
+    }
+    int version = 0;
+    int rc = meta_sqlite_schema_version(db, &version);
+    if (!rc && version == target)
+        return 0; /* the common case: nothing to do, no write lock taken */
+    if (!rc && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        rc = schema_fail(db, "begin");
+    if (rc)
+        return rc;
+    rc = schema_migrate_txn(db, target);
+    if (!rc && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = schema_fail(db, "commit");
+    if (rc)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}

@@ -1,0 +1,143 @@
+/* s3_authz.c — the authorization step of an S3 request, between routing and the operation.
+ *
+ * The router names the operation; its row in s3_ops.def names the IAM action (the versioned
+ * one when the request gives a versionId) and the resource kind. This file turns the request
+ * into authz_decide's principal, resource and context, and a denial into AccessDenied. A
+ * bucket the request names is loaded first: a missing bucket is NoSuchBucket for everyone,
+ * signed or anonymous, as AWS answers; an existing one of another account is AccessDenied.
+ * Operations that touch a second resource (the source of a copy) decide it here too, through
+ * s3_req_authorize_on. */
+#include <stdio.h>
+#include <string.h>
+
+#include "authz/authz.h"
+#include "core/log.h"
+#include "s3/s3_req.h"
+
+static const char *s3_authz_header(void *ctx, const char *name)
+{
+    return s3_req_header(ctx, name);
+}
+
+static void s3_authz_principal(const struct s3_req *r, struct authz_principal *out)
+{
+    if (r->anonymous)
+        authz_principal_anonymous(out);
+    else
+        authz_principal_account(out, r->account.id, r->account.canonical_id);
+}
+
+static void s3_authz_context(struct s3_req *r, struct authz_context *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->secure_transport = 0; /* the listener speaks plain HTTP */
+    if (!r->anonymous) {
+        out->signature_version = "AWS4-HMAC-SHA256";
+        out->auth_type = s3_req_header(r, "Authorization") ? AUTHZ_AUTH_HEADER : AUTHZ_AUTH_QUERY;
+    }
+    out->version_id = s3_req_param(r, "versionId");
+    out->header = s3_authz_header;
+    out->header_ctx = r;
+}
+
+static enum s3_error s3_authz_decide(struct s3_req *r, const char *action,
+                                     const struct authz_resource *res)
+{
+    struct authz_principal p;
+    struct authz_context ctx;
+    s3_authz_principal(r, &p);
+    s3_authz_context(r, &ctx);
+    const char *reason = "";
+    if (authz_decide(&p, action, res, &ctx, &reason) == AUTHZ_ALLOW)
+        return S3_OK;
+    char arn[1200];
+    if (authz_resource_arn(arn, sizeof(arn), res))
+        arn[sizeof(arn) - 1] = '\0';
+    log_debug("request %s: %s on %s denied: %s", r->request_id, action, arn, reason);
+    return S3E_ACCESS_DENIED;
+}
+
+enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const struct meta_bucket *b,
+                                  const char *key)
+{
+    struct authz_resource res = {b->name, key, b->owner_id};
+    return s3_authz_decide(r, action, &res);
+}
+
+/* The operation's action: the versioned one when the request names a version. */
+static const char *s3_authz_action(const struct s3_req *r)
+{
+    if (r->op->version_action && s3_req_has_param(r, "versionId"))
+        return r->op->version_action;
+    return r->op->action;
+}
+
+/* Decide the routed operation on the bucket now in r->bucket_info. */
+static enum s3_error s3_authz_bucket_op(struct s3_req *r)
+{
+    const char *key = NULL;
+    if (r->op->resource == S3_RES_OBJECT)
+        key = r->key;
+    else if (r->op->resource == S3_RES_OBJECTS)
+        key = "*";
+    return s3_req_authorize_on(r, s3_authz_action(r), &r->bucket_info, key);
+}
+
+static int s3_authz_owner_valid(const char *v)
+{
+    if (strlen(v) != 12)
+        return 0;
+    for (const char *p = v; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+    }
+    return 1;
+}
+
+static enum s3_error s3_authz_load(struct s3_req *r)
+{
+    const char *expected = s3_req_header(r, "x-amz-expected-bucket-owner");
+    if (expected && !s3_authz_owner_valid(expected)) {
+        s3_req_set_message(r,
+                           "The value of the expected bucket owner parameter must be an AWS "
+                           "Account ID... [%s]",
+                           expected);
+        return S3E_INVALID_BUCKET_OWNER;
+    }
+    int rc = meta_bucket_get(r->srv->meta, r->bucket, &r->bucket_info);
+    if (rc == ERR_NOTFOUND) {
+        s3_req_error_elem(r, "BucketName", r->bucket);
+        return S3E_NO_SUCH_BUCKET;
+    }
+    if (rc)
+        return s3_error_from_rc(rc);
+    if (expected && strcmp(expected, r->bucket_info.owner_id) != 0)
+        return S3E_ACCESS_DENIED;
+    return s3_authz_bucket_op(r);
+}
+
+enum s3_error s3_req_load_bucket(struct s3_req *r)
+{
+    if (r->bucket_info.name[0])
+        return S3_OK; /* loaded and authorized by the router */
+    enum s3_error e = s3_authz_load(r);
+    if (e)
+        memset(&r->bucket_info, 0, sizeof(r->bucket_info));
+    return e;
+}
+
+enum s3_error s3_req_authorize(struct s3_req *r)
+{
+    switch (r->op->resource) {
+    case S3_RES_ALL: {
+        struct authz_resource all = {NULL, NULL, NULL};
+        return s3_authz_decide(r, s3_authz_action(r), &all);
+    }
+    case S3_RES_NEW_BUCKET: {
+        struct authz_resource b = {r->bucket, NULL, NULL};
+        return s3_authz_decide(r, s3_authz_action(r), &b);
+    }
+    default:
+        return s3_req_load_bucket(r);
+    }
+}
