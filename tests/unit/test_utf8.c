@@ -13,38 +13,38 @@ TEST(utf8_valid_sequences)
     CHECK(V(""));
     CHECK(V("plain ascii/key.txt"));
     CHECK(V("\x7f"));
-    CHECK(V("\xc2\x80"));             /* U+0080 */
-    CHECK(V("\xdf\xbf"));             /* U+07FF */
-    CHECK(V("\xe0\xa0\x80"));         /* U+0800 */
-    CHECK(V("\xed\x9f\xbf"));         /* U+D7FF */
-    CHECK(V("\xee\x80\x80"));         /* U+E000 */
-    CHECK(V("\xef\xbf\xbf"));         /* U+FFFF */
-    CHECK(V("\xf0\x90\x80\x80"));     /* U+10000 */
-    CHECK(V("\xf4\x8f\xbf\xbf"));     /* U+10FFFF */
+    CHECK(V("\xc2\x80"));                      /* U+0080 */
+    CHECK(V("\xdf\xbf"));                      /* U+07FF */
+    CHECK(V("\xe0\xa0\x80"));                  /* U+0800 */
+    CHECK(V("\xed\x9f\xbf"));                  /* U+D7FF */
+    CHECK(V("\xee\x80\x80"));                  /* U+E000 */
+    CHECK(V("\xef\xbf\xbf"));                  /* U+FFFF */
+    CHECK(V("\xf0\x90\x80\x80"));              /* U+10000 */
+    CHECK(V("\xf4\x8f\xbf\xbf"));              /* U+10FFFF */
     CHECK(V("p/\xc3\xbc k \xf0\x9f\xa5\xb3")); /* "p/ü k 🥳" */
 }
 
 TEST(utf8_invalid_sequences)
 {
     CHECK(!V("bad\xff\xfe"));
-    CHECK(!V("\x80"));                 /* stray continuation */
+    CHECK(!V("\x80")); /* stray continuation */
     CHECK(!V("\xbf"));
-    CHECK(!V("\xc0\xaf"));             /* overlong '/' */
+    CHECK(!V("\xc0\xaf")); /* overlong '/' */
     CHECK(!V("\xc1\xbf"));
-    CHECK(!V("\xe0\x80\xaf"));         /* overlong '/' */
-    CHECK(!V("\xe0\x9f\xbf"));         /* overlong U+07FF */
-    CHECK(!V("\xf0\x80\x80\xaf"));     /* overlong '/' */
-    CHECK(!V("\xf0\x8f\xbf\xbf"));     /* overlong U+FFFF */
-    CHECK(!V("\xed\xa0\x80"));         /* U+D800 */
-    CHECK(!V("\xed\xbf\xbf"));         /* U+DFFF */
+    CHECK(!V("\xe0\x80\xaf"));             /* overlong '/' */
+    CHECK(!V("\xe0\x9f\xbf"));             /* overlong U+07FF */
+    CHECK(!V("\xf0\x80\x80\xaf"));         /* overlong '/' */
+    CHECK(!V("\xf0\x8f\xbf\xbf"));         /* overlong U+FFFF */
+    CHECK(!V("\xed\xa0\x80"));             /* U+D800 */
+    CHECK(!V("\xed\xbf\xbf"));             /* U+DFFF */
     CHECK(!V("\xed\xa0\xbd\xed\xb8\x80")); /* CESU-8 surrogate pair */
-    CHECK(!V("\xf4\x90\x80\x80"));     /* U+110000 */
+    CHECK(!V("\xf4\x90\x80\x80"));         /* U+110000 */
     CHECK(!V("\xf5\x80\x80\x80"));
     CHECK(!V("\xf8\x88\x80\x80\x80")); /* five-byte form */
     CHECK(!V("\xc3"));                 /* truncated */
     CHECK(!V("\xe2\x82"));
     CHECK(!V("\xf0\x9f\xa5"));
-    CHECK(!V("\xc3\x28"));             /* bad continuation */
+    CHECK(!V("\xc3\x28")); /* bad continuation */
     CHECK(!V("\xe2\x28\xa1"));
     CHECK(!V("\xe2\x82\x28"));
 }
@@ -54,8 +54,11 @@ TEST(utf8_invalid_sequences)
 static long reference_decode(const uint8_t *s, size_t n)
 {
     static const long min_of_len[] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t len = s[0] < 0x80 ? 1 : (s[0] >> 5) == 6 ? 2 : (s[0] >> 4) == 14 ? 3
-                                : (s[0] >> 3) == 30 ? 4 : 0;
+    size_t len = s[0] < 0x80         ? 1
+                 : (s[0] >> 5) == 6  ? 2
+                 : (s[0] >> 4) == 14 ? 3
+                 : (s[0] >> 3) == 30 ? 4
+                                     : 0;
     if (len == 0 || len != n)
         return -1;
     long cp = len == 1 ? s[0] : s[0] & (0x7f >> len);
