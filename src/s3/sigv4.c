@@ -56,12 +56,12 @@ int sigv4_parse_credential(struct sigv4_auth *out, const char *cred)
     return sigv4_parse_credential_n(out, cred, strlen(cred));
 }
 
-/* A header name character as RFC 9110 tokens allow, lowercase (SigV4 lowercases names). */
+/* A header name character as RFC 9110 tokens allow. Clients send names lowercase; the list is
+ * signed as sent and matched without regard to case, so uppercase is not refused. */
 static int sigv4_name_char(char c)
 {
-    if (c >= 'A' && c <= 'Z')
-        return 0;
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-.^_`|~", c));
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
 int sigv4_set_signed_headers(struct sigv4_auth *out, const char *list, size_t n)

@@ -42,7 +42,7 @@ int sigv4_parse_authorization(struct sigv4_auth *out, const char *header) WARN_U
 /* Parse "AK/20130524/us-east-1/s3/aws4_request" into out's credential fields. */
 int sigv4_parse_credential(struct sigv4_auth *out, const char *credential) WARN_UNUSED;
 
-/* Set out->signed_headers to list[0..n): non-empty names of lowercase token characters
+/* Set out->signed_headers to list[0..n): non-empty names of header token characters
  * separated by single ';'. ERR_INVALID otherwise. */
 int sigv4_set_signed_headers(struct sigv4_auth *out, const char *list, size_t n) WARN_UNUSED;
 

@@ -149,7 +149,7 @@ TEST(sigv4_parse_authorization_header)
     CHECK(sigv4_parse_authorization(&a, "AWS AKID:sig") != 0);
     CHECK(sigv4_parse_authorization(&a, "AWS4-HMAC-SHA256 ") != 0);
     CHECK(sigv4_parse_authorization(&a, NULL) != 0);
-    const char *bad_lists[] = {"host;;x-amz-date", "host;", ";host", "Host", "ho st", ""};
+    const char *bad_lists[] = {"host;;x-amz-date", "host;", ";host", "ho st", "host,x", ""};
     for (size_t i = 0; i < sizeof(bad_lists) / sizeof(bad_lists[0]); i++)
         CHECK(sigv4_set_signed_headers(&a, bad_lists[i], strlen(bad_lists[i])) != 0);
     sigv4_auth_dispose(&a);
