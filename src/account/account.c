@@ -28,16 +28,34 @@ static void account_new_ids(struct meta_account *a)
     hash_hex(raw, sizeof(raw), a->canonical_id);
 }
 
+int account_key_check(const char *access_key, const char *secret)
+{
+    size_t n = strlen(access_key);
+    int alnum = n > 0;
+    for (const char *c = access_key; *c && alnum; c++)
+        alnum = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9');
+    if (n < ACCOUNT_ACCESS_KEY_MIN || n > ACCOUNT_ACCESS_KEY_MAX || !alnum) {
+        err_set("an access key id must be %d to %d characters of A-Z, a-z and 0-9 (as AWS, so "
+                "that it can travel in a SigV4 Credential)",
+                ACCOUNT_ACCESS_KEY_MIN, ACCOUNT_ACCESS_KEY_MAX);
+        return ERR_INVALID;
+    }
+    n = strlen(secret);
+    if (n < ACCOUNT_SECRET_MIN || n > ACCOUNT_SECRET_MAX) {
+        err_set("a secret key must be %d to %d characters", ACCOUNT_SECRET_MIN, ACCOUNT_SECRET_MAX);
+        return ERR_INVALID;
+    }
+    return 0;
+}
+
 int account_key_add(struct meta_store *meta, const char *account_id, const char *access_key,
                     const char *secret, struct meta_access_key *out)
 {
     memset(out, 0, sizeof(*out));
-    if (access_key && (strlen(access_key) < 3 || strlen(access_key) >= sizeof(out->access_key))) {
-        err_set("the access key must be 3 to 128 characters");
-        return ERR_INVALID;
-    }
-    if (secret && (strlen(secret) < 8 || strlen(secret) >= sizeof(out->secret))) {
-        err_set("the secret key must be 8 to 128 characters");
+    if ((access_key || secret) &&
+        (!access_key || !secret || account_key_check(access_key, secret))) {
+        if (!access_key || !secret)
+            err_set("give both the access key id and the secret key, or neither");
         return ERR_INVALID;
     }
     if (access_key) {
@@ -96,13 +114,34 @@ static int account_count(void *payload, const struct meta_account *a)
     return 0;
 }
 
+/* STOCKTAKE_ROOT_ACCESS_KEY and STOCKTAKE_ROOT_SECRET_KEY: both or neither, and valid. */
+static int account_root_env(const char **key, const char **secret)
+{
+    *key = getenv("STOCKTAKE_ROOT_ACCESS_KEY");
+    *secret = getenv("STOCKTAKE_ROOT_SECRET_KEY");
+    if (!*key && !*secret)
+        return 0;
+    if (!*key || !*secret) {
+        err_set("set both STOCKTAKE_ROOT_ACCESS_KEY and STOCKTAKE_ROOT_SECRET_KEY, or neither");
+        return ERR_INVALID;
+    }
+    if (account_key_check(*key, *secret)) {
+        char why[256];
+        snprintf(why, sizeof(why), "%s", err_msg());
+        err_set("STOCKTAKE_ROOT_ACCESS_KEY / STOCKTAKE_ROOT_SECRET_KEY: %s", why);
+        return ERR_INVALID;
+    }
+    return 0;
+}
+
 int account_ensure_root(struct meta_store *meta, struct meta_access_key *out_key, int *created)
 {
-    const char *env_key = getenv("STOCKTAKE_ROOT_ACCESS_KEY");
-    const char *env_secret = getenv("STOCKTAKE_ROOT_SECRET_KEY");
+    const char *env_key, *env_secret;
     int n = 0;
     *created = 0;
-    int rc = meta_account_list(meta, account_count, &n);
+    int rc = account_root_env(&env_key, &env_secret);
+    if (!rc)
+        rc = meta_account_list(meta, account_count, &n);
     if (rc)
         return rc;
     if (n == 0) {

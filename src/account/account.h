@@ -9,7 +9,18 @@
 /* Create an account named name with one new access key (written to *out_key). */
 int account_create(struct meta_store *meta, const char *name, struct meta_account *out,
                    struct meta_access_key *out_key) WARN_UNUSED;
-/* Add an access key to an existing account. access_key/secret NULL → generated. */
+#define ACCOUNT_ACCESS_KEY_MIN 16
+#define ACCOUNT_ACCESS_KEY_MAX 128 /* SIGV4_ACCESS_KEY_MAX */
+#define ACCOUNT_SECRET_MIN 16
+#define ACCOUNT_SECRET_MAX 128
+
+/* Can this pair be used to sign requests? The access key id: 16 to 128 characters of
+ * [A-Za-z0-9] (as AWS; anything else cannot travel in a SigV4 Credential, whose fields are
+ * '/'-separated); the secret: 16 to 128 characters. ERR_INVALID with a message otherwise. */
+int account_key_check(const char *access_key, const char *secret) WARN_UNUSED;
+
+/* Add an access key to an existing account. access_key and secret both NULL → generated;
+ * given, they must pass account_key_check. */
 int account_key_add(struct meta_store *meta, const char *account_id, const char *access_key,
                     const char *secret, struct meta_access_key *out) WARN_UNUSED;
 /* On first start, create the root account (keys from the environment variables

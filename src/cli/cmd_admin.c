@@ -12,7 +12,9 @@ static void admin_usage(void)
 {
     fprintf(stderr, "usage: stocktake admin [--data DIR] account add NAME\n"
                     "       stocktake admin [--data DIR] key add ACCOUNT_ID [ACCESS_KEY SECRET]\n"
-                    "       stocktake admin [--data DIR] list [--secrets]\n");
+                    "       stocktake admin [--data DIR] list [--secrets]\n"
+                    "ACCESS_KEY: 16 to 128 characters of A-Z a-z 0-9; SECRET: 16 to 128 "
+                    "characters.\n");
 }
 
 static void admin_print_key(const struct meta_access_key *k, int secrets)

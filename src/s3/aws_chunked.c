@@ -18,6 +18,7 @@ struct aws_chunked {
     struct aws_chunked_signing sig;
     char prev_signature[65];
     int expect_trailer;
+    char *announced; /* ",name,name," lowercase, from x-amz-trailer */
     aws_chunked_sink *sink;
     void *payload;
     enum awsc_state state;
@@ -32,7 +33,25 @@ struct aws_chunked {
     int trailer_signed;
 };
 
-struct aws_chunked *aws_chunked_new(const struct aws_chunked_signing *signing, int expect_trailer,
+/* ",a,b," from "A, b": lowercase names without blanks, between commas. */
+static char *awsc_announced(const char *list)
+{
+    char *out = xmalloc(strlen(list) + 3), *o = out;
+    *o++ = ',';
+    for (const char *p = list; *p; p++) {
+        if (*p == ' ' || *p == '\t')
+            continue;
+        if (*p == ',' && o[-1] == ',')
+            continue;
+        *o++ = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+    }
+    if (o[-1] != ',')
+        *o++ = ',';
+    *o = '\0';
+    return out;
+}
+
+struct aws_chunked *aws_chunked_new(const struct aws_chunked_signing *signing, const char *trailers,
                                     aws_chunked_sink *sink, void *payload)
 {
     struct aws_chunked *c = xcalloc(1, sizeof(*c));
@@ -41,7 +60,9 @@ struct aws_chunked *aws_chunked_new(const struct aws_chunked_signing *signing, i
         c->sig = *signing;
         memcpy(c->prev_signature, signing->seed_signature, sizeof(c->prev_signature));
     }
-    c->expect_trailer = expect_trailer;
+    c->expect_trailer = trailers != NULL;
+    if (trailers)
+        c->announced = awsc_announced(trailers);
     c->sink = sink;
     c->payload = payload;
     c->state = AWSC_SIZE;
@@ -53,6 +74,7 @@ void aws_chunked_free(struct aws_chunked *c)
     if (!c)
         return;
     hash_stream_free(c->chunk_hash);
+    free(c->announced);
     for (size_t i = 0; i < c->n_trailers; i++) {
         free(c->trailer_names[i]);
         free(c->trailer_values[i]);
@@ -143,23 +165,57 @@ static enum aws_chunked_result awsc_trailer_signature(struct aws_chunked *c, con
     return AWSC_OK;
 }
 
+/* Is name (lowercase) one of the announced trailer names? */
+static int awsc_is_announced(const struct aws_chunked *c, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = strchr(c->announced, ','); p && p[1]; p = strchr(p + 1, ',')) {
+        if (strncmp(p + 1, name, n) == 0 && p[1 + n] == ',')
+            return 1;
+    }
+    return 0;
+}
+
+/* Every announced trailer arrived (each once, as awsc_trailer_line checks)? */
+static int awsc_all_announced_present(const struct aws_chunked *c)
+{
+    size_t announced = 0;
+    for (const char *p = c->announced; p[0] && p[1]; p++)
+        announced += *p == ',';
+    return announced == c->n_trailers;
+}
+
+/* The trailer section is over (its empty line, or the end of the body). */
+static enum aws_chunked_result awsc_trailer_end(const struct aws_chunked *c)
+{
+    if (c->is_signed && !c->trailer_signed)
+        return AWSC_BAD_SIGNATURE;
+    return awsc_all_announced_present(c) ? AWSC_OK : AWSC_MALFORMED;
+}
+
 static enum aws_chunked_result awsc_trailer_line(struct aws_chunked *c)
 {
     if (c->line_len == 0) {
-        if (c->is_signed && !c->trailer_signed)
-            return AWSC_BAD_SIGNATURE;
-        c->state = AWSC_DONE;
-        return AWSC_OK;
+        enum aws_chunked_result r = awsc_trailer_end(c);
+        if (r == AWSC_OK)
+            c->state = AWSC_DONE;
+        return r;
     }
+    if (c->trailer_signed)
+        return AWSC_MALFORMED; /* nothing may follow the trailer signature */
     char *colon = strchr(c->line, ':');
     if (!colon || colon == c->line)
         return AWSC_MALFORMED;
     *colon = '\0';
+    for (char *p = c->line; *p; p++)
+        *p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
     const char *value = colon + 1;
     while (*value == ' ')
         value++;
-    if (strcasecmp(c->line, "x-amz-trailer-signature") == 0)
+    if (strcmp(c->line, "x-amz-trailer-signature") == 0)
         return c->is_signed ? awsc_trailer_signature(c, value) : AWSC_MALFORMED;
+    if (!awsc_is_announced(c, c->line) || aws_chunked_trailer(c, c->line))
+        return AWSC_MALFORMED;
     if (c->n_trailers == AWSC_TRAILERS_MAX)
         return AWSC_MALFORMED;
     c->trailer_names[c->n_trailers] = xstrdup(c->line);
@@ -246,7 +302,7 @@ enum aws_chunked_result aws_chunked_finish(struct aws_chunked *c)
     /* Some clients end the body right after the last chunk or trailer line. */
     if (c->line_len == 0 && c->state == AWSC_END_CRLF)
         return AWSC_OK;
-    if (c->line_len == 0 && c->state == AWSC_TRAILER && (!c->is_signed || c->trailer_signed))
-        return AWSC_OK;
+    if (c->line_len == 0 && c->state == AWSC_TRAILER)
+        return awsc_trailer_end(c) == AWSC_OK ? AWSC_OK : AWSC_MALFORMED;
     return AWSC_MALFORMED;
 }

@@ -4,8 +4,10 @@
  *   [<trailer-name>:<value>\r\n … [x-amz-trailer-signature:<sig>\r\n]] \r\n
  *
  * Signed mode (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]) checks each chunk's signature,
- * chained from the seed signature of the Authorization header, and the trailer signature.
- * Fed in arbitrary slices; decoded bytes go to the sink as they arrive. */
+ * chained from the seed signature of the Authorization header, and the trailer signature,
+ * which must be the last trailer line. The trailing headers must be exactly the ones the
+ * request's x-amz-trailer header announced, each once. Fed in arbitrary slices; decoded bytes
+ * go to the sink as they arrive. */
 #ifndef STOCKTAKE_S3_AWS_CHUNKED_H
 #define STOCKTAKE_S3_AWS_CHUNKED_H
 
@@ -33,8 +35,10 @@ struct aws_chunked_signing {
 
 struct aws_chunked;
 
-/* signing NULL: unsigned chunks. expect_trailer: trailing headers follow the last chunk. */
-struct aws_chunked *aws_chunked_new(const struct aws_chunked_signing *signing, int expect_trailer,
+/* signing NULL: unsigned chunks. trailers NULL: no trailer section; otherwise a trailer
+ * section follows the last chunk, holding the comma-separated header names of trailers (the
+ * x-amz-trailer value, maybe "") and nothing else. */
+struct aws_chunked *aws_chunked_new(const struct aws_chunked_signing *signing, const char *trailers,
                                     aws_chunked_sink *sink, void *payload);
 enum aws_chunked_result aws_chunked_feed(struct aws_chunked *c, const char *data, size_t n);
 /* After the last byte: AWSC_MALFORMED unless the final chunk (and trailer) were complete. */

@@ -3,7 +3,9 @@
  * A request with neither goes on as anonymous, for the authorization step to decide. The
  * signature is checked over the path and query as sent;
  * the payload mode named in x-amz-content-sha256 is handed to the body pipeline, which checks
- * the body's digest or chunk signatures as it arrives. */
+ * the body's digest or chunk signatures as it arrives. As AWS, Host and every x-amz-* header
+ * sent (but x-amz-content-sha256) must be among the signed headers: an unsigned one could
+ * otherwise change what a signed request does (x-amz-copy-source, metadata, directives). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,6 @@
 
 #define S3_AUTH_MAX_SKEW_SEC (15 * 60)
 #define S3_AUTH_MAX_EXPIRES 604800
-#define S3_AUTH_MAX_RAW_PARAMS 128
 
 struct s3_auth_ctx {
     struct sigv4_auth auth;
@@ -25,14 +26,17 @@ struct s3_auth_ctx {
     int presigned;
 };
 
-/* The raw (still encoded) query parameters, as SigV4 signs them. */
-static size_t s3_auth_raw_params(const char *q, struct kv_pair *out, size_t max, int presigned,
-                                 char *storage, size_t storage_size)
+/* The raw (still encoded) query parameters, as SigV4 signs them, pointing into storage (a
+ * copy of q). Returns the count; *out is allocated (caller frees). */
+static size_t s3_auth_raw_params(char *storage, struct kv_pair **out, int presigned)
 {
+    size_t cap = 1;
+    for (const char *c = storage; *c; c++)
+        cap += *c == '&';
+    struct kv_pair *params = xcalloc(cap, sizeof(*params));
     size_t n = 0;
-    snprintf(storage, storage_size, "%s", q);
     char *p = storage;
-    while (*p && n < max) {
+    while (*p) {
         char *amp = strchr(p, '&');
         if (amp)
             *amp = '\0';
@@ -40,14 +44,15 @@ static size_t s3_auth_raw_params(const char *q, struct kv_pair *out, size_t max,
         if (eq)
             *eq = '\0';
         if (*p && !(presigned && strcmp(p, "X-Amz-Signature") == 0)) {
-            out[n].name = p;
-            out[n].value = eq ? eq + 1 : NULL;
+            params[n].name = p;
+            params[n].value = eq ? eq + 1 : NULL;
             n++;
         }
         if (!amp)
             break;
         p = amp + 1;
     }
+    *out = params;
     return n;
 }
 
@@ -72,12 +77,9 @@ static enum s3_error s3_auth_verify(struct s3_req *r, struct s3_auth_ctx *a)
     }
     if (rc)
         return s3_error_from_rc(rc);
-    const char *query = http_req_query(r->http);
-    size_t qlen = strlen(query) + 1;
-    char *storage = xmalloc(qlen);
-    struct kv_pair params[S3_AUTH_MAX_RAW_PARAMS];
-    size_t n_params =
-        s3_auth_raw_params(query, params, S3_AUTH_MAX_RAW_PARAMS, a->presigned, storage, qlen);
+    char *storage = xstrdup(http_req_query(r->http));
+    struct kv_pair *params = NULL;
+    size_t n_params = s3_auth_raw_params(storage, &params, a->presigned);
     const struct kv_pair *headers;
     size_t n_headers = http_req_headers(r->http, &headers);
     struct buf creq, sts;
@@ -88,6 +90,7 @@ static enum s3_error s3_auth_verify(struct s3_req *r, struct s3_auth_ctx *a)
     rc = sigv4_canonical_request(&creq, http_req_method(r->http), http_req_path(r->http), params,
                                  n_params, headers, n_headers, a->auth.signed_headers,
                                  a->payload_hash);
+    free(params);
     free(storage);
     if (!rc)
         rc = sigv4_string_to_sign(&sts, a->amz_date, scope, creq.data);
@@ -194,6 +197,57 @@ static enum s3_error s3_auth_header(struct s3_req *r, const char *authz, struct 
     return s3_auth_check_scope(r, a);
 }
 
+/* X-Amz-Expires: decimal seconds, 0 to a week (0 is valid and already expired, as on AWS). */
+static enum s3_error s3_auth_expires(struct s3_req *r, const char *v, int64_t *out)
+{
+    const char *p = v[0] == '-' ? v + 1 : v;
+    int64_t n = 0;
+    if (!*p)
+        goto nan;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            goto nan;
+        if (n <= S3_AUTH_MAX_EXPIRES)
+            n = n * 10 + (*p - '0');
+    }
+    if (v[0] == '-' && n > 0) {
+        s3_req_set_message(r, "X-Amz-Expires must be non-negative");
+        return S3E_AUTH_QUERY_MALFORMED;
+    }
+    if (n > S3_AUTH_MAX_EXPIRES) {
+        s3_req_set_message(r, "X-Amz-Expires must be less than a week (in seconds); that is, the "
+                              "given X-Amz-Expires must be less than 604800 seconds");
+        return S3E_AUTH_QUERY_MALFORMED;
+    }
+    *out = n;
+    return S3_OK;
+nan:
+    s3_req_set_message(r, "X-Amz-Expires should be a number");
+    return S3E_AUTH_QUERY_MALFORMED;
+}
+
+/* A presigned request is valid from X-Amz-Date (within the clock skew) until
+ * X-Amz-Date + X-Amz-Expires, that instant excluded. */
+static enum s3_error s3_auth_presigned_window(struct s3_req *r, int64_t t, int64_t expires)
+{
+    int64_t now = clock_now_ms() / 1000;
+    if (now >= t + expires) {
+        char exp_s[24], exp_at[32], server_time[32];
+        snprintf(exp_s, sizeof(exp_s), "%lld", (long long)expires);
+        clock_format_iso8601(exp_at, sizeof(exp_at), (t + expires) * 1000);
+        clock_format_iso8601(server_time, sizeof(server_time), now * 1000);
+        s3_req_error_elem(r, "X-Amz-Expires", exp_s);
+        s3_req_error_elem(r, "Expires", exp_at);
+        s3_req_error_elem(r, "ServerTime", server_time);
+        return S3E_EXPIRED_TOKEN;
+    }
+    if (t > now + S3_AUTH_MAX_SKEW_SEC) {
+        s3_req_set_message(r, "Request is not valid yet");
+        return S3E_ACCESS_DENIED;
+    }
+    return S3_OK;
+}
+
 static enum s3_error s3_auth_presigned(struct s3_req *r, struct s3_auth_ctx *a)
 {
     const char *alg = s3_req_param(r, "X-Amz-Algorithm");
@@ -203,13 +257,11 @@ static enum s3_error s3_auth_presigned(struct s3_req *r, struct s3_auth_ctx *a)
     const char *expires = s3_req_param(r, "X-Amz-Expires");
     a->presigned = 1;
     a->amz_date = s3_req_param(r, "X-Amz-Date");
-    memset(&a->auth, 0, sizeof(a->auth));
     if (!alg || strcmp(alg, SIGV4_ALGORITHM) != 0) {
         s3_req_set_message(r, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
         return S3E_AUTH_QUERY_MALFORMED;
     }
-    if (!cred || !sh || !sig || !a->amz_date || !expires || strlen(sig) != 64 ||
-        strlen(sh) >= sizeof(a->auth.signed_headers)) {
+    if (!cred || !sh || !sig || !a->amz_date || !expires || strlen(sig) != 64) {
         s3_req_set_message(r, "Query-string authentication version 4 requires the "
                               "X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, "
                               "X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
@@ -217,36 +269,43 @@ static enum s3_error s3_auth_presigned(struct s3_req *r, struct s3_auth_ctx *a)
     }
     if (sigv4_parse_credential(&a->auth, cred))
         return S3E_AUTH_QUERY_MALFORMED;
-    snprintf(a->auth.signed_headers, sizeof(a->auth.signed_headers), "%s", sh);
-    snprintf(a->auth.signature, sizeof(a->auth.signature), "%s", sig);
-    char *end = NULL;
-    long exp = strtol(expires, &end, 10);
-    int64_t t;
-    if (!*expires || *end || exp < 0) {
-        s3_req_set_message(r, "X-Amz-Expires should be a number");
+    if (sigv4_set_signed_headers(&a->auth, sh, strlen(sh))) {
+        s3_req_set_message(r, "Error parsing the X-Amz-SignedHeaders parameter");
         return S3E_AUTH_QUERY_MALFORMED;
     }
-    if (exp > S3_AUTH_MAX_EXPIRES) {
-        s3_req_set_message(r, "X-Amz-Expires must be less than a week (in seconds) that is "
-                              "604800");
-        return S3E_AUTH_QUERY_MALFORMED;
-    }
+    memcpy(a->auth.signature, sig, 65);
+    int64_t exp = 0, t;
+    enum s3_error e = s3_auth_expires(r, expires, &exp);
+    if (e)
+        return e;
     if (clock_parse_amz(a->amz_date, &t)) {
         s3_req_set_message(r, "X-Amz-Date must be in the ISO8601 Long Format "
                               "\"yyyyMMdd'T'HHmmss'Z'\"");
         return S3E_AUTH_QUERY_MALFORMED;
     }
-    int64_t now = clock_now_ms() / 1000;
-    if (now > t + exp)
-        return S3E_EXPIRED_TOKEN;
-    if (t > now + S3_AUTH_MAX_SKEW_SEC) {
-        s3_req_set_message(r, "Request is not valid yet");
-        return S3E_ACCESS_DENIED;
-    }
+    e = s3_auth_presigned_window(r, t, exp);
+    if (e)
+        return e;
     a->payload_hash = s3_req_header(r, "x-amz-content-sha256");
     if (!a->payload_hash)
         a->payload_hash = "UNSIGNED-PAYLOAD";
     return s3_auth_check_scope(r, a);
+}
+
+/* 403 AccessDenied when Host or an x-amz-* header of the request is not signed. */
+static enum s3_error s3_auth_all_signed(struct s3_req *r, const struct s3_auth_ctx *a)
+{
+    const struct kv_pair *headers;
+    size_t n_headers = http_req_headers(r->http, &headers);
+    struct buf names;
+    buf_init(&names, 64 * 1024);
+    size_t n = sigv4_unsigned_headers(&names, headers, n_headers, a->auth.signed_headers);
+    if (n) {
+        s3_req_set_message(r, "There were headers present in the request which were not signed");
+        s3_req_error_elem(r, "HeadersNotSigned", names.data);
+    }
+    buf_dispose(&names);
+    return n ? S3E_ACCESS_DENIED : S3_OK;
 }
 
 static int s3_auth_is_hex64(const char *s)
@@ -314,6 +373,8 @@ enum s3_error s3_auth_check(struct s3_req *r)
         return S3_OK;
     }
     if (!e)
+        e = s3_auth_all_signed(r, &a);
+    if (!e)
         e = s3_auth_payload_mode(r, a.payload_hash);
     if (!e)
         e = s3_auth_verify(r, &a);
@@ -321,5 +382,6 @@ enum s3_error s3_auth_check(struct s3_req *r)
         s3_req_set_message(r, "Streaming signed payloads need an Authorization header");
         e = S3E_INVALID_REQUEST;
     }
+    sigv4_auth_dispose(&a.auth);
     return e;
 }

@@ -184,8 +184,10 @@ enum s3_error s3_body_begin(struct s3_req *r)
         return e;
     if (b->payload == S3_PAYLOAD_SHA256)
         b->sha256 = hash_stream_new_sha256();
+    const char *trailers = s3_req_header(r, "x-amz-trailer");
     if (b->payload == S3_PAYLOAD_CHUNKED)
-        b->chunked = aws_chunked_new(b->chunked_signed ? &b->signing : NULL, b->chunked_trailer,
+        b->chunked = aws_chunked_new(b->chunked_signed ? &b->signing : NULL,
+                                     b->chunked_trailer ? (trailers ? trailers : "") : NULL,
                                      s3_body_chunk_sink, r);
     if (r->op->body != S3_BODY_NONE)
         b->md5 = hash_stream_new_md5();

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/uri.h"
+#include "core/utf8.h"
 #include "s3/s3_names.h"
 
 #define S3_USER_METADATA_MAX 2048
@@ -302,8 +303,13 @@ enum s3_error s3_copy_source_parse(struct s3_req *r, char **bucket, char **key, 
     const char *q = strstr(raw, "?versionId=");
     size_t len = q ? (size_t)(q - raw) : strlen(raw);
     char *path = NULL;
-    if (uri_decode(&path, NULL, raw, len, 0))
+    size_t path_len = 0;
+    if (uri_decode(&path, &path_len, raw, len, 0))
         goto bad;
+    if (path_len != strlen(path) || !utf8_valid(path, path_len)) {
+        free(path); /* NUL or invalid UTF-8 in the source key */
+        goto bad;
+    }
     const char *p = path[0] == '/' ? path + 1 : path;
     const char *slash = strchr(p, '/');
     if (!slash || slash == p || !slash[1]) {

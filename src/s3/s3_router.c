@@ -15,6 +15,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/uri.h"
+#include "core/utf8.h"
 #include "core/xmlw.h"
 #include "s3/s3_req.h"
 
@@ -129,9 +130,11 @@ static enum s3_error s3_req_parse_query(struct s3_req *r)
             if (r->n_params == S3_MAX_PARAMS)
                 return S3E_INVALID_ARGUMENT;
             if (uri_decode(&name, NULL, q, nlen, 1) ||
-                (eq && uri_decode(&value, NULL, eq + 1, len - nlen - 1, 1))) {
+                (eq && uri_decode(&value, NULL, eq + 1, len - nlen - 1, 1)) ||
+                !utf8_valid(name, strlen(name)) || (value && !utf8_valid(value, strlen(value)))) {
                 free(name);
-                return S3E_INVALID_URI;
+                free(value);
+                return S3E_INVALID_URI; /* prefixes, markers … come back in XML: UTF-8 only */
             }
             r->params[r->n_params].name = name;
             r->params[r->n_params].value = value;
@@ -179,9 +182,11 @@ static enum s3_error s3_req_parse_target(struct s3_req *r)
         size_t klen = 0;
         if (uri_decode(&r->key, &klen, rest, strlen(rest), 0))
             return S3E_INVALID_URI;
-        if (klen != strlen(r->key))
-            return S3E_INVALID_URI; /* NUL in a key */
+        if (klen != strlen(r->key) || !utf8_valid(r->key, klen))
+            return S3E_INVALID_URI; /* NUL or invalid UTF-8 in a key (as AWS) */
     }
+    if (r->bucket && !utf8_valid(r->bucket, strlen(r->bucket)))
+        return S3E_INVALID_URI; /* echoed in NoSuchBucket's XML before any name check */
     return S3_OK;
 }
 

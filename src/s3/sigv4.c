@@ -10,6 +10,8 @@
 #include "core/alloc.h"
 #include "core/uri.h"
 
+#include <openssl/crypto.h>
+
 #define SIGV4_MAX_CANONICAL (1u << 20)
 
 /* Copy s[0..n) into a fixed field; ERR_INVALID when it does not fit or is empty. */
@@ -22,18 +24,19 @@ static int sigv4_copy(char *dst, size_t size, const char *s, size_t n)
     return 0;
 }
 
-int sigv4_parse_credential(struct sigv4_auth *out, const char *cred)
+/* Parse the credential cred[0..len) into out's fields. */
+static int sigv4_parse_credential_n(struct sigv4_auth *out, const char *cred, size_t len)
 {
     const char *parts[5];
     size_t lens[5];
-    const char *p = cred;
+    const char *p = cred, *end = cred + len;
     for (int i = 0; i < 5; i++) {
-        const char *slash = strchr(p, '/');
-        parts[i] = p;
-        lens[i] = (i < 4 && slash) ? (size_t)(slash - p) : strlen(p);
+        const char *slash = i < 4 ? memchr(p, '/', (size_t)(end - p)) : NULL;
         if (i < 4 && !slash)
             goto bad;
-        p = slash ? slash + 1 : p + lens[i];
+        parts[i] = p;
+        lens[i] = slash ? (size_t)(slash - p) : (size_t)(end - p);
+        p = slash ? slash + 1 : end;
     }
     if (lens[4] != 12 || memcmp(parts[4], "aws4_request", 12) != 0 || lens[1] != 8)
         goto bad;
@@ -46,6 +49,117 @@ int sigv4_parse_credential(struct sigv4_auth *out, const char *cred)
 bad:
     err_set("malformed credential");
     return ERR_INVALID;
+}
+
+int sigv4_parse_credential(struct sigv4_auth *out, const char *cred)
+{
+    return sigv4_parse_credential_n(out, cred, strlen(cred));
+}
+
+/* A header name character as RFC 9110 tokens allow. Clients send names lowercase; the list is
+ * signed as sent and matched without regard to case, so uppercase is not refused. */
+static int sigv4_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+int sigv4_set_signed_headers(struct sigv4_auth *out, const char *list, size_t n)
+{
+    size_t name_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (list[i] == ';') {
+            if (name_len == 0)
+                goto bad;
+            name_len = 0;
+        } else if (sigv4_name_char(list[i])) {
+            name_len++;
+        } else {
+            goto bad;
+        }
+    }
+    if (name_len == 0)
+        goto bad;
+    free(out->signed_headers);
+    out->signed_headers = xstrndup(list, n);
+    return 0;
+bad:
+    err_set("malformed SignedHeaders");
+    return ERR_INVALID;
+}
+
+void sigv4_auth_dispose(struct sigv4_auth *a)
+{
+    free(a->signed_headers);
+    a->signed_headers = NULL;
+}
+
+int sigv4_header_is_signed(const char *signed_headers, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = signed_headers; p && *p;) {
+        size_t len = strcspn(p, ";");
+        if (len == nl && strncasecmp(p, name, nl) == 0)
+            return 1;
+        p += len + (p[len] == ';');
+    }
+    return 0;
+}
+
+/* Must this request header be signed (Host, x-amz-* but x-amz-content-sha256)? */
+static int sigv4_header_needs_signing(const char *name)
+{
+    if (strcasecmp(name, "host") == 0)
+        return 1;
+    return strncasecmp(name, "x-amz-", 6) == 0 && strcasecmp(name, "x-amz-content-sha256") != 0;
+}
+
+/* Is name already among the ", "-separated names of list? */
+static int sigv4_listed(const struct buf *list, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = list->data; p && *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == nl && strncasecmp(p, name, nl) == 0)
+            return 1;
+        p += len;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    return 0;
+}
+
+static int sigv4_list_add(struct buf *list, const char *name)
+{
+    if (list->len && buf_append(list, ", ", 2))
+        return ERR_TOOBIG;
+    for (const char *c = name; *c; c++) {
+        char l = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+        if (buf_append(list, &l, 1))
+            return ERR_TOOBIG;
+    }
+    return 0;
+}
+
+size_t sigv4_unsigned_headers(struct buf *out, const struct kv_pair *headers, size_t n,
+                              const char *signed_headers)
+{
+    size_t found = 0;
+    if (!sigv4_header_is_signed(signed_headers, "host")) {
+        found++;
+        if (sigv4_list_add(out, "host"))
+            return found;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = headers[i].name;
+        if (!sigv4_header_needs_signing(name) || sigv4_header_is_signed(signed_headers, name) ||
+            sigv4_listed(out, name))
+            continue;
+        found++;
+        if (sigv4_list_add(out, name))
+            break;
+    }
+    return found;
 }
 
 /* Find "name=" in the comma-separated list h and return the value slice. */
@@ -81,13 +195,11 @@ int sigv4_parse_authorization(struct sigv4_auth *out, const char *header)
     const char *rest = header + alg + 1;
     const char *v;
     size_t n;
-    char cred[512];
-    if (sigv4_auth_field(rest, "Credential", &v, &n) || sigv4_copy(cred, sizeof(cred), v, n))
+    if (sigv4_auth_field(rest, "Credential", &v, &n))
         goto bad;
-    if (sigv4_parse_credential(out, cred))
+    if (sigv4_parse_credential_n(out, v, n))
         return ERR_INVALID;
-    if (sigv4_auth_field(rest, "SignedHeaders", &v, &n) ||
-        sigv4_copy(out->signed_headers, sizeof(out->signed_headers), v, n))
+    if (sigv4_auth_field(rest, "SignedHeaders", &v, &n) || sigv4_set_signed_headers(out, v, n))
         goto bad;
     if (sigv4_auth_field(rest, "Signature", &v, &n) || n != 64 ||
         sigv4_copy(out->signature, sizeof(out->signature), v, n))
@@ -255,10 +367,14 @@ int sigv4_string_to_sign(struct buf *out, const char *amz_date, const char *scop
 void sigv4_signing_key(const char *secret, const char *date, const char *region,
                        const char *service, uint8_t out[SHA256_LEN])
 {
-    char k_secret[256];
+    size_t n = strlen(secret) + 4;
+    char *k_secret = xmalloc(n + 1);
     uint8_t k[SHA256_LEN];
-    int n = snprintf(k_secret, sizeof(k_secret), "AWS4%s", secret);
-    hash_hmac_sha256(k_secret, (size_t)n, date, strlen(date), k);
+    memcpy(k_secret, "AWS4", 4);
+    memcpy(k_secret + 4, secret, n - 4 + 1);
+    hash_hmac_sha256(k_secret, n, date, strlen(date), k);
+    OPENSSL_cleanse(k_secret, n);
+    free(k_secret);
     hash_hmac_sha256(k, SHA256_LEN, region, strlen(region), k);
     hash_hmac_sha256(k, SHA256_LEN, service, strlen(service), k);
     hash_hmac_sha256(k, SHA256_LEN, "aws4_request", 12, out);
@@ -281,11 +397,20 @@ static void sigv4_sign_payload(const uint8_t key[SHA256_LEN], const char *kind,
                                const char *extra, const uint8_t digest[SHA256_LEN], char out[65])
 {
     char hex[2 * SHA256_LEN + 1];
-    char sts[640];
     hash_hex(digest, SHA256_LEN, hex);
-    int n =
-        snprintf(sts, sizeof(sts), "%s\n%s\n%s\n%s\n%s%s", kind, amz_date, scope, prev, extra, hex);
-    sigv4_sign(key, sts, (size_t)n, out);
+    const char *parts[] = {kind, "\n", amz_date, "\n", scope, "\n", prev, "\n", extra, hex};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        n += strlen(parts[i]);
+    char *sts = xmalloc(n + 1), *p = sts;
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        size_t len = strlen(parts[i]);
+        memcpy(p, parts[i], len);
+        p += len;
+    }
+    *p = '\0';
+    sigv4_sign(key, sts, n, out);
+    free(sts);
 }
 
 void sigv4_chunk_signature(const uint8_t key[SHA256_LEN], const char *amz_date, const char *scope,

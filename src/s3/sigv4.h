@@ -19,23 +19,44 @@
 
 /* Query parameters are passed as sent (still percent-encoded); headers in any case, untrimmed. */
 
-/* The parts of an Authorization header or of presigned query parameters. Slices are copied
- * into fixed fields; a longer part is a parse error. */
+/* Longest access key id a Credential may carry (AWS: 16 to 128 characters of [A-Za-z0-9]). */
+#define SIGV4_ACCESS_KEY_MAX 128
+
+/* The parts of an Authorization header or of presigned query parameters. The credential
+ * fields have the sizes AWS allows (a longer one is a parse error, never truncated); the
+ * SignedHeaders list is allocated at its length. Release with sigv4_auth_dispose. */
 struct sigv4_auth {
-    char access_key[129];
+    char access_key[SIGV4_ACCESS_KEY_MAX + 1];
     char date[9]; /* yyyymmdd of the credential scope */
     char region[64];
     char service[32];
-    char signed_headers[1024]; /* "host;x-amz-date", lowercase, ';'-separated */
+    char *signed_headers; /* "host;x-amz-date", lowercase, ';'-separated (owned) */
     char signature[65];
 };
 
 /* Parse "AWS4-HMAC-SHA256 Credential=AK/20130524/us-east-1/s3/aws4_request,
- * SignedHeaders=host;x-amz-date, Signature=hex". ERR_INVALID with err_msg() on a bad header. */
+ * SignedHeaders=host;x-amz-date, Signature=hex". ERR_INVALID with err_msg() on a bad header.
+ * out is initialised first, so dispose it whatever the result. */
 int sigv4_parse_authorization(struct sigv4_auth *out, const char *header) WARN_UNUSED;
 
 /* Parse "AK/20130524/us-east-1/s3/aws4_request" into out's credential fields. */
 int sigv4_parse_credential(struct sigv4_auth *out, const char *credential) WARN_UNUSED;
+
+/* Set out->signed_headers to list[0..n): non-empty names of header token characters
+ * separated by single ';'. ERR_INVALID otherwise. */
+int sigv4_set_signed_headers(struct sigv4_auth *out, const char *list, size_t n) WARN_UNUSED;
+
+void sigv4_auth_dispose(struct sigv4_auth *a);
+
+/* Is name (any case) one of the ';'-separated names of signed_headers? */
+int sigv4_header_is_signed(const char *signed_headers, const char *name);
+
+/* The request headers that must be signed but are not, as AWS lists them in HeadersNotSigned
+ * ("host, x-amz-acl"): Host and every x-amz-* header except x-amz-content-sha256 (whose value
+ * is the payload hash of the canonical request either way). Returns the number found; the
+ * names go to out (lowercase, each once). */
+size_t sigv4_unsigned_headers(struct buf *out, const struct kv_pair *headers, size_t n,
+                              const char *signed_headers);
 
 /* The canonical request. params: all query parameters as sent (callers leave out
  * X-Amz-Signature for presigned URLs); headers: all request headers. */

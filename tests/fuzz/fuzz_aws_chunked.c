@@ -30,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(sig.scope, "20130524/us-east-1/s3/aws4_request", 35);
     memset(sig.seed_signature, 'a', 64);
     size_t total = 0;
-    struct aws_chunked *c =
-        aws_chunked_new((mode & 1) ? &sig : NULL, (mode & 2) != 0, sink, &total);
+    struct aws_chunked *c = aws_chunked_new(
+        (mode & 1) ? &sig : NULL, (mode & 2) ? "x-amz-checksum-crc32" : NULL, sink, &total);
     size_t step = (size_t)(mode >> 2) + 1;
     enum aws_chunked_result r = AWSC_OK;
     for (size_t off = 0; off < size && r == AWSC_OK; off += step) {

@@ -50,6 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sigv4_auth auth;
     fuzz_sink = sigv4_parse_authorization(&auth, lines[0]);
     fuzz_sink = sigv4_parse_credential(&auth, lines[1]);
+    fuzz_sink = sigv4_set_signed_headers(&auth, lines[2], strlen(lines[2]));
     int64_t t;
     fuzz_sink = clock_parse_amz(lines[1], &t);
     fuzz_sink = clock_parse_http(lines[1], &t);
@@ -66,6 +67,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_sink = sigv4_canonical_request(&creq, "GET", lines[2], params, np, headers, nh,
                                         signed_headers, "UNSIGNED-PAYLOAD");
     buf_dispose(&creq);
+    struct buf unsigned_names;
+    buf_init(&unsigned_names, 1u << 16);
+    fuzz_sink = (int)sigv4_unsigned_headers(&unsigned_names, headers, nh,
+                                            auth.signed_headers ? auth.signed_headers : "");
+    buf_dispose(&unsigned_names);
+    sigv4_auth_dispose(&auth);
     free(text);
     return 0;
 }

@@ -142,11 +142,102 @@ TEST(sigv4_parse_authorization_header)
     CHECK_STR(a.region, "us-east-1");
     CHECK_STR(a.service, "s3");
     CHECK_STR(a.signed_headers, "host;range;x-amz-date");
+    sigv4_auth_dispose(&a);
     CHECK(sigv4_parse_authorization(&a, "AWS4-HMAC-SHA256 Credential=AK/2013/us/s3/aws4_request,"
                                         "SignedHeaders=host,Signature=00") != 0);
+    sigv4_auth_dispose(&a);
     CHECK(sigv4_parse_authorization(&a, "AWS AKID:sig") != 0);
     CHECK(sigv4_parse_authorization(&a, "AWS4-HMAC-SHA256 ") != 0);
     CHECK(sigv4_parse_authorization(&a, NULL) != 0);
+    const char *bad_lists[] = {"host;;x-amz-date", "host;", ";host", "ho st", "host,x", ""};
+    for (size_t i = 0; i < sizeof(bad_lists) / sizeof(bad_lists[0]); i++)
+        CHECK(sigv4_set_signed_headers(&a, bad_lists[i], strlen(bad_lists[i])) != 0);
+    sigv4_auth_dispose(&a);
+}
+
+/* 50 signed headers (what a client sending many x-amz-meta-* headers signs) make a list far
+ * longer than the 1 KiB field it once was copied into. */
+TEST(sigv4_long_signed_headers_list)
+{
+    struct buf list, authz, creq;
+    struct kv_pair h[51];
+    char names[51][64];
+    buf_init(&list, BUF_UNLIMITED);
+    buf_init(&authz, BUF_UNLIMITED);
+    buf_init(&creq, BUF_UNLIMITED);
+    snprintf(names[0], sizeof(names[0]), "host");
+    h[0].name = names[0];
+    h[0].value = "examplebucket.s3.amazonaws.com";
+    CHECK(buf_puts(&list, "host") == 0);
+    for (int i = 1; i < 51; i++) {
+        snprintf(names[i], sizeof(names[i]), "x-amz-meta-a-rather-long-header-name-%02d", i);
+        h[i].name = names[i];
+        h[i].value = "v";
+        CHECK(buf_printf(&list, ";%s", names[i]) == 0);
+    }
+    CHECK(list.len > 2000);
+    CHECK(buf_printf(&authz,
+                     "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/"
+                     "aws4_request, SignedHeaders=%s, Signature=%064d",
+                     list.data, 0) == 0);
+    struct sigv4_auth a;
+    CHECK(sigv4_parse_authorization(&a, authz.data) == 0);
+    CHECK_STR(a.signed_headers, list.data);
+    CHECK(sigv4_canonical_request(&creq, "GET", "/", NULL, 0, h, 51, a.signed_headers,
+                                  "UNSIGNED-PAYLOAD") == 0);
+    CHECK(strstr(creq.data, "x-amz-meta-a-rather-long-header-name-50:v\n") != NULL);
+    struct buf missing;
+    buf_init(&missing, BUF_UNLIMITED);
+    CHECK(sigv4_unsigned_headers(&missing, h, 51, a.signed_headers) == 0);
+    buf_dispose(&missing);
+    sigv4_auth_dispose(&a);
+    buf_dispose(&list);
+    buf_dispose(&authz);
+    buf_dispose(&creq);
+}
+
+TEST(sigv4_unsigned_headers_listed)
+{
+    const struct kv_pair h[] = {{"Host", "b.example"},
+                                {"X-Amz-Date", "20130524T000000Z"},
+                                {"x-amz-content-sha256", "UNSIGNED-PAYLOAD"},
+                                {"X-Amz-Copy-Source", "/other/secret"},
+                                {"x-amz-meta-a", "1"},
+                                {"x-amz-meta-a", "2"},
+                                {"x-amzn-trace-id", "Root=1"},
+                                {"Content-Type", "text/plain"}};
+    struct buf out;
+    buf_init(&out, BUF_UNLIMITED);
+    CHECK(sigv4_unsigned_headers(&out, h, 8, "host;x-amz-date") == 2);
+    CHECK_STR(out.data, "x-amz-copy-source, x-amz-meta-a");
+    buf_reset(&out);
+    CHECK(sigv4_unsigned_headers(&out, h, 8, "x-amz-copy-source;x-amz-date;x-amz-meta-a") == 1);
+    CHECK_STR(out.data, "host");
+    buf_reset(&out);
+    CHECK(sigv4_unsigned_headers(&out, h, 8, "host;x-amz-copy-source;x-amz-date;x-amz-meta-a") ==
+          0);
+    buf_dispose(&out);
+}
+
+/* The signing key uses the whole secret, however long (it was cut at 251 characters). */
+TEST(sigv4_signing_key_long_secret)
+{
+    char secret[301];
+    memset(secret, 'k', 300);
+    secret[300] = '\0';
+    uint8_t full[SHA256_LEN], cut[SHA256_LEN], expect[SHA256_LEN];
+    sigv4_signing_key(secret, "20130524", "us-east-1", "s3", full);
+    secret[251] = '\0';
+    sigv4_signing_key(secret, "20130524", "us-east-1", "s3", cut);
+    CHECK(memcmp(full, cut, SHA256_LEN) != 0);
+    char k_secret[305];
+    memset(k_secret, 'k', sizeof(k_secret));
+    memcpy(k_secret, "AWS4", 4);
+    hash_hmac_sha256(k_secret, 304, "20130524", 8, expect);
+    hash_hmac_sha256(expect, SHA256_LEN, "us-east-1", 9, expect);
+    hash_hmac_sha256(expect, SHA256_LEN, "s3", 2, expect);
+    hash_hmac_sha256(expect, SHA256_LEN, "aws4_request", 12, expect);
+    CHECK(memcmp(full, expect, SHA256_LEN) == 0);
 }
 
 TEST(sigv4_header_value_trimmed_and_folded)
