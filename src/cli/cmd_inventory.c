@@ -8,6 +8,7 @@
 #include "blob/blob.h"
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "core/str.h"
 #include "inventory/inv_job.h"
 #include "meta/meta.h"
 
@@ -24,7 +25,7 @@ struct inventory_opts {
     const char *bucket;
     const char *id;
     uint64_t cap;
-    long limit;
+    int64_t limit;
     int64_t at_ms; /* the report time T; 0: now */
     size_t row_group_rows;
 };
@@ -52,14 +53,14 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
             o->bucket = optarg;
         else if (c == 'i')
             o->id = optarg;
-        else if (c == 'c')
-            o->cap = strtoull(optarg, NULL, 10);
-        else if (c == 'l')
-            o->limit = strtol(optarg, NULL, 10);
+        else if (c == 'c' && str_parse_u64(optarg, 10, UINT64_MAX, &o->cap) == 0)
+            continue;
+        else if (c == 'l' && str_parse_i64(optarg, 1, INT32_MAX, &o->limit) == 0)
+            continue;
         else if (c == 'a' && clock_parse_iso8601(optarg, &o->at_ms) == 0)
             o->at_ms *= 1000;
-        else if (c == 'g')
-            o->row_group_rows = strtoull(optarg, NULL, 10);
+        else if (c == 'g' && str_parse_u64(optarg, 10, SIZE_MAX, &o->row_group_rows) == 0)
+            continue;
         else
             return -1;
     }

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/periodic.h"
+#include "core/str.h"
 #include "http/http.h"
 #include "inventory/inv_sched.h"
 #include "meta/meta.h"
@@ -75,9 +76,8 @@ static int serve_parse_listen(struct serve_opts *o, const char *v)
         return -1;
     memcpy(o->host, host, hlen);
     o->host[hlen] = '\0';
-    char *end = NULL;
-    long port = strtol(colon + 1, &end, 10);
-    if (!colon[1] || *end || port < 0 || port > 65535)
+    int64_t port = 0;
+    if (str_parse_i64(colon + 1, 0, 65535, &port))
         return -1;
     o->port = (int)port;
     return 0;
@@ -109,6 +109,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->inventory.job.file_size_cap = INV_DEFAULT_FILE_CAP;
     o->inventory.job.progress_log = 1000000;
     int c;
+    int64_t num = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         if (c == 'l' && serve_parse_listen(o, optarg) == 0)
@@ -123,12 +124,13 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             log_set_level(LOG_DEBUG);
         else if (c == 'u' && (o->upload_expiry_days = strtod(optarg, NULL)) >= 0)
             continue;
-        else if (c == 'H' && (o->inventory.hour_utc = atoi(optarg)) >= 0 &&
-                 o->inventory.hour_utc < 24)
-            continue;
+        else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
+            o->inventory.hour_utc = (int)num;
         else if (c == 'T' && (o->inventory.tick_ms = (int64_t)(strtod(optarg, NULL) * 1000)) > 0)
             continue;
-        else if (c == 'C' && (o->inventory.job.file_size_cap = strtoull(optarg, NULL, 10)) > 0)
+        else if (c == 'C' &&
+                 str_parse_u64(optarg, 10, UINT64_MAX, &o->inventory.job.file_size_cap) == 0 &&
+                 o->inventory.job.file_size_cap > 0)
             continue;
         else
             return -1;

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "inventory/inv_config.h"
 #include "inventory/inv_format.h"
 #include "inventory/inv_manifest.h"
@@ -49,8 +50,9 @@ static int inv_job_fail(struct inv_job *j, int rc, const char *fmt, ...) PRINTF_
 static void inv_job_test_pause(const char *variable)
 {
     const char *ms = getenv(variable);
-    if (ms) {
-        struct timespec ts = {atol(ms) / 1000, (atol(ms) % 1000) * 1000000L};
+    int64_t v = 0;
+    if (ms && str_parse_i64(ms, 0, INT64_MAX, &v) == 0) {
+        struct timespec ts = {v / 1000, (v % 1000) * 1000000L};
         nanosleep(&ts, NULL);
     }
 }

@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/str.h"
 #include "core/xmlw.h"
 #include "s3/s3_req.h"
 #include "s3/sigv4.h"
@@ -218,10 +219,9 @@ static enum s3_error s3_auth_presigned(struct s3_req *r, struct s3_auth_ctx *a)
         return S3E_AUTH_QUERY_MALFORMED;
     snprintf(a->auth.signed_headers, sizeof(a->auth.signed_headers), "%s", sh);
     snprintf(a->auth.signature, sizeof(a->auth.signature), "%s", sig);
-    char *end = NULL;
-    long exp = strtol(expires, &end, 10);
+    int64_t exp = 0;
     int64_t t;
-    if (!*expires || *end || exp < 0) {
+    if (str_parse_i64(expires, 0, INT64_MAX, &exp)) {
         s3_req_set_message(r, "X-Amz-Expires should be a number");
         return S3E_AUTH_QUERY_MALFORMED;
     }
