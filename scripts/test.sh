@@ -13,6 +13,7 @@ jobs=$(nproc)
 make -s format-check
 bash scripts/check_banned.sh
 make -s -j"$jobs"
+bash scripts/check_hardening.sh build/stocktake
 make -s -j"$jobs" SANITIZER=1 build/asan/stocktake build/asan/unit_tests
 echo "== unit tests (ASan+UBSan)"
 ASAN_OPTIONS=detect_leaks=1 build/asan/unit_tests
