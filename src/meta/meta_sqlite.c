@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/fsperm.h"
 #include "core/str.h"
 #include "meta/meta_backend.h"
 
@@ -140,7 +141,9 @@ static int sqlite_open(struct meta_store **out, const struct meta_config *cfg)
         err_set("pthread_key_create failed");
         return ERR_NOMEM;
     }
-    int rc = sqlite_exec(&st->base, sqlite_schema);
+    int rc = fsperm_db(st->path); /* meta.db holds secret keys: 0600, -wal and -shm too */
+    if (!rc)
+        rc = sqlite_exec(&st->base, sqlite_schema);
     if (rc) {
         sqlite_close(&st->base);
         return rc;
