@@ -44,8 +44,7 @@ static int64_t http_guard_now_ms(void)
 static void http_guard_cut(struct http_guard_conn *c)
 {
     if (c->line_seen)
-        (void)!send(c->fd, http_guard_408, sizeof(http_guard_408) - 1,
-                    MSG_DONTWAIT | MSG_NOSIGNAL);
+        (void)!send(c->fd, http_guard_408, sizeof(http_guard_408) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
     shutdown(c->fd, SHUT_RDWR);
     c->deadline_ms = 0;
 }

@@ -6,7 +6,8 @@
  * counted from the connection's start and again from the end of each request (so it also
  * bounds keep-alive idleness); the header's arrival clears it. A watchdog thread shuts the
  * socket of a connection past its deadline down (answering 408 first when a request line had
- * come), which ends the connection in its own thread. The body and the response are bounded by the idle timeout instead.
+ * come), which ends the connection in its own thread. The body and the response are
+ * bounded by the idle timeout instead.
  *
  * Connections are registered when libmicrohttpd announces them and unregistered when it
  * reports them closed, which it does before closing the socket: the watchdog only touches a
