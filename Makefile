@@ -3,6 +3,7 @@
 #   make SANITIZER=1      build/asan/stocktake (AddressSanitizer + UBSan)
 #   make unit             build and run the C unit tests (under ASan+UBSan)
 #   make fuzz-replay      replay every fuzz corpus through its target (standalone driver)
+#   make check-hardening  verify build/stocktake: PIE, full RELRO, stack protector, fortify
 #   make test             everything: unit, fuzz replay, integration (see scripts/test.sh)
 
 CC      ?= gcc
@@ -20,8 +21,11 @@ CFLAGS  := $(CFLAGS_BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,unde
 LDFLAGS := -fsanitize=address,undefined
 else
 OUT     := build
-CFLAGS  := $(CFLAGS_BASE) -O2 -g
-LDFLAGS :=
+# release builds are hardened: stack protector, fortified libc calls, PIE, full RELRO
+# (scripts/check_hardening.sh verifies the binary)
+CFLAGS  := $(CFLAGS_BASE) -O2 -g -fstack-protector-strong -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 \
+           -fPIE
+LDFLAGS := -pie -Wl,-z,relro,-z,now
 endif
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/s3/*.c src/authz/*.c src/meta/*.c src/blob/*.c src/account/*.c src/inventory/*.c \
@@ -30,7 +34,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all unit fuzz-replay test clean format format-check
+.PHONY: all unit fuzz-replay test clean format format-check check-hardening check-banned
 all: $(OUT)/stocktake
 
 $(OUT)/obj/%.o: %.c
@@ -62,6 +66,12 @@ fuzz-replay:
 
 test:
 	bash scripts/test.sh
+
+check-hardening: build/stocktake
+	bash scripts/check_hardening.sh build/stocktake
+
+check-banned:
+	bash scripts/check_banned.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything the tests need, checks formatting, builds with -Werror, then runs every
+# Installs everything the tests need, checks formatting and banned calls, builds with -Werror, then runs every
 # test:
 #   1. C unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   2. the fuzz corpora replayed through their targets (ASan + UBSan)
@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
 jobs=$(nproc)
 make -s format-check
+bash scripts/check_banned.sh
 make -s -j"$jobs"
+bash scripts/check_hardening.sh build/stocktake
 make -s -j"$jobs" SANITIZER=1 build/asan/stocktake build/asan/unit_tests
 echo "== unit tests (ASan+UBSan)"
 ASAN_OPTIONS=detect_leaks=1 build/asan/unit_tests

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/fsperm.h"
 #include "core/hash.h"
 
 struct blob_store {
@@ -26,13 +27,28 @@ struct blob_writer {
     char tmp_path[PATH_MAX];
 };
 
+static int blob_fsync_dir(const char *path);
+
+/* A directory made now is fsynced in its parent, so a crash cannot lose it (and with it the
+ * blob renamed into it after the commit). */
+static int blob_fsync_parent(const char *path)
+{
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof(parent), "%s", path);
+    char *slash = strrchr(parent, '/');
+    if (slash == parent)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    return blob_fsync_dir(slash ? parent : ".");
+}
+
+/* mkdir 0700, tightening an existing directory (see core/fsperm.h). */
 static int blob_mkdir(const char *path)
 {
-    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-        err_set("mkdir %s: %s", path, strerror(errno));
-        return ERR_IO;
-    }
-    return 0;
+    int created = 0;
+    int rc = fsperm_dir(path, &created);
+    return !rc && created ? blob_fsync_parent(path) : rc;
 }
 
 static void blob_clear_tmp(const char *tmp_dir)
@@ -88,7 +104,7 @@ int blob_writer_open(struct blob_store *bs, struct blob_writer **out)
     w->bs = bs;
     hash_uuid(w->id);
     snprintf(w->tmp_path, sizeof(w->tmp_path), "%s/tmp/%s", bs->dir, w->id);
-    w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, FSPERM_FILE_MODE);
     if (w->fd < 0) {
         err_set("create %s: %s", w->tmp_path, strerror(errno));
         free(w);

@@ -1,6 +1,5 @@
 /* cmd_inventory.c — `stocktake inventory run` (one configuration now, through the same code
  * path as the scheduler, safe beside a running server) and `stocktake inventory status`. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include "blob/blob.h"
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "core/str.h"
 #include "inventory/inv_job.h"
 #include "inventory/inv_lease.h"
 #include "meta/meta.h"
@@ -27,28 +27,13 @@ struct inventory_opts {
     const char *bucket;
     const char *id;
     uint64_t cap;
-    long limit;
+    int64_t limit;
     int64_t at_ms; /* the report time T; 0: now */
     size_t row_group_rows;
 };
 
-/* A whole decimal number, or -1 (empty, a sign, trailing bytes, out of range). */
-static int inventory_number(const char *s, uint64_t *out)
-{
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end != '\0')
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
-
 static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
 {
-    uint64_t n = 0;
     static const struct option longopts[] = {{"data", required_argument, NULL, 'd'},
                                              {"bucket", required_argument, NULL, 'b'},
                                              {"id", required_argument, NULL, 'i'},
@@ -70,14 +55,14 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
             o->bucket = optarg;
         else if (c == 'i')
             o->id = optarg;
-        else if (c == 'c' && inventory_number(optarg, &n) == 0)
-            o->cap = n;
-        else if (c == 'l' && inventory_number(optarg, &n) == 0 && n <= 1000000)
-            o->limit = (long)n;
+        else if (c == 'c' && str_parse_u64(optarg, 10, UINT64_MAX, &o->cap) == 0)
+            continue;
+        else if (c == 'l' && str_parse_i64(optarg, 1, INT32_MAX, &o->limit) == 0)
+            continue;
         else if (c == 'a' && clock_parse_iso8601(optarg, &o->at_ms) == 0)
             o->at_ms *= 1000;
-        else if (c == 'g' && inventory_number(optarg, &n) == 0 && n <= SIZE_MAX)
-            o->row_group_rows = (size_t)n;
+        else if (c == 'g' && str_parse_u64(optarg, 10, SIZE_MAX, &o->row_group_rows) == 0)
+            continue;
         else
             return -1;
     }

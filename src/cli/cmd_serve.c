@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "account/account.h"
@@ -12,6 +13,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/periodic.h"
+#include "core/str.h"
 #include "http/http.h"
 #include "inventory/inv_sched.h"
 #include "meta/meta.h"
@@ -25,6 +27,7 @@ struct serve_opts {
     const char *domain;
     double upload_expiry_days;
     struct inv_sched_opts inventory;
+    unsigned int max_connections, max_per_client, header_timeout, idle_timeout;
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -47,7 +50,7 @@ static void serve_janitor_run(void *arg)
 static void serve_usage(void)
 {
     fprintf(stderr, "usage: stocktake serve [--listen ADDR:PORT] [--data DIR] [--region REGION]\n"
-                    "                       [--domain DOMAIN] [--debug]\n"
+                    "                       [--domain DOMAIN] [--debug] [OPTION...]\n"
                     "  --listen   address and port (default 127.0.0.1:9000; port 0 picks one)\n"
                     "  --data     data directory (default ./data)\n"
                     "  --region   the region this endpoint serves (default us-east-1)\n"
@@ -57,7 +60,15 @@ static void serve_usage(void)
                     "(default 7; fractions allowed; 0: never)\n"
                     "  --inventory-hour H          UTC hour of daily/weekly reports (default 1)\n"
                     "  --inventory-tick-seconds S  how often the scheduler looks (default 30)\n"
-                    "  --inventory-file-cap BYTES  roll report data files past this size\n");
+                    "  --inventory-file-cap BYTES  roll report data files past this size\n"
+                    "  --max-connections N         open connections of all clients together "
+                    "(default 4096)\n"
+                    "  --max-connections-per-client N  open connections of one client address "
+                    "(default 256)\n"
+                    "  --header-timeout S          seconds a connection has for each request "
+                    "header (default 20)\n"
+                    "  --idle-timeout S            seconds without a byte sent or read before "
+                    "a connection is closed (default 120)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -75,12 +86,41 @@ static int serve_parse_listen(struct serve_opts *o, const char *v)
         return -1;
     memcpy(o->host, host, hlen);
     o->host[hlen] = '\0';
-    char *end = NULL;
-    long port = strtol(colon + 1, &end, 10);
-    if (!colon[1] || *end || port < 0 || port > 65535)
+    int64_t port = 0;
+    if (str_parse_i64(colon + 1, 0, 65535, &port))
         return -1;
     o->port = (int)port;
     return 0;
+}
+
+/* The connection limits: whole numbers from 1 (to a bound that keeps them meaningful). */
+static int serve_parse_limit(struct serve_opts *o, int c, const char *v)
+{
+    int64_t n = 0;
+    unsigned int *field = c == 'M'   ? &o->max_connections
+                          : c == 'P' ? &o->max_per_client
+                          : c == 'Z' ? &o->header_timeout
+                          : c == 'I' ? &o->idle_timeout
+                                     : NULL;
+    if (!field || str_parse_i64(v, 1, c == 'M' || c == 'P' ? 1000000 : 86400, &n))
+        return -1;
+    *field = (unsigned int)n;
+    return 0;
+}
+
+/* Each connection is a socket, and while it runs a request a database handle, its WAL and
+ * a blob: raise the soft descriptor limit toward the hard one so the connection limit, not
+ * EMFILE, is what a crowd of clients meets. */
+static void serve_raise_fd_limit(unsigned int max_connections)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)max_connections * 4 + 256;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+        log_warn("open-file limit %llu is low for %u connections (ulimit -n)",
+                 (unsigned long long)rl.rlim_cur, max_connections);
 }
 
 static int serve_parse(struct serve_opts *o, int argc, char **argv)
@@ -96,6 +136,10 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"inventory-hour", required_argument, NULL, 'H'},
         {"inventory-tick-seconds", required_argument, NULL, 'T'},
         {"inventory-file-cap", required_argument, NULL, 'C'},
+        {"max-connections", required_argument, NULL, 'M'},
+        {"max-connections-per-client", required_argument, NULL, 'P'},
+        {"header-timeout", required_argument, NULL, 'Z'},
+        {"idle-timeout", required_argument, NULL, 'I'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -108,7 +152,12 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->inventory.tick_ms = 30000;
     o->inventory.job.file_size_cap = INV_DEFAULT_FILE_CAP;
     o->inventory.job.progress_log = 1000000;
+    o->max_connections = HTTP_DEFAULT_MAX_CONNECTIONS;
+    o->max_per_client = HTTP_DEFAULT_MAX_PER_CLIENT;
+    o->header_timeout = HTTP_DEFAULT_HEADER_TIMEOUT_SEC;
+    o->idle_timeout = HTTP_DEFAULT_IDLE_TIMEOUT_SEC;
     int c;
+    int64_t num = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         if (c == 'l' && serve_parse_listen(o, optarg) == 0)
@@ -123,12 +172,15 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             log_set_level(LOG_DEBUG);
         else if (c == 'u' && (o->upload_expiry_days = strtod(optarg, NULL)) >= 0)
             continue;
-        else if (c == 'H' && (o->inventory.hour_utc = atoi(optarg)) >= 0 &&
-                 o->inventory.hour_utc < 24)
-            continue;
+        else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
+            o->inventory.hour_utc = (int)num;
         else if (c == 'T' && (o->inventory.tick_ms = (int64_t)(strtod(optarg, NULL) * 1000)) > 0)
             continue;
-        else if (c == 'C' && (o->inventory.job.file_size_cap = strtoull(optarg, NULL, 10)) > 0)
+        else if (c == 'C' &&
+                 str_parse_u64(optarg, 10, UINT64_MAX, &o->inventory.job.file_size_cap) == 0 &&
+                 o->inventory.job.file_size_cap > 0)
+            continue;
+        else if (serve_parse_limit(o, c, optarg) == 0)
             continue;
         else
             return -1;
@@ -181,6 +233,7 @@ int cli_serve(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    serve_raise_fd_limit(o.max_connections);
 
     struct meta_store *meta = NULL;
     struct blob_store *blobs = NULL;
@@ -201,7 +254,8 @@ int cli_serve(int argc, char **argv)
     snprintf(s3.domain, sizeof(s3.domain), "%s", o.domain);
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
-    struct http_server_config hc = {o.host, o.port, 1000, 300};
+    struct http_server_config hc = {o.host,         o.port,           o.max_connections,
+                                    o.idle_timeout, o.max_per_client, o.header_timeout};
     if (!rc)
         rc = http_server_start(&http, &hc, &handler);
     if (rc) {

@@ -34,12 +34,24 @@ struct http_handler {
     void *app;
 };
 
+/* Connection limits (0 picks the default). A client that holds sockets cannot lock others
+ * out: each address gets at most max_per_client connections, a connection must deliver each
+ * complete request header within header_timeout_sec (of its start, or of its previous
+ * request's end), and one that sends or reads nothing for idle_timeout_sec (a stalled body
+ * upload, a reader that stopped reading) is closed. */
 struct http_server_config {
-    const char *host; /* "127.0.0.1" */
-    int port;         /* 0 picks a free port */
-    unsigned int max_connections;
-    unsigned int timeout_sec;
+    const char *host;                /* "127.0.0.1" */
+    int port;                        /* 0 picks a free port */
+    unsigned int max_connections;    /* all clients together; default 4096 */
+    unsigned int idle_timeout_sec;   /* default 120 */
+    unsigned int max_per_client;     /* per client IP address; default 256 */
+    unsigned int header_timeout_sec; /* default 20 */
 };
+
+#define HTTP_DEFAULT_MAX_CONNECTIONS 4096
+#define HTTP_DEFAULT_IDLE_TIMEOUT_SEC 120
+#define HTTP_DEFAULT_MAX_PER_CLIENT 256
+#define HTTP_DEFAULT_HEADER_TIMEOUT_SEC 20
 
 int http_server_start(struct http_server **out, const struct http_server_config *cfg,
                       const struct http_handler *handler) WARN_UNUSED;

@@ -1,24 +1,30 @@
 /* server.c — libmicrohttpd glue: the request lifecycle of http.h.
  *
  * One thread per connection (MHD_USE_THREAD_PER_CONNECTION): handlers may block on fsync and
- * SQLite without stalling other clients. The raw request-target is captured by the URI-log
- * callback before libmicrohttpd touches it, and the unescape callback is a pass-through. */
+ * SQLite without stalling other clients. poll(), not select(), so descriptors past
+ * FD_SETSIZE work. The raw request-target is captured by the URI-log callback before
+ * libmicrohttpd touches it, and the unescape callback is a pass-through. Limits: see
+ * http_server_config; the header deadline is http_guard.c's. Framing libmicrohttpd would
+ * misread is refused before the handler sees the request (http_framing_check). */
 #include "http/http.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/alloc.h"
 #include "core/log.h"
+#include "http/http_guard.h"
 
 #define HTTP_MAX_HEADERS 512
 
 struct http_server {
     struct MHD_Daemon *daemon;
+    struct http_guard *guard;
     struct http_handler handler;
     int port;
 };
@@ -39,13 +45,36 @@ struct http_request {
     void *ctx;
     struct http_response *resp;
     int started;
+    int rejected; /* refused by http_framing_check; the handler never saw it */
 };
+
+static struct http_guard_conn *http_conn_guard(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+static void http_notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                                   enum MHD_ConnectionNotificationCode code)
+{
+    struct http_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = info ? http_guard_register(srv->guard, info->connect_fd) : NULL;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        http_guard_unregister(srv->guard, *socket_context);
+        *socket_context = NULL;
+    }
+}
 
 static void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct http_request *req = xcalloc(1, sizeof(*req));
     req->srv = cls;
     req->conn = conn;
+    http_guard_line_seen(req->srv->guard, http_conn_guard(conn));
     req->path = xstrdup(uri ? uri : "/");
     char *q = strchr(req->path, '?');
     if (q) {
@@ -86,6 +115,56 @@ static enum MHD_Result http_queue(struct http_request *req)
     return r;
 }
 
+/* An S3-style error answered by this layer itself; the connection closes after it. */
+static enum MHD_Result http_reject(struct http_request *req, int status, const char *code,
+                                   const char *message)
+{
+    char body[512];
+    int n = snprintf(body, sizeof(body),
+                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%s</Code>"
+                     "<Message>%s</Message></Error>",
+                     code, message);
+    struct http_response *resp =
+        http_response_new_buffer(status, xstrndup(body, (size_t)n), (size_t)n);
+    http_response_header(resp, "Content-Type", "application/xml");
+    http_response_header(resp, "Connection", "close");
+    req->rejected = 1;
+    http_req_respond(req, resp);
+    return http_queue(req);
+}
+
+/* Message framing (RFC 9112 section 6.3). Content-Length with Transfer-Encoding, or two
+ * different Content-Lengths, make the body's end ambiguous (request smuggling): 400.
+ * libmicrohttpd decodes plain "chunked" only; with any other coding it would read the body
+ * until the connection ends: 501, as AWS answers a coding it does not implement. */
+static enum MHD_Result http_framing_check(struct http_request *req, int *ok)
+{
+    const char *length = NULL, *coding = NULL;
+    int codings = 0;
+    *ok = 0;
+    for (size_t i = 0; i < req->n_headers; i++) {
+        const char *name = req->headers[i].name, *value = req->headers[i].value;
+        if (strcasecmp(name, "Content-Length") == 0) {
+            if (length && strcmp(length, value) != 0)
+                return http_reject(req, 400, "InvalidRequest",
+                                   "Multiple Content-Length headers with different values");
+            length = value;
+        } else if (strcasecmp(name, "Transfer-Encoding") == 0) {
+            coding = value;
+            codings++;
+        }
+    }
+    if (coding && length)
+        return http_reject(req, 400, "InvalidRequest",
+                           "Content-Length and Transfer-Encoding must not both be present");
+    if (coding && (codings > 1 || strcasecmp(coding, "chunked") != 0))
+        return http_reject(req, 501, "NotImplemented",
+                           "A header you provided implies functionality that is not "
+                           "implemented: Transfer-Encoding other than chunked");
+    *ok = 1;
+    return MHD_YES;
+}
+
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
                                    const char *method, const char *version, const char *upload_data,
                                    size_t *upload_data_size, void **con_cls)
@@ -94,11 +173,17 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
     struct http_request *req = *con_cls;
     (void)url;
     (void)version;
-    (void)conn;
+    if (req->rejected)
+        return MHD_NO;
     if (!req->started) {
-        req->started = 1;
+        http_guard_headers_done(srv->guard, http_conn_guard(conn));
         req->method = method;
         MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_header, req);
+        int ok = 0;
+        enum MHD_Result r = http_framing_check(req, &ok);
+        if (!ok)
+            return r;
+        req->started = 1;
         srv->handler.on_headers(req);
         return req->resp ? http_queue(req) : MHD_YES;
     }
@@ -122,7 +207,7 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
 {
     struct http_server *srv = cls;
     struct http_request *req = *con_cls;
-    (void)conn;
+    http_guard_request_done(srv->guard, http_conn_guard(conn));
     if (!req)
         return;
     if (req->started)
@@ -146,7 +231,7 @@ int http_server_start(struct http_server **out, const struct http_server_config 
     struct sockaddr_in *in4 = (struct sockaddr_in *)&addr;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr;
     unsigned int flags =
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     if (inet_pton(AF_INET, cfg->host, &in4->sin_addr) == 1) {
         in4->sin_family = AF_INET;
         in4->sin_port = htons((uint16_t)cfg->port);
@@ -159,15 +244,27 @@ int http_server_start(struct http_server **out, const struct http_server_config 
         err_set("listen address '%s' is not an IP address", cfg->host);
         return ERR_INVALID;
     }
+    unsigned int header_timeout =
+        cfg->header_timeout_sec ? cfg->header_timeout_sec : HTTP_DEFAULT_HEADER_TIMEOUT_SEC;
+    if (http_guard_start(&srv->guard, header_timeout * 1000)) {
+        free(srv);
+        err_set("cannot start the connection watchdog");
+        return ERR_NOMEM;
+    }
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, http_access, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, srv, MHD_OPTION_UNESCAPE_CALLBACK,
         http_unescape_none, NULL, MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv,
-        MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections ? cfg->max_connections : 1000,
-        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_sec ? cfg->timeout_sec : 300,
+        MHD_OPTION_NOTIFY_CONNECTION, http_notify_connection, srv, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->max_connections ? cfg->max_connections : HTTP_DEFAULT_MAX_CONNECTIONS,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        cfg->max_per_client ? cfg->max_per_client : HTTP_DEFAULT_MAX_PER_CLIENT,
+        MHD_OPTION_CONNECTION_TIMEOUT,
+        cfg->idle_timeout_sec ? cfg->idle_timeout_sec : HTTP_DEFAULT_IDLE_TIMEOUT_SEC,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE,
         1, MHD_OPTION_END);
     if (!srv->daemon) {
+        http_guard_stop(srv->guard);
         free(srv);
         err_set("cannot listen on %s:%d", cfg->host, cfg->port);
         return ERR_IO;
@@ -188,6 +285,7 @@ void http_server_stop(struct http_server *srv)
     if (!srv)
         return;
     MHD_stop_daemon(srv->daemon);
+    http_guard_stop(srv->guard);
     free(srv);
 }
 

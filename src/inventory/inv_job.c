@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "inventory/inv_config.h"
 #include "inventory/inv_format.h"
 #include "inventory/inv_keys.h"
@@ -55,9 +56,8 @@ static int inv_job_fail(struct inv_job *j, int rc, const char *fmt, ...) PRINTF_
 static void inv_job_test_pause(const char *variable)
 {
     const char *ms = getenv(variable);
-    char *end = NULL;
-    long v = ms ? strtol(ms, &end, 10) : 0;
-    if (ms && end != ms && *end == '\0' && v > 0) {
+    int64_t v = 0;
+    if (ms && str_parse_i64(ms, 0, INT64_MAX, &v) == 0) {
         struct timespec ts = {v / 1000, (v % 1000) * 1000000L};
         nanosleep(&ts, NULL);
     }

@@ -13,6 +13,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/periodic.h"
+#include "core/str.h"
 
 struct inv_lease {
     struct meta_store *meta;
@@ -53,9 +54,10 @@ static int64_t inv_lease_pid_start(long pid)
     }
     if (!p)
         return 0;
-    char *end = NULL;
-    long long v = strtoll(p, &end, 10);
-    return end != p && (*end == ' ' || *end == '\0') && v > 0 ? (int64_t)v : 0;
+    uint64_t v = 0;
+    if (str_parse_u64n(p, strcspn(p, " \n"), 10, INT64_MAX, &v))
+        return 0;
+    return (int64_t)v;
 }
 
 static void inv_lease_identify(struct meta_inventory_lease *l)

@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/fsperm.h"
 #include "core/str.h"
 #include "meta/meta_backend.h"
 #include "meta/meta_sqlite_int.h"
@@ -124,7 +125,9 @@ static int sqlite_open(struct meta_store **out, const struct meta_config *cfg)
         return ERR_NOMEM;
     }
     sqlite3 *db = NULL;
-    int rc = sqlite_exec(&st->base, "PRAGMA journal_mode=WAL");
+    int rc = fsperm_db(st->path); /* meta.db holds secret keys: 0600, -wal and -shm too */
+    if (!rc)
+        rc = sqlite_exec(&st->base, "PRAGMA journal_mode=WAL");
     if (!rc)
         rc = sqlite_connect(st, &db);
     if (!rc)

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "core/alloc.h"
+#include "core/str.h"
 #include "s3/sigv4.h"
 
 #define AWSC_LINE_MAX 1024
@@ -115,12 +116,11 @@ static enum aws_chunked_result awsc_verify_chunk(struct aws_chunked *c)
 /* "<hex>[;chunk-signature=<64 hex>]" */
 static enum aws_chunked_result awsc_size_line(struct aws_chunked *c)
 {
-    char *end = NULL;
-    if (c->line_len == 0 || !strchr("0123456789abcdefABCDEF", c->line[0]))
+    size_t digits = strspn(c->line, "0123456789abcdefABCDEF");
+    uint64_t size = 0;
+    if (str_parse_u64n(c->line, digits, 16, 1ull << 40, &size))
         return AWSC_MALFORMED;
-    unsigned long long size = strtoull(c->line, &end, 16);
-    if (size > (1ull << 40))
-        return AWSC_MALFORMED;
+    const char *end = c->line + digits;
     c->chunk_signature[0] = '\0';
     if (*end == ';') {
         const char *key = "chunk-signature=";

@@ -12,6 +12,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/str.h"
 #include "core/xmlw.h"
 #include "s3/s3_req.h"
 #include "s3/sigv4.h"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/str.h"
 #include "core/xmlw.h"
 #include "s3/s3_req.h"
 
@@ -36,14 +37,7 @@ void s3_body_dispose(struct s3_body *b)
 
 static int s3_body_parse_u64(const char *s, uint64_t *out)
 {
-    char *end = NULL;
-    if (!s || !*s || *s == '-')
-        return -1;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end)
-        return -1;
-    *out = v;
-    return 0;
+    return str_parse_u64(s, 10, UINT64_MAX, out) ? -1 : 0;
 }
 
 /* Decoded bytes: hashes, limits, then the sink. */

@@ -36,9 +36,10 @@ static char *s3_content_encoding(const char *v)
     while (str_list_next(&v, &tok, &len)) {
         if (len == 11 && strncasecmp(tok, "aws-chunked", 11) == 0)
             continue;
-        if (out[0])
-            strcat(out, ",");
-        strncat(out, tok, len);
+        size_t at = strlen(out);
+        if (at)
+            out[at++] = ',';
+        memcpy(out + at, tok, len);
     }
     if (!out[0]) {
         free(out);

@@ -32,10 +32,11 @@ static int s3_attr_parts(struct s3_req *r, struct buf *x, const struct meta_obje
     size_t total = json_array_size(parts);
     const char *mp = s3_req_header(r, "x-amz-max-parts");
     const char *pm = s3_req_header(r, "x-amz-part-number-marker");
-    long max = mp ? strtol(mp, NULL, 10) : 1000;
-    long marker = pm ? strtol(pm, NULL, 10) : 0;
-    max = max < 0 || max > 1000 ? 1000 : max;
-    marker = marker < 0 ? 0 : marker;
+    int64_t max = 1000, marker = 0;
+    if (mp && str_parse_i64(mp, 0, 1000, &max))
+        max = 1000;
+    if (pm && str_parse_i64(pm, 0, INT32_MAX, &marker))
+        marker = 0;
     long last = marker, shown = 0;
     int rc = buf_printf(x,
                         "<ObjectParts><PartsCount>%zu</PartsCount>"

@@ -6,6 +6,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "core/xmlw.h"
 #include "s3/s3_names.h"
 #include "s3/s3_req.h"
@@ -59,10 +60,10 @@ enum s3_error s3_op_list_buckets(struct s3_req *r)
     const char *max = s3_req_param(r, "max-buckets");
     const char *token = s3_req_param(r, "continuation-token");
     if (max) {
-        char *end = NULL;
-        l.max = strtol(max, &end, 10);
-        if (!*max || *end || l.max < 1 || l.max > S3_MAX_BUCKETS_PAGE)
+        int64_t v = 0;
+        if (str_parse_i64(max, 1, S3_MAX_BUCKETS_PAGE, &v))
             return S3E_INVALID_ARGUMENT;
+        l.max = v;
     }
     l.after = token;
     buf_init(&xml, BUF_UNLIMITED);

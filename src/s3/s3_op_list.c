@@ -5,6 +5,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/str.h"
 #include "core/uri.h"
 #include "core/xmlw.h"
 #include "s3/s3_listing.h"
@@ -79,9 +80,8 @@ static enum s3_error s3_list_params(struct s3_req *r, struct s3_list *l, struct 
     l->max_keys = S3_LIST_MAX_KEYS;
     const char *mk = s3_req_param(r, "max-keys");
     if (mk) {
-        char *end = NULL;
-        long v = strtol(mk, &end, 10);
-        if (!*mk || *end || v < 0) {
+        int64_t v = 0;
+        if (str_parse_i64(mk, 0, INT32_MAX, &v)) {
             s3_req_set_message(r, "Provided max-keys not an integer or within integer range");
             s3_req_error_elem(r, "ArgumentName", "max-keys");
             s3_req_error_elem(r, "ArgumentValue", mk);

@@ -15,6 +15,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "core/uri.h"
 #include "core/xmlw.h"
 #include "s3/s3_object.h"
@@ -149,9 +150,8 @@ static enum s3_error s3_mpu_load(struct s3_req *r, struct meta_upload *u)
 static enum s3_error s3_mpu_part_number(struct s3_req *r, int *out)
 {
     const char *pn = s3_req_param(r, "partNumber");
-    char *end = NULL;
-    long n = pn ? strtol(pn, &end, 10) : 0;
-    if (!pn || !*pn || *end || n < 1 || n > S3_MAX_PARTS) {
+    int64_t n = 0;
+    if (str_parse_i64(pn, 1, S3_MAX_PARTS, &n)) {
         s3_req_set_message(r, "Part number must be an integer between 1 and 10000, inclusive");
         s3_req_error_elem(r, "ArgumentName", "partNumber");
         s3_req_error_elem(r, "ArgumentValue", pn ? pn : "");
@@ -413,11 +413,10 @@ static enum s3_error s3_complete_select(struct s3_req *r, xmlNode *root,
         char *num = s3_xml_text(s3_xml_child(x, "PartNumber"));
         char *etag = s3_xml_text(s3_xml_child(x, "ETag"));
         char *ck = ck_elem ? s3_xml_text(s3_xml_child(x, ck_elem)) : NULL;
-        char *end = NULL;
-        long n = strtol(num, &end, 10);
+        int64_t n = 0;
         enum s3_error e = S3_OK;
         const struct meta_part *p = NULL;
-        if (!num[0] || *end || n < 1 || n > S3_MAX_PARTS || *n_chosen == S3_MAX_PARTS)
+        if (str_parse_i64(num, 1, S3_MAX_PARTS, &n) || *n_chosen == S3_MAX_PARTS)
             e = S3E_MALFORMED_XML;
         else if (n <= last)
             e = S3E_INVALID_PART_ORDER;
@@ -756,19 +755,18 @@ static enum s3_error s3_list_parts_params(struct s3_req *r, long *max, int *mark
 {
     const char *mp = s3_req_param(r, "max-parts");
     const char *pm = s3_req_param(r, "part-number-marker");
-    char *end = NULL;
+    int64_t v = 0;
     *max = S3_LIST_PARTS_MAX;
     *marker = 0;
     if (mp) {
-        *max = strtol(mp, &end, 10);
-        if (!*mp || *end || *max < 0)
+        if (str_parse_i64(mp, 0, INT32_MAX, &v))
             return S3E_INVALID_ARGUMENT;
+        *max = v;
         if (*max > S3_LIST_PARTS_MAX)
             *max = S3_LIST_PARTS_MAX;
     }
     if (pm) {
-        long v = strtol(pm, &end, 10);
-        if (!*pm || *end || v < 0 || v > S3_MAX_PARTS)
+        if (str_parse_i64(pm, 0, S3_MAX_PARTS, &v))
             return S3E_INVALID_ARGUMENT;
         *marker = (int)v;
     }

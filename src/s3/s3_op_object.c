@@ -198,19 +198,21 @@ static enum s3_error s3_object_range(struct s3_req *r, uint64_t size, struct s3_
     if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
         return S3_OK;
     const char *p = h + 6;
-    char *end;
-    unsigned long long a = 0, b = 0;
+    size_t n;
+    uint64_t a = 0, b = 0;
     int has_a = *p >= '0' && *p <= '9', has_b;
     if (has_a) {
-        a = strtoull(p, &end, 10);
-        p = end;
+        n = strspn(p, "0123456789");
+        a = str_parse_u64n(p, n, 10, UINT64_MAX, &a) ? UINT64_MAX : a; /* too big: past the end */
+        p += n;
     }
     if (*p++ != '-')
         return S3_OK;
     has_b = *p >= '0' && *p <= '9';
     if (has_b) {
-        b = strtoull(p, &end, 10);
-        p = end;
+        n = strspn(p, "0123456789");
+        b = str_parse_u64n(p, n, 10, UINT64_MAX, &b) ? UINT64_MAX : b;
+        p += n;
     }
     if (*p || (!has_a && !has_b) || (has_a && has_b && b < a))
         return S3_OK;
@@ -241,11 +243,10 @@ unsatisfiable:
 static enum s3_error s3_object_part_range(struct s3_req *r, const struct meta_object *o,
                                           const char *pn, struct s3_range *out)
 {
-    char *end = NULL;
-    long n = strtol(pn, &end, 10);
+    int64_t n = 0;
     memset(out, 0, sizeof(*out));
     out->length = (uint64_t)o->size;
-    if (!*pn || *end || n < 1 || n > 10000) {
+    if (str_parse_i64(pn, 1, 10000, &n)) {
         s3_req_set_message(r, "Part number must be an integer between 1 and 10000, inclusive");
         return S3E_INVALID_ARGUMENT;
     }

@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/str.h"
 #include "core/xmlw.h"
 #include "s3/s3_req.h"
 
@@ -129,10 +130,10 @@ enum s3_error s3_op_list_multipart_uploads(struct s3_req *r)
     l.max = S3_UPLOADS_MAX;
     const char *mu = s3_req_param(r, "max-uploads");
     if (mu) {
-        char *end = NULL;
-        l.max = strtol(mu, &end, 10);
-        if (!*mu || *end || l.max < 0)
+        int64_t v = 0;
+        if (str_parse_i64(mu, 0, INT32_MAX, &v))
             return S3E_INVALID_ARGUMENT;
+        l.max = v;
         l.max = l.max > S3_UPLOADS_MAX ? S3_UPLOADS_MAX : l.max;
     }
     buf_init(&entries, BUF_UNLIMITED);

@@ -239,9 +239,8 @@ static enum s3_error s3_versions_params(struct s3_req *r, struct s3_versions *v)
     v->max = S3_VERSIONS_MAX_KEYS;
     const char *mk = s3_req_param(r, "max-keys");
     if (mk) {
-        char *end = NULL;
-        long n = strtol(mk, &end, 10);
-        if (!*mk || *end || n < 0)
+        int64_t n = 0;
+        if (str_parse_i64(mk, 0, INT32_MAX, &n))
             return S3E_INVALID_ARGUMENT;
         v->max = n < S3_VERSIONS_MAX_KEYS ? n : S3_VERSIONS_MAX_KEYS;
     }

@@ -1,0 +1,51 @@
+/* test_str.c — the checked integer parsers of core/str.h: whole strings, no sign surprises,
+ * bounds at the edges of int64_t and uint64_t. */
+#include <stdint.h>
+
+#include "core/str.h"
+#include "harness.h"
+
+TEST(str_parse_i64_accepts_whole_decimal)
+{
+    int64_t v = -1;
+    CHECK(str_parse_i64("0", 0, 10, &v) == 0 && v == 0);
+    CHECK(str_parse_i64("0010", 0, 10, &v) == 0 && v == 10);
+    CHECK(str_parse_i64("-5", -10, 10, &v) == 0 && v == -5);
+    CHECK(str_parse_i64("-0", -10, 10, &v) == 0 && v == 0);
+    CHECK(str_parse_i64("9223372036854775807", INT64_MIN, INT64_MAX, &v) == 0 && v == INT64_MAX);
+    CHECK(str_parse_i64("-9223372036854775808", INT64_MIN, INT64_MAX, &v) == 0 && v == INT64_MIN);
+}
+
+TEST(str_parse_i64_refuses_junk_and_range)
+{
+    int64_t v = 42;
+    const char *bad[] = {"", " 1", "1 ", "+1", "0x10", "1e3", "12a", "-", "--1", "1-"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CHECK(str_parse_i64(bad[i], INT64_MIN, INT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_i64(NULL, 0, 1, &v) == ERR_INVALID);
+    CHECK(str_parse_i64("-1", 0, 10, &v) == ERR_INVALID);
+    CHECK(str_parse_i64("11", 0, 10, &v) == ERR_INVALID);
+    CHECK(str_parse_i64("-11", -10, 10, &v) == ERR_INVALID);
+    CHECK(str_parse_i64("3", 5, 10, &v) == ERR_INVALID);
+    CHECK(str_parse_i64("-3", -10, -5, &v) == ERR_INVALID);
+    CHECK(str_parse_i64("9223372036854775808", INT64_MIN, INT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_i64("-9223372036854775809", INT64_MIN, INT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_i64("99999999999999999999999", INT64_MIN, INT64_MAX, &v) == ERR_INVALID);
+    CHECK(v == 42);
+}
+
+TEST(str_parse_u64_bases_and_bounds)
+{
+    uint64_t v = 0;
+    CHECK(str_parse_u64("18446744073709551615", 10, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
+    CHECK(str_parse_u64("18446744073709551616", 10, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_u64("-1", 10, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_u64("ffFF", 16, UINT64_MAX, &v) == 0 && v == 0xffff);
+    CHECK(str_parse_u64("ff", 10, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_u64("0x1", 16, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_u64("10000000001", 16, 1ull << 40, &v) == ERR_INVALID);
+    CHECK(str_parse_u64("10000000000", 16, 1ull << 40, &v) == 0 && v == 1ull << 40);
+    CHECK(str_parse_u64("7", 8, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_u64n("123-456", 3, 10, UINT64_MAX, &v) == 0 && v == 123);
+    CHECK(str_parse_u64n("123", 0, 10, UINT64_MAX, &v) == ERR_INVALID);
+}
