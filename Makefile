@@ -24,7 +24,7 @@ CFLAGS  := $(CFLAGS_BASE) -O2 -g
 LDFLAGS :=
 endif
 
-LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/s3/*.c src/meta/*.c src/blob/*.c src/account/*.c src/inventory/*.c \
+LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/s3/*.c src/object/*.c src/meta/*.c src/blob/*.c src/account/*.c src/inventory/*.c \
                               src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

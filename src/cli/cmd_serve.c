@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "inventory/inv_sched.h"
 #include "meta/meta.h"
+#include "object/object.h"
 #include "s3/s3.h"
 
 struct serve_opts {
@@ -25,6 +26,7 @@ struct serve_opts {
     const char *domain;
     double upload_expiry_days;
     struct inv_sched_opts inventory;
+    struct obj_gc_opts gc;
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -57,7 +59,11 @@ static void serve_usage(void)
                     "(default 7; fractions allowed; 0: never)\n"
                     "  --inventory-hour H          UTC hour of daily/weekly reports (default 1)\n"
                     "  --inventory-tick-seconds S  how often the scheduler looks (default 30)\n"
-                    "  --inventory-file-cap BYTES  roll report data files past this size\n");
+                    "  --inventory-file-cap BYTES  roll report data files past this size\n"
+                    "  --blob-grace-seconds S      keep replaced/deleted blobs this long for "
+                    "readers (default 60)\n"
+                    "  --orphan-age-seconds S      unreferenced blob files older than this are "
+                    "reclaimed (default 3600)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -96,6 +102,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"inventory-hour", required_argument, NULL, 'H'},
         {"inventory-tick-seconds", required_argument, NULL, 'T'},
         {"inventory-file-cap", required_argument, NULL, 'C'},
+        {"blob-grace-seconds", required_argument, NULL, 'G'},
+        {"orphan-age-seconds", required_argument, NULL, 'O'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -108,6 +116,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->inventory.tick_ms = 30000;
     o->inventory.job.file_size_cap = INV_DEFAULT_FILE_CAP;
     o->inventory.job.progress_log = 1000000;
+    o->gc.grace_ms = OBJ_GC_DEFAULT_GRACE_MS;
+    o->gc.orphan_age_ms = OBJ_GC_DEFAULT_ORPHAN_AGE_MS;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -127,6 +137,10 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
                  o->inventory.hour_utc < 24)
             continue;
         else if (c == 'T' && (o->inventory.tick_ms = (int64_t)(strtod(optarg, NULL) * 1000)) > 0)
+            continue;
+        else if (c == 'G' && (o->gc.grace_ms = (int64_t)(strtod(optarg, NULL) * 1000)) >= 0)
+            continue;
+        else if (c == 'O' && (o->gc.orphan_age_ms = (int64_t)(strtod(optarg, NULL) * 1000)) >= 0)
             continue;
         else if (c == 'C' && (o->inventory.job.file_size_cap = strtoull(optarg, NULL, 10)) > 0)
             continue;
@@ -215,6 +229,9 @@ int cli_serve(int argc, char **argv)
     if (o.upload_expiry_days > 0 &&
         periodic_start(&janitor_thread, 3600 * 1000, serve_janitor_run, &janitor))
         log_warn("could not start the upload janitor");
+    struct obj_gc *collector = NULL;
+    if (obj_gc_start(&collector, meta, blobs, &o.gc))
+        log_warn("could not start the blob collector: %s", err_msg());
     struct inv_sched *sched = NULL;
     if (inv_sched_start(&sched, meta, blobs, &o.inventory))
         log_warn("could not start the inventory scheduler: %s", err_msg());
@@ -224,6 +241,7 @@ int cli_serve(int argc, char **argv)
     inv_sched_stop(sched);
     http_server_stop(http);
     periodic_stop(janitor_thread);
+    obj_gc_stop(collector);
     meta_close(meta);
     blob_store_close(blobs);
     return 0;

@@ -1,5 +1,6 @@
 /* inv_job.c — one inventory run (see inv_job.h). */
 #include "inventory/inv_job.h"
+#include "object/object.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -167,9 +168,11 @@ static int inv_job_row(void *payload, const struct meta_object *o)
     return 0;
 }
 
-/* Store bytes as an object of the destination bucket, like a PutObject of its owner. */
+/* Store bytes as an object of the destination bucket, like a PutObject of its owner: through
+ * the object layer's commit, into the destination the run resolved (same bucket id).
+ * checksum: the blob's INV_FILE_CHECKSUM, or NULL. */
 static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, uint64_t size,
-                       const char *md5_hex, const char *content_type)
+                       const char *md5_hex, const char *checksum, const char *content_type)
 {
     struct meta_object o;
     memset(&o, 0, sizeof(o));
@@ -188,13 +191,17 @@ static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, 
     snprintf(headers, sizeof(headers), "[[\"Content-Type\",\"%s\"]]", content_type);
     o.headers = headers;
     snprintf(o.blob_id, sizeof(o.blob_id), "%s", blob_id);
-    char *replaced = NULL;
-    int rc = meta_object_put(j->meta, j->dest.name, &o, &replaced);
+    if (checksum && checksum[0]) {
+        snprintf(o.checksum_algorithm, sizeof(o.checksum_algorithm), "%s",
+                 checksum_algo_name(INV_FILE_CHECKSUM));
+        o.checksum_value = (char *)checksum;
+        snprintf(o.checksum_type, sizeof(o.checksum_type), "FULL_OBJECT");
+    }
+    struct obj_commit c = {j->dest.name, j->dest.id, &o, NULL, NULL, NULL};
+    enum obj_failure why;
+    int rc = obj_commit(j->meta, j->blobs, &c, &why);
     if (rc)
         return inv_job_fail(j, rc, "delivering %s: %s", key, err_msg());
-    if (replaced && blob_remove(j->blobs, replaced))
-        log_warn("could not remove replaced blob %s", replaced);
-    free(replaced);
     return 0;
 }
 
@@ -210,10 +217,7 @@ static int inv_job_put_bytes(struct inv_job *j, const char *key, const char *dat
         rc = inv_file_close(f, &res);
     if (rc)
         return inv_job_fail(j, rc, "writing %s: %s", key, err_msg());
-    rc = inv_job_put(j, key, res.blob_id, res.size, res.md5_hex, content_type);
-    if (rc && blob_remove(j->blobs, res.blob_id))
-        log_warn("could not remove blob %s", res.blob_id);
-    return rc;
+    return inv_job_put(j, key, res.blob_id, res.size, res.md5_hex, res.checksum, content_type);
 }
 
 /* Data files, then symlink.txt, manifest.json and, last, manifest.checksum. */
@@ -222,9 +226,9 @@ static int inv_job_deliver(struct inv_job *j)
     int rc = 0;
     for (size_t i = 0; i < j->n_files && !rc; i++) {
         rc = inv_job_put(j, j->files[i].key, j->file_blobs[i], j->files[i].size,
-                         j->files[i].md5_hex, "application/octet-stream");
-        if (!rc)
-            j->file_blobs[i][0] = '\0'; /* now owned by the object */
+                         j->files[i].md5_hex, NULL, "application/octet-stream");
+        /* committed: now owned by the object; failed: obj_commit removed it */
+        j->file_blobs[i][0] = '\0';
     }
     char stamp[32], dt[32], key[2048];
     struct buf text, schema;

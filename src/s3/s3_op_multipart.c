@@ -1,12 +1,14 @@
 /* s3_op_multipart.c — multipart uploads: Create, UploadPart, UploadPartCopy, Complete, Abort,
  * ListParts, ListMultipartUploads.
  *
- * Each part is its own durable blob. Complete checks the part list (ascending, every part
- * present with its ETag, all but the last at least 5 MiB), concatenates the parts into one
- * new blob (computing a FULL_OBJECT checksum on the way when one was asked for), then in one
- * metadata transaction stores the object and removes the upload; the part blobs are removed
- * last. The ETag is the MD5 of the parts' binary MD5s, "-N"; a COMPOSITE checksum is the
- * checksum of the parts' binary checksums, "-N". */
+ * Each part is its own durable blob, written through the object layer. Complete checks the
+ * part list (ascending, every part present with its ETag, all but the last at least 5 MiB),
+ * concatenates the parts into one new blob through the object layer (computing a FULL_OBJECT
+ * checksum on the way when one was asked for), then obj_commit stores the object, removes
+ * the upload and records its part blobs as dead in one metadata transaction, with
+ * If-Match / If-None-Match decided there. A repeated Complete of a completed upload answers
+ * as the first did (AWS). The ETag is the MD5 of the parts' binary MD5s, "-N"; a COMPOSITE
+ * checksum is the checksum of the parts' binary checksums, "-N". */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,7 +164,7 @@ static enum s3_error s3_mpu_part_number(struct s3_req *r, int *out)
 }
 
 struct s3_part_state {
-    struct blob_writer *writer;
+    struct obj_writer *writer;
     struct meta_upload upload;
     int number;
 };
@@ -170,7 +172,7 @@ struct s3_part_state {
 static void s3_part_free(struct s3_req *r)
 {
     struct s3_part_state *st = r->op_state;
-    blob_writer_abort(st->writer);
+    obj_writer_abort(st->writer);
     meta_upload_dispose(&st->upload);
     free(st);
     r->op_state = NULL;
@@ -179,7 +181,7 @@ static void s3_part_free(struct s3_req *r)
 static int s3_part_data(struct s3_req *r, const char *data, size_t n)
 {
     struct s3_part_state *st = r->op_state;
-    return blob_writer_write(st->writer, data, n) ? S3E_INTERNAL_ERROR : S3_OK;
+    return obj_writer_write(st->writer, data, n) ? S3E_INTERNAL_ERROR : S3_OK;
 }
 
 /* A part of an upload created with a checksum algorithm carries that checksum; when the
@@ -217,29 +219,31 @@ enum s3_error s3_op_upload_part_begin(struct s3_req *r)
         e = s3_part_checksum_setup(r, &st->upload);
     if (e)
         return e;
-    if (blob_writer_open(r->srv->blobs, &st->writer))
+    /* the body pipeline hashes the part (MD5 and the upload's checksum) */
+    struct obj_write_opts opts = {0, CHECKSUM_NONE};
+    if (obj_writer_open(r->srv->blobs, &opts, &st->writer))
         return S3E_INTERNAL_ERROR;
     r->op_data = s3_part_data;
     return S3_OK;
 }
 
-/* Commit the part's blob and record it; the blob of a replaced part is removed. */
-static enum s3_error s3_part_store(struct s3_req *r, struct blob_writer **w, struct meta_part *p)
+/* Finish the part's blob and record it; a replaced part's blob becomes dead in the same
+ * transaction. p->size comes from the writer. */
+static enum s3_error s3_part_store(struct s3_req *r, struct obj_writer **w, struct meta_part *p)
 {
-    int rc = blob_writer_commit(*w, p->blob_id);
+    struct obj_written res;
+    int rc = obj_writer_finish(*w, &res);
     *w = NULL;
     if (rc)
         return S3E_INTERNAL_ERROR;
-    char *replaced = NULL;
-    rc = meta_part_put(r->srv->meta, s3_req_param(r, "uploadId"), p, &replaced);
+    snprintf(p->blob_id, sizeof(p->blob_id), "%s", res.blob_id);
+    p->size = (int64_t)res.size;
+    rc = meta_part_put(r->srv->meta, s3_req_param(r, "uploadId"), p);
     if (rc) {
-        if (blob_remove(r->srv->blobs, p->blob_id))
+        if (blob_remove(r->srv->blobs, p->blob_id)) /* never visible: removed at once */
             log_warn("could not remove blob %s", p->blob_id);
         return rc == ERR_NOTFOUND ? S3E_NO_SUCH_UPLOAD : S3E_INTERNAL_ERROR;
     }
-    if (replaced && blob_remove(r->srv->blobs, replaced))
-        log_warn("could not remove replaced part blob %s", replaced);
-    free(replaced);
     return S3_OK;
 }
 
@@ -249,11 +253,8 @@ enum s3_error s3_op_upload_part_finish(struct s3_req *r)
     struct meta_part p;
     memset(&p, 0, sizeof(p));
     p.number = st->number;
-    p.size = (int64_t)r->body.received;
     p.last_modified_ms = clock_now_ms();
-    char hex[2 * MD5_LEN + 1];
-    hash_hex(r->body.md5_digest, MD5_LEN, hex);
-    snprintf(p.etag, sizeof(p.etag), "\"%s\"", hex);
+    obj_etag_format(r->body.md5_digest, p.etag, sizeof(p.etag));
     snprintf(p.checksum_value, sizeof(p.checksum_value), "%s", r->body.checksum_value);
     enum s3_error e = s3_part_store(r, &st->writer, &p);
     if (e)
@@ -267,7 +268,7 @@ enum s3_error s3_op_upload_part_finish(struct s3_req *r)
     return S3_OK;
 }
 
-/* Copy the source range into a new part blob, hashing it. */
+/* Copy the source range into a new part blob through the object layer, hashing it. */
 static enum s3_error s3_part_copy_bytes(struct s3_req *r, const struct meta_object *src,
                                         const struct meta_upload *u, struct meta_part *p)
 {
@@ -276,26 +277,29 @@ static enum s3_error s3_part_copy_bytes(struct s3_req *r, const struct meta_obje
     enum s3_error e = range ? s3_object_parse_copy_range(r, range, len, &start, &len) : S3_OK;
     if (e)
         return e;
-    struct blob_writer *w = NULL;
-    if (blob_writer_open(r->srv->blobs, &w))
+    struct obj_write_opts opts = {1, checksum_algo_from_name(u->checksum_algorithm)};
+    struct obj_writer *w = NULL;
+    if (obj_writer_open(r->srv->blobs, &opts, &w))
         return S3E_INTERNAL_ERROR;
-    struct hash_stream *md5 = hash_stream_new_md5();
-    enum checksum_algo algo = checksum_algo_from_name(u->checksum_algorithm);
-    struct checksum *ck = algo != CHECKSUM_NONE ? checksum_new(algo) : NULL;
-    e = s3_object_copy_bytes(r, src->blob_id, start, len, w, md5, ck);
-    uint8_t digest[MD5_LEN];
-    char hex[2 * MD5_LEN + 1];
-    hash_stream_finish(md5, digest);
-    hash_hex(digest, MD5_LEN, hex);
-    snprintf(p->etag, sizeof(p->etag), "\"%s\"", hex);
-    if (ck)
-        checksum_finish(ck, p->checksum_value);
-    p->size = (int64_t)len;
-    if (e) {
-        blob_writer_abort(w);
-        return e;
+    if (obj_copy_range(r->srv->blobs, src, start, len, w)) {
+        obj_writer_abort(w);
+        return S3E_INTERNAL_ERROR;
     }
-    return s3_part_store(r, &w, p);
+    struct obj_written res;
+    int rc = obj_writer_finish(w, &res);
+    if (rc)
+        return S3E_INTERNAL_ERROR;
+    snprintf(p->blob_id, sizeof(p->blob_id), "%s", res.blob_id);
+    snprintf(p->etag, sizeof(p->etag), "%s", res.etag);
+    snprintf(p->checksum_value, sizeof(p->checksum_value), "%s", res.checksum);
+    p->size = (int64_t)res.size;
+    rc = meta_part_put(r->srv->meta, s3_req_param(r, "uploadId"), p);
+    if (rc) {
+        if (blob_remove(r->srv->blobs, p->blob_id))
+            log_warn("could not remove blob %s", p->blob_id);
+        return rc == ERR_NOTFOUND ? S3E_NO_SUCH_UPLOAD : S3E_INTERNAL_ERROR;
+    }
+    return S3_OK;
 }
 
 enum s3_error s3_op_upload_part_copy(struct s3_req *r)
@@ -368,14 +372,6 @@ static enum s3_error s3_parts_load(struct s3_server *srv, const char *upload_id,
     return meta_part_scan(srv->meta, upload_id, 0, S3_MAX_PARTS, s3_part_collect, out)
                ? S3E_INTERNAL_ERROR
                : S3_OK;
-}
-
-static void s3_parts_remove_blobs(struct s3_server *srv, const struct s3_part_list *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        if (blob_remove(srv->blobs, l->parts[i].blob_id))
-            log_warn("could not remove part blob %s", l->parts[i].blob_id);
-    }
 }
 
 static const struct meta_part *s3_parts_find(const struct s3_part_list *l, int number)
@@ -502,30 +498,38 @@ static void s3_complete_digests(const struct meta_upload *u, const struct meta_p
     json_decref(arr);
 }
 
-/* Concatenate the parts into one new blob (FULL_OBJECT checksum computed on the way). */
+/* Concatenate the parts into one new blob through the object layer (FULL_OBJECT checksum
+ * computed on the way; the ETag is not an MD5 of the bytes, so none is computed). */
 static enum s3_error s3_complete_assemble(struct s3_req *r, const struct meta_upload *u,
                                           const struct meta_part **parts, size_t n,
                                           struct s3_assembled *out)
 {
-    struct blob_writer *w = NULL;
-    if (blob_writer_open(r->srv->blobs, &w))
-        return S3E_INTERNAL_ERROR;
     enum checksum_algo algo = checksum_algo_from_name(u->checksum_algorithm);
     int full = algo != CHECKSUM_NONE && strcmp(u->checksum_type, "FULL_OBJECT") == 0;
-    struct checksum *ck = full ? checksum_new(algo) : NULL;
-    enum s3_error e = S3_OK;
-    out->size = 0;
-    for (size_t i = 0; i < n && !e; i++) {
-        e = s3_object_copy_bytes(r, parts[i]->blob_id, 0, (uint64_t)parts[i]->size, w, NULL, ck);
-        out->size += parts[i]->size;
+    struct obj_write_opts opts = {0, full ? algo : CHECKSUM_NONE};
+    struct obj_writer *w = NULL;
+    if (obj_writer_open(r->srv->blobs, &opts, &w))
+        return S3E_INTERNAL_ERROR;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        struct meta_object src;
+        memset(&src, 0, sizeof(src));
+        src.size = parts[i]->size;
+        snprintf(src.blob_id, sizeof(src.blob_id), "%s", parts[i]->blob_id);
+        rc = obj_copy_range(r->srv->blobs, &src, 0, (uint64_t)parts[i]->size, w);
     }
-    if (ck)
-        checksum_finish(ck, out->checksum);
-    if (e) {
-        blob_writer_abort(w);
-        return e;
+    if (rc) {
+        obj_writer_abort(w);
+        return S3E_INTERNAL_ERROR;
     }
-    return blob_writer_commit(w, out->blob_id) ? S3E_INTERNAL_ERROR : S3_OK;
+    struct obj_written res;
+    if (obj_writer_finish(w, &res))
+        return S3E_INTERNAL_ERROR;
+    snprintf(out->blob_id, sizeof(out->blob_id), "%s", res.blob_id);
+    out->size = (int64_t)res.size;
+    if (full)
+        snprintf(out->checksum, sizeof(out->checksum), "%s", res.checksum);
+    return S3_OK;
 }
 
 static void s3_complete_object(struct s3_req *r, const struct meta_upload *u,
@@ -587,25 +591,31 @@ static enum s3_error s3_complete_commit(struct s3_req *r, const struct meta_uplo
     memset(&a, 0, sizeof(a));
     s3_complete_digests(u, chosen, n, &a);
     enum s3_error e = s3_complete_assemble(r, u, chosen, n, &a);
-    if (e) {
-        free(a.parts_json);
-        return e;
-    }
     struct meta_object o;
-    s3_complete_object(r, u, &a, &o);
-    char *replaced = NULL;
-    int rc = meta_upload_complete(r->srv->meta, r->bucket, u->upload_id, &o, &replaced);
-    if (rc) {
-        if (blob_remove(r->srv->blobs, a.blob_id))
-            log_warn("could not remove blob %s", a.blob_id);
-        free(a.parts_json);
-        return rc == ERR_NOTFOUND ? S3E_NO_SUCH_UPLOAD : S3E_INTERNAL_ERROR;
+    if (!e) {
+        s3_complete_object(r, u, &a, &o);
+        e = s3_object_commit(r, &o, u->upload_id, s3_req_header(r, "If-Match"),
+                             s3_req_header(r, "If-None-Match"));
     }
-    if (replaced && blob_remove(r->srv->blobs, replaced))
-        log_warn("could not remove replaced blob %s", replaced);
-    free(replaced);
-    e = s3_complete_respond(r, &o);
+    if (!e)
+        e = s3_complete_respond(r, &o);
     free(a.parts_json);
+    return e;
+}
+
+/* A Complete of an upload already completed into a version that still exists answers as the
+ * first Complete did (AWS); otherwise NoSuchUpload. */
+static enum s3_error s3_complete_again(struct s3_req *r)
+{
+    const char *id = s3_req_param(r, "uploadId");
+    char version[64];
+    struct meta_object o;
+    if (!id || meta_upload_completed(r->srv->meta, r->bucket, id, version, sizeof(version)))
+        return S3E_NO_SUCH_UPLOAD;
+    if (meta_object_get(r->srv->meta, r->bucket, r->key, version, &o))
+        return S3E_NO_SUCH_UPLOAD;
+    enum s3_error e = o.is_delete_marker ? S3E_NO_SUCH_UPLOAD : s3_complete_respond(r, &o);
+    meta_object_dispose(&o);
     return e;
 }
 
@@ -613,6 +623,8 @@ enum s3_error s3_op_complete_multipart_upload(struct s3_req *r)
 {
     struct meta_upload u;
     enum s3_error e = s3_mpu_load(r, &u);
+    if (e == S3E_NO_SUCH_UPLOAD && r->bucket_info.name[0] && s3_complete_again(r) == S3_OK)
+        return S3_OK;
     if (e)
         return e;
     xmlDoc *doc = NULL;
@@ -631,8 +643,6 @@ enum s3_error s3_op_complete_multipart_upload(struct s3_req *r)
         e = s3_complete_sizes(r, chosen, n);
     if (!e)
         e = s3_complete_commit(r, &u, chosen, n);
-    if (!e)
-        s3_parts_remove_blobs(r->srv, &stored);
     if (doc)
         xmlFreeDoc(doc);
     free(chosen);
@@ -643,16 +653,10 @@ enum s3_error s3_op_complete_multipart_upload(struct s3_req *r)
 
 /* ---- Abort, ListParts, ListMultipartUploads ---- */
 
+/* The upload and its parts go; their blobs become dead, for the collector. */
 int s3_upload_abort(struct s3_server *srv, const char *bucket, const char *upload_id)
 {
-    struct s3_part_list parts = {NULL, 0};
-    int rc = s3_parts_load(srv, upload_id, &parts) ? ERR_BACKEND : 0;
-    if (!rc)
-        rc = meta_upload_delete(srv->meta, bucket, upload_id);
-    if (!rc)
-        s3_parts_remove_blobs(srv, &parts);
-    free(parts.parts);
-    return rc;
+    return meta_upload_delete(srv->meta, bucket, upload_id);
 }
 
 struct s3_abort_list {
