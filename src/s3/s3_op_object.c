@@ -271,7 +271,9 @@ static void s3_object_content_headers(struct s3_req *r, struct http_response *re
         if (!name || !value || s3_object_overridden(r, name))
             continue;
         has_ct |= strcasecmp(name, "Content-Type") == 0;
-        http_response_header(resp, name, value);
+        /* libmicrohttpd refuses an empty value; a lone space is an empty field value on the
+         * wire (RFC 9110 5.5: clients strip the surrounding whitespace) */
+        http_response_header(resp, name, value[0] ? value : " ");
     }
     json_decref(arr);
     for (i = 0; i < S3_N_OVERRIDES; i++) {
