@@ -38,8 +38,7 @@ static int obj_stage_pass(struct obj_writer *w, int from, const void *data, size
 
 /* ---- hash stage ---- */
 
-static int obj_hash_write(struct obj_writer *w, const void *data,
-                          size_t n)
+static int obj_hash_write(struct obj_writer *w, const void *data, size_t n)
 {
     if (w->md5)
         hash_stream_update(w->md5, data, n);
@@ -75,8 +74,7 @@ static const struct obj_stage obj_stage_hash = {obj_hash_write, obj_hash_finish,
 
 /* ---- transform stage: where encryption plugs in; the identity for now ---- */
 
-static int obj_identity_write(struct obj_writer *w, const void *data,
-                              size_t n)
+static int obj_identity_write(struct obj_writer *w, const void *data, size_t n)
 {
     return obj_stage_pass(w, OBJ_STAGE_TRANSFORM + 1, data, n);
 }

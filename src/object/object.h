@@ -60,20 +60,20 @@ void obj_etag_format(const uint8_t md5[MD5_LEN], char *out, size_t size);
 
 enum obj_failure {
     OBJ_FAIL_NONE = 0,
-    OBJ_FAIL_NO_SUCH_BUCKET,   /* the bucket is gone or was re-created */
-    OBJ_FAIL_NO_SUCH_UPLOAD,   /* completing an upload that no longer exists */
-    OBJ_FAIL_PRECONDITION,     /* If-Match / If-None-Match did not hold */
-    OBJ_FAIL_NO_SUCH_KEY,      /* If-Match on a key without a current object */
+    OBJ_FAIL_NO_SUCH_BUCKET, /* the bucket is gone or was re-created */
+    OBJ_FAIL_NO_SUCH_UPLOAD, /* completing an upload that no longer exists */
+    OBJ_FAIL_PRECONDITION,   /* If-Match / If-None-Match did not hold */
+    OBJ_FAIL_NO_SUCH_KEY,    /* If-Match on a key without a current object */
     OBJ_FAIL_INTERNAL
 };
 
 struct obj_commit {
     const char *bucket;
-    const char *bucket_id;     /* the id the bucket had when the write began */
+    const char *bucket_id;      /* the id the bucket had when the write began */
     struct meta_object *object; /* the new version; object->blob_id its written blob */
-    const char *upload_id;     /* CompleteMultipartUpload: the upload it completes */
-    const char *if_match;      /* ETag list or "*" */
-    const char *if_none_match; /* "*" or an ETag list */
+    const char *upload_id;      /* CompleteMultipartUpload: the upload it completes */
+    const char *if_match;       /* ETag list or "*" */
+    const char *if_none_match;  /* "*" or an ETag list */
 };
 
 /* Commit c->object as the key's newest version, the preconditions decided inside the
