@@ -24,7 +24,6 @@
 
 #define S3_MIN_PART_SIZE (5 * 1024 * 1024)
 
-
 struct s3_part_list {
     struct meta_part *parts;
     size_t n;
@@ -64,6 +63,21 @@ static int s3_etag_equal(const char *given, const char *stored)
     return strlen(stored) == n + 2 && strncmp(stored + 1, given, n) == 0;
 }
 
+/* Is <Part> x followed by another with the same PartNumber? A client that uploaded a part
+ * twice may list both; the later entry is the one that counts (as RGW and AWS treat it). */
+static int s3_complete_superseded(xmlNode *x)
+{
+    xmlNode *next = s3_xml_next(x, "Part");
+    if (!next)
+        return 0;
+    char *a = s3_xml_text(s3_xml_child(x, "PartNumber"));
+    char *b = s3_xml_text(s3_xml_child(next, "PartNumber"));
+    int same = a[0] && strcmp(a, b) == 0;
+    free(a);
+    free(b);
+    return same;
+}
+
 /* The <Part> list of the request: ascending, each present with its ETag and checksum. */
 static enum s3_error s3_complete_select(struct s3_req *r, xmlNode *root,
                                         const struct s3_part_list *stored,
@@ -79,6 +93,8 @@ static enum s3_error s3_complete_select(struct s3_req *r, xmlNode *root,
         ck_elem = elem;
     }
     for (xmlNode *x = s3_xml_child(root, "Part"); x; x = s3_xml_next(x, "Part")) {
+        if (s3_complete_superseded(x))
+            continue;
         char *num = s3_xml_text(s3_xml_child(x, "PartNumber"));
         char *etag = s3_xml_text(s3_xml_child(x, "ETag"));
         char *ck = ck_elem ? s3_xml_text(s3_xml_child(x, ck_elem)) : NULL;
@@ -130,7 +146,7 @@ struct s3_assembled {
     char blob_id[BLOB_ID_LEN + 1];
     int64_t size;
     char etag[80];
-    char checksum[CHECKSUM_B64_MAX + 8];
+    char checksum[CHECKSUM_B64_MAX + 24]; /* "…-N" */
     char *parts_json;
 };
 

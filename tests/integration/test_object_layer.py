@@ -180,6 +180,29 @@ def test_repeated_complete_answers_200(server, s3, bucket):
         assert error_code(e.value) == "NoSuchUpload"
 
 
+def test_complete_with_a_resent_part_listed_twice(s3, bucket):
+    """A part uploaded twice may be listed twice; the later entry counts (s3-tests
+    test_multipart_resend_first_finishes_last)."""
+    uid = s3.create_multipart_upload(Bucket=bucket, Key="resent")["UploadId"]
+    first = s3.upload_part(Bucket=bucket, Key="resent", UploadId=uid, PartNumber=1,
+                           Body=b"B" * 8)["ETag"]
+    second = s3.upload_part(Bucket=bucket, Key="resent", UploadId=uid, PartNumber=1,
+                            Body=b"A" * 8)["ETag"]
+    s3.complete_multipart_upload(Bucket=bucket, Key="resent", UploadId=uid, MultipartUpload={
+        "Parts": [{"PartNumber": 1, "ETag": first}, {"PartNumber": 1, "ETag": second}]})
+    assert s3.get_object(Bucket=bucket, Key="resent")["Body"].read() == b"A" * 8
+    # out of order is still refused
+    uid = s3.create_multipart_upload(Bucket=bucket, Key="order")["UploadId"]
+    e1 = s3.upload_part(Bucket=bucket, Key="order", UploadId=uid, PartNumber=1,
+                        Body=b"x" * 5 * 1024 * 1024)["ETag"]
+    e2 = s3.upload_part(Bucket=bucket, Key="order", UploadId=uid, PartNumber=2,
+                        Body=b"y")["ETag"]
+    with pytest.raises(ClientError) as e:
+        s3.complete_multipart_upload(Bucket=bucket, Key="order", UploadId=uid, MultipartUpload={
+            "Parts": [{"PartNumber": 2, "ETag": e2}, {"PartNumber": 1, "ETag": e1}]})
+    assert error_code(e.value) == "InvalidPartOrder"
+
+
 def test_empty_metadata_value_round_trips(s3, bucket):
     s3.put_object(Bucket=bucket, Key="m", Body=b"x", Metadata={"meta1": ""})
     assert s3.head_object(Bucket=bucket, Key="m")["Metadata"] == {"meta1": ""}
