@@ -1,6 +1,6 @@
 # Stocktake — plain GNU make.
 #   make                  build/stocktake (release, -Werror)
-#   make SANITIZER=1      build/asan/stocktake (AddressSanitizer + UBSan)
+#   make SANITIZER=1      build/asan/stocktake (AddressSanitizer + UBSan, fault points: core/fault.h)
 #   make unit             build and run the C unit tests (under ASan+UBSan)
 #   make fuzz-replay      replay every fuzz corpus through its target (standalone driver)
 #   make test             everything: unit, fuzz replay, integration (see scripts/test.sh)
@@ -16,7 +16,7 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS)) $(SNAPPY) -lpthread -lm
 ifeq ($(SANITIZER),1)
 OUT     := build/asan
 CFLAGS  := $(CFLAGS_BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-           -fno-sanitize-recover=undefined
+           -fno-sanitize-recover=undefined -DSTOCKTAKE_FAULTS
 LDFLAGS := -fsanitize=address,undefined
 else
 OUT     := build

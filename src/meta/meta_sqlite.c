@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/fault.h"
 #include "core/str.h"
 #include "meta/meta_backend.h"
 
@@ -1083,7 +1084,14 @@ static int sqlite_object_commit(struct meta_store *s, struct meta_commit *c)
 {
     sqlite3 *db;
     int rc = sqlite_begin(s, &db);
-    return rc ? rc : sqlite_commit_or_rollback(db, sqlite_object_commit_txn(db, c));
+    if (rc)
+        return rc;
+    rc = sqlite_object_commit_txn(db, c);
+    if (!rc && fault_hit(FAULT_META_COMMIT)) { /* as if COMMIT failed: all rolls back */
+        err_set("injected fault: metadata commit");
+        rc = ERR_BACKEND;
+    }
+    return sqlite_commit_or_rollback(db, rc);
 }
 
 static int sqlite_upload_completed(struct meta_store *s, const char *bucket, const char *upload_id,

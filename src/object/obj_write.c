@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/fault.h"
 
 struct obj_stage {
     int (*write)(struct obj_writer *w, const void *data, size_t n);
@@ -98,12 +99,20 @@ static const struct obj_stage obj_stage_identity = {obj_identity_write, obj_iden
 
 static int obj_blob_write(struct obj_writer *w, const void *data, size_t n)
 {
+    if (fault_hit(FAULT_BLOB_WRITE)) {
+        err_set("injected fault: blob write");
+        return ERR_IO;
+    }
     return blob_writer_write(w->blob, data, n);
 }
 
 static int obj_blob_finish(struct obj_writer *w, struct obj_written *out)
 {
     out->size = blob_writer_size(w->blob);
+    if (fault_hit(FAULT_BLOB_COMMIT)) {
+        err_set("injected fault: blob fsync/rename");
+        return ERR_IO; /* the blob is left to obj_blob_dispose, as a failed commit leaves it */
+    }
     int rc = blob_writer_commit(w->blob, out->blob_id);
     w->blob = NULL;
     return rc;
