@@ -252,7 +252,7 @@ struct meta_commit {
 int meta_object_commit(struct meta_store *s, struct meta_commit *c) WARN_UNUSED;
 
 /* The version a completed upload of bucket became (out: S3's 64-byte version id);
- * ERR_NOTFOUND when upload_id was never completed there. */
+ * ERR_NOTFOUND when upload_id was never completed there (or more than 7 days ago). */
 int meta_upload_completed(struct meta_store *s, const char *bucket, const char *upload_id,
                           char *out_version_id, size_t size) WARN_UNUSED;
 

@@ -69,7 +69,8 @@ static const char *const sqlite_object_schema =
     "CREATE INDEX IF NOT EXISTS parts_blob ON parts(blob_id);"
     "CREATE TABLE IF NOT EXISTS completed_uploads(upload_id TEXT PRIMARY KEY,"
     " bucket TEXT NOT NULL, key TEXT NOT NULL, version_id TEXT NOT NULL,"
-    " completed_ms INTEGER NOT NULL);";
+    " completed_ms INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS completed_uploads_time ON completed_uploads(completed_ms);";
 
 static int sqlite_fail(sqlite3 *db, const char *what)
 {
@@ -1051,6 +1052,9 @@ static int sqlite_commit_check(sqlite3 *db, struct meta_commit *c)
     return rc;
 }
 
+/* How long a completed upload is remembered for a repeated Complete. */
+#define SQLITE_COMPLETED_KEEP_MS (7LL * 24 * 3600 * 1000)
+
 static int sqlite_commit_upload(sqlite3 *db, struct meta_commit *c)
 {
     int rc = sqlite_upload_delete_txn(db, c->bucket, c->upload_id);
@@ -1059,6 +1063,13 @@ static int sqlite_commit_upload(sqlite3 *db, struct meta_commit *c)
     if (rc)
         return rc;
     sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, "DELETE FROM completed_uploads WHERE completed_ms < ?", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_int64(stmt, 1, c->object->last_modified_ms - SQLITE_COMPLETED_KEEP_MS);
+    rc = sqlite_step_done(db, stmt);
+    if (rc)
+        return rc;
     if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO completed_uploads VALUES (?,?,?,?,?)", -1,
                            &stmt, NULL) != SQLITE_OK)
         return sqlite_fail(db, "prepare");
