@@ -81,8 +81,10 @@ enum s3_error s3_op_upload_part_begin(struct s3_req *r)
 }
 
 /* Finish the part's blob and record it; a replaced part's blob becomes dead in the same
- * transaction. p->size comes from the writer. */
-static enum s3_error s3_part_store(struct s3_req *r, struct obj_writer **w, struct meta_part *p)
+ * transaction. p->size comes from the writer, and so do the ETag and checksum when the
+ * writer hashed (hashed). */
+static enum s3_error s3_part_store(struct s3_req *r, struct obj_writer **w, struct meta_part *p,
+                                   int hashed)
 {
     struct obj_written res;
     int rc = obj_writer_finish(*w, &res);
@@ -91,6 +93,10 @@ static enum s3_error s3_part_store(struct s3_req *r, struct obj_writer **w, stru
         return S3E_INTERNAL_ERROR;
     snprintf(p->blob_id, sizeof(p->blob_id), "%s", res.blob_id);
     p->size = (int64_t)res.size;
+    if (hashed) {
+        snprintf(p->etag, sizeof(p->etag), "%s", res.etag);
+        snprintf(p->checksum_value, sizeof(p->checksum_value), "%s", res.checksum);
+    }
     rc = meta_part_put(r->srv->meta, s3_req_param(r, "uploadId"), p);
     if (rc) {
         if (blob_remove(r->srv->blobs, p->blob_id)) /* never visible: removed at once */
@@ -109,7 +115,7 @@ enum s3_error s3_op_upload_part_finish(struct s3_req *r)
     p.last_modified_ms = clock_now_ms();
     obj_etag_format(r->body.md5_digest, p.etag, sizeof(p.etag));
     snprintf(p.checksum_value, sizeof(p.checksum_value), "%s", r->body.checksum_value);
-    enum s3_error e = s3_part_store(r, &st->writer, &p);
+    enum s3_error e = s3_part_store(r, &st->writer, &p, 0);
     if (e)
         return e;
     struct http_response *resp = s3_response_new(r, 200, NULL, 0);
@@ -138,21 +144,7 @@ static enum s3_error s3_part_copy_bytes(struct s3_req *r, const struct meta_obje
         obj_writer_abort(w);
         return S3E_INTERNAL_ERROR;
     }
-    struct obj_written res;
-    int rc = obj_writer_finish(w, &res);
-    if (rc)
-        return S3E_INTERNAL_ERROR;
-    snprintf(p->blob_id, sizeof(p->blob_id), "%s", res.blob_id);
-    snprintf(p->etag, sizeof(p->etag), "%s", res.etag);
-    snprintf(p->checksum_value, sizeof(p->checksum_value), "%s", res.checksum);
-    p->size = (int64_t)res.size;
-    rc = meta_part_put(r->srv->meta, s3_req_param(r, "uploadId"), p);
-    if (rc) {
-        if (blob_remove(r->srv->blobs, p->blob_id))
-            log_warn("could not remove blob %s", p->blob_id);
-        return rc == ERR_NOTFOUND ? S3E_NO_SUCH_UPLOAD : S3E_INTERNAL_ERROR;
-    }
-    return S3_OK;
+    return s3_part_store(r, &w, p, 1);
 }
 
 enum s3_error s3_op_upload_part_copy(struct s3_req *r)
