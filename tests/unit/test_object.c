@@ -51,8 +51,7 @@ static void fixture_close(struct fixture *f)
 }
 
 /* Write data through the layer (MD5 + CRC32) into *o, ready to commit as key. */
-static int write_object(struct fixture *f, const char *key, const char *data,
-                        struct meta_object *o)
+static int write_object(struct fixture *f, const char *key, const char *data, struct meta_object *o)
 {
     struct obj_write_opts opts = {1, CHECKSUM_CRC32};
     struct obj_writer *w = NULL;
@@ -211,8 +210,8 @@ TEST(object_collector_reclaims_only_old_orphans)
     CHECK(write_object(&f, "never-committed", "crash", &orphan) == 0);
     CHECK(write_object(&f, "in-flight", "young", &young) == 0);
     char path[256];
-    snprintf(path, sizeof(path), "%s/blobs/%.2s/%.2s/%s", f.dir, orphan.blob_id,
-             orphan.blob_id + 2, orphan.blob_id);
+    snprintf(path, sizeof(path), "%s/blobs/%.2s/%.2s/%s", f.dir, orphan.blob_id, orphan.blob_id + 2,
+             orphan.blob_id);
     struct utimbuf old = {time(NULL) - 100, time(NULL) - 100};
     CHECK(utime(path, &old) == 0);
     snprintf(path, sizeof(path), "%s/blobs/%.2s/%.2s/%s", f.dir, kept.blob_id, kept.blob_id + 2,
