@@ -9,7 +9,8 @@
 
 #include "core/log.h"
 
-static const char *const fault_names[FAULT_POINTS] = {"blob_write", "blob_commit", "meta_commit"};
+static const char *const fault_names[FAULT_POINTS] = {"blob_write", "blob_commit", "meta_commit",
+                                                      "blob_open"};
 static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
 static int fault_point_armed = -1;
 static long fault_target;

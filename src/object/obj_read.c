@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/fault.h"
 
 #define OBJ_COPY_CHUNK (1u << 20)
 
@@ -27,6 +28,10 @@ int obj_reader_open(struct blob_store *bs, const struct meta_object *o, uint64_t
         return ERR_INVALID;
     }
     int fd = -1;
+    if (fault_hit(FAULT_BLOB_OPEN)) {
+        err_set("injected fault: blob %s gone", o->blob_id);
+        return ERR_NOTFOUND;
+    }
     int rc = blob_open_read(bs, o->blob_id, &fd);
     if (rc)
         return rc;

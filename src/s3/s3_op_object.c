@@ -313,7 +313,9 @@ static void s3_object_checksum_header(struct s3_req *r, struct http_response *re
     }
 }
 
-static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *o)
+/* *blob_gone: the row's blob was collected already (the row was replaced or deleted longer
+ * than the grace period ago, after this request loaded it). */
+static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *o, int *blob_gone)
 {
     enum s3_error e = s3_object_conditions(r, o);
     if (e == S3E_NOT_MODIFIED) {
@@ -330,8 +332,11 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     if (e)
         return e;
     struct obj_reader *rd = NULL;
-    if (obj_reader_open(r->srv->blobs, o, range.start, range.length, &rd))
+    int rc = obj_reader_open(r->srv->blobs, o, range.start, range.length, &rd);
+    if (rc) {
+        *blob_gone = rc == ERR_NOTFOUND;
         return S3E_INTERNAL_ERROR;
+    }
     uint64_t offset;
     int fd = obj_reader_take_fd(rd, &offset);
     obj_reader_close(rd);
@@ -366,14 +371,24 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     return S3_OK;
 }
 
+/* A reader slower than the collector's grace period finds its blob gone: the row it loaded
+ * is history by then, so it loads the key again (a few times at most) and sends what is
+ * current. */
+#define S3_GET_ATTEMPTS 3
+
 static enum s3_error s3_object_get_or_head(struct s3_req *r)
 {
-    struct meta_object o;
-    enum s3_error e = s3_object_load(r, r->bucket, r->key, s3_req_param(r, "versionId"), &o);
-    if (e)
-        return e;
-    e = s3_object_send(r, &o);
-    meta_object_dispose(&o);
+    enum s3_error e = S3_OK;
+    int blob_gone = 1;
+    for (int i = 0; i < S3_GET_ATTEMPTS && blob_gone; i++) {
+        struct meta_object o;
+        blob_gone = 0;
+        e = s3_object_load(r, r->bucket, r->key, s3_req_param(r, "versionId"), &o);
+        if (e)
+            return e;
+        e = s3_object_send(r, &o, &blob_gone);
+        meta_object_dispose(&o);
+    }
     return e;
 }
 

@@ -209,3 +209,21 @@ def test_inventory_run_faults(faults_compiled_in):
         assert srv.stop() == 0
         check_log(srv)
         srv.cleanup()
+
+
+def test_get_whose_blob_was_collected_loads_the_key_again(faults_compiled_in):
+    """A GET slower than the grace period finds the blob of the row it loaded collected; it
+    loads the key again and answers with the current object instead of a 500."""
+    srv = Server(args=GRACE).start()
+    try:
+        s3 = client(srv)
+        s3.create_bucket(Bucket="faults")
+        s3.put_object(Bucket="faults", Key="k", Body=b"current")
+        srv = faulty(srv, "blob_open:1")
+        s3 = client(srv)
+        assert s3.get_object(Bucket="faults", Key="k")["Body"].read() == b"current"
+        assert "fault injection: failing blob_open call 1" in srv.read_log()
+    finally:
+        assert srv.stop() == 0
+        check_log(srv)
+        srv.cleanup()
