@@ -33,7 +33,7 @@ static int obj_commit_check(void *arg, const struct meta_object *cur)
     const struct obj_commit *c = k->c;
     int live = cur && !cur->is_delete_marker;
     if (c->if_none_match && live && obj_etag_matches(c->if_none_match, cur->etag)) {
-        k->why = OBJ_FAIL_PRECONDITION;
+        k->why = OBJ_FAIL_IF_NONE_MATCH;
         err_set("If-None-Match: the object exists");
         return ERR_CONFLICT;
     }
@@ -43,7 +43,7 @@ static int obj_commit_check(void *arg, const struct meta_object *cur)
         return ERR_NOTFOUND;
     }
     if (c->if_match && !obj_etag_matches(c->if_match, cur->etag)) {
-        k->why = OBJ_FAIL_PRECONDITION;
+        k->why = OBJ_FAIL_IF_MATCH;
         err_set("If-Match: the ETag differs");
         return ERR_CONFLICT;
     }

@@ -62,7 +62,8 @@ enum obj_failure {
     OBJ_FAIL_NONE = 0,
     OBJ_FAIL_NO_SUCH_BUCKET, /* the bucket is gone or was re-created */
     OBJ_FAIL_NO_SUCH_UPLOAD, /* completing an upload that no longer exists */
-    OBJ_FAIL_PRECONDITION,   /* If-Match / If-None-Match did not hold */
+    OBJ_FAIL_IF_MATCH,       /* If-Match did not hold (another ETag) */
+    OBJ_FAIL_IF_NONE_MATCH,  /* If-None-Match did not hold (the object exists) */
     OBJ_FAIL_NO_SUCH_KEY,    /* If-Match on a key without a current object */
     OBJ_FAIL_INTERNAL
 };

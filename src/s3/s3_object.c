@@ -113,9 +113,10 @@ enum s3_error s3_object_commit(struct s3_req *r, struct meta_object *o, const ch
     case OBJ_FAIL_NO_SUCH_UPLOAD:
         s3_req_error_elem(r, "UploadId", upload_id ? upload_id : "");
         return S3E_NO_SUCH_UPLOAD;
-    case OBJ_FAIL_PRECONDITION:
+    case OBJ_FAIL_IF_MATCH:
+    case OBJ_FAIL_IF_NONE_MATCH:
         s3_req_set_message(r, "At least one of the pre-conditions you specified did not hold");
-        s3_req_error_elem(r, "Condition", if_match ? "If-Match" : "If-None-Match");
+        s3_req_error_elem(r, "Condition", why == OBJ_FAIL_IF_MATCH ? "If-Match" : "If-None-Match");
         return S3E_PRECONDITION_FAILED;
     case OBJ_FAIL_NO_SUCH_KEY:
         s3_req_error_elem(r, "Key", o->key);

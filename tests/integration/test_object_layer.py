@@ -64,6 +64,7 @@ def test_put_if_match(server, s3, bucket):
         c.put_object(Bucket=bucket, Key="k", Body=b"three")
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 412
     assert error_code(e.value) == "PreconditionFailed"
+    assert e.value.response["Error"].get("Condition") == "If-Match"
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"two"
     # If-Match: * holds for any existing object
     with_headers(server.client(), "PutObject", {"If-Match": "*"}).put_object(
@@ -87,6 +88,7 @@ def test_put_if_none_match(server, s3, bucket):
     with pytest.raises(ClientError) as e:
         c.put_object(Bucket=bucket, Key="new", Body=b"second")
     assert error_code(e.value) == "PreconditionFailed"
+    assert e.value.response["Error"].get("Condition") == "If-None-Match"
     assert s3.get_object(Bucket=bucket, Key="new")["Body"].read() == b"first"
     # an ETag list: fails only when it names the current object
     etag = s3.head_object(Bucket=bucket, Key="new")["ETag"]

@@ -121,12 +121,12 @@ TEST(object_commit_preconditions)
     CHECK(fixture_open(&f) == 0);
     CHECK(put(&f, "k", "one", "*", NULL, &why) == ERR_NOTFOUND && why == OBJ_FAIL_NO_SUCH_KEY);
     CHECK(put(&f, "k", "one", NULL, "*", &why) == 0);
-    CHECK(put(&f, "k", "two", NULL, "*", &why) != 0 && why == OBJ_FAIL_PRECONDITION);
+    CHECK(put(&f, "k", "two", NULL, "*", &why) != 0 && why == OBJ_FAIL_IF_NONE_MATCH);
     struct meta_object cur;
     CHECK(meta_object_get(f.m, "bkt", "k", NULL, &cur) == 0);
-    CHECK(put(&f, "k", "two", "\"0000\"", NULL, &why) != 0 && why == OBJ_FAIL_PRECONDITION);
+    CHECK(put(&f, "k", "two", "\"0000\"", NULL, &why) != 0 && why == OBJ_FAIL_IF_MATCH);
     CHECK(put(&f, "k", "two", cur.etag, NULL, &why) == 0);
-    CHECK(put(&f, "k", "three", cur.etag, NULL, &why) != 0 && why == OBJ_FAIL_PRECONDITION);
+    CHECK(put(&f, "k", "three", cur.etag, NULL, &why) != 0 && why == OBJ_FAIL_IF_MATCH);
     meta_object_dispose(&cur);
     fixture_close(&f);
 }
