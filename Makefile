@@ -1,6 +1,6 @@
 # Stocktake — plain GNU make.
 #   make                  build/stocktake (release, -Werror)
-#   make SANITIZER=1      build/asan/stocktake (AddressSanitizer + UBSan)
+#   make SANITIZER=1      build/asan/stocktake (AddressSanitizer + UBSan, fault points: core/fault.h)
 #   make unit             build and run the C unit tests (under ASan+UBSan)
 #   make fuzz-replay      replay every fuzz corpus through its target (standalone driver)
 #   make check-hardening  verify build/stocktake: PIE, full RELRO, stack protector, fortify
@@ -17,7 +17,7 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS)) $(SNAPPY) -lpthread -lm
 ifeq ($(SANITIZER),1)
 OUT     := build/asan
 CFLAGS  := $(CFLAGS_BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-           -fno-sanitize-recover=undefined
+           -fno-sanitize-recover=undefined -DSTOCKTAKE_FAULTS
 LDFLAGS := -fsanitize=address,undefined
 else
 OUT     := build
@@ -28,7 +28,7 @@ CFLAGS  := $(CFLAGS_BASE) -O2 -g -fstack-protector-strong -U_FORTIFY_SOURCE -D_F
 LDFLAGS := -pie -Wl,-z,relro,-z,now
 endif
 
-LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/s3/*.c src/authz/*.c src/meta/*.c src/blob/*.c src/account/*.c src/inventory/*.c \
+LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/s3/*.c src/authz/*.c src/object/*.c src/meta/*.c src/blob/*.c src/account/*.c src/inventory/*.c \
                               src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

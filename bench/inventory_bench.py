@@ -36,8 +36,10 @@ def fill(data, n, fmt="CSV"):
     account = re.search(r"account (\d{12})", out).group(1)
     db = sqlite3.connect(os.path.join(data, "meta.db"))
     now = int(time.time() * 1000)
-    db.execute("INSERT INTO buckets VALUES ('src', ?, 'us-east-1', ?, 0)", (account, now))
-    db.execute("INSERT INTO buckets VALUES ('dst', ?, 'us-east-1', ?, 0)", (account, now))
+    db.execute("INSERT INTO buckets(name, owner_id, region, created_ms, versioning, id)"
+               " VALUES ('src', ?, 'us-east-1', ?, 0, lower(hex(randomblob(16))))", (account, now))
+    db.execute("INSERT INTO buckets(name, owner_id, region, created_ms, versioning, id)"
+               " VALUES ('dst', ?, 'us-east-1', ?, 0, lower(hex(randomblob(16))))", (account, now))
     config = ("<Id>all</Id><IsEnabled>true</IsEnabled><Destination><S3BucketDestination>"
               "<Format>" + fmt + "</Format><Bucket>arn:aws:s3:::dst</Bucket></S3BucketDestination>"
               "</Destination><Schedule><Frequency>Daily</Frequency></Schedule>"

@@ -38,5 +38,7 @@ void blob_writer_abort(struct blob_writer *w);
 int blob_open_read(struct blob_store *bs, const char *id, int *out_fd) WARN_UNUSED;
 /* Remove a committed blob; a missing one is not an error. */
 int blob_remove(struct blob_store *bs, const char *id) WARN_UNUSED;
+/* The data directory the store lives in (for blob_gc.c). */
+const char *blob_store_dir(const struct blob_store *bs);
 
 #endif

@@ -234,3 +234,8 @@ int blob_remove(struct blob_store *bs, const char *id)
     }
     return 0;
 }
+
+const char *blob_store_dir(const struct blob_store *bs)
+{
+    return bs->dir;
+}

@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "inventory/inv_sched.h"
 #include "meta/meta.h"
+#include "object/object.h"
 #include "s3/s3.h"
 
 struct serve_opts {
@@ -28,6 +29,7 @@ struct serve_opts {
     double upload_expiry_days;
     struct inv_sched_opts inventory;
     unsigned int max_connections, max_per_client, header_timeout, idle_timeout;
+    struct obj_gc_opts gc;
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -68,7 +70,11 @@ static void serve_usage(void)
                     "  --header-timeout S          seconds a connection has for each request "
                     "header (default 20)\n"
                     "  --idle-timeout S            seconds without a byte sent or read before "
-                    "a connection is closed (default 120)\n");
+                    "a connection is closed (default 120)\n"
+                    "  --blob-grace-seconds S      keep replaced/deleted blobs this long for "
+                    "readers (default 60)\n"
+                    "  --orphan-age-seconds S      unreferenced blob files older than this are "
+                    "reclaimed (default 3600)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -140,6 +146,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"max-connections-per-client", required_argument, NULL, 'P'},
         {"header-timeout", required_argument, NULL, 'Z'},
         {"idle-timeout", required_argument, NULL, 'I'},
+        {"blob-grace-seconds", required_argument, NULL, 'G'},
+        {"orphan-age-seconds", required_argument, NULL, 'O'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -156,6 +164,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->max_per_client = HTTP_DEFAULT_MAX_PER_CLIENT;
     o->header_timeout = HTTP_DEFAULT_HEADER_TIMEOUT_SEC;
     o->idle_timeout = HTTP_DEFAULT_IDLE_TIMEOUT_SEC;
+    o->gc.grace_ms = OBJ_GC_DEFAULT_GRACE_MS;
+    o->gc.orphan_age_ms = OBJ_GC_DEFAULT_ORPHAN_AGE_MS;
     int c;
     int64_t num = 0;
     optind = 1;
@@ -175,6 +185,10 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
             o->inventory.hour_utc = (int)num;
         else if (c == 'T' && (o->inventory.tick_ms = (int64_t)(strtod(optarg, NULL) * 1000)) > 0)
+            continue;
+        else if (c == 'G' && (o->gc.grace_ms = (int64_t)(strtod(optarg, NULL) * 1000)) >= 0)
+            continue;
+        else if (c == 'O' && (o->gc.orphan_age_ms = (int64_t)(strtod(optarg, NULL) * 1000)) >= 0)
             continue;
         else if (c == 'C' &&
                  str_parse_u64(optarg, 10, UINT64_MAX, &o->inventory.job.file_size_cap) == 0 &&
@@ -269,6 +283,9 @@ int cli_serve(int argc, char **argv)
     if (o.upload_expiry_days > 0 &&
         periodic_start(&janitor_thread, 3600 * 1000, serve_janitor_run, &janitor))
         log_warn("could not start the upload janitor");
+    struct obj_gc *collector = NULL;
+    if (obj_gc_start(&collector, meta, blobs, &o.gc))
+        log_warn("could not start the blob collector: %s", err_msg());
     struct inv_sched *sched = NULL;
     if (inv_sched_start(&sched, meta, blobs, &o.inventory))
         log_warn("could not start the inventory scheduler: %s", err_msg());
@@ -278,6 +295,7 @@ int cli_serve(int argc, char **argv)
     inv_sched_stop(sched);
     http_server_stop(http);
     periodic_stop(janitor_thread);
+    obj_gc_stop(collector);
     meta_close(meta);
     blob_store_close(blobs);
     return 0;

@@ -1,18 +1,19 @@
 /* inv_file.c — the data-file stream chain (see inv_file.h). */
 #include "inventory/inv_file.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "core/alloc.h"
 #include "core/hash.h"
+#include "object/object.h"
 
 #define INV_FILE_BUF (256 * 1024)
 
 struct inv_file {
-    struct blob_writer *w;
-    struct hash_stream *md5;
+    struct obj_writer *w; /* the object layer's write path: MD5, checksum, blob */
     uint64_t stored;
     uint64_t written;
     int gzip;
@@ -22,13 +23,14 @@ struct inv_file {
     unsigned char out[INV_FILE_BUF];
 };
 
-/* The last stage: hash, count and write stored bytes. */
+/* The last stage: count stored bytes and hand them to the object layer's writer. */
 static int inv_file_store(struct inv_file *f, const void *data, size_t n)
 {
-    hash_stream_update(f->md5, data, n);
     f->stored += n;
-    return blob_writer_write(f->w, data, n);
+    return obj_writer_write(f->w, data, n);
 }
+
+static const struct obj_write_opts inv_file_write_opts = {1, INV_FILE_CHECKSUM};
 
 int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip)
 {
@@ -39,14 +41,13 @@ int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip)
         err_set("deflateInit2 failed");
         return ERR_NOMEM;
     }
-    int rc = blob_writer_open(bs, &f->w);
+    int rc = obj_writer_open(bs, &inv_file_write_opts, &f->w);
     if (rc) {
         if (gzip)
             deflateEnd(&f->z);
         free(f);
         return rc;
     }
-    f->md5 = hash_stream_new_md5();
     *out = f;
     return 0;
 }
@@ -99,16 +100,19 @@ int inv_file_close(struct inv_file *f, struct inv_file_result *out)
     int rc = f->gzip ? inv_file_deflate(f, f->in, f->pending, Z_FINISH) : 0;
     if (f->gzip)
         deflateEnd(&f->z);
-    uint8_t digest[MD5_LEN];
-    hash_stream_finish(f->md5, digest);
-    hash_hex(digest, MD5_LEN, out->md5_hex);
-    out->size = f->stored;
+    struct obj_written res;
     if (rc)
-        blob_writer_abort(f->w);
+        obj_writer_abort(f->w);
     else
-        rc = blob_writer_commit(f->w, out->blob_id);
+        rc = obj_writer_finish(f->w, &res);
     free(f);
-    return rc;
+    if (rc)
+        return rc;
+    memcpy(out->blob_id, res.blob_id, sizeof(out->blob_id));
+    out->size = res.size;
+    snprintf(out->md5_hex, sizeof(out->md5_hex), "%.32s", res.etag + 1); /* unquoted */
+    snprintf(out->checksum, sizeof(out->checksum), "%s", res.checksum);
+    return 0;
 }
 
 void inv_file_abort(struct inv_file *f)
@@ -117,7 +121,6 @@ void inv_file_abort(struct inv_file *f)
         return;
     if (f->gzip)
         deflateEnd(&f->z);
-    hash_stream_free(f->md5);
-    blob_writer_abort(f->w);
+    obj_writer_abort(f->w);
     free(f);
 }

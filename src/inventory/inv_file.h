@@ -1,6 +1,7 @@
 /* inv_file.h — one report data file being written, as a chain of byte streams:
  *
- *     format bytes ─► [gzip, one member] ─► MD5 + size ─► blob writer (temp file, fsync, rename)
+ *     format bytes ─► [gzip, one member] ─► the object layer's writer (MD5, CRC64NVME,
+ *                                            blob: temp file, fsync, rename)
  *
  * The job never knows which format feeds it. The MD5 and size are of the bytes as stored,
  * which is what manifest.json lists. */
@@ -11,6 +12,10 @@
 #include <stdint.h>
 
 #include "blob/blob.h"
+#include "core/checksum.h"
+
+/* The checksum every report file is stored with (AWS's default for new objects). */
+#define INV_FILE_CHECKSUM CHECKSUM_CRC64NVME
 #include "core/err.h"
 
 struct inv_file;
@@ -19,6 +24,7 @@ struct inv_file_result {
     char blob_id[BLOB_ID_LEN + 1];
     uint64_t size;
     char md5_hex[33];
+    char checksum[CHECKSUM_B64_MAX]; /* INV_FILE_CHECKSUM, base64 */
 };
 
 int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip) WARN_UNUSED;

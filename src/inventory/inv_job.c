@@ -1,5 +1,6 @@
 /* inv_job.c — one inventory run (see inv_job.h). */
 #include "inventory/inv_job.h"
+#include "object/object.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -202,9 +203,11 @@ static int inv_job_record(struct inv_job *j, const struct meta_object *o)
     return rc ? inv_job_fail(j, rc, "recording %s: %s", o->key, err_msg()) : 0;
 }
 
-/* Store bytes as an object of the destination bucket, like a PutObject of its owner. */
+/* Store bytes as an object of the destination bucket, like a PutObject of its owner: through
+ * the object layer's commit, into the destination the run resolved (same bucket id).
+ * checksum: the blob's INV_FILE_CHECKSUM, or NULL. */
 static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, uint64_t size,
-                       const char *md5_hex, const char *content_type)
+                       const char *md5_hex, const char *checksum, const char *content_type)
 {
     struct meta_object o;
     memset(&o, 0, sizeof(o));
@@ -223,16 +226,20 @@ static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, 
     snprintf(headers, sizeof(headers), "[[\"Content-Type\",\"%s\"]]", content_type);
     o.headers = headers;
     snprintf(o.blob_id, sizeof(o.blob_id), "%s", blob_id);
+    if (checksum && checksum[0]) {
+        snprintf(o.checksum_algorithm, sizeof(o.checksum_algorithm), "%s",
+                 checksum_algo_name(INV_FILE_CHECKSUM));
+        o.checksum_value = (char *)checksum;
+        snprintf(o.checksum_type, sizeof(o.checksum_type), "FULL_OBJECT");
+    }
     int rc = inv_job_record(j, &o);
     if (rc)
         return rc;
-    char *replaced = NULL;
-    rc = meta_object_put(j->meta, j->dest.name, &o, &replaced);
+    struct obj_commit c = {j->dest.name, j->dest.id, &o, NULL, NULL, NULL};
+    enum obj_failure why;
+    rc = obj_commit(j->meta, j->blobs, &c, &why);
     if (rc)
         return inv_job_fail(j, rc, "delivering %s: %s", key, err_msg());
-    if (replaced && blob_remove(j->blobs, replaced))
-        log_warn("could not remove replaced blob %s", replaced);
-    free(replaced);
     return 0;
 }
 
@@ -248,10 +255,7 @@ static int inv_job_put_bytes(struct inv_job *j, const char *key, const char *dat
         rc = inv_file_close(f, &res);
     if (rc)
         return inv_job_fail(j, rc, "writing %s: %s", key, err_msg());
-    rc = inv_job_put(j, key, res.blob_id, res.size, res.md5_hex, content_type);
-    if (rc && blob_remove(j->blobs, res.blob_id))
-        log_warn("could not remove blob %s", res.blob_id);
-    return rc;
+    return inv_job_put(j, key, res.blob_id, res.size, res.md5_hex, res.checksum, content_type);
 }
 
 /* Data files, then manifest.json, hive/dt=…/symlink.txt and, last, manifest.checksum. */
@@ -260,9 +264,9 @@ static int inv_job_deliver(struct inv_job *j)
     int rc = 0;
     for (size_t i = 0; i < j->n_files && !rc; i++) {
         rc = inv_job_put(j, j->files[i].key, j->file_blobs[i], j->files[i].size,
-                         j->files[i].md5_hex, "application/octet-stream");
-        if (!rc)
-            j->file_blobs[i][0] = '\0'; /* now owned by the object */
+                         j->files[i].md5_hex, NULL, "application/octet-stream");
+        /* committed: now owned by the object; failed: obj_commit removed it */
+        j->file_blobs[i][0] = '\0';
     }
     char key[INV_KEY_MAX + 1];
     struct buf manifest, symlink, schema;
@@ -397,7 +401,7 @@ static int inv_job_begin(struct inv_job *j, const char *config_id)
     }
     inv_lease_set_run(j->lease, j->run->run_id);
     /* runs of this config that did not complete: their objects go now */
-    if (inv_leftovers_remove(j->meta, j->blobs, j->bucket, config_id) < 0)
+    if (inv_leftovers_remove(j->meta, j->bucket, config_id) < 0)
         log_warn("inventory %s/%s: leftovers of earlier runs remain: %s", j->bucket, config_id,
                  err_msg());
     return 0;
@@ -410,7 +414,7 @@ static void inv_job_settle(struct inv_job *j, int rc)
         log_warn("inventory %s/%s: could not forget the objects of run %lld: %s", j->bucket,
                  j->run->config_id, (long long)j->run->run_id, err_msg());
     if (rc && !inv_lease_lost(j->lease) &&
-        inv_leftovers_remove(j->meta, j->blobs, j->bucket, j->run->config_id) < 0)
+        inv_leftovers_remove(j->meta, j->bucket, j->run->config_id) < 0)
         log_warn("inventory %s/%s: objects of the failed run remain: %s", j->bucket,
                  j->run->config_id, err_msg());
 }

@@ -26,7 +26,7 @@ static int inv_leftovers_collect(void *payload, const struct meta_inventory_run_
 }
 
 /* Remove one recorded version if it still is what the run wrote: 1 removed, 0 not there. */
-static int inv_leftovers_remove_one(struct meta_store *meta, struct blob_store *blobs,
+static int inv_leftovers_remove_one(struct meta_store *meta,
                                     const struct meta_inventory_run_object *o)
 {
     struct meta_object cur;
@@ -45,14 +45,11 @@ static int inv_leftovers_remove_one(struct meta_store *meta, struct blob_store *
         return 0;
     if (rc)
         return rc;
-    if (removed.blob_id[0] && blob_remove(blobs, removed.blob_id))
-        log_warn("could not remove blob %s", removed.blob_id);
-    meta_object_dispose(&removed);
+    meta_object_dispose(&removed); /* its blob is dead now: the collector removes it */
     return 1;
 }
 
-long inv_leftovers_remove(struct meta_store *meta, struct blob_store *blobs, const char *bucket,
-                          const char *config_id)
+long inv_leftovers_remove(struct meta_store *meta, const char *bucket, const char *config_id)
 {
     struct inv_leftover_list l = {NULL, 0, 0};
     /* collect first: removing writes to the store, which must not happen inside the read */
@@ -60,7 +57,7 @@ long inv_leftovers_remove(struct meta_store *meta, struct blob_store *blobs, con
     long removed = 0;
     int run_ok = 1;
     for (size_t i = 0; i < l.n && !rc; i++) {
-        int one = inv_leftovers_remove_one(meta, blobs, &l.items[i]);
+        int one = inv_leftovers_remove_one(meta, &l.items[i]);
         if (one < 0) {
             log_warn("inventory %s/%s: could not remove %s of interrupted run %lld: %s", bucket,
                      config_id, l.items[i].key, (long long)l.items[i].run_id, err_msg());

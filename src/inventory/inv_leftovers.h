@@ -9,12 +9,11 @@
 #ifndef STOCKTAKE_INVENTORY_LEFTOVERS_H
 #define STOCKTAKE_INVENTORY_LEFTOVERS_H
 
-#include "blob/blob.h"
 #include "meta/meta.h"
 
-/* Remove the recorded objects of every run of bucket/config_id and forget their records.
+/* Remove the recorded objects of every run of bucket/config_id and forget their records; the
+ * removed versions' blobs become dead, for the blob collector (readers keep their grace).
  * Returns the number of objects removed, or a negative ERR_*. */
-long inv_leftovers_remove(struct meta_store *meta, struct blob_store *blobs, const char *bucket,
-                          const char *config_id);
+long inv_leftovers_remove(struct meta_store *meta, const char *bucket, const char *config_id);
 
 #endif

@@ -90,10 +90,9 @@ int meta_bucket_list(struct meta_store *s, const char *owner_id, meta_bucket_cb 
     return s->ops->bucket_list(s, owner_id, cb, payload);
 }
 
-int meta_object_put(struct meta_store *s, const char *bucket, const struct meta_object *o,
-                    char **out_replaced_blob)
+int meta_object_put(struct meta_store *s, const char *bucket, const struct meta_object *o)
 {
-    return s->ops->object_put(s, bucket, o, out_replaced_blob);
+    return s->ops->object_put(s, bucket, o);
 }
 
 int meta_object_get(struct meta_store *s, const char *bucket, const char *key,
@@ -136,12 +135,6 @@ int meta_upload_delete(struct meta_store *s, const char *bucket, const char *upl
     return s->ops->upload_delete(s, bucket, upload_id);
 }
 
-int meta_upload_complete(struct meta_store *s, const char *bucket, const char *upload_id,
-                         const struct meta_object *o, char **out_replaced_blob)
-{
-    return s->ops->upload_complete(s, bucket, upload_id, o, out_replaced_blob);
-}
-
 int meta_upload_scan(struct meta_store *s, const char *bucket, const char *prefix,
                      const char *key_marker, const char *upload_id_marker, int64_t initiated_before,
                      size_t limit, meta_upload_cb *cb, void *payload)
@@ -150,10 +143,9 @@ int meta_upload_scan(struct meta_store *s, const char *bucket, const char *prefi
                                limit, cb, payload);
 }
 
-int meta_part_put(struct meta_store *s, const char *upload_id, const struct meta_part *p,
-                  char **out_replaced_blob)
+int meta_part_put(struct meta_store *s, const char *upload_id, const struct meta_part *p)
 {
-    return s->ops->part_put(s, upload_id, p, out_replaced_blob);
+    return s->ops->part_put(s, upload_id, p);
 }
 
 int meta_part_scan(struct meta_store *s, const char *upload_id, int after_number, size_t limit,
@@ -314,4 +306,34 @@ int meta_bucket_config_delete(struct meta_store *s, const char *bucket, enum met
 {
     int rc = meta_config_kind_check(kind);
     return rc ? rc : s->ops->bucket_config_delete(s, bucket, kind);
+}
+
+/* ---- object commit and dead blobs ---- */
+
+int meta_object_commit(struct meta_store *s, struct meta_commit *c)
+{
+    c->failure = META_COMMIT_OK;
+    return s->ops->object_commit(s, c);
+}
+
+int meta_upload_completed(struct meta_store *s, const char *bucket, const char *upload_id,
+                          char *out_version_id, size_t size)
+{
+    return s->ops->upload_completed(s, bucket, upload_id, out_version_id, size);
+}
+
+int meta_dead_blob_scan(struct meta_store *s, int64_t dead_before_ms, size_t limit,
+                        meta_dead_blob_cb *cb, void *payload)
+{
+    return s->ops->dead_blob_scan(s, dead_before_ms, limit, cb, payload);
+}
+
+int meta_dead_blob_forget(struct meta_store *s, const char *blob_id)
+{
+    return s->ops->dead_blob_forget(s, blob_id);
+}
+
+int meta_blob_referenced(struct meta_store *s, const char *blob_id, int *out)
+{
+    return s->ops->blob_referenced(s, blob_id, out);
 }

@@ -41,6 +41,7 @@ enum meta_versioning {
 };
 
 struct meta_bucket {
+    char id[33]; /* immutable identity, assigned at create: a re-created bucket has another */
     char name[64];
     char owner_id[13];
     char region[64];
@@ -157,16 +158,17 @@ int meta_bucket_config_get(struct meta_store *s, const char *bucket, enum meta_c
 int meta_bucket_config_delete(struct meta_store *s, const char *bucket,
                               enum meta_config_kind kind) WARN_UNUSED;
 
-/* Objects.
- * put: store o (an object or a delete marker) as the latest version of o->key. When
- *   o->version_id is "null", an existing "null" version is replaced and its blob id returned
- *   in *out_replaced_blob (caller removes the blob and frees the string; NULL when nothing
- *   was replaced, or the replaced version was a delete marker).
+/* Objects. No call removes a blob: a blob that a write or delete leaves unreferenced (the
+ * replaced "null" version's, a removed version's, a replaced or aborted part's) is recorded
+ * as dead in the same transaction, for the collector (meta_dead_blob_*).
+ * put: store o (an object or a delete marker) as the latest version of o->key; when
+ *   o->version_id is "null", an existing "null" version is replaced. No preconditions: the
+ *   object layer writes through meta_object_commit.
  * get: version_id NULL → the latest version (may be a delete marker); ERR_NOTFOUND.
  * delete_version: remove one version; when it was the latest, the newest remaining version
  *   becomes the latest. The removed row comes back in *out (caller disposes); ERR_NOTFOUND. */
-int meta_object_put(struct meta_store *s, const char *bucket, const struct meta_object *o,
-                    char **out_replaced_blob) WARN_UNUSED;
+int meta_object_put(struct meta_store *s, const char *bucket,
+                    const struct meta_object *o) WARN_UNUSED;
 int meta_object_get(struct meta_store *s, const char *bucket, const char *key,
                     const char *version_id, struct meta_object *out) WARN_UNUSED;
 int meta_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
@@ -238,23 +240,20 @@ typedef int meta_inventory_run_cb(void *payload, const struct meta_inventory_run
 int meta_inventory_run_list(struct meta_store *s, const char *bucket, const char *config_id,
                             size_t limit, meta_inventory_run_cb *cb, void *payload) WARN_UNUSED;
 
-/* Multipart uploads.
- * complete: in one transaction, store o as put does, and remove the upload and its parts. */
+/* Multipart uploads. delete: the upload and its parts (their blobs become dead). */
 int meta_upload_create(struct meta_store *s, const struct meta_upload *u) WARN_UNUSED;
 int meta_upload_get(struct meta_store *s, const char *bucket, const char *upload_id,
                     struct meta_upload *out) WARN_UNUSED;
 int meta_upload_delete(struct meta_store *s, const char *bucket, const char *upload_id) WARN_UNUSED;
-int meta_upload_complete(struct meta_store *s, const char *bucket, const char *upload_id,
-                         const struct meta_object *o, char **out_replaced_blob) WARN_UNUSED;
 typedef int meta_upload_cb(void *payload, const struct meta_upload *u);
 /* Uploads of keys starting with prefix, by key then initiation time, after (key_marker,
  * upload_id_marker); bucket NULL with initiated_before > 0 lists expired uploads everywhere. */
 int meta_upload_scan(struct meta_store *s, const char *bucket, const char *prefix,
                      const char *key_marker, const char *upload_id_marker, int64_t initiated_before,
                      size_t limit, meta_upload_cb *cb, void *payload) WARN_UNUSED;
-/* put: store or replace part p of the upload; a replaced part's blob id comes back. */
-int meta_part_put(struct meta_store *s, const char *upload_id, const struct meta_part *p,
-                  char **out_replaced_blob) WARN_UNUSED;
+/* put: store or replace part p of the upload (a replaced part's blob becomes dead). */
+int meta_part_put(struct meta_store *s, const char *upload_id,
+                  const struct meta_part *p) WARN_UNUSED;
 typedef int meta_part_cb(void *payload, const struct meta_part *p);
 /* Parts numbered above after_number, in number order, at most limit. */
 int meta_part_scan(struct meta_store *s, const char *upload_id, int after_number, size_t limit,
@@ -307,5 +306,47 @@ typedef int meta_inventory_run_object_cb(void *payload, const struct meta_invent
 int meta_inventory_run_object_list(struct meta_store *s, const char *bucket, const char *config_id,
                                    meta_inventory_run_object_cb *cb, void *payload) WARN_UNUSED;
 int meta_inventory_run_object_clear(struct meta_store *s, int64_t run_id) WARN_UNUSED;
+
+/* ---- Object commit and dead blobs (the object layer's, src/object) ---- */
+
+/* The one commit of an object write. In one write transaction: the bucket named bucket must
+ * still have the id bucket_id (it was not deleted, or deleted and re-created, since the write
+ * began); with upload_id, that upload must still exist, and is removed with its parts (their
+ * blobs become dead) and remembered as completed into this version; check (when not NULL)
+ * is called with the current latest version of the key (NULL when there is none) and any
+ * non-zero return aborts; then object is stored as meta_object_put does. On failure nothing
+ * changed and failure says why: ERR_NOTFOUND with META_COMMIT_BUCKET_GONE or
+ * META_COMMIT_UPLOAD_GONE, or check's code with META_COMMIT_CHECK. */
+enum meta_commit_failure {
+    META_COMMIT_OK = 0,
+    META_COMMIT_BUCKET_GONE,
+    META_COMMIT_UPLOAD_GONE,
+    META_COMMIT_CHECK
+};
+typedef int meta_commit_check_fn(void *arg, const struct meta_object *current);
+struct meta_commit {
+    const char *bucket;
+    const char *bucket_id;
+    const struct meta_object *object;
+    const char *upload_id;
+    meta_commit_check_fn *check;
+    void *check_arg;
+    enum meta_commit_failure failure; /* out */
+};
+int meta_object_commit(struct meta_store *s, struct meta_commit *c) WARN_UNUSED;
+
+/* The version a completed upload of bucket became (out: S3's 64-byte version id);
+ * ERR_NOTFOUND when upload_id was never completed there (or more than 7 days ago). */
+int meta_upload_completed(struct meta_store *s, const char *bucket, const char *upload_id,
+                          char *out_version_id, size_t size) WARN_UNUSED;
+
+/* Dead blobs: those dead since before dead_before_ms, oldest first, at most limit; cb returning
+ * non-zero stops the scan (and is returned). forget: the collector removed the blob. */
+typedef int meta_dead_blob_cb(void *payload, const char *blob_id);
+int meta_dead_blob_scan(struct meta_store *s, int64_t dead_before_ms, size_t limit,
+                        meta_dead_blob_cb *cb, void *payload) WARN_UNUSED;
+int meta_dead_blob_forget(struct meta_store *s, const char *blob_id) WARN_UNUSED;
+/* Does any object version, part or dead-blob row name blob_id? */
+int meta_blob_referenced(struct meta_store *s, const char *blob_id, int *out) WARN_UNUSED;
 
 #endif

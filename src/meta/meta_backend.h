@@ -32,8 +32,7 @@ struct meta_backend_ops {
     int (*bucket_set_versioning)(struct meta_store *s, const char *name, enum meta_versioning v);
     int (*bucket_list)(struct meta_store *s, const char *owner_id, meta_bucket_cb *cb,
                        void *payload);
-    int (*object_put)(struct meta_store *s, const char *bucket, const struct meta_object *o,
-                      char **out_replaced_blob);
+    int (*object_put)(struct meta_store *s, const char *bucket, const struct meta_object *o);
     int (*object_get)(struct meta_store *s, const char *bucket, const char *key,
                       const char *version_id, struct meta_object *out);
     int (*object_delete_version)(struct meta_store *s, const char *bucket, const char *key,
@@ -61,13 +60,10 @@ struct meta_backend_ops {
     int (*upload_get)(struct meta_store *s, const char *bucket, const char *upload_id,
                       struct meta_upload *out);
     int (*upload_delete)(struct meta_store *s, const char *bucket, const char *upload_id);
-    int (*upload_complete)(struct meta_store *s, const char *bucket, const char *upload_id,
-                           const struct meta_object *o, char **out_replaced_blob);
     int (*upload_scan)(struct meta_store *s, const char *bucket, const char *prefix,
                        const char *key_marker, const char *upload_id_marker,
                        int64_t initiated_before, size_t limit, meta_upload_cb *cb, void *payload);
-    int (*part_put)(struct meta_store *s, const char *upload_id, const struct meta_part *p,
-                    char **out_replaced_blob);
+    int (*part_put)(struct meta_store *s, const char *upload_id, const struct meta_part *p);
     int (*part_scan)(struct meta_store *s, const char *upload_id, int after_number, size_t limit,
                      meta_part_cb *cb, void *payload);
     /* inventory run leases and run objects (issue 9) */
@@ -91,6 +87,14 @@ struct meta_backend_ops {
                              char **out_doc);
     int (*bucket_config_delete)(struct meta_store *s, const char *bucket,
                                 enum meta_config_kind kind);
+    /* the object layer's commit and dead blobs */
+    int (*object_commit)(struct meta_store *s, struct meta_commit *c);
+    int (*upload_completed)(struct meta_store *s, const char *bucket, const char *upload_id,
+                            char *out_version_id, size_t size);
+    int (*dead_blob_scan)(struct meta_store *s, int64_t dead_before_ms, size_t limit,
+                          meta_dead_blob_cb *cb, void *payload);
+    int (*dead_blob_forget)(struct meta_store *s, const char *blob_id);
+    int (*blob_referenced)(struct meta_store *s, const char *blob_id, int *out);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;

@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/fsperm.h"
+#include "core/fault.h"
 #include "core/str.h"
 #include "meta/meta_backend.h"
 #include "meta/meta_sqlite_int.h"
@@ -110,6 +111,7 @@ static void sqlite_close(struct meta_store *s)
     free(st);
 }
 
+/* Bring an older meta.db up to the object layer's schema: buckets get their immutable id. */
 static int sqlite_open(struct meta_store **out, const struct meta_config *cfg)
 {
     struct sqlite_store *st = xcalloc(1, sizeof(*st));
@@ -206,16 +208,6 @@ static int sqlite_begin(struct meta_store *s, sqlite3 **out)
     int rc = sqlite_connect((struct sqlite_store *)s, out);
     if (!rc && sqlite3_exec(*out, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         rc = sqlite_fail(*out, "begin");
-    return rc;
-}
-
-/* On success hand value to the caller through *out; on failure free it. */
-static int sqlite_hand_out(int rc, char *value, char **out)
-{
-    if (rc)
-        free(value);
-    else
-        *out = value;
     return rc;
 }
 
@@ -376,13 +368,16 @@ static int sqlite_key_list(struct meta_store *s, meta_key_cb *cb, void *payload)
 
 /* ---- buckets ---- */
 
-#define SQLITE_BUCKET_COLS "name, owner_id, region, created_ms, versioning"
+#define SQLITE_BUCKET_COLS "name, owner_id, region, created_ms, versioning, id"
 
 static int sqlite_bucket_create(struct meta_store *s, const struct meta_bucket *b)
 {
     sqlite3 *db;
     sqlite3_stmt *stmt;
-    int rc = sqlite_prepare(s, "INSERT INTO buckets VALUES (?,?,?,?,?)", &db, &stmt);
+    int rc = sqlite_prepare(s,
+                            "INSERT INTO buckets(name, owner_id, region, created_ms, versioning,"
+                            " id) VALUES (?,?,?,?,?,lower(hex(randomblob(16))))",
+                            &db, &stmt);
     if (rc)
         return rc;
     sqlite3_bind_text(stmt, 1, b->name, -1, SQLITE_STATIC);
@@ -400,6 +395,7 @@ static void sqlite_bucket_row(sqlite3_stmt *stmt, struct meta_bucket *b)
     sqlite_copy(b->region, sizeof(b->region), stmt, 2);
     b->created_ms = sqlite3_column_int64(stmt, 3);
     b->versioning = (enum meta_versioning)sqlite3_column_int(stmt, 4);
+    sqlite_copy(b->id, sizeof(b->id), stmt, 5);
 }
 
 static int sqlite_bucket_one(sqlite3_stmt *stmt, void *ctx)
@@ -434,7 +430,9 @@ static int sqlite_bucket_delete_txn(sqlite3 *db, const char *name)
         err_set("bucket %s is missing or not empty", name);
         return ERR_NOTEMPTY;
     }
-    rc = sqlite_run(db, "DELETE FROM inventory_configs WHERE bucket=?", name, NULL, NULL);
+    rc = sqlite_run(db, "DELETE FROM completed_uploads WHERE bucket=?", name, NULL, NULL);
+    if (!rc)
+        rc = sqlite_run(db, "DELETE FROM inventory_configs WHERE bucket=?", name, NULL, NULL);
     if (!rc)
         rc = sqlite_run(db, "DELETE FROM bucket_configs WHERE bucket=?", name, NULL, NULL);
     return rc;
@@ -519,36 +517,25 @@ static void sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
     o->parts = sqlite3_column_type(stmt, 16) == SQLITE_NULL ? NULL : sqlite_dup(stmt, 16);
 }
 
-/* Find the blob of (bucket,key,version) inside the open transaction; *out NULL if none. */
-static int sqlite_object_blob(sqlite3 *db, const char *bucket, const char *key,
-                              const char *version_id, char **out)
+/* Record as dead, inside the open transaction, the blobs that sql selects (its first column
+ * is a blob id, ?1..?3 bind a, b, c; ?4 is the time of death). The collector removes them
+ * after the grace period, so a reader that already has the row still finds its bytes. */
+static int sqlite_dead_add(sqlite3 *db, const char *sql, const char *a, const char *b,
+                           const char *c)
 {
     sqlite3_stmt *stmt;
-    *out = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT blob_id FROM objects WHERE bucket=? AND key=? AND version_id=?",
-                           -1, &stmt, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
         return sqlite_fail(db, "prepare");
-    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW)
-        *out = sqlite_dup(stmt, 0);
-    sqlite3_finalize(stmt);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sqlite_fail(db, "step");
+    sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
+    if (b)
+        sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
+    if (c)
+        sqlite3_bind_text(stmt, 3, c, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, clock_now_ms());
+    return sqlite_step_done(db, stmt);
 }
 
-/* The blob of the null version being replaced; "" (a delete marker's) counts as none. */
-static int sqlite_null_blob(sqlite3 *db, const char *bucket, const char *key, char **out)
-{
-    int rc = sqlite_object_blob(db, bucket, key, "null", out);
-    if (!rc && *out && !**out) {
-        free(*out);
-        *out = NULL;
-    }
-    return rc;
-}
+#define SQLITE_DEAD_INSERT "INSERT OR IGNORE INTO dead_blobs(blob_id, dead_ms) SELECT blob_id, ?4 "
 
 static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct meta_object *o)
 {
@@ -581,12 +568,14 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
     return sqlite_step_done(db, stmt);
 }
 
-static int sqlite_object_put_txn(sqlite3 *db, const char *bucket, const struct meta_object *o,
-                                 char **out_replaced)
+static int sqlite_object_put_txn(sqlite3 *db, const char *bucket, const struct meta_object *o)
 {
     int rc = 0;
     if (strcmp(o->version_id, "null") == 0) {
-        rc = sqlite_null_blob(db, bucket, o->key, out_replaced);
+        rc = sqlite_dead_add(db,
+                             SQLITE_DEAD_INSERT "FROM objects WHERE bucket=?1 AND key=?2 AND"
+                                                " version_id=?3 AND blob_id != ''",
+                             bucket, o->key, "null");
         if (!rc)
             rc = sqlite_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?",
                             bucket, o->key, "null");
@@ -600,15 +589,11 @@ static int sqlite_object_put_txn(sqlite3 *db, const char *bucket, const struct m
     return rc;
 }
 
-static int sqlite_object_put(struct meta_store *s, const char *bucket, const struct meta_object *o,
-                             char **out_replaced_blob)
+static int sqlite_object_put(struct meta_store *s, const char *bucket, const struct meta_object *o)
 {
     sqlite3 *db;
-    char *replaced = NULL;
     int rc = sqlite_begin(s, &db);
-    if (!rc)
-        rc = sqlite_commit_or_rollback(db, sqlite_object_put_txn(db, bucket, o, &replaced));
-    return sqlite_hand_out(rc, replaced, out_replaced_blob);
+    return rc ? rc : sqlite_commit_or_rollback(db, sqlite_object_put_txn(db, bucket, o));
 }
 
 /* One object row of bucket/key: the version_id one, or the latest when version_id is NULL. */
@@ -654,8 +639,13 @@ static int sqlite_object_delete_txn(sqlite3 *db, const char *bucket, const char 
     int rc = sqlite_object_select(db, bucket, key, version_id, out);
     if (rc)
         return rc;
-    rc = sqlite_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?", bucket,
-                    key, version_id);
+    rc = sqlite_dead_add(db,
+                         SQLITE_DEAD_INSERT "FROM objects WHERE bucket=?1 AND key=?2 AND"
+                                            " version_id=?3 AND blob_id != ''",
+                         bucket, key, version_id);
+    if (!rc)
+        rc = sqlite_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?", bucket,
+                        key, version_id);
     /* the newest remaining version, if any, becomes the latest */
     if (!rc)
         rc = sqlite_run(db,
@@ -847,7 +837,12 @@ static int sqlite_upload_get(struct meta_store *s, const char *bucket, const cha
 
 static int sqlite_upload_delete_txn(sqlite3 *db, const char *bucket, const char *upload_id)
 {
-    int rc = sqlite_run(db,
+    int rc = sqlite_dead_add(db,
+                             SQLITE_DEAD_INSERT "FROM parts WHERE upload_id=?2 AND EXISTS (SELECT 1"
+                                                " FROM uploads WHERE upload_id=?2 AND bucket=?1)",
+                             bucket, upload_id, NULL);
+    if (!rc)
+        rc = sqlite_run(db,
                         "DELETE FROM parts WHERE upload_id=?2 AND EXISTS (SELECT 1 FROM"
                         " uploads WHERE upload_id=?2 AND bucket=?1)",
                         bucket, upload_id, NULL);
@@ -866,21 +861,6 @@ static int sqlite_upload_delete(struct meta_store *s, const char *bucket, const 
     sqlite3 *db;
     int rc = sqlite_begin(s, &db);
     return rc ? rc : sqlite_commit_or_rollback(db, sqlite_upload_delete_txn(db, bucket, upload_id));
-}
-
-static int sqlite_upload_complete(struct meta_store *s, const char *bucket, const char *upload_id,
-                                  const struct meta_object *o, char **out_replaced_blob)
-{
-    sqlite3 *db;
-    char *replaced = NULL;
-    int rc = sqlite_begin(s, &db);
-    if (!rc) {
-        rc = sqlite_upload_delete_txn(db, bucket, upload_id);
-        if (!rc)
-            rc = sqlite_object_put_txn(db, bucket, o, &replaced);
-        rc = sqlite_commit_or_rollback(db, rc);
-    }
-    return sqlite_hand_out(rc, replaced, out_replaced_blob);
 }
 
 static int sqlite_upload_scan(struct meta_store *s, const char *bucket, const char *prefix,
@@ -926,22 +906,15 @@ static int sqlite_upload_scan(struct meta_store *s, const char *bucket, const ch
     return ret;
 }
 
-static int sqlite_part_put_txn(sqlite3 *db, const char *upload_id, const struct meta_part *p,
-                               char **out_replaced)
+static int sqlite_part_put_txn(sqlite3 *db, const char *upload_id, const struct meta_part *p)
 {
+    char number[16];
+    snprintf(number, sizeof(number), "%d", p->number);
+    int rc = sqlite_dead_add(db, SQLITE_DEAD_INSERT "FROM parts WHERE upload_id=?1 AND number=?2",
+                             upload_id, number, NULL);
     sqlite3_stmt *stmt;
-    *out_replaced = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT blob_id FROM parts WHERE upload_id=? AND number=?", -1,
-                           &stmt, NULL) != SQLITE_OK)
-        return sqlite_fail(db, "prepare");
-    sqlite3_bind_text(stmt, 1, upload_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, p->number);
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW)
-        *out_replaced = sqlite_dup(stmt, 0);
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return sqlite_fail(db, "step");
+    if (rc)
+        return rc;
     if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO parts VALUES (?,?,?,?,?,?,?)", -1, &stmt,
                            NULL) != SQLITE_OK)
         return sqlite_fail(db, "prepare");
@@ -960,15 +933,11 @@ static int sqlite_part_put_txn(sqlite3 *db, const char *upload_id, const struct 
     return rc;
 }
 
-static int sqlite_part_put(struct meta_store *s, const char *upload_id, const struct meta_part *p,
-                           char **out_replaced_blob)
+static int sqlite_part_put(struct meta_store *s, const char *upload_id, const struct meta_part *p)
 {
     sqlite3 *db;
-    char *replaced = NULL;
     int rc = sqlite_begin(s, &db);
-    if (!rc)
-        rc = sqlite_commit_or_rollback(db, sqlite_part_put_txn(db, upload_id, p, &replaced));
-    return sqlite_hand_out(rc, replaced, out_replaced_blob);
+    return rc ? rc : sqlite_commit_or_rollback(db, sqlite_part_put_txn(db, upload_id, p));
 }
 
 static int sqlite_part_scan(struct meta_store *s, const char *upload_id, int after_number,
@@ -1000,6 +969,182 @@ static int sqlite_part_scan(struct meta_store *s, const char *upload_id, int aft
     int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : sqlite_fail(db, "part scan"));
     sqlite3_finalize(stmt);
     return ret;
+}
+
+/* ---- object commit and dead blobs (the object layer's block) ---- */
+
+/* Does the bucket named c->bucket still have the id the write began with? */
+static int sqlite_commit_bucket(sqlite3 *db, struct meta_commit *c)
+{
+    if (!c->bucket_id)
+        return 0;
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM buckets WHERE name=? AND id=?", -1, &stmt, NULL) !=
+        SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, c->bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, c->bucket_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc != SQLITE_DONE)
+        return sqlite_fail(db, "step");
+    err_set("bucket %s is gone (deleted or re-created since the write began)", c->bucket);
+    c->failure = META_COMMIT_BUCKET_GONE;
+    return ERR_NOTFOUND;
+}
+
+/* The caller's preconditions, against the current latest version of the key. */
+static int sqlite_commit_check(sqlite3 *db, struct meta_commit *c)
+{
+    if (!c->check)
+        return 0;
+    struct meta_object cur;
+    memset(&cur, 0, sizeof(cur));
+    int rc = sqlite_object_select(db, c->bucket, c->object->key, NULL, &cur);
+    if (rc && rc != ERR_NOTFOUND)
+        return rc;
+    int found = rc == 0;
+    rc = c->check(c->check_arg, found ? &cur : NULL);
+    if (found)
+        meta_object_dispose(&cur);
+    if (rc)
+        c->failure = META_COMMIT_CHECK;
+    return rc;
+}
+
+/* How long a completed upload is remembered for a repeated Complete. */
+#define SQLITE_COMPLETED_KEEP_MS (7LL * 24 * 3600 * 1000)
+
+static int sqlite_commit_upload(sqlite3 *db, struct meta_commit *c)
+{
+    int rc = sqlite_upload_delete_txn(db, c->bucket, c->upload_id);
+    if (rc == ERR_NOTFOUND)
+        c->failure = META_COMMIT_UPLOAD_GONE;
+    if (rc)
+        return rc;
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, "DELETE FROM completed_uploads WHERE completed_ms < ?", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_int64(stmt, 1, c->object->last_modified_ms - SQLITE_COMPLETED_KEEP_MS);
+    rc = sqlite_step_done(db, stmt);
+    if (rc)
+        return rc;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO completed_uploads VALUES (?,?,?,?,?)", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, c->upload_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, c->bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, c->object->key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, c->object->version_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 5, c->object->last_modified_ms);
+    return sqlite_step_done(db, stmt);
+}
+
+static int sqlite_object_commit_txn(sqlite3 *db, struct meta_commit *c)
+{
+    int rc = sqlite_commit_bucket(db, c);
+    if (!rc && c->upload_id)
+        rc = sqlite_commit_upload(db, c);
+    if (!rc)
+        rc = sqlite_commit_check(db, c);
+    return rc ? rc : sqlite_object_put_txn(db, c->bucket, c->object);
+}
+
+static int sqlite_object_commit(struct meta_store *s, struct meta_commit *c)
+{
+    sqlite3 *db;
+    int rc = sqlite_begin(s, &db);
+    if (rc)
+        return rc;
+    rc = sqlite_object_commit_txn(db, c);
+    if (!rc && fault_hit(FAULT_META_COMMIT)) { /* as if COMMIT failed: all rolls back */
+        err_set("injected fault: metadata commit");
+        rc = ERR_BACKEND;
+    }
+    return sqlite_commit_or_rollback(db, rc);
+}
+
+static int sqlite_upload_completed(struct meta_store *s, const char *bucket, const char *upload_id,
+                                   char *out_version_id, size_t size)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(
+        s, "SELECT bucket, version_id FROM completed_uploads WHERE upload_id=? AND bucket=?", &db,
+        &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, upload_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, bucket, -1, SQLITE_STATIC);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        sqlite_copy(out_version_id, size, stmt, 1);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sqlite_fail(db, "step");
+    if (rc == SQLITE_DONE) {
+        err_set("upload %s was not completed", upload_id);
+        return ERR_NOTFOUND;
+    }
+    return 0;
+}
+
+static int sqlite_dead_blob_scan(struct meta_store *s, int64_t dead_before_ms, size_t limit,
+                                 meta_dead_blob_cb *cb, void *payload)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s,
+                            "SELECT blob_id FROM dead_blobs WHERE dead_ms < ? ORDER BY dead_ms"
+                            " LIMIT ?",
+                            &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, dead_before_ms);
+    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        char id[72];
+        sqlite_copy(id, sizeof(id), stmt, 0);
+        stop = cb(payload, id);
+    }
+    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : sqlite_fail(db, "dead blob scan"));
+    sqlite3_finalize(stmt);
+    return ret;
+}
+
+static int sqlite_dead_blob_forget(struct meta_store *s, const char *blob_id)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = sqlite_prepare(s, "DELETE FROM dead_blobs WHERE blob_id=?", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, blob_id, -1, SQLITE_STATIC);
+    return sqlite_step_done(db, stmt);
+}
+
+static int sqlite_blob_referenced(struct meta_store *s, const char *blob_id, int *out)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc =
+        sqlite_prepare(s,
+                       "SELECT EXISTS(SELECT 1 FROM objects WHERE blob_id=?1 AND blob_id != '')"
+                       " OR EXISTS(SELECT 1 FROM parts WHERE blob_id=?1)"
+                       " OR EXISTS(SELECT 1 FROM dead_blobs WHERE blob_id=?1)",
+                       &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, blob_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW ? 0 : sqlite_fail(db, "blob referenced");
 }
 
 /* ---- inventory configurations ---- */
@@ -1408,7 +1553,6 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .upload_create = sqlite_upload_create,
     .upload_get = sqlite_upload_get,
     .upload_delete = sqlite_upload_delete,
-    .upload_complete = sqlite_upload_complete,
     .upload_scan = sqlite_upload_scan,
     .part_put = sqlite_part_put,
     .part_scan = sqlite_part_scan,
@@ -1422,4 +1566,9 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .bucket_config_put = sqlite_bucket_config_put,
     .bucket_config_get = sqlite_bucket_config_get,
     .bucket_config_delete = sqlite_bucket_config_delete,
+    .object_commit = sqlite_object_commit,
+    .upload_completed = sqlite_upload_completed,
+    .dead_blob_scan = sqlite_dead_blob_scan,
+    .dead_blob_forget = sqlite_dead_blob_forget,
+    .blob_referenced = sqlite_blob_referenced,
 };

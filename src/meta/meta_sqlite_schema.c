@@ -58,7 +58,22 @@ static const char *const schema_v3 =
     "CREATE INDEX inventory_run_objects_config ON inventory_run_objects(bucket,"
     " config_id, run_id);";
 
-static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3};
+/* Version 4: immutable bucket ids (a write commits only into the bucket it began on), and the
+ * object layer's tables: blobs no row refers to any more, waiting for the collector; uploads
+ * completed, for a repeated CompleteMultipartUpload. */
+static const char *const schema_v4 =
+    "ALTER TABLE buckets ADD COLUMN id TEXT NOT NULL DEFAULT '';"
+    "UPDATE buckets SET id=lower(hex(randomblob(16))) WHERE id='';"
+    "CREATE TABLE dead_blobs(blob_id TEXT PRIMARY KEY, dead_ms INTEGER NOT NULL);"
+    "CREATE INDEX dead_blobs_time ON dead_blobs(dead_ms);"
+    "CREATE INDEX objects_blob ON objects(blob_id) WHERE blob_id != '';"
+    "CREATE INDEX parts_blob ON parts(blob_id);"
+    "CREATE TABLE completed_uploads(upload_id TEXT PRIMARY KEY,"
+    " bucket TEXT NOT NULL, key TEXT NOT NULL, version_id TEXT NOT NULL,"
+    " completed_ms INTEGER NOT NULL);"
+    "CREATE INDEX completed_uploads_time ON completed_uploads(completed_ms);";
+
+static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

@@ -101,19 +101,31 @@ void s3_object_version_for_write(const struct s3_req *r, char *out)
     hash_version_id(out);
 }
 
-enum s3_error s3_object_store(struct s3_req *r, const struct meta_object *o)
+enum s3_error s3_object_commit(struct s3_req *r, struct meta_object *o, const char *upload_id,
+                               const char *if_match, const char *if_none_match)
 {
-    char *replaced = NULL;
-    int rc = meta_object_put(r->srv->meta, r->bucket, o, &replaced);
-    if (rc) {
-        if (o->blob_id[0] && blob_remove(r->srv->blobs, o->blob_id))
-            log_warn("could not remove blob %s: %s", o->blob_id, err_msg());
+    struct obj_commit c = {r->bucket, r->bucket_info.id, o, upload_id, if_match, if_none_match};
+    enum obj_failure why;
+    if (obj_commit(r->srv->meta, r->srv->blobs, &c, &why) == 0)
+        return S3_OK;
+    switch (why) {
+    case OBJ_FAIL_NO_SUCH_BUCKET:
+        s3_req_error_elem(r, "BucketName", r->bucket);
+        return S3E_NO_SUCH_BUCKET;
+    case OBJ_FAIL_NO_SUCH_UPLOAD:
+        s3_req_error_elem(r, "UploadId", upload_id ? upload_id : "");
+        return S3E_NO_SUCH_UPLOAD;
+    case OBJ_FAIL_IF_MATCH:
+    case OBJ_FAIL_IF_NONE_MATCH:
+        s3_req_set_message(r, "At least one of the pre-conditions you specified did not hold");
+        s3_req_error_elem(r, "Condition", why == OBJ_FAIL_IF_MATCH ? "If-Match" : "If-None-Match");
+        return S3E_PRECONDITION_FAILED;
+    case OBJ_FAIL_NO_SUCH_KEY:
+        s3_req_error_elem(r, "Key", o->key);
+        return S3E_NO_SUCH_KEY;
+    default:
         return S3E_INTERNAL_ERROR;
     }
-    if (replaced && blob_remove(r->srv->blobs, replaced))
-        log_warn("could not remove replaced blob %s: %s", replaced, err_msg());
-    free(replaced);
-    return S3_OK;
 }
 
 void s3_object_version_header(const struct s3_req *r, struct http_response *resp,
@@ -136,7 +148,7 @@ static enum s3_error s3_object_add_delete_marker(struct s3_req *r, const char *k
     dm.last_modified_ms = clock_now_ms();
     memcpy(dm.owner_id, r->account.id, sizeof(dm.owner_id));
     snprintf(dm.storage_class, sizeof(dm.storage_class), "STANDARD");
-    enum s3_error e = s3_object_store(r, &dm);
+    enum s3_error e = s3_object_commit(r, &dm, NULL, NULL, NULL);
     if (!e) {
         snprintf(out->version_id, sizeof(out->version_id), "%s", dm.version_id);
         out->delete_marker = 1;
@@ -162,9 +174,7 @@ enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char
         return S3E_INTERNAL_ERROR;
     if (version)
         snprintf(out->version_id, sizeof(out->version_id), "%s", version);
-    out->delete_marker = gone.is_delete_marker;
-    if (gone.blob_id[0] && blob_remove(r->srv->blobs, gone.blob_id))
-        log_warn("could not remove blob %s: %s", gone.blob_id, err_msg());
+    out->delete_marker = gone.is_delete_marker; /* its blob is dead now, for the collector */
     meta_object_dispose(&gone);
     return S3_OK;
 }
@@ -222,38 +232,6 @@ enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *k
     }
     s3_req_error_elem(r, "Key", key);
     return S3E_NO_SUCH_KEY;
-}
-
-enum s3_error s3_object_copy_bytes(struct s3_req *r, const char *blob_id, uint64_t offset,
-                                   uint64_t len, struct blob_writer *w, struct hash_stream *md5,
-                                   struct checksum *ck)
-{
-    int fd = -1;
-    if (blob_open_read(r->srv->blobs, blob_id, &fd))
-        return S3E_INTERNAL_ERROR;
-    enum s3_error e = S3_OK;
-    size_t cap = 1u << 20;
-    char *chunk = xmalloc(cap);
-    while (len > 0 && !e) {
-        size_t want = len < cap ? (size_t)len : cap;
-        ssize_t n = pread(fd, chunk, want, (off_t)offset);
-        if (n <= 0) {
-            err_set("short read of blob %s", blob_id);
-            e = S3E_INTERNAL_ERROR;
-            break;
-        }
-        if (md5)
-            hash_stream_update(md5, chunk, (size_t)n);
-        if (ck)
-            checksum_update(ck, chunk, (size_t)n);
-        if (blob_writer_write(w, chunk, (size_t)n))
-            e = S3E_INTERNAL_ERROR;
-        offset += (uint64_t)n;
-        len -= (uint64_t)n;
-    }
-    free(chunk);
-    close(fd);
-    return e;
 }
 
 enum s3_error s3_object_parse_copy_range(struct s3_req *r, const char *h, uint64_t size,

@@ -6,6 +6,7 @@
 #include "blob/blob.h"
 #include "core/checksum.h"
 #include "core/hash.h"
+#include "object/object.h"
 #include "s3/s3_req.h"
 
 #define S3_VERSION_ID_LEN 32
@@ -18,9 +19,13 @@ enum s3_error s3_object_collect_headers(struct s3_req *r, char **out);
  * "null" otherwise. out holds S3_VERSION_ID_LEN + 1 bytes. */
 void s3_object_version_for_write(const struct s3_req *r, char *out);
 
-/* Commit o as the newest version in the loaded bucket; the blob of a replaced "null" version
- * is removed. On failure o's own blob is removed too. */
-enum s3_error s3_object_store(struct s3_req *r, const struct meta_object *o);
+/* Commit o as the newest version in the loaded bucket through the object layer (obj_commit):
+ * the bucket must be the one loaded (same id), the upload (upload_id) must still exist, and
+ * If-Match / If-None-Match (NULL: none) must hold, all decided in the metadata transaction.
+ * NoSuchBucket, NoSuchUpload, PreconditionFailed, NoSuchKey (If-Match without an object).
+ * On failure o's own blob is removed. */
+enum s3_error s3_object_commit(struct s3_req *r, struct meta_object *o, const char *upload_id,
+                               const char *if_match, const char *if_none_match);
 
 /* Set x-amz-version-id on a write's answer when the bucket has (had) versioning. */
 void s3_object_version_header(const struct s3_req *r, struct http_response *resp,
@@ -41,11 +46,6 @@ enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char
  * (latest) or MethodNotAllowed (by version), with the x-amz-delete-marker header. */
 enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *key,
                              const char *version, struct meta_object *out);
-
-/* Append len bytes of blob blob_id from offset to w, feeding md5 and ck when not NULL. */
-enum s3_error s3_object_copy_bytes(struct s3_req *r, const char *blob_id, uint64_t offset,
-                                   uint64_t len, struct blob_writer *w, struct hash_stream *md5,
-                                   struct checksum *ck);
 
 /* "bytes=a-b" of an object of size size (both bounds required, as copy ranges are). */
 enum s3_error s3_object_parse_copy_range(struct s3_req *r, const char *h, uint64_t size,

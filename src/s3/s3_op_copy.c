@@ -1,7 +1,8 @@
 /* s3_op_copy.c — CopyObject: within or across buckets (both the caller's), of the latest or a
  * given version, with the copy-source conditions, metadata directive COPY (default) or
- * REPLACE, and a storage class change. The bytes are copied into a new durable blob while the
- * MD5 (ETag) and the checksum are computed; the copy is a single-part object. */
+ * REPLACE, and a storage class change. The bytes go from the object layer's read path into its
+ * write path, which computes the MD5 (ETag) and the checksum; the copy is a single-part
+ * object, committed like a PutObject. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,8 @@ static enum s3_error s3_copy_metadata(struct s3_req *r, struct s3_copy *c)
     return S3_OK;
 }
 
-/* Copy the bytes; fill the new version's digests. */
+/* Copy the bytes through the object layer (read path into write path); fill the new
+ * version's size, ETag and checksum. */
 static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, struct meta_object *o)
 {
     const char *algo_name = s3_req_header(r, "x-amz-checksum-algorithm");
@@ -63,30 +65,28 @@ static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, st
         checksum_algo_from_name(algo_name ? algo_name : c->src.checksum_algorithm);
     if (algo_name && algo == CHECKSUM_NONE)
         return S3E_INVALID_REQUEST;
-    struct blob_writer *w = NULL;
-    if (blob_writer_open(r->srv->blobs, &w))
+    struct obj_write_opts opts = {1, algo};
+    struct obj_writer *w = NULL;
+    if (obj_writer_open(r->srv->blobs, &opts, &w))
         return S3E_INTERNAL_ERROR;
-    struct hash_stream *md5 = hash_stream_new_md5();
-    struct checksum *ck = algo != CHECKSUM_NONE ? checksum_new(algo) : NULL;
-    enum s3_error e = s3_object_copy_bytes(r, c->src.blob_id, 0, (uint64_t)c->src.size, w, md5, ck);
-    uint8_t digest[MD5_LEN];
-    char hex[2 * MD5_LEN + 1];
-    hash_stream_finish(md5, digest);
-    hash_hex(digest, MD5_LEN, hex);
-    snprintf(o->etag, sizeof(o->etag), "\"%s\"", hex);
-    char value[CHECKSUM_B64_MAX] = "";
-    if (ck) {
-        checksum_finish(ck, value);
+    struct obj_written res;
+    int rc = obj_copy_range(r->srv->blobs, &c->src, 0, (uint64_t)c->src.size, w);
+    if (rc) {
+        obj_writer_abort(w);
+        return S3E_INTERNAL_ERROR;
+    }
+    if (obj_writer_finish(w, &res))
+        return S3E_INTERNAL_ERROR;
+    snprintf(o->blob_id, sizeof(o->blob_id), "%s", res.blob_id);
+    o->size = (int64_t)res.size;
+    snprintf(o->etag, sizeof(o->etag), "%s", res.etag);
+    if (algo != CHECKSUM_NONE) {
         snprintf(o->checksum_algorithm, sizeof(o->checksum_algorithm), "%s",
                  checksum_algo_name(algo));
         snprintf(o->checksum_type, sizeof(o->checksum_type), "FULL_OBJECT");
     }
-    o->checksum_value = xstrdup(value);
-    if (e) {
-        blob_writer_abort(w);
-        return e;
-    }
-    return blob_writer_commit(w, o->blob_id) ? S3E_INTERNAL_ERROR : S3_OK;
+    o->checksum_value = xstrdup(res.checksum);
+    return S3_OK;
 }
 
 static enum s3_error s3_copy_respond(struct s3_req *r, const struct s3_copy *c,
@@ -147,7 +147,7 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     o.headers = c->headers;
     e = s3_copy_bytes(r, c, &o);
     if (!e)
-        e = s3_object_store(r, &o);
+        e = s3_object_commit(r, &o, NULL, NULL, NULL);
     if (!e)
         e = s3_copy_respond(r, c, &o);
     free(o.checksum_value);

@@ -36,8 +36,38 @@ def upload(s3, bucket, key, parts, **create):
     return uid, done
 
 
+# Replaced and aborted blobs are removed by the collector after a grace period; these
+# tests run the server with a short one and wait for it.
+GRACE_ARGS = ["--blob-grace-seconds", "0.2"]
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = Server(args=GRACE_ARGS).start()
+    yield srv
+    code = srv.stop()
+    log = srv.read_log()
+    srv.cleanup()
+    assert "Sanitizer" not in log and "runtime error:" not in log, log
+    assert code == 0, "server exited with %s\n%s" % (code, log)
+
+
 def blob_count(server):
     return sum(len(files) for _, _, files in os.walk(os.path.join(server.data, "blobs")))
+
+
+def settled_blob_count(server):
+    """The blob count once earlier tests' dead blobs are collected (grace + a collector tick)."""
+    time.sleep(1.5)
+    return blob_count(server)
+
+
+def wait_blob_count(server, n, timeout=10):
+    """The blob count once the collector has caught up (at most timeout seconds)."""
+    deadline = time.time() + timeout
+    while blob_count(server) != n and time.time() < deadline:
+        time.sleep(0.1)
+    return blob_count(server)
 
 
 def test_basic_multipart(s3, bucket):
@@ -121,6 +151,16 @@ def test_complete_errors(s3, bucket):
     r = s3.complete_multipart_upload(Bucket=bucket, Key="err", UploadId=uid,
                                      MultipartUpload={"Parts": done})
     assert r["ETag"] == multipart_etag(parts)
+    # a repeated Complete of the completed upload answers as the first did (AWS)
+    again = s3.complete_multipart_upload(Bucket=bucket, Key="err", UploadId=uid,
+                                         MultipartUpload={"Parts": done})
+    assert again["ETag"] == r["ETag"]
+    # but the upload itself is gone
+    with pytest.raises(ClientError) as e:
+        s3.list_parts(Bucket=bucket, Key="err", UploadId=uid)
+    assert error_code(e.value) == "NoSuchUpload"
+    # once the object is deleted, the upload is gone for Complete too
+    s3.delete_object(Bucket=bucket, Key="err")
     with pytest.raises(ClientError) as e:
         s3.complete_multipart_upload(Bucket=bucket, Key="err", UploadId=uid,
                                      MultipartUpload={"Parts": done})
@@ -128,16 +168,16 @@ def test_complete_errors(s3, bucket):
 
 
 def test_replace_part_and_abort_cleans_up(server, s3, bucket):
-    before = blob_count(server)
+    before = settled_blob_count(server)
     uid = s3.create_multipart_upload(Bucket=bucket, Key="ab")["UploadId"]
     s3.upload_part(Bucket=bucket, Key="ab", UploadId=uid, PartNumber=1, Body=b"first")
     s3.upload_part(Bucket=bucket, Key="ab", UploadId=uid, PartNumber=1, Body=b"second")
     s3.upload_part(Bucket=bucket, Key="ab", UploadId=uid, PartNumber=2, Body=b"third")
     parts = s3.list_parts(Bucket=bucket, Key="ab", UploadId=uid)["Parts"]
     assert [(p["PartNumber"], p["Size"]) for p in parts] == [(1, 6), (2, 5)]
-    assert blob_count(server) == before + 2
+    assert wait_blob_count(server, before + 2) == before + 2
     s3.abort_multipart_upload(Bucket=bucket, Key="ab", UploadId=uid)
-    assert blob_count(server) == before
+    assert wait_blob_count(server, before) == before
     with pytest.raises(ClientError) as e:
         s3.list_parts(Bucket=bucket, Key="ab", UploadId=uid)
     assert error_code(e.value) == "NoSuchUpload"
@@ -269,11 +309,11 @@ def test_multipart_in_versioned_bucket(s3, bucket):
 
 def test_delete_bucket_aborts_uploads(server, s3):
     s3.create_bucket(Bucket="mp-gone")
-    before = blob_count(server)
+    before = settled_blob_count(server)
     uid = s3.create_multipart_upload(Bucket="mp-gone", Key="k")["UploadId"]
     s3.upload_part(Bucket="mp-gone", Key="k", UploadId=uid, PartNumber=1, Body=b"part")
     s3.delete_bucket(Bucket="mp-gone")
-    assert blob_count(server) == before
+    assert wait_blob_count(server, before) == before
 
 
 def test_abandoned_uploads_are_aborted_at_start():
@@ -285,7 +325,7 @@ def test_abandoned_uploads_are_aborted_at_start():
         s3.upload_part(Bucket="janitor", Key="old", UploadId=uid, PartNumber=1, Body=b"p" * 100)
         assert srv.stop() == 0
         time.sleep(1.2)
-        srv2 = Server(data_dir=srv.data, args=["--abandoned-upload-days", "0.00001"])
+        srv2 = Server(data_dir=srv.data, args=["--abandoned-upload-days", "0.00001", *GRACE_ARGS])
         srv2.tmp = srv.tmp
         srv2.start()
         try:
@@ -295,7 +335,7 @@ def test_abandoned_uploads_are_aborted_at_start():
                     time.time() < deadline:
                 time.sleep(0.1)
             assert "Uploads" not in s3.list_multipart_uploads(Bucket="janitor")
-            assert blob_count(srv2) == 0
+            assert wait_blob_count(srv2, 0) == 0
             # a fresh upload is not touched
             s3.create_multipart_upload(Bucket="janitor", Key="new")
             assert len(s3.list_multipart_uploads(Bucket="janitor")["Uploads"]) == 1

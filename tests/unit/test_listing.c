@@ -32,10 +32,8 @@ static struct meta_store *listing_store(char *dir, size_t size)
         snprintf(o.storage_class, sizeof(o.storage_class), "STANDARD");
         snprintf(o.blob_id, sizeof(o.blob_id), "none");
         o.last_modified_ms = clock_now_ms();
-        char *replaced = NULL;
-        if (meta_object_put(m, "bkt", &o, &replaced))
+        if (meta_object_put(m, "bkt", &o))
             return NULL;
-        free(replaced);
     }
     return m;
 }

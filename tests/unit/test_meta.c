@@ -76,16 +76,30 @@ static struct meta_object object_of(const char *key, const char *version, const 
 }
 
 static int put_object(struct meta_store *m, const char *bucket, const char *key,
-                      const char *version, const char *blob, char **replaced)
+                      const char *version, const char *blob)
 {
     struct meta_object o = object_of(key, version, blob);
-    char *r = NULL;
-    int rc = meta_object_put(m, bucket, &o, &r);
-    if (replaced)
-        *replaced = r;
-    else
-        free(r);
-    return rc;
+    return meta_object_put(m, bucket, &o);
+}
+
+struct dead_probe {
+    const char *blob;
+    int seen;
+};
+
+static int dead_probe_cb(void *payload, const char *blob_id)
+{
+    struct dead_probe *d = payload;
+    d->seen += strcmp(blob_id, d->blob) == 0;
+    return 0;
+}
+
+/* Has a write or delete left blob to the collector (recorded dead)? */
+static int blob_is_dead(struct meta_store *m, const char *blob)
+{
+    struct dead_probe d = {blob, 0};
+    CHECK(meta_dead_blob_scan(m, INT64_MAX, 1000, dead_probe_cb, &d) == 0);
+    return d.seen;
 }
 
 #define FOR_EACH_BACKEND(f)                                                                        \
@@ -199,7 +213,7 @@ TEST(meta_conformance_buckets)
         CHECK(got.versioning == META_VERSIONING_ENABLED);
         CHECK(meta_bucket_set_versioning(f.m, "nope", META_VERSIONING_ENABLED) == ERR_NOTFOUND);
 
-        CHECK(put_object(f.m, "beta", "k", "null", "blob1", NULL) == 0);
+        CHECK(put_object(f.m, "beta", "k", "null", "blob1") == 0);
         CHECK(meta_bucket_delete(f.m, "beta") == ERR_NOTEMPTY);
         struct meta_object gone;
         CHECK(meta_object_delete_version(f.m, "beta", "k", "null", &gone) == 0);
@@ -274,9 +288,8 @@ TEST(meta_conformance_objects_put_get_delete)
         CHECK(meta_bucket_create(f.m, &b) == 0);
         struct meta_object got;
         CHECK(meta_object_get(f.m, "obj", "k", NULL, &got) == ERR_NOTFOUND);
-        char *replaced = NULL;
-        CHECK(put_object(f.m, "obj", "k", "null", "blob1", &replaced) == 0);
-        CHECK(replaced == NULL);
+        CHECK(put_object(f.m, "obj", "k", "null", "blob1") == 0);
+        CHECK(!blob_is_dead(f.m, "blob1"));
         CHECK(meta_object_get(f.m, "obj", "k", NULL, &got) == 0);
         CHECK_STR(got.key, "k");
         CHECK_STR(got.blob_id, "blob1");
@@ -284,13 +297,12 @@ TEST(meta_conformance_objects_put_get_delete)
         CHECK(got.is_latest == 1);
         CHECK(got.size == 5);
         meta_object_dispose(&got);
-        /* a new null version replaces the old one and hands back its blob */
-        CHECK(put_object(f.m, "obj", "k", "null", "blob2", &replaced) == 0);
-        CHECK_STR(replaced, "blob1");
-        free(replaced);
+        /* a new null version replaces the old one; the old blob is left to the collector */
+        CHECK(put_object(f.m, "obj", "k", "null", "blob2") == 0);
+        CHECK(blob_is_dead(f.m, "blob1"));
         /* versions stack; the newest is latest */
-        CHECK(put_object(f.m, "obj", "k", "v1", "blob3", &replaced) == 0);
-        CHECK(replaced == NULL);
+        CHECK(put_object(f.m, "obj", "k", "v1", "blob3") == 0);
+        CHECK(!blob_is_dead(f.m, "blob2"));
         CHECK(meta_object_get(f.m, "obj", "k", NULL, &got) == 0);
         CHECK_STR(got.version_id, "v1");
         meta_object_dispose(&got);
@@ -303,6 +315,7 @@ TEST(meta_conformance_objects_put_get_delete)
         CHECK(meta_object_delete_version(f.m, "obj", "k", "v1", &got) == 0);
         CHECK_STR(got.blob_id, "blob3");
         meta_object_dispose(&got);
+        CHECK(blob_is_dead(f.m, "blob3"));
         CHECK(meta_object_get(f.m, "obj", "k", NULL, &got) == 0);
         CHECK_STR(got.version_id, "null");
         CHECK(got.is_latest == 1);
@@ -311,8 +324,8 @@ TEST(meta_conformance_objects_put_get_delete)
         /* a delete marker is the latest version */
         struct meta_object dm = object_of("k", "dm1", "");
         dm.is_delete_marker = 1;
-        CHECK(meta_object_put(f.m, "obj", &dm, &replaced) == 0);
-        CHECK(replaced == NULL);
+        CHECK(meta_object_put(f.m, "obj", &dm) == 0);
+        CHECK(!blob_is_dead(f.m, "blob2"));
         CHECK(meta_object_get(f.m, "obj", "k", NULL, &got) == 0);
         CHECK(got.is_delete_marker == 1);
         meta_object_dispose(&got);
@@ -343,14 +356,12 @@ TEST(meta_conformance_scans)
         CHECK(meta_bucket_create(f.m, &b) == 0);
         const char *keys[] = {"b", "a", "a/2", "a/1", "\xc3\xa9", "c"};
         for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-            CHECK(put_object(f.m, "scan", keys[i], "null", "x", NULL) == 0);
-        CHECK(put_object(f.m, "scan", "b", "v2", "y", NULL) == 0);
+            CHECK(put_object(f.m, "scan", keys[i], "null", "x") == 0);
+        CHECK(put_object(f.m, "scan", "b", "v2", "y") == 0);
         struct meta_object dm = object_of("c", "dm", "");
         dm.is_delete_marker = 1;
-        char *replaced = NULL;
-        CHECK(meta_object_put(f.m, "scan", &dm, &replaced) == 0);
-        free(replaced);
-        CHECK(put_object(f.m, "other", "a/0", "null", "x", NULL) == 0);
+        CHECK(meta_object_put(f.m, "scan", &dm) == 0);
+        CHECK(put_object(f.m, "other", "a/0", "null", "x") == 0);
 
         /* latest, not delete markers, UTF-8 byte order */
         struct names n = {""};
@@ -511,7 +522,7 @@ TEST(meta_sqlite_busy_is_err_busy)
     CHECK(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
     struct meta_bucket b = bucket_of("busy", "111111111111");
     CHECK(meta_bucket_create(m, &b) == ERR_BUSY);
-    CHECK(put_object(m, "busy", "k", "null", "x", NULL) == ERR_BUSY);
+    CHECK(put_object(m, "busy", "k", "null", "x") == ERR_BUSY);
     CHECK(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(other);
     CHECK(meta_bucket_create(m, &b) == 0);

@@ -1,0 +1,136 @@
+/* object.h — the object layer: how every writer stores and every reader reads object bytes,
+ * beneath src/s3 and knowing nothing of HTTP.
+ *
+ *   write:  bytes ─► hash stage (MD5 = ETag, the requested checksum) ─► transform stage
+ *           (encryption goes here; pass-through today) ─► blob stage (temp file, fsync,
+ *           rename)  ─►  obj_commit: one metadata transaction that checks the preconditions
+ *           (the bucket is the one the write began on, If-Match / If-None-Match; Object Lock
+ *           later) and stores the version. Replaced or deleted blobs are never removed by the
+ *           request: the commit records them as dead and the collector (obj_gc) removes them
+ *           after a grace period, so a reader holding the old row still reads its bytes.
+ *   read:   obj_reader over one stored version, range-aware, with the decryption slot.
+ *
+ * Users: PutObject, UploadPart, CompleteMultipartUpload, CopyObject, UploadPartCopy, and
+ * inventory delivery. Functions return 0 or a negative ERR_* code (core/err.h). */
+#ifndef STOCKTAKE_OBJECT_H
+#define STOCKTAKE_OBJECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "blob/blob.h"
+#include "core/checksum.h"
+#include "core/hash.h"
+#include "meta/meta.h"
+
+/* ---- write path ---- */
+
+struct obj_write_opts {
+    /* md5: compute the MD5 (the ETag) in the hash stage; checksum: the checksum to compute
+     * there (CHECKSUM_NONE: none). The hash stage is left out when neither is asked: when an
+     * upstream stage over exactly these bytes already hashed them (the S3 body pipeline,
+     * which must verify Content-MD5 and the client's checksum before the commit), or when
+     * the ETag is not an MD5 of the bytes (a multipart object's). */
+    int md5;
+    enum checksum_algo checksum;
+};
+
+struct obj_written {
+    char blob_id[BLOB_ID_LEN + 1];
+    uint64_t size;
+    char etag[80];                   /* "\"<md5 hex>\"" when hashed here */
+    char checksum[CHECKSUM_B64_MAX]; /* when a checksum was asked for */
+};
+
+struct obj_writer;
+
+int obj_writer_open(struct blob_store *bs, const struct obj_write_opts *opts,
+                    struct obj_writer **out) WARN_UNUSED;
+int obj_writer_write(struct obj_writer *w, const void *data, size_t n) WARN_UNUSED;
+uint64_t obj_writer_size(const struct obj_writer *w);
+/* Finish every stage and make the blob durable; frees w whatever the outcome. */
+int obj_writer_finish(struct obj_writer *w, struct obj_written *out) WARN_UNUSED;
+/* Drop everything written; frees w. NULL is a no-op. */
+void obj_writer_abort(struct obj_writer *w);
+
+/* "\"hex\"" of an MD5 digest, the ETag of a single-part object (out: 80 bytes). */
+void obj_etag_format(const uint8_t md5[MD5_LEN], char *out, size_t size);
+
+/* ---- commit ---- */
+
+enum obj_failure {
+    OBJ_FAIL_NONE = 0,
+    OBJ_FAIL_NO_SUCH_BUCKET, /* the bucket is gone or was re-created */
+    OBJ_FAIL_NO_SUCH_UPLOAD, /* completing an upload that no longer exists */
+    OBJ_FAIL_IF_MATCH,       /* If-Match did not hold (another ETag) */
+    OBJ_FAIL_IF_NONE_MATCH,  /* If-None-Match did not hold (the object exists) */
+    OBJ_FAIL_NO_SUCH_KEY,    /* If-Match on a key without a current object */
+    OBJ_FAIL_INTERNAL
+};
+
+struct obj_commit {
+    const char *bucket;
+    const char *bucket_id;      /* the id the bucket had when the write began */
+    struct meta_object *object; /* the new version; object->blob_id its written blob */
+    const char *upload_id;      /* CompleteMultipartUpload: the upload it completes */
+    const char *if_match;       /* ETag list or "*" */
+    const char *if_none_match;  /* "*" or an ETag list */
+};
+
+/* Commit c->object as the key's newest version, the preconditions decided inside the
+ * metadata transaction (of concurrent conditional writes exactly one wins). On failure the
+ * never-visible blob of c->object is removed, *why says what failed, and the ERR_* code is
+ * returned. */
+int obj_commit(struct meta_store *m, struct blob_store *bs, const struct obj_commit *c,
+               enum obj_failure *why) WARN_UNUSED;
+
+/* Does the comma-separated ETag list (or "*") name etag (quoted or not)? */
+int obj_etag_matches(const char *list, const char *etag);
+
+/* ---- read path ---- */
+
+struct obj_reader;
+
+/* Open bytes [start, start+len) of stored version o. */
+int obj_reader_open(struct blob_store *bs, const struct meta_object *o, uint64_t start,
+                    uint64_t len, struct obj_reader **out) WARN_UNUSED;
+/* Up to n bytes into buf; *got 0 at the end of the range. */
+int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got) WARN_UNUSED;
+/* When the stored bytes are the object's bytes (no decryption stage), the file and offset
+ * to send directly (sendfile); -1 otherwise. The fd moves to the caller. */
+int obj_reader_take_fd(struct obj_reader *rd, uint64_t *offset);
+void obj_reader_close(struct obj_reader *rd);
+
+/* Copy [start, start+len) of stored version src into w through both paths. */
+int obj_copy_range(struct blob_store *bs, const struct meta_object *src, uint64_t start,
+                   uint64_t len, struct obj_writer *w) WARN_UNUSED;
+
+/* ---- collector ---- */
+
+struct obj_gc_opts {
+    int64_t grace_ms;      /* a dead blob is removed this long after its death */
+    int64_t orphan_age_ms; /* an unreferenced blob file older than this is an orphan */
+};
+
+struct obj_gc_stats {
+    long dead_removed;
+    long orphans_removed;
+};
+
+/* Remove dead blobs past the grace period; with orphans set, also scan blobs/ for files no
+ * object version, part or dead row names (left by a crash between the blob write and its
+ * commit) that are older than orphan_age_ms. */
+int obj_gc_run(struct meta_store *m, struct blob_store *bs, const struct obj_gc_opts *opts,
+               int orphans, struct obj_gc_stats *stats) WARN_UNUSED;
+
+#define OBJ_GC_DEFAULT_GRACE_MS (60 * 1000)
+#define OBJ_GC_DEFAULT_ORPHAN_AGE_MS (3600 * 1000)
+
+/* The collector as a background thread (serve): dead blobs every grace/2 (0.5 s to 60 s),
+ * orphans at start and then every orphan_age/2. */
+struct obj_gc;
+int obj_gc_start(struct obj_gc **out, struct meta_store *m, struct blob_store *bs,
+                 const struct obj_gc_opts *opts) WARN_UNUSED;
+void obj_gc_stop(struct obj_gc *g);
+
+#endif
