@@ -22,6 +22,12 @@
 #include "inventory/inv_manifest.h"
 #include "inventory/inv_row.h"
 
+/* A finished data file's blob and its INV_FILE_CHECKSUM (base64). */
+struct inv_job_blob {
+    char id[BLOB_ID_LEN + 1];
+    char checksum[CHECKSUM_B64_MAX];
+};
+
 struct inv_job {
     struct meta_store *meta;
     struct blob_store *blobs;
@@ -36,7 +42,7 @@ struct inv_job {
     struct inv_file *file;
     void *format_state; /* the format's state for the open file */
     struct inv_manifest_file *files;
-    char (*file_blobs)[BLOB_ID_LEN + 1];
+    struct inv_job_blob *file_blobs; /* per finished data file, until it is an object */
     size_t n_files;
     size_t cap_files;
     struct inv_row row;
@@ -133,7 +139,8 @@ static int inv_job_roll(struct inv_job *j)
     f->key = xstrdup(key);
     f->size = res.size;
     memcpy(f->md5_hex, res.md5_hex, sizeof(f->md5_hex));
-    memcpy(j->file_blobs[j->n_files], res.blob_id, sizeof(j->file_blobs[0]));
+    memcpy(j->file_blobs[j->n_files].id, res.blob_id, sizeof(j->file_blobs[0].id));
+    memcpy(j->file_blobs[j->n_files].checksum, res.checksum, sizeof(res.checksum));
     j->n_files++;
     j->run->files++;
     j->run->bytes += (int64_t)res.size;
@@ -263,10 +270,11 @@ static int inv_job_deliver(struct inv_job *j)
 {
     int rc = 0;
     for (size_t i = 0; i < j->n_files && !rc; i++) {
-        rc = inv_job_put(j, j->files[i].key, j->file_blobs[i], j->files[i].size,
-                         j->files[i].md5_hex, NULL, "application/octet-stream");
+        rc =
+            inv_job_put(j, j->files[i].key, j->file_blobs[i].id, j->files[i].size,
+                        j->files[i].md5_hex, j->file_blobs[i].checksum, "application/octet-stream");
         /* committed: now owned by the object; failed: obj_commit removed it */
-        j->file_blobs[i][0] = '\0';
+        j->file_blobs[i].id[0] = '\0';
     }
     char key[INV_KEY_MAX + 1];
     struct buf manifest, symlink, schema;
@@ -368,8 +376,8 @@ static void inv_job_cleanup(struct inv_job *j)
     inv_job_format_free(j);
     inv_file_abort(j->file);
     for (size_t i = 0; i < j->n_files; i++) {
-        if (j->file_blobs[i][0] && blob_remove(j->blobs, j->file_blobs[i]))
-            log_warn("could not remove blob %s", j->file_blobs[i]);
+        if (j->file_blobs[i].id[0] && blob_remove(j->blobs, j->file_blobs[i].id))
+            log_warn("could not remove blob %s", j->file_blobs[i].id);
         free(j->files[i].key);
     }
     free(j->files);

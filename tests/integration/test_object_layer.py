@@ -419,3 +419,14 @@ def test_inventory_files_are_delivered_with_checksums(server, s3):
         # read the header itself: older botocore does not model CRC64NVME
         assert h["ResponseMetadata"]["HTTPHeaders"].get("x-amz-checksum-crc64nvme") == want
         assert h["ETag"] == '"%s"' % hashlib.md5(body).hexdigest()
+
+    # the data files too: each is an object with its CRC64NVME and content type
+    import json
+    manifest = json.loads(s3.get_object(Bucket="olayer-dst", Key=manifest_key)["Body"].read())
+    assert manifest["files"]
+    for f in manifest["files"]:
+        h = s3.head_object(Bucket="olayer-dst", Key=f["key"], ChecksumMode="ENABLED")
+        body = s3.get_object(Bucket="olayer-dst", Key=f["key"])["Body"].read()
+        assert h["ContentType"] == "application/octet-stream"
+        want = base64.b64encode(crc64nvme(body).to_bytes(8, "big")).decode()
+        assert h["ResponseMetadata"]["HTTPHeaders"].get("x-amz-checksum-crc64nvme") == want
