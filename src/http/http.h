@@ -63,6 +63,8 @@ const char *http_req_method(const struct http_request *req);
 const char *http_req_path(const struct http_request *req);  /* raw, without the query */
 const char *http_req_query(const struct http_request *req); /* raw, "" when none */
 /* First header of that name (case-insensitive), or NULL. */
+/* The client's IP address as text ("127.0.0.1", "::1"); "" when it cannot be told. */
+const char *http_req_peer(struct http_request *req);
 const char *http_req_header(const struct http_request *req, const char *name);
 size_t http_req_headers(const struct http_request *req, const struct kv_pair **out);
 void *http_req_app(const struct http_request *req);

@@ -45,7 +45,8 @@ struct http_request {
     void *ctx;
     struct http_response *resp;
     int started;
-    int rejected; /* refused by http_framing_check; the handler never saw it */
+    int rejected;  /* refused by http_framing_check; the handler never saw it */
+    char peer[48]; /* the client's address as text, filled on first use */
 };
 
 static struct http_guard_conn *http_conn_guard(struct MHD_Connection *conn)
@@ -302,6 +303,23 @@ const char *http_req_path(const struct http_request *req)
 const char *http_req_query(const struct http_request *req)
 {
     return req->query;
+}
+
+const char *http_req_peer(struct http_request *req)
+{
+    if (req->peer[0])
+        return req->peer;
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+    const void *addr = NULL;
+    if (sa && sa->sa_family == AF_INET)
+        addr = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+    else if (sa && sa->sa_family == AF_INET6)
+        addr = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+    if (!addr || !inet_ntop(sa->sa_family, addr, req->peer, sizeof(req->peer)))
+        req->peer[0] = '\0';
+    return req->peer;
 }
 
 const char *http_req_header(const struct http_request *req, const char *name)

@@ -31,6 +31,7 @@ static void s3_authz_context(struct s3_req *r, struct authz_context *out)
 {
     memset(out, 0, sizeof(*out));
     out->secure_transport = 0; /* the listener speaks plain HTTP */
+    out->source_ip = http_req_peer(r->http);
     if (!r->anonymous) {
         out->signature_version = "AWS4-HMAC-SHA256";
         out->auth_type = s3_req_header(r, "Authorization") ? AUTHZ_AUTH_HEADER : AUTHZ_AUTH_QUERY;
