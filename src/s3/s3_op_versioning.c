@@ -262,13 +262,19 @@ static enum s3_error s3_versions_params(struct s3_req *r, struct s3_versions *v)
     if (mk) {
         char *end = NULL;
         long n = strtol(mk, &end, 10);
-        if (!*mk || *end || n < 0)
+        if (!*mk || *end || n < 0) {
+            s3_req_set_message(r, "Provided max-keys not an integer or within integer range");
+            s3_req_error_elem(r, "ArgumentName", "max-keys");
+            s3_req_error_elem(r, "ArgumentValue", mk);
             return S3E_INVALID_ARGUMENT;
+        }
         v->max = n < S3_VERSIONS_MAX_KEYS ? n : S3_VERSIONS_MAX_KEYS;
     }
     const char *enc = s3_req_param(r, "encoding-type");
     if (enc && strcmp(enc, "url") != 0) {
         s3_req_set_message(r, "Invalid Encoding Method specified in Request");
+        s3_req_error_elem(r, "ArgumentName", "encoding-type");
+        s3_req_error_elem(r, "ArgumentValue", enc);
         return S3E_INVALID_ARGUMENT;
     }
     v->url = enc != NULL;

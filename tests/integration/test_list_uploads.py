@@ -55,3 +55,28 @@ def test_bad_parameters(s3, server, uploading, query):
     status, _, body = signed_request(server, "GET", "/" + uploading,
                                      query=[("uploads", "")] + query)
     assert status == 400 and b"InvalidArgument" in body
+
+
+def test_resume_after_aborted_marker_upload(s3, bucket):
+    """Abort-as-you-list: the upload-id marker names an upload aborted since the page was
+    listed; the listing goes on with the key's remaining uploads instead of skipping them."""
+    ids = [s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"] for _ in range(3)]
+    s3.create_multipart_upload(Bucket=bucket, Key="l")
+    seen, kw = [], {}
+    while True:
+        r = s3.list_multipart_uploads(Bucket=bucket, MaxUploads=1, **kw)
+        for u in r.get("Uploads", []):
+            seen.append(u["Key"])
+            s3.abort_multipart_upload(Bucket=bucket, Key=u["Key"], UploadId=u["UploadId"])
+        if not r["IsTruncated"]:
+            break
+        kw = {"KeyMarker": r["NextKeyMarker"], "UploadIdMarker": r["NextUploadIdMarker"]}
+    assert seen == ["k", "k", "k", "l"]
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket=bucket)
+    assert len(set(ids)) == 3
+
+
+def test_upload_id_marker_without_key_marker_is_ignored(s3, bucket):
+    s3.create_multipart_upload(Bucket=bucket, Key="k")
+    r = s3.list_multipart_uploads(Bucket=bucket, UploadIdMarker="whatever")
+    assert [u["Key"] for u in r["Uploads"]] == ["k"]

@@ -242,3 +242,15 @@ def test_list_versions_empty_delimiter_not_echoed(server, s3, bucket):
     root = ET.fromstring(body)
     assert root.find(NS + "Delimiter") is None
     assert [v.find(NS + "Key").text for v in root.findall(NS + "Version")] == ["a/b"]
+
+
+@pytest.mark.parametrize("name,value", [("max-keys", "-1"), ("max-keys", "ten"),
+                                        ("encoding-type", "base64")])
+def test_list_versions_bad_parameter_named(server, bucket, name, value):
+    status, _, body = signed_request(server, "GET", "/" + bucket,
+                                     query=[("versions", ""), (name, value)])
+    assert status == 400
+    root = ET.fromstring(body)
+    assert root.find("Code").text == "InvalidArgument"
+    assert root.find("ArgumentName").text == name
+    assert root.find("ArgumentValue").text == value
