@@ -875,8 +875,11 @@ static int sqlite_upload_scan(struct meta_store *s, const char *bucket, const ch
                             "SELECT " SQLITE_UPLOAD_COLS
                             " FROM uploads WHERE (?1 IS NULL OR bucket=?1) AND"
                             " key>=?2 AND (?3 IS NULL OR key<?3) AND (?7=0 OR initiated_ms<?7) AND"
-                            " (key>?4 OR (key=?4 AND ?5 IS NOT NULL AND (initiated_ms, upload_id) >"
-                            " (SELECT initiated_ms, upload_id FROM uploads WHERE upload_id=?5)))"
+                            /* after the marker upload; a marker upload gone since (aborted or
+                               completed between pages) resumes at the key's first upload left */
+                            " (key>?4 OR (key=?4 AND ?5 IS NOT NULL AND COALESCE((initiated_ms,"
+                            " upload_id) > (SELECT initiated_ms, upload_id FROM uploads WHERE"
+                            " upload_id=?5 AND key=?4), 1)))"
                             " ORDER BY bucket, key, initiated_ms, upload_id LIMIT ?6",
                             &db, &stmt);
     if (rc) {

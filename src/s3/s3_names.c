@@ -27,7 +27,8 @@ int s3_bucket_name_valid(const char *name)
     }
     if (name[0] == '.' || name[0] == '-' || name[n - 1] == '.' || name[n - 1] == '-')
         return 0;
-    if (strstr(name, ".."))
+    /* every dot-separated label starts and ends with a letter or digit, as in DNS */
+    if (strstr(name, "..") || strstr(name, ".-") || strstr(name, "-."))
         return 0;
     struct in_addr addr;
     if (inet_pton(AF_INET, name, &addr) == 1)

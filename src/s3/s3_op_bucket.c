@@ -135,14 +135,30 @@ static enum s3_error s3_create_bucket_check_location(struct s3_req *r, const cha
     return S3_OK;
 }
 
+static void s3_create_bucket_respond(struct s3_req *r)
+{
+    struct http_response *resp = s3_response_new(r, 200, NULL, 0);
+    char location[80];
+    snprintf(location, sizeof(location), "/%s", r->bucket);
+    http_response_header(resp, "Location", location);
+    http_req_respond(r->http, resp);
+}
+
+/* The name is taken. Another account's bucket: BucketAlreadyExists. Your own: 409
+ * BucketAlreadyOwnedByYou, except in us-east-1 where AWS keeps its legacy answer, 200 OK with
+ * the bucket and its contents untouched. */
 static enum s3_error s3_create_bucket_exists(struct s3_req *r)
 {
     struct meta_bucket b;
     if (meta_bucket_get(r->srv->meta, r->bucket, &b))
         return S3E_INTERNAL_ERROR;
     s3_req_error_elem(r, "BucketName", r->bucket);
-    return strcmp(b.owner_id, r->account.id) == 0 ? S3E_BUCKET_ALREADY_OWNED_BY_YOU
-                                                  : S3E_BUCKET_ALREADY_EXISTS;
+    if (strcmp(b.owner_id, r->account.id) != 0)
+        return S3E_BUCKET_ALREADY_EXISTS;
+    if (strcmp(r->srv->region, "us-east-1") != 0)
+        return S3E_BUCKET_ALREADY_OWNED_BY_YOU;
+    s3_create_bucket_respond(r);
+    return S3_OK;
 }
 
 enum s3_error s3_op_create_bucket(struct s3_req *r)
@@ -175,11 +191,7 @@ enum s3_error s3_op_create_bucket(struct s3_req *r)
     if (rc)
         return s3_error_from_rc(rc);
     log_info("bucket %s created by account %s", b.name, b.owner_id);
-    struct http_response *resp = s3_response_new(r, 200, NULL, 0);
-    char location[80];
-    snprintf(location, sizeof(location), "/%s", b.name);
-    http_response_header(resp, "Location", location);
-    http_req_respond(r->http, resp);
+    s3_create_bucket_respond(r);
     return S3_OK;
 }
 

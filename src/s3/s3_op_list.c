@@ -14,6 +14,7 @@
 struct s3_list_opts {
     int url;
     int fetch_owner;
+    int encode_prefix;         /* v2 url-encodes Prefix; v1 answers it as sent, as AWS does */
     struct meta_account owner; /* cache of the last owner looked up */
 };
 
@@ -107,8 +108,8 @@ static int s3_list_head(struct buf *xml, struct s3_req *r, const struct s3_list 
     if (!rc)
         rc = xmlw_elem(xml, "Name", r->bucket);
     if (!rc)
-        rc = s3_xml_name(xml, "Prefix", l->prefix, o->url);
-    if (!rc && l->delimiter)
+        rc = s3_xml_name(xml, "Prefix", l->prefix, o->url && o->encode_prefix);
+    if (!rc && l->delimiter && l->delimiter[0])
         rc = s3_xml_name(xml, "Delimiter", l->delimiter, o->url);
     if (!rc)
         rc = xmlw_elem_i64(xml, "MaxKeys", l->max_keys);
@@ -172,6 +173,7 @@ enum s3_error s3_op_list_objects_v2(struct s3_req *r)
     const char *start_after = s3_req_param(r, "start-after");
     const char *fo = s3_req_param(r, "fetch-owner");
     o.fetch_owner = fo && strcmp(fo, "true") == 0;
+    o.encode_prefix = 1;
     char *marker = NULL;
     if (token && (e = s3_list_token_decode(r, token, &marker)))
         return e;

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/str.h"
 #include "core/xmlw.h"
+#include "s3/s3_listing.h"
 #include "s3/s3_req.h"
 
 #define S3_UPLOADS_MAX 1000
@@ -18,6 +19,7 @@ struct s3_uploads {
     struct buf *prefixes;
     const char *prefix;
     const char *delimiter;
+    int url; /* encoding-type=url */
     long max;
     long count;
     int truncated;
@@ -30,10 +32,7 @@ struct s3_uploads {
 static int s3_uploads_each(void *payload, const struct meta_upload *u)
 {
     struct s3_uploads *l = payload;
-    const char *d = NULL;
-    if (l->delimiter && l->delimiter[0])
-        d = strstr(u->key + strlen(l->prefix), l->delimiter);
-    char *cp = d ? xstrndup(u->key, (size_t)(d - u->key) + strlen(l->delimiter)) : NULL;
+    char *cp = s3_list_common_prefix(l->prefix, l->delimiter, u->key);
     if (cp && l->last_cp && strcmp(cp, l->last_cp) == 0) {
         free(cp);
         return 0; /* rolled into the prefix already listed */
@@ -52,7 +51,7 @@ static int s3_uploads_each(void *payload, const struct meta_upload *u)
         l->last_cp = cp;
         l->rc = buf_puts(l->prefixes, "<CommonPrefixes>");
         if (!l->rc)
-            l->rc = xmlw_elem(l->prefixes, "Prefix", cp);
+            l->rc = s3_xml_name(l->prefixes, "Prefix", cp, l->url);
         if (!l->rc)
             l->rc = buf_puts(l->prefixes, "</CommonPrefixes>");
         return l->rc ? 1 : 0;
@@ -67,7 +66,7 @@ static int s3_uploads_each(void *payload, const struct meta_upload *u)
     struct buf *x = l->entries;
     int rc = buf_puts(x, "<Upload>");
     if (!rc)
-        rc = xmlw_elem(x, "Key", u->key);
+        rc = s3_xml_name(x, "Key", u->key, l->url);
     if (!rc)
         rc = xmlw_elem(x, "UploadId", u->upload_id);
     if (!rc)
@@ -96,23 +95,56 @@ static int s3_uploads_head(struct buf *xml, struct s3_req *r, const struct s3_up
     if (!rc)
         rc = xmlw_elem(xml, "Bucket", r->bucket);
     if (!rc)
-        rc = xmlw_elem(xml, "KeyMarker", km ? km : "");
+        rc = s3_xml_name(xml, "KeyMarker", km ? km : "", l->url);
     if (!rc)
         rc = xmlw_elem(xml, "UploadIdMarker", um ? um : "");
     if (!rc && l->truncated) {
-        rc = xmlw_elem(xml, "NextKeyMarker", l->next_key);
+        rc = s3_xml_name(xml, "NextKeyMarker", l->next_key, l->url);
         if (!rc)
             rc = xmlw_elem(xml, "NextUploadIdMarker", l->next_upload);
     }
     if (!rc)
-        rc = xmlw_elem(xml, "Prefix", l->prefix);
-    if (!rc && l->delimiter)
-        rc = xmlw_elem(xml, "Delimiter", l->delimiter);
+        rc = s3_xml_name(xml, "Prefix", l->prefix, l->url);
+    if (!rc && l->delimiter && l->delimiter[0])
+        rc = s3_xml_name(xml, "Delimiter", l->delimiter, l->url);
     if (!rc)
         rc = xmlw_elem_i64(xml, "MaxUploads", l->max);
+    if (!rc && l->url)
+        rc = xmlw_elem(xml, "EncodingType", "url");
     if (!rc)
         rc = xmlw_elem_bool(xml, "IsTruncated", l->truncated);
     return rc;
+}
+
+static enum s3_error s3_uploads_params(struct s3_req *r, struct s3_uploads *l)
+{
+    l->prefix = s3_req_param(r, "prefix");
+    l->prefix = l->prefix ? l->prefix : "";
+    l->delimiter = s3_req_param(r, "delimiter");
+    l->max = S3_UPLOADS_MAX;
+    const char *mu = s3_req_param(r, "max-uploads");
+    if (mu) {
+        int64_t v = 0;
+        if (str_parse_i64(mu, 0, INT32_MAX, &v)) {
+            s3_req_set_message(r, "Provided max-uploads not an integer or within integer range");
+            s3_req_error_elem(r, "ArgumentName", "max-uploads");
+            s3_req_error_elem(r, "ArgumentValue", mu);
+            return S3E_INVALID_ARGUMENT;
+        }
+        l->max = v > S3_UPLOADS_MAX ? S3_UPLOADS_MAX : (long)v;
+    }
+    const char *enc = s3_req_param(r, "encoding-type");
+    if (enc && strcmp(enc, "url") != 0) {
+        s3_req_set_message(r, "Invalid Encoding Method specified in Request");
+        s3_req_error_elem(r, "ArgumentName", "encoding-type");
+        s3_req_error_elem(r, "ArgumentValue", enc);
+        return S3E_INVALID_ARGUMENT;
+    }
+    l->url = enc != NULL;
+    /* a key marker inside a common prefix resumes after the whole prefix, never repeats it */
+    const char *km = s3_req_param(r, "key-marker");
+    l->last_cp = km ? s3_list_common_prefix(l->prefix, l->delimiter, km) : NULL;
+    return S3_OK;
 }
 
 enum s3_error s3_op_list_multipart_uploads(struct s3_req *r)
@@ -124,17 +156,10 @@ enum s3_error s3_op_list_multipart_uploads(struct s3_req *r)
     struct s3_uploads l;
     memset(&l, 0, sizeof(l));
     l.r = r;
-    l.prefix = s3_req_param(r, "prefix");
-    l.prefix = l.prefix ? l.prefix : "";
-    l.delimiter = s3_req_param(r, "delimiter");
-    l.max = S3_UPLOADS_MAX;
-    const char *mu = s3_req_param(r, "max-uploads");
-    if (mu) {
-        int64_t v = 0;
-        if (str_parse_i64(mu, 0, INT32_MAX, &v))
-            return S3E_INVALID_ARGUMENT;
-        l.max = v;
-        l.max = l.max > S3_UPLOADS_MAX ? S3_UPLOADS_MAX : l.max;
+    e = s3_uploads_params(r, &l);
+    if (e) {
+        free(l.last_cp);
+        return e;
     }
     buf_init(&entries, BUF_UNLIMITED);
     buf_init(&prefixes, BUF_UNLIMITED);

@@ -1,6 +1,7 @@
 /* s3_op_versioning.c — PutBucketVersioning, GetBucketVersioning and ListObjectVersions.
  *
- * A bucket starts unversioned; once Enabled it can only be Suspended again. ListObjectVersions
+ * A bucket starts unversioned (GetBucketVersioning shows no Status); once configured, Enabled
+ * or Suspended, it never returns to unversioned, as on AWS. ListObjectVersions
  * walks every version and delete marker by key, newest first within a key, with the same
  * common-prefix roll-up as ListObjects; NextKeyMarker/NextVersionIdMarker resume inside a key. */
 #include <stdlib.h>
@@ -37,8 +38,7 @@ enum s3_error s3_op_put_bucket_versioning(struct s3_req *r)
     if (status && strcmp(status, "Enabled") == 0)
         v = META_VERSIONING_ENABLED;
     else if (status && strcmp(status, "Suspended") == 0)
-        v = r->bucket_info.versioning == META_UNVERSIONED ? META_UNVERSIONED
-                                                          : META_VERSIONING_SUSPENDED;
+        v = META_VERSIONING_SUSPENDED;
     else if (status)
         e = S3E_MALFORMED_XML;
     if (!e && mfa && strcmp(mfa, "Disabled") != 0) {
@@ -181,6 +181,16 @@ static int s3_versions_each(void *payload, const struct meta_object *o)
     return v->rc ? 1 : 0;
 }
 
+/* A version id this server could have issued: "null" or hash_version_id's 32 characters. */
+static int s3_version_id_well_formed(const char *vid)
+{
+    if (strcmp(vid, "null") == 0)
+        return 1;
+    size_t n = strlen(vid);
+    return n == 32 && strspn(vid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                  "0123456789._") == n;
+}
+
 /* Where a resumed listing starts: after (key-marker, version-id-marker). */
 static enum s3_error s3_versions_start(struct s3_req *r, struct s3_versions *v)
 {
@@ -200,16 +210,27 @@ static enum s3_error s3_versions_start(struct s3_req *r, struct s3_versions *v)
     }
     v->key_marker = xstrdup(km);
     v->seq_marker = 0;
-    if (vm && vm[0]) {
-        struct meta_object o;
-        int rc = meta_object_get(r->srv->meta, r->bucket, km, vm, &o);
-        if (rc) {
-            s3_req_set_message(r, "Invalid version id specified");
-            return s3_error_from_err(rc, S3E_INVALID_ARGUMENT);
-        }
-        v->seq_marker = o.seq;
-        meta_object_dispose(&o);
+    if (!vm || !vm[0])
+        return S3_OK;
+    if (!s3_version_id_well_formed(vm)) {
+        s3_req_set_message(r, "Invalid version id specified");
+        s3_req_error_elem(r, "ArgumentName", "version-id-marker");
+        s3_req_error_elem(r, "ArgumentValue", vm);
+        return S3E_INVALID_ARGUMENT;
     }
+    struct meta_object o;
+    int rc = meta_object_get(r->srv->meta, r->bucket, km, vm, &o);
+    if (rc == ERR_NOTFOUND) {
+        /* The marker version is gone (typically deleted by the client between pages): the
+         * versions listed before it went with it, so resume at the first remaining version
+         * of the key rather than failing or skipping the rest of the key. */
+        v->seq_marker = -1;
+        return S3_OK;
+    }
+    if (rc)
+        return s3_error_from_rc(rc);
+    v->seq_marker = o.seq;
+    meta_object_dispose(&o);
     return S3_OK;
 }
 
@@ -240,13 +261,19 @@ static enum s3_error s3_versions_params(struct s3_req *r, struct s3_versions *v)
     const char *mk = s3_req_param(r, "max-keys");
     if (mk) {
         int64_t n = 0;
-        if (str_parse_i64(mk, 0, INT32_MAX, &n))
+        if (str_parse_i64(mk, 0, INT32_MAX, &n)) {
+            s3_req_set_message(r, "Provided max-keys not an integer or within integer range");
+            s3_req_error_elem(r, "ArgumentName", "max-keys");
+            s3_req_error_elem(r, "ArgumentValue", mk);
             return S3E_INVALID_ARGUMENT;
+        }
         v->max = n < S3_VERSIONS_MAX_KEYS ? n : S3_VERSIONS_MAX_KEYS;
     }
     const char *enc = s3_req_param(r, "encoding-type");
     if (enc && strcmp(enc, "url") != 0) {
         s3_req_set_message(r, "Invalid Encoding Method specified in Request");
+        s3_req_error_elem(r, "ArgumentName", "encoding-type");
+        s3_req_error_elem(r, "ArgumentValue", enc);
         return S3E_INVALID_ARGUMENT;
     }
     v->url = enc != NULL;
@@ -273,7 +300,7 @@ static int s3_versions_head(struct s3_req *r, struct buf *xml, struct s3_version
     }
     if (!rc)
         rc = xmlw_elem_i64(xml, "MaxKeys", v->max);
-    if (!rc && v->delimiter)
+    if (!rc && v->delimiter && v->delimiter[0])
         rc = s3_xml_name(xml, "Delimiter", v->delimiter, v->url);
     if (!rc && v->url)
         rc = xmlw_elem(xml, "EncodingType", "url");

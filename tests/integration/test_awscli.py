@@ -109,8 +109,7 @@ def test_cli_errors(aws):
     aws("s3", "mb", "s3://cli-err")
     p = aws("s3api", "head-object", "--bucket", "cli-err", "--key", "missing", check=False)
     assert p.returncode != 0 and "404" in p.stderr
-    p = aws("s3", "mb", "s3://cli-err", check=False)
-    assert p.returncode != 0 and "BucketAlreadyOwnedByYou" in p.stderr
+    aws("s3", "mb", "s3://cli-err")  # your own bucket again: 200 in us-east-1, as on AWS
     p = aws("s3api", "create-bucket", "--bucket", "Bad_Name", check=False)
     assert p.returncode != 0 and "InvalidBucketName" in p.stderr
 

@@ -4,13 +4,13 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import error_code
+from conftest import Server, error_code
 from sigv4 import signed_request
 
 
 @pytest.mark.parametrize("name", ["ab", "a" * 64, "Upper", "under_score", "-start", "end-",
                                   "two..dots", "192.168.1.1", "xn--punycode", "sthree-x",
-                                  "x-s3alias", "bad--x-s3"])
+                                  "x-s3alias", "bad--x-s3", "foo.-bar", "foo-.bar", "a.-b.c"])
 def test_invalid_bucket_names(s3, name):
     with pytest.raises(ClientError) as e:
         s3.create_bucket(Bucket=name)
@@ -25,16 +25,36 @@ def test_valid_bucket_names(s3, name):
 
 
 def test_create_twice_and_other_owner(server, s3):
+    """us-east-1 keeps AWS's legacy answer to re-creating your own bucket: 200 OK, the bucket
+    and its contents untouched. Another account gets BucketAlreadyExists."""
     s3.create_bucket(Bucket="owned-twice")
-    with pytest.raises(ClientError) as e:
-        s3.create_bucket(Bucket="owned-twice")
-    assert error_code(e.value) == "BucketAlreadyOwnedByYou"
-    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
-    _, key, secret = server.add_account("other-%d" % id(e))
+    s3.put_object(Bucket="owned-twice", Key="kept", Body=b"still here")
+    again = s3.create_bucket(Bucket="owned-twice")
+    assert again["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert again["Location"] == "/owned-twice"
+    assert s3.get_object(Bucket="owned-twice", Key="kept")["Body"].read() == b"still here"
+    _, key, secret = server.add_account("other-owner")
     other = server.client(access_key=key, secret_key=secret)
     with pytest.raises(ClientError) as e:
         other.create_bucket(Bucket="owned-twice")
     assert error_code(e.value) == "BucketAlreadyExists"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+
+
+def test_create_twice_outside_us_east_1():
+    """Every other region answers 409 BucketAlreadyOwnedByYou."""
+    srv = Server(region="eu-west-3").start()
+    try:
+        s3 = srv.client()
+        cfg = {"LocationConstraint": "eu-west-3"}
+        s3.create_bucket(Bucket="owned-twice", CreateBucketConfiguration=cfg)
+        with pytest.raises(ClientError) as e:
+            s3.create_bucket(Bucket="owned-twice", CreateBucketConfiguration=cfg)
+        assert error_code(e.value) == "BucketAlreadyOwnedByYou"
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    finally:
+        assert srv.stop() == 0
+        srv.cleanup()
 
 
 def test_other_account_is_denied(server, s3, bucket):

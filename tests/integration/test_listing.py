@@ -167,3 +167,33 @@ def test_bad_encoding_type(server, listed):
     status, _, body = signed_request(server, "GET", "/" + listed,
                                      query=[("list-type", "2"), ("encoding-type", "base64")])
     assert status == 400 and b"InvalidArgument" in body
+
+
+@pytest.mark.parametrize("v2", [False, True])
+def test_empty_delimiter_not_echoed(server, listed, v2):
+    """An empty delimiter is no delimiter, and the answer has no Delimiter element (AWS)."""
+    query = [("delimiter", ""), ("prefix", "a/")] + ([("list-type", "2")] if v2 else [])
+    status, _, body = signed_request(server, "GET", "/" + listed, query=query)
+    assert status == 200
+    ns = {"s3": "http://s3.amazonaws.com/doc/2006-03-01/"}
+    root = ET.fromstring(body)
+    assert root.find("s3:Delimiter", ns) is None
+    assert [k.text for k in root.findall("s3:Contents/s3:Key", ns)] == ["a/b", "a/b/c", "a/b/d",
+                                                                         "a/c"]
+    assert root.findall("s3:CommonPrefixes", ns) == []
+
+
+def test_v1_prefix_not_url_encoded(s3, server, listed):
+    """ListObjects v1 url-encodes keys, markers and the delimiter but answers Prefix as sent
+    (botocore decodes only those); boto3, which always asks for encoding-type=url, must get
+    back the prefix it sent."""
+    r = s3.list_objects(Bucket=listed, Prefix="new\n")
+    assert r["Prefix"] == "new\n"
+    assert [o["Key"] for o in r["Contents"]] == ["new\nline/x"]
+    status, _, body = signed_request(server, "GET", "/" + listed,
+                                     query=[("prefix", "sp ace/"), ("encoding-type", "url")])
+    assert status == 200
+    root = ET.fromstring(body)
+    ns = {"s3": "http://s3.amazonaws.com/doc/2006-03-01/"}
+    assert root.find("s3:Prefix", ns).text == "sp ace/"
+    assert [k.text for k in root.findall("s3:Contents/s3:Key", ns)] == ["sp%20ace/%20k"]

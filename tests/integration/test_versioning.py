@@ -171,3 +171,86 @@ def test_versioned_bucket_not_empty_until_all_versions_gone(s3, bucket):
     s3.delete_object(Bucket=bucket, Key="x", VersionId=v)
     s3.delete_object(Bucket=bucket, Key="x", VersionId=dm)
     s3.delete_bucket(Bucket=bucket)
+
+
+def test_suspend_never_versioned_bucket(s3, bucket):
+    """AWS: suspending a bucket that was never versioned puts it in the Suspended state; it
+    never returns to unversioned (no Status)."""
+    assert "Status" not in s3.get_bucket_versioning(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Suspended"
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    listed = s3.list_object_versions(Bucket=bucket)["Versions"]
+    assert [(v["Key"], v["VersionId"]) for v in listed] == [("k", "null")]
+
+
+def _nuke(s3, bucket, batch):
+    """s3-tests' own cleanup: list a page of versions, delete it, resume at the markers of the
+    page just deleted."""
+    kw = {"Bucket": bucket, "MaxKeys": batch}
+    pages = 0
+    while True:
+        r = s3.list_object_versions(**kw)
+        objs = r.get("Versions", []) + r.get("DeleteMarkers", [])
+        if objs:
+            s3.delete_objects(Bucket=bucket, Delete={
+                "Objects": [{"Key": o["Key"], "VersionId": o["VersionId"]} for o in objs],
+                "Quiet": True})
+        pages += 1
+        if not r["IsTruncated"]:
+            return pages
+        kw["KeyMarker"] = r.get("NextKeyMarker")
+        kw["VersionIdMarker"] = r.get("NextVersionIdMarker")
+
+
+@pytest.mark.parametrize("versioned", [False, True])
+def test_list_versions_resumes_after_deleted_marker(s3, bucket, versioned):
+    """The version-id-marker names a version deleted since the page was listed: the listing
+    resumes with what is left of that key (it used to answer InvalidArgument)."""
+    if versioned:
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    for i in range(7):
+        for _ in range(3 if versioned else 1):
+            s3.put_object(Bucket=bucket, Key="k%d" % i, Body=b"x")
+    assert _nuke(s3, bucket, 2) > 1
+    r = s3.list_object_versions(Bucket=bucket)
+    assert "Versions" not in r and "DeleteMarkers" not in r
+    s3.delete_bucket(Bucket=bucket)
+
+
+def test_list_versions_marker_of_deleted_version_keeps_older_ones(s3, bucket):
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    ids = [s3.put_object(Bucket=bucket, Key="k", Body=b"%d" % i)["VersionId"] for i in range(3)]
+    s3.delete_object(Bucket=bucket, Key="k", VersionId=ids[2])
+    r = s3.list_object_versions(Bucket=bucket, KeyMarker="k", VersionIdMarker=ids[2])
+    assert [v["VersionId"] for v in r["Versions"]] == [ids[1], ids[0]]
+
+
+@pytest.mark.parametrize("marker", ["not-a-version", "x" * 33, "null\n"])
+def test_list_versions_malformed_version_marker(s3, bucket, marker):
+    with pytest.raises(ClientError) as e:
+        s3.list_object_versions(Bucket=bucket, KeyMarker="k", VersionIdMarker=marker)
+    assert error_code(e.value) == "InvalidArgument"
+    assert e.value.response["Error"]["Message"] == "Invalid version id specified"
+
+
+def test_list_versions_empty_delimiter_not_echoed(server, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="a/b", Body=b"x")
+    status, _, body = signed_request(server, "GET", "/" + bucket,
+                                     query=[("versions", ""), ("delimiter", "")])
+    assert status == 200
+    root = ET.fromstring(body)
+    assert root.find(NS + "Delimiter") is None
+    assert [v.find(NS + "Key").text for v in root.findall(NS + "Version")] == ["a/b"]
+
+
+@pytest.mark.parametrize("name,value", [("max-keys", "-1"), ("max-keys", "ten"),
+                                        ("encoding-type", "base64")])
+def test_list_versions_bad_parameter_named(server, bucket, name, value):
+    status, _, body = signed_request(server, "GET", "/" + bucket,
+                                     query=[("versions", ""), (name, value)])
+    assert status == 400
+    root = ET.fromstring(body)
+    assert root.find("Code").text == "InvalidArgument"
+    assert root.find("ArgumentName").text == name
+    assert root.find("ArgumentValue").text == value
