@@ -1,12 +1,50 @@
-/* meta_sqlite_int.h — private to the SQLite backend's files: the helpers of meta_sqlite.c that
- * the other meta_sqlite_*.c files use, and the operations they implement for its table. */
+/* meta_sqlite_int.h — private to the SQLite backend's files (meta_sqlite*.c): the connection
+ * and statement helpers of meta_sqlite.c, the row helpers that cross files, and the operations
+ * each file implements for the ops table in meta_sqlite.c. Nothing outside src/meta/ includes
+ * it. */
 #ifndef STOCKTAKE_META_SQLITE_INT_H
 #define STOCKTAKE_META_SQLITE_INT_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "meta/meta_backend.h"
 
+struct sqlite_store {
+    struct meta_store base;
+    char *path;
+    int busy_timeout_ms;
+    pthread_key_t conn_key;
+};
+
+/* Row callbacks of meta_sqlite_query: one result into out (found set), or each to cb. */
+struct sqlite_one {
+    void *out;
+    int found;
+};
+
+struct sqlite_cb {
+    void *cb;
+    void *payload;
+};
+
+/* Run a SELECT with up to one text parameter, handing each row to row_fn. */
+typedef int meta_sqlite_row_fn(sqlite3_stmt *stmt, void *ctx);
+
+/* The report's columns come first (see meta_sqlite_inventory_row), then the rest. */
+#define SQLITE_INVENTORY_COLS                                                                      \
+    "key, version_id, is_latest, is_delete_marker, size, last_modified_ms, etag,"                  \
+    " storage_class, owner_id, multipart, checksum_algorithm, id"
+#define SQLITE_OBJECT_COLS                                                                         \
+    SQLITE_INVENTORY_COLS ", headers, blob_id, checksum_value, checksum_type, parts"
+#define SQLITE_DEAD_INSERT "INSERT OR IGNORE INTO dead_blobs(blob_id, dead_ms) SELECT blob_id, ?4 "
+
+/* ---- meta_sqlite.c: connections, statements, transactions ---- */
+/* ERR_BUSY for a database still locked after the busy timeout, else ERR_BACKEND; err_msg()
+ * names what failed. */
+int meta_sqlite_fail(sqlite3 *db, const char *what);
+/* This thread's connection (opened on first use). */
+int meta_sqlite_connect(struct sqlite_store *st, sqlite3 **out) WARN_UNUSED;
 /* A prepared statement on this thread's connection. */
 int meta_sqlite_prepare(struct meta_store *s, const char *sql, sqlite3 **out_db,
                         sqlite3_stmt **out) WARN_UNUSED;
@@ -18,10 +56,97 @@ int meta_sqlite_commit_or_rollback(sqlite3 *db, int rc) WARN_UNUSED;
 int meta_sqlite_step_done(sqlite3 *db, sqlite3_stmt *stmt) WARN_UNUSED;
 /* Column col as a string into dst (cut to size - 1). */
 void meta_sqlite_copy(char *dst, size_t size, sqlite3_stmt *stmt, int col);
-/* ERR_BACKEND with err_msg() naming what failed. */
-int meta_sqlite_fail(sqlite3 *db, const char *what);
+/* Column col as a new string (xstrndup). */
+char *meta_sqlite_dup(sqlite3_stmt *stmt, int col);
+/* One statement binding bucket, key and (when not NULL) version_id as ?1..?3. */
+int meta_sqlite_run(sqlite3 *db, const char *sql, const char *bucket, const char *key,
+                    const char *version_id) WARN_UNUSED;
+int meta_sqlite_query(struct meta_store *s, const char *sql, const char *param,
+                      meta_sqlite_row_fn *row_fn, void *ctx) WARN_UNUSED;
 
-/* meta_sqlite_lease.c: inventory run leases and run objects */
+/* ---- meta_sqlite_accounts.c ---- */
+int meta_sqlite_account_create(struct meta_store *s, const struct meta_account *a);
+int meta_sqlite_account_get(struct meta_store *s, const char *id, struct meta_account *out);
+int meta_sqlite_account_list(struct meta_store *s, meta_account_cb *cb, void *payload);
+int meta_sqlite_key_create(struct meta_store *s, const struct meta_access_key *k);
+int meta_sqlite_key_get(struct meta_store *s, const char *access_key, struct meta_access_key *out);
+int meta_sqlite_key_list(struct meta_store *s, meta_key_cb *cb, void *payload);
+
+/* ---- meta_sqlite_buckets.c ---- */
+int meta_sqlite_bucket_create(struct meta_store *s, const struct meta_bucket *b);
+int meta_sqlite_bucket_get(struct meta_store *s, const char *name, struct meta_bucket *out);
+int meta_sqlite_bucket_delete(struct meta_store *s, const char *name);
+int meta_sqlite_bucket_list(struct meta_store *s, const char *owner_id, meta_bucket_cb *cb,
+                            void *payload);
+int meta_sqlite_bucket_set_versioning(struct meta_store *s, const char *name,
+                                      enum meta_versioning v);
+int meta_sqlite_bucket_config_put(struct meta_store *s, const char *bucket,
+                                  enum meta_config_kind kind, const char *doc);
+int meta_sqlite_bucket_config_get(struct meta_store *s, const char *bucket,
+                                  enum meta_config_kind kind, char **out_doc);
+int meta_sqlite_bucket_config_delete(struct meta_store *s, const char *bucket,
+                                     enum meta_config_kind kind);
+
+/* ---- meta_sqlite_objects.c ---- */
+/* The leading SQLITE_INVENTORY_COLS of a row; key borrowed from the statement. */
+void meta_sqlite_inventory_row(sqlite3_stmt *stmt, struct meta_object *o);
+/* Record the blobs sql selects as dead, in the open transaction. */
+int meta_sqlite_dead_add(sqlite3 *db, const char *sql, const char *a, const char *b, const char *c);
+/* One object row: the version_id one, or the latest when version_id is NULL. */
+int meta_sqlite_object_select(sqlite3 *db, const char *bucket, const char *key,
+                              const char *version_id, struct meta_object *out);
+/* Put o as the latest version of its key, in the open transaction. */
+int meta_sqlite_object_put_txn(sqlite3 *db, const char *bucket, const struct meta_object *o);
+int meta_sqlite_object_put(struct meta_store *s, const char *bucket, const struct meta_object *o);
+int meta_sqlite_object_get(struct meta_store *s, const char *bucket, const char *key,
+                           const char *version_id, struct meta_object *out);
+int meta_sqlite_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
+                                      const char *version_id, struct meta_object *out);
+int meta_sqlite_object_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                            const char *start, int start_inclusive, size_t limit,
+                            meta_object_cb *cb, void *payload);
+int meta_sqlite_version_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                             const char *key_marker, int64_t seq_marker, size_t limit,
+                             meta_object_cb *cb, void *payload);
+int meta_sqlite_object_commit(struct meta_store *s, struct meta_commit *c);
+int meta_sqlite_upload_completed(struct meta_store *s, const char *bucket, const char *upload_id,
+                                 char *out_version_id, size_t size);
+int meta_sqlite_dead_blob_scan(struct meta_store *s, int64_t dead_before_ms, size_t limit,
+                               meta_dead_blob_cb *cb, void *payload);
+int meta_sqlite_dead_blob_forget(struct meta_store *s, const char *blob_id);
+int meta_sqlite_blob_referenced(struct meta_store *s, const char *blob_id, int *out);
+
+/* ---- meta_sqlite_uploads.c ---- */
+/* Delete an upload and its parts (their blobs become dead), in the open transaction. */
+int meta_sqlite_upload_delete_txn(sqlite3 *db, const char *bucket, const char *upload_id);
+int meta_sqlite_upload_create(struct meta_store *s, const struct meta_upload *u);
+int meta_sqlite_upload_get(struct meta_store *s, const char *bucket, const char *upload_id,
+                           struct meta_upload *out);
+int meta_sqlite_upload_delete(struct meta_store *s, const char *bucket, const char *upload_id);
+int meta_sqlite_upload_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                            const char *key_marker, const char *upload_id_marker,
+                            int64_t initiated_before, size_t limit, meta_upload_cb *cb,
+                            void *payload);
+int meta_sqlite_part_put(struct meta_store *s, const char *upload_id, const struct meta_part *p);
+int meta_sqlite_part_scan(struct meta_store *s, const char *upload_id, int after_number,
+                          size_t limit, meta_part_cb *cb, void *payload);
+
+/* ---- meta_sqlite_inventory.c ---- */
+int meta_sqlite_inventory_put(struct meta_store *s, const char *bucket, const char *id,
+                              const char *config, size_t max_configs);
+int meta_sqlite_inventory_get(struct meta_store *s, const char *bucket, const char *id,
+                              char **out_config);
+int meta_sqlite_inventory_delete(struct meta_store *s, const char *bucket, const char *id);
+int meta_sqlite_inventory_list(struct meta_store *s, const char *bucket, const char *from_id,
+                               size_t limit, meta_inventory_cb *cb, void *payload);
+int meta_sqlite_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                               int all_versions, meta_object_cb *cb, void *payload);
+int meta_sqlite_inventory_run_begin(struct meta_store *s, struct meta_inventory_run *run);
+int meta_sqlite_inventory_run_finish(struct meta_store *s, const struct meta_inventory_run *run);
+int meta_sqlite_inventory_run_list(struct meta_store *s, const char *bucket, const char *config_id,
+                                   size_t limit, meta_inventory_run_cb *cb, void *payload);
+
+/* ---- meta_sqlite_lease.c: inventory run leases and run objects ---- */
 int meta_sqlite_lease_take(struct meta_store *s, const struct meta_inventory_lease *lease,
                            const char *expect_token);
 int meta_sqlite_lease_get(struct meta_store *s, const char *bucket, const char *config_id,

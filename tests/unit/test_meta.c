@@ -1,7 +1,9 @@
 /* test_meta.c — the metadata backend conformance suite: every case runs through meta.h only,
  * on every backend in meta_test_backends; a new backend passes it before it is registered.
- * Covers accounts, access keys, buckets, bucket configuration documents, objects (put, get,
- * delete, null-version replacement, latest promotion) and scans. The SQLite-only part at the
+ * Covers accounts, access keys, buckets and their ids, bucket configuration documents, objects
+ * (put, get, delete, null-version replacement, latest promotion), scans, the object commit
+ * (bucket identity, upload, check), completed uploads, dead blobs and blob references, and
+ * inventory run leases and run objects. The SQLite-only part at the
  * end checks the schema version and migrations from older databases. */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -398,6 +400,452 @@ TEST(meta_conformance_scans)
         struct names inv_all = {""};
         CHECK(meta_inventory_scan(f.m, "scan", "c", 1, collect_object, &inv_all) == 0);
         CHECK_STR(inv_all.buf, "c:dm|c:null|");
+    }
+}
+
+/* ---- bucket identity ---- */
+
+static int is_hex_id(const char *id)
+{
+    size_t n = strlen(id);
+    return n >= 16 && strspn(id, "0123456789abcdef") == n;
+}
+
+TEST(meta_conformance_bucket_ids)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct meta_bucket b = bucket_of("ids", "111111111111"), other = bucket_of("ids2", "1");
+        struct meta_bucket got, got2;
+        CHECK(meta_bucket_create(f.m, &b) == 0);
+        CHECK(meta_bucket_create(f.m, &other) == 0);
+        CHECK(meta_bucket_get(f.m, "ids", &got) == 0);
+        CHECK(meta_bucket_get(f.m, "ids2", &got2) == 0);
+        CHECK(is_hex_id(got.id));
+        CHECK(strcmp(got.id, got2.id) != 0);
+        /* stable while the bucket lives */
+        CHECK(meta_bucket_set_versioning(f.m, "ids", META_VERSIONING_ENABLED) == 0);
+        CHECK(meta_bucket_get(f.m, "ids", &got2) == 0);
+        CHECK_STR(got2.id, got.id);
+        /* a re-created bucket of the same name is another bucket */
+        CHECK(meta_bucket_delete(f.m, "ids") == 0);
+        CHECK(meta_bucket_create(f.m, &b) == 0);
+        CHECK(meta_bucket_get(f.m, "ids", &got2) == 0);
+        CHECK(is_hex_id(got2.id));
+        CHECK(strcmp(got2.id, got.id) != 0);
+    }
+}
+
+/* ---- object commit ---- */
+
+/* A check callback: records what it was shown, answers rc. */
+struct commit_probe {
+    int rc;
+    int calls;
+    int saw_current;
+    char saw_blob[64];
+};
+
+static int commit_probe_check(void *arg, const struct meta_object *current)
+{
+    struct commit_probe *p = arg;
+    p->calls++;
+    p->saw_current = current != NULL;
+    snprintf(p->saw_blob, sizeof(p->saw_blob), "%s", current ? current->blob_id : "");
+    return p->rc;
+}
+
+static int bucket_id_of(struct meta_store *m, const char *name, char *id, size_t size)
+{
+    struct meta_bucket b;
+    int rc = meta_bucket_get(m, name, &b);
+    snprintf(id, size, "%s", rc ? "" : b.id);
+    return rc;
+}
+
+static int referenced(struct meta_store *m, const char *blob)
+{
+    int out = -1;
+    CHECK(meta_blob_referenced(m, blob, &out) == 0);
+    return out;
+}
+
+TEST(meta_conformance_commit_bucket_identity)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct meta_bucket b = bucket_of("cb", "111111111111");
+        CHECK(meta_bucket_create(f.m, &b) == 0);
+        char id[33];
+        CHECK(bucket_id_of(f.m, "cb", id, sizeof(id)) == 0);
+        struct meta_object o = object_of("k", "null", "blob1");
+        struct meta_commit c = {"cb", id, &o, NULL, NULL, NULL, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c) == 0);
+        CHECK(c.failure == META_COMMIT_OK);
+        struct meta_object got;
+        CHECK(meta_object_get(f.m, "cb", "k", NULL, &got) == 0);
+        CHECK_STR(got.blob_id, "blob1");
+        meta_object_dispose(&got);
+        /* the bucket is deleted and re-created (by another account) while a write runs */
+        CHECK(meta_object_delete_version(f.m, "cb", "k", "null", &got) == 0);
+        meta_object_dispose(&got);
+        CHECK(meta_bucket_delete(f.m, "cb") == 0);
+        struct meta_bucket again = bucket_of("cb", "222222222222");
+        CHECK(meta_bucket_create(f.m, &again) == 0);
+        struct meta_object late = object_of("k", "null", "blob2");
+        struct meta_commit c2 = {"cb", id, &late, NULL, NULL, NULL, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c2) == ERR_NOTFOUND);
+        CHECK(c2.failure == META_COMMIT_BUCKET_GONE);
+        CHECK(meta_object_get(f.m, "cb", "k", NULL, &got) == ERR_NOTFOUND);
+        CHECK(referenced(f.m, "blob2") == 0);
+        /* a bucket that is gone altogether */
+        struct meta_commit c3 = {"nope", id, &late, NULL, NULL, NULL, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c3) == ERR_NOTFOUND);
+        CHECK(c3.failure == META_COMMIT_BUCKET_GONE);
+        /* the new bucket's own id commits */
+        char id2[33];
+        CHECK(bucket_id_of(f.m, "cb", id2, sizeof(id2)) == 0);
+        struct meta_commit c4 = {"cb", id2, &late, NULL, NULL, NULL, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c4) == 0);
+        CHECK(c4.failure == META_COMMIT_OK);
+        CHECK(referenced(f.m, "blob2") == 1);
+    }
+}
+
+TEST(meta_conformance_commit_check)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct meta_bucket b = bucket_of("ck", "111111111111");
+        CHECK(meta_bucket_create(f.m, &b) == 0);
+        char id[33];
+        CHECK(bucket_id_of(f.m, "ck", id, sizeof(id)) == 0);
+        /* no current version: check sees NULL */
+        struct commit_probe p = {0, 0, -1, ""};
+        struct meta_object o1 = object_of("k", "null", "blob1");
+        struct meta_commit c = {"ck", id, &o1, NULL, commit_probe_check, &p, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c) == 0);
+        CHECK(p.calls == 1);
+        CHECK(p.saw_current == 0);
+        /* a refusing check: its code comes back, nothing changed */
+        struct commit_probe no = {ERR_CONFLICT, 0, -1, ""};
+        struct meta_object o2 = object_of("k", "null", "blob2");
+        struct meta_commit c2 = {"ck", id, &o2, NULL, commit_probe_check, &no, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c2) == ERR_CONFLICT);
+        CHECK(c2.failure == META_COMMIT_CHECK);
+        CHECK(no.calls == 1);
+        CHECK(no.saw_current == 1);
+        CHECK_STR(no.saw_blob, "blob1");
+        struct meta_object got;
+        CHECK(meta_object_get(f.m, "ck", "k", NULL, &got) == 0);
+        CHECK_STR(got.blob_id, "blob1");
+        meta_object_dispose(&got);
+        CHECK(!blob_is_dead(f.m, "blob1"));
+        CHECK(referenced(f.m, "blob2") == 0);
+        /* an accepting check: stored as put does, the replaced null version's blob is dead */
+        struct commit_probe yes = {0, 0, -1, ""};
+        struct meta_commit c3 = {"ck", id, &o2, NULL, commit_probe_check, &yes, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c3) == 0);
+        CHECK(c3.failure == META_COMMIT_OK);
+        CHECK_STR(yes.saw_blob, "blob1");
+        CHECK(meta_object_get(f.m, "ck", "k", NULL, &got) == 0);
+        CHECK_STR(got.blob_id, "blob2");
+        meta_object_dispose(&got);
+        CHECK(blob_is_dead(f.m, "blob1"));
+        /* the check sees the latest version, a delete marker included */
+        struct meta_object dm = object_of("k", "dm1", "");
+        dm.is_delete_marker = 1;
+        CHECK(meta_object_put(f.m, "ck", &dm) == 0);
+        struct commit_probe seen = {0, 0, -1, "x"};
+        struct meta_object o3 = object_of("k", "v3", "blob3");
+        struct meta_commit c4 = {"ck", id, &o3, NULL, commit_probe_check, &seen, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c4) == 0);
+        CHECK(seen.saw_current == 1);
+        CHECK_STR(seen.saw_blob, "");
+    }
+}
+
+static struct meta_upload upload_of(const char *bucket, const char *id, const char *key)
+{
+    struct meta_upload u;
+    memset(&u, 0, sizeof(u));
+    snprintf(u.upload_id, sizeof(u.upload_id), "%s", id);
+    snprintf(u.bucket, sizeof(u.bucket), "%s", bucket);
+    u.key = (char *)key;
+    u.initiated_ms = 1500;
+    snprintf(u.owner_id, sizeof(u.owner_id), "111111111111");
+    snprintf(u.storage_class, sizeof(u.storage_class), "STANDARD");
+    return u;
+}
+
+static int put_part(struct meta_store *m, const char *upload_id, int number, const char *blob)
+{
+    struct meta_part p;
+    memset(&p, 0, sizeof(p));
+    p.number = number;
+    snprintf(p.etag, sizeof(p.etag), "\"%s\"", blob);
+    p.size = 5;
+    p.last_modified_ms = 1600;
+    snprintf(p.blob_id, sizeof(p.blob_id), "%s", blob);
+    return meta_part_put(m, upload_id, &p);
+}
+
+TEST(meta_conformance_commit_upload)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct meta_bucket b = bucket_of("mp", "111111111111"), b2 = bucket_of("mp2", "1");
+        CHECK(meta_bucket_create(f.m, &b) == 0);
+        CHECK(meta_bucket_create(f.m, &b2) == 0);
+        char id[33];
+        CHECK(bucket_id_of(f.m, "mp", id, sizeof(id)) == 0);
+        struct meta_upload u = upload_of("mp", "up1", "big");
+        CHECK(meta_upload_create(f.m, &u) == 0);
+        CHECK(put_part(f.m, "up1", 1, "part1") == 0);
+        CHECK(put_part(f.m, "up1", 2, "part2") == 0);
+        char version[64] = "";
+        CHECK(meta_upload_completed(f.m, "mp", "up1", version, sizeof(version)) == ERR_NOTFOUND);
+        struct meta_object o = object_of("big", "v1", "whole");
+        o.multipart = 1;
+        /* a refusing check rolls everything back: the upload and its parts stay */
+        struct commit_probe no = {ERR_CONFLICT, 0, -1, ""};
+        struct meta_commit c0 = {"mp", id, &o, "up1", commit_probe_check, &no, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c0) == ERR_CONFLICT);
+        CHECK(c0.failure == META_COMMIT_CHECK);
+        struct meta_upload got;
+        CHECK(meta_upload_get(f.m, "mp", "up1", &got) == 0);
+        meta_upload_dispose(&got);
+        CHECK(!blob_is_dead(f.m, "part1"));
+        CHECK(meta_upload_completed(f.m, "mp", "up1", version, sizeof(version)) == ERR_NOTFOUND);
+        /* the commit removes the upload, its parts' blobs become dead, the upload is remembered */
+        struct meta_commit c = {"mp", id, &o, "up1", NULL, NULL, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c) == 0);
+        CHECK(c.failure == META_COMMIT_OK);
+        CHECK(meta_upload_get(f.m, "mp", "up1", &got) == ERR_NOTFOUND);
+        CHECK(blob_is_dead(f.m, "part1"));
+        CHECK(blob_is_dead(f.m, "part2"));
+        CHECK(!blob_is_dead(f.m, "whole"));
+        CHECK(meta_upload_completed(f.m, "mp", "up1", version, sizeof(version)) == 0);
+        CHECK_STR(version, "v1");
+        CHECK(meta_upload_completed(f.m, "mp2", "up1", version, sizeof(version)) == ERR_NOTFOUND);
+        CHECK(meta_upload_completed(f.m, "mp", "nope", version, sizeof(version)) == ERR_NOTFOUND);
+        /* a second commit of the same upload: the upload is gone, nothing changes */
+        struct meta_object again = object_of("big", "v2", "whole2");
+        struct meta_commit c2 = {"mp", id, &again, "up1", NULL, NULL, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c2) == ERR_NOTFOUND);
+        CHECK(c2.failure == META_COMMIT_UPLOAD_GONE);
+        struct meta_object cur;
+        CHECK(meta_object_get(f.m, "mp", "big", NULL, &cur) == 0);
+        CHECK_STR(cur.version_id, "v1");
+        meta_object_dispose(&cur);
+        /* an upload of another bucket does not complete here */
+        struct meta_upload u2 = upload_of("mp2", "up2", "big");
+        CHECK(meta_upload_create(f.m, &u2) == 0);
+        struct meta_commit c3 = {"mp", id, &again, "up2", NULL, NULL, META_COMMIT_OK};
+        CHECK(meta_object_commit(f.m, &c3) == ERR_NOTFOUND);
+        CHECK(c3.failure == META_COMMIT_UPLOAD_GONE);
+        CHECK(meta_upload_get(f.m, "mp2", "up2", &got) == 0);
+        meta_upload_dispose(&got);
+    }
+}
+
+/* ---- dead blobs ---- */
+
+struct dead_list {
+    char buf[256];
+    int stop_after;
+    int n;
+};
+
+static int dead_list_cb(void *payload, const char *blob_id)
+{
+    struct dead_list *d = payload;
+    size_t used = strlen(d->buf);
+    snprintf(d->buf + used, sizeof(d->buf) - used, "%s|", blob_id);
+    d->n++;
+    return d->stop_after && d->n >= d->stop_after ? 7 : 0;
+}
+
+TEST(meta_conformance_dead_blobs)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct meta_bucket b = bucket_of("db", "111111111111");
+        CHECK(meta_bucket_create(f.m, &b) == 0);
+        CHECK(put_object(f.m, "db", "k", "null", "old1") == 0);
+        CHECK(referenced(f.m, "old1") == 1);
+        CHECK(referenced(f.m, "never") == 0);
+        CHECK(put_object(f.m, "db", "k", "null", "old2") == 0);
+        CHECK(put_object(f.m, "db", "k", "null", "cur") == 0);
+        /* replaced null versions' blobs are dead; a dead row still counts as a reference */
+        CHECK(blob_is_dead(f.m, "old1"));
+        CHECK(blob_is_dead(f.m, "old2"));
+        CHECK(!blob_is_dead(f.m, "cur"));
+        CHECK(referenced(f.m, "old1") == 1);
+        CHECK(referenced(f.m, "cur") == 1);
+        /* only those dead before the cut-off, at most limit, cb's stop returned */
+        struct dead_list none = {"", 0, 0};
+        CHECK(meta_dead_blob_scan(f.m, 0, 100, dead_list_cb, &none) == 0);
+        CHECK(none.n == 0);
+        struct dead_list one = {"", 0, 0};
+        CHECK(meta_dead_blob_scan(f.m, INT64_MAX, 1, dead_list_cb, &one) == 0);
+        CHECK(one.n == 1);
+        struct dead_list stop = {"", 1, 0};
+        CHECK(meta_dead_blob_scan(f.m, INT64_MAX, 100, dead_list_cb, &stop) == 7);
+        CHECK(stop.n == 1);
+        struct dead_list all = {"", 0, 0};
+        CHECK(meta_dead_blob_scan(f.m, INT64_MAX, 100, dead_list_cb, &all) == 0);
+        CHECK(all.n == 2);
+        CHECK(strstr(all.buf, "old1|") != NULL);
+        CHECK(strstr(all.buf, "old2|") != NULL);
+        /* forget: the collector removed it; no longer dead nor referenced */
+        CHECK(meta_dead_blob_forget(f.m, "old1") == 0);
+        CHECK(!blob_is_dead(f.m, "old1"));
+        CHECK(referenced(f.m, "old1") == 0);
+        CHECK(blob_is_dead(f.m, "old2"));
+        CHECK(meta_dead_blob_forget(f.m, "never") == 0);
+        /* a part's blob is referenced */
+        struct meta_upload u = upload_of("db", "up", "m");
+        CHECK(meta_upload_create(f.m, &u) == 0);
+        CHECK(put_part(f.m, "up", 1, "pblob") == 0);
+        CHECK(referenced(f.m, "pblob") == 1);
+        CHECK(!blob_is_dead(f.m, "pblob"));
+        /* a replaced part's blob is dead; an aborted upload's parts too */
+        CHECK(put_part(f.m, "up", 1, "pblob2") == 0);
+        CHECK(blob_is_dead(f.m, "pblob"));
+        CHECK(meta_upload_delete(f.m, "db", "up") == 0);
+        CHECK(blob_is_dead(f.m, "pblob2"));
+    }
+}
+
+/* ---- inventory run leases and run objects ---- */
+
+static struct meta_inventory_lease lease_of(const char *config, const char *token, int64_t pid)
+{
+    struct meta_inventory_lease l;
+    memset(&l, 0, sizeof(l));
+    snprintf(l.bucket, sizeof(l.bucket), "src");
+    snprintf(l.config_id, sizeof(l.config_id), "%s", config);
+    snprintf(l.token, sizeof(l.token), "%s", token);
+    snprintf(l.host, sizeof(l.host), "host-a");
+    snprintf(l.boot_id, sizeof(l.boot_id), "boot-1");
+    l.pid = pid;
+    l.pid_start = pid * 10;
+    l.expires_ms = 5000;
+    return l;
+}
+
+TEST(meta_conformance_inventory_leases)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct meta_inventory_lease got;
+        CHECK(meta_inventory_lease_get(f.m, "src", "c1", &got) == ERR_NOTFOUND);
+        struct meta_inventory_lease a = lease_of("c1", "aaaa", 100);
+        CHECK(meta_inventory_lease_take(f.m, &a, NULL) == 0);
+        CHECK(meta_inventory_lease_get(f.m, "src", "c1", &got) == 0);
+        CHECK_STR(got.bucket, "src");
+        CHECK_STR(got.config_id, "c1");
+        CHECK_STR(got.token, "aaaa");
+        CHECK_STR(got.host, "host-a");
+        CHECK_STR(got.boot_id, "boot-1");
+        CHECK(got.pid == 100);
+        CHECK(got.pid_start == 1000);
+        CHECK(got.expires_ms == 5000);
+        CHECK(got.run_id == 0);
+        /* held: a second take fails, with no token or a wrong one */
+        struct meta_inventory_lease b = lease_of("c1", "bbbb", 200);
+        CHECK(meta_inventory_lease_take(f.m, &b, NULL) == ERR_CONFLICT);
+        CHECK(meta_inventory_lease_take(f.m, &b, "wrong") == ERR_CONFLICT);
+        CHECK(meta_inventory_lease_take(f.m, &a, NULL) == ERR_CONFLICT);
+        /* leases are per configuration */
+        struct meta_inventory_lease other = lease_of("c2", "cccc", 300);
+        CHECK(meta_inventory_lease_take(f.m, &other, NULL) == 0);
+        /* renew: expiry and run id of the holder's lease */
+        a.expires_ms = 9000;
+        a.run_id = 42;
+        CHECK(meta_inventory_lease_renew(f.m, &a) == 0);
+        CHECK(meta_inventory_lease_get(f.m, "src", "c1", &got) == 0);
+        CHECK(got.expires_ms == 9000);
+        CHECK(got.run_id == 42);
+        CHECK_STR(got.token, "aaaa");
+        /* take-over of a stale lease names the token it replaces */
+        CHECK(meta_inventory_lease_take(f.m, &b, "aaaa") == 0);
+        CHECK(meta_inventory_lease_get(f.m, "src", "c1", &got) == 0);
+        CHECK_STR(got.token, "bbbb");
+        CHECK(got.pid == 200);
+        /* the old holder has lost it: renew says so, release leaves the new lease alone */
+        CHECK(meta_inventory_lease_renew(f.m, &a) == ERR_NOTFOUND);
+        CHECK(meta_inventory_lease_release(f.m, "src", "c1", "aaaa") == 0);
+        CHECK(meta_inventory_lease_get(f.m, "src", "c1", &got) == 0);
+        CHECK_STR(got.token, "bbbb");
+        /* released: free for anyone */
+        CHECK(meta_inventory_lease_release(f.m, "src", "c1", "bbbb") == 0);
+        CHECK(meta_inventory_lease_get(f.m, "src", "c1", &got) == ERR_NOTFOUND);
+        CHECK(meta_inventory_lease_take(f.m, &a, NULL) == 0);
+        CHECK(meta_inventory_lease_get(f.m, "src", "c2", &got) == 0);
+        CHECK_STR(got.token, "cccc");
+    }
+}
+
+static int collect_run_object(void *payload, const struct meta_inventory_run_object *o)
+{
+    struct names *n = payload;
+    size_t used = strlen(n->buf);
+    snprintf(n->buf + used, sizeof(n->buf) - used, "%lld:%s/%s@%s#%s|", (long long)o->run_id,
+             o->dest_bucket, o->key, o->version_id, o->blob_id);
+    return 0;
+}
+
+static struct meta_inventory_run_object run_object_of(int64_t run_id, const char *key,
+                                                      const char *blob)
+{
+    struct meta_inventory_run_object o;
+    memset(&o, 0, sizeof(o));
+    o.run_id = run_id;
+    snprintf(o.dest_bucket, sizeof(o.dest_bucket), "dst");
+    o.key = (char *)key;
+    snprintf(o.version_id, sizeof(o.version_id), "null");
+    snprintf(o.blob_id, sizeof(o.blob_id), "%s", blob);
+    return o;
+}
+
+TEST(meta_conformance_inventory_run_objects)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct names none = {""};
+        CHECK(meta_inventory_run_object_list(f.m, "src", "c1", collect_run_object, &none) == 0);
+        CHECK_STR(none.buf, "");
+        struct meta_inventory_run_object o1 = run_object_of(2, "r/b.csv.gz", "b2");
+        struct meta_inventory_run_object o2 = run_object_of(1, "r/a.csv.gz", "b1");
+        struct meta_inventory_run_object o3 = run_object_of(2, "r/c.csv.gz", "b3");
+        struct meta_inventory_run_object o4 = run_object_of(3, "r/x.csv.gz", "b4");
+        CHECK(meta_inventory_run_object_add(f.m, "src", "c1", &o1) == 0);
+        CHECK(meta_inventory_run_object_add(f.m, "src", "c1", &o2) == 0);
+        CHECK(meta_inventory_run_object_add(f.m, "src", "c1", &o3) == 0);
+        CHECK(meta_inventory_run_object_add(f.m, "src", "c2", &o4) == 0);
+        /* by run, in the order recorded; only the config's */
+        struct names all = {""};
+        CHECK(meta_inventory_run_object_list(f.m, "src", "c1", collect_run_object, &all) == 0);
+        CHECK_STR(all.buf, "1:dst/r/a.csv.gz@null#b1|2:dst/r/b.csv.gz@null#b2|"
+                           "2:dst/r/c.csv.gz@null#b3|");
+        /* clear forgets one run's records */
+        CHECK(meta_inventory_run_object_clear(f.m, 2) == 0);
+        struct names left = {""};
+        CHECK(meta_inventory_run_object_list(f.m, "src", "c1", collect_run_object, &left) == 0);
+        CHECK_STR(left.buf, "1:dst/r/a.csv.gz@null#b1|");
+        struct names c2 = {""};
+        CHECK(meta_inventory_run_object_list(f.m, "src", "c2", collect_run_object, &c2) == 0);
+        CHECK_STR(c2.buf, "3:dst/r/x.csv.gz@null#b4|");
+        CHECK(meta_inventory_run_object_clear(f.m, 99) == 0);
     }
 }
 

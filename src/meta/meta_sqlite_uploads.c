@@ -1,0 +1,222 @@
+/* meta_sqlite_uploads.c — multipart uploads and their parts in the SQLite backend. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "meta/meta_sqlite_int.h"
+
+/* ---- multipart uploads ---- */
+
+#define SQLITE_UPLOAD_COLS                                                                         \
+    "upload_id, bucket, key, initiated_ms, owner_id, headers, storage_class, checksum_algorithm,"  \
+    " checksum_type"
+
+int meta_sqlite_upload_create(struct meta_store *s, const struct meta_upload *u)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = meta_sqlite_prepare(s, "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?)", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, u->upload_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, u->bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, u->key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, u->initiated_ms);
+    sqlite3_bind_text(stmt, 5, u->owner_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 6, u->headers ? u->headers : "[]", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 7, u->storage_class, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 8, u->checksum_algorithm, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 9, u->checksum_type, -1, SQLITE_STATIC);
+    return meta_sqlite_step_done(db, stmt);
+}
+
+static void sqlite_upload_row(sqlite3_stmt *stmt, struct meta_upload *u)
+{
+    memset(u, 0, sizeof(*u));
+    meta_sqlite_copy(u->upload_id, sizeof(u->upload_id), stmt, 0);
+    meta_sqlite_copy(u->bucket, sizeof(u->bucket), stmt, 1);
+    u->key = meta_sqlite_dup(stmt, 2);
+    u->initiated_ms = sqlite3_column_int64(stmt, 3);
+    meta_sqlite_copy(u->owner_id, sizeof(u->owner_id), stmt, 4);
+    u->headers = meta_sqlite_dup(stmt, 5);
+    meta_sqlite_copy(u->storage_class, sizeof(u->storage_class), stmt, 6);
+    meta_sqlite_copy(u->checksum_algorithm, sizeof(u->checksum_algorithm), stmt, 7);
+    meta_sqlite_copy(u->checksum_type, sizeof(u->checksum_type), stmt, 8);
+}
+
+struct sqlite_upload_one {
+    const char *bucket;
+    struct meta_upload *out;
+    int found;
+};
+
+static int sqlite_upload_one(sqlite3_stmt *stmt, void *ctx)
+{
+    struct sqlite_upload_one *one = ctx;
+    sqlite_upload_row(stmt, one->out);
+    if (strcmp(one->out->bucket, one->bucket) != 0) {
+        meta_upload_dispose(one->out);
+        return 0;
+    }
+    one->found = 1;
+    return 0;
+}
+
+int meta_sqlite_upload_get(struct meta_store *s, const char *bucket, const char *upload_id,
+                           struct meta_upload *out)
+{
+    struct sqlite_upload_one one = {bucket, out, 0};
+    int rc = meta_sqlite_query(s, "SELECT " SQLITE_UPLOAD_COLS " FROM uploads WHERE upload_id=?",
+                               upload_id, sqlite_upload_one, &one);
+    if (!rc && !one.found) {
+        err_set("no such upload");
+        return ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+int meta_sqlite_upload_delete_txn(sqlite3 *db, const char *bucket, const char *upload_id)
+{
+    int rc =
+        meta_sqlite_dead_add(db,
+                             SQLITE_DEAD_INSERT "FROM parts WHERE upload_id=?2 AND EXISTS (SELECT 1"
+                                                " FROM uploads WHERE upload_id=?2 AND bucket=?1)",
+                             bucket, upload_id, NULL);
+    if (!rc)
+        rc = meta_sqlite_run(db,
+                             "DELETE FROM parts WHERE upload_id=?2 AND EXISTS (SELECT 1 FROM"
+                             " uploads WHERE upload_id=?2 AND bucket=?1)",
+                             bucket, upload_id, NULL);
+    if (!rc)
+        rc = meta_sqlite_run(db, "DELETE FROM uploads WHERE bucket=? AND upload_id=?", bucket,
+                             upload_id, NULL);
+    if (!rc && sqlite3_changes(db) == 0) {
+        err_set("no such upload");
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+int meta_sqlite_upload_delete(struct meta_store *s, const char *bucket, const char *upload_id)
+{
+    sqlite3 *db;
+    int rc = meta_sqlite_begin(s, &db);
+    return rc ? rc
+              : meta_sqlite_commit_or_rollback(
+                    db, meta_sqlite_upload_delete_txn(db, bucket, upload_id));
+}
+
+int meta_sqlite_upload_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                            const char *key_marker, const char *upload_id_marker,
+                            int64_t initiated_before, size_t limit, meta_upload_cb *cb,
+                            void *payload)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    char *pend = str_prefix_successor(prefix ? prefix : "");
+    int rc = meta_sqlite_prepare(
+        s,
+        "SELECT " SQLITE_UPLOAD_COLS " FROM uploads WHERE (?1 IS NULL OR bucket=?1) AND"
+        " key>=?2 AND (?3 IS NULL OR key<?3) AND (?7=0 OR initiated_ms<?7) AND"
+        /* after the marker upload; a marker upload gone since (aborted or completed between
+           pages) resumes at the key's first upload left */
+        " (key>?4 OR (key=?4 AND ?5 IS NOT NULL AND COALESCE((initiated_ms,"
+        " upload_id) > (SELECT initiated_ms, upload_id FROM uploads WHERE"
+        " upload_id=?5 AND key=?4), 1)))"
+        " ORDER BY bucket, key, initiated_ms, upload_id LIMIT ?6",
+        &db, &stmt);
+    if (rc) {
+        free(pend);
+        return rc;
+    }
+    if (bucket)
+        sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 2, prefix ? prefix : "", -1, SQLITE_TRANSIENT);
+    if (pend)
+        sqlite3_bind_text(stmt, 3, pend, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 4, key_marker ? key_marker : "", -1, SQLITE_TRANSIENT);
+    if (upload_id_marker && key_marker)
+        sqlite3_bind_text(stmt, 5, upload_id_marker, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(stmt, 6, (sqlite3_int64)limit);
+    sqlite3_bind_int64(stmt, 7, initiated_before);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct meta_upload u;
+        sqlite_upload_row(stmt, &u);
+        stop = cb(payload, &u);
+        meta_upload_dispose(&u);
+    }
+    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "upload scan"));
+    sqlite3_finalize(stmt);
+    free(pend);
+    return ret;
+}
+
+static int sqlite_part_put_txn(sqlite3 *db, const char *upload_id, const struct meta_part *p)
+{
+    char number[16];
+    snprintf(number, sizeof(number), "%d", p->number);
+    int rc =
+        meta_sqlite_dead_add(db, SQLITE_DEAD_INSERT "FROM parts WHERE upload_id=?1 AND number=?2",
+                             upload_id, number, NULL);
+    sqlite3_stmt *stmt;
+    if (rc)
+        return rc;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO parts VALUES (?,?,?,?,?,?,?)", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return meta_sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, upload_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, p->number);
+    sqlite3_bind_text(stmt, 3, p->etag, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, p->size);
+    sqlite3_bind_int64(stmt, 5, p->last_modified_ms);
+    sqlite3_bind_text(stmt, 6, p->blob_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 7, p->checksum_value, -1, SQLITE_STATIC);
+    rc = meta_sqlite_step_done(db, stmt);
+    if (rc == ERR_EXISTS) { /* the upload is gone (foreign key) */
+        err_set("no such upload");
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+int meta_sqlite_part_put(struct meta_store *s, const char *upload_id, const struct meta_part *p)
+{
+    sqlite3 *db;
+    int rc = meta_sqlite_begin(s, &db);
+    return rc ? rc : meta_sqlite_commit_or_rollback(db, sqlite_part_put_txn(db, upload_id, p));
+}
+
+int meta_sqlite_part_scan(struct meta_store *s, const char *upload_id, int after_number,
+                          size_t limit, meta_part_cb *cb, void *payload)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc =
+        meta_sqlite_prepare(s,
+                            "SELECT number, etag, size, last_modified_ms, blob_id, checksum_value"
+                            " FROM parts WHERE upload_id=? AND number>? ORDER BY number LIMIT ?",
+                            &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, upload_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(stmt, 2, after_number);
+    sqlite3_bind_int64(stmt, 3, (sqlite3_int64)limit);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct meta_part p;
+        memset(&p, 0, sizeof(p));
+        p.number = sqlite3_column_int(stmt, 0);
+        meta_sqlite_copy(p.etag, sizeof(p.etag), stmt, 1);
+        p.size = sqlite3_column_int64(stmt, 2);
+        p.last_modified_ms = sqlite3_column_int64(stmt, 3);
+        meta_sqlite_copy(p.blob_id, sizeof(p.blob_id), stmt, 4);
+        meta_sqlite_copy(p.checksum_value, sizeof(p.checksum_value), stmt, 5);
+        stop = cb(payload, &p);
+    }
+    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "part scan"));
+    sqlite3_finalize(stmt);
+    return ret;
+}
