@@ -128,8 +128,14 @@ enum s3_error s3_object_commit(struct s3_req *r, struct meta_object *o, const ch
     }
 }
 
-void s3_object_version_header(const struct s3_req *r, struct http_response *resp,
-                              const char *version_id)
+void s3_object_version_header(struct http_response *resp, const char *version_id)
+{
+    if (strcmp(version_id, "null") != 0)
+        http_response_header(resp, "x-amz-version-id", version_id);
+}
+
+void s3_object_read_version_header(const struct s3_req *r, struct http_response *resp,
+                                   const char *version_id)
 {
     if (r->bucket_info.versioning != META_UNVERSIONED || strcmp(version_id, "null") != 0)
         http_response_header(resp, "x-amz-version-id", version_id);

@@ -27,9 +27,14 @@ void s3_object_version_for_write(const struct s3_req *r, char *out);
 enum s3_error s3_object_commit(struct s3_req *r, struct meta_object *o, const char *upload_id,
                                const char *if_match, const char *if_none_match);
 
-/* Set x-amz-version-id on a write's answer when the bucket has (had) versioning. */
-void s3_object_version_header(const struct s3_req *r, struct http_response *resp,
-                              const char *version_id);
+/* Set x-amz-version-id on a write's answer (PutObject, CopyObject, CompleteMultipartUpload):
+ * only for a real version id, as AWS — a write into an unversioned or versioning-suspended
+ * bucket (the "null" version) answers without the header. */
+void s3_object_version_header(struct http_response *resp, const char *version_id);
+/* Set x-amz-version-id on a read's answer: the "null" version is named once the bucket has
+ * (had) versioning. */
+void s3_object_read_version_header(const struct s3_req *r, struct http_response *resp,
+                                   const char *version_id);
 
 struct s3_delete_result {
     char version_id[64]; /* version removed, or of the delete marker made; "" for none */

@@ -115,7 +115,7 @@ enum s3_error s3_op_get_object_attributes(struct s3_req *r)
     clock_format_http(lm, sizeof(lm), o.last_modified_ms);
     struct http_response *resp = s3_response_xml(r, &xml);
     http_response_header(resp, "Last-Modified", lm);
-    s3_object_version_header(r, resp, o.version_id);
+    s3_object_read_version_header(r, resp, o.version_id);
     http_req_respond(r->http, resp);
     meta_object_dispose(&o);
     return S3_OK;
@@ -135,7 +135,7 @@ enum s3_error s3_op_get_object_tagging(struct s3_req *r)
         return S3E_INTERNAL_ERROR;
     }
     struct http_response *resp = s3_response_xml(r, &xml);
-    s3_object_version_header(r, resp, o.version_id);
+    s3_object_read_version_header(r, resp, o.version_id);
     http_req_respond(r->http, resp);
     meta_object_dispose(&o);
     return S3_OK;

@@ -268,7 +268,7 @@ static enum s3_error s3_complete_respond(struct s3_req *r, const struct meta_obj
         return S3E_INTERNAL_ERROR;
     }
     struct http_response *resp = s3_response_xml(r, &xml);
-    s3_object_version_header(r, resp, o->version_id);
+    s3_object_version_header(resp, o->version_id);
     http_req_respond(r->http, resp);
     return S3_OK;
 }

@@ -112,7 +112,7 @@ static enum s3_error s3_copy_respond(struct s3_req *r, const struct s3_copy *c,
     struct http_response *resp = s3_response_xml(r, &xml);
     if (strcmp(c->src.version_id, "null") != 0)
         http_response_header(resp, "x-amz-copy-source-version-id", c->src.version_id);
-    s3_object_version_header(r, resp, o->version_id);
+    s3_object_version_header(resp, o->version_id);
     http_req_respond(r->http, resp);
     return S3_OK;
 }

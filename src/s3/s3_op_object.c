@@ -105,7 +105,7 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
         return stored;
     struct http_response *resp = s3_response_new(r, 200, NULL, 0);
     http_response_header(resp, "ETag", o.etag);
-    s3_object_version_header(r, resp, o.version_id);
+    s3_object_version_header(resp, o.version_id);
     if (r->body.checksum_algo != CHECKSUM_NONE) {
         http_response_header(resp, checksum_algo_header(r->body.checksum_algo),
                              r->body.checksum_value);
