@@ -2,6 +2,7 @@
 #include "blob/blob.h"
 
 #include <dirent.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,8 +16,13 @@
 #include "core/fsperm.h"
 #include "core/hash.h"
 
+#define BLOB_FANOUT (1u << 16) /* blobs/xx/yy: 256 × 256 leaf directories */
+
 struct blob_store {
     char *dir;
+    /* leaf directories this process made or found, so a commit makes and checks its two
+     * fan-out directories once per process, not on every write */
+    atomic_uchar leaf_known[BLOB_FANOUT];
 };
 
 struct blob_writer {
@@ -150,6 +156,38 @@ static int blob_fsync_dir(const char *path)
     return 0;
 }
 
+/* The leaf index of a blob id: its first four hex digits; -1 for an id of another form. */
+static long blob_leaf_index(const char *id)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = id[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* Make (0700, fsynced in their parent when new) or check the two fan-out directories of id,
+ * once per process and leaf. */
+static int blob_leaf_ensure(struct blob_store *bs, const char *id)
+{
+    long leaf = blob_leaf_index(id);
+    if (leaf >= 0 && atomic_load_explicit(&bs->leaf_known[leaf], memory_order_acquire))
+        return 0;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof(dir), "%s/blobs/%.2s", bs->dir, id);
+    int rc = blob_mkdir(dir);
+    snprintf(dir, sizeof(dir), "%s/blobs/%.2s/%.2s", bs->dir, id, id + 2);
+    if (!rc)
+        rc = blob_mkdir(dir);
+    if (!rc && leaf >= 0)
+        atomic_store_explicit(&bs->leaf_known[leaf], 1, memory_order_release);
+    return rc;
+}
+
 int blob_writer_commit(struct blob_writer *w, char *out_id)
 {
     char dir[PATH_MAX], final_path[PATH_MAX];
@@ -163,12 +201,9 @@ int blob_writer_commit(struct blob_writer *w, char *out_id)
         rc = ERR_IO;
     }
     w->fd = -1;
-    snprintf(dir, sizeof(dir), "%s/blobs/%.2s", w->bs->dir, w->id);
     if (!rc)
-        rc = blob_mkdir(dir);
+        rc = blob_leaf_ensure(w->bs, w->id);
     snprintf(dir, sizeof(dir), "%s/blobs/%.2s/%.2s", w->bs->dir, w->id, w->id + 2);
-    if (!rc)
-        rc = blob_mkdir(dir);
     blob_path(w->bs, w->id, final_path, sizeof(final_path));
     if (!rc && rename(w->tmp_path, final_path) != 0) {
         err_set("rename %s: %s", w->tmp_path, strerror(errno));
