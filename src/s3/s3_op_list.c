@@ -8,6 +8,7 @@
 #include "core/str.h"
 #include "core/uri.h"
 #include "core/xmlw.h"
+#include "s3/s3_list_params.h"
 #include "s3/s3_listing.h"
 #include "s3/s3_req.h"
 
@@ -74,30 +75,14 @@ static enum s3_error s3_list_params(struct s3_req *r, struct s3_list *l, struct 
 {
     memset(l, 0, sizeof(*l));
     memset(o, 0, sizeof(*o));
-    l->prefix = s3_req_param(r, "prefix");
-    if (!l->prefix)
-        l->prefix = "";
-    l->delimiter = s3_req_param(r, "delimiter");
-    l->max_keys = S3_LIST_MAX_KEYS;
-    const char *mk = s3_req_param(r, "max-keys");
-    if (mk) {
-        int64_t v = 0;
-        if (str_parse_i64(mk, 0, INT32_MAX, &v)) {
-            s3_req_set_message(r, "Provided max-keys not an integer or within integer range");
-            s3_req_error_elem(r, "ArgumentName", "max-keys");
-            s3_req_error_elem(r, "ArgumentValue", mk);
-            return S3E_INVALID_ARGUMENT;
-        }
-        l->max_keys = v < S3_LIST_MAX_KEYS ? v : S3_LIST_MAX_KEYS;
-    }
-    const char *enc = s3_req_param(r, "encoding-type");
-    if (enc && strcmp(enc, "url") != 0) {
-        s3_req_set_message(r, "Invalid Encoding Method specified in Request");
-        s3_req_error_elem(r, "ArgumentName", "encoding-type");
-        s3_req_error_elem(r, "ArgumentValue", enc);
-        return S3E_INVALID_ARGUMENT;
-    }
-    o->url = enc != NULL;
+    struct s3_list_params lp;
+    enum s3_error e = s3_list_params_read(r, "max-keys", S3_LIST_MAX_KEYS, &lp);
+    if (e)
+        return e;
+    l->prefix = lp.prefix;
+    l->delimiter = lp.delimiter;
+    l->max_keys = lp.max;
+    o->url = lp.url;
     return s3_req_load_bucket(r);
 }
 

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/str.h"
 #include "core/xmlw.h"
+#include "s3/s3_list_params.h"
 #include "s3/s3_listing.h"
 #include "s3/s3_req.h"
 
@@ -118,29 +119,14 @@ static int s3_uploads_head(struct buf *xml, struct s3_req *r, const struct s3_up
 
 static enum s3_error s3_uploads_params(struct s3_req *r, struct s3_uploads *l)
 {
-    l->prefix = s3_req_param(r, "prefix");
-    l->prefix = l->prefix ? l->prefix : "";
-    l->delimiter = s3_req_param(r, "delimiter");
-    l->max = S3_UPLOADS_MAX;
-    const char *mu = s3_req_param(r, "max-uploads");
-    if (mu) {
-        int64_t v = 0;
-        if (str_parse_i64(mu, 0, INT32_MAX, &v)) {
-            s3_req_set_message(r, "Provided max-uploads not an integer or within integer range");
-            s3_req_error_elem(r, "ArgumentName", "max-uploads");
-            s3_req_error_elem(r, "ArgumentValue", mu);
-            return S3E_INVALID_ARGUMENT;
-        }
-        l->max = v > S3_UPLOADS_MAX ? S3_UPLOADS_MAX : (long)v;
-    }
-    const char *enc = s3_req_param(r, "encoding-type");
-    if (enc && strcmp(enc, "url") != 0) {
-        s3_req_set_message(r, "Invalid Encoding Method specified in Request");
-        s3_req_error_elem(r, "ArgumentName", "encoding-type");
-        s3_req_error_elem(r, "ArgumentValue", enc);
-        return S3E_INVALID_ARGUMENT;
-    }
-    l->url = enc != NULL;
+    struct s3_list_params lp;
+    enum s3_error e = s3_list_params_read(r, "max-uploads", S3_UPLOADS_MAX, &lp);
+    if (e)
+        return e;
+    l->prefix = lp.prefix;
+    l->delimiter = lp.delimiter;
+    l->max = lp.max;
+    l->url = lp.url;
     /* a key marker inside a common prefix resumes after the whole prefix, never repeats it */
     const char *km = s3_req_param(r, "key-marker");
     l->last_cp = km ? s3_list_common_prefix(l->prefix, l->delimiter, km) : NULL;

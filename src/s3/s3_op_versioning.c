@@ -13,6 +13,7 @@
 #include "core/uri.h"
 #include "core/xmlw.h"
 #include "s3/s3_listing.h"
+#include "s3/s3_list_params.h"
 #include "s3/s3_req.h"
 #include "s3/s3_xml.h"
 
@@ -253,30 +254,14 @@ static int s3_versions_run(struct s3_versions *v)
 
 static enum s3_error s3_versions_params(struct s3_req *r, struct s3_versions *v)
 {
-    v->prefix = s3_req_param(r, "prefix");
-    if (!v->prefix)
-        v->prefix = "";
-    v->delimiter = s3_req_param(r, "delimiter");
-    v->max = S3_VERSIONS_MAX_KEYS;
-    const char *mk = s3_req_param(r, "max-keys");
-    if (mk) {
-        int64_t n = 0;
-        if (str_parse_i64(mk, 0, INT32_MAX, &n)) {
-            s3_req_set_message(r, "Provided max-keys not an integer or within integer range");
-            s3_req_error_elem(r, "ArgumentName", "max-keys");
-            s3_req_error_elem(r, "ArgumentValue", mk);
-            return S3E_INVALID_ARGUMENT;
-        }
-        v->max = n < S3_VERSIONS_MAX_KEYS ? n : S3_VERSIONS_MAX_KEYS;
-    }
-    const char *enc = s3_req_param(r, "encoding-type");
-    if (enc && strcmp(enc, "url") != 0) {
-        s3_req_set_message(r, "Invalid Encoding Method specified in Request");
-        s3_req_error_elem(r, "ArgumentName", "encoding-type");
-        s3_req_error_elem(r, "ArgumentValue", enc);
-        return S3E_INVALID_ARGUMENT;
-    }
-    v->url = enc != NULL;
+    struct s3_list_params lp;
+    enum s3_error e = s3_list_params_read(r, "max-keys", S3_VERSIONS_MAX_KEYS, &lp);
+    if (e)
+        return e;
+    v->prefix = lp.prefix;
+    v->delimiter = lp.delimiter;
+    v->max = lp.max;
+    v->url = lp.url;
     return s3_versions_start(r, v);
 }
 
