@@ -58,8 +58,9 @@ static int inv_job_fail(struct inv_job *j, int rc, const char *fmt, ...) PRINTF_
 /* Fault injection for tests: STOCKTAKE_TEST_DELAY_BEFORE_CHECKSUM_MS holds a run just before
  * manifest.checksum (a test kills it there: no checksum may appear);
  * STOCKTAKE_TEST_DELAY_AFTER_MANIFEST_MS holds it between manifest.json and symlink.txt;
- * STOCKTAKE_TEST_DELAY_AFTER_FIRST_ROW_MS holds it inside the scan (a test writes to the
- * bucket meanwhile: the report must show the snapshot). */
+ * STOCKTAKE_TEST_DELAY_AFTER_FIRST_ROW_MS holds it inside the scan, after the first row (and
+ * the roll it may cause): a test writes to the bucket meanwhile (the report must show the
+ * snapshot), or lets the blob collector look at the finished data file. */
 static void inv_job_test_pause(const char *variable)
 {
     const char *ms = getenv(variable);
@@ -107,6 +108,26 @@ static void inv_job_format_free(struct inv_job *j)
     if (j->format_state && j->format->free)
         j->format->free(j->format_state);
     j->format_state = NULL;
+}
+
+/* Before a blob or object is written: the lease must still be ours, and it is recorded as
+ * this run's (inv_leftovers.h), so that a kill after the write cannot leave it behind and the
+ * blob collector leaves a data file alone while its run goes on (version_id "" for a data file
+ * not yet an object). */
+static int inv_job_record(struct inv_job *j, const char *key, const char *version_id,
+                          const char *blob_id)
+{
+    if (inv_lease_confirm(j->lease))
+        return inv_job_fail(j, ERR_CONFLICT, "the lease of this run was taken over");
+    struct meta_inventory_run_object ro;
+    memset(&ro, 0, sizeof(ro));
+    ro.run_id = j->run->run_id;
+    snprintf(ro.dest_bucket, sizeof(ro.dest_bucket), "%s", j->dest.name);
+    ro.key = (char *)key;
+    snprintf(ro.version_id, sizeof(ro.version_id), "%s", version_id);
+    snprintf(ro.blob_id, sizeof(ro.blob_id), "%s", blob_id);
+    int rc = meta_inventory_run_object_add(j->meta, j->bucket, j->config.id, &ro);
+    return rc ? inv_job_fail(j, rc, "recording %s: %s", key, err_msg()) : 0;
 }
 
 static int inv_job_roll(struct inv_job *j)
@@ -183,31 +204,15 @@ static int inv_job_row(void *payload, const struct meta_object *o)
         inv_job_fail(j, j->rc, "writing a row: %s", err_msg());
         return 1;
     }
-    if (++j->run->rows == 1)
-        inv_job_test_pause("STOCKTAKE_TEST_DELAY_AFTER_FIRST_ROW_MS");
+    ++j->run->rows;
     if (j->opts->progress_log && j->run->rows % j->opts->progress_log == 0)
         log_info("inventory %s/%s: %lld rows, %lld files so far", j->bucket, j->config.id,
                  (long long)j->run->rows, (long long)j->run->files + 1);
     if (inv_file_written(j->file) >= j->opts->file_size_cap && (j->rc = inv_job_roll(j)) != 0)
         return 1;
+    if (j->run->rows == 1)
+        inv_job_test_pause("STOCKTAKE_TEST_DELAY_AFTER_FIRST_ROW_MS");
     return 0;
-}
-
-/* Before an object is written: the lease must still be ours, and the object is recorded as
- * this run's (inv_leftovers.h), so that a kill after the write cannot leave it behind. */
-static int inv_job_record(struct inv_job *j, const struct meta_object *o)
-{
-    if (inv_lease_confirm(j->lease))
-        return inv_job_fail(j, ERR_CONFLICT, "the lease of this run was taken over");
-    struct meta_inventory_run_object ro;
-    memset(&ro, 0, sizeof(ro));
-    ro.run_id = j->run->run_id;
-    snprintf(ro.dest_bucket, sizeof(ro.dest_bucket), "%s", j->dest.name);
-    ro.key = o->key;
-    snprintf(ro.version_id, sizeof(ro.version_id), "%s", o->version_id);
-    snprintf(ro.blob_id, sizeof(ro.blob_id), "%s", o->blob_id);
-    int rc = meta_inventory_run_object_add(j->meta, j->bucket, j->config.id, &ro);
-    return rc ? inv_job_fail(j, rc, "recording %s: %s", o->key, err_msg()) : 0;
 }
 
 /* Store bytes as an object of the destination bucket, like a PutObject of its owner: through
@@ -239,7 +244,7 @@ static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, 
         o.checksum_value = (char *)checksum;
         snprintf(o.checksum_type, sizeof(o.checksum_type), "FULL_OBJECT");
     }
-    int rc = inv_job_record(j, &o);
+    int rc = inv_job_record(j, o.key, o.version_id, o.blob_id);
     if (rc)
         return rc;
     struct obj_commit c = {j->dest.name, j->dest.id, &o, NULL, NULL, NULL};

@@ -230,6 +230,11 @@ int meta_inventory_lease_release(struct meta_store *s, const char *bucket, const
     return s->ops->inventory_lease_release(s, bucket, config_id, token);
 }
 
+int meta_inventory_live_run_start(struct meta_store *s, int64_t now_ms, int64_t *out_ms)
+{
+    return s->ops->inventory_live_run_start(s, now_ms, out_ms);
+}
+
 int meta_inventory_run_object_add(struct meta_store *s, const char *bucket, const char *config_id,
                                   const struct meta_inventory_run_object *o)
 {

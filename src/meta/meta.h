@@ -289,6 +289,11 @@ int meta_inventory_lease_renew(struct meta_store *s,
                                const struct meta_inventory_lease *lease) WARN_UNUSED;
 int meta_inventory_lease_release(struct meta_store *s, const char *bucket, const char *config_id,
                                  const char *token) WARN_UNUSED;
+/* The earliest start (started_ms of its run) of the runs whose lease is still held at now_ms
+ * (not expired); 0 when none. The blob collector leaves younger blob files alone: a running
+ * report's finished data files are no objects until the run delivers them. */
+int meta_inventory_live_run_start(struct meta_store *s, int64_t now_ms,
+                                  int64_t *out_ms) WARN_UNUSED;
 
 /* Objects a run delivered, recorded before each is written, so that those of a run that did
  * not complete (killed, or failed half-way) can be removed by the next run of the config.

@@ -74,6 +74,7 @@ struct meta_backend_ops {
     int (*inventory_lease_renew)(struct meta_store *s, const struct meta_inventory_lease *lease);
     int (*inventory_lease_release)(struct meta_store *s, const char *bucket, const char *config_id,
                                    const char *token);
+    int (*inventory_live_run_start)(struct meta_store *s, int64_t now_ms, int64_t *out_ms);
     int (*inventory_run_object_add)(struct meta_store *s, const char *bucket, const char *config_id,
                                     const struct meta_inventory_run_object *o);
     int (*inventory_run_object_list)(struct meta_store *s, const char *bucket,

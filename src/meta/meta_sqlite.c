@@ -265,6 +265,7 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .inventory_lease_take = meta_sqlite_lease_take,
     .inventory_lease_get = meta_sqlite_lease_get,
     .inventory_lease_renew = meta_sqlite_lease_renew,
+    .inventory_live_run_start = meta_sqlite_live_run_start,
     .inventory_lease_release = meta_sqlite_lease_release,
     .inventory_run_object_add = meta_sqlite_run_object_add,
     .inventory_run_object_list = meta_sqlite_run_object_list,

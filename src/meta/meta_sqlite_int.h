@@ -152,6 +152,7 @@ int meta_sqlite_lease_take(struct meta_store *s, const struct meta_inventory_lea
 int meta_sqlite_lease_get(struct meta_store *s, const char *bucket, const char *config_id,
                           struct meta_inventory_lease *out);
 int meta_sqlite_lease_renew(struct meta_store *s, const struct meta_inventory_lease *lease);
+int meta_sqlite_live_run_start(struct meta_store *s, int64_t now_ms, int64_t *out_ms);
 int meta_sqlite_lease_release(struct meta_store *s, const char *bucket, const char *config_id,
                               const char *token);
 int meta_sqlite_run_object_add(struct meta_store *s, const char *bucket, const char *config_id,

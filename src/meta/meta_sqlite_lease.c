@@ -210,3 +210,22 @@ int meta_sqlite_run_object_clear(struct meta_store *s, int64_t run_id)
     sqlite3_bind_int64(stmt, 1, run_id);
     return meta_sqlite_step_done(db, stmt);
 }
+
+int meta_sqlite_live_run_start(struct meta_store *s, int64_t now_ms, int64_t *out_ms)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = meta_sqlite_prepare(s,
+                                 "SELECT COALESCE(MIN(r.started_ms), 0) FROM inventory_leases l"
+                                 " JOIN inventory_runs r ON r.run_id = l.run_id"
+                                 " WHERE l.expires_ms > ?",
+                                 &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, now_ms);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *out_ms = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW ? 0 : meta_sqlite_fail(db, "live runs");
+}

@@ -91,8 +91,16 @@ int obj_gc_run(struct meta_store *m, struct blob_store *bs, const struct obj_gc_
     if (rc || !orphans)
         return rc;
     int64_t age = opts->orphan_age_ms > opts->grace_ms ? opts->orphan_age_ms : opts->grace_ms;
+    int64_t before = obj_gc_wall_ms() - age, live = 0;
+    /* a running inventory report's finished data files are no objects yet: spare what is
+     * younger than the oldest run still holding its lease */
+    rc = meta_inventory_live_run_start(m, now, &live);
+    if (rc)
+        return rc;
+    if (live > 0 && live < before)
+        before = live;
     struct obj_gc_orphans o = {m, bs, stats, 0};
-    rc = blob_scan(bs, obj_gc_wall_ms() - age, obj_gc_orphan_each, &o);
+    rc = blob_scan(bs, before, obj_gc_orphan_each, &o);
     return rc == 1 ? o.rc : rc;
 }
 

@@ -119,7 +119,8 @@ struct obj_gc_stats {
 
 /* Remove dead blobs past the grace period; with orphans set, also scan blobs/ for files no
  * object version, part or dead row names (left by a crash between the blob write and its
- * commit) that are older than orphan_age_ms. */
+ * commit) that are older than orphan_age_ms and than the oldest inventory run still holding
+ * its lease (meta_inventory_live_run_start). */
 int obj_gc_run(struct meta_store *m, struct blob_store *bs, const struct obj_gc_opts *opts,
                int orphans, struct obj_gc_stats *stats) WARN_UNUSED;
 

@@ -430,3 +430,43 @@ def test_inventory_files_are_delivered_with_checksums(server, s3):
         assert h["ContentType"] == "application/octet-stream"
         want = base64.b64encode(crc64nvme(body).to_bytes(8, "big")).decode()
         assert h["ResponseMetadata"]["HTTPHeaders"].get("x-amz-checksum-crc64nvme") == want
+
+
+def test_collector_leaves_a_running_reports_data_files():
+    """A data file finished early in a long run is no object until the run delivers it: the
+    orphan pass must not take it (review of issue 9: it did, and the report named a lost blob)."""
+    import json
+    import subprocess
+    from conftest import BIN
+    srv = Server(args=["--orphan-age-seconds", "1", "--blob-grace-seconds", "0.2"])
+    srv.start()
+    try:
+        s3 = srv.client()
+        s3.create_bucket(Bucket="longrun-src")
+        s3.create_bucket(Bucket="longrun-dst")
+        for i in range(3):
+            s3.put_object(Bucket="longrun-src", Key="k%d" % i, Body=b"x")
+        s3.put_bucket_inventory_configuration(
+            Bucket="longrun-src", Id="c", InventoryConfiguration={
+                "Id": "c", "IsEnabled": True, "IncludedObjectVersions": "Current",
+                "Schedule": {"Frequency": "Daily"},
+                "Destination": {"S3BucketDestination": {"Bucket": "arn:aws:s3:::longrun-dst",
+                                                        "Format": "CSV"}}})
+        # every row rolls a file; the run stops 3 s after its first file is finished, while
+        # the collector's orphan pass (every 0.5 s, age 1 s) looks at blobs/
+        env = dict(os.environ, STOCKTAKE_TEST_DELAY_AFTER_FIRST_ROW_MS="3000")
+        p = subprocess.run([BIN, "inventory", "run", "--data", srv.data, "--bucket",
+                            "longrun-src", "--id", "c", "--file-size-cap", "1"],
+                           capture_output=True, text=True, timeout=120, env=env)
+        assert p.returncode == 0, p.stderr
+        manifest = json.loads(
+            s3.get_object(Bucket="longrun-dst", Key=p.stdout.strip())["Body"].read())
+        assert len(manifest["files"]) == 3
+        for f in manifest["files"]:
+            body = s3.get_object(Bucket="longrun-dst", Key=f["key"])["Body"].read()
+            assert hashlib.md5(body).hexdigest() == f["MD5checksum"]
+    finally:
+        assert srv.stop() == 0
+        log = srv.read_log()
+        srv.cleanup()
+        assert "Sanitizer" not in log and "runtime error:" not in log, log

@@ -740,6 +740,31 @@ static struct meta_inventory_lease lease_of(const char *config, const char *toke
     return l;
 }
 
+TEST(meta_conformance_inventory_live_run_start)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        int64_t start = -1;
+        CHECK(meta_inventory_live_run_start(f.m, 1000, &start) == 0 && start == 0);
+        struct meta_inventory_run run;
+        memset(&run, 0, sizeof(run));
+        snprintf(run.bucket, sizeof(run.bucket), "src");
+        snprintf(run.config_id, sizeof(run.config_id), "c1");
+        run.started_ms = 700;
+        run.report_ms = 700;
+        CHECK(meta_inventory_run_begin(f.m, &run) == 0);
+        struct meta_inventory_lease l = lease_of("c1", "aaaa", 100); /* expires at 5000 */
+        l.run_id = run.run_id;
+        CHECK(meta_inventory_lease_take(f.m, &l, NULL) == 0);
+        /* held: its run's start; expired: none */
+        CHECK(meta_inventory_live_run_start(f.m, 1000, &start) == 0 && start == 700);
+        CHECK(meta_inventory_live_run_start(f.m, 6000, &start) == 0 && start == 0);
+        CHECK(meta_inventory_lease_release(f.m, "src", "c1", "aaaa") == 0);
+        CHECK(meta_inventory_live_run_start(f.m, 1000, &start) == 0 && start == 0);
+    }
+}
+
 TEST(meta_conformance_inventory_leases)
 {
     struct meta_fixture f;
