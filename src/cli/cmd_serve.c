@@ -74,7 +74,7 @@ static void serve_usage(void)
                     "  --blob-grace-seconds S      keep replaced/deleted blobs this long for "
                     "readers (default 60)\n"
                     "  --orphan-age-seconds S      unreferenced blob files older than this are "
-                    "reclaimed (default 3600)\n");
+                    "reclaimed (default 3600, at least 1)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -168,6 +168,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->gc.orphan_age_ms = OBJ_GC_DEFAULT_ORPHAN_AGE_MS;
     int c;
     int64_t num = 0;
+    uint64_t fixed = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         if (c == 'l' && serve_parse_listen(o, optarg) == 0)
@@ -180,16 +181,17 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->domain = optarg;
         else if (c == 'v')
             log_set_level(LOG_DEBUG);
-        else if (c == 'u' && (o->upload_expiry_days = strtod(optarg, NULL)) >= 0)
-            continue;
+        else if (c == 'u' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
+            o->upload_expiry_days = (double)fixed / 1e6;
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
             o->inventory.hour_utc = (int)num;
-        else if (c == 'T' && (o->inventory.tick_ms = (int64_t)(strtod(optarg, NULL) * 1000)) > 0)
-            continue;
-        else if (c == 'G' && (o->gc.grace_ms = (int64_t)(strtod(optarg, NULL) * 1000)) >= 0)
-            continue;
-        else if (c == 'O' && (o->gc.orphan_age_ms = (int64_t)(strtod(optarg, NULL) * 1000)) >= 0)
-            continue;
+        else if (c == 'T' && str_parse_fixed(optarg, 3, INT64_MAX, &fixed) == 0 && fixed > 0)
+            o->inventory.tick_ms = (int64_t)fixed;
+        else if (c == 'G' && str_parse_fixed(optarg, 3, INT64_MAX, &fixed) == 0)
+            o->gc.grace_ms = (int64_t)fixed;
+        /* at least a second: younger unreferenced files may be blobs between rename and commit */
+        else if (c == 'O' && str_parse_fixed(optarg, 3, INT64_MAX, &fixed) == 0 && fixed >= 1000)
+            o->gc.orphan_age_ms = (int64_t)fixed;
         else if (c == 'C' &&
                  str_parse_u64(optarg, 10, UINT64_MAX, &o->inventory.job.file_size_cap) == 0 &&
                  o->inventory.job.file_size_cap > 0)

@@ -83,6 +83,29 @@ int str_parse_u64(const char *s, int base, uint64_t max, uint64_t *out)
     return s ? str_parse_u64n(s, strlen(s), base, max, out) : ERR_INVALID;
 }
 
+int str_parse_fixed(const char *s, int decimals, uint64_t max, uint64_t *out)
+{
+    if (!s || decimals < 0 || decimals > 9)
+        return ERR_INVALID;
+    const char *dot = strchr(s, '.');
+    size_t whole = dot ? (size_t)(dot - s) : strlen(s);
+    size_t frac = dot ? strlen(dot + 1) : 0;
+    if ((dot && frac == 0) || frac > (size_t)decimals)
+        return ERR_INVALID;
+    uint64_t scale = 1, w = 0, f = 0;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    if (str_parse_u64n(s, whole, 10, max / scale, &w) ||
+        (frac && str_parse_u64n(dot + 1, frac, 10, UINT64_MAX, &f)))
+        return ERR_INVALID;
+    for (size_t i = frac; i < (size_t)decimals; i++)
+        f *= 10;
+    if (w * scale > max - f)
+        return ERR_INVALID;
+    *out = w * scale + f;
+    return 0;
+}
+
 int str_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     if (!s || min > max)

@@ -29,5 +29,8 @@ int str_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out) WARN_UN
 int str_parse_u64(const char *s, int base, uint64_t max, uint64_t *out) WARN_UNUSED;
 /* The same over exactly the n bytes at s (which need not end there). */
 int str_parse_u64n(const char *s, size_t n, int base, uint64_t max, uint64_t *out) WARN_UNUSED;
+/* A non-negative decimal with at most decimals (0-9) digits after an optional '.', scaled by
+ * 10^decimals: "1.5" with 3 → 1500 (seconds to milliseconds). At most max once scaled. */
+int str_parse_fixed(const char *s, int decimals, uint64_t max, uint64_t *out) WARN_UNUSED;
 
 #endif

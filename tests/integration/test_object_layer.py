@@ -470,3 +470,17 @@ def test_collector_leaves_a_running_reports_data_files():
         log = srv.read_log()
         srv.cleanup()
         assert "Sanitizer" not in log and "runtime error:" not in log, log
+
+
+@pytest.mark.parametrize("flag,value", [("--blob-grace-seconds", "abc"),
+                                        ("--orphan-age-seconds", "0"),
+                                        ("--orphan-age-seconds", "0.5"),
+                                        ("--inventory-tick-seconds", "1x")])
+def test_serve_refuses_unparseable_or_unsafe_collector_flags(flag, value):
+    import subprocess
+    import tempfile
+    from conftest import BIN
+    with tempfile.TemporaryDirectory() as d:
+        p = subprocess.run([BIN, "serve", "--listen", "127.0.0.1:0", "--data", d, flag, value],
+                           capture_output=True, text=True, timeout=30)
+        assert p.returncode != 0 and "usage" in p.stderr, (p.returncode, p.stderr[-300:])

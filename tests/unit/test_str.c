@@ -49,3 +49,23 @@ TEST(str_parse_u64_bases_and_bounds)
     CHECK(str_parse_u64n("123-456", 3, 10, UINT64_MAX, &v) == 0 && v == 123);
     CHECK(str_parse_u64n("123", 0, 10, UINT64_MAX, &v) == ERR_INVALID);
 }
+
+TEST(str_parse_fixed_scales_decimals)
+{
+    uint64_t v = 0;
+    CHECK(str_parse_fixed("1.5", 3, UINT64_MAX, &v) == 0 && v == 1500);
+    CHECK(str_parse_fixed("0.2", 3, UINT64_MAX, &v) == 0 && v == 200);
+    CHECK(str_parse_fixed("60", 3, UINT64_MAX, &v) == 0 && v == 60000);
+    CHECK(str_parse_fixed("0.000001", 6, UINT64_MAX, &v) == 0 && v == 1);
+    CHECK(str_parse_fixed("7", 0, UINT64_MAX, &v) == 0 && v == 7);
+    CHECK(str_parse_fixed("2.5", 3, 2500, &v) == 0 && v == 2500);
+    CHECK(str_parse_fixed("2.501", 3, 2500, &v) == ERR_INVALID);
+    CHECK(str_parse_fixed("abc", 3, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_fixed("", 3, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_fixed("1.", 3, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_fixed(".5", 3, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_fixed("1.2345", 3, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_fixed("-1", 3, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_fixed("1.2.3", 3, UINT64_MAX, &v) == ERR_INVALID);
+    CHECK(str_parse_fixed("99999999999999999999", 3, UINT64_MAX, &v) == ERR_INVALID);
+}
