@@ -32,17 +32,24 @@ static int obj_gc_collect(void *payload, const char *id)
     return 0;
 }
 
-/* One batch of dead blobs; *n how many were seen. */
+/* One batch of dead blobs; *n how many were seen, *removed how many went. A file that cannot
+ * be removed (EACCES, EIO) is logged and kept for a later pass; it never stops the others. */
 static int obj_gc_dead_batch(struct meta_store *m, struct blob_store *bs, int64_t before,
-                             struct obj_gc_stats *stats, size_t *n)
+                             struct obj_gc_stats *stats, size_t *n, size_t *removed)
 {
     struct obj_gc_ids l = {xcalloc(OBJ_GC_BATCH, sizeof(*l.ids)), 0};
     int rc = meta_dead_blob_scan(m, before, OBJ_GC_BATCH, obj_gc_collect, &l);
+    *removed = 0;
     for (size_t i = 0; i < l.n && !rc; i++) {
-        rc = blob_remove(bs, l.ids[i]);
-        if (!rc)
-            rc = meta_dead_blob_forget(m, l.ids[i]);
-        stats->dead_removed += rc == 0;
+        if (blob_remove(bs, l.ids[i])) {
+            log_warn("collector: cannot remove dead blob %s: %s", l.ids[i], err_msg());
+            continue;
+        }
+        rc = meta_dead_blob_forget(m, l.ids[i]);
+        if (!rc) {
+            stats->dead_removed++;
+            (*removed)++;
+        }
     }
     *n = l.n;
     free(l.ids);
@@ -62,13 +69,14 @@ static int obj_gc_orphan_each(void *payload, const char *id)
     int referenced = 1;
     o->rc = meta_blob_referenced(o->m, id, &referenced);
     if (!o->rc && !referenced) {
-        o->rc = blob_remove(o->bs, id);
-        if (!o->rc) {
+        if (blob_remove(o->bs, id) == 0) {
             o->stats->orphans_removed++;
             log_info("collector: removed orphan blob %s", id);
+        } else {
+            log_warn("collector: cannot remove orphan blob %s: %s", id, err_msg());
         }
     }
-    return o->rc ? 1 : 0;
+    return o->rc ? 1 : 0; /* a metadata failure ends the pass */
 }
 
 /* File times are wall-clock times, whatever clock the store runs on. */
@@ -84,12 +92,15 @@ int obj_gc_run(struct meta_store *m, struct blob_store *bs, const struct obj_gc_
 {
     memset(stats, 0, sizeof(*stats));
     int64_t now = clock_now_ms();
-    size_t n = OBJ_GC_BATCH;
+    size_t n = OBJ_GC_BATCH, removed = OBJ_GC_BATCH;
     int rc = 0;
-    while (!rc && n == OBJ_GC_BATCH)
-        rc = obj_gc_dead_batch(m, bs, now - opts->grace_ms, stats, &n);
-    if (rc || !orphans)
+    /* a full batch of which nothing could go would come back first again: stop there */
+    while (!rc && n == OBJ_GC_BATCH && removed > 0)
+        rc = obj_gc_dead_batch(m, bs, now - opts->grace_ms, stats, &n, &removed);
+    if (!orphans)
         return rc;
+    if (rc)
+        log_warn("collector: dead blobs: %s", err_msg());
     int64_t age = opts->orphan_age_ms > opts->grace_ms ? opts->orphan_age_ms : opts->grace_ms;
     int64_t before = obj_gc_wall_ms() - age, live = 0;
     /* a running inventory report's finished data files are no objects yet: spare what is
