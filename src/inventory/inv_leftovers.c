@@ -25,22 +25,14 @@ static int inv_leftovers_collect(void *payload, const struct meta_inventory_run_
     return 0;
 }
 
-/* Remove one recorded version if it still is what the run wrote: 1 removed, 0 not there. */
+/* Remove one recorded version if it still is what the run wrote (its blob, checked in the
+ * delete's own transaction: a key rewritten since stays): 1 removed, 0 not there. */
 static int inv_leftovers_remove_one(struct meta_store *meta,
                                     const struct meta_inventory_run_object *o)
 {
-    struct meta_object cur;
-    int rc = meta_object_get(meta, o->dest_bucket, o->key, o->version_id, &cur);
-    if (rc == ERR_NOTFOUND)
-        return 0;
-    if (rc)
-        return rc;
-    int ours = strcmp(cur.blob_id, o->blob_id) == 0;
-    meta_object_dispose(&cur);
-    if (!ours)
-        return 0;
     struct meta_object removed;
-    rc = meta_object_delete_version(meta, o->dest_bucket, o->key, o->version_id, &removed);
+    int rc = meta_object_delete_version(meta, o->dest_bucket, o->key, o->version_id, o->blob_id,
+                                        &removed);
     if (rc == ERR_NOTFOUND)
         return 0;
     if (rc)

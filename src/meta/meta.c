@@ -102,9 +102,10 @@ int meta_object_get(struct meta_store *s, const char *bucket, const char *key,
 }
 
 int meta_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
-                               const char *version_id, struct meta_object *out)
+                               const char *version_id, const char *expect_blob,
+                               struct meta_object *out)
 {
-    return s->ops->object_delete_version(s, bucket, key, version_id, out);
+    return s->ops->object_delete_version(s, bucket, key, version_id, expect_blob, out);
 }
 
 int meta_bucket_set_versioning(struct meta_store *s, const char *name, enum meta_versioning v)

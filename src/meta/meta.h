@@ -166,13 +166,16 @@ int meta_bucket_config_delete(struct meta_store *s, const char *bucket,
  *   object layer writes through meta_object_commit.
  * get: version_id NULL → the latest version (may be a delete marker); ERR_NOTFOUND.
  * delete_version: remove one version; when it was the latest, the newest remaining version
- *   becomes the latest. The removed row comes back in *out (caller disposes); ERR_NOTFOUND. */
+ *   becomes the latest. The removed row comes back in *out (caller disposes); ERR_NOTFOUND.
+ *   With expect_blob, only when the version still holds that blob (decided in the delete's
+ *   transaction; a version rewritten since is ERR_NOTFOUND and stays). */
 int meta_object_put(struct meta_store *s, const char *bucket,
                     const struct meta_object *o) WARN_UNUSED;
 int meta_object_get(struct meta_store *s, const char *bucket, const char *key,
                     const char *version_id, struct meta_object *out) WARN_UNUSED;
 int meta_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
-                               const char *version_id, struct meta_object *out) WARN_UNUSED;
+                               const char *version_id, const char *expect_blob,
+                               struct meta_object *out) WARN_UNUSED;
 
 /* List the latest, non-delete-marker versions of keys that start with prefix, in UTF-8 byte
  * order, from start (exclusive, or inclusive when start_inclusive), at most limit of them.

@@ -101,7 +101,8 @@ int meta_sqlite_object_put(struct meta_store *s, const char *bucket, const struc
 int meta_sqlite_object_get(struct meta_store *s, const char *bucket, const char *key,
                            const char *version_id, struct meta_object *out);
 int meta_sqlite_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
-                                      const char *version_id, struct meta_object *out);
+                                      const char *version_id, const char *expect_blob,
+                                      struct meta_object *out);
 int meta_sqlite_object_scan(struct meta_store *s, const char *bucket, const char *prefix,
                             const char *start, int start_inclusive, size_t limit,
                             meta_object_cb *cb, void *payload);

@@ -169,8 +169,8 @@ enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char
     if (!version && r->bucket_info.versioning != META_UNVERSIONED)
         return s3_object_add_delete_marker(r, key, out);
     struct meta_object gone;
-    int rc =
-        meta_object_delete_version(r->srv->meta, r->bucket, key, version ? version : "null", &gone);
+    int rc = meta_object_delete_version(r->srv->meta, r->bucket, key, version ? version : "null",
+                                        NULL, &gone);
     if (rc == ERR_NOTFOUND) { /* deleting what is not there succeeds */
         if (version)
             snprintf(out->version_id, sizeof(out->version_id), "%s", version);

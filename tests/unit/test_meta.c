@@ -218,7 +218,7 @@ TEST(meta_conformance_buckets)
         CHECK(put_object(f.m, "beta", "k", "null", "blob1") == 0);
         CHECK(meta_bucket_delete(f.m, "beta") == ERR_NOTEMPTY);
         struct meta_object gone;
-        CHECK(meta_object_delete_version(f.m, "beta", "k", "null", &gone) == 0);
+        CHECK(meta_object_delete_version(f.m, "beta", "k", "null", NULL, &gone) == 0);
         meta_object_dispose(&gone);
         CHECK(meta_bucket_delete(f.m, "beta") == 0);
         CHECK(meta_bucket_get(f.m, "beta", &got) == ERR_NOTFOUND);
@@ -314,7 +314,7 @@ TEST(meta_conformance_objects_put_get_delete)
         meta_object_dispose(&got);
         CHECK(meta_object_get(f.m, "obj", "k", "nope", &got) == ERR_NOTFOUND);
         /* deleting the latest promotes the newest remaining */
-        CHECK(meta_object_delete_version(f.m, "obj", "k", "v1", &got) == 0);
+        CHECK(meta_object_delete_version(f.m, "obj", "k", "v1", NULL, &got) == 0);
         CHECK_STR(got.blob_id, "blob3");
         meta_object_dispose(&got);
         CHECK(blob_is_dead(f.m, "blob3"));
@@ -322,7 +322,7 @@ TEST(meta_conformance_objects_put_get_delete)
         CHECK_STR(got.version_id, "null");
         CHECK(got.is_latest == 1);
         meta_object_dispose(&got);
-        CHECK(meta_object_delete_version(f.m, "obj", "k", "v1", &got) == ERR_NOTFOUND);
+        CHECK(meta_object_delete_version(f.m, "obj", "k", "v1", NULL, &got) == ERR_NOTFOUND);
         /* a delete marker is the latest version */
         struct meta_object dm = object_of("k", "dm1", "");
         dm.is_delete_marker = 1;
@@ -489,7 +489,7 @@ TEST(meta_conformance_commit_bucket_identity)
         CHECK_STR(got.blob_id, "blob1");
         meta_object_dispose(&got);
         /* the bucket is deleted and re-created (by another account) while a write runs */
-        CHECK(meta_object_delete_version(f.m, "cb", "k", "null", &got) == 0);
+        CHECK(meta_object_delete_version(f.m, "cb", "k", "null", NULL, &got) == 0);
         meta_object_dispose(&got);
         CHECK(meta_bucket_delete(f.m, "cb") == 0);
         struct meta_bucket again = bucket_of("cb", "222222222222");
@@ -1003,4 +1003,25 @@ TEST(meta_sqlite_busy_is_err_busy)
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
+}
+
+TEST(meta_conformance_delete_version_expecting_a_blob)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct meta_bucket b = bucket_of("exp", "111111111111");
+        CHECK(meta_bucket_create(f.m, &b) == 0);
+        CHECK(put_object(f.m, "exp", "k", "null", "blob1") == 0);
+        CHECK(put_object(f.m, "exp", "k", "null", "blob2") == 0); /* rewritten since */
+        struct meta_object got;
+        CHECK(meta_object_delete_version(f.m, "exp", "k", "null", "blob1", &got) == ERR_NOTFOUND);
+        CHECK(meta_object_get(f.m, "exp", "k", NULL, &got) == 0);
+        CHECK_STR(got.blob_id, "blob2");
+        meta_object_dispose(&got);
+        CHECK(meta_object_delete_version(f.m, "exp", "k", "null", "blob2", &got) == 0);
+        CHECK_STR(got.blob_id, "blob2");
+        meta_object_dispose(&got);
+        CHECK(meta_object_get(f.m, "exp", "k", NULL, &got) == ERR_NOTFOUND);
+    }
 }

@@ -190,7 +190,7 @@ TEST(object_replaced_blobs_die_then_go)
     CHECK(meta_blob_referenced(f.m, first.blob_id, &referenced) == 0 && !referenced);
     /* a deleted version's blob dies the same way */
     struct meta_object gone;
-    CHECK(meta_object_delete_version(f.m, "bkt", "k", "null", &gone) == 0);
+    CHECK(meta_object_delete_version(f.m, "bkt", "k", "null", NULL, &gone) == 0);
     CHECK(blob_exists(&f, gone.blob_id));
     CHECK(obj_gc_run(f.m, f.bs, &opts, 0, &st) == 0 && st.dead_removed == 1);
     CHECK(!blob_exists(&f, gone.blob_id));
