@@ -74,6 +74,8 @@ struct meta_object {
 struct meta_upload {
     char upload_id[80];
     char bucket[64];
+    char bucket_id[33]; /* create: the id of the bucket the request loaded; an upload is
+                           created only while that bucket lives (else ERR_NOTFOUND) */
     char *key;
     int64_t initiated_ms;
     char owner_id[13];
@@ -113,7 +115,8 @@ typedef int meta_key_cb(void *payload, const struct meta_access_key *k);
 int meta_key_list(struct meta_store *s, meta_key_cb *cb, void *payload) WARN_UNUSED;
 
 /* Buckets. create: ERR_EXISTS (name taken by anyone). delete: ERR_NOTEMPTY while any object
- * version remains, ERR_NOTFOUND. list: owner_id NULL lists all, in name order. */
+ * version remains, ERR_NOTFOUND; in-progress uploads go with the bucket in its transaction
+ * (their parts' blobs become dead). list: owner_id NULL lists all, in name order. */
 int meta_bucket_create(struct meta_store *s, const struct meta_bucket *b) WARN_UNUSED;
 int meta_bucket_get(struct meta_store *s, const char *name, struct meta_bucket *out) WARN_UNUSED;
 int meta_bucket_delete(struct meta_store *s, const char *name) WARN_UNUSED;

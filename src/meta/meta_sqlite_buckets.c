@@ -72,7 +72,22 @@ static int sqlite_bucket_delete_txn(sqlite3 *db, const char *name)
         err_set("bucket %s is missing or not empty", name);
         return ERR_NOTEMPTY;
     }
-    rc = meta_sqlite_run(db, "DELETE FROM completed_uploads WHERE bucket=?", name, NULL, NULL);
+    /* in-progress uploads do not keep a bucket alive: they go with it, in this transaction,
+     * so a bucket re-created under the name (by anyone) never sees them; their parts' blobs
+     * are left to the collector */
+    rc = meta_sqlite_dead_add(db,
+                              SQLITE_DEAD_INSERT "FROM parts WHERE upload_id IN"
+                                                 " (SELECT upload_id FROM uploads WHERE bucket=?1)",
+                              name, NULL, NULL);
+    if (!rc)
+        rc = meta_sqlite_run(db,
+                             "DELETE FROM parts WHERE upload_id IN"
+                             " (SELECT upload_id FROM uploads WHERE bucket=?1)",
+                             name, NULL, NULL);
+    if (!rc)
+        rc = meta_sqlite_run(db, "DELETE FROM uploads WHERE bucket=?", name, NULL, NULL);
+    if (!rc)
+        rc = meta_sqlite_run(db, "DELETE FROM completed_uploads WHERE bucket=?", name, NULL, NULL);
     if (!rc)
         rc = meta_sqlite_run(db, "DELETE FROM inventory_configs WHERE bucket=?", name, NULL, NULL);
     if (!rc)

@@ -17,9 +17,14 @@ int meta_sqlite_upload_create(struct meta_store *s, const struct meta_upload *u)
 {
     sqlite3 *db;
     sqlite3_stmt *stmt;
-    int rc = meta_sqlite_prepare(s, "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?)", &db, &stmt);
+    /* only into the bucket the request loaded: not one deleted, or re-created, since */
+    int rc = meta_sqlite_prepare(s,
+                                 "INSERT INTO uploads SELECT ?1,?2,?3,?4,?5,?6,?7,?8,?9 WHERE"
+                                 " EXISTS(SELECT 1 FROM buckets WHERE name=?2 AND id=?10)",
+                                 &db, &stmt);
     if (rc)
         return rc;
+    sqlite3_bind_text(stmt, 10, u->bucket_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 1, u->upload_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, u->bucket, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 3, u->key, -1, SQLITE_STATIC);
@@ -29,7 +34,12 @@ int meta_sqlite_upload_create(struct meta_store *s, const struct meta_upload *u)
     sqlite3_bind_text(stmt, 7, u->storage_class, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 8, u->checksum_algorithm, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 9, u->checksum_type, -1, SQLITE_STATIC);
-    return meta_sqlite_step_done(db, stmt);
+    rc = meta_sqlite_step_done(db, stmt);
+    if (!rc && sqlite3_changes(db) == 0) {
+        err_set("bucket %s is gone", u->bucket);
+        return ERR_NOTFOUND;
+    }
+    return rc;
 }
 
 static void sqlite_upload_row(sqlite3_stmt *stmt, struct meta_upload *u)

@@ -221,9 +221,7 @@ enum s3_error s3_op_delete_bucket(struct s3_req *r)
         return S3E_NO_SUCH_BUCKET;
     if (rc)
         return s3_error_from_rc(rc);
-    /* in-progress uploads do not keep a bucket alive; their parts go with it */
-    if (s3_uploads_abort_all(r->srv, r->bucket, 0) < 0)
-        log_warn("bucket %s deleted, but aborting its uploads failed: %s", r->bucket, err_msg());
+    /* in-progress uploads went with the bucket, in its delete transaction (meta.h) */
     s3_respond_empty(r, 204);
     return S3_OK;
 }

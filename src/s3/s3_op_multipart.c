@@ -103,6 +103,7 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
         return e;
     s3_upload_id_new(u.upload_id, sizeof(u.upload_id));
     snprintf(u.bucket, sizeof(u.bucket), "%s", r->bucket);
+    memcpy(u.bucket_id, r->bucket_info.id, sizeof(u.bucket_id));
     u.key = r->key;
     u.initiated_ms = clock_now_ms();
     memcpy(u.owner_id, r->account.id, sizeof(u.owner_id));
@@ -111,7 +112,7 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     int rc = meta_upload_create(r->srv->meta, &u);
     free(u.headers);
     if (rc)
-        return S3E_INTERNAL_ERROR;
+        return s3_error_from_err(rc, S3E_NO_SUCH_BUCKET);
     struct buf xml;
     buf_init(&xml, BUF_UNLIMITED);
     rc = s3_mpu_result_head(&xml, "InitiateMultipartUploadResult", r->bucket, r->key, u.upload_id);

@@ -568,12 +568,16 @@ TEST(meta_conformance_commit_check)
     }
 }
 
-static struct meta_upload upload_of(const char *bucket, const char *id, const char *key)
+/* An upload into bucket as it is now (its id, as a request that loaded it would name). */
+static struct meta_upload upload_of(struct meta_store *m, const char *bucket, const char *id,
+                                    const char *key)
 {
     struct meta_upload u;
     memset(&u, 0, sizeof(u));
     snprintf(u.upload_id, sizeof(u.upload_id), "%s", id);
     snprintf(u.bucket, sizeof(u.bucket), "%s", bucket);
+    if (bucket_id_of(m, bucket, u.bucket_id, sizeof(u.bucket_id)))
+        u.bucket_id[0] = '\0';
     u.key = (char *)key;
     u.initiated_ms = 1500;
     snprintf(u.owner_id, sizeof(u.owner_id), "111111111111");
@@ -603,7 +607,7 @@ TEST(meta_conformance_commit_upload)
         CHECK(meta_bucket_create(f.m, &b2) == 0);
         char id[33];
         CHECK(bucket_id_of(f.m, "mp", id, sizeof(id)) == 0);
-        struct meta_upload u = upload_of("mp", "up1", "big");
+        struct meta_upload u = upload_of(f.m, "mp", "up1", "big");
         CHECK(meta_upload_create(f.m, &u) == 0);
         CHECK(put_part(f.m, "up1", 1, "part1") == 0);
         CHECK(put_part(f.m, "up1", 2, "part2") == 0);
@@ -643,7 +647,7 @@ TEST(meta_conformance_commit_upload)
         CHECK_STR(cur.version_id, "v1");
         meta_object_dispose(&cur);
         /* an upload of another bucket does not complete here */
-        struct meta_upload u2 = upload_of("mp2", "up2", "big");
+        struct meta_upload u2 = upload_of(f.m, "mp2", "up2", "big");
         CHECK(meta_upload_create(f.m, &u2) == 0);
         struct meta_commit c3 = {"mp", id, &again, "up2", NULL, NULL, META_COMMIT_OK};
         CHECK(meta_object_commit(f.m, &c3) == ERR_NOTFOUND);
@@ -710,7 +714,7 @@ TEST(meta_conformance_dead_blobs)
         CHECK(blob_is_dead(f.m, "old2"));
         CHECK(meta_dead_blob_forget(f.m, "never") == 0);
         /* a part's blob is referenced */
-        struct meta_upload u = upload_of("db", "up", "m");
+        struct meta_upload u = upload_of(f.m, "db", "up", "m");
         CHECK(meta_upload_create(f.m, &u) == 0);
         CHECK(put_part(f.m, "up", 1, "pblob") == 0);
         CHECK(referenced(f.m, "pblob") == 1);
@@ -1023,5 +1027,30 @@ TEST(meta_conformance_delete_version_expecting_a_blob)
         CHECK_STR(got.blob_id, "blob2");
         meta_object_dispose(&got);
         CHECK(meta_object_get(f.m, "exp", "k", NULL, &got) == ERR_NOTFOUND);
+    }
+}
+
+TEST(meta_conformance_uploads_belong_to_one_bucket_incarnation)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct meta_bucket b = bucket_of("inc", "111111111111");
+        CHECK(meta_bucket_create(f.m, &b) == 0);
+        struct meta_upload u = upload_of(f.m, "inc", "up1", "k");
+        CHECK(meta_upload_create(f.m, &u) == 0);
+        CHECK(put_part(f.m, "up1", 1, "pblob") == 0);
+        /* the bucket goes (its uploads with it, their parts' blobs dead) and comes back */
+        CHECK(meta_bucket_delete(f.m, "inc") == 0);
+        struct meta_upload got;
+        CHECK(meta_upload_get(f.m, "inc", "up1", &got) == ERR_NOTFOUND);
+        CHECK(blob_is_dead(f.m, "pblob"));
+        struct meta_bucket again = bucket_of("inc", "222222222222");
+        CHECK(meta_bucket_create(f.m, &again) == 0);
+        /* an upload begun against the old bucket cannot land in the new one */
+        struct meta_upload late = u;
+        snprintf(late.upload_id, sizeof(late.upload_id), "up2");
+        CHECK(meta_upload_create(f.m, &late) == ERR_NOTFOUND);
+        CHECK(meta_upload_get(f.m, "inc", "up2", &got) == ERR_NOTFOUND);
     }
 }

@@ -236,6 +236,9 @@ TEST(object_complete_removes_the_upload_once)
     memset(&u, 0, sizeof(u));
     snprintf(u.upload_id, sizeof(u.upload_id), "up1");
     snprintf(u.bucket, sizeof(u.bucket), "bkt");
+    struct meta_bucket b;
+    CHECK(meta_bucket_get(f.m, "bkt", &b) == 0);
+    memcpy(u.bucket_id, b.id, sizeof(u.bucket_id));
     u.key = "mp";
     snprintf(u.owner_id, sizeof(u.owner_id), "111111111111");
     snprintf(u.storage_class, sizeof(u.storage_class), "STANDARD");
