@@ -41,15 +41,39 @@ static int inv_leftovers_remove_one(struct meta_store *meta,
     return 1;
 }
 
+/* Did the run whose records start at items[from] deliver its manifest.checksum (the
+ * completion signal, written last) and does that version still hold the run's blob? Such a run
+ * was killed after its report was complete, before it forgot its records: its report stays. */
+static int inv_leftovers_run_complete(struct meta_store *meta, const struct inv_leftover_list *l,
+                                      size_t from)
+{
+    static const char suffix[] = "/manifest.checksum";
+    for (size_t i = from; i < l->n && l->items[i].run_id == l->items[from].run_id; i++) {
+        const struct meta_inventory_run_object *o = &l->items[i];
+        size_t n = strlen(o->key);
+        if (n < sizeof(suffix) - 1 || strcmp(o->key + n - (sizeof(suffix) - 1), suffix) != 0)
+            continue;
+        struct meta_object cur;
+        if (meta_object_get(meta, o->dest_bucket, o->key, o->version_id, &cur) != 0)
+            return 0;
+        int ours = strcmp(cur.blob_id, o->blob_id) == 0;
+        meta_object_dispose(&cur);
+        return ours;
+    }
+    return 0;
+}
+
 long inv_leftovers_remove(struct meta_store *meta, const char *bucket, const char *config_id)
 {
     struct inv_leftover_list l = {NULL, 0, 0};
     /* collect first: removing writes to the store, which must not happen inside the read */
     int rc = meta_inventory_run_object_list(meta, bucket, config_id, inv_leftovers_collect, &l);
     long removed = 0;
-    int run_ok = 1;
+    int run_ok = 1, run_complete = -1;
     for (size_t i = 0; i < l.n && !rc; i++) {
-        int one = inv_leftovers_remove_one(meta, &l.items[i]);
+        if (run_complete < 0)
+            run_complete = inv_leftovers_run_complete(meta, &l, i);
+        int one = run_complete ? 0 : inv_leftovers_remove_one(meta, &l.items[i]);
         if (one < 0) {
             log_warn("inventory %s/%s: could not remove %s of interrupted run %lld: %s", bucket,
                      config_id, l.items[i].key, (long long)l.items[i].run_id, err_msg());
@@ -59,8 +83,10 @@ long inv_leftovers_remove(struct meta_store *meta, const char *bucket, const cha
         int last_of_run = i + 1 == l.n || l.items[i + 1].run_id != l.items[i].run_id;
         if (last_of_run && run_ok)
             rc = meta_inventory_run_object_clear(meta, l.items[i].run_id);
-        if (last_of_run)
+        if (last_of_run) {
             run_ok = 1;
+            run_complete = -1;
+        }
     }
     for (size_t i = 0; i < l.n; i++)
         free(l.items[i].key);

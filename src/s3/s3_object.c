@@ -106,7 +106,8 @@ enum s3_error s3_object_commit(struct s3_req *r, struct meta_object *o, const ch
 {
     struct obj_commit c = {r->bucket, r->bucket_info.id, o, upload_id, if_match, if_none_match};
     enum obj_failure why;
-    if (obj_commit(r->srv->meta, r->srv->blobs, &c, &why) == 0)
+    int rc = obj_commit(r->srv->meta, r->srv->blobs, &c, &why);
+    if (rc == 0)
         return S3_OK;
     switch (why) {
     case OBJ_FAIL_NO_SUCH_BUCKET:
@@ -124,7 +125,7 @@ enum s3_error s3_object_commit(struct s3_req *r, struct meta_object *o, const ch
         s3_req_error_elem(r, "Key", o->key);
         return S3E_NO_SUCH_KEY;
     default:
-        return S3E_INTERNAL_ERROR;
+        return s3_error_from_rc(rc); /* a busy store is SlowDown */
     }
 }
 
@@ -177,7 +178,7 @@ enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char
         return S3_OK;
     }
     if (rc)
-        return S3E_INTERNAL_ERROR;
+        return s3_error_from_rc(rc);
     if (version)
         snprintf(out->version_id, sizeof(out->version_id), "%s", version);
     out->delete_marker = gone.is_delete_marker; /* its blob is dead now, for the collector */

@@ -150,8 +150,9 @@ static void s3_create_bucket_respond(struct s3_req *r)
 static enum s3_error s3_create_bucket_exists(struct s3_req *r)
 {
     struct meta_bucket b;
-    if (meta_bucket_get(r->srv->meta, r->bucket, &b))
-        return S3E_INTERNAL_ERROR;
+    int rc = meta_bucket_get(r->srv->meta, r->bucket, &b);
+    if (rc)
+        return s3_error_from_rc(rc);
     s3_req_error_elem(r, "BucketName", r->bucket);
     if (strcmp(b.owner_id, r->account.id) != 0)
         return S3E_BUCKET_ALREADY_EXISTS;

@@ -42,9 +42,8 @@ static enum s3_error s3_parts_load(struct s3_server *srv, const char *upload_id,
 {
     out->parts = xcalloc(S3_MAX_PARTS, sizeof(*out->parts));
     out->n = 0;
-    return meta_part_scan(srv->meta, upload_id, 0, S3_MAX_PARTS, s3_part_collect, out)
-               ? S3E_INTERNAL_ERROR
-               : S3_OK;
+    return s3_error_from_rc(
+        meta_part_scan(srv->meta, upload_id, 0, S3_MAX_PARTS, s3_part_collect, out));
 }
 
 static const struct meta_part *s3_parts_find(const struct s3_part_list *l, int number)

@@ -141,7 +141,7 @@ enum s3_error s3_mpu_load(struct s3_req *r, struct meta_upload *u)
         s3_req_error_elem(r, "UploadId", id ? id : "");
         return S3E_NO_SUCH_UPLOAD;
     }
-    return rc ? S3E_INTERNAL_ERROR : S3_OK;
+    return s3_error_from_rc(rc);
 }
 
 enum s3_error s3_mpu_part_number(struct s3_req *r, int *out)
@@ -211,7 +211,7 @@ enum s3_error s3_op_abort_multipart_upload(struct s3_req *r)
     if (e)
         return e;
     int rc = s3_upload_abort(r->srv, r->bucket, u.upload_id);
-    e = rc == ERR_NOTFOUND ? S3E_NO_SUCH_UPLOAD : rc ? S3E_INTERNAL_ERROR : S3_OK;
+    e = s3_error_from_err(rc, S3E_NO_SUCH_UPLOAD);
     meta_upload_dispose(&u);
     if (!e)
         s3_respond_empty(r, 204);

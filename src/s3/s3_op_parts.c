@@ -101,7 +101,7 @@ static enum s3_error s3_part_store(struct s3_req *r, struct obj_writer **w, stru
     if (rc) {
         if (blob_remove(r->srv->blobs, p->blob_id)) /* never visible: removed at once */
             log_warn("could not remove blob %s", p->blob_id);
-        return rc == ERR_NOTFOUND ? S3E_NO_SUCH_UPLOAD : S3E_INTERNAL_ERROR;
+        return s3_error_from_err(rc, S3E_NO_SUCH_UPLOAD);
     }
     return S3_OK;
 }
