@@ -6,6 +6,7 @@
  * the body's digest or chunk signatures as it arrives. As AWS, Host and every x-amz-* header
  * sent (but x-amz-content-sha256) must be among the signed headers: an unsigned one could
  * otherwise change what a signed request does (x-amz-copy-source, metadata, directives). */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,16 +106,17 @@ static enum s3_error s3_auth_verify(struct s3_req *r, struct s3_auth_ctx *a)
     char signature[65];
     sigv4_signing_key(key.secret, a->auth.date, a->auth.region, a->auth.service, signing_key);
     sigv4_sign(signing_key, sts.data, sts.len, signature);
-    if (!hash_equal_ct(signature, a->auth.signature)) {
+    if (!hash_equal_ct(signature, a->auth.signature))
         e = s3_auth_mismatch(r, a, sts.data, creq.data);
-        goto out;
-    }
-    if (meta_account_get(r->srv->meta, key.account_id, &r->account)) {
+    else if (meta_account_get(r->srv->meta, key.account_id, &r->account))
         e = S3E_INVALID_ACCESS_KEY_ID;
+    if (e) {
+        OPENSSL_cleanse(signing_key, sizeof(signing_key));
         goto out;
     }
     struct aws_chunked_signing *sg = &r->body.signing;
     memcpy(sg->key, signing_key, SHA256_LEN);
+    OPENSSL_cleanse(signing_key, sizeof(signing_key)); /* the copy for chunk signatures stays */
     snprintf(sg->amz_date, sizeof(sg->amz_date), "%s", a->amz_date);
     snprintf(sg->scope, sizeof(sg->scope), "%s", scope);
     memcpy(sg->seed_signature, signature, sizeof(signature));

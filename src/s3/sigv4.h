@@ -30,7 +30,8 @@ struct sigv4_auth {
     char date[9]; /* yyyymmdd of the credential scope */
     char region[64];
     char service[32];
-    char *signed_headers; /* "host;x-amz-date", lowercase, ';'-separated (owned) */
+    char *signed_headers; /* "host;x-amz-date" as sent (compared case-insensitively), ';'-separated
+                             (owned) */
     char signature[65];
 };
 
