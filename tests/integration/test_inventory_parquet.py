@@ -80,7 +80,9 @@ def make_report(server, s3, src, versions, fmt):
 
 def duck_ts(v):
     """DuckDB prints TIMESTAMP WITH TIME ZONE as '2026-11-23 08:24:34.142+00'."""
-    t = datetime.datetime.strptime(v.replace("+00", ""), "%Y-%m-%d %H:%M:%S.%f")
+    v = v.replace("+00", "")
+    # DuckDB leaves the fraction out of a timestamp on a whole second
+    t = datetime.datetime.strptime(v, "%Y-%m-%d %H:%M:%S.%f" if "." in v else "%Y-%m-%d %H:%M:%S")
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
 
 
