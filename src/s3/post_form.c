@@ -25,11 +25,11 @@ struct post_form {
     size_t dlen;
     size_t match;
     enum pf_state state;
-    char tail;           /* PF_AFTER_DELIM: the '-' or '\r' seen so far */
-    size_t predata;      /* bytes of part headers and fields so far */
-    struct buf line;     /* the header line being read */
-    struct buf value;    /* the field value being read */
-    int part_named;      /* the part's Content-Disposition named it */
+    char tail;        /* PF_AFTER_DELIM: the '-' or '\r' seen so far */
+    size_t predata;   /* bytes of part headers and fields so far */
+    struct buf line;  /* the header line being read */
+    struct buf value; /* the field value being read */
+    int part_named;   /* the part's Content-Disposition named it */
     int part_is_file;
     int saw_file;
     char name[PF_NAME_MAX + 1];

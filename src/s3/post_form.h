@@ -12,8 +12,8 @@
 
 #include "core/err.h"
 
-#define POST_FORM_BOUNDARY_MAX 70     /* RFC 2046 */
-#define POST_FORM_FIELD_MAX (20 * 1024) /* one field's value (the policy is at most 20 KB) */
+#define POST_FORM_BOUNDARY_MAX 70         /* RFC 2046 */
+#define POST_FORM_FIELD_MAX (20 * 1024)   /* one field's value (the policy is at most 20 KB) */
 #define POST_FORM_PREDATA_MAX (64 * 1024) /* all fields and part headers before the file */
 #define POST_FORM_HEADER_LINE_MAX 2048
 

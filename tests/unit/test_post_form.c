@@ -65,20 +65,21 @@ static void dispose(struct collected *c)
     buf_dispose(&c->file);
 }
 
-static const char form[] = "preamble\r\n"
-                           "--XyZ\r\n"
-                           "Content-Disposition: form-data; name=\"key\"\r\n\r\n"
-                           "a/${filename}\r\n"
-                           "--XyZ  \r\n"
-                           "content-disposition: form-data; name=Policy\r\n\r\n"
-                           "eyJ9\r\n--Xy\r\n"
-                           "--XyZ\r\n"
-                           "Content-Disposition: form-data; name=\"file\"; filename=\"a \\\"b\\\".txt\"\r\n"
-                           "Content-Type: text/plain\r\n\r\n"
-                           "line\r\n--XyY is not it\r\n\r\r\n-\r\n--X\r\n"
-                           "--XyZ\r\n"
-                           "Content-Disposition: form-data; name=\"after\"\r\n\r\nignored\r\n"
-                           "--XyZ--\r\n";
+static const char form[] =
+    "preamble\r\n"
+    "--XyZ\r\n"
+    "Content-Disposition: form-data; name=\"key\"\r\n\r\n"
+    "a/${filename}\r\n"
+    "--XyZ  \r\n"
+    "content-disposition: form-data; name=Policy\r\n\r\n"
+    "eyJ9\r\n--Xy\r\n"
+    "--XyZ\r\n"
+    "Content-Disposition: form-data; name=\"file\"; filename=\"a \\\"b\\\".txt\"\r\n"
+    "Content-Type: text/plain\r\n\r\n"
+    "line\r\n--XyY is not it\r\n\r\r\n-\r\n--X\r\n"
+    "--XyZ\r\n"
+    "Content-Disposition: form-data; name=\"after\"\r\n\r\nignored\r\n"
+    "--XyZ--\r\n";
 
 TEST(post_form_fields_and_file_any_slice)
 {
@@ -114,7 +115,7 @@ TEST(post_form_empty_file_and_binary)
 TEST(post_form_malformed)
 {
     static const char *const bad[] = {
-        "", /* nothing */
+        "",                                                                          /* nothing */
         "--XyZ\r\nContent-Disposition: form-data; name=key\r\n\r\nv\r\n--XyZ--\r\n", /* no file */
         "--XyZ\r\nContent-Disposition: form-data; name=file\r\n\r\nunterminated",
         "--XyZ\r\nContent-Disposition: attachment; name=file\r\n\r\nx\r\n--XyZ--",
