@@ -125,6 +125,11 @@ int post_form_saw_file(const struct post_form *f)
     return f->saw_file;
 }
 
+int post_form_closed(const struct post_form *f)
+{
+    return f->state == PF_END;
+}
+
 /* Copy a Content-Disposition parameter value (quoted-string or token) at p into out. */
 static const char *pf_param_value(const char *p, char *out, size_t size, int *ok)
 {

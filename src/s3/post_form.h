@@ -46,6 +46,8 @@ enum post_form_result post_form_feed(struct post_form *f, const char *data, size
 enum post_form_result post_form_finish(struct post_form *f);
 /* Did the form have a file part at all (so far)? */
 int post_form_saw_file(const struct post_form *f);
+/* Did the body reach its closing boundary (a form that ended cleanly, maybe without a file)? */
+int post_form_closed(const struct post_form *f);
 void post_form_free(struct post_form *f);
 
 #endif

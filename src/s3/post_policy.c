@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/hash.h"
+#include "core/str.h"
 
 enum pp_kind { PP_EQ, PP_STARTS_WITH, PP_RANGE };
 
@@ -94,10 +95,9 @@ static int pp_u64(const json_t *v, uint64_t *out)
     if (!json_is_string(v))
         return -1;
     const char *s = json_string_value(v);
-    if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 18)
+    if (!*s || strspn(s, "0123456789") != strlen(s))
         return -1;
-    *out = strtoull(s, NULL, 10);
-    return 0;
+    return str_parse_u64(s, 10, UINT64_MAX, out) ? -1 : 0;
 }
 
 static int pp_add(struct post_policy *p, enum pp_kind kind, const char *field, const char *value)

@@ -124,6 +124,17 @@ TEST(post_form_malformed)
         "--XyZ\r\nContent-Disposition: form-data; name=\"file\r\n\r\nx\r\n--XyZ--",
         "--XyZx\r\n",
     };
+    struct collected nf;
+    const char *no_file = bad[1];
+    memset(&nf, 0, sizeof(nf));
+    buf_init(&nf.fields, BUF_UNLIMITED);
+    buf_init(&nf.file, BUF_UNLIMITED);
+    struct post_form *f = post_form_new("XyZ", &cbs, &nf);
+    CHECK(post_form_feed(f, no_file, strlen(no_file)) == POST_FORM_OK);
+    CHECK(post_form_closed(f) && !post_form_saw_file(f));
+    CHECK(post_form_finish(f) == POST_FORM_MALFORMED);
+    post_form_free(f);
+    dispose(&nf);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct collected c;
         CHECK(parse(bad[i], strlen(bad[i]), 7, &c) == POST_FORM_MALFORMED);
