@@ -23,7 +23,8 @@ enum s3_resource_kind {
     S3_RES_BUCKET,
     S3_RES_NEW_BUCKET,
     S3_RES_OBJECT,
-    S3_RES_OBJECTS
+    S3_RES_OBJECTS,
+    S3_RES_FORM
 };
 
 struct s3_req;
@@ -124,6 +125,7 @@ struct s3_req {
 #undef S3_OP
 s3_handler_fn s3_op_put_object_begin;
 s3_handler_fn s3_op_upload_part_begin;
+s3_handler_fn s3_op_post_object_begin;
 
 /* Query parameter by name (decoded), or NULL; *present tells a key without value apart. */
 const char *s3_req_param(const struct s3_req *r, const char *name);

@@ -315,7 +315,8 @@ static enum s3_error s3_req_start(struct s3_req *r)
         return S3E_NO_SUCH_BUCKET;
     if (r->key && strlen(r->key) > S3_MAX_KEY_BYTES)
         return S3E_KEY_TOO_LONG;
-    e = s3_req_authorize(r);
+    if (r->op->resource != S3_RES_FORM) /* POST Object decides once its form is read */
+        e = s3_req_authorize(r);
     if (!e)
         e = s3_body_begin(r);
     if (!e && r->op->begin)
