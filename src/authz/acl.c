@@ -5,7 +5,7 @@
 #include <strings.h>
 
 static const char *const perm_names[ACL_PERM_COUNT] = {"READ", "WRITE", "READ_ACP", "WRITE_ACP",
-                                                        "FULL_CONTROL"};
+                                                       "FULL_CONTROL"};
 static const char *const group_uris[] = {ACL_GROUP_URI_ALL_USERS, ACL_GROUP_URI_AUTHENTICATED,
                                          ACL_GROUP_URI_LOG_DELIVERY};
 

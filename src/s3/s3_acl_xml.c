@@ -11,8 +11,7 @@
 
 /* The text of parent's child name into dst (size bytes); "" when absent. ERR_INVALID when
  * required and absent or empty, or when too long. */
-static int child_text(const xmlNode *parent, const char *name, char *dst, size_t size,
-                      int required)
+static int child_text(const xmlNode *parent, const char *name, char *dst, size_t size, int required)
 {
     xmlNode *n = s3_xml_child(parent, name);
     char *t = n ? s3_xml_text(n) : NULL;
@@ -124,8 +123,8 @@ int s3_acl_xml_parse(struct acl *acl, const char *data, size_t len)
 static int grant_render(struct buf *b, const struct acl_grant *g)
 {
     static const char *const types[] = {"CanonicalUser", "Group", "AmazonCustomerByEmail"};
-    int rc = buf_printf(b, "<Grant><Grantee xmlns:xsi=\"" XSI_NS "\" xsi:type=\"%s\">",
-                        types[g->kind]);
+    int rc =
+        buf_printf(b, "<Grant><Grantee xmlns:xsi=\"" XSI_NS "\" xsi:type=\"%s\">", types[g->kind]);
     if (!rc && g->kind == ACL_GRANTEE_USER) {
         rc = xmlw_elem(b, "ID", g->id);
         if (!rc && g->display_name[0])

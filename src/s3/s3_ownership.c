@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[] = {"BucketOwnerEnforced", "BucketOwnerPreferred",
-                                    "ObjectWriter"};
+static const char *const names[] = {"BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"};
 
 const char *s3_ownership_name(enum s3_ownership o)
 {

@@ -29,8 +29,7 @@ static void round_trip(const struct acl *a)
     struct acl *b = calloc(1, sizeof(*b));
     struct buf out;
     buf_init(&out, BUF_UNLIMITED);
-    if (!b || s3_acl_xml_render(&out, a) || s3_acl_xml_parse(b, out.data, out.len) ||
-        b->n != a->n)
+    if (!b || s3_acl_xml_render(&out, a) || s3_acl_xml_parse(b, out.data, out.len) || b->n != a->n)
         abort();
     buf_dispose(&out);
     free(b);

@@ -65,8 +65,7 @@ TEST(acl_grant_headers)
     principals(&o, &x, &anon);
     enum acl_perm p;
     CHECK(acl_grant_header_perm("X-Amz-Grant-Read-Acp", &p) == 0 && p == ACL_PERM_READ_ACP);
-    CHECK(acl_grant_header_perm("x-amz-grant-full-control", &p) == 0 &&
-          p == ACL_PERM_FULL_CONTROL);
+    CHECK(acl_grant_header_perm("x-amz-grant-full-control", &p) == 0 && p == ACL_PERM_FULL_CONTROL);
     CHECK(acl_grant_header_perm("x-amz-grant-all", &p) == ERR_INVALID);
 
     acl_init(a, OWNER, "");
@@ -109,18 +108,18 @@ static int parse(struct acl *a, const char *xml)
     "</ID><DisplayName>me</DisplayName></Owner><AccessControlList>" grants                         \
     "</AccessControlList></AccessControlPolicy>"
 #define GRANT(type, inner, perm)                                                                   \
-    "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"" type    \
+    "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"" type     \
     "\">" inner "</Grantee><Permission>" perm "</Permission></Grant>"
 
 TEST(acl_xml_parse_grantees)
 {
     struct acl *a = acl_new();
     CHECK(parse(a, POLICY(GRANT("CanonicalUser", "<ID>" OTHER "</ID><DisplayName>x</DisplayName>",
-                                "WRITE_ACP") GRANT("Group", "<URI>" ACL_GROUP_URI_ALL_USERS "</URI>",
-                                                   "READ")
-                              GRANT("AmazonCustomerByEmail",
-                                    "<EmailAddress>x@example.com</EmailAddress>",
-                                    "FULL_CONTROL"))) == 0);
+                                "WRITE_ACP")
+                              GRANT("Group", "<URI>" ACL_GROUP_URI_ALL_USERS "</URI>", "READ")
+                                  GRANT("AmazonCustomerByEmail",
+                                        "<EmailAddress>x@example.com</EmailAddress>",
+                                        "FULL_CONTROL"))) == 0);
     CHECK_STR(a->owner_id, OWNER);
     CHECK_STR(a->owner_name, "me");
     CHECK(a->n == 3);
@@ -139,8 +138,8 @@ TEST(acl_xml_parse_refuses_malformed)
     CHECK(parse(a, "<Other/>") == ERR_INVALID);
     CHECK(parse(a, "<AccessControlPolicy><AccessControlList/></AccessControlPolicy>") ==
           ERR_INVALID);
-    CHECK(parse(a, "<AccessControlPolicy><Owner><ID>" OWNER "</ID></Owner></AccessControlPolicy>") ==
-          ERR_INVALID);
+    CHECK(parse(a, "<AccessControlPolicy><Owner><ID>" OWNER
+                   "</ID></Owner></AccessControlPolicy>") == ERR_INVALID);
     CHECK(parse(a, POLICY(GRANT("CanonicalUser", "<ID>" OTHER "</ID>", "EVERYTHING"))) ==
           ERR_INVALID);
     CHECK(parse(a, POLICY(GRANT("CanonicalUser", "<DisplayName>x</DisplayName>", "READ"))) ==
