@@ -178,3 +178,30 @@ TEST(acl_xml_render_round_trip)
     free(a);
     free(b);
 }
+
+TEST(acl_authz_rule_bucket_actions)
+{
+    struct acl *a = acl_new();
+    struct authz_principal o, x, anon;
+    principals(&o, &x, &anon);
+    struct authz_resource bucket = {"b", NULL, "111111111111"};
+    struct authz_resource object = {"b", "k", "111111111111"};
+    struct authz_context ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    CHECK(acl_canned(a, "public-read", OWNER, "", NULL) == 0);
+    CHECK(acl_add_user(a, OTHER, "", ACL_PERM_WRITE_ACP) == 0);
+    const char *why = NULL;
+    CHECK(authz_decide(&anon, "s3:ListBucket", &bucket, &ctx, &why) == AUTHZ_DENY);
+    ctx.bucket_acl = a;
+    CHECK(authz_decide(&anon, "s3:ListBucket", &bucket, &ctx, &why) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&anon, "s3:ListBucketVersions", &bucket, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&anon, "s3:GetBucketAcl", &bucket, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&anon, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&anon, "s3:DeleteBucket", &bucket, &ctx, &why) == AUTHZ_DENY);
+    CHECK(why && *why);
+    CHECK(authz_decide(&x, "s3:PutBucketAcl", &bucket, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:GetBucketAcl", &bucket, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&x, "s3:PutBucketPolicy", &bucket, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&o, "s3:DeleteBucket", &bucket, &ctx, NULL) == AUTHZ_ALLOW);
+    free(a);
+}
