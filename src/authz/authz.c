@@ -5,6 +5,8 @@
  * explicit Deny anywhere wins, then any Allow, else the implicit deny. */
 #include "authz/authz.h"
 
+#include "authz/acl.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -61,6 +63,26 @@ static enum authz_decision authz_owner_rule(const struct authz_principal *p, con
     return AUTHZ_ALLOW;
 }
 
+/* The ACL rule: a bucket-level action the bucket's ACL grants the principal. */
+static int authz_acl_rule(const struct authz_principal *p, const char *action,
+                          const struct authz_resource *res, const struct authz_context *ctx)
+{
+    static const struct {
+        const char *action;
+        enum acl_perm perm;
+    } bucket_actions[] = {{"s3:ListBucket", ACL_PERM_READ},
+                          {"s3:ListBucketVersions", ACL_PERM_READ},
+                          {"s3:ListBucketMultipartUploads", ACL_PERM_READ},
+                          {"s3:GetBucketAcl", ACL_PERM_READ_ACP},
+                          {"s3:PutBucketAcl", ACL_PERM_WRITE_ACP}};
+    if (!ctx || !ctx->bucket_acl || !res->bucket || res->key || p->kind == AUTHZ_PRINCIPAL_SERVICE)
+        return 0;
+    for (size_t i = 0; i < sizeof(bucket_actions) / sizeof(bucket_actions[0]); i++)
+        if (strcmp(action, bucket_actions[i].action) == 0)
+            return acl_allows(ctx->bucket_acl, p, bucket_actions[i].perm);
+    return 0;
+}
+
 enum authz_decision authz_decide(const struct authz_principal *principal, const char *action,
                                  const struct authz_resource *resource,
                                  const struct authz_context *context, const char **reason)
@@ -69,7 +91,12 @@ enum authz_decision authz_decide(const struct authz_principal *principal, const 
         *reason = "";
     if (!principal || authz_str_empty(action) || !resource)
         return authz_deny(reason, "incomplete request");
-    return authz_owner_rule(principal, action, resource, context, reason);
+    const char *owner_reason = "";
+    if (authz_owner_rule(principal, action, resource, context, &owner_reason) == AUTHZ_ALLOW)
+        return AUTHZ_ALLOW;
+    if (authz_acl_rule(principal, action, resource, context))
+        return AUTHZ_ALLOW;
+    return authz_deny(reason, owner_reason);
 }
 
 enum authz_decision authz_decide_delivery(const char *source_bucket, const char *source_account,

@@ -10,7 +10,12 @@
  *     buckets (resource "*") and may create buckets;
  *   - the service principal may deliver (s3:PutObject) into a bucket whose owner is the
  *     aws:SourceAccount of the context (an inventory destination owned by the source's owner);
- *   - anonymous requests are denied: no bucket policy or ACL can grant them anything yet.
+ *   - then the ACL rule: the bucket's ACL (context->bucket_acl) grants bucket-level actions,
+ *     READ: s3:ListBucket, s3:ListBucketVersions, s3:ListBucketMultipartUploads; READ_ACP:
+ *     s3:GetBucketAcl; WRITE_ACP: s3:PutBucketAcl (FULL_CONTROL: all of them), to the grantee
+ *     (AllUsers: everyone, anonymous included; AuthenticatedUsers: any signed account);
+ *   - everything else is denied. Object ACLs and bucket WRITE grants are not enforced yet
+ *     (requests they would allow stay denied).
  *
  * Bucket policies, ACLs and Block Public Access plug in here later; the principal and context
  * already carry what their conditions need (aws:SourceIp, aws:SecureTransport,
@@ -24,6 +29,8 @@
 #include "core/err.h"
 
 #define AUTHZ_SERVICE_S3 "s3.amazonaws.com"
+
+struct acl; /* authz/acl.h */
 
 enum authz_principal_kind {
     AUTHZ_PRINCIPAL_ANONYMOUS = 0, /* an unsigned request */
@@ -72,6 +79,9 @@ struct authz_context {
     const char *source_arn;     /* aws:SourceArn (service principals) */
     authz_header_fn *header;    /* request headers (s3:x-amz-*, conditions on headers) */
     void *header_ctx;
+    /* The ACL of the bucket a bucket-level action is on (NULL when the bucket's ACLs are
+     * disabled, BucketOwnerEnforced, or the caller owns the bucket): see authz_acl_rule. */
+    const struct acl *bucket_acl;
 };
 
 enum authz_decision {

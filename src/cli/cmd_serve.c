@@ -30,6 +30,7 @@ struct serve_opts {
     struct inv_sched_opts inventory;
     unsigned int max_connections, max_per_client, header_timeout, idle_timeout;
     struct obj_gc_opts gc;
+    int legacy_bucket_defaults;
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -74,7 +75,9 @@ static void serve_usage(void)
                     "  --blob-grace-seconds S      keep replaced/deleted blobs this long for "
                     "readers (default 60)\n"
                     "  --orphan-age-seconds S      unreferenced blob files older than this are "
-                    "reclaimed (default 3600, at least 1)\n");
+                    "reclaimed (default 3600, at least 1)\n"
+                    "  --legacy-bucket-defaults    new buckets get no Object Ownership controls "
+                    "(ObjectWriter, as before 2023)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -148,6 +151,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"idle-timeout", required_argument, NULL, 'I'},
         {"blob-grace-seconds", required_argument, NULL, 'G'},
         {"orphan-age-seconds", required_argument, NULL, 'O'},
+        {"legacy-bucket-defaults", no_argument, NULL, 'L'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -181,6 +185,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->domain = optarg;
         else if (c == 'v')
             log_set_level(LOG_DEBUG);
+        else if (c == 'L')
+            o->legacy_bucket_defaults = 1;
         else if (c == 'u' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
             o->upload_expiry_days = (double)fixed / 1e6;
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
@@ -268,6 +274,7 @@ int cli_serve(int argc, char **argv)
     s3.blobs = blobs;
     snprintf(s3.region, sizeof(s3.region), "%s", o.region);
     snprintf(s3.domain, sizeof(s3.domain), "%s", o.domain);
+    s3.legacy_bucket_defaults = o.legacy_bucket_defaults;
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
     struct http_server_config hc = {o.host,         o.port,           o.max_connections,

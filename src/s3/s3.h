@@ -13,6 +13,9 @@ struct s3_server {
     char region[64];
     /* Virtual-hosted-style requests: Host "<bucket>.<domain>[:port]". */
     char domain[256];
+    /* New buckets get no Object Ownership controls (ObjectWriter) instead of AWS's current
+     * default BucketOwnerEnforced (serve --legacy-bucket-defaults). */
+    int legacy_bucket_defaults;
 };
 
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */

@@ -8,10 +8,12 @@
  * Operations that touch a second resource (the source of a copy) decide it here too, through
  * s3_req_authorize_on. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "authz/authz.h"
 #include "core/log.h"
+#include "s3/s3_acl.h"
 #include "s3/s3_req.h"
 
 static const char *s3_authz_header(void *ctx, const char *name)
@@ -41,13 +43,14 @@ static void s3_authz_context(struct s3_req *r, struct authz_context *out)
     out->header_ctx = r;
 }
 
-static enum s3_error s3_authz_decide(struct s3_req *r, const char *action,
-                                     const struct authz_resource *res)
+static enum s3_error s3_authz_decide_acl(struct s3_req *r, const char *action,
+                                         const struct authz_resource *res, const struct acl *acl)
 {
     struct authz_principal p;
     struct authz_context ctx;
     s3_authz_principal(r, &p);
     s3_authz_context(r, &ctx);
+    ctx.bucket_acl = acl;
     const char *reason = "";
     if (authz_decide(&p, action, res, &ctx, &reason) == AUTHZ_ALLOW)
         return S3_OK;
@@ -58,11 +61,33 @@ static enum s3_error s3_authz_decide(struct s3_req *r, const char *action,
     return S3E_ACCESS_DENIED;
 }
 
+static enum s3_error s3_authz_decide(struct s3_req *r, const char *action,
+                                     const struct authz_resource *res)
+{
+    return s3_authz_decide_acl(r, action, res, NULL);
+}
+
+/* A bucket-level action by anyone but the bucket's owner is decided with the bucket's ACL
+ * too (unless its ACLs are disabled). */
 enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const struct meta_bucket *b,
                                   const char *key)
 {
     struct authz_resource res = {b->name, key, b->owner_id};
-    return s3_authz_decide(r, action, &res);
+    if (key || (!r->anonymous && strcmp(r->account.id, b->owner_id) == 0))
+        return s3_authz_decide(r, action, &res);
+    struct acl *acl = calloc(1, sizeof(*acl));
+    if (!acl)
+        return S3E_INTERNAL_ERROR;
+    int disabled = 0;
+    enum s3_error e = S3_OK;
+    if (s3_acl_bucket_load(r->srv->meta, b, acl, &disabled)) {
+        log_warn("request %s: the ACL of bucket %s: %s", r->request_id, b->name, err_msg());
+        e = S3E_INTERNAL_ERROR;
+    }
+    if (!e)
+        e = s3_authz_decide_acl(r, action, &res, disabled ? NULL : acl);
+    free(acl);
+    return e;
 }
 
 /* The operation's action: the versioned one when the request names a version. */

@@ -8,7 +8,9 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/xmlw.h"
+#include "s3/s3_acl.h"
 #include "s3/s3_names.h"
+#include "s3/s3_ownership.h"
 #include "s3/s3_req.h"
 #include "s3/s3_xml.h"
 
@@ -162,6 +164,26 @@ static enum s3_error s3_create_bucket_exists(struct s3_req *r)
     return S3_OK;
 }
 
+/* The Object Ownership a new bucket gets: x-amz-object-ownership, else AWS's default
+ * BucketOwnerEnforced, or "" (none stored: ObjectWriter) with --legacy-bucket-defaults. NULL
+ * (with the message set) for an unknown header value: InvalidArgument. */
+static const char *s3_create_bucket_ownership(struct s3_req *r)
+{
+    const char *h = s3_req_header(r, "x-amz-object-ownership");
+    enum s3_ownership o = S3_OWNERSHIP_BUCKET_OWNER_ENFORCED;
+    if (h && s3_ownership_parse(h, &o)) {
+        s3_req_set_message(r, "Invalid x-amz-object-ownership header: %s", h);
+        s3_req_error_elem(r, "ArgumentName", "x-amz-object-ownership");
+        return NULL;
+    }
+    if (!h && r->srv->legacy_bucket_defaults)
+        return "";
+    return s3_ownership_name(o);
+}
+
+static enum s3_error s3_create_bucket_make(struct s3_req *r, const char *ownership,
+                                           const struct acl *acl);
+
 enum s3_error s3_op_create_bucket(struct s3_req *r)
 {
     if (!s3_bucket_name_valid(r->bucket)) {
@@ -173,6 +195,22 @@ enum s3_error s3_op_create_bucket(struct s3_req *r)
         s3_req_set_message(r, "Object Lock is not implemented by Stocktake yet.");
         return S3E_NOT_IMPLEMENTED;
     }
+    const char *ownership = s3_create_bucket_ownership(r);
+    if (!ownership)
+        return S3E_INVALID_ARGUMENT;
+    struct acl *acl = NULL;
+    enum s3_error e = s3_acl_new_bucket(
+        r, strcmp(ownership, s3_ownership_name(S3_OWNERSHIP_BUCKET_OWNER_ENFORCED)) == 0, &acl);
+    if (!e)
+        e = s3_create_bucket_make(r, ownership, acl);
+    free(acl);
+    return e;
+}
+
+/* Create the bucket, with its Object Ownership and ACL ("" / NULL: none stored). */
+static enum s3_error s3_create_bucket_make(struct s3_req *r, const char *ownership,
+                                           const struct acl *acl)
+{
     char *lc = NULL;
     enum s3_error e = s3_create_bucket_location(r, &lc);
     if (!e)
@@ -191,6 +229,16 @@ enum s3_error s3_op_create_bucket(struct s3_req *r)
         return s3_create_bucket_exists(r);
     if (rc)
         return s3_error_from_rc(rc);
+    if (*ownership)
+        e = s3_error_from_rc(
+            meta_bucket_config_put(r->srv->meta, b.name, META_CONFIG_OWNERSHIP, ownership));
+    if (!e && acl)
+        e = s3_acl_bucket_store(r, acl);
+    if (e) {
+        if (meta_bucket_delete(r->srv->meta, b.name))
+            log_warn("bucket %s: %s", b.name, err_msg());
+        return e;
+    }
     log_info("bucket %s created by account %s", b.name, b.owner_id);
     s3_create_bucket_respond(r);
     return S3_OK;

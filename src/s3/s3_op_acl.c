@@ -1,0 +1,194 @@
+/* s3_op_acl.c — PutBucketAcl and GetBucketAcl.
+ *
+ * The new ACL comes from x-amz-acl (a canned ACL), from x-amz-grant-* headers, or from an
+ * AccessControlPolicy body; a canned ACL together with grant headers is InvalidRequest, as on
+ * AWS. The body's Owner must be the bucket's owner (else AccessDenied); a CanonicalUser
+ * grantee must be an account of this server (else InvalidArgument); e-mail grantees cannot be
+ * resolved (accounts have no e-mail address): UnresolvableGrantByEmailAddress. With Object
+ * Ownership BucketOwnerEnforced only an ACL that grants the owner alone is accepted (else
+ * AccessControlListNotSupported), and GetBucketAcl shows the owner's FULL_CONTROL.
+ * CreateBucket's ACL headers are read here too (s3_acl_new_bucket). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "s3/s3_acl.h"
+#include "s3/s3_acl_xml.h"
+#include "s3/s3_req.h"
+
+struct acl_find {
+    const char *canonical_id;
+    struct meta_account found;
+    int hit;
+};
+
+static int acl_find_cb(void *payload, const struct meta_account *a)
+{
+    struct acl_find *f = payload;
+    if (strcmp(a->canonical_id, f->canonical_id) == 0) {
+        f->found = *a;
+        f->hit = 1;
+    }
+    return 0;
+}
+
+/* Every grantee must resolve to an account of this server; display names are filled in. */
+static enum s3_error acl_resolve(struct s3_req *r, struct acl *acl)
+{
+    for (size_t i = 0; i < acl->n; i++) {
+        struct acl_grant *g = &acl->grants[i];
+        if (g->kind == ACL_GRANTEE_EMAIL)
+            return S3E_UNRESOLVABLE_GRANT_BY_EMAIL;
+        if (g->kind != ACL_GRANTEE_USER)
+            continue;
+        struct acl_find f;
+        memset(&f, 0, sizeof(f));
+        f.canonical_id = g->id;
+        if (meta_account_list(r->srv->meta, acl_find_cb, &f))
+            return S3E_INTERNAL_ERROR;
+        if (!f.hit) {
+            s3_req_set_message(r, "Invalid id");
+            s3_req_error_elem(r, "ArgumentName", "CanonicalUser/ID");
+            s3_req_error_elem(r, "ArgumentValue", g->id);
+            return S3E_INVALID_ARGUMENT;
+        }
+        memcpy(g->display_name, f.found.name, sizeof(g->display_name));
+    }
+    return S3_OK;
+}
+
+static enum s3_error acl_from_headers(struct s3_req *r, struct acl *acl,
+                                      const struct meta_account *owner, int *given)
+{
+    static const char *const grant_headers[] = {"x-amz-grant-read", "x-amz-grant-write",
+                                                "x-amz-grant-read-acp", "x-amz-grant-write-acp",
+                                                "x-amz-grant-full-control"};
+    const char *canned = s3_req_header(r, "x-amz-acl");
+    acl_init(acl, owner->canonical_id, owner->name);
+    int grants = 0;
+    for (int i = 0; i < ACL_PERM_COUNT; i++) {
+        const char *v = s3_req_header(r, grant_headers[i]);
+        if (!v)
+            continue;
+        grants = 1;
+        if (acl_grant_header(acl, (enum acl_perm)i, v)) {
+            s3_req_set_message(r, "%s", err_msg());
+            s3_req_error_elem(r, "ArgumentName", grant_headers[i]);
+            return S3E_INVALID_ARGUMENT;
+        }
+    }
+    *given = canned || grants;
+    if (canned && grants) {
+        s3_req_set_message(r, "Specifying both Canned ACLs and Header Grants is not allowed");
+        return S3E_INVALID_REQUEST;
+    }
+    if (canned && acl_canned(acl, canned, owner->canonical_id, owner->name, NULL)) {
+        s3_req_error_elem(r, "ArgumentName", "x-amz-acl");
+        s3_req_error_elem(r, "ArgumentValue", canned);
+        return S3E_INVALID_ARGUMENT;
+    }
+    return S3_OK;
+}
+
+static enum s3_error acl_from_body(struct s3_req *r, struct acl *acl,
+                                   const struct meta_account *owner)
+{
+    if (r->body.xml.len == 0)
+        return S3E_MISSING_REQUEST_BODY;
+    int rc = s3_acl_xml_parse(acl, r->body.xml.data, r->body.xml.len);
+    if (rc == ERR_TOOBIG || rc == ERR_INVALID)
+        return S3E_MALFORMED_ACL;
+    if (rc)
+        return s3_error_from_rc(rc);
+    if (strcmp(acl->owner_id, owner->canonical_id) != 0)
+        return S3E_ACCESS_DENIED;
+    memcpy(acl->owner_name, owner->name, sizeof(acl->owner_name));
+    return S3_OK;
+}
+
+enum s3_error s3_acl_bucket_store(struct s3_req *r, const struct acl *acl)
+{
+    struct buf doc;
+    buf_init(&doc, META_CONFIG_DOC_MAX);
+    int rc = s3_acl_xml_render(&doc, acl);
+    if (!rc)
+        rc = meta_bucket_config_put(r->srv->meta, r->bucket, META_CONFIG_ACL, doc.data);
+    buf_dispose(&doc);
+    return rc ? s3_error_from_rc(rc) : S3_OK;
+}
+
+static enum s3_error put_bucket_acl(struct s3_req *r, struct acl *acl)
+{
+    struct meta_account owner;
+    int disabled = 0;
+    if (meta_account_get(r->srv->meta, r->bucket_info.owner_id, &owner) ||
+        s3_acl_bucket_load(r->srv->meta, &r->bucket_info, acl, &disabled))
+        return S3E_INTERNAL_ERROR;
+    int given = 0;
+    enum s3_error e = acl_from_headers(r, acl, &owner, &given);
+    if (!e && !given)
+        e = acl_from_body(r, acl, &owner);
+    if (!e && disabled && acl_grants_beyond_owner(acl, owner.canonical_id))
+        e = S3E_ACCESS_CONTROL_LIST_NOT_SUPPORTED;
+    if (!e)
+        e = acl_resolve(r, acl);
+    if (!e && !disabled)
+        e = s3_acl_bucket_store(r, acl);
+    return e;
+}
+
+enum s3_error s3_acl_new_bucket(struct s3_req *r, int enforced, struct acl **out)
+{
+    *out = NULL;
+    struct acl *acl = calloc(1, sizeof(*acl));
+    if (!acl)
+        return S3E_INTERNAL_ERROR;
+    int given = 0;
+    enum s3_error e = acl_from_headers(r, acl, &r->account, &given);
+    if (!e && given && enforced && acl_grants_beyond_owner(acl, r->account.canonical_id))
+        e = S3E_INVALID_BUCKET_ACL_WITH_OBJECT_OWNERSHIP;
+    if (!e && given)
+        e = acl_resolve(r, acl);
+    if (e || !given || enforced) {
+        free(acl);
+        return e;
+    }
+    *out = acl;
+    return S3_OK;
+}
+
+enum s3_error s3_op_put_bucket_acl(struct s3_req *r)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    struct acl *acl = calloc(1, sizeof(*acl));
+    if (!acl)
+        return S3E_INTERNAL_ERROR;
+    e = put_bucket_acl(r, acl);
+    free(acl);
+    if (!e)
+        s3_respond_empty(r, 200);
+    return e;
+}
+
+enum s3_error s3_op_get_bucket_acl(struct s3_req *r)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    struct acl *acl = calloc(1, sizeof(*acl));
+    if (!acl)
+        return S3E_INTERNAL_ERROR;
+    struct buf xml;
+    buf_init(&xml, BUF_UNLIMITED);
+    int rc = s3_acl_bucket_load(r->srv->meta, &r->bucket_info, acl, NULL);
+    if (!rc)
+        rc = s3_acl_xml_render(&xml, acl);
+    free(acl);
+    if (rc) {
+        buf_dispose(&xml);
+        return S3E_INTERNAL_ERROR;
+    }
+    s3_respond_xml(r, &xml);
+    return S3_OK;
+}

@@ -1,0 +1,241 @@
+"""Bucket ACLs: Put/GetBucketAcl by canned ACL, grant headers and AccessControlPolicy body,
+their errors, and enforcement of bucket-level grants (READ: listing, READ_ACP, WRITE_ACP) for
+a second account and for anonymous clients; BucketOwnerEnforced disables ACLs."""
+import os
+
+import boto3
+import pytest
+from botocore import UNSIGNED
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from conftest import Server, error_code
+
+ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+AUTH_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+_n = [0]
+
+
+@pytest.fixture(scope="module")
+def legacy():
+    srv = Server(args=["--legacy-bucket-defaults"]).start()
+    yield srv
+    code = srv.stop()
+    log = srv.read_log()
+    srv.cleanup()
+    assert "Sanitizer" not in log and "runtime error:" not in log, log
+    assert code == 0, log
+
+
+@pytest.fixture(scope="module")
+def clients(legacy):
+    owner = legacy.client()
+    _, key, secret = legacy.add_account("acl-other")
+    other = legacy.client(key, secret)
+    anon = boto3.client("s3", endpoint_url=legacy.endpoint, region_name=legacy.region,
+                        config=Config(signature_version=UNSIGNED,
+                                      s3={"addressing_style": "path"},
+                                      retries={"max_attempts": 1}))
+    other_id = other.list_buckets()["Owner"]["ID"]
+    owner_id = owner.list_buckets()["Owner"]["ID"]
+    return owner, other, anon, owner_id, other_id
+
+
+def new_bucket(s3):
+    _n[0] += 1
+    name = "acl-%d-%d" % (os.getpid(), _n[0])
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+def grants(s3, bucket):
+    out = []
+    for g in s3.get_bucket_acl(Bucket=bucket)["Grants"]:
+        ge = g["Grantee"]
+        out.append((ge["Type"], ge.get("ID") or ge.get("URI"), g["Permission"]))
+    return sorted(out)
+
+
+def denied(fn, **kw):
+    with pytest.raises(ClientError) as e:
+        fn(**kw)
+    return error_code(e.value)
+
+
+def test_default_acl_is_owner_full_control(clients):
+    owner, _, _, owner_id, _ = clients
+    b = new_bucket(owner)
+    acl = owner.get_bucket_acl(Bucket=b)
+    assert acl["Owner"]["ID"] == owner_id
+    assert grants(owner, b) == [("CanonicalUser", owner_id, "FULL_CONTROL")]
+
+
+@pytest.mark.parametrize("canned,extra", [
+    ("private", []),
+    ("public-read", [("Group", ALL_USERS, "READ")]),
+    ("public-read-write", [("Group", ALL_USERS, "READ"), ("Group", ALL_USERS, "WRITE")]),
+    ("authenticated-read", [("Group", AUTH_USERS, "READ")]),
+    ("log-delivery-write", [("Group", LOG_DELIVERY, "READ_ACP"),
+                            ("Group", LOG_DELIVERY, "WRITE")]),
+    ("bucket-owner-read", []),
+    ("bucket-owner-full-control", []),
+])
+def test_canned_bucket_acls(clients, canned, extra):
+    owner, _, _, owner_id, _ = clients
+    b = new_bucket(owner)
+    owner.put_bucket_acl(Bucket=b, ACL=canned)
+    assert grants(owner, b) == sorted([("CanonicalUser", owner_id, "FULL_CONTROL")] + extra)
+
+
+def test_public_read_lets_anonymous_list(clients):
+    owner, other, anon, _, _ = clients
+    b = new_bucket(owner)
+    owner.put_object(Bucket=b, Key="k", Body=b"x")
+    assert denied(anon.list_objects_v2, Bucket=b) == "AccessDenied"
+    assert denied(other.list_objects_v2, Bucket=b) == "AccessDenied"
+    owner.put_bucket_acl(Bucket=b, ACL="public-read")
+    assert [o["Key"] for o in anon.list_objects_v2(Bucket=b)["Contents"]] == ["k"]
+    assert [o["Key"] for o in other.list_objects(Bucket=b)["Contents"]] == ["k"]
+    anon.head_bucket(Bucket=b)
+    other.list_object_versions(Bucket=b)
+    # READ on the bucket is not READ_ACP, nor any other permission
+    assert denied(anon.get_bucket_acl, Bucket=b) == "AccessDenied"
+    assert denied(other.put_bucket_acl, Bucket=b, ACL="private") == "AccessDenied"
+    assert denied(other.delete_bucket, Bucket=b) == "AccessDenied"
+    assert denied(anon.get_bucket_versioning, Bucket=b) == "AccessDenied"
+    owner.put_bucket_acl(Bucket=b, ACL="private")
+    assert denied(anon.list_objects_v2, Bucket=b) == "AccessDenied"
+
+
+def test_authenticated_read_excludes_anonymous(clients):
+    owner, other, anon, _, _ = clients
+    b = new_bucket(owner)
+    owner.put_bucket_acl(Bucket=b, ACL="authenticated-read")
+    other.list_objects_v2(Bucket=b)
+    assert denied(anon.list_objects_v2, Bucket=b) == "AccessDenied"
+
+
+def test_grant_headers(clients):
+    owner, other, _, owner_id, other_id = clients
+    b = new_bucket(owner)
+    owner.put_bucket_acl(Bucket=b, GrantReadACP='id="%s"' % other_id,
+                         GrantFullControl='id="%s"' % owner_id)
+    assert grants(owner, b) == sorted([("CanonicalUser", other_id, "READ_ACP"),
+                                       ("CanonicalUser", owner_id, "FULL_CONTROL")])
+    assert other.get_bucket_acl(Bucket=b)["Owner"]["ID"] == owner_id
+    assert denied(other.list_objects_v2, Bucket=b) == "AccessDenied"
+    assert denied(other.put_bucket_acl, Bucket=b, ACL="public-read") == "AccessDenied"
+
+
+def test_write_acp_grant_lets_other_change_the_acl(clients):
+    owner, other, anon, owner_id, other_id = clients
+    b = new_bucket(owner)
+    owner.put_bucket_acl(Bucket=b, GrantWriteACP='id="%s"' % other_id)
+    other.put_bucket_acl(Bucket=b, ACL="public-read")
+    anon.list_objects_v2(Bucket=b)
+    assert grants(owner, b) == sorted([("CanonicalUser", owner_id, "FULL_CONTROL"),
+                                       ("Group", ALL_USERS, "READ")])
+
+
+def test_acl_by_body(clients):
+    owner, other, _, owner_id, other_id = clients
+    b = new_bucket(owner)
+    policy = {"Owner": {"ID": owner_id},
+              "Grants": [{"Grantee": {"Type": "CanonicalUser", "ID": owner_id},
+                          "Permission": "FULL_CONTROL"},
+                         {"Grantee": {"Type": "CanonicalUser", "ID": other_id},
+                          "Permission": "READ"},
+                         {"Grantee": {"Type": "Group", "URI": AUTH_USERS},
+                          "Permission": "READ_ACP"}]}
+    owner.put_bucket_acl(Bucket=b, AccessControlPolicy=policy)
+    assert grants(owner, b) == sorted([("CanonicalUser", owner_id, "FULL_CONTROL"),
+                                       ("CanonicalUser", other_id, "READ"),
+                                       ("Group", AUTH_USERS, "READ_ACP")])
+    other.list_objects_v2(Bucket=b)
+    other.get_bucket_acl(Bucket=b)
+
+
+def test_acl_errors(clients):
+    owner, _, _, owner_id, other_id = clients
+    b = new_bucket(owner)
+    assert denied(owner.put_bucket_acl, Bucket=b, ACL="public-read",
+                  GrantRead='id="%s"' % other_id) == "InvalidRequest"
+    assert denied(owner.put_bucket_acl, Bucket=b, GrantRead='id="%s"' % ("ab" * 32)) == \
+        "InvalidArgument"
+    assert denied(owner.put_bucket_acl, Bucket=b, GrantRead='uri="http://example.com/g"') == \
+        "InvalidArgument"
+    assert denied(owner.put_bucket_acl, Bucket=b, GrantRead='bogus') == "InvalidArgument"
+    bad_perm = {"Owner": {"ID": owner_id},
+                "Grants": [{"Grantee": {"Type": "CanonicalUser", "ID": owner_id},
+                            "Permission": "EVERYTHING"}]}
+    assert denied(owner.put_bucket_acl, Bucket=b, AccessControlPolicy=bad_perm) == \
+        "MalformedACLError"
+    email = {"Owner": {"ID": owner_id},
+             "Grants": [{"Grantee": {"Type": "AmazonCustomerByEmail",
+                                     "EmailAddress": "nobody@example.com"},
+                         "Permission": "READ"}]}
+    assert denied(owner.put_bucket_acl, Bucket=b, AccessControlPolicy=email) == \
+        "UnresolvableGrantByEmailAddress"
+    other_owner = {"Owner": {"ID": other_id}, "Grants": []}
+    assert denied(owner.put_bucket_acl, Bucket=b, AccessControlPolicy=other_owner) == \
+        "AccessDenied"
+    assert grants(owner, b) == [("CanonicalUser", owner_id, "FULL_CONTROL")]
+
+
+def test_bucket_owner_enforced_disables_acls(server, s3):
+    """The default server gives new buckets BucketOwnerEnforced."""
+    _n[0] += 1
+    b = "acl-enf-%d-%d" % (os.getpid(), _n[0])
+    s3.create_bucket(Bucket=b)
+    owner_id = s3.list_buckets()["Owner"]["ID"]
+    assert denied(s3.put_bucket_acl, Bucket=b, ACL="public-read") == \
+        "AccessControlListNotSupported"
+    s3.put_bucket_acl(Bucket=b, ACL="private")
+    s3.put_bucket_acl(Bucket=b, ACL="bucket-owner-full-control")
+    assert grants(s3, b) == [("CanonicalUser", owner_id, "FULL_CONTROL")]
+    # an ACL stored before the switch has no effect once ACLs are disabled
+    s3.put_bucket_ownership_controls(
+        Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    s3.put_bucket_acl(Bucket=b, ACL="public-read")
+    anon = boto3.client("s3", endpoint_url=server.endpoint, region_name=server.region,
+                        config=Config(signature_version=UNSIGNED,
+                                      s3={"addressing_style": "path"},
+                                      retries={"max_attempts": 1}))
+    anon.list_objects_v2(Bucket=b)
+    s3.put_bucket_ownership_controls(
+        Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    assert denied(anon.list_objects_v2, Bucket=b) == "AccessDenied"
+    assert grants(s3, b) == [("CanonicalUser", owner_id, "FULL_CONTROL")]
+
+
+def test_create_bucket_with_acl_headers(clients):
+    owner, other, anon, owner_id, other_id = clients
+    _n[0] += 1
+    b = "acl-new-%d-%d" % (os.getpid(), _n[0])
+    owner.create_bucket(Bucket=b, ACL="public-read")
+    assert grants(owner, b) == sorted([("CanonicalUser", owner_id, "FULL_CONTROL"),
+                                       ("Group", ALL_USERS, "READ")])
+    anon.list_objects_v2(Bucket=b)
+    g = b + "-g"
+    owner.create_bucket(Bucket=g, GrantRead='id="%s"' % other_id)
+    assert grants(owner, g) == [("CanonicalUser", other_id, "READ")]
+    other.list_objects_v2(Bucket=g)
+    bad = b + "-bad"
+    assert denied(owner.create_bucket, Bucket=bad, ACL="public-read",
+                  GrantRead='id="%s"' % other_id) == "InvalidRequest"
+    assert denied(owner.create_bucket, Bucket=bad, GrantRead='id="%s"' % ("cd" * 32)) == \
+        "InvalidArgument"
+    assert denied(owner.create_bucket, Bucket=bad, ACL="nope") == "InvalidArgument"
+    assert denied(owner.head_bucket, Bucket=bad) == "404"
+
+
+def test_create_bucket_public_acl_with_enforced_ownership(s3):
+    _n[0] += 1
+    b = "acl-newenf-%d-%d" % (os.getpid(), _n[0])
+    assert denied(s3.create_bucket, Bucket=b, ACL="public-read") == \
+        "InvalidBucketAclWithObjectOwnership"
+    assert denied(s3.head_bucket, Bucket=b) == "404"
+    s3.create_bucket(Bucket=b, ACL="private")
+    s3.create_bucket(Bucket=b + "-w", ACL="public-read", ObjectOwnership="ObjectWriter")
+    assert ("Group", ALL_USERS, "READ") in grants(s3, b + "-w")

@@ -1,0 +1,109 @@
+"""Object Ownership controls: Put/Get/DeleteBucketOwnershipControls, x-amz-object-ownership on
+CreateBucket, AWS's default (BucketOwnerEnforced) and `serve --legacy-bucket-defaults` (none
+stored: ObjectWriter, OwnershipControlsNotFoundError), the owner-only permission."""
+import os
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import Server, error_code
+
+_n = [0]
+
+
+def new_name():
+    _n[0] += 1
+    return "own-%d-%d" % (os.getpid(), _n[0])
+
+
+def rule(s3, name):
+    return s3.get_bucket_ownership_controls(Bucket=name)["OwnershipControls"]["Rules"]
+
+
+@pytest.fixture(scope="module")
+def legacy():
+    srv = Server(args=["--legacy-bucket-defaults"]).start()
+    yield srv
+    code = srv.stop()
+    log = srv.read_log()
+    srv.cleanup()
+    assert "Sanitizer" not in log and "runtime error:" not in log, log
+    assert code == 0, log
+
+
+def test_new_bucket_default_is_bucket_owner_enforced(s3, bucket):
+    assert rule(s3, bucket) == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+def test_create_bucket_with_ownership_header(s3):
+    for value in ("ObjectWriter", "BucketOwnerPreferred", "BucketOwnerEnforced"):
+        name = new_name()
+        s3.create_bucket(Bucket=name, ObjectOwnership=value)
+        assert rule(s3, name) == [{"ObjectOwnership": value}]
+
+
+def test_create_bucket_with_bad_ownership_header(s3):
+    name = new_name()
+    with pytest.raises(ClientError) as e:
+        s3.create_bucket(Bucket=name, ObjectOwnership="Nobody")
+    assert error_code(e.value) == "InvalidArgument"
+    with pytest.raises(ClientError) as e:
+        s3.head_bucket(Bucket=name)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_put_get_delete_ownership_controls(s3, bucket):
+    s3.put_bucket_ownership_controls(
+        Bucket=bucket,
+        OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    assert rule(s3, bucket) == [{"ObjectOwnership": "BucketOwnerPreferred"}]
+    s3.put_bucket_ownership_controls(
+        Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    assert rule(s3, bucket) == [{"ObjectOwnership": "ObjectWriter"}]
+    assert s3.delete_bucket_ownership_controls(Bucket=bucket)[
+        "ResponseMetadata"]["HTTPStatusCode"] == 204
+    with pytest.raises(ClientError) as e:
+        s3.get_bucket_ownership_controls(Bucket=bucket)
+    assert error_code(e.value) == "OwnershipControlsNotFoundError"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    s3.delete_bucket_ownership_controls(Bucket=bucket)  # idempotent
+
+
+def test_put_ownership_controls_malformed(s3, bucket):
+    for rules in ([{"ObjectOwnership": "Everyone"}], [],
+                  [{"ObjectOwnership": "ObjectWriter"}, {"ObjectOwnership": "ObjectWriter"}]):
+        with pytest.raises(ClientError) as e:
+            s3.put_bucket_ownership_controls(Bucket=bucket,
+                                             OwnershipControls={"Rules": rules})
+        assert error_code(e.value) == "MalformedXML", rules
+    assert rule(s3, bucket) == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+def test_ownership_controls_no_such_bucket(s3):
+    with pytest.raises(ClientError) as e:
+        s3.get_bucket_ownership_controls(Bucket=new_name())
+    assert error_code(e.value) == "NoSuchBucket"
+
+
+def test_ownership_controls_owner_only(server, s3, bucket):
+    _, key, secret = server.add_account("own-other-%d" % os.getpid())
+    other = server.client(key, secret)
+    with pytest.raises(ClientError) as e:
+        other.get_bucket_ownership_controls(Bucket=bucket)
+    assert error_code(e.value) == "AccessDenied"
+    with pytest.raises(ClientError) as e:
+        other.delete_bucket_ownership_controls(Bucket=bucket)
+    assert error_code(e.value) == "AccessDenied"
+    assert rule(s3, bucket) == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+def test_legacy_defaults_store_no_controls(legacy):
+    s3 = legacy.client()
+    name = new_name()
+    s3.create_bucket(Bucket=name)
+    with pytest.raises(ClientError) as e:
+        s3.get_bucket_ownership_controls(Bucket=name)
+    assert error_code(e.value) == "OwnershipControlsNotFoundError"
+    named = new_name()
+    s3.create_bucket(Bucket=named, ObjectOwnership="BucketOwnerEnforced")
+    assert rule(s3, named) == [{"ObjectOwnership": "BucketOwnerEnforced"}]
