@@ -3,6 +3,7 @@
  * a key overwritten since is left alone; the records are forgotten. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -60,17 +61,38 @@ static int count(void *payload, const struct meta_inventory_run_object *o)
     return 0;
 }
 
+struct left_fixture {
+    char dir[64];
+    struct meta_store *m;
+    struct blob_store *bs;
+};
+
+static int left_fixture_open(struct left_fixture *f)
+{
+    memset(f, 0, sizeof(*f));
+    snprintf(f->dir, sizeof(f->dir), "/tmp/stocktake-left-XXXXXX");
+    CHECK(mkdtemp(f->dir) != NULL);
+    struct meta_config cfg = {"sqlite", f->dir};
+    CHECK(meta_open(&f->m, &cfg) == 0 && blob_store_open(&f->bs, f->dir, 1) == 0);
+    return f->m && f->bs ? 0 : -1;
+}
+
+static void left_fixture_close(struct left_fixture *f)
+{
+    blob_store_close(f->bs);
+    meta_close(f->m);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST(inv_leftovers_remove_only_what_the_run_wrote)
 {
-    char dir[64];
-    snprintf(dir, sizeof(dir), "/tmp/stocktake-left-XXXXXX");
-    CHECK(mkdtemp(dir) != NULL);
-    struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir};
-    struct blob_store *bs = NULL;
-    CHECK(meta_open(&m, &cfg) == 0 && blob_store_open(&bs, dir, 1) == 0);
-    if (!m || !bs)
+    struct left_fixture f;
+    if (left_fixture_open(&f))
         return;
+    struct meta_store *m = f.m;
+    struct blob_store *bs = f.bs;
     char a[BLOB_ID_LEN + 1], b[BLOB_ID_LEN + 1], c[BLOB_ID_LEN + 1], keep[BLOB_ID_LEN + 1];
     put(m, bs, "r/data/one.csv.gz", a);
     put(m, bs, "r/data/two.csv.gz", b);
@@ -94,24 +116,16 @@ TEST(inv_leftovers_remove_only_what_the_run_wrote)
     CHECK(meta_inventory_run_object_list(m, "src", "cfg", count, &n) == 0);
     CHECK(n == 0);
     CHECK(inv_leftovers_remove(m, "src", "cfg") == 0);
-    blob_store_close(bs);
-    meta_close(m);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    CHECK(system(cmd) == 0);
+    left_fixture_close(&f);
 }
 
 TEST(inv_leftovers_keep_a_run_that_delivered_its_checksum)
 {
-    char dir[64];
-    snprintf(dir, sizeof(dir), "/tmp/stocktake-left-XXXXXX");
-    CHECK(mkdtemp(dir) != NULL);
-    struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir};
-    struct blob_store *bs = NULL;
-    CHECK(meta_open(&m, &cfg) == 0 && blob_store_open(&bs, dir, 1) == 0);
-    if (!m || !bs)
+    struct left_fixture f;
+    if (left_fixture_open(&f))
         return;
+    struct meta_store *m = f.m;
+    struct blob_store *bs = f.bs;
     /* killed after manifest.checksum, before it forgot its records: the report is complete */
     char a[BLOB_ID_LEN + 1], c[BLOB_ID_LEN + 1];
     put(m, bs, "r/data/one.csv.gz", a);
@@ -125,9 +139,5 @@ TEST(inv_leftovers_keep_a_run_that_delivered_its_checksum)
     int n = 0;
     CHECK(meta_inventory_run_object_list(m, "src", "cfg", count, &n) == 0);
     CHECK(n == 0); /* forgotten */
-    blob_store_close(bs);
-    meta_close(m);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    CHECK(system(cmd) == 0);
+    left_fixture_close(&f);
 }
