@@ -116,7 +116,13 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server():
-    srv = Server().start()
+    yield from serve_checked()
+
+
+def serve_checked(args=()):
+    """A started server for a fixture to yield; stopped afterwards, and its log must show no
+    sanitizer report and a clean exit."""
+    srv = Server(args=list(args)).start()
     yield srv
     code = srv.stop()
     log = srv.read_log()

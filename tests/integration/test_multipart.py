@@ -11,7 +11,7 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
-from conftest import Server, error_code
+from conftest import Server, error_code, serve_checked
 
 MIB = 1024 * 1024
 
@@ -43,13 +43,7 @@ GRACE_ARGS = ["--blob-grace-seconds", "0.2"]
 
 @pytest.fixture(scope="module")
 def server():
-    srv = Server(args=GRACE_ARGS).start()
-    yield srv
-    code = srv.stop()
-    log = srv.read_log()
-    srv.cleanup()
-    assert "Sanitizer" not in log and "runtime error:" not in log, log
-    assert code == 0, "server exited with %s\n%s" % (code, log)
+    yield from serve_checked(GRACE_ARGS)
 
 
 def blob_count(server):

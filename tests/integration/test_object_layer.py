@@ -13,7 +13,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import Server, error_code
+from conftest import Server, error_code, serve_checked
 import sigv4
 
 GRACE_ARGS = ["--blob-grace-seconds", "0.3"]
@@ -21,13 +21,7 @@ GRACE_ARGS = ["--blob-grace-seconds", "0.3"]
 
 @pytest.fixture(scope="module")
 def server():
-    srv = Server(args=GRACE_ARGS).start()
-    yield srv
-    code = srv.stop()
-    log = srv.read_log()
-    srv.cleanup()
-    assert "Sanitizer" not in log and "runtime error:" not in log, log
-    assert code == 0, "server exited with %s\n%s" % (code, log)
+    yield from serve_checked(GRACE_ARGS)
 
 
 def with_headers(client, op, headers):
