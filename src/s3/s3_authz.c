@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "authz/authz.h"
+#include "core/alloc.h"
 #include "core/log.h"
 #include "s3/s3_acl.h"
 #include "s3/s3_req.h"
@@ -75,9 +76,7 @@ enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const st
     struct authz_resource res = {b->name, key, b->owner_id};
     if (key || (!r->anonymous && strcmp(r->account.id, b->owner_id) == 0))
         return s3_authz_decide(r, action, &res);
-    struct acl *acl = calloc(1, sizeof(*acl));
-    if (!acl)
-        return S3E_INTERNAL_ERROR;
+    struct acl *acl = xcalloc(1, sizeof(*acl));
     int disabled = 0;
     enum s3_error e = S3_OK;
     if (s3_acl_bucket_load(r->srv->meta, b, acl, &disabled)) {

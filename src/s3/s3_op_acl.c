@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "s3/s3_acl.h"
 #include "s3/s3_acl_xml.h"
 #include "s3/s3_req.h"
@@ -139,9 +140,7 @@ static enum s3_error put_bucket_acl(struct s3_req *r, struct acl *acl)
 enum s3_error s3_acl_new_bucket(struct s3_req *r, int enforced, struct acl **out)
 {
     *out = NULL;
-    struct acl *acl = calloc(1, sizeof(*acl));
-    if (!acl)
-        return S3E_INTERNAL_ERROR;
+    struct acl *acl = xcalloc(1, sizeof(*acl));
     int given = 0;
     enum s3_error e = acl_from_headers(r, acl, &r->account, &given);
     if (!e && given && enforced && acl_grants_beyond_owner(acl, r->account.canonical_id))
@@ -161,9 +160,7 @@ enum s3_error s3_op_put_bucket_acl(struct s3_req *r)
     enum s3_error e = s3_req_load_bucket(r);
     if (e)
         return e;
-    struct acl *acl = calloc(1, sizeof(*acl));
-    if (!acl)
-        return S3E_INTERNAL_ERROR;
+    struct acl *acl = xcalloc(1, sizeof(*acl));
     e = put_bucket_acl(r, acl);
     free(acl);
     if (!e)
@@ -176,9 +173,7 @@ enum s3_error s3_op_get_bucket_acl(struct s3_req *r)
     enum s3_error e = s3_req_load_bucket(r);
     if (e)
         return e;
-    struct acl *acl = calloc(1, sizeof(*acl));
-    if (!acl)
-        return S3E_INTERNAL_ERROR;
+    struct acl *acl = xcalloc(1, sizeof(*acl));
     struct buf xml;
     buf_init(&xml, BUF_UNLIMITED);
     int rc = s3_acl_bucket_load(r->srv->meta, &r->bucket_info, acl, NULL);
