@@ -25,12 +25,15 @@
 #define STOCKTAKE_AUTHZ_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
 #define AUTHZ_SERVICE_S3 "s3.amazonaws.com"
 
-struct acl; /* authz/acl.h */
+struct acl;    /* authz/acl.h */
+struct policy; /* authz/policy.h: a parsed bucket policy */
+struct pab;    /* authz/pab.h: Block Public Access settings */
 
 enum authz_principal_kind {
     AUTHZ_PRINCIPAL_ANONYMOUS = 0, /* an unsigned request */
@@ -82,6 +85,20 @@ struct authz_context {
     /* The ACL of the bucket a bucket-level action is on (NULL when the bucket's ACLs are
      * disabled, BucketOwnerEnforced, or the caller owns the bucket): see authz_acl_rule. */
     const struct acl *bucket_acl;
+    /* The ACL of the object an object-level action is on (NULL when the bucket's ACLs are
+     * disabled or no existing object applies), and its owner's account id. */
+    const struct acl *object_acl;
+    const char *object_owner_id;
+    /* The policy of the bucket the resource is in (NULL: the bucket has none). */
+    const struct policy *bucket_policy;
+    /* Block Public Access in force for the bucket (NULL: all four settings off). */
+    const struct pab *public_access_block;
+    /* Request query parameters by name (s3:prefix, s3:delimiter, s3:max-keys), or NULL. */
+    authz_header_fn *param;
+    void *param_ctx;
+    const char *user_agent; /* aws:UserAgent */
+    const char *referer;    /* aws:Referer */
+    int64_t now;            /* aws:CurrentTime / aws:EpochTime, Unix seconds (0: unknown) */
 };
 
 enum authz_decision {
