@@ -8,7 +8,7 @@ import re
 
 import pytest
 from botocore.exceptions import ClientError
-from lxml import etree
+import xml.etree.ElementTree as etree  # strict: raises on XML that is not well-formed
 
 from sigv4 import signed_request
 
