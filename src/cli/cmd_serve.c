@@ -31,6 +31,7 @@ struct serve_opts {
     unsigned int max_connections, max_per_client, header_timeout, idle_timeout;
     struct obj_gc_opts gc;
     int legacy_bucket_defaults;
+    int meta_busy_timeout_ms;
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -77,7 +78,9 @@ static void serve_usage(void)
                     "  --orphan-age-seconds S      unreferenced blob files older than this are "
                     "reclaimed (default 3600, at least 1)\n"
                     "  --legacy-bucket-defaults    new buckets get no Object Ownership controls "
-                    "(ObjectWriter, as before 2023)\n");
+                    "(ObjectWriter, as before 2023)\n"
+                    "  --meta-busy-timeout-ms MS   how long a write waits for the metadata lock "
+                    "before 503 SlowDown (default 30000)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -152,6 +155,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"blob-grace-seconds", required_argument, NULL, 'G'},
         {"orphan-age-seconds", required_argument, NULL, 'O'},
         {"legacy-bucket-defaults", no_argument, NULL, 'L'},
+        {"meta-busy-timeout-ms", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -189,6 +193,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->legacy_bucket_defaults = 1;
         else if (c == 'u' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
             o->upload_expiry_days = (double)fixed / 1e6;
+        else if (c == 'B' && str_parse_i64(optarg, 1, 600000, &num) == 0)
+            o->meta_busy_timeout_ms = (int)num;
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
             o->inventory.hour_utc = (int)num;
         else if (c == 'T' && str_parse_fixed(optarg, 3, INT64_MAX, &fixed) == 0 && fixed > 0)
@@ -218,6 +224,7 @@ static void serve_banner(const struct serve_opts *o, int port, const struct meta
            port);
     printf("  region:     %s\n", o->region);
     printf("  data:       %s\n", o->data);
+    printf("  account:    %s\n", k->account_id);
     printf("  access key: %s\n", k->access_key);
     if (created)
         printf("  secret key: %s\n  (the root account was created now; keep the secret key)\n",
@@ -262,7 +269,7 @@ int cli_serve(int argc, char **argv)
     struct http_server *http = NULL;
     struct meta_access_key root_key;
     int created = 0, rc;
-    struct meta_config mc = {"sqlite", o.data};
+    struct meta_config mc = {"sqlite", o.data, o.meta_busy_timeout_ms};
     rc = blob_store_open(&blobs, o.data, 1);
     if (!rc)
         rc = meta_open(&meta, &mc);

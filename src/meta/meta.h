@@ -18,6 +18,9 @@ struct meta_store;
 struct meta_config {
     const char *backend;  /* "sqlite" */
     const char *data_dir; /* the sqlite backend keeps data_dir/meta.db */
+    /* How long a write waits for another writer's lock before it fails with ERR_BUSY (S3
+     * answers 503 SlowDown); 0: the backend's default (30 s). */
+    int busy_timeout_ms;
 };
 
 struct meta_account {

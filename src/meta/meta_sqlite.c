@@ -110,7 +110,7 @@ static int sqlite_open(struct meta_store **out, const struct meta_config *cfg)
 {
     struct sqlite_store *st = xcalloc(1, sizeof(*st));
     st->base.ops = &meta_sqlite_ops;
-    st->busy_timeout_ms = SQLITE_BUSY_TIMEOUT_MS;
+    st->busy_timeout_ms = cfg->busy_timeout_ms > 0 ? cfg->busy_timeout_ms : SQLITE_BUSY_TIMEOUT_MS;
     size_t n = strlen(cfg->data_dir) + 16;
     st->path = xmalloc(n);
     snprintf(st->path, n, "%s/meta.db", cfg->data_dir);
