@@ -46,12 +46,12 @@ struct sigv2_request {
     const char *expires;
     /* the bucket named by a virtual-hosted-style Host, else NULL (the path names it) */
     const char *host_bucket;
-    const char *raw_path; /* as sent, still percent-encoded */
+    const char *raw_path;         /* as sent, still percent-encoded */
+    const struct kv_pair *params; /* query parameters, decoded */
+    size_t n_params;
     /* sign raw_path + "/": botocore signs a path-style bucket request "/bucket" as "/bucket/",
      * so a server checks that form too when the first does not match */
     int slash;
-    const struct kv_pair *params; /* query parameters, decoded */
-    size_t n_params;
 };
 
 /* The StringToSign:

@@ -27,7 +27,7 @@ TEST(sigv2_object_get_virtual_host)
 {
     struct kv_pair h[] = {{"Host", "johnsmith.s3.amazonaws.com"},
                           {"Date", "Tue, 27 Mar 2007 19:36:42 +0000"}};
-    struct sigv2_request req = {"GET", h, 2, NULL, "johnsmith", "/photos/puppy.jpg", NULL, 0};
+    struct sigv2_request req = {"GET", h, 2, NULL, "johnsmith", "/photos/puppy.jpg", NULL, 0, 0};
     check_sts(&req, "GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/johnsmith/photos/puppy.jpg",
               "bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
 }
@@ -38,7 +38,7 @@ TEST(sigv2_object_put_content_type)
                           {"Content-Length", "94328"},
                           {"Host", "johnsmith.s3.amazonaws.com"},
                           {"Date", "Tue, 27 Mar 2007 21:15:45 +0000"}};
-    struct sigv2_request req = {"PUT", h, 4, NULL, "johnsmith", "/photos/puppy.jpg", NULL, 0};
+    struct sigv2_request req = {"PUT", h, 4, NULL, "johnsmith", "/photos/puppy.jpg", NULL, 0, 0};
     check_sts(&req,
               "PUT\n\nimage/jpeg\nTue, 27 Mar 2007 21:15:45 +0000\n/johnsmith/photos/puppy.jpg",
               "MyyxeRY7whkBe+bq8fHCL/2kKUg=");
@@ -50,7 +50,7 @@ TEST(sigv2_list_ignores_other_params)
                           {"Host", "johnsmith.s3.amazonaws.com"},
                           {"Date", "Tue, 27 Mar 2007 19:42:41 +0000"}};
     struct kv_pair q[] = {{"prefix", "photos"}, {"max-keys", "50"}, {"marker", "puppy"}};
-    struct sigv2_request req = {"GET", h, 3, NULL, "johnsmith", "/", q, 3};
+    struct sigv2_request req = {"GET", h, 3, NULL, "johnsmith", "/", q, 3, 0};
     check_sts(&req, "GET\n\n\nTue, 27 Mar 2007 19:42:41 +0000\n/johnsmith/",
               "htDYFYduRNen8P9ZfE/s9SuKy0U=");
 }
@@ -60,7 +60,7 @@ TEST(sigv2_fetch_acl_subresource)
     struct kv_pair h[] = {{"Host", "johnsmith.s3.amazonaws.com"},
                           {"Date", "Tue, 27 Mar 2007 19:44:46 +0000"}};
     struct kv_pair q[] = {{"acl", NULL}};
-    struct sigv2_request req = {"GET", h, 2, NULL, "johnsmith", "/", q, 1};
+    struct sigv2_request req = {"GET", h, 2, NULL, "johnsmith", "/", q, 1, 0};
     check_sts(&req, "GET\n\n\nTue, 27 Mar 2007 19:44:46 +0000\n/johnsmith/?acl",
               "c2WLPFtWHVgbEmeEG93a4cG37dM=");
 }
@@ -71,7 +71,8 @@ TEST(sigv2_delete_x_amz_date_overrides_date)
                           {"Host", "s3.amazonaws.com"},
                           {"Date", "Tue, 27 Mar 2007 21:20:27 +0000"},
                           {"x-amz-date", "Tue, 27 Mar 2007 21:20:26 +0000"}};
-    struct sigv2_request req = {"DELETE", h, 4, NULL, NULL, "/johnsmith/photos/puppy.jpg", NULL, 0};
+    struct sigv2_request req = {"DELETE", h, 4, NULL, NULL, "/johnsmith/photos/puppy.jpg",
+                                NULL,     0, 0};
     check_sts(&req,
               "DELETE\n\n\n\nx-amz-date:Tue, 27 Mar 2007 21:20:26 +0000\n"
               "/johnsmith/photos/puppy.jpg",
@@ -96,7 +97,7 @@ TEST(sigv2_upload_amz_headers_sorted_joined)
         {"Content-Length", "5913339"},
     };
     struct sigv2_request req = {"PUT", h, 13, NULL, "static.johnsmith.net", "/db-backup.dat.gz",
-                                NULL,  0};
+                                NULL,  0, 0};
     check_sts(&req,
               "PUT\n4gJE4saaMU4BqNR0kLY+lw==\napplication/x-download\n"
               "Tue, 27 Mar 2007 21:06:08 +0000\n"
@@ -112,7 +113,7 @@ TEST(sigv2_list_all_buckets)
 {
     struct kv_pair h[] = {{"Host", "s3.amazonaws.com"},
                           {"Date", "Wed, 28 Mar 2007 01:29:59 +0000"}};
-    struct sigv2_request req = {"GET", h, 2, NULL, NULL, "/", NULL, 0};
+    struct sigv2_request req = {"GET", h, 2, NULL, NULL, "/", NULL, 0, 0};
     check_sts(&req, "GET\n\n\nWed, 28 Mar 2007 01:29:59 +0000\n/", "qGdzdERIC03wnaRNKh6OqZehG9s=");
 }
 
@@ -121,7 +122,7 @@ TEST(sigv2_unicode_keys_path_as_sent)
     struct kv_pair h[] = {{"Host", "s3.amazonaws.com"},
                           {"Date", "Wed, 28 Mar 2007 01:49:49 +0000"}};
     struct sigv2_request req = {
-        "GET", h, 2, NULL, NULL, "/dictionary/fran%C3%A7ais/pr%c3%a9f%c3%a8re", NULL, 0};
+        "GET", h, 2, NULL, NULL, "/dictionary/fran%C3%A7ais/pr%c3%a9f%c3%a8re", NULL, 0, 0};
     check_sts(&req,
               "GET\n\n\nWed, 28 Mar 2007 01:49:49 +0000\n"
               "/dictionary/fran%C3%A7ais/pr%c3%a9f%c3%a8re",
@@ -135,7 +136,8 @@ TEST(sigv2_query_string_expires)
     struct kv_pair q[] = {{"AWSAccessKeyId", "AKIAIOSFODNN7EXAMPLE"},
                           {"Expires", "1175139620"},
                           {"Signature", "NpgCjnDzrM+WFzoENXmpNDUsSn8="}};
-    struct sigv2_request req = {"GET", h, 2, "1175139620", "johnsmith", "/photos/puppy.jpg", q, 3};
+    struct sigv2_request req = {"GET", h, 2, "1175139620", "johnsmith", "/photos/puppy.jpg",
+                                q,     3, 0};
     check_sts(&req, "GET\n\n\n1175139620\n/johnsmith/photos/puppy.jpg",
               "NpgCjnDzrM+WFzoENXmpNDUsSn8=");
 }
@@ -148,7 +150,7 @@ TEST(sigv2_subresources_sorted_with_values)
                           {"max-keys", "3"},
                           {"uploadId", ""},
                           {"Acl", NULL}};
-    struct sigv2_request req = {"GET", h, 1, NULL, NULL, "/b/k", q, 5};
+    struct sigv2_request req = {"GET", h, 1, NULL, NULL, "/b/k", q, 5, 0};
     struct buf out;
     buf_init(&out, BUF_UNLIMITED);
     CHECK(sigv2_string_to_sign(&out, &req) == 0);
@@ -163,7 +165,7 @@ TEST(sigv2_header_values_trimmed_and_unfolded)
     struct kv_pair h[] = {{"Date", " Wed, 28 Mar 2007 01:29:59 GMT "},
                           {"X-AMZ-META-B", "  two\r\n   lines  here "},
                           {"x-amz-meta-a", "1"}};
-    struct sigv2_request req = {"PUT", h, 3, NULL, NULL, "/b/k", NULL, 0};
+    struct sigv2_request req = {"PUT", h, 3, NULL, NULL, "/b/k", NULL, 0, 0};
     struct buf out;
     buf_init(&out, BUF_UNLIMITED);
     CHECK(sigv2_string_to_sign(&out, &req) == 0);
@@ -175,7 +177,7 @@ TEST(sigv2_header_values_trimmed_and_unfolded)
 TEST(sigv2_string_to_sign_bounded)
 {
     struct kv_pair h[] = {{"x-amz-meta-a", "0123456789012345678901234567890123456789"}};
-    struct sigv2_request req = {"PUT", h, 1, NULL, NULL, "/b/k", NULL, 0};
+    struct sigv2_request req = {"PUT", h, 1, NULL, NULL, "/b/k", NULL, 0, 0};
     struct buf out;
     buf_init(&out, 32);
     CHECK(sigv2_string_to_sign(&out, &req) != 0);
