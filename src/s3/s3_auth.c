@@ -546,13 +546,18 @@ static enum s3_error s3_auth_v2(struct s3_req *r, const char *authz)
         return e;
     r->auth_type = authz ? AUTHZ_AUTH_HEADER : AUTHZ_AUTH_QUERY;
     r->auth_sigv2 = 1;
-    /* the body is not signed; a payload hash sent (and signed, as an x-amz-* header) is held
-     * to, as AWS does */
+    /* SigV2 does not sign the body; an x-amz-content-sha256 sent (signed, as every x-amz-*
+     * header) names its mode all the same: a digest is held to, an unsigned aws-chunked body
+     * decoded. Chunk signatures need a SigV4 signing key. */
     const char *ph = s3_req_header(r, "x-amz-content-sha256");
-    if (ph && s3_auth_is_hex64(ph))
-        return s3_auth_payload_mode(r, ph);
     r->body.payload = S3_PAYLOAD_UNSIGNED;
-    return S3_OK;
+    e = ph ? s3_auth_payload_mode(r, ph) : S3_OK;
+    if (!e && r->body.chunked_signed) {
+        s3_req_set_message(r, "Streaming signed payloads need an AWS4-HMAC-SHA256 Authorization "
+                              "header");
+        e = S3E_INVALID_REQUEST;
+    }
+    return e;
 }
 
 enum s3_error s3_auth_check(struct s3_req *r)

@@ -273,6 +273,19 @@ def test_curl_hand_signed_header(server, v2):
                                    headers={"Content-MD5": wrong})
     assert status == 400
     assert elem(body, "Code") == "BadDigest"
+    # a signed x-amz-content-sha256 is held to, as with SigV4
+    status, _, body, _ = signed_v2(server, "PUT", "/v2-curl/sha.txt", body=data, headers={
+        "x-amz-content-sha256": hashlib.sha256(b"other").hexdigest()})
+    assert status == 400
+    assert elem(body, "Code") == "XAmzContentSHA256Mismatch"
+    status, _, body, _ = signed_v2(server, "PUT", "/v2-curl/sha.txt", body=data, headers={
+        "x-amz-content-sha256": hashlib.sha256(data).hexdigest()})
+    assert status == 200, body
+    status, _, body, _ = signed_v2(server, "PUT", "/v2-curl/chunked.txt", body=data, headers={
+        "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        "Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": str(len(data))})
+    assert status == 400
+    assert elem(body, "Code") == "InvalidRequest"
 
 
 def test_x_amz_date_overrides_date(server):
