@@ -434,9 +434,10 @@ static enum s3_error s3_auth_v2_query(struct s3_req *r, struct sigv2_auth *a, co
         s3_req_error_elem(r, "ServerTime", server_time);
         return S3E_EXPIRED_TOKEN;
     }
-    if (sigv2_set_query(a, ak, sig)) {
+    if (sigv2_set_query(a, ak, sig)) { /* longer than any access key id or signature */
         s3_req_error_elem(r, "AWSAccessKeyId", ak);
-        return S3E_INVALID_ACCESS_KEY_ID; /* longer than any access key id */
+        return strlen(ak) > SIGV2_ACCESS_KEY_MAX ? S3E_INVALID_ACCESS_KEY_ID
+                                                 : S3E_SIGNATURE_DOES_NOT_MATCH;
     }
     return S3_OK;
 }
