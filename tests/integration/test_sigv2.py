@@ -4,10 +4,12 @@ virtual-hosted; boto3 1.26's default presigned URLs and POST forms (SigV2 agains
 endpoint); curl with a header signed here by hand; expired, tampered, wrong-key and skewed
 requests; serve --require-sigv4 refusing each SigV2 form while SigV4 keeps working."""
 import base64
+import datetime
 import email.utils
 import hashlib
 import hmac
 import html
+import json
 import http.client
 import re
 import subprocess
@@ -362,6 +364,28 @@ def test_presigned_post_v2(server, v2):
     # the policy is still enforced: a form for another key prefix fails its conditions
     fixed = c.generate_presigned_post("v2-post", "only-this")
     status, _, body = post(fixed["url"], dict(fixed["fields"], key="something-else"), b"x")
+    assert status == 403
+    assert elem(body, "Code") == "AccessDenied"
+
+
+def test_hand_signed_v2_form_policy_sees_expanded_key(server, v2):
+    """A form signed here (base64 HMAC-SHA1 of the base64 policy); the policy's conditions see
+    the key with ${filename} replaced, as RGW and MinIO check it."""
+    v2.create_bucket(Bucket="v2-form")
+    expires = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5))
+    doc = {"expiration": expires.strftime("%Y-%m-%dT%H:%M:%SZ"),
+           "conditions": [{"bucket": "v2-form"}, ["starts-with", "$key", "foo"],
+                          ["starts-with", "$Content-Type", "text/plain"],
+                          ["content-length-range", 0, 1024]]}
+    policy = base64.b64encode(json.dumps(doc).encode()).decode()
+    fields = {"key": "${filename}", "AWSAccessKeyId": server.access_key, "policy": policy,
+              "signature": sign_v2(server.secret_key, policy), "Content-Type": "text/plain"}
+    url = server.endpoint + "/v2-form"
+    status, _, body = post(url, fields, b"bar", filename="foo.txt")
+    assert status == 204, body
+    got = v2.get_object(Bucket="v2-form", Key="foo.txt")
+    assert got["Body"].read() == b"bar" and got["ContentType"] == "text/plain"
+    status, _, body = post(url, fields, b"bar", filename="other.txt")
     assert status == 403
     assert elem(body, "Code") == "AccessDenied"
 
