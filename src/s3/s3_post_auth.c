@@ -148,9 +148,11 @@ static enum s3_error s3_post_policy(struct s3_req *r, const struct kv_pair *f, s
     }
     struct kv_pair *all = xcalloc(n + 1, sizeof(*all));
     memcpy(all, f, n * sizeof(*f));
-    for (size_t i = 0; r->key && i < n; i++) {
-        if (strcasecmp(all[i].name, "key") == 0)
+    for (size_t i = 0; i < n; i++) {
+        if (r->key && strcasecmp(all[i].name, "key") == 0)
             all[i].value = r->key; /* ${filename} replaced, as RGW and MinIO check it */
+        else if (strcasecmp(all[i].name, "bucket") == 0)
+            all[i].value = r->bucket; /* the bucket posted to, whatever a field claims */
     }
     all[n].name = "bucket";
     all[n].value = r->bucket;

@@ -388,6 +388,12 @@ def test_hand_signed_v2_form_policy_sees_expanded_key(server, v2):
     status, _, body = post(url, fields, b"bar", filename="other.txt")
     assert status == 403
     assert elem(body, "Code") == "AccessDenied"
+    # the policy names v2-form: posting it to another bucket fails, whatever a field claims
+    v2.create_bucket(Bucket="v2-form-other")
+    status, _, body = post(server.endpoint + "/v2-form-other", dict(fields, bucket="v2-form"),
+                           b"bar", filename="foo.txt")
+    assert status == 403
+    assert elem(body, "Code") == "AccessDenied"
 
 
 @pytest.fixture(scope="module")
