@@ -32,6 +32,7 @@ struct serve_opts {
     struct obj_gc_opts gc;
     int legacy_bucket_defaults;
     int meta_busy_timeout_ms;
+    int require_sigv4;
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -80,7 +81,9 @@ static void serve_usage(void)
                     "  --legacy-bucket-defaults    new buckets get no Object Ownership controls "
                     "(ObjectWriter, as before 2023)\n"
                     "  --meta-busy-timeout-ms MS   how long a write waits for the metadata lock "
-                    "before 503 SlowDown (default 30000)\n");
+                    "before 503 SlowDown (default 30000)\n"
+                    "  --require-sigv4             refuse Signature Version 2 (headers, presigned "
+                    "URLs, POST forms)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -156,6 +159,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"orphan-age-seconds", required_argument, NULL, 'O'},
         {"legacy-bucket-defaults", no_argument, NULL, 'L'},
         {"meta-busy-timeout-ms", required_argument, NULL, 'B'},
+        {"require-sigv4", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -191,6 +195,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             log_set_level(LOG_DEBUG);
         else if (c == 'L')
             o->legacy_bucket_defaults = 1;
+        else if (c == 'S')
+            o->require_sigv4 = 1;
         else if (c == 'u' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
             o->upload_expiry_days = (double)fixed / 1e6;
         else if (c == 'B' && str_parse_i64(optarg, 1, 600000, &num) == 0)
@@ -282,6 +288,7 @@ int cli_serve(int argc, char **argv)
     snprintf(s3.region, sizeof(s3.region), "%s", o.region);
     snprintf(s3.domain, sizeof(s3.domain), "%s", o.domain);
     s3.legacy_bucket_defaults = o.legacy_bucket_defaults;
+    s3.require_sigv4 = o.require_sigv4;
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
     struct http_server_config hc = {o.host,         o.port,           o.max_connections,

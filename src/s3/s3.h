@@ -16,6 +16,9 @@ struct s3_server {
     /* New buckets get no Object Ownership controls (ObjectWriter) instead of AWS's current
      * default BucketOwnerEnforced (serve --legacy-bucket-defaults). */
     int legacy_bucket_defaults;
+    /* Refuse Signature Version 2 (headers, presigned URLs, POST forms), as AWS regions opened
+     * since 2014 do (serve --require-sigv4). */
+    int require_sigv4;
 };
 
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */

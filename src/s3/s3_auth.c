@@ -1,11 +1,17 @@
-/* s3_auth.c — who is asking: SigV4 in the Authorization header or in a presigned URL.
+/* s3_auth.c — who is asking: SigV4 or SigV2, in the Authorization header or in a presigned URL.
  *
- * A request with neither goes on as anonymous, for the authorization step to decide. The
- * signature is checked over the path and query as sent;
- * the payload mode named in x-amz-content-sha256 is handed to the body pipeline, which checks
- * the body's digest or chunk signatures as it arrives. As AWS, Host and every x-amz-* header
- * sent (but x-amz-content-sha256) must be among the signed headers: an unsigned one could
- * otherwise change what a signed request does (x-amz-copy-source, metadata, directives). */
+ * s3_auth_check picks the scheme: "AWS4-HMAC-SHA256 …" or X-Amz-Algorithm is SigV4, "AWS …" or
+ * AWSAccessKeyId/Signature is SigV2 (refused under serve --require-sigv4), one of them at most.
+ * A request with neither goes on as anonymous, for the authorization step to decide.
+ *
+ * SigV4: the signature is checked over the path and query as sent; the payload mode named in
+ * x-amz-content-sha256 is handed to the body pipeline, which checks the body's digest or chunk
+ * signatures as it arrives. As AWS, Host and every x-amz-* header sent (but
+ * x-amz-content-sha256) must be among the signed headers: an unsigned one could otherwise
+ * change what a signed request does (x-amz-copy-source, metadata, directives).
+ *
+ * SigV2 (sigv2.h) signs every x-amz-* header by construction, but not the body: it travels
+ * unsigned (Content-MD5, when sent, is signed and checked by the body pipeline as always). */
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +22,13 @@
 #include "core/str.h"
 #include "core/xmlw.h"
 #include "s3/s3_req.h"
+#include "s3/sigv2.h"
 #include "s3/sigv4.h"
 
 #define S3_AUTH_MAX_SKEW_SEC (15 * 60)
 #define S3_AUTH_MAX_EXPIRES 604800
+#define S3_AUTH_V2_REFUSED                                                                         \
+    "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."
 
 struct s3_auth_ctx {
     struct sigv4_auth auth;
@@ -170,11 +179,6 @@ static enum s3_error s3_auth_skew(struct s3_req *r, int64_t t)
 
 static enum s3_error s3_auth_header(struct s3_req *r, const char *authz, struct s3_auth_ctx *a)
 {
-    if (strncmp(authz, "AWS ", 4) == 0) {
-        s3_req_set_message(r, "The authorization mechanism you have provided is not supported. "
-                              "Please use AWS4-HMAC-SHA256.");
-        return S3E_INVALID_REQUEST;
-    }
     if (sigv4_parse_authorization(&a->auth, authz)) {
         s3_req_set_message(r, "The authorization header is malformed; %s", err_msg());
         return S3E_AUTH_HEADER_MALFORMED;
@@ -356,25 +360,12 @@ static enum s3_error s3_auth_payload_mode(struct s3_req *r, const char *ph)
     return S3_OK;
 }
 
-enum s3_error s3_auth_check(struct s3_req *r)
+/* SigV4 in the Authorization header or a presigned URL. */
+static enum s3_error s3_auth_v4(struct s3_req *r, const char *authz)
 {
     struct s3_auth_ctx a;
     memset(&a, 0, sizeof(a));
-    const char *authz = s3_req_header(r, "Authorization");
-    enum s3_error e;
-    if (authz) {
-        e = s3_auth_header(r, authz, &a);
-    } else if (s3_req_has_param(r, "X-Amz-Algorithm") || s3_req_has_param(r, "X-Amz-Credential")) {
-        e = s3_auth_presigned(r, &a);
-    } else if (s3_req_has_param(r, "AWSAccessKeyId")) {
-        s3_req_set_message(r, "The authorization mechanism you have provided is not supported. "
-                              "Please use AWS4-HMAC-SHA256.");
-        e = S3E_INVALID_REQUEST;
-    } else {
-        r->anonymous = 1; /* unsigned: authorization decides (s3_authz.c) */
-        r->body.payload = S3_PAYLOAD_UNSIGNED;
-        return S3_OK;
-    }
+    enum s3_error e = authz ? s3_auth_header(r, authz, &a) : s3_auth_presigned(r, &a);
     if (!e)
         e = s3_auth_all_signed(r, &a);
     if (!e)
@@ -385,6 +376,212 @@ enum s3_error s3_auth_check(struct s3_req *r)
         s3_req_set_message(r, "Streaming signed payloads need an Authorization header");
         e = S3E_INVALID_REQUEST;
     }
+    r->auth_type = a.presigned ? AUTHZ_AUTH_QUERY : AUTHZ_AUTH_HEADER;
     sigv4_auth_dispose(&a.auth);
     return e;
+}
+
+/* A SigV2 Date or x-amz-date: an HTTP date; AWS's own examples write the zone "+0000". */
+static int s3_auth_v2_parse_date(const char *v, int64_t *t)
+{
+    if (clock_parse_http(v, t) == 0)
+        return 0;
+    char gmt[64];
+    size_t n = strlen(v);
+    if (n > 6 && n < sizeof(gmt) - 4 && strcmp(v + n - 6, " +0000") == 0) {
+        snprintf(gmt, sizeof(gmt), "%.*s GMT", (int)(n - 6), v);
+        return clock_parse_http(gmt, t);
+    }
+    return ERR_INVALID;
+}
+
+/* Header auth: the request time (x-amz-date over Date) within 15 minutes of ours. */
+static enum s3_error s3_auth_v2_date(struct s3_req *r)
+{
+    const char *v = s3_req_header(r, "x-amz-date");
+    if (!v)
+        v = s3_req_header(r, "Date");
+    int64_t t;
+    if (!v || s3_auth_v2_parse_date(v, &t)) {
+        s3_req_set_message(r, "AWS authentication requires a valid Date or x-amz-date header");
+        return S3E_ACCESS_DENIED;
+    }
+    return s3_auth_skew(r, t);
+}
+
+/* Presigned: AWSAccessKeyId, Signature and Expires (epoch seconds, not yet reached). */
+static enum s3_error s3_auth_v2_query(struct s3_req *r, struct sigv2_auth *a, const char **exp)
+{
+    const char *ak = s3_req_param(r, "AWSAccessKeyId");
+    const char *sig = s3_req_param(r, "Signature");
+    *exp = s3_req_param(r, "Expires");
+    if (!ak || !sig || !*exp || !ak[0] || !sig[0]) {
+        s3_req_set_message(r, "Query-string authentication requires the Signature, Expires and "
+                              "AWSAccessKeyId parameters");
+        return S3E_ACCESS_DENIED;
+    }
+    int64_t expires;
+    if (str_parse_i64(*exp, 0, INT64_MAX / 1000, &expires)) {
+        s3_req_set_message(r, "Invalid date (should be seconds since epoch): %s", *exp);
+        return S3E_ACCESS_DENIED;
+    }
+    int64_t now = clock_now_ms() / 1000;
+    if (now >= expires) {
+        char exp_at[32], server_time[32];
+        clock_format_iso8601(exp_at, sizeof(exp_at), expires * 1000);
+        clock_format_iso8601(server_time, sizeof(server_time), now * 1000);
+        s3_req_error_elem(r, "Expires", exp_at);
+        s3_req_error_elem(r, "ServerTime", server_time);
+        return S3E_EXPIRED_TOKEN;
+    }
+    if (sigv2_set_query(a, ak, sig)) { /* longer than any access key id or signature */
+        s3_req_error_elem(r, "AWSAccessKeyId", ak);
+        return strlen(ak) > SIGV2_ACCESS_KEY_MAX ? S3E_INVALID_ACCESS_KEY_ID
+                                                 : S3E_SIGNATURE_DOES_NOT_MATCH;
+    }
+    return S3_OK;
+}
+
+static enum s3_error s3_auth_v2_mismatch(struct s3_req *r, const struct sigv2_auth *a,
+                                         const struct buf *sts)
+{
+    struct buf bytes;
+    buf_init(&bytes, 3 * sts->len + 1);
+    s3_req_error_elem(r, "AWSAccessKeyId", a->access_key);
+    s3_req_error_elem(r, "StringToSign", sts->data);
+    s3_req_error_elem(r, "SignatureProvided", a->signature);
+    if (sigv2_hex_bytes(&bytes, sts->data, sts->len) == 0)
+        s3_req_error_elem(r, "StringToSignBytes", bytes.data);
+    buf_dispose(&bytes);
+    return S3E_SIGNATURE_DOES_NOT_MATCH;
+}
+
+/* Build the string to sign into sts and say whether given is its signature. */
+static int s3_auth_v2_matches(struct buf *sts, const struct sigv2_request *req, const char *secret,
+                              const char *given, int *match)
+{
+    int rc = sigv2_string_to_sign(sts, req);
+    if (rc)
+        return rc;
+    char signature[SIGV2_SIGNATURE_SIZE];
+    sigv2_sign(secret, sts->data, sts->len, signature);
+    *match = sigv2_signature_equal(signature, given);
+    return 0;
+}
+
+/* Check a SigV2 signature (expires: the presigned Expires, NULL for header auth); on success
+ * fill r->account. */
+static enum s3_error s3_auth_v2_verify(struct s3_req *r, const struct sigv2_auth *a,
+                                       const char *expires)
+{
+    struct meta_access_key key;
+    int rc = meta_key_get(r->srv->meta, a->access_key, &key);
+    if (rc == ERR_NOTFOUND) {
+        s3_req_error_elem(r, "AWSAccessKeyId", a->access_key);
+        return S3E_INVALID_ACCESS_KEY_ID;
+    }
+    if (rc)
+        return s3_error_from_rc(rc);
+    struct sigv2_request req = {
+        .method = http_req_method(r->http),
+        .expires = expires,
+        .host_bucket = r->host_style ? r->bucket : NULL,
+        .raw_path = http_req_path(r->http),
+        .params = r->params,
+        .n_params = r->n_params,
+    };
+    req.n_headers = http_req_headers(r->http, &req.headers);
+    size_t plen = strlen(req.raw_path);
+    /* a path-style bucket request may be signed "/bucket" (AWS's rule) or "/bucket/" */
+    int slash_too = r->bucket && !r->key && !r->host_style && plen && req.raw_path[plen - 1] != '/';
+    struct buf sts;
+    buf_init(&sts, 1u << 20);
+    int match = 0;
+    rc = s3_auth_v2_matches(&sts, &req, key.secret, a->signature, &match);
+    if (!rc && !match && slash_too) {
+        struct buf alt;
+        buf_init(&alt, 1u << 20);
+        req.slash = 1;
+        rc = s3_auth_v2_matches(&alt, &req, key.secret, a->signature, &match);
+        buf_dispose(&alt);
+    }
+    enum s3_error e = S3_OK;
+    if (rc) {
+        s3_req_set_message(r, "%s", err_msg());
+        e = S3E_INVALID_REQUEST;
+    } else if (!match) {
+        e = s3_auth_v2_mismatch(r, a, &sts);
+    } else if (meta_account_get(r->srv->meta, key.account_id, &r->account)) {
+        e = S3E_INVALID_ACCESS_KEY_ID;
+    }
+    OPENSSL_cleanse(&key, sizeof(key));
+    buf_dispose(&sts);
+    return e;
+}
+
+/* SigV2 in the Authorization header (authz) or in a presigned URL (authz NULL). */
+static enum s3_error s3_auth_v2(struct s3_req *r, const char *authz)
+{
+    if (r->srv->require_sigv4) {
+        s3_req_set_message(r, "%s", S3_AUTH_V2_REFUSED);
+        return S3E_INVALID_REQUEST;
+    }
+    struct sigv2_auth a;
+    const char *expires = NULL;
+    enum s3_error e;
+    if (authz) {
+        if (sigv2_parse_authorization(&a, authz)) {
+            s3_req_set_message(r, "AWS authorization header is invalid.  Expected "
+                                  "AwsAccessKeyId:signature");
+            s3_req_error_elem(r, "ArgumentName", "Authorization");
+            s3_req_error_elem(r, "ArgumentValue", authz);
+            return S3E_INVALID_ARGUMENT;
+        }
+        e = s3_auth_v2_date(r);
+    } else {
+        e = s3_auth_v2_query(r, &a, &expires);
+    }
+    if (!e)
+        e = s3_auth_v2_verify(r, &a, expires);
+    if (e)
+        return e;
+    r->auth_type = authz ? AUTHZ_AUTH_HEADER : AUTHZ_AUTH_QUERY;
+    r->auth_sigv2 = 1;
+    /* SigV2 does not sign the body; an x-amz-content-sha256 sent (signed, as every x-amz-*
+     * header) names its mode all the same: a digest is held to, an unsigned aws-chunked body
+     * decoded. Chunk signatures need a SigV4 signing key. */
+    const char *ph = s3_req_header(r, "x-amz-content-sha256");
+    r->body.payload = S3_PAYLOAD_UNSIGNED;
+    e = ph ? s3_auth_payload_mode(r, ph) : S3_OK;
+    if (!e && r->body.chunked_signed) {
+        s3_req_set_message(r, "Streaming signed payloads need an AWS4-HMAC-SHA256 Authorization "
+                              "header");
+        e = S3E_INVALID_REQUEST;
+    }
+    return e;
+}
+
+enum s3_error s3_auth_check(struct s3_req *r)
+{
+    const char *authz = s3_req_header(r, "Authorization");
+    int v4_query =
+        s3_req_has_param(r, "X-Amz-Algorithm") || s3_req_has_param(r, "X-Amz-Credential");
+    int v2_query = s3_req_has_param(r, "AWSAccessKeyId") || s3_req_has_param(r, "Signature");
+    if ((authz != NULL) + v4_query + v2_query > 1) {
+        s3_req_set_message(r, "Only one auth mechanism allowed; only the X-Amz-Algorithm query "
+                              "parameter, Signature query string parameter or the Authorization "
+                              "header should be specified");
+        s3_req_error_elem(r, "ArgumentName", "Authorization");
+        s3_req_error_elem(r, "ArgumentValue", authz ? authz : "");
+        return S3E_INVALID_ARGUMENT;
+    }
+    if (authz && strncmp(authz, "AWS ", 4) == 0)
+        return s3_auth_v2(r, authz);
+    if (authz || v4_query)
+        return s3_auth_v4(r, authz);
+    if (v2_query)
+        return s3_auth_v2(r, NULL);
+    r->anonymous = 1; /* unsigned: authorization decides (s3_authz.c) */
+    r->body.payload = S3_PAYLOAD_UNSIGNED;
+    return S3_OK;
 }

@@ -36,8 +36,8 @@ static void s3_authz_context(struct s3_req *r, struct authz_context *out)
     out->secure_transport = 0; /* the listener speaks plain HTTP */
     out->source_ip = http_req_peer(r->http);
     if (!r->anonymous) {
-        out->signature_version = "AWS4-HMAC-SHA256";
-        out->auth_type = s3_req_header(r, "Authorization") ? AUTHZ_AUTH_HEADER : AUTHZ_AUTH_QUERY;
+        out->signature_version = r->auth_sigv2 ? "AWS" : "AWS4-HMAC-SHA256";
+        out->auth_type = r->auth_type;
     }
     out->version_id = s3_req_param(r, "versionId");
     out->header = s3_authz_header;

@@ -125,10 +125,9 @@ static const struct obj_write_opts s3_post_write_opts = {0, CHECKSUM_NONE};
 static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
 {
     struct s3_post_state *st = r->op_state;
-    enum s3_error e =
-        s3_post_authenticate(r, st->fields, st->n_fields, &st->has_range, &st->min, &st->max);
+    enum s3_error e = s3_post_key(r, filename);
     if (!e)
-        e = s3_post_key(r, filename);
+        e = s3_post_authenticate(r, st->fields, st->n_fields, &st->has_range, &st->min, &st->max);
     if (!e)
         e = s3_req_authorize_on(r, "s3:PutObject", &r->bucket_info, r->key);
     if (!e)

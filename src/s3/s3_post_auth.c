@@ -1,8 +1,10 @@
 /* s3_post_auth.c — the signature and policy of a browser-upload form (s3_post_auth.h).
  *
- * SigV4 POST: the string to sign is the base64 policy itself; the signature is
- * hex(HMAC-SHA256(signing key of the credential's date/region/service, policy)). SigV2 forms
- * (AWSAccessKeyId/signature) are refused like SigV2 elsewhere in Stocktake. */
+ * The string to sign is the base64 policy itself. SigV4 forms (x-amz-algorithm, -credential,
+ * -date, -signature): hex(HMAC-SHA256(signing key of the credential's date/region/service,
+ * policy)). SigV2 forms (AWSAccessKeyId, signature): base64(HMAC-SHA1(secret, policy)),
+ * refused under serve --require-sigv4 as SigV2 headers and URLs are. Either way the policy's
+ * expiration and conditions are then checked (post_policy.c). */
 #include "s3/s3_post_auth.h"
 
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "s3/post_policy.h"
+#include "s3/sigv2.h"
 #include "s3/sigv4.h"
 
 const char *s3_post_field(const struct kv_pair *fields, size_t n, const char *name)
@@ -86,8 +89,51 @@ static enum s3_error s3_post_sigv4(struct s3_req *r, const struct kv_pair *f, si
         e = S3E_INVALID_ACCESS_KEY_ID;
     } else {
         r->anonymous = 0;
+        r->auth_type = AUTHZ_AUTH_POST;
     }
     sigv4_auth_dispose(&auth);
+    return e;
+}
+
+static enum s3_error s3_post_sigv2(struct s3_req *r, const struct kv_pair *f, size_t n,
+                                   const char *policy)
+{
+    if (r->srv->require_sigv4) {
+        s3_req_set_message(r, "The authorization mechanism you have provided is not supported. "
+                              "Please use AWS4-HMAC-SHA256.");
+        return S3E_INVALID_REQUEST;
+    }
+    const char *ak = s3_post_field(f, n, "AWSAccessKeyId");
+    const char *given = s3_post_field(f, n, "signature");
+    if (!ak)
+        return s3_post_missing(r, "AWSAccessKeyId");
+    if (!given)
+        return s3_post_missing(r, "Signature");
+    if (!policy)
+        return s3_post_missing(r, "Policy");
+    struct meta_access_key key;
+    int rc = meta_key_get(r->srv->meta, ak, &key);
+    if (rc == ERR_NOTFOUND) {
+        s3_req_error_elem(r, "AWSAccessKeyId", ak);
+        return S3E_INVALID_ACCESS_KEY_ID;
+    }
+    if (rc)
+        return s3_error_from_rc(rc);
+    char signature[SIGV2_SIGNATURE_SIZE];
+    sigv2_sign(key.secret, policy, strlen(policy), signature);
+    enum s3_error e = S3_OK;
+    if (!sigv2_signature_equal(signature, given)) {
+        s3_req_error_elem(r, "AWSAccessKeyId", ak);
+        s3_req_error_elem(r, "StringToSign", policy);
+        s3_req_error_elem(r, "SignatureProvided", given);
+        e = S3E_SIGNATURE_DOES_NOT_MATCH;
+    } else if (meta_account_get(r->srv->meta, key.account_id, &r->account)) {
+        e = S3E_INVALID_ACCESS_KEY_ID;
+    } else {
+        r->anonymous = 0;
+        r->auth_type = AUTHZ_AUTH_POST;
+        r->auth_sigv2 = 1;
+    }
     return e;
 }
 
@@ -102,6 +148,12 @@ static enum s3_error s3_post_policy(struct s3_req *r, const struct kv_pair *f, s
     }
     struct kv_pair *all = xcalloc(n + 1, sizeof(*all));
     memcpy(all, f, n * sizeof(*f));
+    for (size_t i = 0; i < n; i++) {
+        if (r->key && strcasecmp(all[i].name, "key") == 0)
+            all[i].value = r->key; /* ${filename} replaced, as RGW and MinIO check it */
+        else if (strcasecmp(all[i].name, "bucket") == 0)
+            all[i].value = r->bucket; /* the bucket posted to, whatever a field claims */
+    }
     all[n].name = "bucket";
     all[n].value = r->bucket;
     enum post_policy_result res =
@@ -121,15 +173,13 @@ enum s3_error s3_post_authenticate(struct s3_req *r, const struct kv_pair *field
 {
     *has_range = 0;
     const char *policy = s3_post_field(fields, n, "policy");
-    if (s3_post_field(fields, n, "AWSAccessKeyId") || s3_post_field(fields, n, "signature")) {
-        s3_req_set_message(r, "The authorization mechanism you have provided is not supported. "
-                              "Please use AWS4-HMAC-SHA256.");
-        return S3E_INVALID_REQUEST;
-    }
-    if (!s3_post_field(fields, n, "x-amz-signature") &&
-        !s3_post_field(fields, n, "x-amz-credential"))
+    int v2 = s3_post_field(fields, n, "AWSAccessKeyId") || s3_post_field(fields, n, "signature");
+    int v4 =
+        s3_post_field(fields, n, "x-amz-signature") || s3_post_field(fields, n, "x-amz-credential");
+    if (!v2 && !v4)
         return S3_OK; /* anonymous: the authorization step decides */
-    enum s3_error e = s3_post_sigv4(r, fields, n, policy);
+    enum s3_error e =
+        v4 ? s3_post_sigv4(r, fields, n, policy) : s3_post_sigv2(r, fields, n, policy);
     if (!e)
         e = s3_post_policy(r, fields, n, policy, has_range, min, max);
     return e;

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "authz/authz.h"
 #include "core/buf.h"
 #include "core/checksum.h"
 #include "core/hash.h"
@@ -101,6 +102,12 @@ struct s3_req {
     /* who is asking: the signer's account, or anonymous (unsigned; account all zero) */
     struct meta_account account;
     int anonymous;
+    /* how the signer authenticated (s3_auth.c, s3_post_auth.c), for s3:authType and
+     * s3:signatureversion: header, presigned query or POST form; SigV2 or SigV4 */
+    enum authz_auth_type auth_type;
+    int auth_sigv2;
+    /* the bucket came from a virtual-hosted-style Host header (SigV2 signs "/bucket" + path) */
+    int host_style;
     /* the bucket, once an operation has loaded it */
     struct meta_bucket bucket_info;
     /* body */

@@ -171,6 +171,7 @@ static enum s3_error s3_req_parse_target(struct s3_req *r)
     const char *rest = path + 1;
     if (host_bucket) {
         r->bucket = host_bucket;
+        r->host_style = 1;
     } else {
         const char *slash = strchr(rest, '/');
         size_t blen = slash ? (size_t)(slash - rest) : strlen(rest);

@@ -172,13 +172,6 @@ def test_presigned_tampered_and_expired(server, s3, bucket):
     assert code_of(e.value.read()) == "AuthorizationQueryParametersError"
 
 
-def test_sigv2_is_refused(server):
-    status, _, body = request(server.endpoint, "GET", "/",
-                              headers={"Authorization": "AWS AKID:c2lnbmF0dXJl"})
-    assert status == 400
-    assert code_of(body) == "InvalidRequest"
-
-
 def test_malformed_authorization_header(server):
     status, _, body = request(server.endpoint, "GET", "/",
                               headers={"Authorization": "AWS4-HMAC-SHA256 Credential=broken"})
