@@ -77,7 +77,7 @@ static void serve_usage(void)
                     "  --orphan-age-seconds S      unreferenced blob files older than this are "
                     "reclaimed (default 3600, at least 1)\n"
                     "  --legacy-bucket-defaults    new buckets get no Object Ownership controls "
-                    "(ObjectWriter, as before 2023)\n");
+                    "(ObjectWriter) and no Block Public Access, as before 2023\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)

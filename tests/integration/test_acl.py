@@ -197,6 +197,9 @@ def test_bucket_owner_enforced_disables_acls(server, s3):
     # an ACL stored before the switch has no effect once ACLs are disabled
     s3.put_bucket_ownership_controls(
         Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    # new buckets also block public ACLs (Block Public Access on): lift that first, as on AWS
+    assert denied(s3.put_bucket_acl, Bucket=b, ACL="public-read") == "AccessDenied"
+    s3.delete_public_access_block(Bucket=b)
     s3.put_bucket_acl(Bucket=b, ACL="public-read")
     anon = boto3.client("s3", endpoint_url=server.endpoint, region_name=server.region,
                         config=Config(signature_version=UNSIGNED,
