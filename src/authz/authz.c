@@ -132,7 +132,8 @@ static int authz_acl_rule(const struct authz_principal *p, const char *action,
         return 0;
     for (size_t i = 0; i < sizeof(bucket_actions) / sizeof(bucket_actions[0]); i++)
         if (strcmp(action, bucket_actions[i].action) == 0)
-            return pab_acl_allows(ctx->public_access_block, ctx->bucket_acl, p, bucket_actions[i].perm);
+            return pab_acl_allows(ctx->public_access_block, ctx->bucket_acl, p,
+                                  bucket_actions[i].perm);
     return 0;
 }
 

@@ -124,7 +124,6 @@ enum authz_decision authz_decide_delivery(const char *source_bucket, const char 
                                           const struct authz_resource *dest,
                                           const struct policy *dest_policy, const char **reason);
 
-
 /* The resource's ARN into out ("*", "arn:aws:s3:::b", "arn:aws:s3:::b/key").
  * ERR_TOOBIG when it does not fit (out is then truncated but terminated). */
 int authz_resource_arn(char *out, size_t size, const struct authz_resource *resource) WARN_UNUSED;

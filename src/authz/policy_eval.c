@@ -68,8 +68,7 @@ static int policy_list_glob(const struct policy_list *l, const char *s, int icas
 }
 
 static int policy_stmt_applies(const struct policy_stmt *st, const struct authz_principal *who,
-                               const char *action, const char *arn,
-                               const struct authz_context *ctx)
+                               const char *action, const char *arn, const struct authz_context *ctx)
 {
     if (policy_principal_match(&st->principal, who) == st->not_principal)
         return 0;

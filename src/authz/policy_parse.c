@@ -166,9 +166,9 @@ static int policy_actions_parse(const json_t *v, struct policy_stmt *s, unsigned
     *kinds = 0;
     for (size_t i = 0; !rc && i < s->actions.n; i++) {
         const char *a = s->actions.v[i];
-        unsigned k = strcmp(a, "*") == 0 ? POLICY_KIND_BUCKET | POLICY_KIND_OBJECT |
-                                               POLICY_KIND_ACCOUNT
-                                         : policy_action_kinds(a);
+        unsigned k = strcmp(a, "*") == 0
+                         ? POLICY_KIND_BUCKET | POLICY_KIND_OBJECT | POLICY_KIND_ACCOUNT
+                         : policy_action_kinds(a);
         if (k == 0)
             rc = policy_fail("Policy has invalid action");
         *kinds |= k;
@@ -251,9 +251,9 @@ static int policy_conds_parse(const json_t *v, struct policy_stmt *s)
     return 0;
 }
 
-static const char *const stmt_fields[] = {"Sid",      "Effect",      "Principal",
-                                          "NotPrincipal", "Action", "NotAction",
-                                          "Resource", "NotResource", "Condition"};
+static const char *const stmt_fields[] = {"Sid",          "Effect",      "Principal",
+                                          "NotPrincipal", "Action",      "NotAction",
+                                          "Resource",     "NotResource", "Condition"};
 
 static int policy_fields_known(const json_t *o, const char *const *fields, size_t n)
 {
@@ -315,14 +315,16 @@ static int policy_stmt_parse(const json_t *o, struct policy_stmt *s,
     int rc = policy_fields_known(o, stmt_fields, sizeof(stmt_fields) / sizeof(stmt_fields[0]));
     if (!rc)
         rc = policy_effect_parse(o, s);
-    const json_t *p = rc ? NULL : policy_one_of(o, "Principal", "NotPrincipal", &s->not_principal, &rc);
+    const json_t *p =
+        rc ? NULL : policy_one_of(o, "Principal", "NotPrincipal", &s->not_principal, &rc);
     if (!rc)
         rc = policy_principal_parse(p, &s->principal, pc->known, pc->known_ctx);
     const json_t *a = rc ? NULL : policy_one_of(o, "Action", "NotAction", &s->not_action, &rc);
     unsigned akinds = 0, rkinds = 0;
     if (!rc)
         rc = policy_actions_parse(a, s, &akinds);
-    const json_t *r = rc ? NULL : policy_one_of(o, "Resource", "NotResource", &s->not_resource, &rc);
+    const json_t *r =
+        rc ? NULL : policy_one_of(o, "Resource", "NotResource", &s->not_resource, &rc);
     if (!rc)
         rc = policy_resources_parse(r, s, pc->bucket, &rkinds);
     if (!rc && !s->not_action && !s->not_resource && !(akinds & rkinds))
@@ -369,8 +371,8 @@ int policy_parse(struct policy **out, const char *json, size_t len, const char *
     while (i < len && isspace((unsigned char)json[i]))
         i++;
     json_error_t jerr;
-    json_t *root = i < len && json[i] == '{' ? json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr)
-                                             : NULL;
+    json_t *root =
+        i < len && json[i] == '{' ? json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
     if (!root || !json_is_object(root)) {
         json_decref(root);
         return policy_fail("Policies must be valid JSON and the first byte must be '{'");

@@ -14,9 +14,9 @@
 #include <string.h>
 
 static const char *const pinning_keys[] = {
-    "aws:sourcearn",       "aws:sourceaccount", "aws:sourceowner",      "aws:sourcevpc",
-    "aws:sourcevpce",      "aws:principalaccount", "aws:principalarn", "aws:principalorgid",
-    "aws:userid",          "s3:dataaccesspointarn", "s3:dataaccesspointaccount"};
+    "aws:sourcearn",  "aws:sourceaccount",     "aws:sourceowner",          "aws:sourcevpc",
+    "aws:sourcevpce", "aws:principalaccount",  "aws:principalarn",         "aws:principalorgid",
+    "aws:userid",     "s3:dataaccesspointarn", "s3:dataaccesspointaccount"};
 
 static int public_key_pins(const char *key)
 {

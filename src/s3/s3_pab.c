@@ -10,8 +10,8 @@
 #include "s3/s3_req.h"
 #include "s3/s3_xml.h"
 
-static const char *const pab_names[] = {"BlockPublicAcls", "IgnorePublicAcls",
-                                        "BlockPublicPolicy", "RestrictPublicBuckets"};
+static const char *const pab_names[] = {"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+                                        "RestrictPublicBuckets"};
 
 static int *pab_field(struct pab *p, size_t i)
 {

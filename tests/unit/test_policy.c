@@ -23,7 +23,7 @@ static struct policy *parse(const char *json)
     return p;
 }
 
-/* The MalformedPolicy message a document gets ("" when it parses). */
+/* The MalformedPolicy message for a document ("" when it parses). */
 static const char *parse_error(const char *json)
 {
     struct policy *p = NULL;
@@ -34,7 +34,7 @@ static const char *parse_error(const char *json)
 
 #define STMT(body) "{\"Version\":\"2012-10-17\",\"Statement\":[{" body "}]}"
 #define ALLOW_ALL_GET                                                                              \
-    "\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","                       \
+    "\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","                        \
     "\"Resource\":\"arn:aws:s3:::bkt/*\""
 
 TEST(policy_parse_errors_use_aws_messages)
@@ -103,9 +103,10 @@ static int known_only_owner(void *ctx, const char *account_id, const char *canon
 
 TEST(policy_parse_checks_principals_exist)
 {
-    const char *named = STMT("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" OTHER
-                             ":root\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bkt/*"
-                             "\"");
+    const char *named =
+        STMT("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" OTHER
+             ":root\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bkt/*"
+             "\"");
     struct policy *p = NULL;
     CHECK(policy_parse(&p, named, strlen(named), "bkt", known_only_owner, NULL) == ERR_INVALID);
     CHECK_STR(err_msg(), "Invalid principal in policy");
@@ -162,7 +163,7 @@ static enum policy_effect eval(const char *json, const struct authz_principal *w
 {
     struct policy *p = parse(json);
     if (!p)
-        return (enum policy_effect)-1;
+        return (enum policy_effect) - 1;
     enum policy_effect e = policy_eval(p, who, action, arn, &r->ctx);
     policy_free(p);
     return e;
@@ -330,10 +331,8 @@ TEST(policy_cond_if_exists_sets_and_null)
     struct policy *p = parse(STMT(ALLOW_ALL_GET ",\"Condition\":{\"StringEquals\":{"
                                                 "\"aws:PrincipalAccount\":\"" OTHER "\"}}"));
     CHECK(p != NULL);
-    CHECK(policy_eval(p, &r.other, "s3:GetObject", "arn:aws:s3:::bkt/k", &r.ctx) ==
-          POLICY_ALLOWS);
-    CHECK(policy_eval(p, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/k", &r.ctx) ==
-          POLICY_NO_MATCH);
+    CHECK(policy_eval(p, &r.other, "s3:GetObject", "arn:aws:s3:::bkt/k", &r.ctx) == POLICY_ALLOWS);
+    CHECK(policy_eval(p, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/k", &r.ctx) == POLICY_NO_MATCH);
     policy_free(p);
     struct policy_cond c;
     CHECK(policy_cond_op_parse("NullIfExists", &c) == ERR_INVALID);
@@ -405,8 +404,9 @@ TEST(policy_authz_decide_order_and_block_public_access)
     CHECK(authz_decide(&r.owner, "s3:GetObject", &obj, &r.ctx, &reason) == AUTHZ_ALLOW);
     policy_free(pub);
     /* a non-public cross-account grant is untouched by RestrictPublicBuckets */
-    struct policy *x = parse(STMT("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" OTHER "\"},"
-                                  "\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::bkt\""));
+    struct policy *x =
+        parse(STMT("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" OTHER "\"},"
+                   "\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::bkt\""));
     r.ctx.bucket_policy = x;
     CHECK(authz_decide(&r.other, "s3:ListBucket", &bkt, &r.ctx, &reason) == AUTHZ_ALLOW);
     CHECK(authz_decide(&r.anon, "s3:ListBucket", &bkt, &r.ctx, &reason) == AUTHZ_DENY);
@@ -429,13 +429,13 @@ TEST(policy_authz_decide_order_and_block_public_access)
 TEST(policy_delivery_through_the_destination_policy)
 {
     /* AWS's documented inventory destination policy */
-    struct policy *p = parse(
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InventoryExamplePolicy\","
-        "\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"s3.amazonaws.com\"},"
-        "\"Action\":\"s3:PutObject\",\"Resource\":[\"arn:aws:s3:::bkt/*\"],"
-        "\"Condition\":{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:s3:::src\"},"
-        "\"StringEquals\":{\"aws:SourceAccount\":\"" OTHER "\","
-        "\"s3:x-amz-acl\":\"bucket-owner-full-control\"}}}]}");
+    struct policy *p =
+        parse("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InventoryExamplePolicy\","
+              "\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"s3.amazonaws.com\"},"
+              "\"Action\":\"s3:PutObject\",\"Resource\":[\"arn:aws:s3:::bkt/*\"],"
+              "\"Condition\":{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:s3:::src\"},"
+              "\"StringEquals\":{\"aws:SourceAccount\":\"" OTHER "\","
+              "\"s3:x-amz-acl\":\"bucket-owner-full-control\"}}}]}");
     CHECK(p != NULL);
     struct authz_resource dest = {"bkt", "*", OWNER};
     const char *why = NULL;
