@@ -302,7 +302,7 @@ static int policy_effect_parse(const json_t *o, struct policy_stmt *s)
 }
 
 struct policy_parse_ctx {
-    const char *bucket;
+    const char *bucket; /* NULL: a stored document, validated when it was stored */
     policy_principal_known_fn *known;
     void *known_ctx;
 };
@@ -322,12 +322,14 @@ static int policy_stmt_parse(const json_t *o, struct policy_stmt *s,
     const json_t *a = rc ? NULL : policy_one_of(o, "Action", "NotAction", &s->not_action, &rc);
     unsigned akinds = 0, rkinds = 0;
     if (!rc)
-        rc = policy_actions_parse(a, s, &akinds);
+        rc = pc->bucket ? policy_actions_parse(a, s, &akinds)
+                        : policy_strings(a, &s->actions, 0, "Policy has invalid action");
     const json_t *r =
         rc ? NULL : policy_one_of(o, "Resource", "NotResource", &s->not_resource, &rc);
     if (!rc)
-        rc = policy_resources_parse(r, s, pc->bucket, &rkinds);
-    if (!rc && !s->not_action && !s->not_resource && !(akinds & rkinds))
+        rc = pc->bucket ? policy_resources_parse(r, s, pc->bucket, &rkinds)
+                        : policy_strings(r, &s->resources, 0, "Policy has invalid resource");
+    if (!rc && pc->bucket && !s->not_action && !s->not_resource && !(akinds & rkinds))
         rc = policy_fail("Action does not apply to any resource(s) in statement");
     const json_t *c = json_object_get(o, "Condition");
     if (!rc && c)
@@ -359,8 +361,8 @@ static int policy_doc_parse(const json_t *root, struct policy *p, const struct p
     return 0;
 }
 
-int policy_parse(struct policy **out, const char *json, size_t len, const char *bucket,
-                 policy_principal_known_fn *known, void *known_ctx)
+static int policy_parse_ctx(struct policy **out, const char *json, size_t len,
+                            const struct policy_parse_ctx *pc)
 {
     *out = NULL;
     if (len > POLICY_MAX_BYTES) {
@@ -378,8 +380,7 @@ int policy_parse(struct policy **out, const char *json, size_t len, const char *
         return policy_fail("Policies must be valid JSON and the first byte must be '{'");
     }
     struct policy *p = xcalloc(1, sizeof(*p));
-    struct policy_parse_ctx pc = {bucket, known, known_ctx};
-    int rc = policy_doc_parse(root, p, &pc);
+    int rc = policy_doc_parse(root, p, pc);
     json_decref(root);
     if (rc) {
         policy_free(p);
@@ -388,6 +389,19 @@ int policy_parse(struct policy **out, const char *json, size_t len, const char *
     p->is_public = policy_is_public(p);
     *out = p;
     return 0;
+}
+
+int policy_parse(struct policy **out, const char *json, size_t len, const char *bucket,
+                 policy_principal_known_fn *known, void *known_ctx)
+{
+    struct policy_parse_ctx pc = {bucket, known, known_ctx};
+    return policy_parse_ctx(out, json, len, &pc);
+}
+
+int policy_parse_stored(struct policy **out, const char *json, size_t len)
+{
+    struct policy_parse_ctx pc = {NULL, NULL, NULL};
+    return policy_parse_ctx(out, json, len, &pc);
 }
 
 static void policy_stmt_free(struct policy_stmt *s)

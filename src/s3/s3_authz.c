@@ -67,7 +67,8 @@ static void s3_authz_context_request(struct s3_req *r, struct authz_context *out
 /* What the decision on one bucket needs beyond the request: the bucket's policy, its Block
  * Public Access settings and (for bucket-level actions by others) its ACL. */
 struct s3_authz_state {
-    struct policy *policy;
+    const struct policy *policy;
+    struct s3_policy_ref *policy_ref;
     struct pab pab;
     int have_pab;
     struct acl *acl; /* NULL: not needed, or the bucket's ACLs are disabled */
@@ -105,7 +106,7 @@ static enum s3_error s3_authz_decide(struct s3_req *r, const char *action,
 
 static void s3_authz_state_dispose(struct s3_authz_state *st)
 {
-    policy_free(st->policy);
+    s3_policy_release(st->policy_ref);
     free(st->acl);
 }
 
@@ -116,7 +117,7 @@ static enum s3_error s3_authz_state_load(struct s3_req *r, const struct meta_buc
                                          const char *key, struct s3_authz_state *st)
 {
     memset(st, 0, sizeof(*st));
-    int rc = s3_policy_load(r->srv->meta, b, &st->policy);
+    int rc = s3_policy_load(r->srv->meta, b, &st->policy, &st->policy_ref);
     int owner = !r->anonymous && strcmp(r->account.id, b->owner_id) == 0;
     if (!rc && !key && !owner) {
         int disabled = 0;

@@ -109,16 +109,17 @@ enum s3_error s3_op_get_bucket_policy_status(struct s3_req *r)
     enum s3_error e = s3_req_load_bucket(r);
     if (e)
         return e;
-    struct policy *p = NULL;
+    const struct policy *p = NULL;
+    struct s3_policy_ref *ref = NULL;
     struct pab pab;
     int acl_public = 0;
-    int rc = s3_policy_load(r->srv->meta, &r->bucket_info, &p);
+    int rc = s3_policy_load(r->srv->meta, &r->bucket_info, &p, &ref);
     if (!rc)
         rc = s3_pab_load(r->srv->meta, r->bucket, &pab, NULL);
     if (!rc)
         rc = policy_status_acl_public(r, &pab, &acl_public);
     int is_public = (p && p->is_public) || acl_public;
-    policy_free(p);
+    s3_policy_release(ref);
     if (rc)
         return S3E_INTERNAL_ERROR;
     struct buf xml;
