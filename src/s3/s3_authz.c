@@ -155,6 +155,17 @@ enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const st
     return e;
 }
 
+enum s3_error s3_req_missing_key(struct s3_req *r, const char *bucket)
+{
+    struct meta_bucket b;
+    if (strcmp(bucket, r->bucket) == 0 && r->bucket_info.name[0])
+        b = r->bucket_info;
+    else if (meta_bucket_get(r->srv->meta, bucket, &b))
+        return S3E_ACCESS_DENIED;
+    return s3_req_authorize_on(r, "s3:ListBucket", &b, NULL) == S3_OK ? S3E_NO_SUCH_KEY
+                                                                      : S3E_ACCESS_DENIED;
+}
+
 /* The operation's action: the versioned one when the request names a version. */
 static const char *s3_authz_action(const struct s3_req *r)
 {

@@ -17,6 +17,18 @@
 #include "s3/s3_policy.h"
 #include "s3/s3_req.h"
 
+/* AWS: the bucket policy is managed by the bucket owner's account alone; another account that
+ * a policy allows s3:*BucketPolicy gets 405 MethodNotAllowed. */
+static enum s3_error policy_load_owned_bucket(struct s3_req *r)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    if (r->anonymous || strcmp(r->account.id, r->bucket_info.owner_id) != 0)
+        return S3E_METHOD_NOT_ALLOWED;
+    return S3_OK;
+}
+
 static enum s3_error put_policy_check(struct s3_req *r, const char *doc, size_t len)
 {
     struct policy *p = NULL;
@@ -37,7 +49,7 @@ static enum s3_error put_policy_check(struct s3_req *r, const char *doc, size_t 
 
 enum s3_error s3_op_put_bucket_policy(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
+    enum s3_error e = policy_load_owned_bucket(r);
     if (e)
         return e;
     const char *doc = r->body.xml.data ? r->body.xml.data : "";
@@ -59,7 +71,7 @@ enum s3_error s3_op_put_bucket_policy(struct s3_req *r)
 
 enum s3_error s3_op_get_bucket_policy(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
+    enum s3_error e = policy_load_owned_bucket(r);
     if (e)
         return e;
     char *doc = NULL;
@@ -79,7 +91,7 @@ enum s3_error s3_op_get_bucket_policy(struct s3_req *r)
 
 enum s3_error s3_op_delete_bucket_policy(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
+    enum s3_error e = policy_load_owned_bucket(r);
     if (e)
         return e;
     int rc = meta_bucket_config_delete(r->srv->meta, r->bucket, META_CONFIG_POLICY);

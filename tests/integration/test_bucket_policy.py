@@ -287,3 +287,35 @@ def test_copy_source_needs_the_source_policy(accts):
     assert bb.get_object(Bucket=dst, Key="c")["Body"].read() == b"data-public/a"
     assert code(bb.copy_object, Bucket=dst, Key="d",
                 CopySource={"Bucket": src, "Key": "private/a"}) == "AccessDenied"
+
+
+def test_missing_key_is_403_without_list_permission(accts):
+    s3, bb, anon = accts["owner"], accts["b"], accts["anon"]
+    b = new_bucket(s3)
+    s3.put_bucket_policy(Bucket=b, Policy=policy(
+        stmt("Allow", "*", "s3:GetObject", "arn:aws:s3:::%s/*" % b)))
+    # may read objects but not list: a missing key must not be told apart from a forbidden one
+    assert code(anon.get_object, Bucket=b, Key="missing") == "AccessDenied"
+    assert code(bb.get_object, Bucket=b, Key="missing") == "AccessDenied"
+    assert code(s3.get_object, Bucket=b, Key="missing") == "NoSuchKey"
+    s3.put_bucket_policy(Bucket=b, Policy=policy(
+        stmt("Allow", "*", "s3:GetObject", "arn:aws:s3:::%s/*" % b),
+        stmt("Allow", {"AWS": accts["b_id"]}, "s3:ListBucket", "arn:aws:s3:::%s" % b)))
+    assert code(bb.get_object, Bucket=b, Key="missing") == "NoSuchKey"
+    assert code(anon.get_object, Bucket=b, Key="missing") == "AccessDenied"
+
+
+def test_other_accounts_cannot_manage_the_policy_even_if_allowed(accts):
+    s3, bb = accts["owner"], accts["b"]
+    b = new_bucket(s3, ())
+    doc = policy(stmt("Allow", {"AWS": accts["b_id"]},
+                      ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"],
+                      "arn:aws:s3:::%s" % b))
+    s3.put_bucket_policy(Bucket=b, Policy=doc)
+    for fn, kw in ((bb.get_bucket_policy, {}), (bb.delete_bucket_policy, {}),
+                   (bb.put_bucket_policy, {"Policy": doc})):
+        with pytest.raises(ClientError) as e:
+            fn(Bucket=b, **kw)
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 405
+        assert error_code(e.value) == "MethodNotAllowed"
+    assert s3.get_bucket_policy(Bucket=b)["Policy"] == doc
