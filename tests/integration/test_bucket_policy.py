@@ -319,3 +319,17 @@ def test_other_accounts_cannot_manage_the_policy_even_if_allowed(accts):
         assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 405
         assert error_code(e.value) == "MethodNotAllowed"
     assert s3.get_bucket_policy(Bucket=b)["Policy"] == doc
+
+
+def test_recreated_bucket_starts_without_the_policy(accts):
+    s3, anon = accts["owner"], accts["anon"]
+    b = new_bucket(s3)
+    s3.put_bucket_policy(Bucket=b, Policy=policy(
+        stmt("Allow", "*", "s3:GetObject", "arn:aws:s3:::%s/*" % b)))
+    assert anon.get_object(Bucket=b, Key="k")["Body"].read() == b"data-k"
+    s3.delete_object(Bucket=b, Key="k")
+    s3.delete_bucket(Bucket=b)
+    s3.create_bucket(Bucket=b)
+    s3.put_object(Bucket=b, Key="k", Body=b"new")
+    assert code(s3.get_bucket_policy, Bucket=b) == "NoSuchBucketPolicy"
+    assert code(anon.get_object, Bucket=b, Key="k") == "AccessDenied"

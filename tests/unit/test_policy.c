@@ -460,3 +460,18 @@ TEST(policy_glob)
     CHECK(policy_glob_match("**a**", "bab", 0));
     CHECK(!policy_glob_match("abc", "abcd", 0));
 }
+
+TEST(policy_parse_stored_skips_only_the_put_checks)
+{
+    /* a stored document is trusted for actions and resources (checked when it was stored) */
+    const char *doc = STMT("\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                           "\"Resource\":\"arn:aws:s3:::renamed/*\"");
+    struct policy *p = NULL;
+    CHECK(policy_parse(&p, doc, strlen(doc), "bkt", NULL, NULL) == ERR_INVALID);
+    CHECK(policy_parse_stored(&p, doc, strlen(doc)) == 0 && p && p->n == 1 && p->is_public);
+    policy_free(p);
+    /* but the structure is still checked */
+    const char *bad = STMT("\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"");
+    p = NULL;
+    CHECK(policy_parse_stored(&p, bad, strlen(bad)) == ERR_INVALID && !p);
+}
