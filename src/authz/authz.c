@@ -1,14 +1,20 @@
 /* authz.c — the authorization decision (see authz.h).
  *
- * authz_decide evaluates the policies in order; today the owner rule is the only one. The
- * next policies (bucket policy, ACLs, Block Public Access) follow AWS's evaluation logic: an
- * explicit Deny anywhere wins, then any Allow, else the implicit deny. */
+ * authz_decide follows AWS's evaluation logic: an explicit Deny in the bucket policy wins
+ * (except that the bucket owner keeps Get/Put/DeleteBucketPolicy, as the root user does on
+ * AWS); then an Allow from the owner rule, the bucket policy or the ACL rule; else the implicit
+ * deny. Block Public Access changes what counts: RestrictPublicBuckets limits a public
+ * policy's Allows to the bucket owner's account and service principals, IgnorePublicAcls drops
+ * AllUsers / AuthenticatedUsers grants. */
 #include "authz/authz.h"
 
 #include "authz/acl.h"
+#include "authz/pab.h"
+#include "authz/policy.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static int authz_str_empty(const char *s)
 {
@@ -31,6 +37,8 @@ static enum authz_decision authz_owner_service(const struct authz_principal *p, 
         return authz_deny(reason, "unknown service principal");
     if (strcmp(action, "s3:PutObject") != 0 || authz_str_empty(res->key))
         return authz_deny(reason, "the service principal may only deliver objects");
+    if (ctx && ctx->bucket_policy) /* delivery is then the destination policy's decision */
+        return authz_deny(reason, "the destination bucket policy does not allow delivery");
     if (authz_str_empty(res->owner_id) || !ctx || authz_str_empty(ctx->source_account) ||
         strcmp(res->owner_id, ctx->source_account) != 0)
         return authz_deny(reason, "the destination bucket is not owned by the source account");
@@ -63,6 +71,51 @@ static enum authz_decision authz_owner_rule(const struct authz_principal *p, con
     return AUTHZ_ALLOW;
 }
 
+/* Is the principal the bucket owner's account, or a service principal? (Who a public policy
+ * still serves under RestrictPublicBuckets.) */
+static int authz_owner_account_or_service(const struct authz_principal *p,
+                                          const struct authz_resource *res)
+{
+    if (p->kind == AUTHZ_PRINCIPAL_SERVICE)
+        return 1;
+    return p->kind == AUTHZ_PRINCIPAL_ACCOUNT && !authz_str_empty(res->owner_id) &&
+           strcmp(p->account_id, res->owner_id) == 0;
+}
+
+/* The bucket owner may always read, replace and delete the bucket's policy, whatever it
+ * denies (AWS: the root user cannot be locked out of its bucket). */
+static int authz_owner_keeps_policy(const struct authz_principal *p,
+                                    const struct authz_resource *res, const char *action)
+{
+    static const char *const actions[] = {"s3:GetBucketPolicy", "s3:PutBucketPolicy",
+                                          "s3:DeleteBucketPolicy"};
+    if (p->kind != AUTHZ_PRINCIPAL_ACCOUNT || res->key || authz_str_empty(res->owner_id) ||
+        strcmp(p->account_id, res->owner_id) != 0)
+        return 0;
+    for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+        if (strcmp(action, actions[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The bucket policy's answer for this request, RestrictPublicBuckets applied. */
+static enum policy_effect authz_policy_rule(const struct authz_principal *p, const char *action,
+                                            const struct authz_resource *res,
+                                            const struct authz_context *ctx)
+{
+    if (!ctx || !ctx->bucket_policy || !res->bucket)
+        return POLICY_NO_MATCH;
+    char arn[1200];
+    if (authz_resource_arn(arn, sizeof(arn), res))
+        return POLICY_NO_MATCH;
+    enum policy_effect e = policy_eval(ctx->bucket_policy, p, action, arn, ctx);
+    const struct pab *pab = ctx->public_access_block;
+    if (e == POLICY_ALLOWS && pab && pab->restrict_public_buckets &&
+        ctx->bucket_policy->is_public && !authz_owner_account_or_service(p, res))
+        return POLICY_NO_MATCH;
+    return e;
+}
+
 /* The ACL rule: a bucket-level action the bucket's ACL grants the principal. */
 static int authz_acl_rule(const struct authz_principal *p, const char *action,
                           const struct authz_resource *res, const struct authz_context *ctx)
@@ -79,7 +132,8 @@ static int authz_acl_rule(const struct authz_principal *p, const char *action,
         return 0;
     for (size_t i = 0; i < sizeof(bucket_actions) / sizeof(bucket_actions[0]); i++)
         if (strcmp(action, bucket_actions[i].action) == 0)
-            return acl_allows(ctx->bucket_acl, p, bucket_actions[i].perm);
+            return pab_acl_allows(ctx->public_access_block, ctx->bucket_acl, p,
+                                  bucket_actions[i].perm);
     return 0;
 }
 
@@ -91,16 +145,29 @@ enum authz_decision authz_decide(const struct authz_principal *principal, const 
         *reason = "";
     if (!principal || authz_str_empty(action) || !resource)
         return authz_deny(reason, "incomplete request");
+    enum policy_effect pe = authz_policy_rule(principal, action, resource, context);
+    if (pe == POLICY_DENIES && !authz_owner_keeps_policy(principal, resource, action))
+        return authz_deny(reason, "explicitly denied by the bucket policy");
     const char *owner_reason = "";
     if (authz_owner_rule(principal, action, resource, context, &owner_reason) == AUTHZ_ALLOW)
+        return AUTHZ_ALLOW;
+    if (pe == POLICY_ALLOWS)
         return AUTHZ_ALLOW;
     if (authz_acl_rule(principal, action, resource, context))
         return AUTHZ_ALLOW;
     return authz_deny(reason, owner_reason);
 }
 
+/* Delivery asks for the canned ACL AWS's delivery writes with (s3:x-amz-acl). */
+static const char *authz_delivery_header(void *ctx, const char *name)
+{
+    (void)ctx;
+    return strcasecmp(name, "x-amz-acl") == 0 ? "bucket-owner-full-control" : NULL;
+}
+
 enum authz_decision authz_decide_delivery(const char *source_bucket, const char *source_account,
-                                          const struct authz_resource *dest, const char **reason)
+                                          const struct authz_resource *dest,
+                                          const struct policy *dest_policy, const char **reason)
 {
     struct authz_principal p;
     authz_principal_service(&p, AUTHZ_SERVICE_S3);
@@ -112,6 +179,8 @@ enum authz_decision authz_decide_delivery(const char *source_bucket, const char 
     memset(&ctx, 0, sizeof(ctx));
     ctx.source_account = source_account;
     ctx.source_arn = source_arn;
+    ctx.header = authz_delivery_header;
+    ctx.bucket_policy = dest_policy;
     return authz_decide(&p, "s3:PutObject", dest, &ctx, reason);
 }
 

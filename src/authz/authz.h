@@ -17,9 +17,11 @@
  *   - everything else is denied. Object ACLs and bucket WRITE grants are not enforced yet
  *     (requests they would allow stay denied).
  *
- * Bucket policies, ACLs and Block Public Access plug in here later; the principal and context
- * already carry what their conditions need (aws:SourceIp, aws:SecureTransport,
- * s3:signatureversion, s3:authType, aws:SourceAccount, aws:SourceArn, request headers).
+ * The bucket policy (context->bucket_policy, authz/policy.h) is evaluated on every request,
+ * anonymous ones included: its explicit Deny beats every Allow (the bucket owner keeps
+ * Get/Put/DeleteBucketPolicy), its Allow grants like the owner rule does — to other accounts,
+ * service principals and anonymous callers. Block Public Access (context->public_access_block)
+ * applies RestrictPublicBuckets and IgnorePublicAcls here (docs/internals/POLICY.md).
  * Pure functions: no I/O, no allocation, safe from any thread. */
 #ifndef STOCKTAKE_AUTHZ_H
 #define STOCKTAKE_AUTHZ_H
@@ -114,10 +116,13 @@ enum authz_decision authz_decide(const struct authz_principal *principal, const 
                                  const struct authz_context *context, const char **reason);
 
 /* Delivery by the service principal s3.amazonaws.com (inventory reports, later logs and
- * replication): s3:PutObject on dest, with aws:SourceAccount source_account and aws:SourceArn
- * the ARN of source_bucket in the context. */
+ * replication): s3:PutObject on dest, with aws:SourceAccount source_account, aws:SourceArn
+ * the ARN of source_bucket and s3:x-amz-acl "bucket-owner-full-control" in the context,
+ * decided by dest_policy (the destination bucket's policy) as AWS does. dest_policy NULL: the
+ * older owner rule (dest owned by source_account) decides instead. */
 enum authz_decision authz_decide_delivery(const char *source_bucket, const char *source_account,
-                                          const struct authz_resource *dest, const char **reason);
+                                          const struct authz_resource *dest,
+                                          const struct policy *dest_policy, const char **reason);
 
 /* The resource's ARN into out ("*", "arn:aws:s3:::b", "arn:aws:s3:::b/key").
  * ERR_TOOBIG when it does not fit (out is then truncated but terminated). */

@@ -8,11 +8,19 @@
 #ifndef STOCKTAKE_AUTHZ_PAB_H
 #define STOCKTAKE_AUTHZ_PAB_H
 
+#include "authz/acl.h"
+
 struct pab {
     int block_public_acls;
     int ignore_public_acls;
     int block_public_policy;
     int restrict_public_buckets;
 };
+
+/* Does acl grant perm to principal, with IgnorePublicAcls applied (pab NULL: all settings
+ * off)? When it is on, only grants to canonical users count. For the bucket and object ACL
+ * rules of authz.c. */
+int pab_acl_allows(const struct pab *pab, const struct acl *acl,
+                   const struct authz_principal *principal, enum acl_perm perm);
 
 #endif

@@ -79,7 +79,7 @@ static void serve_usage(void)
                     "  --orphan-age-seconds S      unreferenced blob files older than this are "
                     "reclaimed (default 3600, at least 1)\n"
                     "  --legacy-bucket-defaults    new buckets get no Object Ownership controls "
-                    "(ObjectWriter, as before 2023)\n"
+                    "(ObjectWriter) and no Block Public Access, as before 2023\n"
                     "  --meta-busy-timeout-ms MS   how long a write waits for the metadata lock "
                     "before 503 SlowDown (default 30000)\n"
                     "  --require-sigv4             refuse Signature Version 2 (headers, presigned "

@@ -97,7 +97,7 @@ static int inv_job_check_destination(struct inv_job *j, const struct meta_bucket
         return inv_job_fail(j, 0, "AccountId %s does not own destination bucket %s",
                             j->config.account_id, name);
     struct authz_resource dest = {name, "*", j->dest.owner_id};
-    if (authz_decide_delivery(src->name, src->owner_id, &dest, &why) != AUTHZ_ALLOW)
+    if (authz_decide_delivery(src->name, src->owner_id, &dest, NULL, &why) != AUTHZ_ALLOW)
         return inv_job_fail(j, 0, "delivery to bucket %s of another account is refused: %s", name,
                             why);
     return 0;

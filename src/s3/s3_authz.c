@@ -6,15 +6,19 @@
  * bucket the request names is loaded first: a missing bucket is NoSuchBucket for everyone,
  * signed or anonymous, as AWS answers; an existing one of another account is AccessDenied.
  * Operations that touch a second resource (the source of a copy) decide it here too, through
- * s3_req_authorize_on. */
+ * s3_req_authorize_on. The bucket's policy and Block Public Access settings are loaded for
+ * every decision on a bucket or an object in it (s3_authz_state_load). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "authz/authz.h"
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "s3/s3_acl.h"
+#include "s3/s3_pab.h"
+#include "s3/s3_policy.h"
 #include "s3/s3_req.h"
 
 static const char *s3_authz_header(void *ctx, const char *name)
@@ -44,14 +48,46 @@ static void s3_authz_context(struct s3_req *r, struct authz_context *out)
     out->header_ctx = r;
 }
 
-static enum s3_error s3_authz_decide_acl(struct s3_req *r, const char *action,
-                                         const struct authz_resource *res, const struct acl *acl)
+static const char *s3_authz_param(void *ctx, const char *name)
+{
+    return s3_req_param(ctx, name);
+}
+
+/* The context keys policy conditions read from the request: s3:prefix, s3:delimiter and
+ * s3:max-keys from the query, aws:UserAgent, aws:Referer, aws:CurrentTime / aws:EpochTime. */
+static void s3_authz_context_request(struct s3_req *r, struct authz_context *out)
+{
+    out->param = s3_authz_param;
+    out->param_ctx = r;
+    out->user_agent = s3_req_header(r, "User-Agent");
+    out->referer = s3_req_header(r, "Referer");
+    out->now = clock_now_ms() / 1000;
+}
+
+/* What the decision on one bucket needs beyond the request: the bucket's policy, its Block
+ * Public Access settings and (for bucket-level actions by others) its ACL. */
+struct s3_authz_state {
+    const struct policy *policy;
+    struct s3_policy_ref *policy_ref;
+    struct pab pab;
+    int have_pab;
+    struct acl *acl; /* NULL: not needed, or the bucket's ACLs are disabled */
+};
+
+static enum s3_error s3_authz_decide_state(struct s3_req *r, const char *action,
+                                           const struct authz_resource *res,
+                                           const struct s3_authz_state *st)
 {
     struct authz_principal p;
     struct authz_context ctx;
     s3_authz_principal(r, &p);
     s3_authz_context(r, &ctx);
-    ctx.bucket_acl = acl;
+    s3_authz_context_request(r, &ctx);
+    if (st) {
+        ctx.bucket_acl = st->acl;
+        ctx.bucket_policy = st->policy;
+        ctx.public_access_block = st->have_pab ? &st->pab : NULL;
+    }
     const char *reason = "";
     if (authz_decide(&p, action, res, &ctx, &reason) == AUTHZ_ALLOW)
         return S3_OK;
@@ -65,28 +101,69 @@ static enum s3_error s3_authz_decide_acl(struct s3_req *r, const char *action,
 static enum s3_error s3_authz_decide(struct s3_req *r, const char *action,
                                      const struct authz_resource *res)
 {
-    return s3_authz_decide_acl(r, action, res, NULL);
+    return s3_authz_decide_state(r, action, res, NULL);
 }
 
-/* A bucket-level action by anyone but the bucket's owner is decided with the bucket's ACL
- * too (unless its ACLs are disabled). */
+static void s3_authz_state_dispose(struct s3_authz_state *st)
+{
+    s3_policy_release(st->policy_ref);
+    free(st->acl);
+}
+
+/* Load what deciding on bucket b needs: its policy always (it may deny even the owner), its
+ * ACL for a bucket-level action by anyone but the owner, Block Public Access when one of the
+ * two could make the bucket public. */
+static enum s3_error s3_authz_state_load(struct s3_req *r, const struct meta_bucket *b,
+                                         const char *key, struct s3_authz_state *st)
+{
+    memset(st, 0, sizeof(*st));
+    int rc = s3_policy_load(r->srv->meta, b, &st->policy, &st->policy_ref);
+    int owner = !r->anonymous && strcmp(r->account.id, b->owner_id) == 0;
+    if (!rc && !key && !owner) {
+        int disabled = 0;
+        st->acl = xcalloc(1, sizeof(*st->acl));
+        rc = s3_acl_bucket_load(r->srv->meta, b, st->acl, &disabled);
+        if (disabled) {
+            free(st->acl);
+            st->acl = NULL;
+        }
+    }
+    if (!rc && (st->acl || (st->policy && st->policy->is_public))) {
+        rc = s3_pab_load(r->srv->meta, b->name, &st->pab, NULL);
+        st->have_pab = 1;
+    }
+    if (rc) {
+        log_warn("request %s: the access settings of bucket %s: %s", r->request_id, b->name,
+                 err_msg());
+        return S3E_INTERNAL_ERROR;
+    }
+    return S3_OK;
+}
+
+/* Every action on a bucket or an object in it is decided with the bucket's policy, and a
+ * bucket-level action by anyone but the bucket's owner with the bucket's ACL too (unless its
+ * ACLs are disabled). */
 enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const struct meta_bucket *b,
                                   const char *key)
 {
     struct authz_resource res = {b->name, key, b->owner_id};
-    if (key || (!r->anonymous && strcmp(r->account.id, b->owner_id) == 0))
-        return s3_authz_decide(r, action, &res);
-    struct acl *acl = xcalloc(1, sizeof(*acl));
-    int disabled = 0;
-    enum s3_error e = S3_OK;
-    if (s3_acl_bucket_load(r->srv->meta, b, acl, &disabled)) {
-        log_warn("request %s: the ACL of bucket %s: %s", r->request_id, b->name, err_msg());
-        e = S3E_INTERNAL_ERROR;
-    }
+    struct s3_authz_state st;
+    enum s3_error e = s3_authz_state_load(r, b, key, &st);
     if (!e)
-        e = s3_authz_decide_acl(r, action, &res, disabled ? NULL : acl);
-    free(acl);
+        e = s3_authz_decide_state(r, action, &res, &st);
+    s3_authz_state_dispose(&st);
     return e;
+}
+
+enum s3_error s3_req_missing_key(struct s3_req *r, const char *bucket)
+{
+    struct meta_bucket b;
+    if (strcmp(bucket, r->bucket) == 0 && r->bucket_info.name[0])
+        b = r->bucket_info;
+    else if (meta_bucket_get(r->srv->meta, bucket, &b))
+        return S3E_ACCESS_DENIED;
+    return s3_req_authorize_on(r, "s3:ListBucket", &b, NULL) == S3_OK ? S3E_NO_SUCH_KEY
+                                                                      : S3E_ACCESS_DENIED;
 }
 
 /* The operation's action: the versioned one when the request names a version. */

@@ -221,7 +221,7 @@ enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *k
     if (rc == ERR_NOTFOUND) {
         s3_req_error_elem(r, "Key", key);
         if (!version)
-            return S3E_NO_SUCH_KEY;
+            return s3_req_missing_key(r, bucket);
         s3_req_error_elem(r, "VersionId", version);
         return S3E_NO_SUCH_VERSION;
     }
@@ -238,7 +238,7 @@ enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *k
         return S3E_METHOD_NOT_ALLOWED;
     }
     s3_req_error_elem(r, "Key", key);
-    return S3E_NO_SUCH_KEY;
+    return s3_req_missing_key(r, bucket);
 }
 
 enum s3_error s3_object_parse_copy_range(struct s3_req *r, const char *h, uint64_t size,

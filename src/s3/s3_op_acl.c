@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "s3/s3_acl.h"
 #include "s3/s3_acl_xml.h"
+#include "s3/s3_pab.h"
 #include "s3/s3_req.h"
 
 struct acl_find {
@@ -132,6 +133,8 @@ static enum s3_error put_bucket_acl(struct s3_req *r, struct acl *acl)
         e = S3E_ACCESS_CONTROL_LIST_NOT_SUPPORTED;
     if (!e)
         e = acl_resolve(r, acl);
+    if (!e && !disabled)
+        e = s3_pab_check_acl(r, &r->bucket_info, acl);
     if (!e && !disabled)
         e = s3_acl_bucket_store(r, acl);
     return e;

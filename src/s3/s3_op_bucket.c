@@ -11,6 +11,7 @@
 #include "s3/s3_acl.h"
 #include "s3/s3_names.h"
 #include "s3/s3_ownership.h"
+#include "s3/s3_pab.h"
 #include "s3/s3_req.h"
 #include "s3/s3_xml.h"
 
@@ -202,6 +203,8 @@ enum s3_error s3_op_create_bucket(struct s3_req *r)
     enum s3_error e = s3_acl_new_bucket(
         r, strcmp(ownership, s3_ownership_name(S3_OWNERSHIP_BUCKET_OWNER_ENFORCED)) == 0, &acl);
     if (!e)
+        e = s3_pab_new_bucket_check(r, acl);
+    if (!e)
         e = s3_create_bucket_make(r, ownership, acl);
     free(acl);
     return e;
@@ -232,6 +235,8 @@ static enum s3_error s3_create_bucket_make(struct s3_req *r, const char *ownersh
     if (*ownership)
         e = s3_error_from_rc(
             meta_bucket_config_put(r->srv->meta, b.name, META_CONFIG_OWNERSHIP, ownership));
+    if (!e)
+        e = s3_error_from_rc(s3_pab_new_bucket_store(r));
     if (!e && acl)
         e = s3_acl_bucket_store(r, acl);
     if (e) {

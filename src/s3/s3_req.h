@@ -161,6 +161,10 @@ enum s3_error s3_req_authorize(struct s3_req *r);
  * versionId) on the source object. */
 enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const struct meta_bucket *b,
                                   const char *key);
+/* The answer for a key that does not exist in bucket: 404 NoSuchKey when the requester may
+ * list the bucket (s3:ListBucket), else 403 AccessDenied, as AWS answers so that a caller who
+ * may read objects but not list them cannot probe for keys. */
+enum s3_error s3_req_missing_key(struct s3_req *r, const char *bucket);
 
 /* Responses (s3_response.c). Each adds x-amz-request-id, x-amz-id-2 and Server. */
 struct http_response *s3_response_new(struct s3_req *r, int status, char *body, size_t len);

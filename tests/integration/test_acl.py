@@ -197,6 +197,9 @@ def test_bucket_owner_enforced_disables_acls(server, s3):
     # an ACL stored before the switch has no effect once ACLs are disabled
     s3.put_bucket_ownership_controls(
         Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    # new buckets also block public ACLs (Block Public Access on): lift that first, as on AWS
+    assert denied(s3.put_bucket_acl, Bucket=b, ACL="public-read") == "AccessDenied"
+    s3.delete_public_access_block(Bucket=b)
     s3.put_bucket_acl(Bucket=b, ACL="public-read")
     anon = boto3.client("s3", endpoint_url=server.endpoint, region_name=server.region,
                         config=Config(signature_version=UNSIGNED,
@@ -237,5 +240,10 @@ def test_create_bucket_public_acl_with_enforced_ownership(s3):
         "InvalidBucketAclWithObjectOwnership"
     assert denied(s3.head_bucket, Bucket=b) == "404"
     s3.create_bucket(Bucket=b, ACL="private")
-    s3.create_bucket(Bucket=b + "-w", ACL="public-read", ObjectOwnership="ObjectWriter")
+    # ACLs enabled, but new buckets block public ACLs (AWS since 2023): create, lift, then set
+    assert denied(s3.create_bucket, Bucket=b + "-w", ACL="public-read",
+                  ObjectOwnership="ObjectWriter") == "InvalidBucketAclWithBlockPublicAccessError"
+    s3.create_bucket(Bucket=b + "-w", ObjectOwnership="ObjectWriter")
+    s3.delete_public_access_block(Bucket=b + "-w")
+    s3.put_bucket_acl(Bucket=b + "-w", ACL="public-read")
     assert ("Group", ALL_USERS, "READ") in grants(s3, b + "-w")

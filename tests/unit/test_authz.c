@@ -81,7 +81,7 @@ TEST(authz_delivery_needs_the_source_owner)
 {
     struct authz_resource dst = {"dst", "*", "111111111111"};
     const char *reason = NULL;
-    CHECK(authz_decide_delivery("src", "111111111111", &dst, &reason) == AUTHZ_ALLOW);
-    CHECK(authz_decide_delivery("src", "222222222222", &dst, &reason) == AUTHZ_DENY);
+    CHECK(authz_decide_delivery("src", "111111111111", &dst, NULL, &reason) == AUTHZ_ALLOW);
+    CHECK(authz_decide_delivery("src", "222222222222", &dst, NULL, &reason) == AUTHZ_DENY);
     CHECK(strstr(reason, "not owned by the source account") != NULL);
 }

@@ -1,0 +1,175 @@
+"""Block Public Access: Put/Get/DeletePublicAccessBlock, AWS's default for new buckets (all four
+on; none with --legacy-bucket-defaults), and each setting enforced: BlockPublicPolicy (a public
+policy is refused, a pinned one is not), BlockPublicAcls (public canned ACLs on PutBucketAcl
+and CreateBucket), IgnorePublicAcls (AllUsers grants stop counting, also for
+GetBucketPolicyStatus) and RestrictPublicBuckets (a public policy serves only the owner's
+account), with two accounts and anonymous clients."""
+import json
+import os
+
+import boto3
+import pytest
+from botocore import UNSIGNED
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from conftest import error_code, serve_checked
+
+_n = [0]
+ALL_ON = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+          "RestrictPublicBuckets": True}
+
+
+@pytest.fixture(scope="module")
+def legacy():
+    yield from serve_checked(["--legacy-bucket-defaults"])
+
+
+def anon_client(srv):
+    return boto3.client("s3", endpoint_url=srv.endpoint, region_name=srv.region,
+                        config=Config(signature_version=UNSIGNED, s3={"addressing_style": "path"},
+                                      retries={"max_attempts": 1}))
+
+
+@pytest.fixture(scope="module")
+def other(legacy):
+    acct, key, secret = legacy.add_account("pab-other")
+    return legacy.client(key, secret), acct
+
+
+def name():
+    _n[0] += 1
+    return "pab-%d-%d" % (os.getpid(), _n[0])
+
+
+def code(fn, **kw):
+    with pytest.raises(ClientError) as e:
+        fn(**kw)
+    return error_code(e.value)
+
+
+def conf(s3, b):
+    return s3.get_public_access_block(Bucket=b)["PublicAccessBlockConfiguration"]
+
+
+def public_get_policy(b):
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::%s/*" % b}]})
+
+
+def test_new_buckets_block_public_access(server, s3):
+    b = name()
+    s3.create_bucket(Bucket=b)
+    assert conf(s3, b) == ALL_ON
+    # a public policy is refused: BlockPublicPolicy
+    assert code(s3.put_bucket_policy, Bucket=b, Policy=public_get_policy(b)) == "AccessDenied"
+    # ACLs enabled and a public one asked for at creation: refused as AWS does
+    assert code(s3.create_bucket, Bucket=b + "-acl", ACL="public-read",
+                ObjectOwnership="ObjectWriter") == "InvalidBucketAclWithBlockPublicAccessError"
+    s3.create_bucket(Bucket=b + "-acl", ObjectOwnership="ObjectWriter", ACL="private")
+    assert code(s3.put_bucket_acl, Bucket=b + "-acl", ACL="public-read") == "AccessDenied"
+    assert code(s3.put_bucket_acl, Bucket=b + "-acl", ACL="authenticated-read") == "AccessDenied"
+    s3.delete_public_access_block(Bucket=b + "-acl")
+    s3.put_bucket_acl(Bucket=b + "-acl", ACL="public-read")
+
+
+def test_legacy_buckets_have_none(legacy):
+    s3 = legacy.client()
+    b = name()
+    s3.create_bucket(Bucket=b)
+    with pytest.raises(ClientError) as e:
+        s3.get_public_access_block(Bucket=b)
+    assert error_code(e.value) == "NoSuchPublicAccessBlockConfiguration"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_put_get_delete(legacy, other):
+    s3 = legacy.client()
+    b = name()
+    s3.create_bucket(Bucket=b)
+    r = s3.put_public_access_block(Bucket=b, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "RestrictPublicBuckets": True})
+    assert r["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert conf(s3, b) == {"BlockPublicAcls": True, "IgnorePublicAcls": False,
+                           "BlockPublicPolicy": False, "RestrictPublicBuckets": True}
+    assert code(other[0].get_public_access_block, Bucket=b) == "AccessDenied"
+    assert code(other[0].delete_public_access_block, Bucket=b) == "AccessDenied"
+    r = s3.delete_public_access_block(Bucket=b)
+    assert r["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert code(s3.get_public_access_block, Bucket=b) == "NoSuchPublicAccessBlockConfiguration"
+
+
+def test_malformed_configuration(legacy):
+    s3 = legacy.client()
+    b = name()
+    s3.create_bucket(Bucket=b)
+    bad = ("<PublicAccessBlockConfiguration><BlockPublicAcls>yes</BlockPublicAcls>"
+           "</PublicAccessBlockConfiguration>")
+
+    def send(request, **kw):
+        request.data = bad.encode()
+        request.headers["Content-Length"] = str(len(bad))
+        for h in ("Content-MD5", "x-amz-checksum-crc32", "x-amz-sdk-checksum-algorithm"):
+            if h in request.headers:
+                del request.headers[h]
+
+    s3.meta.events.register_first("before-sign.s3.PutPublicAccessBlock", send)
+    try:
+        assert code(s3.put_public_access_block, Bucket=b,
+                    PublicAccessBlockConfiguration={"BlockPublicAcls": True}) == "MalformedXML"
+    finally:
+        s3.meta.events.unregister("before-sign.s3.PutPublicAccessBlock", send)
+
+
+def test_block_public_policy(legacy, other):
+    s3 = legacy.client()
+    b = name()
+    s3.create_bucket(Bucket=b)
+    s3.put_public_access_block(Bucket=b, PublicAccessBlockConfiguration={
+        "BlockPublicPolicy": True})
+    assert code(s3.put_bucket_policy, Bucket=b, Policy=public_get_policy(b)) == "AccessDenied"
+    pinned = json.dumps({"Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::%s/*" % b,
+        "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.1/32"}}}]})
+    s3.put_bucket_policy(Bucket=b, Policy=pinned)
+    named = json.dumps({"Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": other[1]}, "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::%s/*" % b}]})
+    s3.put_bucket_policy(Bucket=b, Policy=named)
+
+
+def test_ignore_public_acls(legacy, other):
+    s3, anon = legacy.client(), anon_client(legacy)
+    b = name()
+    s3.create_bucket(Bucket=b, ACL="public-read")
+    anon.list_objects_v2(Bucket=b)
+    other[0].list_objects_v2(Bucket=b)
+    assert s3.get_bucket_policy_status(Bucket=b)["PolicyStatus"]["IsPublic"] is True
+    s3.put_public_access_block(Bucket=b, PublicAccessBlockConfiguration={
+        "IgnorePublicAcls": True})
+    assert code(anon.list_objects_v2, Bucket=b) == "AccessDenied"
+    assert code(other[0].list_objects_v2, Bucket=b) == "AccessDenied"
+    assert s3.get_bucket_policy_status(Bucket=b)["PolicyStatus"]["IsPublic"] is False
+    # the owner's own access is not an ACL grant
+    s3.list_objects_v2(Bucket=b)
+
+
+def test_restrict_public_buckets(legacy, other):
+    s3, anon = legacy.client(), anon_client(legacy)
+    b = name()
+    s3.create_bucket(Bucket=b)
+    s3.put_object(Bucket=b, Key="foo", Body=b"bar")
+    s3.put_bucket_policy(Bucket=b, Policy=public_get_policy(b))
+    assert anon.get_object(Bucket=b, Key="foo")["Body"].read() == b"bar"
+    assert other[0].get_object(Bucket=b, Key="foo")["Body"].read() == b"bar"
+    s3.put_public_access_block(Bucket=b, PublicAccessBlockConfiguration={
+        "RestrictPublicBuckets": True})
+    assert code(anon.get_object, Bucket=b, Key="foo") == "AccessDenied"
+    assert code(other[0].get_object, Bucket=b, Key="foo") == "AccessDenied"
+    assert s3.get_object(Bucket=b, Key="foo")["Body"].read() == b"bar"
+    # the policy is still public; only its reach is restricted
+    assert s3.get_bucket_policy_status(Bucket=b)["PolicyStatus"]["IsPublic"] is True
+    s3.delete_public_access_block(Bucket=b)
+    assert anon.get_object(Bucket=b, Key="foo")["Body"].read() == b"bar"
