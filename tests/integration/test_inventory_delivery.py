@@ -120,7 +120,7 @@ def test_cross_account_delivery(server, s3, src, root_account, tmp_path):
     assert owner == b.list_buckets()["Owner"]["ID"]
     with pytest.raises(ClientError) as e:
         s3.get_object(Bucket="deliv-b-dest", Key=manifest_key)
-    assert error_code(e) == "AccessDenied"
+    assert error_code(e.value) == "AccessDenied"
     # a wrong AccountId fails even with the grant, and writes nothing new
     s3.put_bucket_inventory_configuration(
         Bucket=src, Id="xwrong", InventoryConfiguration=config("xwrong", "deliv-b-dest",
@@ -158,4 +158,4 @@ def test_restrict_access_to_reports(server, s3, src, root_account):
     for other in (s3, d):  # the bucket owner too: an explicit Deny beats the owner's access
         with pytest.raises(ClientError) as e:
             other.get_object(Bucket=dest, Key=manifest_key)
-        assert error_code(e) == "AccessDenied"
+        assert error_code(e.value) == "AccessDenied"
