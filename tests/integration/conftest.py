@@ -105,6 +105,10 @@ class Server:
         key, secret = re.search(r"key (\S+)  secret (\S+)", out).groups()
         return account, key, secret
 
+    def root_account(self):
+        """The root account's 12-digit id (the first account `admin list` shows)."""
+        return re.search(r"^account\s+(\d{12})", self.admin("list"), re.M).group(1)
+
     def client(self, access_key=None, secret_key=None, **config):
         cfg = Config(s3={"addressing_style": config.pop("addressing_style", "path")},
                      signature_version="s3v4", retries={"max_attempts": 1}, **config)
@@ -145,6 +149,26 @@ def bucket(s3):
     name = "test-bucket-%d-%d" % (os.getpid(), _counter[0])
     s3.create_bucket(Bucket=name)
     return name
+
+
+def inventory_delivery_policy(dest, source, source_account, prefix=""):
+    """AWS's documented destination bucket policy for inventory reports (research
+    inventory-format.md §9.2): s3.amazonaws.com may PutObject with bucket-owner-full-control
+    when the source bucket and its account are the ones named."""
+    import json
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "InventoryExamplePolicy", "Effect": "Allow",
+        "Principal": {"Service": "s3.amazonaws.com"}, "Action": "s3:PutObject",
+        "Resource": ["arn:aws:s3:::%s/%s*" % (dest, prefix)],
+        "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::" + source},
+                      "StringEquals": {"aws:SourceAccount": source_account,
+                                       "s3:x-amz-acl": "bucket-owner-full-control"}}}]})
+
+
+def allow_inventory_delivery(client, dest, source, source_account):
+    """Put the AWS example destination policy on dest for reports of source."""
+    client.put_bucket_policy(Bucket=dest, Policy=inventory_delivery_policy(dest, source,
+                                                                           source_account))
 
 
 def error_code(exc):
