@@ -28,21 +28,16 @@ static enum authz_decision authz_deny(const char **reason, const char *why)
     return AUTHZ_DENY;
 }
 
-/* The service principal delivers reports (s3:PutObject) into buckets of the source's owner. */
-static enum authz_decision authz_owner_service(const struct authz_principal *p, const char *action,
-                                               const struct authz_resource *res,
+/* A service principal owns nothing: only a statement of the bucket's policy lets it in (AWS:
+ * the destination policy of inventory reports), the same-account destination included. */
+static enum authz_decision authz_owner_service(const struct authz_principal *p,
                                                const struct authz_context *ctx, const char **reason)
 {
     if (strcmp(p->service, AUTHZ_SERVICE_S3) != 0)
         return authz_deny(reason, "unknown service principal");
-    if (strcmp(action, "s3:PutObject") != 0 || authz_str_empty(res->key))
-        return authz_deny(reason, "the service principal may only deliver objects");
-    if (ctx && ctx->bucket_policy) /* delivery is then the destination policy's decision */
-        return authz_deny(reason, "the destination bucket policy does not allow delivery");
-    if (authz_str_empty(res->owner_id) || !ctx || authz_str_empty(ctx->source_account) ||
-        strcmp(res->owner_id, ctx->source_account) != 0)
-        return authz_deny(reason, "the destination bucket is not owned by the source account");
-    return AUTHZ_ALLOW;
+    if (!ctx || !ctx->bucket_policy)
+        return authz_deny(reason, "the bucket has no policy");
+    return authz_deny(reason, "no statement of the bucket policy allows it");
 }
 
 /* The owner rule: an account owns its buckets and everything in them. */
@@ -54,7 +49,7 @@ static enum authz_decision authz_owner_rule(const struct authz_principal *p, con
     case AUTHZ_PRINCIPAL_ANONYMOUS:
         return authz_deny(reason, "anonymous access is not granted by any policy");
     case AUTHZ_PRINCIPAL_SERVICE:
-        return authz_owner_service(p, action, res, ctx, reason);
+        return authz_owner_service(p, ctx, reason);
     case AUTHZ_PRINCIPAL_ACCOUNT:
         break;
     default:

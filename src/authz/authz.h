@@ -8,8 +8,8 @@
  *
  *   - an account may do anything to the buckets it owns and the objects in them, may list its
  *     buckets (resource "*") and may create buckets;
- *   - the service principal may deliver (s3:PutObject) into a bucket whose owner is the
- *     aws:SourceAccount of the context (an inventory destination owned by the source's owner);
+ *   - a service principal (s3.amazonaws.com delivering inventory reports) owns nothing: only a
+ *     statement of the bucket policy lets it in, whoever owns the bucket (as AWS);
  *   - then the ACL rule: the bucket's ACL (context->bucket_acl) grants bucket-level actions,
  *     READ: s3:ListBucket, s3:ListBucketVersions, s3:ListBucketMultipartUploads; READ_ACP:
  *     s3:GetBucketAcl; WRITE_ACP: s3:PutBucketAcl (FULL_CONTROL: all of them), to the grantee

@@ -46,6 +46,8 @@ const char *err_name(int code)
         return "CONFLICT";
     case ERR_BUSY:
         return "BUSY";
+    case ERR_DENIED:
+        return "DENIED";
     }
     return "UNKNOWN";
 }

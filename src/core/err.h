@@ -18,7 +18,8 @@ enum {
     ERR_BACKEND = -8,   /* the metadata backend failed */
     ERR_NOTEMPTY = -9,  /* a container still holds items */
     ERR_CONFLICT = -10, /* a concurrent change won */
-    ERR_BUSY = -11      /* the backend stayed busy (locked) past its timeout: retry later */
+    ERR_BUSY = -11,     /* the backend stayed busy (locked) past its timeout: retry later */
+    ERR_DENIED = -12    /* the authorization step refused the principal */
 };
 
 #if defined(__GNUC__)

@@ -16,6 +16,7 @@
 #include "core/str.h"
 #include "inventory/inv_config.h"
 #include "inventory/inv_format.h"
+#include "inventory/inv_grant.h"
 #include "inventory/inv_keys.h"
 #include "inventory/inv_lease.h"
 #include "inventory/inv_leftovers.h"
@@ -35,6 +36,7 @@ struct inv_job {
     const char *bucket;
     struct inv_config config;
     struct meta_bucket dest;
+    struct inv_grant grant; /* may S3 write into dest (its bucket policy)? */
     const struct inv_format_ops *format;
     struct inv_columns cols;
     char *base; /* "<prefix>/<source>/<id>" */
@@ -80,8 +82,8 @@ static int inv_job_fail(struct inv_job *j, int rc, const char *fmt, ...)
     return rc ? rc : ERR_INVALID;
 }
 
-/* Destination: the bucket named by the ARN, here; AccountId its owner; same owner as the
- * source until bucket policies exist. */
+/* Destination: the bucket named by the ARN, here; AccountId, when given, its owner (AWS checks
+ * it before exporting); its policy is loaded for the delivery decisions. */
 static int inv_job_check_destination(struct inv_job *j, const struct meta_bucket *src)
 {
     const char *name = NULL;
@@ -96,10 +98,20 @@ static int inv_job_check_destination(struct inv_job *j, const struct meta_bucket
     if (j->config.account_id && strcmp(j->config.account_id, j->dest.owner_id) != 0)
         return inv_job_fail(j, 0, "AccountId %s does not own destination bucket %s",
                             j->config.account_id, name);
-    struct authz_resource dest = {name, "*", j->dest.owner_id};
-    if (authz_decide_delivery(src->name, src->owner_id, &dest, NULL, &why) != AUTHZ_ALLOW)
-        return inv_job_fail(j, 0, "delivery to bucket %s of another account is refused: %s", name,
-                            why);
+    rc = inv_grant_load(&j->grant, j->meta, src, &j->dest);
+    if (rc)
+        return inv_job_fail(j, rc, "the policy of destination bucket %s: %s", name, err_msg());
+    return 0;
+}
+
+/* May S3 write the report object key into the destination? Asked before each object is
+ * written, and once before the scan for the manifest's key, so that a destination whose
+ * policy refuses delivery fails the run before any work. */
+static int inv_job_check_grant(struct inv_job *j, const char *key)
+{
+    char why[sizeof(j->run->error)];
+    if (inv_grant_check(&j->grant, key, why, sizeof(why)))
+        return inv_job_fail(j, ERR_DENIED, "%s", why);
     return 0;
 }
 
@@ -215,8 +227,10 @@ static int inv_job_row(void *payload, const struct meta_object *o)
     return 0;
 }
 
-/* Store bytes as an object of the destination bucket, like a PutObject of its owner: through
- * the object layer's commit, into the destination the run resolved (same bucket id).
+/* Store bytes as an object of the destination bucket, as S3's delivery does: decided by the
+ * destination's policy (inv_grant), then through the object layer's commit into the destination
+ * the run resolved (same bucket id); the object belongs to the destination's owner
+ * (bucket-owner-full-control). The blob is consumed, committed or removed.
  * checksum: the blob's INV_FILE_CHECKSUM, or NULL. */
 static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, uint64_t size,
                        const char *md5_hex, const char *checksum, const char *content_type)
@@ -244,9 +258,14 @@ static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, 
         o.checksum_value = (char *)checksum;
         snprintf(o.checksum_type, sizeof(o.checksum_type), "FULL_OBJECT");
     }
-    int rc = inv_job_record(j, o.key, o.version_id, o.blob_id);
-    if (rc)
+    int rc = inv_job_check_grant(j, key);
+    if (!rc)
+        rc = inv_job_record(j, o.key, o.version_id, o.blob_id);
+    if (rc) { /* the blob is ours until obj_commit takes it */
+        if (blob_remove(j->blobs, blob_id))
+            log_warn("could not remove blob %s", blob_id);
         return rc;
+    }
     struct obj_commit c = {j->dest.name, j->dest.id, &o, NULL, NULL, NULL};
     enum obj_failure why;
     rc = obj_commit(j->meta, j->blobs, &c, &why);
@@ -373,6 +392,10 @@ static int inv_job_prepare(struct inv_job *j, const char *config_id)
                             "more than %d",
                             longest, INV_KEY_MAX);
     j->base = inv_keys_base(j->config.prefix, j->bucket, j->config.id);
+    char key[INV_KEY_MAX + 1];
+    if ((rc = inv_keys_manifest(key, j->base, j->run->report_ms, "manifest.json")) != 0 ||
+        (rc = inv_job_check_grant(j, key)) != 0)
+        return rc;
     return inv_job_check_minute(j);
 }
 
@@ -388,6 +411,7 @@ static void inv_job_cleanup(struct inv_job *j)
     free(j->files);
     free(j->file_blobs);
     free(j->base);
+    inv_grant_dispose(&j->grant);
     inv_config_dispose(&j->config);
 }
 

@@ -49,6 +49,8 @@ enum s3_error s3_error_from_err(int err, enum s3_error not_found)
         return S3E_SERVICE_UNAVAILABLE;
     case ERR_BUSY:
         return S3E_SLOW_DOWN;
+    case ERR_DENIED:
+        return S3E_ACCESS_DENIED;
     default:
         return S3E_INTERNAL_ERROR;
     }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "authz/authz.h"
+#include "authz/policy.h"
 #include "harness.h"
 
 static const struct authz_context no_ctx;
@@ -41,7 +42,7 @@ TEST(authz_owner_rule_anonymous_is_denied)
     CHECK(decide(&anon, "s3:CreateBucket", "new", NULL, NULL) == AUTHZ_DENY);
 }
 
-TEST(authz_owner_rule_service_delivery)
+TEST(authz_service_principal_owns_nothing)
 {
     struct authz_principal s3;
     authz_principal_service(&s3, AUTHZ_SERVICE_S3);
@@ -50,14 +51,10 @@ TEST(authz_owner_rule_service_delivery)
     ctx.source_arn = "arn:aws:s3:::src";
     struct authz_resource dst = {"dst", "inv/data/x.csv.gz", "111111111111"};
     const char *reason;
-    CHECK(authz_decide(&s3, "s3:PutObject", &dst, &ctx, &reason) == AUTHZ_ALLOW);
-    struct authz_resource foreign = {"dst", "inv/data/x.csv.gz", "222222222222"};
-    CHECK(authz_decide(&s3, "s3:PutObject", &foreign, &ctx, &reason) == AUTHZ_DENY);
-    CHECK(authz_decide(&s3, "s3:GetObject", &dst, &ctx, &reason) == AUTHZ_DENY);
+    /* the source owner's own bucket: still no access without a policy statement (as AWS) */
+    CHECK(authz_decide(&s3, "s3:PutObject", &dst, &ctx, &reason) == AUTHZ_DENY);
+    CHECK(strstr(reason, "no policy") != NULL);
     CHECK(authz_decide(&s3, "s3:PutObject", &dst, &no_ctx, &reason) == AUTHZ_DENY);
-    struct authz_principal other;
-    authz_principal_service(&other, "logging.s3.amazonaws.com");
-    CHECK(authz_decide(&other, "s3:PutObject", &dst, &ctx, &reason) == AUTHZ_DENY);
 }
 
 TEST(authz_resource_arns)
@@ -77,11 +74,33 @@ TEST(authz_resource_arns)
     CHECK_STR(authz_auth_type_name(AUTHZ_AUTH_QUERY), "REST-QUERY-STRING");
 }
 
-TEST(authz_delivery_needs_the_source_owner)
+/* AWS's documented inventory destination policy (research inventory-format.md §9.2). */
+static const char delivery_policy[] =
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Inv\",\"Effect\":\"Allow\","
+    "\"Principal\":{\"Service\":\"s3.amazonaws.com\"},\"Action\":\"s3:PutObject\","
+    "\"Resource\":[\"arn:aws:s3:::dst/*\"],\"Condition\":{"
+    "\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:s3:::src\"},"
+    "\"StringEquals\":{\"aws:SourceAccount\":\"111111111111\","
+    "\"s3:x-amz-acl\":\"bucket-owner-full-control\"}}}]}";
+
+TEST(authz_delivery_by_the_destination_policy)
 {
-    struct authz_resource dst = {"dst", "*", "111111111111"};
+    struct policy *p = NULL;
+    CHECK(policy_parse_stored(&p, delivery_policy, strlen(delivery_policy)) == 0);
+    struct authz_resource dst = {"dst", "src/inv/data/x.csv.gz", "222222222222"};
     const char *reason = NULL;
-    CHECK(authz_decide_delivery("src", "111111111111", &dst, NULL, &reason) == AUTHZ_ALLOW);
-    CHECK(authz_decide_delivery("src", "222222222222", &dst, NULL, &reason) == AUTHZ_DENY);
-    CHECK(strstr(reason, "not owned by the source account") != NULL);
+    /* another account's bucket, allowed by its policy for this source and account only */
+    CHECK(authz_decide_delivery("src", "111111111111", &dst, p, &reason) == AUTHZ_ALLOW);
+    CHECK(authz_decide_delivery("src", "333333333333", &dst, p, &reason) == AUTHZ_DENY);
+    CHECK(strstr(reason, "no statement") != NULL);
+    CHECK(authz_decide_delivery("other", "111111111111", &dst, p, &reason) == AUTHZ_DENY);
+    struct authz_resource elsewhere = {"dst2", "k", "222222222222"};
+    CHECK(authz_decide_delivery("src", "111111111111", &elsewhere, p, &reason) == AUTHZ_DENY);
+    CHECK(authz_decide_delivery("src", "111111111111", &dst, NULL, &reason) == AUTHZ_DENY);
+    CHECK(strstr(reason, "no policy") != NULL);
+    /* an account may not use the service's statement */
+    struct authz_principal acct;
+    authz_principal_account(&acct, "111111111111", "c1");
+    CHECK(authz_decide(&acct, "s3:PutObject", &dst, NULL, &reason) == AUTHZ_DENY);
+    policy_free(p);
 }

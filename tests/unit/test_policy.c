@@ -443,10 +443,10 @@ TEST(policy_delivery_through_the_destination_policy)
     CHECK(authz_decide_delivery("other-src", OTHER, &dest, p, &why) == AUTHZ_DENY);
     CHECK(authz_decide_delivery("src", OWNER, &dest, p, &why) == AUTHZ_DENY);
     policy_free(p);
-    /* with a policy, the owner fallback no longer applies */
+    /* no statement for the service, or no policy at all: denied, the owner's bucket too */
     struct policy *none = parse(STMT(ALLOW_ALL_GET));
     CHECK(authz_decide_delivery("src", OWNER, &dest, none, &why) == AUTHZ_DENY);
-    CHECK(authz_decide_delivery("src", OWNER, &dest, NULL, &why) == AUTHZ_ALLOW);
+    CHECK(authz_decide_delivery("src", OWNER, &dest, NULL, &why) == AUTHZ_DENY);
     policy_free(none);
 }
 

@@ -7,6 +7,7 @@ TEST(s3_error_from_rc_maps_internal_codes)
 {
     CHECK(s3_error_from_rc(ERR_OK) == S3_OK);
     CHECK(s3_error_from_rc(ERR_BUSY) == S3E_SLOW_DOWN);
+    CHECK(s3_error_from_rc(ERR_DENIED) == S3E_ACCESS_DENIED);
     CHECK(s3_error_status(S3E_SLOW_DOWN) == 503);
     CHECK_STR(s3_error_code(S3E_SLOW_DOWN), "SlowDown");
     CHECK(s3_error_from_rc(ERR_CONFLICT) == S3E_SERVICE_UNAVAILABLE);
@@ -18,4 +19,5 @@ TEST(s3_error_from_rc_maps_internal_codes)
     CHECK(s3_error_from_rc(ERR_TOOBIG) == S3E_ENTITY_TOO_LARGE);
     CHECK(s3_error_from_rc(ERR_NOTEMPTY) == S3E_BUCKET_NOT_EMPTY);
     CHECK_STR(err_name(ERR_BUSY), "BUSY");
+    CHECK_STR(err_name(ERR_DENIED), "DENIED");
 }
