@@ -106,8 +106,15 @@ class Server:
         return account, key, secret
 
     def root_account(self):
-        """The root account's 12-digit id (the first account `admin list` shows)."""
-        return re.search(r"^account\s+(\d{12})", self.admin("list"), re.M).group(1)
+        """The 12-digit id of the account the root keys (self.access_key) belong to."""
+        account = None
+        for line in self.admin("list").splitlines():
+            m = re.match(r"account (\d{12})", line)
+            if m:
+                account = m.group(1)
+            elif line.split()[:2] == ["key", self.access_key]:
+                return account
+        raise AssertionError("no account holds the root key")
 
     def client(self, access_key=None, secret_key=None, **config):
         cfg = Config(s3={"addressing_style": config.pop("addressing_style", "path")},
@@ -165,10 +172,11 @@ def inventory_delivery_policy(dest, source, source_account, prefix=""):
                                        "s3:x-amz-acl": "bucket-owner-full-control"}}}]})
 
 
-def allow_inventory_delivery(client, dest, source, source_account):
-    """Put the AWS example destination policy on dest for reports of source."""
-    client.put_bucket_policy(Bucket=dest, Policy=inventory_delivery_policy(dest, source,
-                                                                           source_account))
+def allow_inventory_delivery(server, client, dest, source="*", source_account=None):
+    """Put the AWS example destination policy on dest for reports of source ("*": any bucket)
+    of source_account (default: the root account's, whose buckets the tests' sources are)."""
+    client.put_bucket_policy(Bucket=dest, Policy=inventory_delivery_policy(
+        dest, source, source_account or server.root_account()))
 
 
 def error_code(exc):

@@ -12,7 +12,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import Server, error_code
+from conftest import Server, error_code, allow_inventory_delivery
 
 MIB = 1024 * 1024
 OLD = b"the old object"
@@ -163,6 +163,7 @@ def test_inventory_run_faults(faults_compiled_in):
         s3 = client(srv)
         s3.create_bucket(Bucket="inv-src")
         s3.create_bucket(Bucket="inv-dst")
+        allow_inventory_delivery(srv, s3, "inv-dst", "inv-src")
         for i in range(60):
             s3.put_object(Bucket="inv-src", Key="k%03d" % i, Body=b"x" * i)
         s3.put_bucket_inventory_configuration(Bucket="inv-src", Id="c", InventoryConfiguration={

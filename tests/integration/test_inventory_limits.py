@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import BIN, error_code
+from conftest import BIN, error_code, allow_inventory_delivery
 from sigv4 import signed_request
 
 
@@ -73,6 +73,7 @@ def longest_key(prefix, source, id_, ext):
                                      ("Parquet", ".parquet")])
 def test_prefix_bounded_by_1024_byte_keys(server, s3, bucket, fmt, ext):
     s3.put_object(Bucket=bucket, Key="one", Body=b"1")
+    allow_inventory_delivery(server, s3, bucket, bucket)
     id_ = "long-" + fmt.lower()
     fixed = longest_key("", bucket, id_, ext)
     at_limit = "p" * (1024 - fixed)

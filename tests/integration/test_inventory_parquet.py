@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, ROOT
+from conftest import BIN, ROOT, allow_inventory_delivery
 from test_inventory_reports import ALL_FIELDS, TRICKY, config, fetch_report, iso_ms
 
 JS = os.path.join(ROOT, "tests", "js")
@@ -58,6 +58,7 @@ def make_report(server, s3, src, versions, fmt):
     finished `inventory run` process."""
     s3.create_bucket(Bucket=src)
     s3.create_bucket(Bucket=src + "-dst")
+    allow_inventory_delivery(server, s3, src + "-dst", src)
     if versions:
         s3.put_object(Bucket=src, Key="null-version", Body=b"before")
         s3.put_bucket_versioning(Bucket=src, VersioningConfiguration={"Status": "Enabled"})

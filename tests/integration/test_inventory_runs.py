@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from conftest import BIN, Server
+from conftest import BIN, Server, allow_inventory_delivery
 
 _n = [0]
 
@@ -28,11 +28,12 @@ def config(id_, dest, fmt="CSV"):
 
 
 @pytest.fixture
-def pair(s3):
+def pair(server, s3):
     """A source bucket with objects and a configuration 'cfg' delivering into it."""
     _n[0] += 1
     src = "runs-src-%d-%d" % (os.getpid(), _n[0])
     s3.create_bucket(Bucket=src)
+    allow_inventory_delivery(server, s3, src, src)
     for i in range(30):
         s3.put_object(Bucket=src, Key="k/%03d" % i, Body=b"x" * i)
     s3.put_bucket_inventory_configuration(Bucket=src, Id="cfg",
@@ -233,6 +234,7 @@ def test_scheduler_skips_a_held_lease():
     try:
         s3 = srv.client()
         s3.create_bucket(Bucket="lease-src")
+        allow_inventory_delivery(srv, s3, "lease-src", "lease-src")
         s3.put_object(Bucket="lease-src", Key="one", Body=b"1")
         put_lease(srv, "lease-src", "elsewhere.example", int(time.time() * 1000) + 600000)
         s3.put_bucket_inventory_configuration(Bucket="lease-src", Id="cfg",

@@ -13,7 +13,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import Server, error_code, serve_checked
+from conftest import Server, error_code, serve_checked, allow_inventory_delivery
 import sigv4
 
 GRACE_ARGS = ["--blob-grace-seconds", "0.3"]
@@ -392,6 +392,7 @@ def test_inventory_files_are_delivered_with_checksums(server, s3):
     assert crc64nvme(b"123456789") == 0xAE8B14860A799888  # the published check value
     s3.create_bucket(Bucket="olayer-src")
     s3.create_bucket(Bucket="olayer-dst")
+    allow_inventory_delivery(server, s3, "olayer-dst", "olayer-src")
     for i in range(5):
         s3.put_object(Bucket="olayer-src", Key="k%d" % i, Body=b"x" * i)
     s3.put_bucket_inventory_configuration(
@@ -438,6 +439,7 @@ def test_collector_leaves_a_running_reports_data_files():
         s3 = srv.client()
         s3.create_bucket(Bucket="longrun-src")
         s3.create_bucket(Bucket="longrun-dst")
+        allow_inventory_delivery(srv, s3, "longrun-dst", "longrun-src")
         for i in range(3):
             s3.put_object(Bucket="longrun-src", Key="k%d" % i, Body=b"x")
         s3.put_bucket_inventory_configuration(
