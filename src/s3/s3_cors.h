@@ -35,13 +35,13 @@ struct s3_cors_list {
 };
 
 struct s3_cors_rule {
-    char *id;                    /* NULL when the rule has none */
-    unsigned methods;            /* S3_CORS_* bits */
-    struct s3_cors_list method;  /* AllowedMethod, in document order (GetBucketCors) */
-    struct s3_cors_list origin;  /* AllowedOrigin patterns */
-    struct s3_cors_list header;  /* AllowedHeader patterns */
-    struct s3_cors_list expose;  /* ExposeHeader names */
-    int64_t max_age;             /* MaxAgeSeconds, -1 when absent */
+    char *id;                   /* NULL when the rule has none */
+    unsigned methods;           /* S3_CORS_* bits */
+    struct s3_cors_list method; /* AllowedMethod, in document order (GetBucketCors) */
+    struct s3_cors_list origin; /* AllowedOrigin patterns */
+    struct s3_cors_list header; /* AllowedHeader patterns */
+    struct s3_cors_list expose; /* ExposeHeader names */
+    int64_t max_age;            /* MaxAgeSeconds, -1 when absent */
 };
 
 struct s3_cors_config {

@@ -137,7 +137,8 @@ static enum s3_error s3_cors_preflight_answer(struct s3_req *r, const struct s3_
     const char *method = s3_req_header(r, "Access-Control-Request-Method");
     const char *headers = s3_req_header(r, "Access-Control-Request-Headers");
     if (!s3_cors_method_bit(method)) {
-        s3_req_set_message(r, "Invalid Access-Control-Request-Method: %s", method ? method : "null");
+        s3_req_set_message(r, "Invalid Access-Control-Request-Method: %s",
+                           method ? method : "null");
         return S3E_BAD_REQUEST;
     }
     const struct s3_cors_rule *rule = s3_cors_match(c, origin, method, headers);
@@ -166,9 +167,9 @@ enum s3_error s3_op_cors_preflight(struct s3_req *r)
         rc = s3_cors_load(r, &c, &found);
     if (rc)
         return s3_error_from_rc(rc);
-    enum s3_error e = found ? s3_cors_preflight_answer(r, &c)
-                            : s3_cors_forbidden(r, method,
-                                                "CORSResponse: CORS is not enabled for this bucket.");
+    enum s3_error e =
+        found ? s3_cors_preflight_answer(r, &c)
+              : s3_cors_forbidden(r, method, "CORSResponse: CORS is not enabled for this bucket.");
     s3_cors_config_dispose(&c);
     return e;
 }

@@ -80,11 +80,12 @@ TEST(cors_parse_invalid_request_messages)
     CHECK(parse_msg(RULE("<AllowedMethod>PATCH</AllowedMethod><AllowedOrigin>*</AllowedOrigin>"),
                     msg, sizeof(msg)) == S3E_INVALID_REQUEST);
     CHECK_STR(msg, "Found unsupported HTTP method in CORS config. Unsupported method is PATCH");
-    CHECK(parse_msg(RULE("<AllowedMethod>get</AllowedMethod><AllowedOrigin>*</AllowedOrigin>"),
-                    msg, sizeof(msg)) == S3E_INVALID_REQUEST);
+    CHECK(parse_msg(RULE("<AllowedMethod>get</AllowedMethod><AllowedOrigin>*</AllowedOrigin>"), msg,
+                    sizeof(msg)) == S3E_INVALID_REQUEST);
     CHECK_STR(msg, "Found unsupported HTTP method in CORS config. Unsupported method is get");
-    CHECK(parse_msg(RULE("<AllowedMethod>GET</AllowedMethod><AllowedOrigin>*.*.com</AllowedOrigin>"),
-                    msg, sizeof(msg)) == S3E_INVALID_REQUEST);
+    CHECK(
+        parse_msg(RULE("<AllowedMethod>GET</AllowedMethod><AllowedOrigin>*.*.com</AllowedOrigin>"),
+                  msg, sizeof(msg)) == S3E_INVALID_REQUEST);
     CHECK_STR(msg, "AllowedOrigin \"*.*.com\" can not have more than one wildcard.");
     CHECK(parse_msg(RULE("<AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin>"
                          "<AllowedHeader>x-*-*</AllowedHeader>"),
@@ -95,8 +96,8 @@ TEST(cors_parse_invalid_request_messages)
                     msg, sizeof(msg)) == S3E_INVALID_REQUEST);
     CHECK_STR(msg, "ExposeHeader \"x-amz-*\" contains wildcard. We currently do not support "
                    "wildcard for ExposeHeader.");
-    CHECK(parse_msg(RULE("<AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin>"),
-                    msg, sizeof(msg)) == S3_OK);
+    CHECK(parse_msg(RULE("<AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin>"), msg,
+                    sizeof(msg)) == S3_OK);
     CHECK_STR(msg, "");
 }
 
@@ -159,7 +160,8 @@ TEST(cors_match_origin_method_headers_first_rule)
 {
     struct s3_cors_config c = config(
         "<CORSConfiguration>"
-        "<CORSRule><ID>a</ID><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*suffix</AllowedOrigin>"
+        "<CORSRule><ID>a</ID><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*suffix</"
+        "AllowedOrigin>"
         "<AllowedHeader>x-amz-*</AllowedHeader><AllowedHeader>Content-Type</AllowedHeader>"
         "</CORSRule>"
         "<CORSRule><ID>b</ID><AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod>"
@@ -214,8 +216,8 @@ TEST(cors_headers_of_a_rule)
                       "Access-Control-Expose-Headers: ETag, x-amz-meta-a\n" VARY);
     h.text[0] = '\0';
     const char *asked = "Content-Type , X-Amz-Date";
-    s3_cors_headers(s3_cors_match(&c, "http://a.example.com", "PUT", asked),
-                    "http://a.example.com", asked, collect, &h);
+    s3_cors_headers(s3_cors_match(&c, "http://a.example.com", "PUT", asked), "http://a.example.com",
+                    asked, collect, &h);
     CHECK_STR(h.text, "Access-Control-Allow-Origin: http://a.example.com\n"
                       "Access-Control-Allow-Credentials: true\n"
                       "Access-Control-Allow-Methods: PUT, POST\n"
