@@ -97,28 +97,6 @@ static const char *s3_authz_action(const struct s3_req *r)
     return r->op->action;
 }
 
-/* A denied read (GetObject, HeadObject: s3:GetObject without versionId) of a key that does
- * not exist: AWS answers 404 NoSuchKey to whoever may list the bucket (s3:ListBucket), who
- * could learn that anyway, and keeps 403 for anyone else so that a denial does not tell
- * which keys exist. */
-static enum s3_error s3_authz_missing_key(struct s3_req *r)
-{
-    if (r->op->resource != S3_RES_OBJECT || !r->op->action ||
-        strcmp(r->op->action, "s3:GetObject") != 0 || s3_req_has_param(r, "versionId"))
-        return S3E_ACCESS_DENIED;
-    struct meta_object o;
-    int rc = meta_object_get(r->srv->meta, r->bucket_info.name, r->key, NULL, &o);
-    if (rc != ERR_NOTFOUND) {
-        if (!rc)
-            meta_object_dispose(&o);
-        return S3E_ACCESS_DENIED;
-    }
-    if (s3_req_authorize_on(r, "s3:ListBucket", &r->bucket_info, NULL) != S3_OK)
-        return S3E_ACCESS_DENIED;
-    s3_req_error_elem(r, "Key", r->key);
-    return S3E_NO_SUCH_KEY;
-}
-
 /* Decide the routed operation on the bucket now in r->bucket_info. */
 static enum s3_error s3_authz_bucket_op(struct s3_req *r)
 {
@@ -127,8 +105,7 @@ static enum s3_error s3_authz_bucket_op(struct s3_req *r)
         key = r->key;
     else if (r->op->resource == S3_RES_OBJECTS)
         key = "*";
-    enum s3_error e = s3_req_authorize_on(r, s3_authz_action(r), &r->bucket_info, key);
-    return e == S3E_ACCESS_DENIED ? s3_authz_missing_key(r) : e;
+    return s3_req_authorize_on(r, s3_authz_action(r), &r->bucket_info, key);
 }
 
 static int s3_authz_owner_valid(const char *v)

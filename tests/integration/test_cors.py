@@ -267,23 +267,3 @@ def test_anonymous_client_reads_with_origin(server, s3):
     anon.meta.events.register("before-sign.s3.ListObjects", add_origin)
     resp = anon.list_objects(Bucket=b)
     assert resp["ResponseMetadata"]["HTTPHeaders"]["access-control-allow-origin"] == "*"
-
-
-def test_missing_key_is_404_for_who_may_list(server, s3):
-    """An anonymous read of a missing key: 404 NoSuchKey on a public-read bucket (the reader may
-    list it), 403 on a private one; the CORS headers are on both answers."""
-    public = new_bucket(s3, acl="public-read")
-    private = new_bucket(s3)
-    for b in (public, private):
-        put_cors(s3, b, {"AllowedMethods": ["GET", "HEAD"], "AllowedOrigins": ["*suffix"]})
-    r = requests.get("%s/%s/nope" % (server.endpoint, public), headers={"Origin": "foo.suffix"})
-    assert r.status_code == 404 and "<Code>NoSuchKey</Code><Message>" in r.text
-    assert "<Key>nope</Key>" in r.text
-    assert r.headers["Access-Control-Allow-Origin"] == "foo.suffix"
-    assert requests.head("%s/%s/nope" % (server.endpoint, public)).status_code == 404
-    r = requests.get("%s/%s/nope" % (server.endpoint, private), headers={"Origin": "foo.suffix"})
-    assert r.status_code == 403 and "<Code>AccessDenied</Code>" in r.text
-    assert r.headers["Access-Control-Allow-Origin"] == "foo.suffix"
-    s3.put_object(Bucket=public, Key="there", Body=b"x")
-    # an existing private object stays 403 for whoever may list
-    assert requests.get("%s/%s/there" % (server.endpoint, public)).status_code == 403
