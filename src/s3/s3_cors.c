@@ -307,7 +307,8 @@ static void s3_cors_rule_headers(const struct s3_cors_rule *rule, const char *or
 void s3_cors_headers(const struct s3_cors_rule *rule, const char *origin,
                      const char *request_headers, s3_cors_header_fn *add, void *ctx)
 {
-    if (rule && origin)
-        s3_cors_rule_headers(rule, origin, request_headers, add, ctx);
+    if (!rule || !origin)
+        return; /* S3 sends neither CORS headers nor Vary when no rule matches */
+    s3_cors_rule_headers(rule, origin, request_headers, add, ctx);
     add(ctx, "Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method");
 }

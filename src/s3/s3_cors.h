@@ -77,8 +77,7 @@ const struct s3_cors_rule *s3_cors_match(const struct s3_cors_config *c, const c
 /* The Access-Control-* headers a matched rule gives a request from origin, through add:
  * Allow-Origin ("*" when the rule allows any origin, else the origin, with
  * Allow-Credentials), Allow-Methods, Allow-Headers (a preflight's requested headers),
- * Expose-Headers, Max-Age, and Vary. rule NULL: only Vary (the bucket has CORS rules, none
- * matched: the answer still depends on Origin). */
+ * Expose-Headers, Max-Age, and Vary. Nothing when rule is NULL (S3 sends no Vary either). */
 typedef void s3_cors_header_fn(void *ctx, const char *name, const char *value);
 void s3_cors_headers(const struct s3_cors_rule *rule, const char *origin,
                      const char *request_headers, s3_cors_header_fn *add, void *ctx);

@@ -13,7 +13,8 @@
  * first rule that allows its origin and method, whatever the answer: success or error,
  * signed, presigned or anonymous (s3_response.c calls s3_cors_response_headers for every
  * response). The method matched is Access-Control-Request-Method when the request has one,
- * else the request's own, as RGW does and the ceph/s3-tests expect. */
+ * else the request's own, and Access-Control-Request-Headers, when sent, must be allowed: S3
+ * answers so (recorded against it), as RGW does and the ceph/s3-tests expect. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,13 +120,15 @@ enum s3_error s3_op_delete_bucket_cors(struct s3_req *r)
     return S3_OK;
 }
 
-/* 403 AccessForbidden naming the method asked for and what the preflight was about. */
-static enum s3_error s3_cors_forbidden(struct s3_req *r, const char *method, const char *message)
+/* 403 AccessForbidden naming the method asked for and the resource the rules were evaluated
+ * for: S3 says BUCKET when there were no rules to evaluate, whatever the URL. */
+static enum s3_error s3_cors_forbidden(struct s3_req *r, const char *method, const char *message,
+                                       const char *resource_type)
 {
     if (message)
         s3_req_set_message(r, "%s", message);
     s3_req_error_elem(r, "Method", method ? method : "OPTIONS");
-    s3_req_error_elem(r, "ResourceType", r->key ? "OBJECT" : "BUCKET");
+    s3_req_error_elem(r, "ResourceType", resource_type);
     return S3E_ACCESS_FORBIDDEN;
 }
 
@@ -143,7 +146,7 @@ static enum s3_error s3_cors_preflight_answer(struct s3_req *r, const struct s3_
     }
     const struct s3_cors_rule *rule = s3_cors_match(c, origin, method, headers);
     if (!rule)
-        return s3_cors_forbidden(r, method, NULL);
+        return s3_cors_forbidden(r, method, NULL, r->key ? "OBJECT" : "BUCKET");
     struct http_response *resp = s3_response_new(r, 200, NULL, 0);
     s3_cors_headers(rule, origin, headers, s3_cors_add_header, resp);
     http_req_respond(r->http, resp);
@@ -160,7 +163,7 @@ enum s3_error s3_op_cors_preflight(struct s3_req *r)
     struct meta_bucket b;
     int rc = meta_bucket_get(r->srv->meta, r->bucket, &b);
     if (rc == ERR_NOTFOUND)
-        return s3_cors_forbidden(r, method, "CORSResponse: Bucket not found");
+        return s3_cors_forbidden(r, method, "CORSResponse: Bucket not found", "BUCKET");
     struct s3_cors_config c;
     int found = 0;
     if (!rc)
@@ -169,7 +172,8 @@ enum s3_error s3_op_cors_preflight(struct s3_req *r)
         return s3_error_from_rc(rc);
     enum s3_error e =
         found ? s3_cors_preflight_answer(r, &c)
-              : s3_cors_forbidden(r, method, "CORSResponse: CORS is not enabled for this bucket.");
+              : s3_cors_forbidden(r, method, "CORSResponse: CORS is not enabled for this bucket.",
+                                  "BUCKET");
     s3_cors_config_dispose(&c);
     return e;
 }
@@ -188,8 +192,12 @@ void s3_cors_response_headers(struct s3_req *r, struct http_response *resp)
         return;
     }
     if (found) {
+        /* the Access-Control-Request-* headers decide when the request carries them (S3 does
+         * so); the headers the request really carries are not checked */
         const char *asked = s3_req_header(r, "Access-Control-Request-Method");
-        const struct s3_cors_rule *rule = s3_cors_match(&c, origin, asked ? asked : method, NULL);
+        const char *asked_headers = s3_req_header(r, "Access-Control-Request-Headers");
+        const struct s3_cors_rule *rule =
+            s3_cors_match(&c, origin, asked ? asked : method, asked_headers);
         s3_cors_headers(rule, origin, NULL, s3_cors_add_header, resp);
     }
     s3_cors_config_dispose(&c);

@@ -225,6 +225,6 @@ TEST(cors_headers_of_a_rule)
                       "Access-Control-Max-Age: 3000\n" VARY);
     h.text[0] = '\0';
     s3_cors_headers(NULL, "http://x.org", NULL, collect, &h);
-    CHECK_STR(h.text, VARY);
+    CHECK_STR(h.text, "");
     s3_cors_config_dispose(&c);
 }
