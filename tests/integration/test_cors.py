@@ -279,3 +279,24 @@ def test_anonymous_client_reads_with_origin(server, s3):
     anon.meta.events.register("before-sign.s3.ListObjects", add_origin)
     resp = anon.list_objects(Bucket=b)
     assert resp["ResponseMetadata"]["HTTPHeaders"]["access-control-allow-origin"] == "*"
+
+
+def test_browser_upload_gets_headers(server, s3):
+    """A browser's form upload (POST Object with a presigned POST policy) from an allowed
+    origin: the preflight and the upload's answer both carry the rule's headers."""
+    b = new_bucket(s3)
+    put_cors(s3, b, {"AllowedMethods": ["POST"], "AllowedOrigins": ["https://app.example"],
+                     "ExposeHeaders": ["ETag", "Location"]})
+    post = s3.generate_presigned_post(b, "uploads/${filename}", ExpiresIn=300)
+    r = requests.options(post["url"], headers={"Origin": "https://app.example",
+                                               "Access-Control-Request-Method": "POST"})
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Methods"] == "POST"
+    r = requests.post(post["url"], data=post["fields"], headers={"Origin": "https://app.example"},
+                      files={"file": ("a.txt", b"hello")})
+    assert r.status_code == 204, r.text
+    assert r.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    assert r.headers["Access-Control-Expose-Headers"] == "ETag, Location"
+    assert s3.get_object(Bucket=b, Key="uploads/a.txt")["Body"].read() == b"hello"
+    r = requests.post(post["url"], data=post["fields"], headers={"Origin": "https://evil.example"},
+                      files={"file": ("b.txt", b"x")})
+    assert r.status_code == 204 and "Access-Control-Allow-Origin" not in r.headers
