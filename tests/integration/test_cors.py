@@ -300,3 +300,16 @@ def test_browser_upload_gets_headers(server, s3):
     r = requests.post(post["url"], data=post["fields"], headers={"Origin": "https://evil.example"},
                       files={"file": ("b.txt", b"x")})
     assert r.status_code == 204 and "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_stored_values_cannot_inject_headers(server, s3):
+    """Values from the document are echoed into headers: a CR/LF in one (legal XML as a
+    character reference) must not split the answer."""
+    b = new_bucket(s3)
+    body = (b"<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod>"
+            b"<AllowedOrigin>*</AllowedOrigin><ExposeHeader>ETag&#13;&#10;Set-Cookie: a=b"
+            b"</ExposeHeader></CORSRule></CORSConfiguration>")
+    assert signed_put(server, b, body).status_code == 200
+    r = options(server, "/" + b, Origin="http://x", **{"Access-Control-Request-Method": "GET"})
+    assert r.status_code == 200 and "Set-Cookie" not in r.headers
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
