@@ -67,48 +67,73 @@ static size_t s3_cors_stars(const char *s)
     return n;
 }
 
-/* Check one value of a rule against AWS's rules for its element; takes value. */
+/* The list an element's values go to, or NULL for ID, MaxAgeSeconds and unknown elements. */
+static struct s3_cors_list *s3_cors_rule_list(struct s3_cors_rule *rule, const char *elem)
+{
+    if (strcmp(elem, "AllowedMethod") == 0)
+        return &rule->method;
+    if (strcmp(elem, "AllowedOrigin") == 0)
+        return &rule->origin;
+    if (strcmp(elem, "AllowedHeader") == 0)
+        return &rule->header;
+    if (strcmp(elem, "ExposeHeader") == 0)
+        return &rule->expose;
+    return NULL;
+}
+
+/* AWS's checks of a listed value: the five methods; at most one '*' in an origin or allowed
+ * header, none in an exposed header. Records a method's bit. */
+static enum s3_error s3_cors_check_value(struct s3_cors_rule *rule, const char *elem,
+                                         const char *value, char *msg, size_t msg_size)
+{
+    if (strcmp(elem, "AllowedMethod") == 0) {
+        unsigned bit = s3_cors_method_bit(value);
+        rule->methods |= bit;
+        if (bit)
+            return S3_OK;
+        snprintf(msg, msg_size,
+                 "Found unsupported HTTP method in CORS config. Unsupported method is %s", value);
+        return S3E_INVALID_REQUEST;
+    }
+    if (strcmp(elem, "ExposeHeader") == 0) {
+        if (!strchr(value, '*'))
+            return S3_OK;
+        snprintf(msg, msg_size,
+                 "ExposeHeader \"%s\" contains wildcard. We currently do not support wildcard "
+                 "for ExposeHeader.",
+                 value);
+        return S3E_INVALID_REQUEST;
+    }
+    if (s3_cors_stars(value) <= 1)
+        return S3_OK;
+    snprintf(msg, msg_size, "%s \"%s\" can not have more than one wildcard.", elem, value);
+    return S3E_INVALID_REQUEST;
+}
+
+/* One child element of a CORSRule; takes value. */
 static enum s3_error s3_cors_rule_value(struct s3_cors_rule *rule, const char *elem, char *value,
                                         char *msg, size_t msg_size)
 {
+    struct s3_cors_list *list = s3_cors_rule_list(rule, elem);
+    if (list) {
+        enum s3_error e = s3_cors_check_value(rule, elem, value, msg, msg_size);
+        s3_cors_list_add(list, value);
+        return e;
+    }
     enum s3_error e = S3_OK;
-    if (strcmp(elem, "AllowedMethod") == 0) {
-        unsigned bit = s3_cors_method_bit(value);
-        if (!bit) {
-            snprintf(msg, msg_size,
-                     "Found unsupported HTTP method in CORS config. Unsupported method is %s",
-                     value);
-            e = S3E_INVALID_REQUEST;
-        }
-        rule->methods |= bit;
-        s3_cors_list_add(&rule->method, value);
-    } else if (strcmp(elem, "AllowedOrigin") == 0 || strcmp(elem, "AllowedHeader") == 0) {
-        if (s3_cors_stars(value) > 1) {
-            snprintf(msg, msg_size, "%s \"%s\" can not have more than one wildcard.", elem, value);
-            e = S3E_INVALID_REQUEST;
-        }
-        s3_cors_list_add(elem[7] == 'O' ? &rule->origin : &rule->header, value);
-    } else if (strcmp(elem, "ExposeHeader") == 0) {
-        if (strchr(value, '*')) {
-            snprintf(msg, msg_size,
-                     "ExposeHeader \"%s\" contains wildcard. We currently do not support "
-                     "wildcard for ExposeHeader.",
-                     value);
-            e = S3E_INVALID_REQUEST;
-        }
-        s3_cors_list_add(&rule->expose, value);
-    } else if (strcmp(elem, "ID") == 0 && !rule->id) {
+    if (strcmp(elem, "ID") == 0 && !rule->id) {
         rule->id = value;
-    } else if (strcmp(elem, "MaxAgeSeconds") == 0 && rule->max_age < 0) {
+        return S3_OK;
+    }
+    if (strcmp(elem, "MaxAgeSeconds") == 0 && rule->max_age < 0) {
         int64_t v = -1;
         if (str_parse_i64(value, 0, INT32_MAX, &v))
             e = S3E_MALFORMED_XML;
         rule->max_age = v;
-        free(value);
     } else {
-        free(value); /* an unknown element, or a second ID or MaxAgeSeconds */
-        e = S3E_MALFORMED_XML;
+        e = S3E_MALFORMED_XML; /* an unknown element, or a second ID or MaxAgeSeconds */
     }
+    free(value);
     return e;
 }
 
