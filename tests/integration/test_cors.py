@@ -313,3 +313,18 @@ def test_stored_values_cannot_inject_headers(server, s3):
     r = options(server, "/" + b, Origin="http://x", **{"Access-Control-Request-Method": "GET"})
     assert r.status_code == 200 and "Set-Cookie" not in r.headers
     assert r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_virtual_hosted_preflight_and_head(server, s3):
+    """The bucket named by the Host header (virtual-hosted style), and a HEAD's error answer,
+    which has no body but carries the headers."""
+    b = new_bucket(s3)
+    put_cors(s3, b, {"AllowedMethods": ["GET", "HEAD"], "AllowedOrigins": ["https://app"]})
+    url = "http://127.0.0.1:%d/k" % server.port
+    host = "%s.localhost:%d" % (b, server.port)
+    r = requests.options(url, headers={"Host": host, "Origin": "https://app",
+                                       "Access-Control-Request-Method": "HEAD"})
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Methods"] == "GET, HEAD"
+    r = requests.head(url, headers={"Host": host, "Origin": "https://app"})
+    assert r.status_code == 403  # anonymous, private bucket
+    assert r.headers["Access-Control-Allow-Origin"] == "https://app"
