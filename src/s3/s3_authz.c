@@ -239,6 +239,8 @@ enum s3_error s3_req_authorize(struct s3_req *r)
         struct authz_resource b = {r->bucket, NULL, NULL};
         return s3_authz_decide(r, s3_authz_action(r), &b);
     }
+    case S3_RES_NONE:
+        return S3_OK; /* the CORS preflight: answered for anyone (s3_op_cors.c) */
     default:
         return s3_req_load_bucket(r);
     }

@@ -160,7 +160,8 @@ enum s3_error s3_op_list_objects_v2(struct s3_req *r)
     o.fetch_owner = fo && strcmp(fo, "true") == 0;
     o.encode_prefix = 1;
     char *marker = NULL;
-    if (token && (e = s3_list_token_decode(r, token, &marker)))
+    /* an empty token starts at the beginning (and is echoed back), as S3 answers it */
+    if (token && token[0] && (e = s3_list_token_decode(r, token, &marker)))
         return e;
     if (!marker && start_after)
         marker = xstrdup(start_after);

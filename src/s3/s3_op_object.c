@@ -347,9 +347,7 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     }
     struct http_response *resp =
         http_response_new_fd(range.partial ? 206 : 200, fd, offset, range.length);
-    http_response_header(resp, "x-amz-request-id", r->request_id);
-    http_response_header(resp, "x-amz-id-2", r->host_id);
-    http_response_header(resp, "Server", "Stocktake");
+    s3_response_headers(r, resp);
     s3_object_headers(r, resp, o);
     s3_object_content_headers(r, resp, o);
     if (!range.partial) /* a full-object checksum does not describe a range */

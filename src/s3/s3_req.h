@@ -25,7 +25,8 @@ enum s3_resource_kind {
     S3_RES_NEW_BUCKET,
     S3_RES_OBJECT,
     S3_RES_OBJECTS,
-    S3_RES_FORM
+    S3_RES_FORM,
+    S3_RES_NONE
 };
 
 struct s3_req;
@@ -166,11 +167,18 @@ enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const st
  * may read objects but not list them cannot probe for keys. */
 enum s3_error s3_req_missing_key(struct s3_req *r, const char *bucket);
 
-/* Responses (s3_response.c). Each adds x-amz-request-id, x-amz-id-2 and Server. */
+/* Responses (s3_response.c). Each adds x-amz-request-id, x-amz-id-2, Server and the CORS
+ * headers (s3_response_headers). */
 struct http_response *s3_response_new(struct s3_req *r, int status, char *body, size_t len);
 /* 200 with an XML body (takes the buffer's data); _xml returns it for more headers. */
 struct http_response *s3_response_xml(struct s3_req *r, struct buf *xml);
 void s3_respond_xml(struct s3_req *r, struct buf *xml);
+
+/* The headers every response carries, for a response not made by s3_response_new. */
+void s3_response_headers(struct s3_req *r, struct http_response *resp);
+/* The Access-Control-* headers a cross-origin request gets from the bucket's CORS rules
+ * (s3_op_cors.c); nothing for a request without Origin. */
+void s3_cors_response_headers(struct s3_req *r, struct http_response *resp);
 
 /* XML pieces several answers share (s3_response.c). */
 /* <elem>v</elem>, v percent-encoded when url (encoding-type=url). */

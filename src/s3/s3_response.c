@@ -8,12 +8,18 @@
 #include "core/xmlw.h"
 #include "s3/s3_req.h"
 
-struct http_response *s3_response_new(struct s3_req *r, int status, char *body, size_t len)
+void s3_response_headers(struct s3_req *r, struct http_response *resp)
 {
-    struct http_response *resp = http_response_new_buffer(status, body, len);
     http_response_header(resp, "x-amz-request-id", r->request_id);
     http_response_header(resp, "x-amz-id-2", r->host_id);
     http_response_header(resp, "Server", "Stocktake");
+    s3_cors_response_headers(r, resp);
+}
+
+struct http_response *s3_response_new(struct s3_req *r, int status, char *body, size_t len)
+{
+    struct http_response *resp = http_response_new_buffer(status, body, len);
+    s3_response_headers(r, resp);
     return resp;
 }
 

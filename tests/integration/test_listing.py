@@ -197,3 +197,12 @@ def test_v1_prefix_not_url_encoded(s3, server, listed):
     ns = {"s3": "http://s3.amazonaws.com/doc/2006-03-01/"}
     assert root.find("s3:Prefix", ns).text == "sp ace/"
     assert [k.text for k in root.findall("s3:Contents/s3:Key", ns)] == ["sp%20ace/%20k"]
+
+
+def test_v2_empty_continuation_token(s3, listed):
+    """An empty token lists from the start and is echoed back (StartAfter still applies)."""
+    r = s3.list_objects_v2(Bucket=listed, ContinuationToken="", MaxKeys=3)
+    assert r["ContinuationToken"] == ""
+    assert [o["Key"] for o in r["Contents"]] == [e[1] for e in model(KEYS)[:3]]
+    r = s3.list_objects_v2(Bucket=listed, ContinuationToken="", StartAfter="photos")
+    assert [o["Key"] for o in r["Contents"]] == [e[1] for e in model(KEYS, after="photos")]
