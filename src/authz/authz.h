@@ -14,8 +14,13 @@
  *     READ: s3:ListBucket, s3:ListBucketVersions, s3:ListBucketMultipartUploads; READ_ACP:
  *     s3:GetBucketAcl; WRITE_ACP: s3:PutBucketAcl (FULL_CONTROL: all of them), to the grantee
  *     (AllUsers: everyone, anonymous included; AuthenticatedUsers: any signed account);
- *   - everything else is denied. Object ACLs and bucket WRITE grants are not enforced yet
- *     (requests they would allow stay denied).
+ *   - then the object ACL rule: the object's ACL (context->object_acl) grants READ:
+ *     s3:GetObject(Version), s3:GetObject(Version)Attributes; READ_ACP: s3:GetObject(Version)Acl;
+ *     WRITE_ACP: s3:PutObject(Version)Acl; the object's owner (context->object_owner_id) may
+ *     always read and write its ACL; the bucket's ACL WRITE grants s3:PutObject,
+ *     s3:DeleteObject(Version), s3:AbortMultipartUpload, s3:ListMultipartUploadParts on any
+ *     object of the bucket;
+ *   - everything else is denied.
  *
  * Bucket policies, ACLs and Block Public Access plug in here later; the principal and context
  * already carry what their conditions need (aws:SourceIp, aws:SecureTransport,

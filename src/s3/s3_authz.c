@@ -44,14 +44,27 @@ static void s3_authz_context(struct s3_req *r, struct authz_context *out)
     out->header_ctx = r;
 }
 
-static enum s3_error s3_authz_decide_acl(struct s3_req *r, const char *action,
-                                         const struct authz_resource *res, const struct acl *acl)
+/* The ACLs a decision by someone other than the bucket owner is made with: the bucket's
+ * (NULL when its ACLs are disabled) and, for an object action, the object's with its owner. */
+struct s3_authz_acls {
+    struct acl *bucket;
+    struct acl *object;
+    char object_owner[13];
+};
+
+static enum s3_error s3_authz_decide_with(struct s3_req *r, const char *action,
+                                          const struct authz_resource *res,
+                                          const struct s3_authz_acls *acls)
 {
     struct authz_principal p;
     struct authz_context ctx;
     s3_authz_principal(r, &p);
     s3_authz_context(r, &ctx);
-    ctx.bucket_acl = acl;
+    if (acls) {
+        ctx.bucket_acl = acls->bucket;
+        ctx.object_acl = acls->object;
+        ctx.object_owner_id = acls->object_owner[0] ? acls->object_owner : NULL;
+    }
     const char *reason = "";
     if (authz_decide(&p, action, res, &ctx, &reason) == AUTHZ_ALLOW)
         return S3_OK;
@@ -65,28 +78,73 @@ static enum s3_error s3_authz_decide_acl(struct s3_req *r, const char *action,
 static enum s3_error s3_authz_decide(struct s3_req *r, const char *action,
                                      const struct authz_resource *res)
 {
-    return s3_authz_decide_acl(r, action, res, NULL);
+    return s3_authz_decide_with(r, action, res, NULL);
 }
 
-/* A bucket-level action by anyone but the bucket's owner is decided with the bucket's ACL
- * too (unless its ACLs are disabled). */
-enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const struct meta_bucket *b,
-                                  const char *key)
+/* The object's ACL and owner, when the version exists (a missing one, or a delete marker,
+ * has none: only the bucket's grants apply). */
+static int s3_authz_object_acl(struct s3_req *r, const struct meta_bucket *b, const char *key,
+                               const char *version, struct s3_authz_acls *acls)
+{
+    struct meta_object o;
+    int rc = meta_object_get(r->srv->meta, b->name, key, version, &o);
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    if (!o.is_delete_marker) {
+        acls->object = xcalloc(1, sizeof(*acls->object));
+        memcpy(acls->object_owner, o.owner_id, sizeof(acls->object_owner));
+        rc = s3_acl_object_load(r->srv->meta, b, &o, 0, acls->object);
+    }
+    meta_object_dispose(&o);
+    return rc;
+}
+
+static int s3_authz_acls_load(struct s3_req *r, const struct meta_bucket *b, const char *key,
+                              const char *version, struct s3_authz_acls *acls)
+{
+    int disabled = 0;
+    acls->bucket = xcalloc(1, sizeof(*acls->bucket));
+    int rc = s3_acl_bucket_load(r->srv->meta, b, acls->bucket, &disabled);
+    if (!rc && disabled) { /* BucketOwnerEnforced: ACLs grant nothing */
+        free(acls->bucket);
+        acls->bucket = NULL;
+        return 0;
+    }
+    if (!rc && key && strcmp(key, "*") != 0)
+        rc = s3_authz_object_acl(r, b, key, version, acls);
+    return rc;
+}
+
+/* Anyone but the bucket's owner is decided with the bucket's ACL and, for an object, the
+ * object's (unless the bucket's ACLs are disabled). The owner's requests need neither. */
+enum s3_error s3_req_authorize_version(struct s3_req *r, const char *action,
+                                       const struct meta_bucket *b, const char *key,
+                                       const char *version)
 {
     struct authz_resource res = {b->name, key, b->owner_id};
-    if (key || (!r->anonymous && strcmp(r->account.id, b->owner_id) == 0))
+    if (!r->anonymous && strcmp(r->account.id, b->owner_id) == 0)
         return s3_authz_decide(r, action, &res);
-    struct acl *acl = xcalloc(1, sizeof(*acl));
-    int disabled = 0;
+    struct s3_authz_acls acls;
+    memset(&acls, 0, sizeof(acls));
     enum s3_error e = S3_OK;
-    if (s3_acl_bucket_load(r->srv->meta, b, acl, &disabled)) {
-        log_warn("request %s: the ACL of bucket %s: %s", r->request_id, b->name, err_msg());
+    if (s3_authz_acls_load(r, b, key, version, &acls)) {
+        log_warn("request %s: the ACLs of %s/%s: %s", r->request_id, b->name, key ? key : "",
+                 err_msg());
         e = S3E_INTERNAL_ERROR;
     }
     if (!e)
-        e = s3_authz_decide_acl(r, action, &res, disabled ? NULL : acl);
-    free(acl);
+        e = s3_authz_decide_with(r, action, &res, &acls);
+    free(acls.bucket);
+    free(acls.object);
     return e;
+}
+
+enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const struct meta_bucket *b,
+                                  const char *key)
+{
+    return s3_req_authorize_version(r, action, b, key, NULL);
 }
 
 /* The operation's action: the versioned one when the request names a version. */
@@ -105,7 +163,8 @@ static enum s3_error s3_authz_bucket_op(struct s3_req *r)
         key = r->key;
     else if (r->op->resource == S3_RES_OBJECTS)
         key = "*";
-    return s3_req_authorize_on(r, s3_authz_action(r), &r->bucket_info, key);
+    return s3_req_authorize_version(r, s3_authz_action(r), &r->bucket_info, key,
+                                    key ? s3_req_param(r, "versionId") : NULL);
 }
 
 static int s3_authz_owner_valid(const char *v)

@@ -154,6 +154,10 @@ enum s3_error s3_req_authorize(struct s3_req *r);
  * versionId) on the source object. */
 enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const struct meta_bucket *b,
                                   const char *key);
+/* The same for one version of the object (NULL: the latest), whose ACL the decision uses. */
+enum s3_error s3_req_authorize_version(struct s3_req *r, const char *action,
+                                       const struct meta_bucket *b, const char *key,
+                                       const char *version);
 
 /* Responses (s3_response.c). Each adds x-amz-request-id, x-amz-id-2 and Server. */
 struct http_response *s3_response_new(struct s3_req *r, int status, char *body, size_t len);
