@@ -38,7 +38,7 @@ enum s3_error s3_acl_resolve(struct s3_req *r, struct acl *acl);
 
 /* ---- object ACLs (s3_acl_object.c) ---- */
 
-/* Who owns an object a request writes and the ACL it gets (meta_object.acl), from the
+/* Who owns an object a request writes, and its ACL (meta_object.acl): from the
  * request's ACL (x-amz-acl / x-amz-grant-*, or a POST form's acl field when form is set) and
  * the bucket's Object Ownership, as AWS:
  *   BucketOwnerEnforced: the bucket owner owns it; an ACL granting more than the owner's
