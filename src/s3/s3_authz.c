@@ -101,8 +101,16 @@ static int s3_authz_object_acl(struct s3_req *r, const struct meta_bucket *b, co
     return rc;
 }
 
+/* Does the object's ACL decide action (reading the object or its ACL, writing its ACL)?
+ * Writes and deletes are the bucket's WRITE to grant, so those need no object read. */
+static int s3_authz_object_acl_applies(const char *action)
+{
+    return strncmp(action, "s3:GetObject", 12) == 0 || strcmp(action, "s3:PutObjectAcl") == 0 ||
+           strcmp(action, "s3:PutObjectVersionAcl") == 0;
+}
+
 static int s3_authz_acls_load(struct s3_req *r, const struct meta_bucket *b, const char *key,
-                              const char *version, struct s3_authz_acls *acls)
+                              const char *action, const char *version, struct s3_authz_acls *acls)
 {
     int disabled = 0;
     acls->bucket = xcalloc(1, sizeof(*acls->bucket));
@@ -112,7 +120,7 @@ static int s3_authz_acls_load(struct s3_req *r, const struct meta_bucket *b, con
         acls->bucket = NULL;
         return 0;
     }
-    if (!rc && key && strcmp(key, "*") != 0)
+    if (!rc && key && strcmp(key, "*") != 0 && s3_authz_object_acl_applies(action))
         rc = s3_authz_object_acl(r, b, key, version, acls);
     return rc;
 }
@@ -129,7 +137,7 @@ enum s3_error s3_req_authorize_version(struct s3_req *r, const char *action,
     struct s3_authz_acls acls;
     memset(&acls, 0, sizeof(acls));
     enum s3_error e = S3_OK;
-    if (s3_authz_acls_load(r, b, key, version, &acls)) {
+    if (s3_authz_acls_load(r, b, key, action, version, &acls)) {
         log_warn("request %s: the ACLs of %s/%s: %s", r->request_id, b->name, key ? key : "",
                  err_msg());
         e = S3E_INTERNAL_ERROR;
