@@ -50,6 +50,7 @@ struct s3_authz_acls {
     struct acl *bucket;
     struct acl *object;
     char object_owner[13];
+    int object_missing; /* no such version, or a delete marker */
 };
 
 static enum s3_error s3_authz_decide_with(struct s3_req *r, const char *action,
@@ -88,6 +89,7 @@ static int s3_authz_object_acl(struct s3_req *r, const struct meta_bucket *b, co
 {
     struct meta_object o;
     int rc = meta_object_get(r->srv->meta, b->name, key, version, &o);
+    acls->object_missing = rc == ERR_NOTFOUND || (!rc && o.is_delete_marker);
     if (rc == ERR_NOTFOUND)
         return 0;
     if (rc)
@@ -127,6 +129,17 @@ static int s3_authz_acls_load(struct s3_req *r, const struct meta_bucket *b, con
 
 /* Anyone but the bucket's owner is decided with the bucket's ACL and, for an object, the
  * object's (unless the bucket's ACLs are disabled). The owner's requests need neither. */
+/* AWS on a read of an object that does not exist: 404 for a caller that may list the bucket
+ * (s3:ListBucket), else 403 — so the operation runs on and answers NoSuchKey / NoSuchVersion. */
+static int s3_authz_may_learn_missing(struct s3_req *r, const char *action,
+                                      const struct meta_bucket *b, const struct s3_authz_acls *acls)
+{
+    if (!acls->object_missing || strncmp(action, "s3:GetObject", 12) != 0)
+        return 0;
+    struct authz_resource bucket = {b->name, NULL, b->owner_id};
+    return s3_authz_decide_with(r, "s3:ListBucket", &bucket, acls) == S3_OK;
+}
+
 enum s3_error s3_req_authorize_version(struct s3_req *r, const char *action,
                                        const struct meta_bucket *b, const char *key,
                                        const char *version)
@@ -144,6 +157,8 @@ enum s3_error s3_req_authorize_version(struct s3_req *r, const char *action,
     }
     if (!e)
         e = s3_authz_decide_with(r, action, &res, &acls);
+    if (e == S3E_ACCESS_DENIED && s3_authz_may_learn_missing(r, action, b, &acls))
+        e = S3_OK;
     free(acls.bucket);
     free(acls.object);
     return e;

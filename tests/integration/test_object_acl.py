@@ -410,3 +410,20 @@ def test_inventory_orc_acl_and_owner(legacy, clients, tmp_path):
         for r in orc_reader.read(f).rows():
             got[r["key"]] = (r["object_owner"], acl_value(r["object_access_control_list"]))
     assert got == want
+
+
+def test_missing_object_is_404_only_for_who_may_list(clients):
+    owner, other, anon, _, _ = clients
+    b = new_bucket(owner)
+    owner.put_object(Bucket=b, Key="gone", Body=b"x", ACL="public-read")
+    owner.delete_object(Bucket=b, Key="gone")
+    # AWS: without s3:ListBucket a missing key is AccessDenied, with it NoSuchKey
+    assert denied(anon.get_object, Bucket=b, Key="gone") == "AccessDenied"
+    assert denied(other.get_object, Bucket=b, Key="never") == "AccessDenied"
+    owner.put_bucket_acl(Bucket=b, ACL="public-read")
+    assert denied(anon.get_object, Bucket=b, Key="gone") == "NoSuchKey"
+    assert denied(anon.head_object, Bucket=b, Key="never") == "404"
+    assert denied(anon.get_object_acl, Bucket=b, Key="never") == "NoSuchKey"
+    # an existing private object stays refused
+    owner.put_object(Bucket=b, Key="priv", Body=b"x")
+    assert denied(anon.get_object, Bucket=b, Key="priv") == "AccessDenied"
