@@ -157,8 +157,10 @@ enum s3_error s3_req_authorize_version(struct s3_req *r, const char *action,
     }
     if (!e)
         e = s3_authz_decide_with(r, action, &res, &acls);
-    if (e == S3E_ACCESS_DENIED && s3_authz_may_learn_missing(r, action, b, &acls))
+    if (e == S3E_ACCESS_DENIED && s3_authz_may_learn_missing(r, action, b, &acls)) {
+        r->authz_missing_only = 1; /* written since: still not the caller's to read */
         e = S3_OK;
+    }
     free(acls.bucket);
     free(acls.object);
     return e;

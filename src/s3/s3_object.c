@@ -228,6 +228,10 @@ enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *k
     }
     if (rc)
         return s3_error_from_rc(rc);
+    if (!o->is_delete_marker && r->authz_missing_only) {
+        meta_object_dispose(o);
+        return S3E_ACCESS_DENIED;
+    }
     if (!o->is_delete_marker)
         return S3_OK;
     s3_req_error_header(r, "x-amz-delete-marker", "true");

@@ -29,6 +29,10 @@ static enum s3_error object_acl_target(struct s3_req *r, struct meta_object *o)
     }
     if (rc)
         return s3_error_from_rc(rc);
+    if (!o->is_delete_marker && r->authz_missing_only) {
+        meta_object_dispose(o);
+        return S3E_ACCESS_DENIED;
+    }
     if (!o->is_delete_marker)
         return S3_OK;
     s3_req_error_header(r, "x-amz-delete-marker", "true");

@@ -103,6 +103,9 @@ struct s3_req {
     int anonymous;
     /* the bucket, once an operation has loaded it */
     struct meta_bucket bucket_info;
+    /* the authorization step let an object read through only to answer that the object does
+     * not exist (the caller may list the bucket): finding it after all is AccessDenied */
+    int authz_missing_only;
     /* body */
     struct s3_body body;
     enum s3_error body_error;
