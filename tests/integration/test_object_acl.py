@@ -20,7 +20,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import orc_reader
-from conftest import BIN, ROOT, error_code, serve_checked
+from conftest import BIN, error_code, serve_checked
 from test_inventory_parquet import hyparquet
 from test_inventory_reports import config, fetch_report
 
