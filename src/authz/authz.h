@@ -87,8 +87,9 @@ struct authz_context {
     const char *source_arn;     /* aws:SourceArn (service principals) */
     authz_header_fn *header;    /* request headers (s3:x-amz-*, conditions on headers) */
     void *header_ctx;
-    /* The ACL of the bucket a bucket-level action is on (NULL when the bucket's ACLs are
-     * disabled, BucketOwnerEnforced, or the caller owns the bucket): see authz_acl_rule. */
+    /* The ACL of the bucket the action is on (NULL when the bucket's ACLs are disabled,
+     * BucketOwnerEnforced, or the caller owns the bucket): see authz_acl_rule, and for its
+     * WRITE grant on objects authz_object_acl_rule. */
     const struct acl *bucket_acl;
     /* The ACL of the object an object-level action is on (NULL when the bucket's ACLs are
      * disabled or no existing object applies), and its owner's account id. */

@@ -7,7 +7,8 @@
  * resolved (accounts have no e-mail address): UnresolvableGrantByEmailAddress. With Object
  * Ownership BucketOwnerEnforced only an ACL that grants the owner alone is accepted (else
  * AccessControlListNotSupported), and GetBucketAcl shows the owner's FULL_CONTROL.
- * CreateBucket's ACL headers are read here too (s3_acl_new_bucket). */
+ * CreateBucket's ACL headers are read here too (s3_acl_new_bucket), and the request-ACL
+ * helpers object ACLs share (s3_acl_from_request, s3_acl_from_body, s3_acl_resolve). */
 #include <stdlib.h>
 #include <string.h>
 
