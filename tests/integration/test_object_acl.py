@@ -182,6 +182,8 @@ def test_bucket_write_grant_lets_other_upload_and_own(clients):
     listing = owner.list_objects_v2(Bucket=b, FetchOwner=True)["Contents"]
     assert listing[0]["Owner"]["ID"] == other_id
     assert owner.list_objects(Bucket=b)["Contents"][0]["Owner"]["ID"] == other_id
+    versions = owner.list_object_versions(Bucket=b)["Versions"]
+    assert [(v["Key"], v["Owner"]["ID"]) for v in versions] == [("k", other_id)]
     # WRITE on the bucket lets other overwrite and delete any object there, not read them
     owner.put_object(Bucket=b, Key="mine", Body=b"owner's")
     assert denied(other.get_object, Bucket=b, Key="mine") == "AccessDenied"
