@@ -132,6 +132,47 @@ static int authz_acl_rule(const struct authz_principal *p, const char *action,
     return 0;
 }
 
+/* The object ACL rule: an object-level action the object's ACL grants (READ: reading the
+ * object; READ_ACP / WRITE_ACP: its ACL), or that the bucket's ACL grants with WRITE (AWS:
+ * WRITE on a bucket lets the grantee create, overwrite and delete any object in it). The
+ * object's owner may always read and write its ACL, as AWS lets a resource owner. */
+static int authz_object_acl_rule(const struct authz_principal *p, const char *action,
+                                 const struct authz_resource *res, const struct authz_context *ctx)
+{
+    static const struct {
+        const char *action;
+        enum acl_perm perm;
+        int bucket_write; /* granted by the bucket's WRITE, not the object's ACL */
+    } object_actions[] = {{"s3:GetObject", ACL_PERM_READ, 0},
+                          {"s3:GetObjectVersion", ACL_PERM_READ, 0},
+                          {"s3:GetObjectAttributes", ACL_PERM_READ, 0},
+                          {"s3:GetObjectVersionAttributes", ACL_PERM_READ, 0},
+                          {"s3:GetObjectAcl", ACL_PERM_READ_ACP, 0},
+                          {"s3:GetObjectVersionAcl", ACL_PERM_READ_ACP, 0},
+                          {"s3:PutObjectAcl", ACL_PERM_WRITE_ACP, 0},
+                          {"s3:PutObjectVersionAcl", ACL_PERM_WRITE_ACP, 0},
+                          {"s3:PutObject", ACL_PERM_WRITE, 1},
+                          {"s3:DeleteObject", ACL_PERM_WRITE, 1},
+                          {"s3:DeleteObjectVersion", ACL_PERM_WRITE, 1},
+                          {"s3:AbortMultipartUpload", ACL_PERM_WRITE, 1},
+                          {"s3:ListMultipartUploadParts", ACL_PERM_WRITE, 1}};
+    if (!ctx || !res->bucket || !res->key || p->kind == AUTHZ_PRINCIPAL_SERVICE)
+        return 0;
+    for (size_t i = 0; i < sizeof(object_actions) / sizeof(object_actions[0]); i++) {
+        if (strcmp(action, object_actions[i].action) != 0)
+            continue;
+        enum acl_perm perm = object_actions[i].perm;
+        if (object_actions[i].bucket_write)
+            return ctx->bucket_acl && acl_allows(ctx->bucket_acl, p, perm);
+        if ((perm == ACL_PERM_READ_ACP || perm == ACL_PERM_WRITE_ACP) &&
+            p->kind == AUTHZ_PRINCIPAL_ACCOUNT && !authz_str_empty(ctx->object_owner_id) &&
+            strcmp(ctx->object_owner_id, p->account_id) == 0)
+            return 1;
+        return ctx->object_acl && acl_allows(ctx->object_acl, p, perm);
+    }
+    return 0;
+}
+
 enum authz_decision authz_decide(const struct authz_principal *principal, const char *action,
                                  const struct authz_resource *resource,
                                  const struct authz_context *context, const char **reason)
@@ -149,6 +190,8 @@ enum authz_decision authz_decide(const struct authz_principal *principal, const 
     if (pe == POLICY_ALLOWS)
         return AUTHZ_ALLOW;
     if (authz_acl_rule(principal, action, resource, context))
+        return AUTHZ_ALLOW;
+    if (authz_object_acl_rule(principal, action, resource, context))
         return AUTHZ_ALLOW;
     return authz_deny(reason, owner_reason);
 }

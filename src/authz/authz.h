@@ -14,8 +14,13 @@
  *     READ: s3:ListBucket, s3:ListBucketVersions, s3:ListBucketMultipartUploads; READ_ACP:
  *     s3:GetBucketAcl; WRITE_ACP: s3:PutBucketAcl (FULL_CONTROL: all of them), to the grantee
  *     (AllUsers: everyone, anonymous included; AuthenticatedUsers: any signed account);
- *   - everything else is denied. Object ACLs and bucket WRITE grants are not enforced yet
- *     (requests they would allow stay denied).
+ *   - then the object ACL rule: the object's ACL (context->object_acl) grants READ:
+ *     s3:GetObject(Version), s3:GetObject(Version)Attributes; READ_ACP: s3:GetObject(Version)Acl;
+ *     WRITE_ACP: s3:PutObject(Version)Acl; the object's owner (context->object_owner_id) may
+ *     always read and write its ACL; the bucket's ACL WRITE grants s3:PutObject,
+ *     s3:DeleteObject(Version), s3:AbortMultipartUpload, s3:ListMultipartUploadParts on any
+ *     object of the bucket;
+ *   - everything else is denied.
  *
  * The bucket policy (context->bucket_policy, authz/policy.h) is evaluated on every request,
  * anonymous ones included: its explicit Deny beats every Allow (the bucket owner keeps
@@ -84,8 +89,9 @@ struct authz_context {
     const char *source_arn;     /* aws:SourceArn (service principals) */
     authz_header_fn *header;    /* request headers (s3:x-amz-*, conditions on headers) */
     void *header_ctx;
-    /* The ACL of the bucket a bucket-level action is on (NULL when the bucket's ACLs are
-     * disabled, BucketOwnerEnforced, or the caller owns the bucket): see authz_acl_rule. */
+    /* The ACL of the bucket the action is on (NULL when the bucket's ACLs are disabled,
+     * BucketOwnerEnforced, or the caller owns the bucket): see authz_acl_rule, and for its
+     * WRITE grant on objects authz_object_acl_rule. */
     const struct acl *bucket_acl;
     /* The ACL of the object an object-level action is on (NULL when the bucket's ACLs are
      * disabled or no existing object applies), and its owner's account id. */

@@ -41,7 +41,8 @@ int inv_grant_check(const struct inv_grant *g, const char *key, char *why, size_
              "aws:SourceAccount %s and s3:x-amz-acl bucket-owner-full-control",
              AUTHZ_SERVICE_S3, g->dest, key, g->source, g->source_account);
     if (g->policy)
-        snprintf(why, size, "delivery denied: the policy of destination bucket %s does not allow %s (%s)",
+        snprintf(why, size,
+                 "delivery denied: the policy of destination bucket %s does not allow %s (%s)",
                  g->dest, what, reason);
     else
         snprintf(why, size,

@@ -30,8 +30,7 @@ int inv_grant_load(struct inv_grant *g, struct meta_store *meta, const struct me
 
 /* May the report object key be written? 0 when allowed; else ERR_DENIED with why (a sentence
  * naming the principal, the action, the object and the context keys; size bytes) filled. */
-int inv_grant_check(const struct inv_grant *g, const char *key, char *why,
-                    size_t size) WARN_UNUSED;
+int inv_grant_check(const struct inv_grant *g, const char *key, char *why, size_t size) WARN_UNUSED;
 
 void inv_grant_dispose(struct inv_grant *g);
 

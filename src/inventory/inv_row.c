@@ -92,18 +92,24 @@ static struct inv_value inv_int(enum inv_kind kind, int64_t i)
 
 static const struct inv_value inv_null = {INV_NULL, NULL, 0};
 
-/* The ACL as AWS reports it: the owner's FULL_CONTROL grant (research §5). */
-static void inv_row_acl(struct inv_row *row, const char *owner_canonical_id)
+/* The ACL as AWS reports it (research §5): the stored document (the form is the same), or
+ * for the default ACL the owner's FULL_CONTROL grant. */
+static void inv_row_acl(struct inv_row *row, const struct meta_object *o,
+                        const char *owner_canonical_id)
 {
-    char json[320]; /* base64 of it must fit row->acl: 4 * 320 / 3 < 512 */
-    int n = snprintf(json, sizeof(json),
-                     "{\"version\":\"2022-11-10\",\"status\":\"AVAILABLE\",\"grants\":[{"
-                     "\"permission\":\"FULL_CONTROL\",\"type\":\"CanonicalUser\","
-                     "\"canonicalId\":\"%s\"}]}",
-                     owner_canonical_id);
-    if (n < 0 || (size_t)n >= sizeof(json))
-        n = 0;
-    row->acl[hash_base64((const uint8_t *)json, (size_t)n, row->acl)] = '\0';
+    char json[320];
+    const char *doc = o->acl;
+    size_t n = doc ? strlen(doc) : 0;
+    if (!doc || !n || n > ACL_JSON_MAX) {
+        int k = snprintf(json, sizeof(json),
+                         "{\"version\":\"" ACL_JSON_VERSION "\",\"status\":\"AVAILABLE\","
+                         "\"grants\":[{\"permission\":\"FULL_CONTROL\",\"type\":\"CanonicalUser\","
+                         "\"canonicalId\":\"%s\"}]}",
+                         owner_canonical_id);
+        n = k < 0 || (size_t)k >= sizeof(json) ? 0 : (size_t)k;
+        doc = json;
+    }
+    row->acl[hash_base64((const uint8_t *)doc, n, row->acl)] = '\0';
 }
 
 /* An optional field's value; delete markers carry only dates and the owner. */
@@ -135,7 +141,7 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
     case INV_FIELD_OBJECT_ACCESS_CONTROL_LIST:
         if (dm)
             return inv_null;
-        inv_row_acl(row, owner);
+        inv_row_acl(row, o, owner);
         return inv_str(row->acl);
     case INV_FIELD_OBJECT_OWNER:
         return inv_str(owner);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "authz/acl_json.h"
 #include "inventory/inv_config.h"
 #include "meta/meta.h"
 
@@ -41,7 +42,7 @@ struct inv_value {
 struct inv_row {
     struct inv_value v[INV_COLUMN_MAX];
     char etag[80];
-    char acl[512]; /* base64 of the ACL JSON (about 256 characters) */
+    char acl[(ACL_JSON_MAX + 2) / 3 * 4 + 1]; /* base64 of the ACL JSON (authz/acl_json.h) */
 };
 
 void inv_columns_build(const struct inv_config *c, struct inv_columns *out);

@@ -13,14 +13,16 @@ void meta_object_dispose(struct meta_object *o)
     free(o->headers);
     free(o->checksum_value);
     free(o->parts);
-    o->key = o->headers = o->checksum_value = o->parts = NULL;
+    free(o->acl);
+    o->key = o->headers = o->checksum_value = o->parts = o->acl = NULL;
 }
 
 void meta_upload_dispose(struct meta_upload *u)
 {
     free(u->key);
     free(u->headers);
-    u->key = u->headers = NULL;
+    free(u->acl);
+    u->key = u->headers = u->acl = NULL;
 }
 
 int meta_open(struct meta_store **out, const struct meta_config *cfg)
@@ -99,6 +101,12 @@ int meta_object_get(struct meta_store *s, const char *bucket, const char *key,
                     const char *version_id, struct meta_object *out)
 {
     return s->ops->object_get(s, bucket, key, version_id, out);
+}
+
+int meta_object_set_acl(struct meta_store *s, const char *bucket, const char *key,
+                        const char *version_id, const char *acl)
+{
+    return s->ops->object_set_acl(s, bucket, key, version_id, acl);
 }
 
 int meta_object_delete_version(struct meta_store *s, const char *bucket, const char *key,

@@ -71,6 +71,9 @@ struct meta_object {
     char checksum_type[16];      /* "" , FULL_OBJECT or COMPOSITE */
     char *parts;                 /* multipart objects: JSON [[size, "checksum"], …]; else NULL */
     int64_t seq;                 /* store order: a newer version of a key has a larger seq */
+    /* The version's ACL as authz/acl_json.h encodes it (its grants; the owner is owner_id);
+     * NULL or "" is the default private ACL: the owner's FULL_CONTROL alone. */
+    char *acl;
 };
 
 /* An in-progress multipart upload. */
@@ -86,6 +89,7 @@ struct meta_upload {
     char storage_class[40];
     char checksum_algorithm[16];
     char checksum_type[16];
+    char *acl; /* as meta_object.acl, given at create and applied to the completed object */
 };
 
 /* One uploaded part. */
@@ -182,6 +186,11 @@ int meta_object_get(struct meta_store *s, const char *bucket, const char *key,
 int meta_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
                                const char *version_id, const char *expect_blob,
                                struct meta_object *out) WARN_UNUSED;
+/* Replace the ACL (meta_object.acl; NULL or "": the default) of one version of key (version_id
+ * NULL: the latest), PutObjectAcl's write; ERR_NOTFOUND when there is no such version (a
+ * delete marker counts as one: the caller refuses those). */
+int meta_object_set_acl(struct meta_store *s, const char *bucket, const char *key,
+                        const char *version_id, const char *acl) WARN_UNUSED;
 
 /* List the latest, non-delete-marker versions of keys that start with prefix, in UTF-8 byte
  * order, from start (exclusive, or inclusive when start_inclusive), at most limit of them.
@@ -218,7 +227,7 @@ int meta_inventory_list(struct meta_store *s, const char *bucket, const char *fr
  * single read transaction) — keys starting with prefix, in key order, newest version first;
  * all_versions 0: only latest versions that are not delete markers. cb returning non-zero
  * stops the scan and that value is returned. The objects handed to cb are borrowed and
- * valid only during the call; headers, checksum_value and parts are not filled. */
+ * valid only during the call; headers, checksum_value and parts are not filled (acl is). */
 int meta_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
                         int all_versions, meta_object_cb *cb, void *payload) WARN_UNUSED;
 

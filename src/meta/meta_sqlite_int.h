@@ -34,7 +34,7 @@ typedef int meta_sqlite_row_fn(sqlite3_stmt *stmt, void *ctx);
 /* The report's columns come first (see meta_sqlite_inventory_row), then the rest. */
 #define SQLITE_INVENTORY_COLS                                                                      \
     "key, version_id, is_latest, is_delete_marker, size, last_modified_ms, etag,"                  \
-    " storage_class, owner_id, multipart, checksum_algorithm, id"
+    " storage_class, owner_id, multipart, checksum_algorithm, id, acl"
 #define SQLITE_OBJECT_COLS                                                                         \
     SQLITE_INVENTORY_COLS ", headers, blob_id, checksum_value, checksum_type, parts"
 #define SQLITE_DEAD_INSERT "INSERT OR IGNORE INTO dead_blobs(blob_id, dead_ms) SELECT blob_id, ?4 "
@@ -88,7 +88,7 @@ int meta_sqlite_bucket_config_delete(struct meta_store *s, const char *bucket,
                                      enum meta_config_kind kind);
 
 /* ---- meta_sqlite_objects.c ---- */
-/* The leading SQLITE_INVENTORY_COLS of a row; key borrowed from the statement. */
+/* The leading SQLITE_INVENTORY_COLS of a row; key and acl borrowed from the statement. */
 void meta_sqlite_inventory_row(sqlite3_stmt *stmt, struct meta_object *o);
 /* Record the blobs sql selects as dead, in the open transaction. */
 int meta_sqlite_dead_add(sqlite3 *db, const char *sql, const char *a, const char *b, const char *c);
@@ -103,6 +103,8 @@ int meta_sqlite_object_get(struct meta_store *s, const char *bucket, const char 
 int meta_sqlite_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
                                       const char *version_id, const char *expect_blob,
                                       struct meta_object *out);
+int meta_sqlite_object_set_acl(struct meta_store *s, const char *bucket, const char *key,
+                               const char *version_id, const char *acl);
 int meta_sqlite_object_scan(struct meta_store *s, const char *bucket, const char *prefix,
                             const char *start, int start_inclusive, size_t limit,
                             meta_object_cb *cb, void *payload);

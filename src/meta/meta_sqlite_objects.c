@@ -15,8 +15,8 @@
  * Scans hand each row to a callback that may move the caller's markers, so their parameters
  * are bound SQLITE_TRANSIENT (copied), never SQLITE_STATIC. */
 
-/* The leading SQLITE_INVENTORY_COLS of a row; key borrowed from the statement (valid until
- * the next step), the rest copied. */
+/* The leading SQLITE_INVENTORY_COLS of a row; key and acl borrowed from the statement (valid
+ * until the next step; acl NULL for the default ACL), the rest copied. */
 void meta_sqlite_inventory_row(sqlite3_stmt *stmt, struct meta_object *o)
 {
     memset(o, 0, sizeof(*o));
@@ -32,6 +32,8 @@ void meta_sqlite_inventory_row(sqlite3_stmt *stmt, struct meta_object *o)
     o->multipart = sqlite3_column_int(stmt, 9);
     meta_sqlite_copy(o->checksum_algorithm, sizeof(o->checksum_algorithm), stmt, 10);
     o->seq = sqlite3_column_int64(stmt, 11);
+    const char *acl = (const char *)sqlite3_column_text(stmt, 12);
+    o->acl = acl && *acl ? (char *)acl : NULL;
 }
 
 /* A whole row, owned by the caller (meta_object_dispose). */
@@ -39,11 +41,12 @@ static void sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
 {
     meta_sqlite_inventory_row(stmt, o);
     o->key = meta_sqlite_dup(stmt, 0);
-    o->headers = meta_sqlite_dup(stmt, 12);
-    meta_sqlite_copy(o->blob_id, sizeof(o->blob_id), stmt, 13);
-    o->checksum_value = meta_sqlite_dup(stmt, 14);
-    meta_sqlite_copy(o->checksum_type, sizeof(o->checksum_type), stmt, 15);
-    o->parts = sqlite3_column_type(stmt, 16) == SQLITE_NULL ? NULL : meta_sqlite_dup(stmt, 16);
+    o->acl = o->acl ? meta_sqlite_dup(stmt, 12) : NULL;
+    o->headers = meta_sqlite_dup(stmt, 13);
+    meta_sqlite_copy(o->blob_id, sizeof(o->blob_id), stmt, 14);
+    o->checksum_value = meta_sqlite_dup(stmt, 15);
+    meta_sqlite_copy(o->checksum_type, sizeof(o->checksum_type), stmt, 16);
+    o->parts = sqlite3_column_type(stmt, 17) == SQLITE_NULL ? NULL : meta_sqlite_dup(stmt, 17);
 }
 
 /* Record as dead, inside the open transaction, the blobs that sql selects (its first column
@@ -70,8 +73,8 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
                            "INSERT INTO objects(bucket, key, version_id, is_latest,"
                            " is_delete_marker, size, last_modified_ms, etag, storage_class,"
                            " owner_id, headers, blob_id, multipart, checksum_algorithm,"
-                           " checksum_value, checksum_type, parts)"
-                           " VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           " checksum_value, checksum_type, parts, acl)"
+                           " VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
@@ -91,6 +94,7 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
     sqlite3_bind_text(stmt, 15, o->checksum_type, -1, SQLITE_STATIC);
     if (o->parts)
         sqlite3_bind_text(stmt, 16, o->parts, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 17, o->acl ? o->acl : "", -1, SQLITE_STATIC);
     return meta_sqlite_step_done(db, stmt);
 }
 
@@ -203,6 +207,31 @@ int meta_sqlite_object_delete_version(struct meta_store *s, const char *bucket, 
             db, sqlite_object_delete_txn(db, bucket, key, version_id, expect_blob, out));
     if (rc)
         meta_object_dispose(out);
+    return rc;
+}
+
+int meta_sqlite_object_set_acl(struct meta_store *s, const char *bucket, const char *key,
+                               const char *version_id, const char *acl)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    const char *sql = version_id ? "UPDATE objects SET acl=?4 WHERE bucket=?1 AND key=?2 AND"
+                                   " version_id=?3"
+                                 : "UPDATE objects SET acl=?4 WHERE bucket=?1 AND key=?2 AND"
+                                   " is_latest=1";
+    int rc = meta_sqlite_prepare(s, sql, &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+    if (version_id)
+        sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, acl ? acl : "", -1, SQLITE_STATIC);
+    rc = meta_sqlite_step_done(db, stmt);
+    if (!rc && sqlite3_changes(db) == 0) {
+        err_set(version_id ? "no such version" : "no such key");
+        rc = ERR_NOTFOUND;
+    }
     return rc;
 }
 

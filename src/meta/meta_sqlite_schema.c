@@ -73,7 +73,17 @@ static const char *const schema_v4 =
     " completed_ms INTEGER NOT NULL);"
     "CREATE INDEX completed_uploads_time ON completed_uploads(completed_ms);";
 
-static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
+/* Version 5: object ACLs. Each version and each upload keeps its ACL (authz/acl_json.h; ''
+ * is the default private ACL of the owner). Existing objects become the bucket owner's,
+ * private: before this version only the bucket owner could write them. */
+static const char *const schema_v5 =
+    "ALTER TABLE objects ADD COLUMN acl TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE uploads ADD COLUMN acl TEXT NOT NULL DEFAULT '';"
+    "UPDATE objects SET owner_id=(SELECT b.owner_id FROM buckets b WHERE b.name=objects.bucket)"
+    " WHERE EXISTS(SELECT 1 FROM buckets b WHERE b.name=objects.bucket);";
+
+static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4,
+                                                schema_v5};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

@@ -65,13 +65,18 @@ static void s3_authz_context_request(struct s3_req *r, struct authz_context *out
 }
 
 /* What the decision on one bucket needs beyond the request: the bucket's policy, its Block
- * Public Access settings and (for bucket-level actions by others) its ACL. */
+ * Public Access settings and, for anyone but the bucket's owner, its ACL (NULL when its ACLs
+ * are disabled) and, for an object action the object's ACL decides, the object's ACL and
+ * owner. */
 struct s3_authz_state {
     const struct policy *policy;
     struct s3_policy_ref *policy_ref;
     struct pab pab;
     int have_pab;
-    struct acl *acl; /* NULL: not needed, or the bucket's ACLs are disabled */
+    struct acl *acl;
+    struct acl *object_acl;
+    char object_owner[13];
+    int object_missing; /* no such version, or a delete marker */
 };
 
 static enum s3_error s3_authz_decide_state(struct s3_req *r, const char *action,
@@ -85,6 +90,8 @@ static enum s3_error s3_authz_decide_state(struct s3_req *r, const char *action,
     s3_authz_context_request(r, &ctx);
     if (st) {
         ctx.bucket_acl = st->acl;
+        ctx.object_acl = st->object_acl;
+        ctx.object_owner_id = st->object_owner[0] ? st->object_owner : NULL;
         ctx.bucket_policy = st->policy;
         ctx.public_access_block = st->have_pab ? &st->pab : NULL;
     }
@@ -108,51 +115,114 @@ static void s3_authz_state_dispose(struct s3_authz_state *st)
 {
     s3_policy_release(st->policy_ref);
     free(st->acl);
+    free(st->object_acl);
 }
 
-/* Load what deciding on bucket b needs: its policy always (it may deny even the owner), its
- * ACL for a bucket-level action by anyone but the owner, Block Public Access when one of the
- * two could make the bucket public. */
+/* The object's ACL and owner, when the version exists (a missing one, or a delete marker,
+ * has none: only the bucket's grants apply). */
+static int s3_authz_object_acl(struct s3_req *r, const struct meta_bucket *b, const char *key,
+                               const char *version, struct s3_authz_state *st)
+{
+    struct meta_object o;
+    int rc = meta_object_get(r->srv->meta, b->name, key, version, &o);
+    st->object_missing = rc == ERR_NOTFOUND || (!rc && o.is_delete_marker);
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    if (!o.is_delete_marker) {
+        st->object_acl = xcalloc(1, sizeof(*st->object_acl));
+        memcpy(st->object_owner, o.owner_id, sizeof(st->object_owner));
+        rc = s3_acl_object_load(r->srv->meta, b, &o, 0, st->object_acl);
+    }
+    meta_object_dispose(&o);
+    return rc;
+}
+
+/* Does the object's ACL decide action (reading the object or its ACL, writing its ACL)?
+ * Writes and deletes are the bucket's WRITE to grant, so those need no object read. */
+static int s3_authz_object_acl_applies(const char *action)
+{
+    return strncmp(action, "s3:GetObject", 12) == 0 || strcmp(action, "s3:PutObjectAcl") == 0 ||
+           strcmp(action, "s3:PutObjectVersionAcl") == 0;
+}
+
+/* The bucket's ACL (and the object's) for anyone but the bucket's owner. */
+static int s3_authz_acls_load(struct s3_req *r, const struct meta_bucket *b, const char *key,
+                              const char *action, const char *version, struct s3_authz_state *st)
+{
+    int disabled = 0;
+    st->acl = xcalloc(1, sizeof(*st->acl));
+    int rc = s3_acl_bucket_load(r->srv->meta, b, st->acl, &disabled);
+    if (!rc && disabled) { /* BucketOwnerEnforced: ACLs grant nothing */
+        free(st->acl);
+        st->acl = NULL;
+        return 0;
+    }
+    if (!rc && key && strcmp(key, "*") != 0 && s3_authz_object_acl_applies(action))
+        rc = s3_authz_object_acl(r, b, key, version, st);
+    return rc;
+}
+
+/* Load what deciding action on bucket b needs: its policy always (it may deny even the owner),
+ * the ACLs for anyone but the owner, Block Public Access when an ACL or a public policy could
+ * make the bucket public. */
 static enum s3_error s3_authz_state_load(struct s3_req *r, const struct meta_bucket *b,
-                                         const char *key, struct s3_authz_state *st)
+                                         const char *key, const char *action, const char *version,
+                                         struct s3_authz_state *st)
 {
     memset(st, 0, sizeof(*st));
     int rc = s3_policy_load(r->srv->meta, b, &st->policy, &st->policy_ref);
     int owner = !r->anonymous && strcmp(r->account.id, b->owner_id) == 0;
-    if (!rc && !key && !owner) {
-        int disabled = 0;
-        st->acl = xcalloc(1, sizeof(*st->acl));
-        rc = s3_acl_bucket_load(r->srv->meta, b, st->acl, &disabled);
-        if (disabled) {
-            free(st->acl);
-            st->acl = NULL;
-        }
-    }
-    if (!rc && (st->acl || (st->policy && st->policy->is_public))) {
+    if (!rc && !owner)
+        rc = s3_authz_acls_load(r, b, key, action, version, st);
+    if (!rc && (st->acl || st->object_acl || (st->policy && st->policy->is_public))) {
         rc = s3_pab_load(r->srv->meta, b->name, &st->pab, NULL);
         st->have_pab = 1;
     }
     if (rc) {
-        log_warn("request %s: the access settings of bucket %s: %s", r->request_id, b->name,
-                 err_msg());
+        log_warn("request %s: the access settings of %s/%s: %s", r->request_id, b->name,
+                 key ? key : "", err_msg());
         return S3E_INTERNAL_ERROR;
     }
     return S3_OK;
 }
 
-/* Every action on a bucket or an object in it is decided with the bucket's policy, and a
- * bucket-level action by anyone but the bucket's owner with the bucket's ACL too (unless its
+/* AWS on a read of an object that does not exist: 404 for a caller that may list the bucket
+ * (s3:ListBucket), else 403 — so the operation runs on and answers NoSuchKey / NoSuchVersion. */
+static int s3_authz_may_learn_missing(struct s3_req *r, const char *action,
+                                      const struct meta_bucket *b, const struct s3_authz_state *st)
+{
+    if (!st->object_missing || strncmp(action, "s3:GetObject", 12) != 0)
+        return 0;
+    struct authz_resource bucket = {b->name, NULL, b->owner_id};
+    return s3_authz_decide_state(r, "s3:ListBucket", &bucket, st) == S3_OK;
+}
+
+/* Every action on a bucket or an object in it is decided with the bucket's policy, and for
+ * anyone but the bucket's owner with the bucket's ACL and the object's (unless the bucket's
  * ACLs are disabled). */
-enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const struct meta_bucket *b,
-                                  const char *key)
+enum s3_error s3_req_authorize_version(struct s3_req *r, const char *action,
+                                       const struct meta_bucket *b, const char *key,
+                                       const char *version)
 {
     struct authz_resource res = {b->name, key, b->owner_id};
     struct s3_authz_state st;
-    enum s3_error e = s3_authz_state_load(r, b, key, &st);
+    enum s3_error e = s3_authz_state_load(r, b, key, action, version, &st);
     if (!e)
         e = s3_authz_decide_state(r, action, &res, &st);
+    if (e == S3E_ACCESS_DENIED && s3_authz_may_learn_missing(r, action, b, &st)) {
+        r->authz_missing_only = 1; /* written since: still not the caller's to read */
+        e = S3_OK;
+    }
     s3_authz_state_dispose(&st);
     return e;
+}
+
+enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const struct meta_bucket *b,
+                                  const char *key)
+{
+    return s3_req_authorize_version(r, action, b, key, NULL);
 }
 
 enum s3_error s3_req_missing_key(struct s3_req *r, const char *bucket)
@@ -182,7 +252,8 @@ static enum s3_error s3_authz_bucket_op(struct s3_req *r)
         key = r->key;
     else if (r->op->resource == S3_RES_OBJECTS)
         key = "*";
-    return s3_req_authorize_on(r, s3_authz_action(r), &r->bucket_info, key);
+    return s3_req_authorize_version(r, s3_authz_action(r), &r->bucket_info, key,
+                                    key ? s3_req_param(r, "versionId") : NULL);
 }
 
 static int s3_authz_owner_valid(const char *v)

@@ -59,6 +59,8 @@ static int s3_list_each(void *payload, const struct meta_object *o)
     it->obj.key = NULL;
     it->obj.headers = NULL;
     it->obj.checksum_value = NULL;
+    it->obj.parts = NULL;
+    it->obj.acl = NULL;
     l->n_items++;
     free(l->seek);
     l->seek = xstrdup(o->key);

@@ -194,8 +194,9 @@ static enum s3_error s3_object_check_bucket(struct s3_req *r, const char *bucket
     const char *action = version ? "s3:GetObjectVersion" : "s3:GetObject";
     if (strcmp(bucket, r->bucket) == 0) { /* already checked when loaded for the operation */
         enum s3_error e = r->bucket_info.name[0] ? S3_OK : s3_req_load_bucket(r);
-        return e || !r->op->header_selector ? e
-                                            : s3_req_authorize_on(r, action, &r->bucket_info, key);
+        return e || !r->op->header_selector
+                   ? e
+                   : s3_req_authorize_version(r, action, &r->bucket_info, key, version);
     }
     struct meta_bucket b;
     int rc = meta_bucket_get(r->srv->meta, bucket, &b);
@@ -208,7 +209,7 @@ static enum s3_error s3_object_check_bucket(struct s3_req *r, const char *bucket
     const char *expected = s3_req_header(r, "x-amz-source-expected-bucket-owner");
     if (expected && strcmp(expected, b.owner_id) != 0)
         return S3E_ACCESS_DENIED;
-    return s3_req_authorize_on(r, action, &b, key);
+    return s3_req_authorize_version(r, action, &b, key, version);
 }
 
 enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *key,
@@ -227,6 +228,10 @@ enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *k
     }
     if (rc)
         return s3_error_from_rc(rc);
+    if (!o->is_delete_marker && r->authz_missing_only) {
+        meta_object_dispose(o);
+        return S3E_ACCESS_DENIED;
+    }
     if (!o->is_delete_marker)
         return S3_OK;
     s3_req_error_header(r, "x-amz-delete-marker", "true");

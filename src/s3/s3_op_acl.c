@@ -7,7 +7,8 @@
  * resolved (accounts have no e-mail address): UnresolvableGrantByEmailAddress. With Object
  * Ownership BucketOwnerEnforced only an ACL that grants the owner alone is accepted (else
  * AccessControlListNotSupported), and GetBucketAcl shows the owner's FULL_CONTROL.
- * CreateBucket's ACL headers are read here too (s3_acl_new_bucket). */
+ * CreateBucket's ACL headers are read here too (s3_acl_new_bucket), and the request-ACL
+ * helpers object ACLs share (s3_acl_from_request, s3_acl_from_body, s3_acl_resolve). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,8 +34,7 @@ static int acl_find_cb(void *payload, const struct meta_account *a)
     return 0;
 }
 
-/* Every grantee must resolve to an account of this server; display names are filled in. */
-static enum s3_error acl_resolve(struct s3_req *r, struct acl *acl)
+enum s3_error s3_acl_resolve(struct s3_req *r, struct acl *acl)
 {
     for (size_t i = 0; i < acl->n; i++) {
         struct acl_grant *g = &acl->grants[i];
@@ -58,16 +58,17 @@ static enum s3_error acl_resolve(struct s3_req *r, struct acl *acl)
     return S3_OK;
 }
 
-static enum s3_error acl_from_headers(struct s3_req *r, struct acl *acl,
-                                      const struct meta_account *owner, int *given)
+enum s3_error s3_acl_from_request(struct s3_req *r, struct acl *acl,
+                                  const struct meta_account *owner, const char *bucket_owner_id,
+                                  int form, const char *form_acl, int *given)
 {
     static const char *const grant_headers[] = {"x-amz-grant-read", "x-amz-grant-write",
                                                 "x-amz-grant-read-acp", "x-amz-grant-write-acp",
                                                 "x-amz-grant-full-control"};
-    const char *canned = s3_req_header(r, "x-amz-acl");
+    const char *canned = form ? form_acl : s3_req_header(r, "x-amz-acl");
     acl_init(acl, owner->canonical_id, owner->name);
     int grants = 0;
-    for (int i = 0; i < ACL_PERM_COUNT; i++) {
+    for (int i = 0; !form && i < ACL_PERM_COUNT; i++) {
         const char *v = s3_req_header(r, grant_headers[i]);
         if (!v)
             continue;
@@ -83,7 +84,7 @@ static enum s3_error acl_from_headers(struct s3_req *r, struct acl *acl,
         s3_req_set_message(r, "Specifying both Canned ACLs and Header Grants is not allowed");
         return S3E_INVALID_REQUEST;
     }
-    if (canned && acl_canned(acl, canned, owner->canonical_id, owner->name, NULL)) {
+    if (canned && acl_canned(acl, canned, owner->canonical_id, owner->name, bucket_owner_id)) {
         s3_req_error_elem(r, "ArgumentName", "x-amz-acl");
         s3_req_error_elem(r, "ArgumentValue", canned);
         return S3E_INVALID_ARGUMENT;
@@ -91,8 +92,7 @@ static enum s3_error acl_from_headers(struct s3_req *r, struct acl *acl,
     return S3_OK;
 }
 
-static enum s3_error acl_from_body(struct s3_req *r, struct acl *acl,
-                                   const struct meta_account *owner)
+enum s3_error s3_acl_from_body(struct s3_req *r, struct acl *acl, const struct meta_account *owner)
 {
     if (r->body.xml.len == 0)
         return S3E_MISSING_REQUEST_BODY;
@@ -126,13 +126,13 @@ static enum s3_error put_bucket_acl(struct s3_req *r, struct acl *acl)
         s3_acl_bucket_load(r->srv->meta, &r->bucket_info, acl, &disabled))
         return S3E_INTERNAL_ERROR;
     int given = 0;
-    enum s3_error e = acl_from_headers(r, acl, &owner, &given);
+    enum s3_error e = s3_acl_from_request(r, acl, &owner, NULL, 0, NULL, &given);
     if (!e && !given)
-        e = acl_from_body(r, acl, &owner);
+        e = s3_acl_from_body(r, acl, &owner);
     if (!e && disabled && acl_grants_beyond_owner(acl, owner.canonical_id))
         e = S3E_ACCESS_CONTROL_LIST_NOT_SUPPORTED;
     if (!e)
-        e = acl_resolve(r, acl);
+        e = s3_acl_resolve(r, acl);
     if (!e && !disabled)
         e = s3_pab_check_acl(r, &r->bucket_info, acl);
     if (!e && !disabled)
@@ -145,11 +145,11 @@ enum s3_error s3_acl_new_bucket(struct s3_req *r, int enforced, struct acl **out
     *out = NULL;
     struct acl *acl = xcalloc(1, sizeof(*acl));
     int given = 0;
-    enum s3_error e = acl_from_headers(r, acl, &r->account, &given);
+    enum s3_error e = s3_acl_from_request(r, acl, &r->account, NULL, 0, NULL, &given);
     if (!e && given && enforced && acl_grants_beyond_owner(acl, r->account.canonical_id))
         e = S3E_INVALID_BUCKET_ACL_WITH_OBJECT_OWNERSHIP;
     if (!e && given)
-        e = acl_resolve(r, acl);
+        e = s3_acl_resolve(r, acl);
     if (e || !given || enforced) {
         free(acl);
         return e;

@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/xmlw.h"
+#include "s3/s3_acl.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
 
@@ -134,6 +135,10 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
         e = s3_copy_metadata(r, c);
     if (e)
         return e;
+    struct s3_object_grant grant; /* the request's ACL, not the source's (AWS: private) */
+    e = s3_acl_object_for_write(r, 0, NULL, &grant);
+    if (e)
+        return e;
     struct meta_object o;
     memset(&o, 0, sizeof(o));
     o.key = r->key;
@@ -143,7 +148,8 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     o.last_modified_ms = clock_now_ms();
     const char *sc = s3_req_header(r, "x-amz-storage-class");
     snprintf(o.storage_class, sizeof(o.storage_class), "%s", sc ? sc : "STANDARD");
-    memcpy(o.owner_id, r->account.id, sizeof(o.owner_id));
+    memcpy(o.owner_id, grant.owner_id, sizeof(o.owner_id));
+    o.acl = grant.acl;
     o.headers = c->headers;
     e = s3_copy_bytes(r, c, &o);
     if (!e)
@@ -151,6 +157,7 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     if (!e)
         e = s3_copy_respond(r, c, &o);
     free(o.checksum_value);
+    free(grant.acl);
     return e;
 }
 

@@ -16,6 +16,7 @@
 #include "core/str.h"
 #include "core/uri.h"
 #include "core/xmlw.h"
+#include "s3/s3_acl.h"
 #include "s3/s3_multipart.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
@@ -97,20 +98,27 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     memset(&u, 0, sizeof(u));
     if (!e)
         e = s3_mpu_checksum_choice(r, &u);
+    struct s3_object_grant grant = {"", NULL};
+    if (!e)
+        e = s3_acl_object_for_write(r, 0, NULL, &grant);
     if (!e)
         e = s3_object_collect_headers(r, &u.headers);
-    if (e)
+    if (e) {
+        free(grant.acl);
         return e;
+    }
+    u.acl = grant.acl; /* applied, with the owner, when the upload completes */
     s3_upload_id_new(u.upload_id, sizeof(u.upload_id));
     snprintf(u.bucket, sizeof(u.bucket), "%s", r->bucket);
     memcpy(u.bucket_id, r->bucket_info.id, sizeof(u.bucket_id));
     u.key = r->key;
     u.initiated_ms = clock_now_ms();
-    memcpy(u.owner_id, r->account.id, sizeof(u.owner_id));
+    memcpy(u.owner_id, grant.owner_id, sizeof(u.owner_id));
     const char *sc = s3_req_header(r, "x-amz-storage-class");
     snprintf(u.storage_class, sizeof(u.storage_class), "%s", sc ? sc : "STANDARD");
     int rc = meta_upload_create(r->srv->meta, &u);
     free(u.headers);
+    free(u.acl);
     if (rc)
         return s3_error_from_err(rc, S3E_NO_SUCH_BUCKET);
     struct buf xml;

@@ -17,18 +17,21 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "s3/s3_acl.h"
 #include "s3/s3_names.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
 
 struct s3_put_state {
     struct obj_writer *writer;
+    struct s3_object_grant grant; /* owner and ACL, decided before the body is read */
 };
 
 static void s3_put_free(struct s3_req *r)
 {
     struct s3_put_state *st = r->op_state;
     obj_writer_abort(st->writer);
+    free(st->grant.acl);
     free(st);
     r->op_state = NULL;
 }
@@ -51,9 +54,13 @@ enum s3_error s3_op_put_object_begin(struct s3_req *r)
     if (e)
         return e;
     struct s3_put_state *st = xcalloc(1, sizeof(*st));
-    if (obj_writer_open(r->srv->blobs, &s3_put_write_opts, &st->writer)) {
+    e = s3_acl_object_for_write(r, 0, NULL, &st->grant);
+    if (!e && obj_writer_open(r->srv->blobs, &s3_put_write_opts, &st->writer))
+        e = S3E_INTERNAL_ERROR;
+    if (e) {
+        free(st->grant.acl);
         free(st);
-        return S3E_INTERNAL_ERROR;
+        return e;
     }
     r->op_state = st;
     r->op_free = s3_put_free;
@@ -61,7 +68,8 @@ enum s3_error s3_op_put_object_begin(struct s3_req *r)
     return S3_OK;
 }
 
-static void s3_put_fill(struct s3_req *r, struct meta_object *o, const struct obj_written *w)
+static void s3_put_fill(struct s3_req *r, struct meta_object *o, const struct obj_written *w,
+                        const struct s3_object_grant *g)
 {
     memset(o, 0, sizeof(*o));
     o->key = r->key;
@@ -72,7 +80,8 @@ static void s3_put_fill(struct s3_req *r, struct meta_object *o, const struct ob
     obj_etag_format(r->body.md5_digest, o->etag, sizeof(o->etag));
     const char *sc = s3_req_header(r, "x-amz-storage-class");
     snprintf(o->storage_class, sizeof(o->storage_class), "%s", sc ? sc : "STANDARD");
-    memcpy(o->owner_id, r->account.id, sizeof(o->owner_id));
+    memcpy(o->owner_id, g->owner_id, sizeof(o->owner_id));
+    o->acl = g->acl;
     snprintf(o->blob_id, sizeof(o->blob_id), "%s", w->blob_id);
     snprintf(o->checksum_algorithm, sizeof(o->checksum_algorithm), "%s",
              checksum_algo_name(r->body.checksum_algo));
@@ -96,7 +105,7 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
         return S3E_INTERNAL_ERROR;
     }
     struct meta_object o;
-    s3_put_fill(r, &o, &w);
+    s3_put_fill(r, &o, &w, &st->grant);
     o.headers = headers;
     enum s3_error stored = s3_object_commit(r, &o, NULL, s3_req_header(r, "If-Match"),
                                             s3_req_header(r, "If-None-Match"));

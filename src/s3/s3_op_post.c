@@ -19,6 +19,7 @@
 #include "core/hash.h"
 #include "core/uri.h"
 #include "s3/post_form.h"
+#include "s3/s3_acl.h"
 #include "s3/s3_object.h"
 #include "s3/s3_post_auth.h"
 #include "s3/s3_req.h"
@@ -39,6 +40,7 @@ struct s3_post_state {
     uint64_t min, max;
     char filename[1025];
     char file_type[257];
+    struct s3_object_grant grant; /* owner and ACL (the acl field), decided before the file */
 };
 
 static void s3_post_free(struct s3_req *r)
@@ -53,6 +55,7 @@ static void s3_post_free(struct s3_req *r)
     obj_writer_abort(st->writer);
     if (st->md5)
         hash_stream_free(st->md5);
+    free(st->grant.acl);
     free(st);
     r->op_state = NULL;
 }
@@ -103,16 +106,10 @@ static enum s3_error s3_post_key(struct s3_req *r, const char *filename)
     return S3_OK;
 }
 
-/* acl and tagging: only what Stocktake can store honestly. */
+/* tagging: only what Stocktake can store honestly. */
 static enum s3_error s3_post_unsupported(struct s3_req *r)
 {
     struct s3_post_state *st = r->op_state;
-    const char *acl = s3_post_field(st->fields, st->n_fields, "acl");
-    if (acl && strcmp(acl, "private") != 0) {
-        s3_req_set_message(r, "Canned ACLs other than private are not implemented by Stocktake "
-                              "yet.");
-        return S3E_NOT_IMPLEMENTED;
-    }
     if (s3_post_field(st->fields, st->n_fields, "tagging")) {
         s3_req_set_message(r, "Object tagging is not implemented by Stocktake yet.");
         return S3E_NOT_IMPLEMENTED;
@@ -132,6 +129,9 @@ static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
         e = s3_req_authorize_on(r, "s3:PutObject", &r->bucket_info, r->key);
     if (!e)
         e = s3_post_unsupported(r);
+    if (!e) /* the form's acl field is the canned ACL (x-amz-acl of a PUT) */
+        e = s3_acl_object_for_write(r, 1, s3_post_field(st->fields, st->n_fields, "acl"),
+                                    &st->grant);
     if (e)
         return e;
     if (obj_writer_open(r->srv->blobs, &s3_post_write_opts, &st->writer))
@@ -280,7 +280,8 @@ static enum s3_error s3_post_commit(struct s3_req *r, struct meta_object *o)
     o->last_modified_ms = clock_now_ms();
     obj_etag_format(md5, o->etag, sizeof(o->etag));
     snprintf(o->storage_class, sizeof(o->storage_class), "STANDARD");
-    memcpy(o->owner_id, r->account.id, sizeof(o->owner_id));
+    memcpy(o->owner_id, st->grant.owner_id, sizeof(o->owner_id));
+    o->acl = st->grant.acl;
     snprintf(o->blob_id, sizeof(o->blob_id), "%s", w.blob_id);
     o->checksum_value = "";
     o->headers = headers;

@@ -111,6 +111,9 @@ struct s3_req {
     int host_style;
     /* the bucket, once an operation has loaded it */
     struct meta_bucket bucket_info;
+    /* the authorization step let an object read through only to answer that the object does
+     * not exist (the caller may list the bucket): finding it after all is AccessDenied */
+    int authz_missing_only;
     /* body */
     struct s3_body body;
     enum s3_error body_error;
@@ -166,6 +169,10 @@ enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const st
  * list the bucket (s3:ListBucket), else 403 AccessDenied, as AWS answers so that a caller who
  * may read objects but not list them cannot probe for keys. */
 enum s3_error s3_req_missing_key(struct s3_req *r, const char *bucket);
+/* The same for one version of the object (NULL: the latest), whose ACL the decision uses. */
+enum s3_error s3_req_authorize_version(struct s3_req *r, const char *action,
+                                       const struct meta_bucket *b, const char *key,
+                                       const char *version);
 
 /* Responses (s3_response.c). Each adds x-amz-request-id, x-amz-id-2, Server and the CORS
  * headers (s3_response_headers). */

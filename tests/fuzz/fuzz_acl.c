@@ -1,12 +1,14 @@
 /* fuzz_acl.c — AccessControlPolicy bodies (Put{Bucket,Object}Acl) through the ACL parser; a
  * document that parses is rendered and parsed again (the stored form), must give the same
  * grants, and is checked against the three kinds of principal. The input is also read as an
- * x-amz-grant-* header value. */
+ * x-amz-grant-* header value, and as the compact JSON form object ACLs are stored in
+ * (authz/acl_json.h), which must render and parse back to the same grants. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "authz/acl.h"
+#include "authz/acl_json.h"
 #include "s3/s3_acl_xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -51,6 +53,25 @@ static void header_value(const uint8_t *data, size_t size)
     free(s);
 }
 
+static void json_form(const uint8_t *data, size_t size)
+{
+    struct acl *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+    char *doc = malloc(ACL_JSON_MAX);
+    if (!a || !b || !doc)
+        abort();
+    acl_init(a, "owner", "");
+    if (acl_json_parse(a, (const char *)data, size) == 0) {
+        check_principals(a);
+        acl_init(b, "owner", "");
+        if (acl_json_render(a, doc, ACL_JSON_MAX) || acl_json_parse(b, doc, strlen(doc)) ||
+            b->n != a->n)
+            abort();
+    }
+    free(doc);
+    free(b);
+    free(a);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct acl *a = calloc(1, sizeof(*a));
@@ -62,5 +83,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(a);
     header_value(data, size);
+    json_form(data, size);
     return 0;
 }

@@ -1,8 +1,11 @@
 /* test_acl.c — the ACL model (canned ACLs, grant headers, the permission check) and its
- * AccessControlPolicy XML form (parse, render, round trip, malformed documents). */
+ * AccessControlPolicy XML form (parse, render, round trip, malformed documents), the compact
+ * JSON form object ACLs are stored in, and the ACL rules of authz_decide. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "authz/acl.h"
+#include "authz/acl_json.h"
 #include "harness.h"
 #include "s3/s3_acl_xml.h"
 
@@ -204,4 +207,114 @@ TEST(acl_authz_rule_bucket_actions)
     CHECK(authz_decide(&x, "s3:PutBucketPolicy", &bucket, &ctx, NULL) == AUTHZ_DENY);
     CHECK(authz_decide(&o, "s3:DeleteBucket", &bucket, &ctx, NULL) == AUTHZ_ALLOW);
     free(a);
+}
+
+TEST(acl_authz_rule_object_actions)
+{
+    struct acl *obj = acl_new(), *bkt = acl_new();
+    struct authz_principal o, x, anon;
+    principals(&o, &x, &anon);
+    struct authz_resource object = {"b", "k", "111111111111"};
+    struct authz_resource any = {"b", "*", "111111111111"};
+    struct authz_context ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    CHECK(acl_canned(obj, "public-read", OWNER, "", NULL) == 0);
+    CHECK(acl_add_user(obj, OTHER, "", ACL_PERM_READ_ACP) == 0);
+    CHECK(acl_canned(bkt, "private", OWNER, "", NULL) == 0);
+    CHECK(acl_add_user(bkt, OTHER, "", ACL_PERM_WRITE) == 0);
+    CHECK(authz_decide(&anon, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    ctx.object_acl = obj;
+    ctx.bucket_acl = bkt;
+    /* the object's READ: reading; READ_ACP: its ACL, not writing it */
+    CHECK(authz_decide(&anon, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&anon, "s3:GetObjectVersion", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&anon, "s3:GetObjectAttributes", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&anon, "s3:GetObjectAcl", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&anon, "s3:GetObjectTagging", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&x, "s3:GetObjectAcl", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:GetObjectVersionAcl", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:PutObjectAcl", &object, &ctx, NULL) == AUTHZ_DENY);
+    /* the bucket's WRITE: create, overwrite, delete any object; anonymous has none */
+    CHECK(authz_decide(&x, "s3:PutObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:DeleteObject", &any, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:DeleteObjectVersion", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:AbortMultipartUpload", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&anon, "s3:PutObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    /* an object ACL's WRITE grants nothing: writes are the bucket's to grant */
+    CHECK(acl_add_group(obj, ACL_GROUP_ALL_USERS, ACL_PERM_WRITE) == 0);
+    CHECK(authz_decide(&anon, "s3:PutObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    /* the bucket's READ does not read objects */
+    ctx.object_acl = NULL;
+    CHECK(acl_add_group(bkt, ACL_GROUP_ALL_USERS, ACL_PERM_READ) == 0);
+    CHECK(authz_decide(&anon, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    /* the object's owner may always read and write its ACL, not more */
+    ctx.object_owner_id = "222222222222";
+    CHECK(authz_decide(&x, "s3:PutObjectAcl", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:GetObjectAcl", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&anon, "s3:GetObjectAcl", &object, &ctx, NULL) == AUTHZ_DENY);
+    /* the service principal is never granted anything by ACLs */
+    struct authz_principal svc;
+    authz_principal_service(&svc, AUTHZ_SERVICE_S3);
+    ctx.object_acl = obj;
+    CHECK(authz_decide(&svc, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    free(obj);
+    free(bkt);
+}
+
+TEST(acl_json_round_trip)
+{
+    struct acl *a = acl_new(), *b = acl_new();
+    char doc[ACL_JSON_MAX];
+    CHECK(acl_canned(a, "public-read", OWNER, "", NULL) == 0);
+    CHECK(acl_add_group(a, ACL_GROUP_AUTHENTICATED, ACL_PERM_WRITE_ACP) == 0);
+    CHECK(acl_add_user(a, OTHER, "other", ACL_PERM_READ_ACP) == 0);
+    CHECK(acl_json_render(a, doc, sizeof(doc)) == 0);
+    CHECK(strcmp(
+              doc,
+              "{\"version\":\"2022-11-10\",\"status\":\"AVAILABLE\",\"grants\":["
+              "{\"permission\":\"FULL_CONTROL\",\"type\":\"CanonicalUser\",\"canonicalId\":\"" OWNER
+              "\"},{\"permission\":\"READ\",\"type\":\"Group\",\"uri\":"
+              "\"http://acs.amazonaws.com/groups/global/AllUsers\"},"
+              "{\"permission\":\"WRITE_ACP\",\"type\":\"Group\",\"uri\":"
+              "\"http://acs.amazonaws.com/groups/global/AuthenticatedUsers\"},"
+              "{\"permission\":\"READ_ACP\",\"type\":\"CanonicalUser\",\"canonicalId\":\"" OTHER
+              "\"}]}") == 0);
+    acl_init(b, OWNER, "");
+    CHECK(acl_json_parse(b, doc, strlen(doc)) == 0);
+    CHECK(b->n == 4);
+    CHECK(b->grants[1].kind == ACL_GRANTEE_GROUP && b->grants[1].group == ACL_GROUP_ALL_USERS);
+    CHECK(b->grants[3].kind == ACL_GRANTEE_USER && b->grants[3].perm == ACL_PERM_READ_ACP);
+    CHECK_STR(b->grants[3].id, OTHER);
+    CHECK(!acl_is_default(a));
+    CHECK(acl_canned(a, "private", OWNER, "", NULL) == 0);
+    CHECK(acl_is_default(a));
+    /* the largest ACL fits ACL_JSON_MAX */
+    acl_init(a, OWNER, "");
+    for (int i = 0; i < ACL_MAX_GRANTS; i++)
+        CHECK(acl_add_group(a, ACL_GROUP_AUTHENTICATED, ACL_PERM_FULL_CONTROL) == 0);
+    CHECK(acl_json_render(a, doc, sizeof(doc)) == 0);
+    CHECK(acl_json_render(a, doc, 100) == ERR_TOOBIG);
+    /* e-mail grantees are resolved before storing; other documents are refused */
+    acl_init(a, OWNER, "");
+    CHECK(acl_add_email(a, "x@example.com", ACL_PERM_READ) == 0);
+    CHECK(acl_json_render(a, doc, sizeof(doc)) == ERR_INVALID);
+    static const char *const bad[] = {
+        "",
+        "[]",
+        "{}",
+        "{\"version\":\"2022-11-10\",\"grants\":{}}",
+        "{\"version\":\"2000-01-01\",\"grants\":[]}",
+        "{\"version\":\"2022-11-10\",\"grants\":[{\"type\":\"Group\",\"permission\":\"READ\"}]}",
+        "{\"version\":\"2022-11-10\",\"grants\":[{\"type\":\"CanonicalUser\","
+        "\"permission\":\"READ\"}]}",
+        "{\"version\":\"2022-11-10\",\"grants\":[{\"type\":\"Alien\",\"permission\":\"READ\"}]}",
+        "{\"version\":\"2022-11-10\",\"grants\":[{\"type\":\"Group\",\"permission\":\"ALL\","
+        "\"uri\":\"http://acs.amazonaws.com/groups/global/AllUsers\"}]}"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        acl_init(b, OWNER, "");
+        CHECK(acl_json_parse(b, bad[i], strlen(bad[i])) == ERR_INVALID);
+    }
+    free(a);
+    free(b);
 }

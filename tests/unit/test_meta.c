@@ -878,6 +878,67 @@ TEST(meta_conformance_inventory_run_objects)
     }
 }
 
+/* ---- object ACLs ---- */
+
+static int collect_acl(void *payload, const struct meta_object *o)
+{
+    struct names *n = payload;
+    size_t len = strlen(n->buf);
+    snprintf(n->buf + len, sizeof(n->buf) - len, "%s=%s|", o->key, o->acl ? o->acl : "-");
+    return 0;
+}
+
+TEST(meta_conformance_object_acls)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct meta_bucket b = bucket_of("acl", "111111111111");
+        CHECK(meta_bucket_create(f.m, &b) == 0);
+        /* stored with the version, the owner alongside */
+        struct meta_object o = object_of("k", "v1", "blob1");
+        o.acl = "{\"grants\":1}";
+        snprintf(o.owner_id, sizeof(o.owner_id), "222222222222");
+        CHECK(meta_object_put(f.m, "acl", &o) == 0);
+        CHECK(put_object(f.m, "acl", "k", "v2", "blob2") == 0);
+        struct meta_object got;
+        CHECK(meta_object_get(f.m, "acl", "k", "v1", &got) == 0);
+        CHECK_STR(got.acl, "{\"grants\":1}");
+        CHECK_STR(got.owner_id, "222222222222");
+        meta_object_dispose(&got);
+        CHECK(meta_object_get(f.m, "acl", "k", NULL, &got) == 0);
+        CHECK(got.acl == NULL); /* none given: the default */
+        meta_object_dispose(&got);
+        /* replaced per version; NULL goes back to the default */
+        CHECK(meta_object_set_acl(f.m, "acl", "k", NULL, "latest") == 0);
+        CHECK(meta_object_set_acl(f.m, "acl", "k", "v1", NULL) == 0);
+        CHECK(meta_object_get(f.m, "acl", "k", "v1", &got) == 0);
+        CHECK(got.acl == NULL);
+        meta_object_dispose(&got);
+        CHECK(meta_object_set_acl(f.m, "acl", "k", "nope", "x") == ERR_NOTFOUND);
+        CHECK(meta_object_set_acl(f.m, "acl", "missing", NULL, "x") == ERR_NOTFOUND);
+        /* scans carry it, the inventory scan too */
+        struct names all = {""}, inv = {""};
+        CHECK(meta_version_scan(f.m, "acl", "", NULL, 0, 10, collect_acl, &all) == 0);
+        CHECK_STR(all.buf, "k=latest|k=-|");
+        CHECK(meta_inventory_scan(f.m, "acl", "", 1, collect_acl, &inv) == 0);
+        CHECK_STR(inv.buf, "k=latest|k=-|");
+        /* an upload keeps the ACL given at create */
+        struct meta_upload u = upload_of(f.m, "acl", "up1", "m");
+        u.acl = "upload-acl";
+        CHECK(meta_upload_create(f.m, &u) == 0);
+        struct meta_upload ug;
+        CHECK(meta_upload_get(f.m, "acl", "up1", &ug) == 0);
+        CHECK_STR(ug.acl, "upload-acl");
+        meta_upload_dispose(&ug);
+        struct meta_upload u2 = upload_of(f.m, "acl", "up2", "m");
+        CHECK(meta_upload_create(f.m, &u2) == 0);
+        CHECK(meta_upload_get(f.m, "acl", "up2", &ug) == 0);
+        CHECK(ug.acl == NULL);
+        meta_upload_dispose(&ug);
+    }
+}
+
 /* ---- SQLite schema versions and migrations ---- */
 
 static sqlite3 *raw_db(const char *dir)
@@ -917,7 +978,7 @@ static int make_old_db(const char *dir, int version)
                           " is_delete_marker, size, last_modified_ms, etag, storage_class,"
                           " owner_id, headers, blob_id, multipart, checksum_algorithm,"
                           " checksum_value, checksum_type) VALUES ('old','k','null',1,0,1,1,"
-                          "'\"e\"','STANDARD','111111111111','[]','b1',0,'','','')",
+                          "'\"e\"','STANDARD','999999999999','[]','b1',0,'','','')",
                           NULL, NULL, NULL);
     sqlite3_close(db);
     return rc;
@@ -939,7 +1000,11 @@ static void check_migrated(int from)
     struct meta_object o;
     CHECK(meta_object_get(m, "old", "k", NULL, &o) == 0);
     CHECK_STR(o.blob_id, "b1");
+    /* v5: existing objects are the bucket owner's, with the default (private) ACL */
+    CHECK_STR(o.owner_id, "111111111111");
+    CHECK(o.acl == NULL);
     meta_object_dispose(&o);
+    CHECK(meta_object_set_acl(m, "old", "k", "null", "doc") == 0);
     /* what the new versions added works on the migrated database */
     char *doc = NULL;
     CHECK(meta_bucket_config_put(m, "old", META_CONFIG_POLICY, "{}") == 0);
