@@ -114,6 +114,7 @@ void meta_close(struct meta_store *s);
 int meta_account_create(struct meta_store *s, const struct meta_account *a) WARN_UNUSED;
 int meta_account_get(struct meta_store *s, const char *id, struct meta_account *out) WARN_UNUSED;
 typedef int meta_account_cb(void *payload, const struct meta_account *a);
+/* Every account, in creation order (the root account first). */
 int meta_account_list(struct meta_store *s, meta_account_cb *cb, void *payload) WARN_UNUSED;
 int meta_key_create(struct meta_store *s, const struct meta_access_key *k) WARN_UNUSED;
 int meta_key_get(struct meta_store *s, const char *access_key,

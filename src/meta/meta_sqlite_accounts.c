@@ -60,9 +60,9 @@ static int sqlite_account_each(sqlite3_stmt *stmt, void *ctx)
 int meta_sqlite_account_list(struct meta_store *s, meta_account_cb *cb, void *payload)
 {
     struct sqlite_cb c = {(void *)cb, payload};
-    return meta_sqlite_query(s,
-                             "SELECT id, canonical_id, name, created_ms FROM accounts ORDER BY id",
-                             NULL, sqlite_account_each, &c);
+    return meta_sqlite_query(
+        s, "SELECT id, canonical_id, name, created_ms FROM accounts ORDER BY created_ms, rowid",
+        NULL, sqlite_account_each, &c);
 }
 
 int meta_sqlite_key_create(struct meta_store *s, const struct meta_access_key *k)

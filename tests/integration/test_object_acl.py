@@ -20,7 +20,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import orc_reader
-from conftest import BIN, error_code, serve_checked
+from conftest import BIN, allow_inventory_delivery, error_code, serve_checked
 from test_inventory_parquet import hyparquet
 from test_inventory_reports import config, fetch_report
 
@@ -370,6 +370,7 @@ def inventory_report(legacy, clients, fmt, tmp_path):
     owner, other, _, owner_id, other_id = clients
     src = new_bucket(owner)
     dst = new_bucket(owner)
+    allow_inventory_delivery(legacy, owner, dst, src)
     owner.put_object(Bucket=src, Key="private", Body=b"a")
     owner.put_object(Bucket=src, Key="public", Body=b"b", ACL="public-read")
     owner.put_bucket_acl(Bucket=src, GrantWrite='id="%s"' % other_id,

@@ -118,6 +118,19 @@ static int count_account(void *payload, const struct meta_account *a)
     return 0;
 }
 
+struct account_names {
+    int n;
+    char v[4][65];
+};
+
+static int name_account(void *payload, const struct meta_account *a)
+{
+    struct account_names *l = payload;
+    if (l->n < 4)
+        snprintf(l->v[l->n++], sizeof(l->v[0]), "%s", a->name);
+    return 0;
+}
+
 TEST(meta_conformance_accounts)
 {
     struct meta_fixture f;
@@ -131,11 +144,16 @@ TEST(meta_conformance_accounts)
         CHECK_STR(got.canonical_id, "ab12");
         CHECK(got.created_ms == 5);
         CHECK(meta_account_get(f.m, "999999999999", &got) == ERR_NOTFOUND);
-        struct meta_account b = {"222222222222", "cd34", "bob", 6};
+        /* listed in creation order, not by id (admin list shows the root account first) */
+        struct meta_account b = {"000000000002", "cd34", "bob", 6};
         CHECK(meta_account_create(f.m, &b) == 0);
         int n = 0;
         CHECK(meta_account_list(f.m, count_account, &n) == 0);
         CHECK(n == 2);
+        struct account_names names = {0, {""}};
+        CHECK(meta_account_list(f.m, name_account, &names) == 0);
+        CHECK_STR(names.v[0], "alice");
+        CHECK_STR(names.v[1], "bob");
     }
 }
 
