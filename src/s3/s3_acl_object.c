@@ -10,6 +10,7 @@
 #include "authz/acl_json.h"
 #include "core/alloc.h"
 #include "s3/s3_acl.h"
+#include "s3/s3_pab.h"
 #include "s3/s3_ownership.h"
 #include "s3/s3_req.h"
 
@@ -100,7 +101,9 @@ static enum s3_error s3_acl_object_build(struct s3_req *r, enum s3_ownership own
     }
     if (!given)
         return S3_OK;
-    e = s3_acl_resolve(r, acl);
+    e = s3_pab_check_acl(r, &r->bucket_info, acl); /* BlockPublicAcls */
+    if (!e)
+        e = s3_acl_resolve(r, acl);
     if (!e && s3_acl_object_encode(acl, &out->acl))
         e = S3E_INTERNAL_ERROR;
     return e;

@@ -333,3 +333,24 @@ def test_recreated_bucket_starts_without_the_policy(accts):
     s3.put_object(Bucket=b, Key="k", Body=b"new")
     assert code(s3.get_bucket_policy, Bucket=b) == "NoSuchBucketPolicy"
     assert code(anon.get_object, Bucket=b, Key="k") == "AccessDenied"
+
+
+def test_deny_signature_version_2(server, s3):
+    """A bucket policy can refuse SigV2 with s3:signatureversion, as on AWS."""
+    b = "pol-sigv2-%d" % os.getpid()
+    s3.create_bucket(Bucket=b)
+    s3.put_object(Bucket=b, Key="k", Body=b"v")
+    v2 = boto3.client("s3", endpoint_url=server.endpoint, region_name=server.region,
+                      aws_access_key_id=server.access_key,
+                      aws_secret_access_key=server.secret_key,
+                      config=Config(signature_version="s3", s3={"addressing_style": "path"},
+                                    retries={"max_attempts": 1}))
+    assert v2.get_object(Bucket=b, Key="k")["Body"].read() == b"v"
+    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "NoSigV2", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": ["arn:aws:s3:::%s" % b, "arn:aws:s3:::%s/*" % b],
+        "Condition": {"StringEquals": {"s3:signatureversion": "AWS"}}}]}))
+    with pytest.raises(ClientError) as e:
+        v2.get_object(Bucket=b, Key="k")
+    assert error_code(e.value) == "AccessDenied"
+    assert s3.get_object(Bucket=b, Key="k")["Body"].read() == b"v"  # SigV4 still works

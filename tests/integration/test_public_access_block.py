@@ -173,3 +173,29 @@ def test_restrict_public_buckets(legacy, other):
     assert s3.get_bucket_policy_status(Bucket=b)["PolicyStatus"]["IsPublic"] is True
     s3.delete_public_access_block(Bucket=b)
     assert anon.get_object(Bucket=b, Key="foo")["Body"].read() == b"bar"
+
+
+def test_block_public_acls_on_object_writes(server, s3):
+    """BlockPublicAcls refuses public object ACLs on every write path (PutObject, CopyObject,
+    CreateMultipartUpload, PutObjectAcl) while private ones and the bucket-owner ones pass."""
+    b = name()
+    s3.create_bucket(Bucket=b, ObjectOwnership="ObjectWriter")
+    s3.put_object(Bucket=b, Key="src", Body=b"x")
+    for acl in ("public-read", "public-read-write", "authenticated-read"):
+        assert code(s3.put_object, Bucket=b, Key="k", Body=b"x", ACL=acl) == "AccessDenied"
+    assert code(s3.put_object, Bucket=b, Key="k", Body=b"x",
+                GrantRead='uri="http://acs.amazonaws.com/groups/global/AllUsers"') == \
+        "AccessDenied"
+    assert code(s3.copy_object, Bucket=b, Key="c", CopySource={"Bucket": b, "Key": "src"},
+                ACL="public-read") == "AccessDenied"
+    assert code(s3.create_multipart_upload, Bucket=b, Key="m", ACL="public-read") == \
+        "AccessDenied"
+    assert code(s3.put_object_acl, Bucket=b, Key="src", ACL="public-read") == "AccessDenied"
+    assert "Contents" not in s3.list_objects_v2(Bucket=b, Prefix="k") and \
+        "Contents" not in s3.list_objects_v2(Bucket=b, Prefix="c")
+    s3.put_object(Bucket=b, Key="k", Body=b"x", ACL="bucket-owner-full-control")
+    s3.put_object_acl(Bucket=b, Key="src", ACL="private")
+    s3.delete_public_access_block(Bucket=b)
+    s3.put_object(Bucket=b, Key="k", Body=b"x", ACL="public-read")
+    anon = anon_client(server)
+    assert anon.get_object(Bucket=b, Key="k")["Body"].read() == b"x"
