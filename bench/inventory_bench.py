@@ -12,6 +12,7 @@ Goal (issue 5): the report runs at no less than half of gzip's throughput on the
 and peak RSS at 4,000,000 objects is within 10% of that at 1,000,000."""
 import argparse
 import gzip
+import json
 import os
 import re
 import shutil
@@ -46,6 +47,14 @@ def fill(data, n, fmt="CSV"):
               "<IncludedObjectVersions>Current</IncludedObjectVersions><OptionalFields>" +
               "".join("<Field>%s</Field>" % f for f in FIELDS) + "</OptionalFields>")
     db.execute("INSERT INTO inventory_configs VALUES ('src', 'all', ?, ?)", (config, now))
+    # the destination policy AWS documents: S3 delivers only where it allows it
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "s3:PutObject",
+        "Resource": "arn:aws:s3:::dst/*",
+        "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::src"},
+                      "StringEquals": {"aws:SourceAccount": account,
+                                       "s3:x-amz-acl": "bucket-owner-full-control"}}}]})
+    db.execute("INSERT INTO bucket_configs VALUES ('dst', 'policy', ?, ?)", (policy, now))
 
     def rows():
         for i in range(n):
