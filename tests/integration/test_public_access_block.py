@@ -144,13 +144,21 @@ def test_ignore_public_acls(legacy, other):
     s3, anon = legacy.client(), anon_client(legacy)
     b = name()
     s3.create_bucket(Bucket=b, ACL="public-read")
+    s3.put_object(Bucket=b, Key="pub", Body=b"p", ACL="public-read")
+    s3.put_object(Bucket=b, Key="auth", Body=b"a", ACL="authenticated-read")
     anon.list_objects_v2(Bucket=b)
     other[0].list_objects_v2(Bucket=b)
+    assert anon.get_object(Bucket=b, Key="pub")["Body"].read() == b"p"
+    assert other[0].get_object(Bucket=b, Key="auth")["Body"].read() == b"a"
     assert s3.get_bucket_policy_status(Bucket=b)["PolicyStatus"]["IsPublic"] is True
     s3.put_public_access_block(Bucket=b, PublicAccessBlockConfiguration={
         "IgnorePublicAcls": True})
     assert code(anon.list_objects_v2, Bucket=b) == "AccessDenied"
     assert code(other[0].list_objects_v2, Bucket=b) == "AccessDenied"
+    # object ACLs' public grants are ignored too
+    assert code(anon.get_object, Bucket=b, Key="pub") == "AccessDenied"
+    assert code(other[0].get_object, Bucket=b, Key="pub") == "AccessDenied"
+    assert code(other[0].get_object, Bucket=b, Key="auth") == "AccessDenied"
     assert s3.get_bucket_policy_status(Bucket=b)["PolicyStatus"]["IsPublic"] is False
     # the owner's own access is not an ACL grant
     s3.list_objects_v2(Bucket=b)
