@@ -40,7 +40,21 @@ static enum authz_decision authz_owner_service(const struct authz_principal *p,
     return authz_deny(reason, "no statement of the bucket policy allows it");
 }
 
-/* The owner rule: an account owns its buckets and everything in them. */
+/* Reading an object another account owns (written under ObjectWriter or
+ * BucketOwnerPreferred), or its ACL, or changing its ACL: AWS lets neither the bucket's owner
+ * nor the bucket's policy reach it; only the object's ACL does. */
+static int authz_foreign_object_acl_action(const char *action, const struct authz_resource *res,
+                                           const struct authz_context *ctx)
+{
+    if (!res->key || !ctx || authz_str_empty(ctx->object_owner_id) ||
+        authz_str_empty(res->owner_id) || strcmp(ctx->object_owner_id, res->owner_id) == 0)
+        return 0;
+    return strncmp(action, "s3:GetObject", 12) == 0 || strcmp(action, "s3:PutObjectAcl") == 0 ||
+           strcmp(action, "s3:PutObjectVersionAcl") == 0;
+}
+
+/* The owner rule: an account owns its buckets and everything in them (but for reading the
+ * objects other accounts own in them, authz_foreign_object_acl_action). */
 static enum authz_decision authz_owner_rule(const struct authz_principal *p, const char *action,
                                             const struct authz_resource *res,
                                             const struct authz_context *ctx, const char **reason)
@@ -63,6 +77,8 @@ static enum authz_decision authz_owner_rule(const struct authz_principal *p, con
         return AUTHZ_ALLOW;
     if (authz_str_empty(res->owner_id) || strcmp(res->owner_id, p->account_id) != 0)
         return authz_deny(reason, "the principal does not own the bucket");
+    if (authz_foreign_object_acl_action(action, res, ctx))
+        return authz_deny(reason, "the object belongs to another account: its ACL decides");
     return AUTHZ_ALLOW;
 }
 
@@ -189,7 +205,7 @@ enum authz_decision authz_decide(const struct authz_principal *principal, const 
     const char *owner_reason = "";
     if (authz_owner_rule(principal, action, resource, context, &owner_reason) == AUTHZ_ALLOW)
         return AUTHZ_ALLOW;
-    if (pe == POLICY_ALLOWS)
+    if (pe == POLICY_ALLOWS && !authz_foreign_object_acl_action(action, resource, context))
         return AUTHZ_ALLOW;
     if (authz_acl_rule(principal, action, resource, context))
         return AUTHZ_ALLOW;

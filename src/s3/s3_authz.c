@@ -174,7 +174,9 @@ static enum s3_error s3_authz_state_load(struct s3_req *r, const struct meta_buc
     memset(st, 0, sizeof(*st));
     int rc = s3_policy_load(r->srv->meta, b, &st->policy, &st->policy_ref);
     int owner = !r->anonymous && strcmp(r->account.id, b->owner_id) == 0;
-    if (!rc && !owner)
+    /* the owner too for reading an object: another account may own it (authz.c) */
+    int object_read = key && strcmp(key, "*") != 0 && s3_authz_object_acl_applies(action);
+    if (!rc && (!owner || object_read))
         rc = s3_authz_acls_load(r, b, key, action, version, st);
     if (!rc && (st->acl || st->object_acl || (st->policy && st->policy->is_public))) {
         rc = s3_pab_load(r->srv->meta, b->name, &st->pab, NULL);

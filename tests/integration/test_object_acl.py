@@ -430,3 +430,30 @@ def test_missing_object_is_404_only_for_who_may_list(clients):
     # an existing private object stays refused
     owner.put_object(Bucket=b, Key="priv", Body=b"x")
     assert denied(anon.get_object, Bucket=b, Key="priv") == "AccessDenied"
+
+
+def test_bucket_owner_does_not_read_objects_others_own(legacy, clients):
+    """AWS: under ObjectWriter the writer owns its object; the bucket's owner (and the bucket's
+    policy) may delete it but not read it or its ACL unless the object's ACL grants that."""
+    owner, other, _, owner_id, other_id = clients
+    b = new_bucket(owner, ObjectOwnership="ObjectWriter")
+    owner.put_bucket_acl(Bucket=b, GrantWrite='id="%s"' % other_id,
+                         GrantFullControl='id="%s"' % owner_id)
+    owner.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": legacy.root_account()},
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % b}]}))
+    other.put_object(Bucket=b, Key="theirs", Body=b"t")
+    for fn in (owner.get_object, owner.head_object, owner.get_object_acl):
+        with pytest.raises(ClientError) as e:
+            fn(Bucket=b, Key="theirs")
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    with pytest.raises(ClientError) as e:
+        owner.put_object_acl(Bucket=b, Key="theirs", ACL="private")
+    assert error_code(e.value) == "AccessDenied"
+    other.put_object(Bucket=b, Key="shared", Body=b"s", ACL="bucket-owner-read")
+    assert owner.get_object(Bucket=b, Key="shared")["Body"].read() == b"s"
+    other.put_object(Bucket=b, Key="given", Body=b"g", ACL="bucket-owner-full-control")
+    assert owner.get_object_acl(Bucket=b, Key="given")["Owner"]["ID"] == other_id
+    owner.put_object_acl(Bucket=b, Key="given", ACL="bucket-owner-full-control")
+    owner.delete_object(Bucket=b, Key="theirs")  # deleting stays the bucket owner's right
+    assert "theirs" not in [o["Key"] for o in owner.list_objects_v2(Bucket=b)["Contents"]]
