@@ -162,13 +162,15 @@ static int authz_object_acl_rule(const struct authz_principal *p, const char *ac
         if (strcmp(action, object_actions[i].action) != 0)
             continue;
         enum acl_perm perm = object_actions[i].perm;
+        /* IgnorePublicAcls drops AllUsers / AuthenticatedUsers grants here too: the object's
+         * ACL and the bucket's WRITE, not only the bucket-level actions */
         if (object_actions[i].bucket_write)
-            return ctx->bucket_acl && acl_allows(ctx->bucket_acl, p, perm);
+            return pab_acl_allows(ctx->public_access_block, ctx->bucket_acl, p, perm);
         if ((perm == ACL_PERM_READ_ACP || perm == ACL_PERM_WRITE_ACP) &&
             p->kind == AUTHZ_PRINCIPAL_ACCOUNT && !authz_str_empty(ctx->object_owner_id) &&
             strcmp(ctx->object_owner_id, p->account_id) == 0)
             return 1;
-        return ctx->object_acl && acl_allows(ctx->object_acl, p, perm);
+        return pab_acl_allows(ctx->public_access_block, ctx->object_acl, p, perm);
     }
     return 0;
 }

@@ -173,3 +173,29 @@ def test_restrict_public_buckets(legacy, other):
     assert s3.get_bucket_policy_status(Bucket=b)["PolicyStatus"]["IsPublic"] is True
     s3.delete_public_access_block(Bucket=b)
     assert anon.get_object(Bucket=b, Key="foo")["Body"].read() == b"bar"
+
+
+def test_ignore_public_acls_objects_and_bucket_write(legacy, other):
+    """IgnorePublicAcls ignores the public grants of object ACLs and the bucket's public WRITE
+    too: a public-read object is no longer readable by everyone, a public-read-write bucket no
+    longer writable by everyone."""
+    s3, anon = legacy.client(), anon_client(legacy)
+    b = name()
+    s3.create_bucket(Bucket=b, ACL="public-read-write")
+    s3.put_object(Bucket=b, Key="pub", Body=b"x", ACL="public-read")
+    s3.put_object(Bucket=b, Key="auth", Body=b"y", ACL="authenticated-read")
+    assert anon.get_object(Bucket=b, Key="pub")["Body"].read() == b"x"
+    assert other[0].get_object(Bucket=b, Key="auth")["Body"].read() == b"y"
+    anon.put_object(Bucket=b, Key="from-anon", Body=b"z")
+    s3.put_public_access_block(Bucket=b, PublicAccessBlockConfiguration={
+        "IgnorePublicAcls": True})
+    assert code(anon.get_object, Bucket=b, Key="pub") == "AccessDenied"
+    assert code(anon.head_object, Bucket=b, Key="pub") == "403"
+    assert code(other[0].get_object, Bucket=b, Key="auth") == "AccessDenied"
+    assert code(anon.put_object, Bucket=b, Key="from-anon2", Body=b"z") == "AccessDenied"
+    assert code(anon.delete_object, Bucket=b, Key="pub") == "AccessDenied"
+    assert code(other[0].put_object, Bucket=b, Key="from-other", Body=b"z") == "AccessDenied"
+    # the owner's access is not an ACL grant
+    assert s3.get_object(Bucket=b, Key="pub")["Body"].read() == b"x"
+    s3.delete_public_access_block(Bucket=b)
+    assert anon.get_object(Bucket=b, Key="pub")["Body"].read() == b"x"
