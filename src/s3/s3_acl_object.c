@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "s3/s3_acl.h"
 #include "s3/s3_ownership.h"
+#include "s3/s3_pab.h"
 #include "s3/s3_req.h"
 
 int s3_acl_object_encode(const struct acl *acl, char **out)
@@ -101,6 +102,8 @@ static enum s3_error s3_acl_object_build(struct s3_req *r, enum s3_ownership own
     if (!given)
         return S3_OK;
     e = s3_acl_resolve(r, acl);
+    if (!e) /* BlockPublicAcls refuses public object ACLs as it does bucket ones */
+        e = s3_pab_check_acl(r, &r->bucket_info, acl);
     if (!e && s3_acl_object_encode(acl, &out->acl))
         e = S3E_INTERNAL_ERROR;
     return e;

@@ -13,6 +13,7 @@
 #include "core/alloc.h"
 #include "s3/s3_acl.h"
 #include "s3/s3_acl_xml.h"
+#include "s3/s3_pab.h"
 #include "s3/s3_req.h"
 
 /* The version the request names (the latest without versionId), not a delete marker. */
@@ -80,6 +81,8 @@ static enum s3_error put_object_acl(struct s3_req *r, const struct meta_object *
         return S3_OK; /* nothing to store: the owner's FULL_CONTROL is what applies */
     }
     e = s3_acl_resolve(r, acl);
+    if (!e) /* BlockPublicAcls: a public object ACL is refused */
+        e = s3_pab_check_acl(r, &r->bucket_info, acl);
     if (e)
         return e;
     char *doc = NULL;
