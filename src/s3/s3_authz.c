@@ -248,10 +248,11 @@ static const char *s3_authz_action(const struct s3_req *r)
 static enum s3_error s3_authz_bucket_op(struct s3_req *r)
 {
     const char *key = NULL;
+    if (r->op->resource == S3_RES_OBJECTS)
+        return S3_OK; /* DeleteObjects: each key is decided by the operation, as on AWS (a
+                       * grant on a prefix deletes under it, not a "*" of the bucket) */
     if (r->op->resource == S3_RES_OBJECT)
         key = r->key;
-    else if (r->op->resource == S3_RES_OBJECTS)
-        key = "*";
     return s3_req_authorize_version(r, s3_authz_action(r), &r->bucket_info, key,
                                     key ? s3_req_param(r, "versionId") : NULL);
 }
