@@ -40,7 +40,17 @@ static enum authz_decision authz_owner_service(const struct authz_principal *p,
     return authz_deny(reason, "no statement of the bucket policy allows it");
 }
 
-/* The owner rule: an account owns its buckets and everything in them. */
+/* Actions on an object that its owner's ACL decides rather than the bucket's owner: reading
+ * it, reading or writing its ACL (AWS: a bucket owner cannot read an object another account
+ * wrote unless its ACL grants it; it may still overwrite and delete it). */
+static int authz_object_acl_action(const char *action)
+{
+    return strncmp(action, "s3:GetObject", 12) == 0 || strcmp(action, "s3:PutObjectAcl") == 0 ||
+           strcmp(action, "s3:PutObjectVersionAcl") == 0;
+}
+
+/* The owner rule: an account owns its buckets and everything in them, but for the objects
+ * another account owns (context->object_owner_id) the object ACL rule decides reads. */
 static enum authz_decision authz_owner_rule(const struct authz_principal *p, const char *action,
                                             const struct authz_resource *res,
                                             const struct authz_context *ctx, const char **reason)
@@ -63,6 +73,9 @@ static enum authz_decision authz_owner_rule(const struct authz_principal *p, con
         return AUTHZ_ALLOW;
     if (authz_str_empty(res->owner_id) || strcmp(res->owner_id, p->account_id) != 0)
         return authz_deny(reason, "the principal does not own the bucket");
+    if (res->key && ctx && !authz_str_empty(ctx->object_owner_id) &&
+        strcmp(ctx->object_owner_id, p->account_id) != 0 && authz_object_acl_action(action))
+        return authz_deny(reason, "the object belongs to another account");
     return AUTHZ_ALLOW;
 }
 

@@ -430,3 +430,41 @@ def test_missing_object_is_404_only_for_who_may_list(clients):
     # an existing private object stays refused
     owner.put_object(Bucket=b, Key="priv", Body=b"x")
     assert denied(anon.get_object, Bucket=b, Key="priv") == "AccessDenied"
+
+
+def test_bucket_owner_reads_foreign_objects_only_as_their_acl_grants(clients):
+    """ObjectWriter: an object another account wrote is that account's; the bucket's owner
+    reads it (or its ACL) only as the object's ACL grants, as AWS answers (s3-tests
+    test_bucket_policy_put_obj_grant), and may still overwrite and delete it."""
+    owner, other, _, owner_id, other_id = clients
+    b = new_bucket(owner)
+    owner.put_bucket_acl(Bucket=b, GrantWrite='id="%s"' % other_id,
+                         GrantFullControl='id="%s"' % owner_id)
+    other.put_object(Bucket=b, Key="private", Body=b"p")
+    other.put_object(Bucket=b, Key="bor", Body=b"r", ACL="bucket-owner-read")
+    other.put_object(Bucket=b, Key="bofc", Body=b"f", ACL="bucket-owner-full-control")
+    assert denied(owner.get_object, Bucket=b, Key="private") == "AccessDenied"
+    assert denied(owner.head_object, Bucket=b, Key="private") == "403"
+    assert denied(owner.get_object_acl, Bucket=b, Key="private") == "AccessDenied"
+    assert denied(owner.put_object_acl, Bucket=b, Key="private",
+                  ACL="public-read") == "AccessDenied"
+    assert denied(owner.copy_object, Bucket=b, Key="copy",
+                  CopySource={"Bucket": b, "Key": "private"}) == "AccessDenied"
+    assert owner.get_object(Bucket=b, Key="bor")["Body"].read() == b"r"
+    assert denied(owner.get_object_acl, Bucket=b, Key="bor") == "AccessDenied"
+    assert owner.get_object(Bucket=b, Key="bofc")["Body"].read() == b"f"
+    assert grants(owner, b, "bofc") == sorted([("CanonicalUser", other_id, "FULL_CONTROL"),
+                                               ("CanonicalUser", owner_id, "FULL_CONTROL")])
+    assert other.get_object(Bucket=b, Key="private")["Body"].read() == b"p"
+    # the bucket's owner may still list, overwrite and delete them
+    assert sorted(o["Key"] for o in owner.list_objects_v2(Bucket=b)["Contents"]) == [
+        "bofc", "bor", "private"]
+    owner.delete_object(Bucket=b, Key="bor")
+    owner.put_object(Bucket=b, Key="private", Body=b"mine now")
+    assert owner.get_object(Bucket=b, Key="private")["Body"].read() == b"mine now"
+    # with ACLs disabled the bucket's owner owns everything
+    other.put_object(Bucket=b, Key="late", Body=b"l")
+    owner.put_bucket_acl(Bucket=b, ACL="private")
+    owner.put_bucket_ownership_controls(
+        Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    assert owner.get_object(Bucket=b, Key="late")["Body"].read() == b"l"

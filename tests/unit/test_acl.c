@@ -354,3 +354,35 @@ TEST(acl_authz_rule_object_actions_ignore_public_acls)
     free(obj);
     free(bkt);
 }
+
+/* The bucket's owner reads an object another account owns only as that object's ACL grants
+ * (bucket-owner-read, bucket-owner-full-control), as on AWS; writing and deleting stay its. */
+TEST(acl_authz_rule_bucket_owner_and_foreign_objects)
+{
+    struct acl *obj = acl_new();
+    struct authz_principal o, x, anon;
+    principals(&o, &x, &anon);
+    struct authz_resource object = {"b", "k", "111111111111"};
+    struct authz_context ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    CHECK(acl_canned(obj, "private", OTHER, "", NULL) == 0);
+    ctx.object_acl = obj;
+    ctx.object_owner_id = "222222222222";
+    CHECK(authz_decide(&o, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&o, "s3:GetObjectVersion", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&o, "s3:GetObjectAcl", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&o, "s3:PutObjectAcl", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&o, "s3:PutObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&o, "s3:DeleteObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(acl_canned(obj, "bucket-owner-read", OTHER, "", OWNER) == 0);
+    CHECK(authz_decide(&o, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&o, "s3:GetObjectAcl", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(acl_canned(obj, "bucket-owner-full-control", OTHER, "", OWNER) == 0);
+    CHECK(authz_decide(&o, "s3:GetObjectAcl", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    /* its own objects: the owner rule */
+    ctx.object_owner_id = "111111111111";
+    CHECK(acl_canned(obj, "private", OWNER, "", NULL) == 0);
+    CHECK(authz_decide(&o, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    free(obj);
+}
