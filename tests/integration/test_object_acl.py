@@ -468,3 +468,36 @@ def test_bucket_owner_reads_foreign_objects_only_as_their_acl_grants(clients):
     owner.put_bucket_ownership_controls(
         Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
     assert owner.get_object(Bucket=b, Key="late")["Body"].read() == b"l"
+
+
+def test_ownership_enforced_takes_only_bucket_owner_full_control_from_others(clients):
+    """ACLs disabled (BucketOwnerEnforced): another account's write may name no ACL or
+    bucket-owner-full-control; "private" (FULL_CONTROL to that account) is refused with 400
+    AccessControlListNotSupported on PutObject, CreateMultipartUpload, CopyObject, PutObjectAcl
+    and PutBucketAcl, as AWS answers (s3-tests _test_object_ownership_bucket_owner_enforced).
+    The objects are the bucket owner's."""
+    owner, other, _, owner_id, other_id = clients
+    b = new_bucket(owner, ObjectOwnership="BucketOwnerEnforced")
+    owner.put_bucket_policy(Bucket=b, Policy=json.dumps({"Statement": [{
+        "Effect": "Allow", "Principal": {"CanonicalUser": other_id},
+        "Action": ["s3:PutObject", "s3:GetObject", "s3:GetObjectAcl", "s3:PutObjectAcl"],
+        "Resource": "arn:aws:s3:::%s/*" % b}, {
+        "Effect": "Allow", "Principal": {"CanonicalUser": other_id},
+        "Action": "s3:PutBucketAcl", "Resource": "arn:aws:s3:::%s" % b}]}))
+    other.put_object(Bucket=b, Key="none", Body=b"x")
+    other.put_object(Bucket=b, Key="bofc", Body=b"x", ACL="bucket-owner-full-control")
+    assert other.get_object_acl(Bucket=b, Key="bofc")["Owner"]["ID"] == owner_id
+    for call, kw in ((other.put_object, {"Key": "p", "Body": b"x"}),
+                     (other.create_multipart_upload, {"Key": "m"}),
+                     (other.copy_object, {"Key": "c", "CopySource": {"Bucket": b,
+                                                                     "Key": "none"}}),
+                     (other.put_object_acl, {"Key": "none"}), (other.put_bucket_acl, {})):
+        with pytest.raises(ClientError) as e:
+            call(Bucket=b, ACL="private", **kw)
+        assert error_code(e.value) == "AccessControlListNotSupported"
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    other.put_object_acl(Bucket=b, Key="none", ACL="bucket-owner-full-control")
+    # the bucket's owner may name its own "private"
+    owner.put_object(Bucket=b, Key="own", Body=b"x", ACL="private")
+    owner.put_object_acl(Bucket=b, Key="own", ACL="private")
+    owner.put_bucket_acl(Bucket=b, ACL="private")
