@@ -178,6 +178,8 @@ static int authz_object_acl_rule(const struct authz_principal *p, const char *ac
         if (strcmp(action, object_actions[i].action) != 0)
             continue;
         enum acl_perm perm = object_actions[i].perm;
+        /* IgnorePublicAcls drops AllUsers / AuthenticatedUsers grants here too: the object's
+         * ACL and the bucket's WRITE, not only the bucket-level actions */
         if (object_actions[i].bucket_write)
             return ctx->bucket_acl &&
                    pab_acl_allows(ctx->public_access_block, ctx->bucket_acl, p, perm);

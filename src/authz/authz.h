@@ -7,7 +7,9 @@
  * decided by the same function. The only policy today is the owner rule:
  *
  *   - an account may do anything to the buckets it owns and the objects in them, may list its
- *     buckets (resource "*") and may create buckets;
+ *     buckets (resource "*") and may create buckets — but reading an object another account
+ *     owns (context->object_owner_id), or reading or writing its ACL, is that object's ACL to
+ *     grant (AWS, ObjectWriter);
  *   - a service principal (s3.amazonaws.com delivering inventory reports) owns nothing: only a
  *     statement of the bucket policy lets it in, whoever owns the bucket (as AWS);
  *   - then the ACL rule: the bucket's ACL (context->bucket_acl) grants bucket-level actions,

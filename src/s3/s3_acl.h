@@ -38,6 +38,12 @@ enum s3_error s3_acl_resolve(struct s3_req *r, struct acl *acl);
 
 /* ---- object ACLs (s3_acl_object.c) ---- */
 
+/* Does acl grant FULL_CONTROL to the bucket's owner (its canonical id) and nothing else?
+ * With ACLs disabled (BucketOwnerEnforced) that, or bucket-owner-full-control, is all AWS still
+ * accepts; the ACL a request asks for is read as the requester's ("private" from another
+ * account grants that account, and is refused). */
+int s3_acl_bucket_owner_only(const struct acl *acl, const char *bucket_owner_id);
+
 /* Who owns an object a request writes, and its ACL (meta_object.acl): from the
  * request's ACL (x-amz-acl / x-amz-grant-*, or a POST form's acl field when form is set) and
  * the bucket's Object Ownership, as AWS:

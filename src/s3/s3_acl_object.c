@@ -10,8 +10,8 @@
 #include "authz/acl_json.h"
 #include "core/alloc.h"
 #include "s3/s3_acl.h"
-#include "s3/s3_pab.h"
 #include "s3/s3_ownership.h"
+#include "s3/s3_pab.h"
 #include "s3/s3_req.h"
 
 int s3_acl_object_encode(const struct acl *acl, char **out)
@@ -77,6 +77,17 @@ static void s3_acl_object_owner(struct s3_req *r, enum s3_ownership o, const cha
     *out = to_bucket_owner ? *bucket_owner : r->account;
 }
 
+int s3_acl_bucket_owner_only(const struct acl *acl, const char *bucket_owner_id)
+{
+    for (size_t i = 0; i < acl->n; i++) {
+        const struct acl_grant *g = &acl->grants[i];
+        if (g->kind != ACL_GRANTEE_USER || g->perm != ACL_PERM_FULL_CONTROL ||
+            strcmp(g->id, bucket_owner_id) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 static enum s3_error s3_acl_object_build(struct s3_req *r, enum s3_ownership own, int form,
                                          const char *form_acl, struct acl *acl,
                                          struct s3_object_grant *out)
@@ -88,12 +99,17 @@ static enum s3_error s3_acl_object_build(struct s3_req *r, enum s3_ownership own
     s3_acl_object_owner(r, own, canned, &bucket_owner, &owner);
     memcpy(out->owner_id, owner.id, sizeof(out->owner_id));
     int given = 0;
+    int enforced = own == S3_OWNERSHIP_BUCKET_OWNER_ENFORCED;
+    /* with ACLs disabled the ACL asked for is read as the writer's (AWS: another account's
+     * "private" grants that account, and is refused) */
+    const struct meta_account *acl_owner = enforced && !r->anonymous ? &r->account : &owner;
     enum s3_error e =
-        s3_acl_from_request(r, acl, &owner, bucket_owner.canonical_id, form, form_acl, &given);
+        s3_acl_from_request(r, acl, acl_owner, bucket_owner.canonical_id, form, form_acl, &given);
     if (e)
         return e;
-    if (own == S3_OWNERSHIP_BUCKET_OWNER_ENFORCED) {
-        if (given && acl_grants_beyond_owner(acl, bucket_owner.canonical_id)) {
+    if (enforced) {
+        int bofc = canned && strcmp(canned, "bucket-owner-full-control") == 0;
+        if (given && !bofc && !s3_acl_bucket_owner_only(acl, bucket_owner.canonical_id)) {
             s3_req_set_message(r, "The bucket does not allow ACLs");
             return S3E_ACCESS_CONTROL_LIST_NOT_SUPPORTED;
         }

@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "s3/s3_acl.h"
+#include "s3/s3_ownership.h"
 #include "s3/s3_pab.h"
 #include "s3/s3_policy.h"
 #include "s3/s3_req.h"
@@ -164,6 +165,35 @@ static int s3_authz_acls_load(struct s3_req *r, const struct meta_bucket *b, con
     return rc;
 }
 
+/* The bucket's owner reading an object (or its ACL) that another account owns, ACLs enabled:
+ * AWS lets the object's ACL decide (bucket-owner-read / -full-control grant it), so the
+ * object's owner and ACL are loaded. The object is read first; its ACL only when it is not
+ * the bucket owner's, the common case. */
+static int s3_authz_owner_object_load(struct s3_req *r, const struct meta_bucket *b,
+                                      const char *key, const char *action, const char *version,
+                                      struct s3_authz_state *st)
+{
+    if (!key || strcmp(key, "*") == 0 || !s3_authz_object_acl_applies(action))
+        return 0;
+    struct meta_object o;
+    int rc = meta_object_get(r->srv->meta, b->name, key, version, &o);
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    int foreign = !o.is_delete_marker && strcmp(o.owner_id, b->owner_id) != 0;
+    enum s3_ownership own = S3_OWNERSHIP_OBJECT_WRITER;
+    if (foreign)
+        rc = s3_ownership_get(r->srv->meta, b->name, &own, NULL);
+    if (!rc && foreign && own != S3_OWNERSHIP_BUCKET_OWNER_ENFORCED) {
+        st->object_acl = xcalloc(1, sizeof(*st->object_acl));
+        memcpy(st->object_owner, o.owner_id, sizeof(st->object_owner));
+        rc = s3_acl_object_load(r->srv->meta, b, &o, 0, st->object_acl);
+    }
+    meta_object_dispose(&o);
+    return rc;
+}
+
 /* Load what deciding action on bucket b needs: its policy always (it may deny even the owner),
  * the ACLs for anyone but the owner, Block Public Access when an ACL or a public policy could
  * make the bucket public. */
@@ -178,6 +208,8 @@ static enum s3_error s3_authz_state_load(struct s3_req *r, const struct meta_buc
     int object_read = key && strcmp(key, "*") != 0 && s3_authz_object_acl_applies(action);
     if (!rc && (!owner || object_read))
         rc = s3_authz_acls_load(r, b, key, action, version, st);
+    else if (!rc)
+        rc = s3_authz_owner_object_load(r, b, key, action, version, st);
     if (!rc && (st->acl || st->object_acl || (st->policy && st->policy->is_public))) {
         rc = s3_pab_load(r->srv->meta, b->name, &st->pab, NULL);
         st->have_pab = 1;
@@ -250,10 +282,11 @@ static const char *s3_authz_action(const struct s3_req *r)
 static enum s3_error s3_authz_bucket_op(struct s3_req *r)
 {
     const char *key = NULL;
+    if (r->op->resource == S3_RES_OBJECTS)
+        return S3_OK; /* DeleteObjects: each key is decided by the operation, as on AWS (a
+                       * grant on a prefix deletes under it, not a "*" of the bucket) */
     if (r->op->resource == S3_RES_OBJECT)
         key = r->key;
-    else if (r->op->resource == S3_RES_OBJECTS)
-        key = "*";
     return s3_req_authorize_version(r, s3_authz_action(r), &r->bucket_info, key,
                                     key ? s3_req_param(r, "versionId") : NULL);
 }

@@ -126,10 +126,11 @@ static enum s3_error put_bucket_acl(struct s3_req *r, struct acl *acl)
         s3_acl_bucket_load(r->srv->meta, &r->bucket_info, acl, &disabled))
         return S3E_INTERNAL_ERROR;
     int given = 0;
-    enum s3_error e = s3_acl_from_request(r, acl, &owner, NULL, 0, NULL, &given);
+    const struct meta_account *asker = disabled && !r->anonymous ? &r->account : &owner;
+    enum s3_error e = s3_acl_from_request(r, acl, asker, NULL, 0, NULL, &given);
     if (!e && !given)
         e = s3_acl_from_body(r, acl, &owner);
-    if (!e && disabled && acl_grants_beyond_owner(acl, owner.canonical_id))
+    if (!e && disabled && !s3_acl_bucket_owner_only(acl, owner.canonical_id))
         e = S3E_ACCESS_CONTROL_LIST_NOT_SUPPORTED;
     if (!e)
         e = s3_acl_resolve(r, acl);

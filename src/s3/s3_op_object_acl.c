@@ -68,13 +68,16 @@ static enum s3_error put_object_acl(struct s3_req *r, const struct meta_object *
         meta_account_get(r->srv->meta, r->bucket_info.owner_id, &bucket_owner))
         return S3E_INTERNAL_ERROR;
     int given = 0;
-    e = s3_acl_from_request(r, acl, &owner, bucket_owner.canonical_id, 0, NULL, &given);
+    const struct meta_account *asker = disabled && !r->anonymous ? &r->account : &owner;
+    e = s3_acl_from_request(r, acl, asker, bucket_owner.canonical_id, 0, NULL, &given);
     if (!e && !given)
         e = s3_acl_from_body(r, acl, &owner);
     if (e)
         return e;
     if (disabled) {
-        if (acl_grants_beyond_owner(acl, bucket_owner.canonical_id)) {
+        const char *canned = s3_req_header(r, "x-amz-acl");
+        int bofc = canned && strcmp(canned, "bucket-owner-full-control") == 0;
+        if (!bofc && !s3_acl_bucket_owner_only(acl, bucket_owner.canonical_id)) {
             s3_req_set_message(r, "The bucket does not allow ACLs");
             return S3E_ACCESS_CONTROL_LIST_NOT_SUPPORTED;
         }

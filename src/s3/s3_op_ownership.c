@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/xmlw.h"
+#include "s3/s3_acl.h"
 #include "s3/s3_ownership.h"
 #include "s3/s3_req.h"
 #include "s3/s3_xml.h"
@@ -29,12 +31,29 @@ static enum s3_error ownership_body(struct s3_req *r, enum s3_ownership *out)
     return e;
 }
 
+/* AWS refuses BucketOwnerEnforced while the bucket's ACL grants anyone but the owner: the
+ * grants would silently stop counting, and come back with the next mode. */
+static enum s3_error ownership_check_enforced(struct s3_req *r)
+{
+    struct acl *acl = xcalloc(1, sizeof(*acl));
+    int disabled = 0;
+    enum s3_error e = S3_OK;
+    if (s3_acl_bucket_load(r->srv->meta, &r->bucket_info, acl, &disabled))
+        e = S3E_INTERNAL_ERROR;
+    else if (!disabled && acl_grants_beyond_owner(acl, acl->owner_id))
+        e = S3E_INVALID_BUCKET_ACL_WITH_OBJECT_OWNERSHIP;
+    free(acl);
+    return e;
+}
+
 enum s3_error s3_op_put_bucket_ownership_controls(struct s3_req *r)
 {
     enum s3_error e = s3_req_load_bucket(r);
     enum s3_ownership o = S3_OWNERSHIP_OBJECT_WRITER;
     if (!e)
         e = ownership_body(r, &o);
+    if (!e && o == S3_OWNERSHIP_BUCKET_OWNER_ENFORCED)
+        e = ownership_check_enforced(r);
     if (e)
         return e;
     int rc = meta_bucket_config_put(r->srv->meta, r->bucket, META_CONFIG_OWNERSHIP,

@@ -194,7 +194,6 @@ def test_bucket_owner_enforced_disables_acls(server, s3):
     s3.put_bucket_acl(Bucket=b, ACL="private")
     s3.put_bucket_acl(Bucket=b, ACL="bucket-owner-full-control")
     assert grants(s3, b) == [("CanonicalUser", owner_id, "FULL_CONTROL")]
-    # an ACL stored before the switch has no effect once ACLs are disabled
     s3.put_bucket_ownership_controls(
         Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
     # new buckets also block public ACLs (Block Public Access on): lift that first, as on AWS
@@ -206,8 +205,13 @@ def test_bucket_owner_enforced_disables_acls(server, s3):
                                       s3={"addressing_style": "path"},
                                       retries={"max_attempts": 1}))
     anon.list_objects_v2(Bucket=b)
-    s3.put_bucket_ownership_controls(
-        Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    # AWS refuses to disable ACLs while one grants others: make it private first
+    enforced = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert denied(s3.put_bucket_ownership_controls, Bucket=b,
+                  OwnershipControls=enforced) == "InvalidBucketAclWithObjectOwnership"
+    anon.list_objects_v2(Bucket=b)
+    s3.put_bucket_acl(Bucket=b, ACL="private")
+    s3.put_bucket_ownership_controls(Bucket=b, OwnershipControls=enforced)
     assert denied(anon.list_objects_v2, Bucket=b) == "AccessDenied"
     assert grants(s3, b) == [("CanonicalUser", owner_id, "FULL_CONTROL")]
 

@@ -354,3 +354,25 @@ def test_deny_signature_version_2(server, s3):
         v2.get_object(Bucket=b, Key="k")
     assert error_code(e.value) == "AccessDenied"
     assert s3.get_object(Bucket=b, Key="k")["Body"].read() == b"v"  # SigV4 still works
+def test_delete_objects_decided_per_key(accts):
+    """DeleteObjects is decided key by key, as AWS does: a grant on a prefix deletes the keys
+    under it (what `aws s3 rm --recursive` sends), the others answer AccessDenied in the
+    result, and an explicit Deny on a prefix holds even for the bucket owner."""
+    s3, other = accts["owner"], accts["b"]
+    b = new_bucket(s3, ("pub/a", "pub/b", "priv/c"))
+    s3.put_bucket_policy(Bucket=b, Policy=policy(stmt(
+        "Allow", {"AWS": accts["b_id"]}, "s3:DeleteObject", "arn:aws:s3:::%s/pub/*" % b)))
+    r = other.delete_objects(Bucket=b, Delete={"Objects": [
+        {"Key": "pub/a"}, {"Key": "priv/c"}, {"Key": "pub/b"}]})
+    assert sorted(d["Key"] for d in r["Deleted"]) == ["pub/a", "pub/b"]
+    assert [(e["Key"], e["Code"]) for e in r["Errors"]] == [("priv/c", "AccessDenied")]
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=b)["Contents"]] == ["priv/c"]
+    r = accts["anon"].delete_objects(Bucket=b, Delete={"Objects": [{"Key": "priv/c"}]})
+    assert [(e["Key"], e["Code"]) for e in r["Errors"]] == [("priv/c", "AccessDenied")]
+    s3.put_bucket_policy(Bucket=b, Policy=policy(stmt(
+        "Deny", "*", "s3:DeleteObject", "arn:aws:s3:::%s/priv/*" % b)))
+    r = s3.delete_objects(Bucket=b, Delete={"Objects": [{"Key": "priv/c"}]})
+    assert [(e["Key"], e["Code"]) for e in r["Errors"]] == [("priv/c", "AccessDenied")]
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=b)["Contents"]] == ["priv/c"]
+    assert code(accts["anon"].delete_objects, Bucket=b + "-none",
+                Delete={"Objects": [{"Key": "k"}]}) == "NoSuchBucket"

@@ -457,3 +457,72 @@ def test_bucket_owner_does_not_read_objects_others_own(legacy, clients):
     owner.put_object_acl(Bucket=b, Key="given", ACL="bucket-owner-full-control")
     owner.delete_object(Bucket=b, Key="theirs")  # deleting stays the bucket owner's right
     assert "theirs" not in [o["Key"] for o in owner.list_objects_v2(Bucket=b)["Contents"]]
+def test_bucket_owner_reads_foreign_objects_only_as_their_acl_grants(clients):
+    """ObjectWriter: an object another account wrote is that account's; the bucket's owner
+    reads it (or its ACL) only as the object's ACL grants, as AWS answers (s3-tests
+    test_bucket_policy_put_obj_grant), and may still overwrite and delete it."""
+    owner, other, _, owner_id, other_id = clients
+    b = new_bucket(owner)
+    owner.put_bucket_acl(Bucket=b, GrantWrite='id="%s"' % other_id,
+                         GrantFullControl='id="%s"' % owner_id)
+    other.put_object(Bucket=b, Key="private", Body=b"p")
+    other.put_object(Bucket=b, Key="bor", Body=b"r", ACL="bucket-owner-read")
+    other.put_object(Bucket=b, Key="bofc", Body=b"f", ACL="bucket-owner-full-control")
+    assert denied(owner.get_object, Bucket=b, Key="private") == "AccessDenied"
+    assert denied(owner.head_object, Bucket=b, Key="private") == "403"
+    assert denied(owner.get_object_acl, Bucket=b, Key="private") == "AccessDenied"
+    assert denied(owner.put_object_acl, Bucket=b, Key="private",
+                  ACL="public-read") == "AccessDenied"
+    assert denied(owner.copy_object, Bucket=b, Key="copy",
+                  CopySource={"Bucket": b, "Key": "private"}) == "AccessDenied"
+    assert owner.get_object(Bucket=b, Key="bor")["Body"].read() == b"r"
+    assert denied(owner.get_object_acl, Bucket=b, Key="bor") == "AccessDenied"
+    assert owner.get_object(Bucket=b, Key="bofc")["Body"].read() == b"f"
+    assert grants(owner, b, "bofc") == sorted([("CanonicalUser", other_id, "FULL_CONTROL"),
+                                               ("CanonicalUser", owner_id, "FULL_CONTROL")])
+    assert other.get_object(Bucket=b, Key="private")["Body"].read() == b"p"
+    # the bucket's owner may still list, overwrite and delete them
+    assert sorted(o["Key"] for o in owner.list_objects_v2(Bucket=b)["Contents"]) == [
+        "bofc", "bor", "private"]
+    owner.delete_object(Bucket=b, Key="bor")
+    owner.put_object(Bucket=b, Key="private", Body=b"mine now")
+    assert owner.get_object(Bucket=b, Key="private")["Body"].read() == b"mine now"
+    # with ACLs disabled the bucket's owner owns everything
+    other.put_object(Bucket=b, Key="late", Body=b"l")
+    owner.put_bucket_acl(Bucket=b, ACL="private")
+    owner.put_bucket_ownership_controls(
+        Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    assert owner.get_object(Bucket=b, Key="late")["Body"].read() == b"l"
+
+
+def test_ownership_enforced_takes_only_bucket_owner_full_control_from_others(clients):
+    """ACLs disabled (BucketOwnerEnforced): another account's write may name no ACL or
+    bucket-owner-full-control; "private" (FULL_CONTROL to that account) is refused with 400
+    AccessControlListNotSupported on PutObject, CreateMultipartUpload, CopyObject, PutObjectAcl
+    and PutBucketAcl, as AWS answers (s3-tests _test_object_ownership_bucket_owner_enforced).
+    The objects are the bucket owner's."""
+    owner, other, _, owner_id, other_id = clients
+    b = new_bucket(owner, ObjectOwnership="BucketOwnerEnforced")
+    owner.put_bucket_policy(Bucket=b, Policy=json.dumps({"Statement": [{
+        "Effect": "Allow", "Principal": {"CanonicalUser": other_id},
+        "Action": ["s3:PutObject", "s3:GetObject", "s3:GetObjectAcl", "s3:PutObjectAcl"],
+        "Resource": "arn:aws:s3:::%s/*" % b}, {
+        "Effect": "Allow", "Principal": {"CanonicalUser": other_id},
+        "Action": "s3:PutBucketAcl", "Resource": "arn:aws:s3:::%s" % b}]}))
+    other.put_object(Bucket=b, Key="none", Body=b"x")
+    other.put_object(Bucket=b, Key="bofc", Body=b"x", ACL="bucket-owner-full-control")
+    assert other.get_object_acl(Bucket=b, Key="bofc")["Owner"]["ID"] == owner_id
+    for call, kw in ((other.put_object, {"Key": "p", "Body": b"x"}),
+                     (other.create_multipart_upload, {"Key": "m"}),
+                     (other.copy_object, {"Key": "c", "CopySource": {"Bucket": b,
+                                                                     "Key": "none"}}),
+                     (other.put_object_acl, {"Key": "none"}), (other.put_bucket_acl, {})):
+        with pytest.raises(ClientError) as e:
+            call(Bucket=b, ACL="private", **kw)
+        assert error_code(e.value) == "AccessControlListNotSupported"
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    other.put_object_acl(Bucket=b, Key="none", ACL="bucket-owner-full-control")
+    # the bucket's owner may name its own "private"
+    owner.put_object(Bucket=b, Key="own", Body=b"x", ACL="private")
+    owner.put_object_acl(Bucket=b, Key="own", ACL="private")
+    owner.put_bucket_acl(Bucket=b, ACL="private")

@@ -107,3 +107,25 @@ def test_legacy_defaults_store_no_controls(legacy):
     named = new_name()
     s3.create_bucket(Bucket=named, ObjectOwnership="BucketOwnerEnforced")
     assert rule(s3, named) == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+def test_enforced_refused_while_the_bucket_acl_grants_others(legacy):
+    """AWS: BucketOwnerEnforced cannot be put while the bucket's ACL grants anyone but the
+    owner (400 InvalidBucketAclWithObjectOwnership); once the ACL is private it can."""
+    s3 = legacy.client()
+    name = new_name()
+    s3.create_bucket(Bucket=name, ACL="public-read")
+    enforced = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls=enforced)
+    assert error_code(e.value) == "InvalidBucketAclWithObjectOwnership"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    with pytest.raises(ClientError) as e:
+        s3.get_bucket_ownership_controls(Bucket=name)
+    assert error_code(e.value) == "OwnershipControlsNotFoundError"
+    s3.put_bucket_ownership_controls(
+        Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    s3.put_bucket_acl(Bucket=name, ACL="private")
+    s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls=enforced)
+    assert rule(s3, name) == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls=enforced)  # again: fine

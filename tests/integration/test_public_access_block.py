@@ -9,6 +9,7 @@ import os
 
 import boto3
 import pytest
+import requests
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -206,4 +207,60 @@ def test_block_public_acls_on_object_writes(server, s3):
     s3.delete_public_access_block(Bucket=b)
     s3.put_object(Bucket=b, Key="k", Body=b"x", ACL="public-read")
     anon = anon_client(server)
+def test_ignore_public_acls_objects_and_bucket_write(legacy, other):
+    """IgnorePublicAcls ignores the public grants of object ACLs and the bucket's public WRITE
+    too: a public-read object is no longer readable by everyone, a public-read-write bucket no
+    longer writable by everyone."""
+    s3, anon = legacy.client(), anon_client(legacy)
+    b = name()
+    s3.create_bucket(Bucket=b, ACL="public-read-write")
+    s3.put_object(Bucket=b, Key="pub", Body=b"x", ACL="public-read")
+    s3.put_object(Bucket=b, Key="auth", Body=b"y", ACL="authenticated-read")
+    assert anon.get_object(Bucket=b, Key="pub")["Body"].read() == b"x"
+    assert other[0].get_object(Bucket=b, Key="auth")["Body"].read() == b"y"
+    anon.put_object(Bucket=b, Key="from-anon", Body=b"z")
+    s3.put_public_access_block(Bucket=b, PublicAccessBlockConfiguration={
+        "IgnorePublicAcls": True})
+    assert code(anon.get_object, Bucket=b, Key="pub") == "AccessDenied"
+    assert code(anon.head_object, Bucket=b, Key="pub") == "403"
+    assert code(other[0].get_object, Bucket=b, Key="auth") == "AccessDenied"
+    assert code(anon.put_object, Bucket=b, Key="from-anon2", Body=b"z") == "AccessDenied"
+    assert code(anon.delete_object, Bucket=b, Key="pub") == "AccessDenied"
+    assert code(other[0].put_object, Bucket=b, Key="from-other", Body=b"z") == "AccessDenied"
+    # the owner's access is not an ACL grant
+    assert s3.get_object(Bucket=b, Key="pub")["Body"].read() == b"x"
+    s3.delete_public_access_block(Bucket=b)
+    assert anon.get_object(Bucket=b, Key="pub")["Body"].read() == b"x"
+
+
+def test_block_public_acls_on_objects(server):
+    """BlockPublicAcls refuses public object ACLs on every write that carries one (PutObject,
+    CopyObject, CreateMultipartUpload, POST Object, PutObjectAcl, canned or grant headers), as AWS does;
+    private ones still go through. AWS's defaults have it on, with ACLs enabled by
+    ObjectWriter."""
+    s3, anon = server.client(), anon_client(server)
+    b = name()
+    s3.create_bucket(Bucket=b, ObjectOwnership="ObjectWriter")
+    all_users = 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'
+    assert code(s3.put_object, Bucket=b, Key="k", Body=b"x", ACL="public-read") == "AccessDenied"
+    assert code(s3.put_object, Bucket=b, Key="k", Body=b"x",
+                GrantRead=all_users) == "AccessDenied"
+    assert code(s3.head_object, Bucket=b, Key="k") == "404"
+    s3.put_object(Bucket=b, Key="k", Body=b"x", ACL="private")
+    assert code(s3.put_object_acl, Bucket=b, Key="k", ACL="public-read") == "AccessDenied"
+    assert code(s3.put_object_acl, Bucket=b, Key="k",
+                ACL="authenticated-read") == "AccessDenied"
+    assert code(s3.copy_object, Bucket=b, Key="c", CopySource={"Bucket": b, "Key": "k"},
+                ACL="public-read") == "AccessDenied"
+    assert code(s3.create_multipart_upload, Bucket=b, Key="m",
+                ACL="public-read-write") == "AccessDenied"
+    p = s3.generate_presigned_post(b, "posted", Fields={"acl": "public-read"},
+                                   Conditions=[{"acl": "public-read"}])
+    r = requests.post(p["url"], data=p["fields"], files={"file": ("f", b"form bytes")})
+    assert r.status_code == 403 and b"<Code>AccessDenied</Code>" in r.content, r.text
+    assert code(s3.head_object, Bucket=b, Key="posted") == "404"
+    assert code(anon.get_object, Bucket=b, Key="k") == "AccessDenied"
+    s3.put_object_acl(Bucket=b, Key="k", ACL="bucket-owner-full-control")
+    s3.delete_public_access_block(Bucket=b)
+    s3.put_object_acl(Bucket=b, Key="k", ACL="public-read")
     assert anon.get_object(Bucket=b, Key="k")["Body"].read() == b"x"

@@ -6,6 +6,7 @@
 
 #include "authz/acl.h"
 #include "authz/acl_json.h"
+#include "authz/pab.h"
 #include "harness.h"
 #include "s3/s3_acl_xml.h"
 
@@ -317,4 +318,71 @@ TEST(acl_json_round_trip)
     }
     free(a);
     free(b);
+}
+
+/* IgnorePublicAcls: the AllUsers / AuthenticatedUsers grants of an object's ACL and of the
+ * bucket's WRITE stop counting, as those of bucket-level actions do; a grant to a named
+ * account still stands. */
+TEST(acl_authz_rule_object_actions_ignore_public_acls)
+{
+    struct acl *obj = acl_new(), *bkt = acl_new();
+    struct authz_principal o, x, anon;
+    principals(&o, &x, &anon);
+    struct authz_resource object = {"b", "k", "111111111111"};
+    struct authz_context ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    CHECK(acl_canned(obj, "authenticated-read", OWNER, "", NULL) == 0);
+    CHECK(acl_add_group(obj, ACL_GROUP_ALL_USERS, ACL_PERM_READ) == 0);
+    CHECK(acl_canned(bkt, "public-read-write", OWNER, "", NULL) == 0);
+    ctx.object_acl = obj;
+    ctx.bucket_acl = bkt;
+    CHECK(authz_decide(&anon, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&anon, "s3:PutObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&anon, "s3:DeleteObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    struct pab ignore = {0, 1, 0, 0};
+    ctx.public_access_block = &ignore;
+    CHECK(authz_decide(&anon, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&x, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&anon, "s3:PutObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&anon, "s3:DeleteObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&x, "s3:PutObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(acl_add_user(obj, OTHER, "", ACL_PERM_READ) == 0);
+    CHECK(acl_add_user(bkt, OTHER, "", ACL_PERM_WRITE) == 0);
+    CHECK(authz_decide(&x, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:PutObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    free(obj);
+    free(bkt);
+}
+
+/* The bucket's owner reads an object another account owns only as that object's ACL grants
+ * (bucket-owner-read, bucket-owner-full-control), as on AWS; writing and deleting stay its. */
+TEST(acl_authz_rule_bucket_owner_and_foreign_objects)
+{
+    struct acl *obj = acl_new();
+    struct authz_principal o, x, anon;
+    principals(&o, &x, &anon);
+    struct authz_resource object = {"b", "k", "111111111111"};
+    struct authz_context ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    CHECK(acl_canned(obj, "private", OTHER, "", NULL) == 0);
+    ctx.object_acl = obj;
+    ctx.object_owner_id = "222222222222";
+    CHECK(authz_decide(&o, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&o, "s3:GetObjectVersion", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&o, "s3:GetObjectAcl", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&o, "s3:PutObjectAcl", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(authz_decide(&o, "s3:PutObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&o, "s3:DeleteObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&x, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(acl_canned(obj, "bucket-owner-read", OTHER, "", OWNER) == 0);
+    CHECK(authz_decide(&o, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&o, "s3:GetObjectAcl", &object, &ctx, NULL) == AUTHZ_DENY);
+    CHECK(acl_canned(obj, "bucket-owner-full-control", OTHER, "", OWNER) == 0);
+    CHECK(authz_decide(&o, "s3:GetObjectAcl", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    /* its own objects: the owner rule */
+    ctx.object_owner_id = "111111111111";
+    CHECK(acl_canned(obj, "private", OWNER, "", NULL) == 0);
+    CHECK(authz_decide(&o, "s3:GetObject", &object, &ctx, NULL) == AUTHZ_ALLOW);
+    free(obj);
 }
