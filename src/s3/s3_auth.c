@@ -522,7 +522,9 @@ static enum s3_error s3_auth_v2_verify(struct s3_req *r, const struct sigv2_auth
 /* SigV2 in the Authorization header (authz) or in a presigned URL (authz NULL). */
 static enum s3_error s3_auth_v2(struct s3_req *r, const char *authz)
 {
-    if (r->srv->require_sigv4) {
+    /* a sub-resource SigV2 does not sign would let a signature for one operation be used for
+     * another (a presigned GET turned into GetPublicAccessBlock): those need SigV4 */
+    if (r->srv->require_sigv4 || s3_req_subresource_unsigned_v2(r)) {
         s3_req_set_message(r, "%s", S3_AUTH_V2_REFUSED);
         return S3E_INVALID_REQUEST;
     }

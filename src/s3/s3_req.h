@@ -169,6 +169,10 @@ enum s3_error s3_req_authorize_on(struct s3_req *r, const char *action, const st
  * list the bucket (s3:ListBucket), else 403 AccessDenied, as AWS answers so that a caller who
  * may read objects but not list them cannot probe for keys. */
 enum s3_error s3_req_missing_key(struct s3_req *r, const char *bucket);
+/* A sub-resource the request's query names that selects an operation but that SigV2's string
+ * to sign leaves out (publicAccessBlock, policyStatus, …), or NULL: a SigV2 signature cannot
+ * say which operation was meant, so such requests need SigV4 (s3_auth.c). */
+const char *s3_req_subresource_unsigned_v2(const struct s3_req *r);
 /* The same for one version of the object (NULL: the latest), whose ACL the decision uses. */
 enum s3_error s3_req_authorize_version(struct s3_req *r, const char *action,
                                        const struct meta_bucket *b, const char *key,

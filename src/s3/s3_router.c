@@ -18,6 +18,7 @@
 #include "core/utf8.h"
 #include "core/xmlw.h"
 #include "s3/s3_req.h"
+#include "s3/sigv2.h"
 
 #define S3_RESERVED_PREFIX "_stocktake"
 #define S3_MAX_PARAMS 64
@@ -206,6 +207,15 @@ static int s3_req_has_params(const struct s3_req *r, const char *selector)
         p += n + (p[n] == '&');
     }
     return 1;
+}
+
+const char *s3_req_subresource_unsigned_v2(const struct s3_req *r)
+{
+    for (size_t i = 0; i < sizeof(s3_subresources) / sizeof(s3_subresources[0]); i++) {
+        if (s3_req_has_param(r, s3_subresources[i]) && !sigv2_is_subresource(s3_subresources[i]))
+            return s3_subresources[i];
+    }
+    return NULL;
 }
 
 static int s3_req_names_subresource(const struct s3_req *r)

@@ -438,3 +438,27 @@ def test_help_documents_require_sigv4():
     from conftest import BIN
     out = subprocess.run([BIN, "serve", "--help"], capture_output=True, text=True)
     assert "--require-sigv4" in out.stdout + out.stderr
+
+
+def test_unsigned_subresources_need_sigv4(server, v2):
+    """SigV2's string to sign leaves out newer sub-resources (publicAccessBlock, policyStatus,
+    ownershipControls, attributes): a SigV2 signature for one operation must not serve
+    another, so a presigned bucket GET with ?publicAccessBlock added is refused, as is any
+    SigV2 request naming such a sub-resource; SigV4 still reaches them."""
+    v2.create_bucket(Bucket="v2-subres")
+    c = default_client(server)
+    url = c.generate_presigned_url("list_objects", Params={"Bucket": "v2-subres"})
+    with urllib.request.urlopen(url) as r:
+        assert r.status == 200
+    for sub in ("publicAccessBlock", "policyStatus", "ownershipControls"):
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(url + "&" + sub)
+        assert e.value.code == 400
+        body = e.value.read()
+        assert elem(body, "Code") == "InvalidRequest"
+        assert b"AWS4-HMAC-SHA256" in body
+    status, _, body, _ = signed_v2(server, "GET", "/v2-subres?policyStatus",
+                                   resource="/v2-subres")
+    assert status == 400 and elem(body, "Code") == "InvalidRequest"
+    conf = server.client().get_public_access_block(Bucket="v2-subres")  # SigV4 reaches it
+    assert conf["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is True
