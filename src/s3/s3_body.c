@@ -270,3 +270,14 @@ enum s3_error s3_body_finish(struct s3_req *r)
     }
     return b->checksum ? s3_body_check_checksum(r) : S3_OK;
 }
+
+enum s3_error s3_body_require_integrity(struct s3_req *r)
+{
+    if (r->body.xml.len == 0)
+        return S3E_MISSING_REQUEST_BODY;
+    if (!r->body.have_content_md5 && r->body.checksum_algo == CHECKSUM_NONE) {
+        s3_req_set_message(r, "Missing required header for this request: Content-MD5");
+        return S3E_INVALID_REQUEST;
+    }
+    return S3_OK;
+}

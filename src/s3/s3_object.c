@@ -216,8 +216,12 @@ enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *k
                              const char *version, struct meta_object *o)
 {
     enum s3_error e = s3_object_check_bucket(r, bucket, key, version);
-    if (e)
-        return e;
+    return e ? e : s3_object_find(r, bucket, key, version, o);
+}
+
+enum s3_error s3_object_find(struct s3_req *r, const char *bucket, const char *key,
+                             const char *version, struct meta_object *o)
+{
     int rc = meta_object_get(r->srv->meta, bucket, key, version, o);
     if (rc == ERR_NOTFOUND) {
         s3_req_error_elem(r, "Key", key);
@@ -240,6 +244,8 @@ enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *k
     if (version) {
         s3_req_error_header(r, "Allow", "DELETE");
         s3_req_set_message(r, "The specified method is not allowed against this resource.");
+        s3_req_error_elem(r, "Method", http_req_method(r->http));
+        s3_req_error_elem(r, "ResourceType", "DeleteMarker");
         return S3E_METHOD_NOT_ALLOWED;
     }
     s3_req_error_elem(r, "Key", key);

@@ -52,6 +52,12 @@ enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char
 enum s3_error s3_object_load(struct s3_req *r, const char *bucket, const char *key,
                              const char *version, struct meta_object *out);
 
+/* The version named (the latest when version is NULL) of an object whose bucket the request
+ * may already reach: NoSuchKey (or AccessDenied for a caller that may not list the bucket,
+ * s3_req_missing_key), NoSuchVersion, MethodNotAllowed for a delete marker named by version. */
+enum s3_error s3_object_find(struct s3_req *r, const char *bucket, const char *key,
+                             const char *version, struct meta_object *o) WARN_UNUSED;
+
 /* "bytes=a-b" of an object of size size (both bounds required, as copy ranges are). */
 enum s3_error s3_object_parse_copy_range(struct s3_req *r, const char *h, uint64_t size,
                                          uint64_t *start, uint64_t *len);

@@ -56,12 +56,9 @@ enum s3_error s3_op_put_bucket_cors(struct s3_req *r)
     enum s3_error e = s3_req_load_bucket(r);
     if (e)
         return e;
-    if (r->body.xml.len == 0)
-        return S3E_MISSING_REQUEST_BODY;
-    if (!r->body.have_content_md5 && r->body.checksum_algo == CHECKSUM_NONE) {
-        s3_req_set_message(r, "Missing required header for this request: Content-MD5");
-        return S3E_INVALID_REQUEST;
-    }
+    e = s3_body_require_integrity(r);
+    if (e)
+        return e;
     if (r->body.xml.len > S3_CORS_DOC_MAX)
         return S3E_MAX_MESSAGE_LENGTH_EXCEEDED;
     struct s3_cors_config c;

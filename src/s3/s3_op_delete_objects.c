@@ -76,12 +76,9 @@ enum s3_error s3_op_delete_objects(struct s3_req *r)
     enum s3_error e = s3_req_load_bucket(r);
     if (e)
         return e;
-    if (r->body.xml.len == 0)
-        return S3E_MISSING_REQUEST_BODY;
-    if (!r->body.have_content_md5 && r->body.checksum_algo == CHECKSUM_NONE) {
-        s3_req_set_message(r, "Missing required header for this request: Content-MD5");
-        return S3E_INVALID_REQUEST;
-    }
+    e = s3_body_require_integrity(r);
+    if (e)
+        return e;
     xmlDoc *doc = NULL;
     if (s3_xml_parse(&doc, r->body.xml.data, r->body.xml.len, "Delete"))
         return S3E_MALFORMED_XML;

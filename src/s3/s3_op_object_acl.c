@@ -13,40 +13,14 @@
 #include "core/alloc.h"
 #include "s3/s3_acl.h"
 #include "s3/s3_acl_xml.h"
+#include "s3/s3_object.h"
 #include "s3/s3_pab.h"
 #include "s3/s3_req.h"
 
 /* The version the request names (the latest without versionId), not a delete marker. */
 static enum s3_error object_acl_target(struct s3_req *r, struct meta_object *o)
 {
-    const char *version = s3_req_param(r, "versionId");
-    int rc = meta_object_get(r->srv->meta, r->bucket, r->key, version, o);
-    if (rc == ERR_NOTFOUND) {
-        s3_req_error_elem(r, "Key", r->key);
-        if (!version)
-            return S3E_NO_SUCH_KEY;
-        s3_req_error_elem(r, "VersionId", version);
-        return S3E_NO_SUCH_VERSION;
-    }
-    if (rc)
-        return s3_error_from_rc(rc);
-    if (!o->is_delete_marker && r->authz_missing_only) {
-        meta_object_dispose(o);
-        return S3E_ACCESS_DENIED;
-    }
-    if (!o->is_delete_marker)
-        return S3_OK;
-    s3_req_error_header(r, "x-amz-delete-marker", "true");
-    s3_req_error_header(r, "x-amz-version-id", o->version_id);
-    meta_object_dispose(o);
-    if (version) {
-        s3_req_set_message(r, "The specified method is not allowed against this resource.");
-        s3_req_error_elem(r, "Method", "PUT");
-        s3_req_error_elem(r, "ResourceType", "DeleteMarker");
-        return S3E_METHOD_NOT_ALLOWED;
-    }
-    s3_req_error_elem(r, "Key", r->key);
-    return S3E_NO_SUCH_KEY;
+    return s3_object_find(r, r->bucket, r->key, s3_req_param(r, "versionId"), o);
 }
 
 static enum s3_error object_acl_disabled(struct s3_req *r, int *disabled)

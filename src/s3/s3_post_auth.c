@@ -39,6 +39,25 @@ static enum s3_error s3_post_missing(struct s3_req *r, const char *name)
     return S3E_INVALID_ARGUMENT;
 }
 
+/* The form's signature matched (or not): the request is the key's account's, or
+ * SignatureDoesNotMatch with what AWS shows of it. */
+static enum s3_error s3_post_signed_by(struct s3_req *r, int match,
+                                       const struct meta_access_key *key, const char *access_key,
+                                       const char *policy, const char *given)
+{
+    if (!match) {
+        s3_req_error_elem(r, "AWSAccessKeyId", access_key);
+        s3_req_error_elem(r, "StringToSign", policy);
+        s3_req_error_elem(r, "SignatureProvided", given);
+        return S3E_SIGNATURE_DOES_NOT_MATCH;
+    }
+    if (meta_account_get(r->srv->meta, key->account_id, &r->account))
+        return S3E_INVALID_ACCESS_KEY_ID;
+    r->anonymous = 0;
+    r->auth_type = AUTHZ_AUTH_POST;
+    return S3_OK;
+}
+
 static enum s3_error s3_post_sigv4(struct s3_req *r, const struct kv_pair *f, size_t n,
                                    const char *policy)
 {
@@ -80,17 +99,8 @@ static enum s3_error s3_post_sigv4(struct s3_req *r, const struct kv_pair *f, si
     sigv4_signing_key(key.secret, auth.date, auth.region, auth.service, signing_key);
     sigv4_sign(signing_key, policy, strlen(policy), signature);
     const char *given = s3_post_field(f, n, "x-amz-signature");
-    if (strlen(given) != 64 || !hash_equal_ct(signature, given)) {
-        s3_req_error_elem(r, "AWSAccessKeyId", auth.access_key);
-        s3_req_error_elem(r, "StringToSign", policy);
-        s3_req_error_elem(r, "SignatureProvided", given);
-        e = S3E_SIGNATURE_DOES_NOT_MATCH;
-    } else if (meta_account_get(r->srv->meta, key.account_id, &r->account)) {
-        e = S3E_INVALID_ACCESS_KEY_ID;
-    } else {
-        r->anonymous = 0;
-        r->auth_type = AUTHZ_AUTH_POST;
-    }
+    e = s3_post_signed_by(r, strlen(given) == 64 && hash_equal_ct(signature, given), &key,
+                          auth.access_key, policy, given);
     sigv4_auth_dispose(&auth);
     return e;
 }
@@ -121,19 +131,10 @@ static enum s3_error s3_post_sigv2(struct s3_req *r, const struct kv_pair *f, si
         return s3_error_from_rc(rc);
     char signature[SIGV2_SIGNATURE_SIZE];
     sigv2_sign(key.secret, policy, strlen(policy), signature);
-    enum s3_error e = S3_OK;
-    if (!sigv2_signature_equal(signature, given)) {
-        s3_req_error_elem(r, "AWSAccessKeyId", ak);
-        s3_req_error_elem(r, "StringToSign", policy);
-        s3_req_error_elem(r, "SignatureProvided", given);
-        e = S3E_SIGNATURE_DOES_NOT_MATCH;
-    } else if (meta_account_get(r->srv->meta, key.account_id, &r->account)) {
-        e = S3E_INVALID_ACCESS_KEY_ID;
-    } else {
-        r->anonymous = 0;
-        r->auth_type = AUTHZ_AUTH_POST;
+    enum s3_error e =
+        s3_post_signed_by(r, sigv2_signature_equal(signature, given), &key, ak, policy, given);
+    if (!e)
         r->auth_sigv2 = 1;
-    }
     return e;
 }
 

@@ -214,6 +214,9 @@ enum s3_error s3_body_begin(struct s3_req *r);
 enum s3_error s3_body_feed(struct s3_req *r, const char *data, size_t n);
 /* After the last byte: framing complete, digests and lengths match. */
 enum s3_error s3_body_finish(struct s3_req *r);
+/* What AWS asks of the XML body of DeleteObjects and PutBucketCors: present
+ * (MissingRequestBodyError), with Content-MD5 or an x-amz-checksum-* header (InvalidRequest). */
+enum s3_error s3_body_require_integrity(struct s3_req *r);
 void s3_body_dispose(struct s3_body *b);
 
 #endif
