@@ -13,6 +13,7 @@
 #include "s3/s3_acl.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_tagging.h"
 
 struct s3_copy {
     char *src_bucket;
@@ -118,6 +119,22 @@ static enum s3_error s3_copy_respond(struct s3_req *r, const struct s3_copy *c,
     return S3_OK;
 }
 
+/* x-amz-tagging-directive: COPY (the default) takes the source version's tags, REPLACE the
+ * request's x-amz-tagging (none when absent). *out in the stored form, NULL for none. */
+static enum s3_error s3_copy_tags(struct s3_req *r, const struct meta_object *src, char **out)
+{
+    *out = NULL;
+    const char *d = s3_req_header(r, "x-amz-tagging-directive");
+    if (d && strcmp(d, "REPLACE") == 0)
+        return s3_tagging_from_request(r, NULL, out);
+    if (d && strcmp(d, "COPY") != 0) {
+        s3_req_set_message(r, "Unknown tagging directive: %s", d);
+        return S3E_INVALID_ARGUMENT;
+    }
+    *out = src->tags && *src->tags ? xstrdup(src->tags) : NULL;
+    return S3_OK;
+}
+
 static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
 {
     enum s3_error e = s3_req_load_bucket(r);
@@ -135,10 +152,16 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
         e = s3_copy_metadata(r, c);
     if (e)
         return e;
-    struct s3_object_grant grant; /* the request's ACL, not the source's (AWS: private) */
-    e = s3_acl_object_for_write(r, 0, NULL, &grant);
+    char *tags = NULL;
+    e = s3_copy_tags(r, &c->src, &tags);
     if (e)
         return e;
+    struct s3_object_grant grant; /* the request's ACL, not the source's (AWS: private) */
+    e = s3_acl_object_for_write(r, 0, NULL, &grant);
+    if (e) {
+        free(tags);
+        return e;
+    }
     struct meta_object o;
     memset(&o, 0, sizeof(o));
     o.key = r->key;
@@ -150,6 +173,7 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     snprintf(o.storage_class, sizeof(o.storage_class), "%s", sc ? sc : "STANDARD");
     memcpy(o.owner_id, grant.owner_id, sizeof(o.owner_id));
     o.acl = grant.acl;
+    o.tags = tags;
     o.headers = c->headers;
     e = s3_copy_bytes(r, c, &o);
     if (!e)
@@ -158,6 +182,7 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
         e = s3_copy_respond(r, c, &o);
     free(o.checksum_value);
     free(grant.acl);
+    free(tags);
     return e;
 }
 
