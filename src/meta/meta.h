@@ -74,8 +74,8 @@ struct meta_object {
     /* The version's ACL as authz/acl_json.h encodes it (its grants; the owner is owner_id);
      * NULL or "" is the default private ACL: the owner's FULL_CONTROL alone. */
     char *acl;
-    /* The version's tag set in the URL-encoded form of x-amz-tagging ("k1=v1&k2=v2", keys in
-     * the order given, s3/s3_tagging.h); NULL or "" is no tags. */
+    /* The version's tag set in the URL-encoded form of x-amz-tagging ("k1=v1&k2=v2", in key
+     * order, s3/s3_tagging.h); NULL or "" is no tags. */
     char *tags;
 };
 

@@ -28,7 +28,8 @@ enum s3_error s3_tagging_from_request(struct s3_req *r, const char *form_field, 
     if (!h)
         return S3_OK;
     struct s3_tags t;
-    int rc = form_field ? s3_tags_parse_xml(&t, h, strlen(h)) : s3_tags_parse_query(&t, h, strlen(h));
+    int rc =
+        form_field ? s3_tags_parse_xml(&t, h, strlen(h)) : s3_tags_parse_query(&t, h, strlen(h));
     if (rc == ERR_INVALID && form_field)
         return S3E_MALFORMED_XML;
     if (rc == ERR_INVALID || (!rc && !form_field && s3_tags_have_duplicate(&t))) {
@@ -60,18 +61,20 @@ void s3_tagging_count_header(struct http_response *resp, const char *stored)
     s3_tags_dispose(&t);
 }
 
-/* The body's Tagging document, checked against max tags, in the stored form (NULL: empty). */
-static enum s3_error s3_tagging_body(struct s3_req *r, size_t max, char **out)
+/* The body's Tagging document, checked against max tags, in the stored form (NULL: empty);
+ * *why is InvalidTag's message (set on the answer by the caller). */
+static enum s3_error s3_tagging_body(struct s3_req *r, size_t max, char **out, const char **why)
 {
     *out = NULL;
+    *why = NULL;
     if (r->body.xml.len == 0)
         return S3E_MISSING_REQUEST_BODY;
     struct s3_tags t;
     int rc = s3_tags_parse_xml(&t, r->body.xml.data, r->body.xml.len);
     if (rc)
         return rc == ERR_INVALID ? S3E_MALFORMED_XML : S3E_INTERNAL_ERROR;
-    const char *why = s3_tags_check(&t, max);
-    enum s3_error e = why ? s3_tagging_invalid(r, why) : S3_OK;
+    *why = s3_tags_check(&t, max);
+    enum s3_error e = *why ? S3E_INVALID_TAG : S3_OK;
     if (!e && s3_tags_encode(&t, out))
         e = S3E_INTERNAL_ERROR;
     s3_tags_dispose(&t);
@@ -109,8 +112,7 @@ static enum s3_error s3_tagging_respond(struct s3_req *r, const char *stored,
 
 /* The version the request names (the latest without versionId), not a delete marker:
  * NoSuchKey / NoSuchVersion, MethodNotAllowed for a delete marker named by versionId. */
-static enum s3_error s3_tagging_target(struct s3_req *r, const char *method,
-                                       struct meta_object *o)
+static enum s3_error s3_tagging_target(struct s3_req *r, const char *method, struct meta_object *o)
 {
     const char *version = s3_req_param(r, "versionId");
     int rc = meta_object_get(r->srv->meta, r->bucket, r->key, version, o);
@@ -176,10 +178,21 @@ static enum s3_error s3_tagging_replace(struct s3_req *r, const char *method, co
     return S3_OK;
 }
 
+/* Decided here, once the body is read (S3_RES_OBJECT_BODY): the body's tags are the
+ * request's for s3:RequestObjectTag conditions. A caller the decision refuses learns nothing
+ * of the body: AccessDenied comes before MalformedXML and InvalidTag. */
 enum s3_error s3_op_put_object_tagging(struct s3_req *r)
 {
     char *stored = NULL;
-    enum s3_error e = s3_tagging_body(r, S3_TAGS_OBJECT_MAX, &stored);
+    const char *why;
+    enum s3_error bad = s3_tagging_body(r, S3_TAGS_OBJECT_MAX, &stored, &why);
+    r->authz_request_tags = stored ? stored : "";
+    enum s3_error e = s3_req_load_bucket(r);
+    r->authz_request_tags = NULL;
+    if (!e && why)
+        e = s3_tagging_invalid(r, why);
+    if (!e)
+        e = bad;
     if (!e)
         e = s3_tagging_replace(r, "PUT", stored, 200);
     free(stored);
@@ -195,8 +208,11 @@ enum s3_error s3_op_put_bucket_tagging(struct s3_req *r)
 {
     enum s3_error e = s3_req_load_bucket(r);
     char *stored = NULL;
+    const char *why = NULL;
     if (!e)
-        e = s3_tagging_body(r, S3_TAGS_BUCKET_MAX, &stored);
+        e = s3_tagging_body(r, S3_TAGS_BUCKET_MAX, &stored, &why);
+    if (why)
+        s3_req_set_message(r, "%s", why);
     if (e)
         return e;
     /* an empty TagSet removes the bucket's tags, as AWS */

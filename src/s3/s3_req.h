@@ -26,6 +26,7 @@ enum s3_resource_kind {
     S3_RES_OBJECT,
     S3_RES_OBJECTS,
     S3_RES_FORM,
+    S3_RES_OBJECT_BODY, /* S3_RES_OBJECT, decided once the body is read (its tags) */
     S3_RES_NONE
 };
 

@@ -178,11 +178,17 @@ const char *s3_tags_check(const struct s3_tags *t, size_t max)
     return s3_tags_have_duplicate(t) ? "Cannot provide multiple Tags with the same key" : NULL;
 }
 
-int s3_tags_encode(const struct s3_tags *t, char **out)
+static int s3_tags_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct s3_tag *)a)->key, ((const struct s3_tag *)b)->key);
+}
+
+int s3_tags_encode(struct s3_tags *t, char **out)
 {
     *out = NULL;
     if (t->n == 0)
         return 0;
+    qsort(t->v, t->n, sizeof(*t->v), s3_tags_cmp);
     struct buf b;
     buf_init(&b, BUF_UNLIMITED);
     int rc = 0;

@@ -23,7 +23,8 @@ struct s3_tag {
     char *value;
 };
 
-/* Tags in the order given; owned, released with s3_tags_dispose. */
+/* Tags (in the order given, until sorted by s3_tags_encode); owned, released with s3_tags_dispose.
+ */
 struct s3_tags {
     struct s3_tag *v;
     size_t n;
@@ -47,8 +48,9 @@ const char *s3_tags_check(const struct s3_tags *t, size_t max);
 /* Does t name one key twice? */
 int s3_tags_have_duplicate(const struct s3_tags *t);
 
-/* The stored form: keys and values percent-encoded (RFC 3986), in order; NULL for no tags. */
-int s3_tags_encode(const struct s3_tags *t, char **out) WARN_UNUSED;
+/* The stored form: keys and values percent-encoded (RFC 3986), in key order (t is sorted:
+ * S3 answers a tag set sorted by key, whatever order it was given in); NULL for no tags. */
+int s3_tags_encode(struct s3_tags *t, char **out) WARN_UNUSED;
 
 /* <TagSet><Tag><Key>…</Key><Value>…</Value></Tag>…</TagSet> */
 int s3_tags_render(struct buf *b, const struct s3_tags *t) WARN_UNUSED;

@@ -219,3 +219,113 @@ def test_bucket_tagging(s3):
     assert r["ResponseMetadata"]["HTTPStatusCode"] == 204
     expect_error("NoSuchTagSet", s3.get_bucket_tagging, Bucket=b)
     expect_error("NoSuchBucket", s3.get_bucket_tagging, Bucket="no-such-bucket-tagging")
+
+
+# ---- bucket policies with tag condition keys ----
+
+@pytest.fixture(scope="module")
+def other(srv):
+    _, key, secret = srv.add_account("tagging-b")
+    return srv.client(key, secret)
+
+
+def put_policy(s3, b, *statements):
+    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17",
+                                                      "Statement": list(statements)}))
+
+
+def test_policy_existing_object_tag_allows_tagged_reads(s3, other):
+    b = new_bucket(s3)
+    s3.put_object(Bucket=b, Key="pub", Body=b"p", Tagging="security=public&x=1")
+    s3.put_object(Bucket=b, Key="priv", Body=b"q", Tagging="security=private")
+    s3.put_object(Bucket=b, Key="case", Body=b"c", Tagging="Security=public")
+    s3.put_object(Bucket=b, Key="none", Body=b"n")
+    put_policy(s3, b, {"Effect": "Allow", "Principal": "*",
+                       "Action": ["s3:GetObject", "s3:GetObjectTagging"],
+                       "Resource": "arn:aws:s3:::%s/*" % b,
+                       "Condition": {"StringEquals": {"s3:ExistingObjectTag/security": "public"}}})
+    assert other.get_object(Bucket=b, Key="pub")["Body"].read() == b"p"
+    assert get_tags(other, b, "pub") == [("security", "public"), ("x", "1")]
+    for k in ("priv", "case", "none"):  # tag keys are case-sensitive
+        expect_error("AccessDenied", other.get_object, Bucket=b, Key=k)
+        expect_error("AccessDenied", other.get_object_tagging, Bucket=b, Key=k)
+    # retagging the object changes the decision
+    s3.put_object_tagging(Bucket=b, Key="pub", Tagging=tagset(("security", "private")))
+    expect_error("AccessDenied", other.get_object, Bucket=b, Key="pub")
+    s3.put_object_tagging(Bucket=b, Key="priv", Tagging=tagset(("security", "public")))
+    assert other.get_object(Bucket=b, Key="priv")["Body"].read() == b"q"
+
+
+def test_policy_existing_object_tag_deny_for_owner(s3):
+    b = new_bucket(s3)
+    s3.put_object(Bucket=b, Key="locked", Body=b"l", Tagging="hold=yes")
+    s3.put_object(Bucket=b, Key="free", Body=b"f")
+    put_policy(s3, b, {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject",
+                       "Resource": "arn:aws:s3:::%s/*" % b,
+                       "Condition": {"StringEquals": {"s3:ExistingObjectTag/hold": "yes"}}})
+    expect_error("AccessDenied", s3.delete_object, Bucket=b, Key="locked")
+    s3.delete_object(Bucket=b, Key="free")
+    s3.delete_object_tagging(Bucket=b, Key="locked")
+    s3.delete_object(Bucket=b, Key="locked")
+
+
+def test_policy_request_object_tag_required_on_upload(s3, other):
+    b = new_bucket(s3)
+    # the bucket's owner owns what the other account writes, and reads its tags
+    s3.put_bucket_ownership_controls(Bucket=b, OwnershipControls={
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    put_policy(s3, b, {"Effect": "Allow", "Principal": "*",
+                       "Action": ["s3:PutObject", "s3:PutObjectTagging"],
+                       "Resource": "arn:aws:s3:::%s/*" % b,
+                       "Condition": {"StringEquals": {"s3:RequestObjectTag/team": "blue"}}})
+    other.put_object(Bucket=b, Key="ok", Body=b"x", Tagging="team=blue&more=1")
+    assert get_tags(s3, b, "ok") == [("more", "1"), ("team", "blue")]
+    expect_error("AccessDenied", other.put_object, Bucket=b, Key="no", Body=b"x")
+    expect_error("AccessDenied", other.put_object, Bucket=b, Key="no", Body=b"x",
+                 Tagging="team=red")
+    # PutObjectTagging: the body's tags are the request's
+    other.put_object_tagging(Bucket=b, Key="ok", Tagging=tagset(("team", "blue"), ("v", "2")))
+    assert get_tags(s3, b, "ok") == [("team", "blue"), ("v", "2")]
+    expect_error("AccessDenied", other.put_object_tagging, Bucket=b, Key="ok",
+                 Tagging=tagset(("team", "red")))
+    # refused before its body is judged: no InvalidTag for a caller who may not write
+    expect_error("AccessDenied", other.put_object_tagging, Bucket=b, Key="ok",
+                 Tagging=tagset(*[("k%d" % i, "v") for i in range(11)]))
+    assert get_tags(s3, b, "ok") == [("team", "blue"), ("v", "2")]
+
+
+def test_policy_request_object_tag_keys(s3, other):
+    b = new_bucket(s3)
+    put_policy(s3, b, {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject",
+                       "Resource": "arn:aws:s3:::%s/*" % b,
+                       "Condition": {"ForAllValues:StringEquals": {
+                           "s3:RequestObjectTagKeys": ["team", "cost"]}}},
+               {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+                "Resource": "arn:aws:s3:::%s/*" % b,
+                "Condition": {"ForAnyValue:StringLike": {"s3:RequestObjectTagKeys": "secret*"}}})
+    other.put_object(Bucket=b, Key="a", Body=b"x", Tagging="team=x&cost=1")
+    other.put_object(Bucket=b, Key="b", Body=b"x")  # no tags: ForAllValues holds
+    expect_error("AccessDenied", other.put_object, Bucket=b, Key="c", Body=b"x",
+                 Tagging="team=x&owner=y")
+    expect_error("AccessDenied", s3.put_object, Bucket=b, Key="d", Body=b"x",
+                 Tagging="secret-x=1")
+    s3.put_object(Bucket=b, Key="d", Body=b"x", Tagging="public=1")
+
+
+def test_policy_request_object_tag_on_post(s3):
+    b = new_bucket(s3)
+    put_policy(s3, b, {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+                       "Resource": "arn:aws:s3:::%s/*" % b,
+                       "Condition": {"StringNotEquals": {"s3:RequestObjectTag/class": "ok"}}})
+
+    def post(key, value):
+        tagging = ("<Tagging><TagSet><Tag><Key>class</Key><Value>%s</Value></Tag></TagSet>"
+                   "</Tagging>" % value)
+        p = s3.generate_presigned_post(b, key, Fields={"tagging": tagging},
+                                       Conditions=[{"tagging": tagging}])
+        return requests.post(p["url"], data=p["fields"], files={"file": ("f", b"data")})
+
+    assert post("good", "ok").status_code == 204
+    r = post("bad", "no")
+    assert r.status_code == 403, r.text
+    assert get_tags(s3, b, "good") == [("class", "ok")]
