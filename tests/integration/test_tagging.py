@@ -329,3 +329,33 @@ def test_policy_request_object_tag_on_post(s3):
     r = post("bad", "no")
     assert r.status_code == 403, r.text
     assert get_tags(s3, b, "good") == [("class", "ok")]
+
+
+def test_copy_tags_need_tagging_permissions(s3, other):
+    """Copying a tagged object reads its tags (s3:GetObjectTagging on the source) and tags the
+    copy (s3:PutObjectTagging on the destination), as AWS requires."""
+    src = new_bucket(s3)
+    dst = other.create_bucket(Bucket=src + "-dst") and src + "-dst"
+    s3.put_object(Bucket=src, Key="tagged", Body=b"t", Tagging="a=1")
+    s3.put_object(Bucket=src, Key="plain", Body=b"p")
+    read = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::%s/*" % src}
+    put_policy(s3, src, read)
+    source = {"Bucket": src, "Key": "tagged"}
+    other.copy_object(Bucket=dst, Key="plain", CopySource={"Bucket": src, "Key": "plain"})
+    expect_error("AccessDenied", other.copy_object, Bucket=dst, Key="c", CopySource=source)
+    # REPLACE without tags reads none of the source's
+    other.copy_object(Bucket=dst, Key="c", CopySource=source, TaggingDirective="REPLACE")
+    assert get_tags(other, dst, "c") == []
+    put_policy(s3, src, read, {"Effect": "Allow", "Principal": "*",
+                               "Action": "s3:GetObjectTagging",
+                               "Resource": "arn:aws:s3:::%s/*" % src})
+    other.copy_object(Bucket=dst, Key="c", CopySource=source)
+    assert get_tags(other, dst, "c") == [("a", "1")]
+    # the destination's policy can refuse tagging the copy
+    put_policy(other, dst, {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObjectTagging",
+                            "Resource": "arn:aws:s3:::%s/*" % dst})
+    expect_error("AccessDenied", other.copy_object, Bucket=dst, Key="d", CopySource=source)
+    expect_error("AccessDenied", other.copy_object, Bucket=dst, Key="d", CopySource=source,
+                 TaggingDirective="REPLACE", Tagging="b=2")
+    other.copy_object(Bucket=dst, Key="d", CopySource={"Bucket": src, "Key": "plain"})
