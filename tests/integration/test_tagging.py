@@ -134,6 +134,9 @@ def test_versions_keep_their_tags(s3):
     assert r["VersionId"] == v2
     assert get_tags(s3, b, "k") == []
     assert get_tags(s3, b, "k", VersionId=v1) == [("v", "one")]
+    # listings of tagged versions
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=b)["Contents"]] == ["k"]
+    assert len(s3.list_object_versions(Bucket=b)["Versions"]) == 2
     dm = s3.delete_object(Bucket=b, Key="k")["VersionId"]
     expect_error("NoSuchKey", s3.get_object_tagging, Bucket=b, Key="k")
     expect_error("MethodNotAllowed", s3.put_object_tagging, Bucket=b, Key="k", VersionId=dm,

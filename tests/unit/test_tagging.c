@@ -168,10 +168,11 @@ static int tag_lookup(void *ctx, enum authz_tag_set set, size_t i, const char **
 static enum policy_effect tag_eval(const char *cond, const char *existing, const char *request)
 {
     char json[2048];
-    snprintf(json, sizeof(json),
-             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
-             "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bkt/*\",\"Condition\":{%s}}]}",
-             cond);
+    snprintf(
+        json, sizeof(json),
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
+        "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bkt/*\",\"Condition\":{%s}}]}",
+        cond);
     struct policy *p = NULL;
     if (policy_parse(&p, json, strlen(json), "bkt", NULL, NULL))
         return (enum policy_effect) - 1;
@@ -201,8 +202,7 @@ TEST(tagging_policy_existing_and_request_tags)
     CHECK(tag_eval(eq, NULL, "Sec=public") == POLICY_NO_MATCH); /* another set */
     CHECK(tag_eval("\"StringEquals\":{\"S3:EXISTINGOBJECTTAG/Sec\":\"public\"}", "Sec=public",
                    NULL) == POLICY_ALLOWS); /* the key's name is case-insensitive */
-    CHECK(tag_eval("\"Null\":{\"s3:ExistingObjectTag/x\":\"true\"}", "y=1", NULL) ==
-          POLICY_ALLOWS);
+    CHECK(tag_eval("\"Null\":{\"s3:ExistingObjectTag/x\":\"true\"}", "y=1", NULL) == POLICY_ALLOWS);
     CHECK(tag_eval("\"StringLike\":{\"s3:RequestObjectTag/team\":\"b*\"}", NULL, "team=blue") ==
           POLICY_ALLOWS);
     CHECK(tag_eval("\"StringNotEquals\":{\"s3:RequestObjectTag/team\":\"red\"}", NULL, "") ==
