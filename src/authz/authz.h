@@ -79,6 +79,14 @@ struct authz_resource {
 /* A request header by name (case-insensitive), or NULL. */
 typedef const char *authz_header_fn(void *ctx, const char *name);
 
+/* Tag sets conditions read: the tags of the object the action is on (s3:ExistingObjectTag/<key>)
+ * and the tags the request sets (s3:RequestObjectTag/<key>, s3:RequestObjectTagKeys). */
+enum authz_tag_set { AUTHZ_TAGS_EXISTING = 0, AUTHZ_TAGS_REQUEST };
+/* The i-th tag (from 0, in order) of set into *key and *value (borrowed for the call):
+ * 0, or -1 past the last tag (or when the set is unknown). */
+typedef int authz_tag_fn(void *ctx, enum authz_tag_set set, size_t i, const char **key,
+                         const char **value);
+
 /* The request context conditions are evaluated against. Every member may be NULL / 0 when it
  * does not apply; strings are borrowed for the call. */
 struct authz_context {
@@ -109,6 +117,10 @@ struct authz_context {
     const char *user_agent; /* aws:UserAgent */
     const char *referer;    /* aws:Referer */
     int64_t now;            /* aws:CurrentTime / aws:EpochTime, Unix seconds (0: unknown) */
+    /* The object's and the request's tags (NULL: neither has any). The caller fills the
+     * existing object's tags only when the policy reads them (policy->reads_existing_tags). */
+    authz_tag_fn *tag;
+    void *tag_ctx;
 };
 
 enum authz_decision {

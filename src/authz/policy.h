@@ -66,7 +66,9 @@ struct policy_cond {
     int negate;
     int if_exists;
     enum policy_set set;
-    char *key; /* lower-cased (condition keys are case-insensitive) */
+    /* lower-cased (condition keys are case-insensitive), but for the tag key after
+     * "s3:existingobjecttag/" or "s3:requestobjecttag/": tag keys are case-sensitive */
+    char *key;
     struct policy_list values;
 };
 
@@ -86,6 +88,8 @@ struct policy {
     size_t n;
     struct policy_stmt *stmts;
     int is_public; /* policy_is_public, computed once at parse */
+    /* a condition reads s3:ExistingObjectTag/<key>: the caller must load the object's tags */
+    int reads_existing_tags;
 };
 
 /* Does a principal named in a policy exist? account_id is a 12-digit id, canonical_id a

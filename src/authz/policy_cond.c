@@ -211,6 +211,17 @@ static const char *cond_nonempty(const char *s)
     return s && *s ? s : NULL;
 }
 
+/* The value of tag key in one of the context's tag sets, or NULL. */
+static const char *cond_tag(const struct authz_context *ctx, enum authz_tag_set set,
+                            const char *key)
+{
+    const char *k, *v;
+    for (size_t i = 0; ctx->tag && ctx->tag(ctx->tag_ctx, set, i, &k, &v) == 0; i++)
+        if (strcmp(k, key) == 0)
+            return v;
+    return NULL;
+}
+
 /* The request's value of key, or NULL when the request does not carry it. buf holds values
  * that are formatted here. */
 static const char *cond_value(const char *key, const struct authz_principal *who,
@@ -245,6 +256,10 @@ static const char *cond_value(const char *key, const struct authz_principal *who
         return cond_param(ctx, key + 3);
     if (strcmp(key, "s3:versionid") == 0)
         return cond_nonempty(ctx->version_id);
+    if (strncmp(key, "s3:existingobjecttag/", 21) == 0)
+        return cond_tag(ctx, AUTHZ_TAGS_EXISTING, key + 21);
+    if (strncmp(key, "s3:requestobjecttag/", 20) == 0)
+        return cond_tag(ctx, AUTHZ_TAGS_REQUEST, key + 20);
     if (strcmp(key, "s3:authtype") == 0)
         return cond_nonempty(authz_auth_type_name(ctx->auth_type));
     if (strcmp(key, "s3:signatureversion") == 0)
@@ -375,9 +390,39 @@ static int cond_match_value(const struct policy_cond *c, const char *v)
     return c->negate ? !any : any;
 }
 
+/* s3:RequestObjectTagKeys, the one multi-valued key: the keys of the tags the request sets.
+ * ForAllValues holds when every key matches (an empty set included), ForAnyValue when one
+ * does; without a qualifier, as ForAnyValue, and a request without tags is a missing key. */
+static int cond_match_tag_keys(const struct policy_cond *c, const struct authz_context *ctx)
+{
+    size_t n = 0;
+    int all = 1, any = 0;
+    const char *k, *v;
+    for (size_t i = 0;
+         ctx && ctx->tag && ctx->tag(ctx->tag_ctx, AUTHZ_TAGS_REQUEST, i, &k, &v) == 0; i++) {
+        int m = cond_match_value(c, k);
+        n++;
+        all = all && m;
+        any = any || m;
+    }
+    if (c->op == POLICY_OP_NULL) {
+        for (size_t i = 0; i < c->values.n; i++)
+            if ((strcasecmp(c->values.v[i], "true") == 0) == (n == 0))
+                return 1;
+        return 0;
+    }
+    if (c->set == POLICY_SET_ALL)
+        return all;
+    if (n == 0)
+        return c->if_exists || (c->set != POLICY_SET_ANY && c->negate);
+    return any;
+}
+
 int policy_cond_match(const struct policy_cond *c, const struct authz_principal *who,
                       const struct authz_context *ctx)
 {
+    if (strcmp(c->key, "s3:requestobjecttagkeys") == 0)
+        return cond_match_tag_keys(c, ctx);
     char buf[128];
     const char *v = cond_value(c->key, who, ctx, buf, sizeof(buf));
     if (c->op == POLICY_OP_NULL) {

@@ -220,7 +220,12 @@ static int policy_cond_parse_key(const char *opname, const char *key, const json
     struct policy_cond *c = &s->conds[s->n_conds++];
     memset(c, 0, sizeof(*c));
     c->key = xstrdup(key);
-    for (char *p = c->key; *p; p++)
+    for (char *p = c->key; *p && *p != '/'; p++)
+        *p = (char)tolower((unsigned char)*p);
+    /* the part after '/' is a name: lower-cased but for tag keys, which are case-sensitive */
+    int tag_key = strncmp(c->key, "s3:existingobjecttag/", 21) == 0 ||
+                  strncmp(c->key, "s3:requestobjecttag/", 20) == 0;
+    for (char *p = strchr(c->key, '/'); p && !tag_key && *p; p++)
         *p = (char)tolower((unsigned char)*p);
     if (policy_cond_op_parse(opname, c)) {
         err_set("Invalid Condition type : %s", opname);
@@ -361,6 +366,15 @@ static int policy_doc_parse(const json_t *root, struct policy *p, const struct p
     return 0;
 }
 
+static int policy_reads_existing_tags(const struct policy *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t j = 0; j < p->stmts[i].n_conds; j++)
+            if (strncmp(p->stmts[i].conds[j].key, "s3:existingobjecttag/", 21) == 0)
+                return 1;
+    return 0;
+}
+
 static int policy_parse_ctx(struct policy **out, const char *json, size_t len,
                             const struct policy_parse_ctx *pc)
 {
@@ -387,6 +401,7 @@ static int policy_parse_ctx(struct policy **out, const char *json, size_t len,
         return rc;
     }
     p->is_public = policy_is_public(p);
+    p->reads_existing_tags = policy_reads_existing_tags(p);
     *out = p;
     return 0;
 }

@@ -14,7 +14,8 @@ void meta_object_dispose(struct meta_object *o)
     free(o->checksum_value);
     free(o->parts);
     free(o->acl);
-    o->key = o->headers = o->checksum_value = o->parts = o->acl = NULL;
+    free(o->tags);
+    o->key = o->headers = o->checksum_value = o->parts = o->acl = o->tags = NULL;
 }
 
 void meta_upload_dispose(struct meta_upload *u)
@@ -22,7 +23,8 @@ void meta_upload_dispose(struct meta_upload *u)
     free(u->key);
     free(u->headers);
     free(u->acl);
-    u->key = u->headers = u->acl = NULL;
+    free(u->tags);
+    u->key = u->headers = u->acl = u->tags = NULL;
 }
 
 int meta_open(struct meta_store **out, const struct meta_config *cfg)
@@ -107,6 +109,12 @@ int meta_object_set_acl(struct meta_store *s, const char *bucket, const char *ke
                         const char *version_id, const char *acl)
 {
     return s->ops->object_set_acl(s, bucket, key, version_id, acl);
+}
+
+int meta_object_set_tags(struct meta_store *s, const char *bucket, const char *key,
+                         const char *version_id, const char *tags)
+{
+    return s->ops->object_set_tags(s, bucket, key, version_id, tags);
 }
 
 int meta_object_delete_version(struct meta_store *s, const char *bucket, const char *key,

@@ -74,6 +74,9 @@ struct meta_object {
     /* The version's ACL as authz/acl_json.h encodes it (its grants; the owner is owner_id);
      * NULL or "" is the default private ACL: the owner's FULL_CONTROL alone. */
     char *acl;
+    /* The version's tag set in the URL-encoded form of x-amz-tagging ("k1=v1&k2=v2", in key
+     * order, s3/s3_tagging.h); NULL or "" is no tags. */
+    char *tags;
 };
 
 /* An in-progress multipart upload. */
@@ -89,7 +92,8 @@ struct meta_upload {
     char storage_class[40];
     char checksum_algorithm[16];
     char checksum_type[16];
-    char *acl; /* as meta_object.acl, given at create and applied to the completed object */
+    char *acl;  /* as meta_object.acl, given at create and applied to the completed object */
+    char *tags; /* as meta_object.tags, given at create and applied to the completed object */
 };
 
 /* One uploaded part. */
@@ -192,6 +196,10 @@ int meta_object_delete_version(struct meta_store *s, const char *bucket, const c
  * delete marker counts as one: the caller refuses those). */
 int meta_object_set_acl(struct meta_store *s, const char *bucket, const char *key,
                         const char *version_id, const char *acl) WARN_UNUSED;
+/* Replace the tag set (meta_object.tags; NULL or "": none) of one version of key as
+ * meta_object_set_acl does the ACL: Put/DeleteObjectTagging's write. */
+int meta_object_set_tags(struct meta_store *s, const char *bucket, const char *key,
+                         const char *version_id, const char *tags) WARN_UNUSED;
 
 /* List the latest, non-delete-marker versions of keys that start with prefix, in UTF-8 byte
  * order, from start (exclusive, or inclusive when start_inclusive), at most limit of them.

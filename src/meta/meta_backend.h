@@ -40,6 +40,8 @@ struct meta_backend_ops {
                                  struct meta_object *out);
     int (*object_set_acl)(struct meta_store *s, const char *bucket, const char *key,
                           const char *version_id, const char *acl);
+    int (*object_set_tags)(struct meta_store *s, const char *bucket, const char *key,
+                           const char *version_id, const char *tags);
     int (*object_scan)(struct meta_store *s, const char *bucket, const char *prefix,
                        const char *start, int start_inclusive, size_t limit, meta_object_cb *cb,
                        void *payload);

@@ -36,7 +36,7 @@ typedef int meta_sqlite_row_fn(sqlite3_stmt *stmt, void *ctx);
     "key, version_id, is_latest, is_delete_marker, size, last_modified_ms, etag,"                  \
     " storage_class, owner_id, multipart, checksum_algorithm, id, acl"
 #define SQLITE_OBJECT_COLS                                                                         \
-    SQLITE_INVENTORY_COLS ", headers, blob_id, checksum_value, checksum_type, parts"
+    SQLITE_INVENTORY_COLS ", headers, blob_id, checksum_value, checksum_type, parts, tags"
 #define SQLITE_DEAD_INSERT "INSERT OR IGNORE INTO dead_blobs(blob_id, dead_ms) SELECT blob_id, ?4 "
 
 /* ---- meta_sqlite.c: connections, statements, transactions ---- */
@@ -105,6 +105,8 @@ int meta_sqlite_object_delete_version(struct meta_store *s, const char *bucket, 
                                       struct meta_object *out);
 int meta_sqlite_object_set_acl(struct meta_store *s, const char *bucket, const char *key,
                                const char *version_id, const char *acl);
+int meta_sqlite_object_set_tags(struct meta_store *s, const char *bucket, const char *key,
+                                const char *version_id, const char *tags);
 int meta_sqlite_object_scan(struct meta_store *s, const char *bucket, const char *prefix,
                             const char *start, int start_inclusive, size_t limit,
                             meta_object_cb *cb, void *payload);

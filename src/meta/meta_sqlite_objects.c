@@ -47,6 +47,8 @@ static void sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
     o->checksum_value = meta_sqlite_dup(stmt, 15);
     meta_sqlite_copy(o->checksum_type, sizeof(o->checksum_type), stmt, 16);
     o->parts = sqlite3_column_type(stmt, 17) == SQLITE_NULL ? NULL : meta_sqlite_dup(stmt, 17);
+    const char *tags = (const char *)sqlite3_column_text(stmt, 18);
+    o->tags = tags && *tags ? meta_sqlite_dup(stmt, 18) : NULL;
 }
 
 /* Record as dead, inside the open transaction, the blobs that sql selects (its first column
@@ -73,8 +75,8 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
                            "INSERT INTO objects(bucket, key, version_id, is_latest,"
                            " is_delete_marker, size, last_modified_ms, etag, storage_class,"
                            " owner_id, headers, blob_id, multipart, checksum_algorithm,"
-                           " checksum_value, checksum_type, parts, acl)"
-                           " VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           " checksum_value, checksum_type, parts, acl, tags)"
+                           " VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
@@ -95,6 +97,7 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
     if (o->parts)
         sqlite3_bind_text(stmt, 16, o->parts, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 17, o->acl ? o->acl : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 18, o->tags ? o->tags : "", -1, SQLITE_STATIC);
     return meta_sqlite_step_done(db, stmt);
 }
 
@@ -210,15 +213,15 @@ int meta_sqlite_object_delete_version(struct meta_store *s, const char *bucket, 
     return rc;
 }
 
-int meta_sqlite_object_set_acl(struct meta_store *s, const char *bucket, const char *key,
-                               const char *version_id, const char *acl)
+/* Replace one column (a fixed name, never input) of one version, or of the latest. */
+static int sqlite_object_set_text(struct meta_store *s, const char *bucket, const char *key,
+                                  const char *version_id, const char *column, const char *value)
 {
     sqlite3 *db;
     sqlite3_stmt *stmt;
-    const char *sql = version_id ? "UPDATE objects SET acl=?4 WHERE bucket=?1 AND key=?2 AND"
-                                   " version_id=?3"
-                                 : "UPDATE objects SET acl=?4 WHERE bucket=?1 AND key=?2 AND"
-                                   " is_latest=1";
+    char sql[160];
+    snprintf(sql, sizeof(sql), "UPDATE objects SET %s=?4 WHERE bucket=?1 AND key=?2 AND %s", column,
+             version_id ? "version_id=?3" : "is_latest=1");
     int rc = meta_sqlite_prepare(s, sql, &db, &stmt);
     if (rc)
         return rc;
@@ -226,13 +229,25 @@ int meta_sqlite_object_set_acl(struct meta_store *s, const char *bucket, const c
     sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
     if (version_id)
         sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 4, acl ? acl : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, value ? value : "", -1, SQLITE_STATIC);
     rc = meta_sqlite_step_done(db, stmt);
     if (!rc && sqlite3_changes(db) == 0) {
         err_set(version_id ? "no such version" : "no such key");
         rc = ERR_NOTFOUND;
     }
     return rc;
+}
+
+int meta_sqlite_object_set_acl(struct meta_store *s, const char *bucket, const char *key,
+                               const char *version_id, const char *acl)
+{
+    return sqlite_object_set_text(s, bucket, key, version_id, "acl", acl);
+}
+
+int meta_sqlite_object_set_tags(struct meta_store *s, const char *bucket, const char *key,
+                                const char *version_id, const char *tags)
+{
+    return sqlite_object_set_text(s, bucket, key, version_id, "tags", tags);
 }
 
 /* Hand each object row of stmt to cb (stops on non-zero, which is returned); finalizes. */

@@ -82,8 +82,15 @@ static const char *const schema_v5 =
     "UPDATE objects SET owner_id=(SELECT b.owner_id FROM buckets b WHERE b.name=objects.bucket)"
     " WHERE EXISTS(SELECT 1 FROM buckets b WHERE b.name=objects.bucket);";
 
-static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4,
-                                                schema_v5};
+/* Version 6: object tagging. Each version and each upload keeps its tag set in the
+ * URL-encoded form of x-amz-tagging (s3/s3_tagging.h; '' is no tags): a copy of the version
+ * takes it along, a completed upload gives its tags to the object. */
+static const char *const schema_v6 =
+    "ALTER TABLE objects ADD COLUMN tags TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE uploads ADD COLUMN tags TEXT NOT NULL DEFAULT '';";
+
+static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3,
+                                                schema_v4, schema_v5, schema_v6};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

@@ -7,7 +7,9 @@
  * signed or anonymous, as AWS answers; an existing one of another account is AccessDenied.
  * Operations that touch a second resource (the source of a copy) decide it here too, through
  * s3_req_authorize_on. The bucket's policy and Block Public Access settings are loaded for
- * every decision on a bucket or an object in it (s3_authz_state_load). */
+ * every decision on a bucket or an object in it (s3_authz_state_load), with the tag sets its
+ * conditions may read: the object's tags when the policy names s3:ExistingObjectTag/<key>,
+ * and the tags the request sets (x-amz-tagging, or a body's: r->authz_request_tags). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@
 #include "s3/s3_pab.h"
 #include "s3/s3_policy.h"
 #include "s3/s3_req.h"
+#include "s3/s3_tagging.h"
 
 static const char *s3_authz_header(void *ctx, const char *name)
 {
@@ -77,8 +80,22 @@ struct s3_authz_state {
     struct acl *acl;
     struct acl *object_acl;
     char object_owner[13];
-    int object_missing; /* no such version, or a delete marker */
+    int object_missing;           /* no such version, or a delete marker */
+    struct s3_tags existing_tags; /* the object's, loaded when the policy reads them */
+    struct s3_tags request_tags;  /* those the request sets */
 };
+
+static int s3_authz_tag(void *ctx, enum authz_tag_set set, size_t i, const char **key,
+                        const char **value)
+{
+    const struct s3_authz_state *st = ctx;
+    const struct s3_tags *t = set == AUTHZ_TAGS_EXISTING ? &st->existing_tags : &st->request_tags;
+    if (i >= t->n)
+        return -1;
+    *key = t->v[i].key;
+    *value = t->v[i].value;
+    return 0;
+}
 
 static enum s3_error s3_authz_decide_state(struct s3_req *r, const char *action,
                                            const struct authz_resource *res,
@@ -95,6 +112,8 @@ static enum s3_error s3_authz_decide_state(struct s3_req *r, const char *action,
         ctx.object_owner_id = st->object_owner[0] ? st->object_owner : NULL;
         ctx.bucket_policy = st->policy;
         ctx.public_access_block = st->have_pab ? &st->pab : NULL;
+        ctx.tag = s3_authz_tag;
+        ctx.tag_ctx = (void *)st;
     }
     const char *reason = "";
     if (authz_decide(&p, action, res, &ctx, &reason) == AUTHZ_ALLOW)
@@ -117,6 +136,30 @@ static void s3_authz_state_dispose(struct s3_authz_state *st)
     s3_policy_release(st->policy_ref);
     free(st->acl);
     free(st->object_acl);
+    s3_tags_dispose(&st->existing_tags);
+    s3_tags_dispose(&st->request_tags);
+}
+
+/* The tag sets the bucket policy's conditions may read, for an action on one object. Tags
+ * that do not parse are none: the operation refuses a bad x-amz-tagging itself. */
+static int s3_authz_tags_load(struct s3_req *r, const struct meta_bucket *b, const char *key,
+                              const char *version, struct s3_authz_state *st)
+{
+    const char *req =
+        r->authz_request_tags ? r->authz_request_tags : s3_req_header(r, "x-amz-tagging");
+    if (req && s3_tags_parse_query(&st->request_tags, req, strlen(req)))
+        memset(&st->request_tags, 0, sizeof(st->request_tags));
+    if (!st->policy->reads_existing_tags)
+        return 0;
+    struct meta_object o;
+    int rc = meta_object_get(r->srv->meta, b->name, key, version, &o);
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    if (!rc && !o.is_delete_marker && o.tags &&
+        s3_tags_parse_query(&st->existing_tags, o.tags, strlen(o.tags)))
+        memset(&st->existing_tags, 0, sizeof(st->existing_tags));
+    meta_object_dispose(&o);
+    return rc;
 }
 
 /* The object's ACL and owner, when the version exists (a missing one, or a delete marker,
@@ -204,12 +247,12 @@ static enum s3_error s3_authz_state_load(struct s3_req *r, const struct meta_buc
     memset(st, 0, sizeof(*st));
     int rc = s3_policy_load(r->srv->meta, b, &st->policy, &st->policy_ref);
     int owner = !r->anonymous && strcmp(r->account.id, b->owner_id) == 0;
-    /* the owner too for reading an object: another account may own it (authz.c) */
-    int object_read = key && strcmp(key, "*") != 0 && s3_authz_object_acl_applies(action);
-    if (!rc && (!owner || object_read))
+    if (!rc && !owner)
         rc = s3_authz_acls_load(r, b, key, action, version, st);
     else if (!rc)
         rc = s3_authz_owner_object_load(r, b, key, action, version, st);
+    if (!rc && st->policy && key && strcmp(key, "*") != 0)
+        rc = s3_authz_tags_load(r, b, key, version, st);
     if (!rc && (st->acl || st->object_acl || (st->policy && st->policy->is_public))) {
         rc = s3_pab_load(r->srv->meta, b->name, &st->pab, NULL);
         st->have_pab = 1;
@@ -285,7 +328,7 @@ static enum s3_error s3_authz_bucket_op(struct s3_req *r)
     if (r->op->resource == S3_RES_OBJECTS)
         return S3_OK; /* DeleteObjects: each key is decided by the operation, as on AWS (a
                        * grant on a prefix deletes under it, not a "*" of the bucket) */
-    if (r->op->resource == S3_RES_OBJECT)
+    if (r->op->resource == S3_RES_OBJECT || r->op->resource == S3_RES_OBJECT_BODY)
         key = r->key;
     return s3_req_authorize_version(r, s3_authz_action(r), &r->bucket_info, key,
                                     key ? s3_req_param(r, "versionId") : NULL);

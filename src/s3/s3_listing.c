@@ -61,6 +61,7 @@ static int s3_list_each(void *payload, const struct meta_object *o)
     it->obj.checksum_value = NULL;
     it->obj.parts = NULL;
     it->obj.acl = NULL;
+    it->obj.tags = NULL;
     l->n_items++;
     free(l->seek);
     l->seek = xstrdup(o->key);

@@ -284,8 +284,8 @@ enum s3_error s3_object_check_write_headers(struct s3_req *r)
         return S3E_NOT_IMPLEMENTED;
     }
     if (s3_req_header(r, "x-amz-object-lock-mode") ||
-        s3_req_header(r, "x-amz-object-lock-legal-hold") || s3_req_header(r, "x-amz-tagging")) {
-        s3_req_set_message(r, "Object Lock and tagging are not implemented by Stocktake yet.");
+        s3_req_header(r, "x-amz-object-lock-legal-hold")) {
+        s3_req_set_message(r, "Object Lock is not implemented by Stocktake yet.");
         return S3E_NOT_IMPLEMENTED;
     }
     return S3_OK;

@@ -63,7 +63,7 @@ enum s3_error s3_object_parse_copy_range(struct s3_req *r, const char *h, uint64
                                          uint64_t *start, uint64_t *len);
 
 /* Headers every object write checks: a valid x-amz-storage-class; server-side encryption,
- * Object Lock and tagging answer NotImplemented until they exist. */
+ * Object Lock answers NotImplemented until it exists. */
 enum s3_error s3_object_check_write_headers(struct s3_req *r);
 
 /* Does the comma-separated ETag list (or "*") name etag (quoted or not)? */

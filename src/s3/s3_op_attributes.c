@@ -1,7 +1,6 @@
 /* s3_op_attributes.c — reading an object version's attributes: GetObjectAttributes (ETag,
- * Checksum, ObjectParts, StorageClass, ObjectSize, as named in x-amz-object-attributes) and
- * GetObjectTagging (objects cannot carry tags yet — x-amz-tagging and PutObjectTagging answer
- * NotImplemented — so every tag set is empty). */
+ * Checksum, ObjectParts, StorageClass, ObjectSize, as named in x-amz-object-attributes).
+ * GetObjectTagging is s3_op_tagging.c's. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,26 +114,6 @@ enum s3_error s3_op_get_object_attributes(struct s3_req *r)
     clock_format_http(lm, sizeof(lm), o.last_modified_ms);
     struct http_response *resp = s3_response_xml(r, &xml);
     http_response_header(resp, "Last-Modified", lm);
-    s3_object_read_version_header(r, resp, o.version_id);
-    http_req_respond(r->http, resp);
-    meta_object_dispose(&o);
-    return S3_OK;
-}
-
-enum s3_error s3_op_get_object_tagging(struct s3_req *r)
-{
-    struct meta_object o;
-    enum s3_error e = s3_object_load(r, r->bucket, r->key, s3_req_param(r, "versionId"), &o);
-    if (e)
-        return e;
-    struct buf xml;
-    buf_init(&xml, BUF_UNLIMITED);
-    if (buf_puts(&xml, XML_DECL "<Tagging xmlns=\"" S3_XMLNS "\"><TagSet></TagSet></Tagging>")) {
-        meta_object_dispose(&o);
-        buf_dispose(&xml);
-        return S3E_INTERNAL_ERROR;
-    }
-    struct http_response *resp = s3_response_xml(r, &xml);
     s3_object_read_version_header(r, resp, o.version_id);
     http_req_respond(r->http, resp);
     meta_object_dispose(&o);

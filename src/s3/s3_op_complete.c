@@ -232,7 +232,8 @@ static void s3_complete_object(struct s3_req *r, const struct meta_upload *u,
     snprintf(o->etag, sizeof(o->etag), "%s", a->etag);
     snprintf(o->storage_class, sizeof(o->storage_class), "%s", u->storage_class);
     memcpy(o->owner_id, u->owner_id, sizeof(o->owner_id));
-    o->acl = u->acl; /* the ACL given at create */
+    o->acl = u->acl;   /* the ACL given at create */
+    o->tags = u->tags; /* and the tags */
     o->headers = u->headers;
     snprintf(o->blob_id, sizeof(o->blob_id), "%s", a->blob_id);
     o->multipart = 1;

@@ -13,6 +13,7 @@
 #include "s3/s3_acl.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_tagging.h"
 
 struct s3_copy {
     char *src_bucket;
@@ -118,6 +119,48 @@ static enum s3_error s3_copy_respond(struct s3_req *r, const struct s3_copy *c,
     return S3_OK;
 }
 
+/* Copying tags reads the source's and tags the copy: s3:GetObject(Version)Tagging on the
+ * source (directive COPY) and s3:PutObjectTagging on the destination, as AWS requires. */
+static enum s3_error s3_copy_tags_authorize(struct s3_req *r, const struct s3_copy *c, int copy)
+{
+    if (copy) {
+        const char *action = c->src_version ? "s3:GetObjectVersionTagging" : "s3:GetObjectTagging";
+        struct meta_bucket b;
+        if (strcmp(c->src_bucket, r->bucket) == 0)
+            b = r->bucket_info;
+        else if (meta_bucket_get(r->srv->meta, c->src_bucket, &b))
+            return S3E_ACCESS_DENIED; /* loaded a moment ago: gone since */
+        enum s3_error e = s3_req_authorize_version(r, action, &b, c->src_key, c->src_version);
+        if (e)
+            return e;
+    }
+    return s3_req_authorize_on(r, "s3:PutObjectTagging", &r->bucket_info, r->key);
+}
+
+/* x-amz-tagging-directive: COPY (the default) takes the source version's tags, REPLACE the
+ * request's x-amz-tagging (none when absent). *out in the stored form, NULL for none. */
+static enum s3_error s3_copy_tags(struct s3_req *r, const struct s3_copy *c, char **out)
+{
+    *out = NULL;
+    const char *d = s3_req_header(r, "x-amz-tagging-directive");
+    enum s3_error e = S3_OK;
+    if (d && strcmp(d, "REPLACE") == 0) {
+        e = s3_tagging_from_request(r, NULL, out);
+    } else if (d && strcmp(d, "COPY") != 0) {
+        s3_req_set_message(r, "Unknown tagging directive: %s", d);
+        return S3E_INVALID_ARGUMENT;
+    } else if (c->src.tags && *c->src.tags) {
+        *out = xstrdup(c->src.tags);
+    }
+    if (!e && *out)
+        e = s3_copy_tags_authorize(r, c, !d || strcmp(d, "COPY") == 0);
+    if (e) {
+        free(*out);
+        *out = NULL;
+    }
+    return e;
+}
+
 static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
 {
     enum s3_error e = s3_req_load_bucket(r);
@@ -135,10 +178,16 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
         e = s3_copy_metadata(r, c);
     if (e)
         return e;
-    struct s3_object_grant grant; /* the request's ACL, not the source's (AWS: private) */
-    e = s3_acl_object_for_write(r, 0, NULL, &grant);
+    char *tags = NULL;
+    e = s3_copy_tags(r, c, &tags);
     if (e)
         return e;
+    struct s3_object_grant grant; /* the request's ACL, not the source's (AWS: private) */
+    e = s3_acl_object_for_write(r, 0, NULL, &grant);
+    if (e) {
+        free(tags);
+        return e;
+    }
     struct meta_object o;
     memset(&o, 0, sizeof(o));
     o.key = r->key;
@@ -150,6 +199,7 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     snprintf(o.storage_class, sizeof(o.storage_class), "%s", sc ? sc : "STANDARD");
     memcpy(o.owner_id, grant.owner_id, sizeof(o.owner_id));
     o.acl = grant.acl;
+    o.tags = tags;
     o.headers = c->headers;
     e = s3_copy_bytes(r, c, &o);
     if (!e)
@@ -158,6 +208,7 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
         e = s3_copy_respond(r, c, &o);
     free(o.checksum_value);
     free(grant.acl);
+    free(tags);
     return e;
 }
 

@@ -20,6 +20,7 @@
 #include "s3/s3_multipart.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_tagging.h"
 #include "s3/s3_xml.h"
 
 #define S3_LIST_PARTS_MAX 1000
@@ -102,9 +103,12 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     if (!e)
         e = s3_acl_object_for_write(r, 0, NULL, &grant);
     if (!e)
+        e = s3_tagging_from_request(r, NULL, &u.tags); /* applied on completion */
+    if (!e)
         e = s3_object_collect_headers(r, &u.headers);
     if (e) {
         free(grant.acl);
+        free(u.tags);
         return e;
     }
     u.acl = grant.acl; /* applied, with the owner, when the upload completes */
@@ -119,6 +123,7 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     int rc = meta_upload_create(r->srv->meta, &u);
     free(u.headers);
     free(u.acl);
+    free(u.tags);
     if (rc)
         return s3_error_from_err(rc, S3E_NO_SUCH_BUCKET);
     struct buf xml;

@@ -21,10 +21,12 @@
 #include "s3/s3_names.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_tagging.h"
 
 struct s3_put_state {
     struct obj_writer *writer;
     struct s3_object_grant grant; /* owner and ACL, decided before the body is read */
+    char *tags;                   /* x-amz-tagging, stored form (NULL: none) */
 };
 
 static void s3_put_free(struct s3_req *r)
@@ -32,6 +34,7 @@ static void s3_put_free(struct s3_req *r)
     struct s3_put_state *st = r->op_state;
     obj_writer_abort(st->writer);
     free(st->grant.acl);
+    free(st->tags);
     free(st);
     r->op_state = NULL;
 }
@@ -55,10 +58,13 @@ enum s3_error s3_op_put_object_begin(struct s3_req *r)
         return e;
     struct s3_put_state *st = xcalloc(1, sizeof(*st));
     e = s3_acl_object_for_write(r, 0, NULL, &st->grant);
+    if (!e)
+        e = s3_tagging_from_request(r, NULL, &st->tags);
     if (!e && obj_writer_open(r->srv->blobs, &s3_put_write_opts, &st->writer))
         e = S3E_INTERNAL_ERROR;
     if (e) {
         free(st->grant.acl);
+        free(st->tags);
         free(st);
         return e;
     }
@@ -107,6 +113,7 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
     struct meta_object o;
     s3_put_fill(r, &o, &w, &st->grant);
     o.headers = headers;
+    o.tags = st->tags;
     enum s3_error stored = s3_object_commit(r, &o, NULL, s3_req_header(r, "If-Match"),
                                             s3_req_header(r, "If-None-Match"));
     free(headers);
@@ -307,6 +314,7 @@ static void s3_object_headers(struct s3_req *r, struct http_response *resp,
     http_response_header(resp, "Last-Modified", lm);
     if (strcmp(o->version_id, "null") != 0 || r->bucket_info.versioning != META_UNVERSIONED)
         http_response_header(resp, "x-amz-version-id", o->version_id);
+    s3_tagging_count_header(resp, o->tags);
 }
 
 static void s3_object_checksum_header(struct s3_req *r, struct http_response *resp,

@@ -23,6 +23,7 @@
 #include "s3/s3_object.h"
 #include "s3/s3_post_auth.h"
 #include "s3/s3_req.h"
+#include "s3/s3_tagging.h"
 #include "core/xmlw.h"
 
 #define S3_POST_FIELDS_MAX 256
@@ -41,6 +42,7 @@ struct s3_post_state {
     char filename[1025];
     char file_type[257];
     struct s3_object_grant grant; /* owner and ACL (the acl field), decided before the file */
+    char *tags;                   /* the tagging field, stored form (NULL: none) */
 };
 
 static void s3_post_free(struct s3_req *r)
@@ -56,6 +58,8 @@ static void s3_post_free(struct s3_req *r)
     if (st->md5)
         hash_stream_free(st->md5);
     free(st->grant.acl);
+    free(st->tags);
+    r->authz_request_tags = NULL;
     free(st);
     r->op_state = NULL;
 }
@@ -106,17 +110,6 @@ static enum s3_error s3_post_key(struct s3_req *r, const char *filename)
     return S3_OK;
 }
 
-/* tagging: only what Stocktake can store honestly. */
-static enum s3_error s3_post_unsupported(struct s3_req *r)
-{
-    struct s3_post_state *st = r->op_state;
-    if (s3_post_field(st->fields, st->n_fields, "tagging")) {
-        s3_req_set_message(r, "Object tagging is not implemented by Stocktake yet.");
-        return S3E_NOT_IMPLEMENTED;
-    }
-    return S3_OK;
-}
-
 static const struct obj_write_opts s3_post_write_opts = {0, CHECKSUM_NONE};
 
 static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
@@ -125,10 +118,14 @@ static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
     enum s3_error e = s3_post_key(r, filename);
     if (!e)
         e = s3_post_authenticate(r, st->fields, st->n_fields, &st->has_range, &st->min, &st->max);
+    /* the tagging field is a Tagging document (AWS), read before the decision: a policy's
+     * s3:RequestObjectTag conditions see its tags */
+    const char *tagging = s3_post_field(st->fields, st->n_fields, "tagging");
+    if (!e && tagging)
+        e = s3_tagging_from_request(r, tagging, &st->tags);
+    r->authz_request_tags = st->tags ? st->tags : ""; /* the form's, not x-amz-tagging */
     if (!e)
         e = s3_req_authorize_on(r, "s3:PutObject", &r->bucket_info, r->key);
-    if (!e)
-        e = s3_post_unsupported(r);
     if (!e) /* the form's acl field is the canned ACL (x-amz-acl of a PUT) */
         e = s3_acl_object_for_write(r, 1, s3_post_field(st->fields, st->n_fields, "acl"),
                                     &st->grant);
@@ -282,6 +279,7 @@ static enum s3_error s3_post_commit(struct s3_req *r, struct meta_object *o)
     snprintf(o->storage_class, sizeof(o->storage_class), "STANDARD");
     memcpy(o->owner_id, st->grant.owner_id, sizeof(o->owner_id));
     o->acl = st->grant.acl;
+    o->tags = st->tags;
     snprintf(o->blob_id, sizeof(o->blob_id), "%s", w.blob_id);
     o->checksum_value = "";
     o->headers = headers;

@@ -26,6 +26,7 @@ enum s3_resource_kind {
     S3_RES_OBJECT,
     S3_RES_OBJECTS,
     S3_RES_FORM,
+    S3_RES_OBJECT_BODY, /* S3_RES_OBJECT, decided once the body is read (its tags) */
     S3_RES_NONE
 };
 
@@ -114,6 +115,10 @@ struct s3_req {
     /* the authorization step let an object read through only to answer that the object does
      * not exist (the caller may list the bucket): finding it after all is AccessDenied */
     int authz_missing_only;
+    /* the tags the request sets, stored form (s3/s3_tagging.h), when they come from a body
+     * (PutObjectTagging, the POST form's tagging field) rather than x-amz-tagging: the
+     * decision's s3:RequestObjectTag keys (borrowed; NULL: x-amz-tagging or none) */
+    const char *authz_request_tags;
     /* body */
     struct s3_body body;
     enum s3_error body_error;

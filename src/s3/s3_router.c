@@ -333,7 +333,8 @@ static enum s3_error s3_req_start(struct s3_req *r)
         return S3E_NO_SUCH_BUCKET;
     if (r->key && strlen(r->key) > S3_MAX_KEY_BYTES)
         return S3E_KEY_TOO_LONG;
-    if (r->op->resource != S3_RES_FORM) /* POST Object decides once its form is read */
+    /* POST Object decides once its form is read, PutObjectTagging once it has the tags */
+    if (r->op->resource != S3_RES_FORM && r->op->resource != S3_RES_OBJECT_BODY)
         e = s3_req_authorize(r);
     if (!e)
         e = s3_body_begin(r);

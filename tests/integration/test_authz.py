@@ -31,10 +31,12 @@ def intruder(server):
 ANON_ON_BUCKET = [("GET", ()), ("HEAD", ()), ("GET", (("versions", ""),)),
                   ("GET", (("list-type", "2"),)), ("GET", (("location", ""),)),
                   ("GET", (("versioning", ""),)), ("GET", (("uploads", ""),)),
-                  ("GET", (("inventory", ""),)), ("DELETE", ())]
+                  ("GET", (("inventory", ""),)), ("GET", (("tagging", ""),)),
+                  ("DELETE", (("tagging", ""),)), ("DELETE", ())]
 ANON_ON_OBJECT = [("GET", ()), ("HEAD", ()), ("PUT", ()), ("DELETE", ()),
                   ("GET", (("versionId", "null"),)), ("POST", (("uploads", ""),)),
-                  ("GET", (("tagging", ""),)), ("GET", (("uploadId", "nope"),))]
+                  ("GET", (("tagging", ""),)), ("PUT", (("tagging", ""),)),
+                  ("DELETE", (("tagging", ""),)), ("GET", (("uploadId", "nope"),))]
 
 
 @pytest.mark.parametrize("method,query", ANON_ON_BUCKET)

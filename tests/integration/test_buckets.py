@@ -162,7 +162,7 @@ def _localhost_host(request, seen):
 
 def test_unimplemented_subresources_say_so(s3, bucket):
     with pytest.raises(ClientError) as e:
-        s3.get_bucket_tagging(Bucket=bucket)
+        s3.get_bucket_website(Bucket=bucket)
     assert error_code(e.value) == "NotImplemented"
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 

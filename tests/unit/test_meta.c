@@ -957,6 +957,67 @@ TEST(meta_conformance_object_acls)
     }
 }
 
+static int collect_tags(void *payload, const struct meta_object *o)
+{
+    struct names *n = payload;
+    size_t len = strlen(n->buf);
+    snprintf(n->buf + len, sizeof(n->buf) - len, "%s=%s|", o->version_id, o->tags ? o->tags : "-");
+    return 0;
+}
+
+TEST(meta_conformance_object_tags)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct meta_bucket b = bucket_of("tags", "111111111111");
+        CHECK(meta_bucket_create(f.m, &b) == 0);
+        /* stored with the version */
+        struct meta_object o = object_of("k", "v1", "blob1");
+        o.tags = "a=1&b=2";
+        CHECK(meta_object_put(f.m, "tags", &o) == 0);
+        CHECK(put_object(f.m, "tags", "k", "v2", "blob2") == 0);
+        struct meta_object got;
+        CHECK(meta_object_get(f.m, "tags", "k", "v1", &got) == 0);
+        CHECK_STR(got.tags, "a=1&b=2");
+        meta_object_dispose(&got);
+        CHECK(meta_object_get(f.m, "tags", "k", NULL, &got) == 0);
+        CHECK(got.tags == NULL); /* none given */
+        meta_object_dispose(&got);
+        /* replaced per version (NULL: the latest); NULL or "" removes them */
+        CHECK(meta_object_set_tags(f.m, "tags", "k", NULL, "latest=1") == 0);
+        CHECK(meta_object_set_tags(f.m, "tags", "k", "v1", "") == 0);
+        struct names all = {""};
+        CHECK(meta_version_scan(f.m, "tags", "", NULL, 0, 10, collect_tags, &all) == 0);
+        CHECK_STR(all.buf, "v2=latest=1|v1=-|");
+        CHECK(meta_object_set_tags(f.m, "tags", "k", "nope", "x=1") == ERR_NOTFOUND);
+        CHECK(meta_object_set_tags(f.m, "tags", "missing", NULL, "x=1") == ERR_NOTFOUND);
+        /* a delete takes them with the version; the newest remaining keeps its own */
+        CHECK(meta_object_set_tags(f.m, "tags", "k", "v1", "old=1") == 0);
+        struct meta_object gone;
+        CHECK(meta_object_delete_version(f.m, "tags", "k", "v2", NULL, &gone) == 0);
+        CHECK_STR(gone.tags, "latest=1");
+        meta_object_dispose(&gone);
+        CHECK(meta_object_get(f.m, "tags", "k", NULL, &got) == 0);
+        CHECK_STR(got.version_id, "v1");
+        CHECK_STR(got.tags, "old=1");
+        meta_object_dispose(&got);
+        /* an upload keeps the tags given at create */
+        struct meta_upload u = upload_of(f.m, "tags", "up1", "m");
+        u.tags = "t=1";
+        CHECK(meta_upload_create(f.m, &u) == 0);
+        struct meta_upload ug;
+        CHECK(meta_upload_get(f.m, "tags", "up1", &ug) == 0);
+        CHECK_STR(ug.tags, "t=1");
+        meta_upload_dispose(&ug);
+        struct meta_upload u2 = upload_of(f.m, "tags", "up2", "m");
+        CHECK(meta_upload_create(f.m, &u2) == 0);
+        CHECK(meta_upload_get(f.m, "tags", "up2", &ug) == 0);
+        CHECK(ug.tags == NULL);
+        meta_upload_dispose(&ug);
+    }
+}
+
 /* ---- SQLite schema versions and migrations ---- */
 
 static sqlite3 *raw_db(const char *dir)
@@ -1023,6 +1084,11 @@ static void check_migrated(int from)
     CHECK(o.acl == NULL);
     meta_object_dispose(&o);
     CHECK(meta_object_set_acl(m, "old", "k", "null", "doc") == 0);
+    /* v6: existing objects have no tags, and take them */
+    CHECK(meta_object_get(m, "old", "k", NULL, &o) == 0);
+    CHECK(o.tags == NULL);
+    meta_object_dispose(&o);
+    CHECK(meta_object_set_tags(m, "old", "k", "null", "a=1") == 0);
     /* what the new versions added works on the migrated database */
     char *doc = NULL;
     CHECK(meta_bucket_config_put(m, "old", META_CONFIG_POLICY, "{}") == 0);
