@@ -118,7 +118,8 @@ static enum policy_effect authz_policy_rule(const struct authz_principal *p, con
         return POLICY_NO_MATCH;
     char arn[1200];
     if (authz_resource_arn(arn, sizeof(arn), res))
-        return POLICY_NO_MATCH;
+        return POLICY_DENIES; /* no such resource can exist (keys stop at 1,024 bytes): fail
+                               * closed rather than skip the policy's Deny statements */
     enum policy_effect e = policy_eval(ctx->bucket_policy, p, action, arn, ctx);
     const struct pab *pab = ctx->public_access_block;
     if (e == POLICY_ALLOWS && pab && pab->restrict_public_buckets &&

@@ -255,9 +255,13 @@ enum s3_error s3_object_find(struct s3_req *r, const char *bucket, const char *k
 enum s3_error s3_object_parse_copy_range(struct s3_req *r, const char *h, uint64_t size,
                                          uint64_t *start, uint64_t *len)
 {
-    unsigned long long a, b;
-    char tail;
-    if (sscanf(h, "bytes=%llu-%llu%c", &a, &b, &tail) != 2 || b < a) {
+    uint64_t a = 0, b = 0;
+    const char *spec = strncmp(h, "bytes=", 6) == 0 ? h + 6 : NULL;
+    const char *dash = spec ? strchr(spec, '-') : NULL;
+    /* digits only on both sides (no sign, no space), as AWS's first-last */
+    if (!dash || dash == spec || !dash[1] ||
+        str_parse_u64n(spec, (size_t)(dash - spec), 10, UINT64_MAX, &a) ||
+        str_parse_u64(dash + 1, 10, UINT64_MAX, &b) || b < a) {
         s3_req_set_message(r, "The x-amz-copy-source-range value must be of the form "
                               "bytes=first-last where first and last are the zero-based offsets "
                               "of the first and last bytes to copy");

@@ -238,6 +238,13 @@ def test_upload_part_copy_with_range(s3, bucket):
                             CopySource={"Bucket": bucket, "Key": "src"},
                             CopySourceRange="bytes=0-%d" % (12 * MIB))
     assert error_code(e.value) == "InvalidRange"
+    # first-last, digits only: no sign, no space, no open end, nothing after
+    for bad in ("bytes=-5-10", "bytes= 1-2", "bytes=+1-2", "bytes=1-", "bytes=-3", "bytes=2-1",
+                "bytes=1-2x", "bytes=1- 2", "items=1-2", "bytes=1-2,4-5"):
+        with pytest.raises(ClientError) as e:
+            s3.upload_part_copy(Bucket=bucket, Key="dst3", UploadId=uid, PartNumber=1,
+                                CopySource={"Bucket": bucket, "Key": "src"}, CopySourceRange=bad)
+        assert error_code(e.value) == "InvalidArgument", bad
 
 
 def test_composite_checksum(s3, bucket):

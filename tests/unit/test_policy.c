@@ -475,3 +475,22 @@ TEST(policy_parse_stored_skips_only_the_put_checks)
     p = NULL;
     CHECK(policy_parse_stored(&p, bad, strlen(bad)) == ERR_INVALID && !p);
 }
+
+TEST(policy_resource_too_long_fails_closed)
+{
+    /* an ARN that does not fit the evaluator's buffer is denied, not let past the policy */
+    struct policy *p = parse(STMT(ALLOW_ALL_GET));
+    CHECK(p != NULL);
+    static char key[1300];
+    memset(key, 'k', sizeof(key) - 1);
+    struct authz_principal anon;
+    authz_principal_anonymous(&anon);
+    struct authz_context ctx = {0};
+    ctx.bucket_policy = p;
+    struct authz_resource ok = {"bkt", "k", "111111111111"};
+    struct authz_resource huge = {"bkt", key, "111111111111"};
+    const char *why = NULL;
+    CHECK(authz_decide(&anon, "s3:GetObject", &ok, &ctx, &why) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&anon, "s3:GetObject", &huge, &ctx, &why) == AUTHZ_DENY);
+    policy_free(p);
+}
