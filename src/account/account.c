@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
 #include "core/hash.h"
@@ -74,21 +75,78 @@ int account_key_add(struct meta_store *meta, const char *account_id, const char 
     return meta_key_create(meta, out);
 }
 
-int account_create(struct meta_store *meta, const char *name, struct meta_account *out,
-                   struct meta_access_key *out_key)
+struct account_email_find {
+    const char *email;
+    struct meta_account *out;
+    int found;
+};
+
+static int account_email_cb(void *payload, const struct meta_account *a)
+{
+    struct account_email_find *f = payload;
+    if (a->email[0] && strcasecmp(a->email, f->email) == 0) {
+        *f->out = *a;
+        f->found = 1;
+    }
+    return 0;
+}
+
+int account_find_by_email(struct meta_store *meta, const char *email, struct meta_account *out)
+{
+    struct account_email_find f = {email, out, 0};
+    int rc = meta_account_list(meta, account_email_cb, &f);
+    if (rc)
+        return rc;
+    return f.found ? 0 : ERR_NOTFOUND;
+}
+
+/* An address as AWS takes it for AmazonCustomerByEmail: local@domain, printable, no spaces. */
+static int account_email_check(const char *email)
+{
+    size_t n = strlen(email);
+    const char *at = strchr(email, '@');
+    if (n < 3 || n > 128 || !at || at == email || !at[1] || strchr(at + 1, '@')) {
+        err_set("an e-mail address is local@domain, at most 128 characters");
+        return ERR_INVALID;
+    }
+    for (const char *p = email; *p; p++) {
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || *p == '"' || *p == ',') {
+            err_set("an e-mail address is local@domain, at most 128 characters");
+            return ERR_INVALID;
+        }
+    }
+    return 0;
+}
+
+int account_create(struct meta_store *meta, const char *name, const char *email,
+                   struct meta_account *out, struct meta_access_key *out_key)
 {
     memset(out, 0, sizeof(*out));
     if (!name || !name[0] || strlen(name) >= sizeof(out->name)) {
         err_set("an account name has 1 to 64 characters");
         return ERR_INVALID;
     }
+    int rc;
+    if (email) {
+        struct meta_account other;
+        if ((rc = account_email_check(email)) != 0)
+            return rc;
+        rc = account_find_by_email(meta, email, &other);
+        if (rc == 0) {
+            err_set("account %s has the e-mail address %s already", other.id, email);
+            return ERR_EXISTS;
+        }
+        if (rc != ERR_NOTFOUND)
+            return rc;
+        snprintf(out->email, sizeof(out->email), "%s", email);
+    }
     snprintf(out->name, sizeof(out->name), "%s", name);
     out->created_ms = clock_now_ms();
-    int rc;
-    do { /* a random id may collide; try another */
+    int tries = 0;
+    do { /* a random id may collide; try another (a few times: ERR_EXISTS may be the address) */
         account_new_ids(out);
         rc = meta_account_create(meta, out);
-    } while (rc == ERR_EXISTS);
+    } while (rc == ERR_EXISTS && ++tries < 8);
     if (rc)
         return rc;
     return account_key_add(meta, out->id, NULL, NULL, out_key);
@@ -158,7 +216,7 @@ int account_ensure_root(struct meta_store *meta, struct meta_access_key *out_key
                 rc = account_key_add(meta, root.id, env_key, env_secret, out_key);
             return rc;
         }
-        rc = account_create(meta, "root", &root, &k);
+        rc = account_create(meta, "root", NULL, &root, &k);
         if (!rc)
             *out_key = k;
         return rc;

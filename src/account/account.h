@@ -6,9 +6,15 @@
 
 #include "meta/meta.h"
 
-/* Create an account named name with one new access key (written to *out_key). */
-int account_create(struct meta_store *meta, const char *name, struct meta_account *out,
-                   struct meta_access_key *out_key) WARN_UNUSED;
+/* Create an account named name, with the e-mail address email (NULL: none; grants to
+ * AmazonCustomerByEmail resolve to the account that has it), and one new access key (written to
+ * *out_key). ERR_INVALID for a malformed name or address, ERR_EXISTS when another account has
+ * the address. */
+int account_create(struct meta_store *meta, const char *name, const char *email,
+                   struct meta_account *out, struct meta_access_key *out_key) WARN_UNUSED;
+/* The account whose e-mail address is email (compared without case), into *out; ERR_NOTFOUND. */
+int account_find_by_email(struct meta_store *meta, const char *email,
+                          struct meta_account *out) WARN_UNUSED;
 #define ACCOUNT_ACCESS_KEY_MIN 16
 #define ACCOUNT_ACCESS_KEY_MAX 128 /* SIGV4_ACCESS_KEY_MAX */
 #define ACCOUNT_SECRET_MIN 16

@@ -10,7 +10,7 @@
 
 static void admin_usage(void)
 {
-    fprintf(stderr, "usage: stocktake admin [--data DIR] account add NAME\n"
+    fprintf(stderr, "usage: stocktake admin [--data DIR] account add NAME [--email ADDRESS]\n"
                     "       stocktake admin [--data DIR] key add ACCOUNT_ID [ACCESS_KEY SECRET]\n"
                     "       stocktake admin [--data DIR] list [--secrets]\n"
                     "ACCESS_KEY: 16 to 128 characters of A-Z a-z 0-9; SECRET: 16 to 128 "
@@ -39,7 +39,8 @@ static int admin_list_key(void *payload, const struct meta_access_key *k)
 static int admin_list_account(void *payload, const struct meta_account *a)
 {
     struct admin_list *l = payload;
-    printf("account %s  name %s  canonical-id %s\n", a->id, a->name, a->canonical_id);
+    printf("account %s  name %s  canonical-id %s%s%s\n", a->id, a->name, a->canonical_id,
+           a->email[0] ? "  email " : "", a->email);
     l->account_id = a->id;
     return meta_key_list(l->meta, admin_list_key, l);
 }
@@ -48,10 +49,12 @@ static int admin_run(struct meta_store *meta, int argc, char **argv)
 {
     struct meta_account a;
     struct meta_access_key k;
-    if (argc == 3 && strcmp(argv[0], "account") == 0 && strcmp(argv[1], "add") == 0) {
-        if (account_create(meta, argv[2], &a, &k))
+    if ((argc == 3 || (argc == 5 && strcmp(argv[3], "--email") == 0)) &&
+        strcmp(argv[0], "account") == 0 && strcmp(argv[1], "add") == 0) {
+        if (account_create(meta, argv[2], argc == 5 ? argv[4] : NULL, &a, &k))
             return -1;
-        printf("account %s  name %s  canonical-id %s\n", a.id, a.name, a.canonical_id);
+        printf("account %s  name %s  canonical-id %s%s%s\n", a.id, a.name, a.canonical_id,
+               a.email[0] ? "  email " : "", a.email);
         admin_print_key(&k, 1);
         return 0;
     }

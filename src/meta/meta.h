@@ -28,6 +28,7 @@ struct meta_account {
     char canonical_id[65]; /* 64-hex canonical user id */
     char name[65];
     int64_t created_ms;
+    char email[129]; /* "" or the address AmazonCustomerByEmail grants name (unique) */
 };
 
 struct meta_access_key {

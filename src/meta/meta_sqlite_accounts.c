@@ -10,13 +10,16 @@ int meta_sqlite_account_create(struct meta_store *s, const struct meta_account *
 {
     sqlite3 *db;
     sqlite3_stmt *stmt;
-    int rc = meta_sqlite_prepare(s, "INSERT INTO accounts VALUES (?,?,?,?)", &db, &stmt);
+    int rc = meta_sqlite_prepare(
+        s, "INSERT INTO accounts(id, canonical_id, name, created_ms, email) VALUES (?,?,?,?,?)",
+        &db, &stmt);
     if (rc)
         return rc;
     sqlite3_bind_text(stmt, 1, a->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, a->canonical_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 3, a->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 4, a->created_ms);
+    sqlite3_bind_text(stmt, 5, a->email, -1, SQLITE_STATIC);
     return meta_sqlite_step_done(db, stmt);
 }
 
@@ -26,6 +29,7 @@ static void sqlite_account_row(sqlite3_stmt *stmt, struct meta_account *a)
     meta_sqlite_copy(a->canonical_id, sizeof(a->canonical_id), stmt, 1);
     meta_sqlite_copy(a->name, sizeof(a->name), stmt, 2);
     a->created_ms = sqlite3_column_int64(stmt, 3);
+    meta_sqlite_copy(a->email, sizeof(a->email), stmt, 4);
 }
 
 static int sqlite_account_one(sqlite3_stmt *stmt, void *ctx)
@@ -39,9 +43,9 @@ static int sqlite_account_one(sqlite3_stmt *stmt, void *ctx)
 int meta_sqlite_account_get(struct meta_store *s, const char *id, struct meta_account *out)
 {
     struct sqlite_one one = {out, 0};
-    int rc =
-        meta_sqlite_query(s, "SELECT id, canonical_id, name, created_ms FROM accounts WHERE id=?",
-                          id, sqlite_account_one, &one);
+    int rc = meta_sqlite_query(
+        s, "SELECT id, canonical_id, name, created_ms, email FROM accounts WHERE id=?", id,
+        sqlite_account_one, &one);
     if (!rc && !one.found) {
         err_set("no account %s", id);
         return ERR_NOTFOUND;
@@ -61,7 +65,8 @@ int meta_sqlite_account_list(struct meta_store *s, meta_account_cb *cb, void *pa
 {
     struct sqlite_cb c = {(void *)cb, payload};
     return meta_sqlite_query(
-        s, "SELECT id, canonical_id, name, created_ms FROM accounts ORDER BY created_ms, rowid",
+        s,
+        "SELECT id, canonical_id, name, created_ms, email FROM accounts ORDER BY created_ms, rowid",
         NULL, sqlite_account_each, &c);
 }
 

@@ -89,8 +89,14 @@ static const char *const schema_v6 =
     "ALTER TABLE objects ADD COLUMN tags TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE uploads ADD COLUMN tags TEXT NOT NULL DEFAULT '';";
 
-static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3,
-                                                schema_v4, schema_v5, schema_v6};
+/* Version 7: an account's e-mail address, what AmazonCustomerByEmail grants name ('' none;
+ * unique when set, compared without case as AWS compares addresses). */
+static const char *const schema_v7 =
+    "ALTER TABLE accounts ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+    "CREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts(lower(email)) WHERE email <> '';";
+
+static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4,
+                                                schema_v5, schema_v6, schema_v7};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

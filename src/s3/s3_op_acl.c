@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account/account.h"
 #include "core/alloc.h"
 #include "s3/s3_acl.h"
 #include "s3/s3_acl_xml.h"
@@ -38,8 +39,19 @@ enum s3_error s3_acl_resolve(struct s3_req *r, struct acl *acl)
 {
     for (size_t i = 0; i < acl->n; i++) {
         struct acl_grant *g = &acl->grants[i];
-        if (g->kind == ACL_GRANTEE_EMAIL)
-            return S3E_UNRESOLVABLE_GRANT_BY_EMAIL;
+        if (g->kind == ACL_GRANTEE_EMAIL) { /* AWS stores (and shows) the account it names */
+            struct meta_account a;
+            int rc = account_find_by_email(r->srv->meta, g->email, &a);
+            if (rc == ERR_NOTFOUND)
+                return S3E_UNRESOLVABLE_GRANT_BY_EMAIL;
+            if (rc)
+                return S3E_INTERNAL_ERROR;
+            g->kind = ACL_GRANTEE_USER;
+            memcpy(g->id, a.canonical_id, sizeof(g->id));
+            memcpy(g->display_name, a.name, sizeof(g->display_name));
+            g->email[0] = '\0';
+            continue;
+        }
         if (g->kind != ACL_GRANTEE_USER)
             continue;
         struct acl_find f;

@@ -98,9 +98,10 @@ class Server:
                              capture_output=True, text=True)
         return out.stdout
 
-    def add_account(self, name):
-        """A new account; returns (account_id, access_key, secret)."""
-        out = self.admin("account", "add", name)
+    def add_account(self, name, email=None):
+        """A new account (with an e-mail address, when given); returns (account_id, access_key,
+        secret)."""
+        out = self.admin("account", "add", name, *(["--email", email] if email else []))
         account = re.search(r"account (\d{12})", out).group(1)
         key, secret = re.search(r"key (\S+)  secret (\S+)", out).groups()
         return account, key, secret

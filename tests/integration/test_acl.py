@@ -251,3 +251,38 @@ def test_create_bucket_public_acl_with_enforced_ownership(s3):
     s3.delete_public_access_block(Bucket=b + "-w")
     s3.put_bucket_acl(Bucket=b + "-w", ACL="public-read")
     assert ("Group", ALL_USERS, "READ") in grants(s3, b + "-w")
+
+
+def test_grants_by_email_address(legacy, clients):
+    """AmazonCustomerByEmail: a grant by address names the account that has it (admin account
+    add --email; compared without case), stored and shown as that CanonicalUser, as AWS does;
+    an address no account has is UnresolvableGrantByEmailAddress."""
+    owner = clients[0]
+    _, key, secret = legacy.add_account("acl-mail", email="Mail.User@example.com")
+    mail = legacy.client(key, secret)
+    mail_id = mail.list_buckets()["Owner"]["ID"]
+    b = new_bucket(owner)
+    assert denied(mail.list_objects_v2, Bucket=b) == "AccessDenied"
+    owner.put_bucket_acl(Bucket=b, GrantRead='emailAddress="mail.user@EXAMPLE.com"',
+                         GrantFullControl='id="%s"' % clients[3])
+    assert ("CanonicalUser", mail_id, "READ") in grants(owner, b)
+    mail.list_objects_v2(Bucket=b)  # the grant is enforced
+    body = {"Owner": {"ID": clients[3]},
+            "Grants": [{"Grantee": {"Type": "AmazonCustomerByEmail",
+                                    "EmailAddress": "Mail.User@example.com"},
+                        "Permission": "WRITE"}]}
+    owner.put_bucket_acl(Bucket=b, AccessControlPolicy=body)
+    assert grants(owner, b) == [("CanonicalUser", mail_id, "WRITE")]
+    owner.put_object(Bucket=b, Key="k", Body=b"x",
+                     GrantRead='emailAddress="mail.user@example.com"')
+    assert mail.get_object(Bucket=b, Key="k")["Body"].read() == b"x"
+    assert denied(owner.put_bucket_acl, Bucket=b,
+                  GrantRead='emailAddress="nobody@example.com"') == \
+        "UnresolvableGrantByEmailAddress"
+    # one address, one account; malformed addresses are refused by the admin tool
+    import subprocess
+    from conftest import BIN
+    for bad in ("MAIL.user@example.com", "no-at-sign", "a b@example.com"):
+        p = subprocess.run([BIN, "admin", "--data", legacy.data, "account", "add", "dup",
+                            "--email", bad], capture_output=True, text=True)
+        assert p.returncode != 0, bad

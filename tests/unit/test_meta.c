@@ -136,16 +136,20 @@ TEST(meta_conformance_accounts)
     struct meta_fixture f;
     FOR_EACH_BACKEND(f)
     {
-        struct meta_account a = {"111111111111", "ab12", "alice", 5}, got;
+        struct meta_account a = {"111111111111", "ab12", "alice", 5, "alice@example.com"}, got;
         CHECK(meta_account_create(f.m, &a) == 0);
         CHECK(meta_account_create(f.m, &a) == ERR_EXISTS);
         CHECK(meta_account_get(f.m, "111111111111", &got) == 0);
         CHECK_STR(got.name, "alice");
         CHECK_STR(got.canonical_id, "ab12");
         CHECK(got.created_ms == 5);
+        CHECK_STR(got.email, "alice@example.com");
         CHECK(meta_account_get(f.m, "999999999999", &got) == ERR_NOTFOUND);
+        /* an address names one account, whatever its case */
+        struct meta_account dup = {"333333333333", "ef56", "carol", 7, "ALICE@example.com"};
+        CHECK(meta_account_create(f.m, &dup) == ERR_EXISTS);
         /* listed in creation order, not by id (admin list shows the root account first) */
-        struct meta_account b = {"000000000002", "cd34", "bob", 6};
+        struct meta_account b = {"000000000002", "cd34", "bob", 6, ""};
         CHECK(meta_account_create(f.m, &b) == 0);
         int n = 0;
         CHECK(meta_account_list(f.m, count_account, &n) == 0);
@@ -169,7 +173,7 @@ TEST(meta_conformance_keys)
     struct meta_fixture f;
     FOR_EACH_BACKEND(f)
     {
-        struct meta_account a = {"111111111111", "ab12", "alice", 5};
+        struct meta_account a = {"111111111111", "ab12", "alice", 5, ""};
         CHECK(meta_account_create(f.m, &a) == 0);
         struct meta_access_key k, got;
         memset(&k, 0, sizeof(k));
