@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "authz/authz.h"
 #include "core/alloc.h"
@@ -21,12 +22,19 @@
 #include "s3/s3_acl.h"
 #include "s3/s3_ownership.h"
 #include "s3/s3_pab.h"
+#include "s3/s3_post_auth.h"
 #include "s3/s3_policy.h"
 #include "s3/s3_req.h"
 #include "s3/s3_tagging.h"
 
+/* A request header for the condition keys: for a POST upload, the x-amz-* values are the
+ * form's fields (AWS: the form carries the object's headers; its acl field is x-amz-acl). */
 static const char *s3_authz_header(void *ctx, const char *name)
 {
+    const struct s3_req *r = ctx;
+    if (r->authz_form && strncasecmp(name, "x-amz-", 6) == 0)
+        return s3_post_field(r->authz_form, r->authz_form_n,
+                             strcasecmp(name, "x-amz-acl") == 0 ? "acl" : name);
     return s3_req_header(ctx, name);
 }
 

@@ -124,6 +124,8 @@ static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
     if (!e && tagging)
         e = s3_tagging_from_request(r, tagging, &st->tags);
     r->authz_request_tags = st->tags ? st->tags : ""; /* the form's, not x-amz-tagging */
+    r->authz_form = st->fields;                       /* s3:x-amz-acl etc. are the form's fields */
+    r->authz_form_n = st->n_fields;
     if (!e)
         e = s3_req_authorize_on(r, "s3:PutObject", &r->bucket_info, r->key);
     if (!e) /* the form's acl field is the canned ACL (x-amz-acl of a PUT) */

@@ -119,6 +119,10 @@ struct s3_req {
      * (PutObjectTagging, the POST form's tagging field) rather than x-amz-tagging: the
      * decision's s3:RequestObjectTag keys (borrowed; NULL: x-amz-tagging or none) */
     const char *authz_request_tags;
+    /* a POST form's fields (borrowed; NULL otherwise): what the object's x-amz-* headers are for
+     * the decision's s3:x-amz-* condition keys (the form's acl field is s3:x-amz-acl) */
+    const struct kv_pair *authz_form;
+    size_t authz_form_n;
     /* body */
     struct s3_body body;
     enum s3_error body_error;

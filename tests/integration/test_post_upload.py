@@ -217,3 +217,25 @@ def test_js_sdk_create_presigned_post(server, bucket):
     p = subprocess.run(["node", "presigned_post.mjs"], cwd=js, env=env, capture_output=True,
                        text=True, timeout=120)
     assert p.returncode == 0 and "ok presigned post" in p.stdout, p.stdout + p.stderr
+
+
+def test_policy_conditions_see_the_form_fields(server, s3):
+    """A bucket policy's s3:x-amz-acl (and other s3:x-amz-* keys) on a POST upload read the
+    form's fields: the acl field is what x-amz-acl is on a PUT (AWS)."""
+    import json
+    acct, key, secret = server.add_account("post-policy-writer")
+    writer = server.client(key, secret)
+    b = "post-pol-%d" % os.getpid()
+    s3.create_bucket(Bucket=b)
+    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": acct},
+        "Action": "s3:PutObject", "Resource": "arn:aws:s3:::%s/*" % b,
+        "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}]}))
+    ok = writer.generate_presigned_post(b, "with-acl", Fields={"acl": "bucket-owner-full-control"},
+                                        Conditions=[{"acl": "bucket-owner-full-control"}])
+    status, _, body = post(ok["url"], ok["fields"], b"a")
+    assert status == 204, body
+    bare = writer.generate_presigned_post(b, "without-acl")
+    status, _, body = post(bare["url"], bare["fields"], b"b")
+    assert status == 403 and code_of(body) == "AccessDenied"
+    assert s3.get_object(Bucket=b, Key="with-acl")["Body"].read() == b"a"
