@@ -51,6 +51,9 @@ struct meta_bucket {
     char region[64];
     int64_t created_ms;
     enum meta_versioning versioning;
+    /* bumped by every change of the bucket's configuration documents, in the same
+     * transaction: what caches of parsed documents (bucket policies) are validated against */
+    int64_t config_gen;
 };
 
 /* One version of an object (or a delete marker). */

@@ -9,7 +9,7 @@
 
 /* ---- buckets ---- */
 
-#define SQLITE_BUCKET_COLS "name, owner_id, region, created_ms, versioning, id"
+#define SQLITE_BUCKET_COLS "name, owner_id, region, created_ms, versioning, id, config_gen"
 
 int meta_sqlite_bucket_create(struct meta_store *s, const struct meta_bucket *b)
 {
@@ -38,6 +38,7 @@ static void sqlite_bucket_row(sqlite3_stmt *stmt, struct meta_bucket *b)
     b->created_ms = sqlite3_column_int64(stmt, 3);
     b->versioning = (enum meta_versioning)sqlite3_column_int(stmt, 4);
     meta_sqlite_copy(b->id, sizeof(b->id), stmt, 5);
+    b->config_gen = sqlite3_column_int64(stmt, 6);
 }
 
 static int sqlite_bucket_one(sqlite3_stmt *stmt, void *ctx)
@@ -170,6 +171,17 @@ static int sqlite_bucket_exists(sqlite3 *db, const char *bucket)
     return rc == SQLITE_ROW ? 0 : meta_sqlite_fail(db, "step");
 }
 
+/* Every change of a bucket's documents moves its generation on (caches of them see it). */
+static int sqlite_config_gen_bump(sqlite3 *db, const char *bucket)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, "UPDATE buckets SET config_gen=config_gen+1 WHERE name=?", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return meta_sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    return meta_sqlite_step_done(db, stmt);
+}
+
 static int sqlite_config_put_txn(sqlite3 *db, const char *bucket, const char *kind, const char *doc)
 {
     int rc = sqlite_bucket_exists(db, bucket);
@@ -183,7 +195,8 @@ static int sqlite_config_put_txn(sqlite3 *db, const char *bucket, const char *ki
     sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 3, doc, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 4, clock_now_ms());
-    return meta_sqlite_step_done(db, stmt);
+    rc = meta_sqlite_step_done(db, stmt);
+    return rc ? rc : sqlite_config_gen_bump(db, bucket);
 }
 
 int meta_sqlite_bucket_config_put(struct meta_store *s, const char *bucket,
@@ -221,21 +234,28 @@ int meta_sqlite_bucket_config_get(struct meta_store *s, const char *bucket,
     return rc;
 }
 
+static int sqlite_config_delete_txn(sqlite3 *db, const char *bucket, const char *kind)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, "DELETE FROM bucket_configs WHERE bucket=? AND kind=?", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return meta_sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
+    int rc = meta_sqlite_step_done(db, stmt);
+    if (!rc && sqlite3_changes(db) == 0) {
+        err_set("no %s configuration on bucket %s", kind, bucket);
+        return ERR_NOTFOUND;
+    }
+    return rc ? rc : sqlite_config_gen_bump(db, bucket);
+}
+
 int meta_sqlite_bucket_config_delete(struct meta_store *s, const char *bucket,
                                      enum meta_config_kind kind)
 {
     sqlite3 *db;
-    sqlite3_stmt *stmt;
-    int rc =
-        meta_sqlite_prepare(s, "DELETE FROM bucket_configs WHERE bucket=? AND kind=?", &db, &stmt);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, meta_config_kind_name(kind), -1, SQLITE_STATIC);
-    rc = meta_sqlite_step_done(db, stmt);
-    if (!rc && sqlite3_changes(db) == 0) {
-        err_set("no %s configuration on bucket %s", meta_config_kind_name(kind), bucket);
-        rc = ERR_NOTFOUND;
-    }
-    return rc;
+    int rc = meta_sqlite_begin(s, &db);
+    return rc ? rc
+              : meta_sqlite_commit_or_rollback(
+                    db, sqlite_config_delete_txn(db, bucket, meta_config_kind_name(kind)));
 }

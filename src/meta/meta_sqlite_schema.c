@@ -95,8 +95,12 @@ static const char *const schema_v7 =
     "ALTER TABLE accounts ADD COLUMN email TEXT NOT NULL DEFAULT '';"
     "CREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts(lower(email)) WHERE email <> '';";
 
+/* Version 8: a bucket's configuration generation (meta_bucket.config_gen). */
+static const char *const schema_v8 =
+    "ALTER TABLE buckets ADD COLUMN config_gen INTEGER NOT NULL DEFAULT 0;";
+
 static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4,
-                                                schema_v5, schema_v6, schema_v7};
+                                                schema_v5, schema_v6, schema_v7, schema_v8};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

@@ -17,9 +17,9 @@
 
 struct s3_policy_ref {
     char bucket_id[33];
-    char *doc;
-    struct policy *policy;
-    unsigned refs; /* users, plus one while the entry is in the table */
+    int64_t config_gen;    /* the bucket's meta_bucket.config_gen when the entry was made */
+    struct policy *policy; /* NULL: the bucket has no policy */
+    unsigned refs;         /* users, plus one while the entry is in the table */
 };
 
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -38,7 +38,6 @@ static void s3_policy_unref_locked(struct s3_policy_ref *e)
     if (--e->refs > 0)
         return;
     policy_free(e->policy);
-    free(e->doc);
     free(e);
 }
 
@@ -51,12 +50,13 @@ void s3_policy_release(struct s3_policy_ref *ref)
     pthread_mutex_unlock(&cache_mu);
 }
 
-/* The cached entry for (bucket id, document), with a reference taken; NULL on a miss. */
-static struct s3_policy_ref *s3_policy_cache_get(const char *bucket_id, const char *doc)
+/* The cached entry for (bucket id, configuration generation), with a reference taken; NULL
+ * on a miss. */
+static struct s3_policy_ref *s3_policy_cache_get(const char *bucket_id, int64_t config_gen)
 {
     pthread_mutex_lock(&cache_mu);
     struct s3_policy_ref *e = cache[s3_policy_slot(bucket_id)];
-    if (e && strcmp(e->bucket_id, bucket_id) == 0 && strcmp(e->doc, doc) == 0)
+    if (e && strcmp(e->bucket_id, bucket_id) == 0 && e->config_gen == config_gen)
         e->refs++;
     else
         e = NULL;
@@ -79,33 +79,31 @@ static void s3_policy_cache_put(struct s3_policy_ref *e)
 int s3_policy_load(struct meta_store *meta, const struct meta_bucket *b, const struct policy **out,
                    struct s3_policy_ref **ref)
 {
-    *out = NULL;
-    *ref = NULL;
-    char *doc = NULL;
-    int rc = meta_bucket_config_get(meta, b->name, META_CONFIG_POLICY, &doc);
-    if (rc == ERR_NOTFOUND)
-        return 0;
-    if (rc)
-        return rc;
-    struct s3_policy_ref *e = s3_policy_cache_get(b->id, doc);
-    if (e) {
-        free(doc);
+    struct s3_policy_ref *e = s3_policy_cache_get(b->id, b->config_gen);
+    if (e) { /* no document changed since: neither read nor parse */
         *out = e->policy;
         *ref = e;
         return 0;
     }
+    *out = NULL;
+    *ref = NULL;
+    char *doc = NULL;
     struct policy *p = NULL;
-    /* principals, actions and resources were checked when the policy was stored; an account
-     * deleted since simply matches nobody */
-    rc = policy_parse_stored(&p, doc, strlen(doc));
-    if (rc) {
+    int rc = meta_bucket_config_get(meta, b->name, META_CONFIG_POLICY, &doc);
+    if (rc == ERR_NOTFOUND) /* cached too: most buckets have none */
+        rc = 0;
+    else if (!rc)
+        /* principals, actions and resources were checked when the policy was stored; an
+         * account deleted since simply matches nobody */
+        rc = policy_parse_stored(&p, doc, strlen(doc));
+    if (rc && doc)
         log_warn("bucket %s: the stored policy does not parse: %s", b->name, err_msg());
-        free(doc);
+    free(doc);
+    if (rc)
         return rc;
-    }
     e = xcalloc(1, sizeof(*e));
     memcpy(e->bucket_id, b->id, sizeof(e->bucket_id));
-    e->doc = doc;
+    e->config_gen = b->config_gen;
     e->policy = p;
     e->refs = 1;
     s3_policy_cache_put(e);

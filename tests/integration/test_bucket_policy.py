@@ -376,3 +376,33 @@ def test_delete_objects_decided_per_key(accts):
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=b)["Contents"]] == ["priv/c"]
     assert code(accts["anon"].delete_objects, Bucket=b + "-none",
                 Delete={"Objects": [{"Key": "k"}]}) == "NoSuchBucket"
+
+
+def test_policy_change_by_another_node_is_seen(server, s3):
+    """Parsed policies are cached per bucket and configuration generation: a policy put or
+    deleted through another server sharing the metadata takes effect on this one at the next
+    request, with no invalidation message."""
+    from conftest import Server
+    b = "pol-nodes-%d" % os.getpid()
+    s3.create_bucket(Bucket=b)
+    s3.put_object(Bucket=b, Key="k", Body=b"v")
+    anon = boto3.client("s3", endpoint_url=server.endpoint, region_name=server.region,
+                        config=Config(signature_version=UNSIGNED, s3={"addressing_style": "path"},
+                                      retries={"max_attempts": 1}))
+    with pytest.raises(ClientError):
+        anon.get_object(Bucket=b, Key="k")  # caches "no policy" here
+    other = Server(data_dir=server.data).start()
+    try:
+        s3b = other.client()
+        s3b.delete_public_access_block(Bucket=b)
+        s3b.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::%s/*" % b}]}))
+        assert anon.get_object(Bucket=b, Key="k")["Body"].read() == b"v"
+        s3b.delete_bucket_policy(Bucket=b)
+        with pytest.raises(ClientError) as e:
+            anon.get_object(Bucket=b, Key="k")
+        assert error_code(e.value) == "AccessDenied"
+    finally:
+        other.stop()
+        other.cleanup()

@@ -269,9 +269,18 @@ TEST(meta_conformance_config_docs)
         CHECK(meta_bucket_config_get(f.m, "cfg", META_CONFIG_POLICY, &doc) == 0);
         CHECK_STR(doc, "{\"Version\":2}");
         free(doc);
+        /* every change moves the bucket's configuration generation on; a failed one does not */
+        struct meta_bucket seen;
+        CHECK(meta_bucket_get(f.m, "cfg", &seen) == 0);
+        int64_t gen = seen.config_gen;
+        CHECK(gen >= 3);
         /* kinds are independent */
         CHECK(meta_bucket_config_delete(f.m, "cfg", META_CONFIG_POLICY) == 0);
+        CHECK(meta_bucket_get(f.m, "cfg", &seen) == 0);
+        CHECK(seen.config_gen == gen + 1);
         CHECK(meta_bucket_config_delete(f.m, "cfg", META_CONFIG_POLICY) == ERR_NOTFOUND);
+        CHECK(meta_bucket_get(f.m, "cfg", &seen) == 0);
+        CHECK(seen.config_gen == gen + 1);
         CHECK(meta_bucket_config_get(f.m, "cfg", META_CONFIG_POLICY, &doc) == ERR_NOTFOUND);
         CHECK(meta_bucket_config_get(f.m, "cfg", META_CONFIG_LIFECYCLE, &doc) == 0);
         CHECK_STR(doc, "<Rule/>");
