@@ -12,7 +12,7 @@ int s3_acl_bucket_load(struct meta_store *meta, const struct meta_bucket *b, str
 {
     enum s3_ownership o;
     struct meta_account owner;
-    int rc = s3_ownership_get(meta, b->name, &o, NULL);
+    int rc = s3_ownership_of(meta, b, &o);
     if (!rc)
         rc = meta_account_get(meta, b->owner_id, &owner);
     if (rc)

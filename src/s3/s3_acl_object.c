@@ -130,7 +130,7 @@ enum s3_error s3_acl_object_for_write(struct s3_req *r, int form, const char *fo
 {
     memset(out, 0, sizeof(*out));
     enum s3_ownership own;
-    if (s3_ownership_get(r->srv->meta, r->bucket, &own, NULL))
+    if (s3_ownership_of(r->srv->meta, &r->bucket_info, &own))
         return S3E_INTERNAL_ERROR;
     struct acl *acl = xcalloc(1, sizeof(*acl));
     enum s3_error e = s3_acl_object_build(r, own, form, form_acl, acl, out);

@@ -218,25 +218,27 @@ static int s3_authz_acls_load(struct s3_req *r, const struct meta_bucket *b, con
 
 /* The bucket's owner reading an object (or its ACL) that another account owns, ACLs enabled:
  * AWS lets the object's ACL decide (bucket-owner-read / -full-control grant it), so the
- * object's owner and ACL are loaded. The object is read first; its ACL only when it is not
- * the bucket owner's, the common case. */
+ * object's owner and ACL are loaded. Nothing is read under BucketOwnerEnforced (the cached
+ * setting says so); else the object, and its ACL only when it is not the bucket owner's. */
 static int s3_authz_owner_object_load(struct s3_req *r, const struct meta_bucket *b,
                                       const char *key, const char *action, const char *version,
                                       struct s3_authz_state *st)
 {
     if (!key || strcmp(key, "*") == 0 || !s3_authz_object_acl_applies(action))
         return 0;
+    /* BucketOwnerEnforced (AWS's default): the bucket owner owns every object, nothing to read */
+    enum s3_ownership own;
+    int rc = s3_ownership_of(r->srv->meta, b, &own);
+    if (rc || own == S3_OWNERSHIP_BUCKET_OWNER_ENFORCED)
+        return rc;
     struct meta_object o;
-    int rc = meta_object_get(r->srv->meta, b->name, key, version, &o);
+    rc = meta_object_get(r->srv->meta, b->name, key, version, &o);
     if (rc == ERR_NOTFOUND)
         return 0;
     if (rc)
         return rc;
     int foreign = !o.is_delete_marker && strcmp(o.owner_id, b->owner_id) != 0;
-    enum s3_ownership own = S3_OWNERSHIP_OBJECT_WRITER;
-    if (foreign)
-        rc = s3_ownership_get(r->srv->meta, b->name, &own, NULL);
-    if (!rc && foreign && own != S3_OWNERSHIP_BUCKET_OWNER_ENFORCED) {
+    if (foreign) {
         st->object_acl = xcalloc(1, sizeof(*st->object_acl));
         memcpy(st->object_owner, o.owner_id, sizeof(st->object_owner));
         rc = s3_acl_object_load(r->srv->meta, b, &o, 0, st->object_acl);

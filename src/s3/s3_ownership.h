@@ -22,6 +22,10 @@ const char *s3_ownership_name(enum s3_ownership o);
 int s3_ownership_parse(const char *s, enum s3_ownership *out) WARN_UNUSED;
 /* The bucket's effective setting (ObjectWriter when none is stored). *stored (optional) says
  * whether a document exists. */
+/* The same for a bucket as loaded from the metadata (its id and config_gen), cached: what the
+ * request path asks. */
+int s3_ownership_of(struct meta_store *meta, const struct meta_bucket *b,
+                    enum s3_ownership *out) WARN_UNUSED;
 int s3_ownership_get(struct meta_store *meta, const char *bucket, enum s3_ownership *out,
                      int *stored) WARN_UNUSED;
 

@@ -129,3 +129,30 @@ def test_enforced_refused_while_the_bucket_acl_grants_others(legacy):
     s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls=enforced)
     assert rule(s3, name) == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls=enforced)  # again: fine
+
+
+def test_ownership_change_takes_effect_at_once(server, s3):
+    """The setting is cached per bucket and configuration generation: switching it changes who
+    owns (and may read) another account's object on the very next request."""
+    _, key, secret = server.add_account("own-switch")
+    other = server.client(key, secret)
+    other_id = other.list_buckets()["Owner"]["ID"]
+    owner_id = s3.list_buckets()["Owner"]["ID"]
+    b = new_name()
+    s3.create_bucket(Bucket=b, ObjectOwnership="ObjectWriter")
+    s3.delete_public_access_block(Bucket=b)
+    s3.put_bucket_acl(Bucket=b, GrantWrite='id="%s"' % other_id,
+                      GrantFullControl='id="%s"' % owner_id)
+    other.put_object(Bucket=b, Key="theirs", Body=b"t")
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=b, Key="theirs")
+    assert error_code(e.value) == "AccessDenied"
+    s3.put_bucket_acl(Bucket=b, ACL="private")  # BucketOwnerEnforced needs an owner-only ACL
+    s3.put_bucket_ownership_controls(Bucket=b, OwnershipControls={
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    assert s3.get_object(Bucket=b, Key="theirs")["Body"].read() == b"t"
+    s3.put_bucket_ownership_controls(Bucket=b, OwnershipControls={
+        "Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=b, Key="theirs")
+    assert error_code(e.value) == "AccessDenied"
