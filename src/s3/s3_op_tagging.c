@@ -110,40 +110,6 @@ static enum s3_error s3_tagging_respond(struct s3_req *r, const char *stored,
     return S3_OK;
 }
 
-/* The version the request names (the latest without versionId), not a delete marker:
- * NoSuchKey / NoSuchVersion, MethodNotAllowed for a delete marker named by versionId. */
-static enum s3_error s3_tagging_target(struct s3_req *r, const char *method, struct meta_object *o)
-{
-    const char *version = s3_req_param(r, "versionId");
-    int rc = meta_object_get(r->srv->meta, r->bucket, r->key, version, o);
-    if (rc == ERR_NOTFOUND) {
-        s3_req_error_elem(r, "Key", r->key);
-        if (!version)
-            return S3E_NO_SUCH_KEY;
-        s3_req_error_elem(r, "VersionId", version);
-        return S3E_NO_SUCH_VERSION;
-    }
-    if (rc)
-        return s3_error_from_rc(rc);
-    if (!o->is_delete_marker && r->authz_missing_only) {
-        meta_object_dispose(o);
-        return S3E_ACCESS_DENIED;
-    }
-    if (!o->is_delete_marker)
-        return S3_OK;
-    s3_req_error_header(r, "x-amz-delete-marker", "true");
-    s3_req_error_header(r, "x-amz-version-id", o->version_id);
-    meta_object_dispose(o);
-    if (version) {
-        s3_req_set_message(r, "The specified method is not allowed against this resource.");
-        s3_req_error_elem(r, "Method", method);
-        s3_req_error_elem(r, "ResourceType", "DeleteMarker");
-        return S3E_METHOD_NOT_ALLOWED;
-    }
-    s3_req_error_elem(r, "Key", r->key);
-    return S3E_NO_SUCH_KEY;
-}
-
 enum s3_error s3_op_get_object_tagging(struct s3_req *r)
 {
     struct meta_object o;
@@ -156,13 +122,12 @@ enum s3_error s3_op_get_object_tagging(struct s3_req *r)
 }
 
 /* Replace the tags of the target version with stored (NULL: none) and answer status. */
-static enum s3_error s3_tagging_replace(struct s3_req *r, const char *method, const char *stored,
-                                        int status)
+static enum s3_error s3_tagging_replace(struct s3_req *r, const char *stored, int status)
 {
     struct meta_object o;
     enum s3_error e = s3_req_load_bucket(r);
     if (!e)
-        e = s3_tagging_target(r, method, &o);
+        e = s3_object_find(r, r->bucket, r->key, s3_req_param(r, "versionId"), &o);
     if (e)
         return e;
     /* by version id: a newer write to the key since does not take these tags */
@@ -194,14 +159,14 @@ enum s3_error s3_op_put_object_tagging(struct s3_req *r)
     if (!e)
         e = bad;
     if (!e)
-        e = s3_tagging_replace(r, "PUT", stored, 200);
+        e = s3_tagging_replace(r, stored, 200);
     free(stored);
     return e;
 }
 
 enum s3_error s3_op_delete_object_tagging(struct s3_req *r)
 {
-    return s3_tagging_replace(r, "DELETE", NULL, 204);
+    return s3_tagging_replace(r, NULL, 204);
 }
 
 enum s3_error s3_op_put_bucket_tagging(struct s3_req *r)

@@ -14,6 +14,7 @@ import urllib.request
 
 import boto3
 import pytest
+from botocore import UNSIGNED
 from botocore.config import Config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -117,6 +118,13 @@ class Server:
                 return account
         raise AssertionError("no account holds the root key")
 
+    def anonymous_client(self):
+        """An unsigned boto3 client: the anonymous principal."""
+        return boto3.client("s3", endpoint_url=self.endpoint, region_name=self.region,
+                            config=Config(signature_version=UNSIGNED,
+                                          s3={"addressing_style": "path"},
+                                          retries={"max_attempts": 1}))
+
     def client(self, access_key=None, secret_key=None, **config):
         cfg = Config(s3={"addressing_style": config.pop("addressing_style", "path")},
                      signature_version="s3v4", retries={"max_attempts": 1}, **config)
@@ -129,6 +137,13 @@ class Server:
 @pytest.fixture(scope="module")
 def server():
     yield from serve_checked()
+
+
+@pytest.fixture(scope="module")
+def legacy():
+    """A server giving new buckets the pre-2023 defaults (ObjectWriter, no Block Public
+    Access): public ACLs and policies may be set, as s3-tests and older tools assume."""
+    yield from serve_checked(["--legacy-bucket-defaults"])
 
 
 def serve_checked(args=()):

@@ -3,13 +3,10 @@ their errors, and enforcement of bucket-level grants (READ: listing, READ_ACP, W
 a second account and for anonymous clients; BucketOwnerEnforced disables ACLs."""
 import os
 
-import boto3
 import pytest
-from botocore import UNSIGNED
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import Server, error_code
+from conftest import error_code
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTH_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
@@ -18,25 +15,11 @@ _n = [0]
 
 
 @pytest.fixture(scope="module")
-def legacy():
-    srv = Server(args=["--legacy-bucket-defaults"]).start()
-    yield srv
-    code = srv.stop()
-    log = srv.read_log()
-    srv.cleanup()
-    assert "Sanitizer" not in log and "runtime error:" not in log, log
-    assert code == 0, log
-
-
-@pytest.fixture(scope="module")
 def clients(legacy):
     owner = legacy.client()
     _, key, secret = legacy.add_account("acl-other")
     other = legacy.client(key, secret)
-    anon = boto3.client("s3", endpoint_url=legacy.endpoint, region_name=legacy.region,
-                        config=Config(signature_version=UNSIGNED,
-                                      s3={"addressing_style": "path"},
-                                      retries={"max_attempts": 1}))
+    anon = legacy.anonymous_client()
     other_id = other.list_buckets()["Owner"]["ID"]
     owner_id = owner.list_buckets()["Owner"]["ID"]
     return owner, other, anon, owner_id, other_id
@@ -200,10 +183,7 @@ def test_bucket_owner_enforced_disables_acls(server, s3):
     assert denied(s3.put_bucket_acl, Bucket=b, ACL="public-read") == "AccessDenied"
     s3.delete_public_access_block(Bucket=b)
     s3.put_bucket_acl(Bucket=b, ACL="public-read")
-    anon = boto3.client("s3", endpoint_url=server.endpoint, region_name=server.region,
-                        config=Config(signature_version=UNSIGNED,
-                                      s3={"addressing_style": "path"},
-                                      retries={"max_attempts": 1}))
+    anon = server.anonymous_client()
     anon.list_objects_v2(Bucket=b)
     # AWS refuses to disable ACLs while one grants others: make it private first
     enforced = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}

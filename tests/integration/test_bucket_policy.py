@@ -13,15 +13,9 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import error_code, serve_checked
+from conftest import error_code
 
 _n = [0]
-
-
-@pytest.fixture(scope="module")
-def legacy():
-    # no Block Public Access on new buckets: public policies may be set
-    yield from serve_checked(["--legacy-bucket-defaults"])
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +23,7 @@ def accts(legacy):
     owner = legacy.client()
     b_id, b_key, b_secret = legacy.add_account("policy-b")
     c_id, c_key, c_secret = legacy.add_account("policy-c")
-    anon = boto3.client("s3", endpoint_url=legacy.endpoint, region_name=legacy.region,
-                        config=Config(signature_version=UNSIGNED,
-                                      s3={"addressing_style": "path"},
-                                      retries={"max_attempts": 1}))
+    anon = legacy.anonymous_client()
     return {"owner": owner, "b": legacy.client(b_key, b_secret),
             "c": legacy.client(c_key, c_secret), "anon": anon, "b_id": b_id, "c_id": c_id,
             "endpoint": legacy.endpoint}
@@ -386,9 +377,7 @@ def test_policy_change_by_another_node_is_seen(server, s3):
     b = "pol-nodes-%d" % os.getpid()
     s3.create_bucket(Bucket=b)
     s3.put_object(Bucket=b, Key="k", Body=b"v")
-    anon = boto3.client("s3", endpoint_url=server.endpoint, region_name=server.region,
-                        config=Config(signature_version=UNSIGNED, s3={"addressing_style": "path"},
-                                      retries={"max_attempts": 1}))
+    anon = server.anonymous_client()
     with pytest.raises(ClientError):
         anon.get_object(Bucket=b, Key="k")  # caches "no policy" here
     other = Server(data_dir=server.data).start()

@@ -8,8 +8,6 @@ import os
 import boto3
 import pytest
 import requests
-from botocore import UNSIGNED
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import error_code, serve_checked
@@ -270,9 +268,7 @@ def test_signed_request_with_origin(server, s3):
 def test_anonymous_client_reads_with_origin(server, s3):
     b = new_bucket(s3, acl="public-read")
     put_cors(s3, b, {"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]})
-    anon = boto3.client("s3", endpoint_url=server.endpoint, region_name=server.region,
-                        config=Config(signature_version=UNSIGNED,
-                                      s3={"addressing_style": "path"}))
+    anon = server.anonymous_client()
 
     def add_origin(request, **_):
         request.headers["Origin"] = "http://anywhere"

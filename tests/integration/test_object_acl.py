@@ -16,11 +16,10 @@ import boto3
 import pytest
 import requests
 from botocore import UNSIGNED
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import orc_reader
-from conftest import BIN, allow_inventory_delivery, error_code, serve_checked
+from conftest import BIN, allow_inventory_delivery, error_code
 from test_inventory_parquet import hyparquet
 from test_inventory_reports import config, fetch_report
 
@@ -30,19 +29,11 @@ _n = [0]
 
 
 @pytest.fixture(scope="module")
-def legacy():
-    yield from serve_checked(["--legacy-bucket-defaults"])
-
-
-@pytest.fixture(scope="module")
 def clients(legacy):
     owner = legacy.client()
     _, key, secret = legacy.add_account("objacl-other")
     other = legacy.client(key, secret)
-    anon = boto3.client("s3", endpoint_url=legacy.endpoint, region_name=legacy.region,
-                        config=Config(signature_version=UNSIGNED,
-                                      s3={"addressing_style": "path"},
-                                      retries={"max_attempts": 1}))
+    anon = legacy.anonymous_client()
     owner_id = owner.list_buckets()["Owner"]["ID"]
     other_id = other.list_buckets()["Owner"]["ID"]
     return owner, other, anon, owner_id, other_id

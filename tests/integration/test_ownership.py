@@ -6,7 +6,7 @@ import os
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import Server, error_code
+from conftest import error_code
 
 _n = [0]
 
@@ -18,17 +18,6 @@ def new_name():
 
 def rule(s3, name):
     return s3.get_bucket_ownership_controls(Bucket=name)["OwnershipControls"]["Rules"]
-
-
-@pytest.fixture(scope="module")
-def legacy():
-    srv = Server(args=["--legacy-bucket-defaults"]).start()
-    yield srv
-    code = srv.stop()
-    log = srv.read_log()
-    srv.cleanup()
-    assert "Sanitizer" not in log and "runtime error:" not in log, log
-    assert code == 0, log
 
 
 def test_new_bucket_default_is_bucket_owner_enforced(s3, bucket):

@@ -7,29 +7,15 @@ account), with two accounts and anonymous clients."""
 import json
 import os
 
-import boto3
 import pytest
 import requests
-from botocore import UNSIGNED
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import error_code, serve_checked
+from conftest import error_code
 
 _n = [0]
 ALL_ON = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
           "RestrictPublicBuckets": True}
-
-
-@pytest.fixture(scope="module")
-def legacy():
-    yield from serve_checked(["--legacy-bucket-defaults"])
-
-
-def anon_client(srv):
-    return boto3.client("s3", endpoint_url=srv.endpoint, region_name=srv.region,
-                        config=Config(signature_version=UNSIGNED, s3={"addressing_style": "path"},
-                                      retries={"max_attempts": 1}))
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +128,7 @@ def test_block_public_policy(legacy, other):
 
 
 def test_ignore_public_acls(legacy, other):
-    s3, anon = legacy.client(), anon_client(legacy)
+    s3, anon = legacy.client(), legacy.anonymous_client()
     b = name()
     s3.create_bucket(Bucket=b, ACL="public-read")
     s3.put_object(Bucket=b, Key="pub", Body=b"p", ACL="public-read")
@@ -166,7 +152,7 @@ def test_ignore_public_acls(legacy, other):
 
 
 def test_restrict_public_buckets(legacy, other):
-    s3, anon = legacy.client(), anon_client(legacy)
+    s3, anon = legacy.client(), legacy.anonymous_client()
     b = name()
     s3.create_bucket(Bucket=b)
     s3.put_object(Bucket=b, Key="foo", Body=b"bar")
@@ -206,12 +192,12 @@ def test_block_public_acls_on_object_writes(server, s3):
     s3.put_object_acl(Bucket=b, Key="src", ACL="private")
     s3.delete_public_access_block(Bucket=b)
     s3.put_object(Bucket=b, Key="k", Body=b"x", ACL="public-read")
-    anon = anon_client(server)
+    anon = server.anonymous_client()
 def test_ignore_public_acls_objects_and_bucket_write(legacy, other):
     """IgnorePublicAcls ignores the public grants of object ACLs and the bucket's public WRITE
     too: a public-read object is no longer readable by everyone, a public-read-write bucket no
     longer writable by everyone."""
-    s3, anon = legacy.client(), anon_client(legacy)
+    s3, anon = legacy.client(), legacy.anonymous_client()
     b = name()
     s3.create_bucket(Bucket=b, ACL="public-read-write")
     s3.put_object(Bucket=b, Key="pub", Body=b"x", ACL="public-read")
@@ -238,7 +224,7 @@ def test_block_public_acls_on_objects(server):
     CopyObject, CreateMultipartUpload, POST Object, PutObjectAcl, canned or grant headers), as AWS does;
     private ones still go through. AWS's defaults have it on, with ACLs enabled by
     ObjectWriter."""
-    s3, anon = server.client(), anon_client(server)
+    s3, anon = server.client(), server.anonymous_client()
     b = name()
     s3.create_bucket(Bucket=b, ObjectOwnership="ObjectWriter")
     all_users = 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'
