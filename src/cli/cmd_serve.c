@@ -16,6 +16,7 @@
 #include "core/str.h"
 #include "http/http.h"
 #include "inventory/inv_sched.h"
+#include "lifecycle/lc_day.h"
 #include "meta/meta.h"
 #include "object/object.h"
 #include "s3/s3.h"
@@ -83,7 +84,9 @@ static void serve_usage(void)
                     "  --meta-busy-timeout-ms MS   how long a write waits for the metadata lock "
                     "before 503 SlowDown (default 30000)\n"
                     "  --require-sigv4             refuse Signature Version 2 (headers, presigned "
-                    "URLs, POST forms)\n");
+                    "URLs, POST forms)\n"
+                    "  --lifecycle-day-seconds N   a lifecycle/tiering/restore day lasts N "
+                    "seconds (tests, demos; Object Lock keeps real days)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -160,6 +163,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"legacy-bucket-defaults", no_argument, NULL, 'L'},
         {"meta-busy-timeout-ms", required_argument, NULL, 'B'},
         {"require-sigv4", no_argument, NULL, 'S'},
+        {"lifecycle-day-seconds", required_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -199,6 +203,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->require_sigv4 = 1;
         else if (c == 'u' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
             o->upload_expiry_days = (double)fixed / 1e6;
+        else if (c == 'Y' && str_parse_i64(optarg, 1, 86400, &num) == 0)
+            lc_day_set_seconds(num);
         else if (c == 'B' && str_parse_i64(optarg, 1, 600000, &num) == 0)
             o->meta_busy_timeout_ms = (int)num;
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)

@@ -15,7 +15,10 @@ void meta_object_dispose(struct meta_object *o)
     free(o->parts);
     free(o->acl);
     free(o->tags);
+    free(o->sse);
+    free(o->restore);
     o->key = o->headers = o->checksum_value = o->parts = o->acl = o->tags = NULL;
+    o->sse = o->restore = NULL;
 }
 
 void meta_upload_dispose(struct meta_upload *u)
@@ -24,7 +27,8 @@ void meta_upload_dispose(struct meta_upload *u)
     free(u->headers);
     free(u->acl);
     free(u->tags);
-    u->key = u->headers = u->acl = u->tags = NULL;
+    free(u->sse);
+    u->key = u->headers = u->acl = u->tags = u->sse = NULL;
 }
 
 int meta_open(struct meta_store **out, const struct meta_config *cfg)

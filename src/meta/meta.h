@@ -81,6 +81,21 @@ struct meta_object {
     /* The version's tag set in the URL-encoded form of x-amz-tagging ("k1=v1&k2=v2", in key
      * order, s3/s3_tagging.h); NULL or "" is no tags. */
     char *tags;
+    /* Object Lock (issue 12): lock_mode "" (none), GOVERNANCE or COMPLIANCE with its
+     * retain-until date (lock_until_ms, 0 without a mode); legal_hold 1 while ON. */
+    char lock_mode[16];
+    int64_t lock_until_ms;
+    int legal_hold;
+    /* Encryption at rest (issue 11): NULL or "" when the bytes are stored as they are; else
+     * the encryption layer's document for this version (mode, key id, wrapped data key, …). */
+    char *sse;
+    /* Intelligent-Tiering (issue 12): the access tier of an INTELLIGENT_TIERING version
+     * ("" otherwise) and the last access that drives it (0: last_modified_ms). */
+    char tier[32];
+    int64_t last_access_ms;
+    /* Archive restores (issue 12): NULL or "" when never restored; else the archive feature's
+     * document (in progress / restored until). */
+    char *restore;
 };
 
 /* An in-progress multipart upload. */
@@ -98,6 +113,11 @@ struct meta_upload {
     char checksum_type[16];
     char *acl;  /* as meta_object.acl, given at create and applied to the completed object */
     char *tags; /* as meta_object.tags, given at create and applied to the completed object */
+    /* as meta_object's, given at create and applied to the completed object */
+    char lock_mode[16];
+    int64_t lock_until_ms;
+    int legal_hold;
+    char *sse; /* the upload's encryption (its parts are encrypted with it) */
 };
 
 /* One uploaded part. */
@@ -240,7 +260,8 @@ int meta_inventory_list(struct meta_store *s, const char *bucket, const char *fr
  * single read transaction) — keys starting with prefix, in key order, newest version first;
  * all_versions 0: only latest versions that are not delete markers. cb returning non-zero
  * stops the scan and that value is returned. The objects handed to cb are borrowed and
- * valid only during the call; headers, checksum_value and parts are not filled (acl is). */
+ * valid only during the call; headers, checksum_value, parts, tags, last_access_ms and restore
+ * are not filled (acl, sse and the lock and tier fields are). */
 int meta_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
                         int all_versions, meta_object_cb *cb, void *payload) WARN_UNUSED;
 

@@ -34,9 +34,11 @@ typedef int meta_sqlite_row_fn(sqlite3_stmt *stmt, void *ctx);
 /* The report's columns come first (see meta_sqlite_inventory_row), then the rest. */
 #define SQLITE_INVENTORY_COLS                                                                      \
     "key, version_id, is_latest, is_delete_marker, size, last_modified_ms, etag,"                  \
-    " storage_class, owner_id, multipart, checksum_algorithm, id, acl"
+    " storage_class, owner_id, multipart, checksum_algorithm, id, acl, lock_mode, lock_until_ms,"  \
+    " legal_hold, sse, tier"
 #define SQLITE_OBJECT_COLS                                                                         \
-    SQLITE_INVENTORY_COLS ", headers, blob_id, checksum_value, checksum_type, parts, tags"
+    SQLITE_INVENTORY_COLS ", headers, blob_id, checksum_value, checksum_type, parts, tags,"        \
+                          " last_access_ms, restore"
 #define SQLITE_DEAD_INSERT "INSERT OR IGNORE INTO dead_blobs(blob_id, dead_ms) SELECT blob_id, ?4 "
 
 /* ---- meta_sqlite.c: connections, statements, transactions ---- */

@@ -15,8 +15,8 @@
  * Scans hand each row to a callback that may move the caller's markers, so their parameters
  * are bound SQLITE_TRANSIENT (copied), never SQLITE_STATIC. */
 
-/* The leading SQLITE_INVENTORY_COLS of a row; key and acl borrowed from the statement (valid
- * until the next step; acl NULL for the default ACL), the rest copied. */
+/* The leading SQLITE_INVENTORY_COLS of a row; key, acl and sse borrowed from the statement
+ * (valid until the next step; NULL when empty), the rest copied. */
 void meta_sqlite_inventory_row(sqlite3_stmt *stmt, struct meta_object *o)
 {
     memset(o, 0, sizeof(*o));
@@ -34,6 +34,19 @@ void meta_sqlite_inventory_row(sqlite3_stmt *stmt, struct meta_object *o)
     o->seq = sqlite3_column_int64(stmt, 11);
     const char *acl = (const char *)sqlite3_column_text(stmt, 12);
     o->acl = acl && *acl ? (char *)acl : NULL;
+    meta_sqlite_copy(o->lock_mode, sizeof(o->lock_mode), stmt, 13);
+    o->lock_until_ms = sqlite3_column_int64(stmt, 14);
+    o->legal_hold = sqlite3_column_int(stmt, 15);
+    const char *sse = (const char *)sqlite3_column_text(stmt, 16);
+    o->sse = sse && *sse ? (char *)sse : NULL;
+    meta_sqlite_copy(o->tier, sizeof(o->tier), stmt, 17);
+}
+
+/* Column i as a heap string, NULL when it is empty (or NULL). */
+static char *sqlite_dup_nonempty(sqlite3_stmt *stmt, int i)
+{
+    const char *v = (const char *)sqlite3_column_text(stmt, i);
+    return v && *v ? meta_sqlite_dup(stmt, i) : NULL;
 }
 
 /* A whole row, owned by the caller (meta_object_dispose). */
@@ -41,14 +54,16 @@ static void sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
 {
     meta_sqlite_inventory_row(stmt, o);
     o->key = meta_sqlite_dup(stmt, 0);
-    o->acl = o->acl ? meta_sqlite_dup(stmt, 12) : NULL;
-    o->headers = meta_sqlite_dup(stmt, 13);
-    meta_sqlite_copy(o->blob_id, sizeof(o->blob_id), stmt, 14);
-    o->checksum_value = meta_sqlite_dup(stmt, 15);
-    meta_sqlite_copy(o->checksum_type, sizeof(o->checksum_type), stmt, 16);
-    o->parts = sqlite3_column_type(stmt, 17) == SQLITE_NULL ? NULL : meta_sqlite_dup(stmt, 17);
-    const char *tags = (const char *)sqlite3_column_text(stmt, 18);
-    o->tags = tags && *tags ? meta_sqlite_dup(stmt, 18) : NULL;
+    o->acl = sqlite_dup_nonempty(stmt, 12);
+    o->sse = sqlite_dup_nonempty(stmt, 16);
+    o->headers = meta_sqlite_dup(stmt, 18);
+    meta_sqlite_copy(o->blob_id, sizeof(o->blob_id), stmt, 19);
+    o->checksum_value = meta_sqlite_dup(stmt, 20);
+    meta_sqlite_copy(o->checksum_type, sizeof(o->checksum_type), stmt, 21);
+    o->parts = sqlite3_column_type(stmt, 22) == SQLITE_NULL ? NULL : meta_sqlite_dup(stmt, 22);
+    o->tags = sqlite_dup_nonempty(stmt, 23);
+    o->last_access_ms = sqlite3_column_int64(stmt, 24);
+    o->restore = sqlite_dup_nonempty(stmt, 25);
 }
 
 /* Record as dead, inside the open transaction, the blobs that sql selects (its first column
@@ -75,8 +90,9 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
                            "INSERT INTO objects(bucket, key, version_id, is_latest,"
                            " is_delete_marker, size, last_modified_ms, etag, storage_class,"
                            " owner_id, headers, blob_id, multipart, checksum_algorithm,"
-                           " checksum_value, checksum_type, parts, acl, tags)"
-                           " VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           " checksum_value, checksum_type, parts, acl, tags, lock_mode,"
+                           " lock_until_ms, legal_hold, sse, tier, last_access_ms, restore)"
+                           " VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
@@ -98,6 +114,13 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
         sqlite3_bind_text(stmt, 16, o->parts, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 17, o->acl ? o->acl : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 18, o->tags ? o->tags : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 19, o->lock_mode, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 20, o->lock_until_ms);
+    sqlite3_bind_int(stmt, 21, o->legal_hold);
+    sqlite3_bind_text(stmt, 22, o->sse ? o->sse : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 23, o->tier, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 24, o->last_access_ms);
+    sqlite3_bind_text(stmt, 25, o->restore ? o->restore : "", -1, SQLITE_STATIC);
     return meta_sqlite_step_done(db, stmt);
 }
 

@@ -99,8 +99,25 @@ static const char *const schema_v7 =
 static const char *const schema_v8 =
     "ALTER TABLE buckets ADD COLUMN config_gen INTEGER NOT NULL DEFAULT 0;";
 
-static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4,
-                                                schema_v5, schema_v6, schema_v7, schema_v8};
+/* Version 9: the per-version state of Object Lock, encryption, Intelligent-Tiering and archive
+ * restores (meta_object's fields of those names); uploads keep the lock and encryption their
+ * completed object takes. Old rows: no lock, not encrypted, no tier, never restored. */
+static const char *const schema_v9 =
+    "ALTER TABLE objects ADD COLUMN lock_mode TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE objects ADD COLUMN lock_until_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE objects ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE objects ADD COLUMN sse TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE objects ADD COLUMN tier TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE objects ADD COLUMN last_access_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE objects ADD COLUMN restore TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE uploads ADD COLUMN lock_mode TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE uploads ADD COLUMN lock_until_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE uploads ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE uploads ADD COLUMN sse TEXT NOT NULL DEFAULT '';";
+
+static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3,
+                                                schema_v4, schema_v5, schema_v6,
+                                                schema_v7, schema_v8, schema_v9};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

@@ -11,7 +11,7 @@
 
 #define SQLITE_UPLOAD_COLS                                                                         \
     "upload_id, bucket, key, initiated_ms, owner_id, headers, storage_class, checksum_algorithm,"  \
-    " checksum_type, acl, tags"
+    " checksum_type, acl, tags, lock_mode, lock_until_ms, legal_hold, sse"
 
 int meta_sqlite_upload_create(struct meta_store *s, const struct meta_upload *u)
 {
@@ -20,7 +20,7 @@ int meta_sqlite_upload_create(struct meta_store *s, const struct meta_upload *u)
     /* only into the bucket the request loaded: not one deleted, or re-created, since */
     int rc = meta_sqlite_prepare(s,
                                  "INSERT INTO uploads(" SQLITE_UPLOAD_COLS
-                                 ") SELECT ?1,?2,?3,?4,?5,?6,?7,?8,?9,?11,?12 WHERE"
+                                 ") SELECT ?1,?2,?3,?4,?5,?6,?7,?8,?9,?11,?12,?13,?14,?15,?16 WHERE"
                                  " EXISTS(SELECT 1 FROM buckets WHERE name=?2 AND id=?10)",
                                  &db, &stmt);
     if (rc)
@@ -37,6 +37,10 @@ int meta_sqlite_upload_create(struct meta_store *s, const struct meta_upload *u)
     sqlite3_bind_text(stmt, 9, u->checksum_type, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 11, u->acl ? u->acl : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 12, u->tags ? u->tags : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 13, u->lock_mode, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 14, u->lock_until_ms);
+    sqlite3_bind_int(stmt, 15, u->legal_hold);
+    sqlite3_bind_text(stmt, 16, u->sse ? u->sse : "", -1, SQLITE_STATIC);
     rc = meta_sqlite_step_done(db, stmt);
     if (!rc && sqlite3_changes(db) == 0) {
         err_set("bucket %s is gone", u->bucket);
@@ -61,6 +65,11 @@ static void sqlite_upload_row(sqlite3_stmt *stmt, struct meta_upload *u)
     u->acl = acl && *acl ? meta_sqlite_dup(stmt, 9) : NULL;
     const char *tags = (const char *)sqlite3_column_text(stmt, 10);
     u->tags = tags && *tags ? meta_sqlite_dup(stmt, 10) : NULL;
+    meta_sqlite_copy(u->lock_mode, sizeof(u->lock_mode), stmt, 11);
+    u->lock_until_ms = sqlite3_column_int64(stmt, 12);
+    u->legal_hold = sqlite3_column_int(stmt, 13);
+    const char *sse = (const char *)sqlite3_column_text(stmt, 14);
+    u->sse = sse && *sse ? meta_sqlite_dup(stmt, 14) : NULL;
 }
 
 struct sqlite_upload_one {

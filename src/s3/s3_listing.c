@@ -62,6 +62,8 @@ static int s3_list_each(void *payload, const struct meta_object *o)
     it->obj.parts = NULL;
     it->obj.acl = NULL;
     it->obj.tags = NULL;
+    it->obj.sse = NULL;
+    it->obj.restore = NULL;
     l->n_items++;
     free(l->seek);
     l->seek = xstrdup(o->key);

@@ -1216,3 +1216,65 @@ TEST(meta_conformance_uploads_belong_to_one_bucket_incarnation)
         CHECK(meta_upload_get(f.m, "inc", "up2", &got) == ERR_NOTFOUND);
     }
 }
+
+static int collect_state(void *payload, const struct meta_object *o)
+{
+    struct names *n = payload;
+    size_t len = strlen(n->buf);
+    snprintf(n->buf + len, sizeof(n->buf) - len, "%s:%s,%lld,%d,%s,%s|", o->version_id,
+             o->lock_mode, (long long)o->lock_until_ms, o->legal_hold, o->sse ? o->sse : "-",
+             o->tier);
+    return 0;
+}
+
+TEST(meta_conformance_object_version_state)
+{
+    struct meta_fixture f;
+    FOR_EACH_BACKEND(f)
+    {
+        struct meta_bucket b = bucket_of("state", "111111111111");
+        CHECK(meta_bucket_create(f.m, &b) == 0);
+        struct meta_object o = object_of("k", "v1", "blob1");
+        snprintf(o.lock_mode, sizeof(o.lock_mode), "COMPLIANCE");
+        o.lock_until_ms = 1893456000000;
+        o.legal_hold = 1;
+        o.sse = "{\"mode\":\"AES256\"}";
+        snprintf(o.tier, sizeof(o.tier), "FREQUENT_ACCESS");
+        o.last_access_ms = 1700000000000;
+        o.restore = "{\"until\":1}";
+        CHECK(meta_object_put(f.m, "state", &o) == 0);
+        CHECK(put_object(f.m, "state", "k", "v2", "blob2") == 0);
+        struct meta_object got;
+        CHECK(meta_object_get(f.m, "state", "k", "v1", &got) == 0);
+        CHECK_STR(got.lock_mode, "COMPLIANCE");
+        CHECK(got.lock_until_ms == 1893456000000);
+        CHECK(got.legal_hold == 1);
+        CHECK_STR(got.sse, "{\"mode\":\"AES256\"}");
+        CHECK_STR(got.tier, "FREQUENT_ACCESS");
+        CHECK(got.last_access_ms == 1700000000000);
+        CHECK_STR(got.restore, "{\"until\":1}");
+        meta_object_dispose(&got);
+        CHECK(meta_object_get(f.m, "state", "k", NULL, &got) == 0);
+        CHECK(got.lock_mode[0] == '\0' && got.lock_until_ms == 0 && !got.legal_hold);
+        CHECK(got.sse == NULL && got.restore == NULL && got.tier[0] == '\0');
+        meta_object_dispose(&got);
+        /* the inventory scan carries the lock, encryption and tier of every version */
+        struct names all = {""};
+        CHECK(meta_inventory_scan(f.m, "state", "", 1, collect_state, &all) == 0);
+        CHECK_STR(all.buf, "v2:,0,0,-,|v1:COMPLIANCE,1893456000000,1,{\"mode\":\"AES256\"},"
+                           "FREQUENT_ACCESS|");
+        /* an upload keeps the lock and encryption its object will take */
+        struct meta_upload u = upload_of(f.m, "state", "up1", "m");
+        snprintf(u.lock_mode, sizeof(u.lock_mode), "GOVERNANCE");
+        u.lock_until_ms = 42;
+        u.legal_hold = 1;
+        u.sse = "{\"mode\":\"aws:kms\"}";
+        CHECK(meta_upload_create(f.m, &u) == 0);
+        struct meta_upload ug;
+        CHECK(meta_upload_get(f.m, "state", "up1", &ug) == 0);
+        CHECK_STR(ug.lock_mode, "GOVERNANCE");
+        CHECK(ug.lock_until_ms == 42 && ug.legal_hold == 1);
+        CHECK_STR(ug.sse, "{\"mode\":\"aws:kms\"}");
+        meta_upload_dispose(&ug);
+    }
+}

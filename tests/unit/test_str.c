@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "core/str.h"
+#include "lifecycle/lc_day.h"
 #include "harness.h"
 
 TEST(str_parse_i64_accepts_whole_decimal)
@@ -68,4 +69,20 @@ TEST(str_parse_fixed_scales_decimals)
     CHECK(str_parse_fixed("-1", 3, UINT64_MAX, &v) == ERR_INVALID);
     CHECK(str_parse_fixed("1.2.3", 3, UINT64_MAX, &v) == ERR_INVALID);
     CHECK(str_parse_fixed("99999999999999999999", 3, UINT64_MAX, &v) == ERR_INVALID);
+}
+
+TEST(lc_day_rounds_to_the_next_boundary)
+{
+    /* real days: written 2023-01-01 10:00 UTC, 1 day → eligible 2023-01-03 00:00 UTC */
+    CHECK(lc_day_ms() == LC_DAY_REAL_MS);
+    CHECK(lc_day_eligible_ms(1672567200000, 1) == 1672704000000);
+    CHECK(lc_day_eligible_ms(1672531200000, 1) == 1672617600000); /* at midnight: exactly */
+    CHECK(lc_day_floor_ms(1672567200000) == 1672531200000);
+    /* a 10-second day: boundaries every 10 s since the epoch */
+    lc_day_set_seconds(10);
+    CHECK(lc_day_ms() == 10000);
+    CHECK(lc_day_eligible_ms(1001, 2) == 30000);
+    CHECK(lc_day_floor_ms(-1) == -10000);
+    lc_day_set_seconds(0);
+    CHECK(lc_day_ms() == LC_DAY_REAL_MS);
 }
