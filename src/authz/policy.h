@@ -70,6 +70,7 @@ struct policy_cond {
      * "s3:existingobjecttag/" or "s3:requestobjecttag/": tag keys are case-sensitive */
     char *key;
     struct policy_list values;
+    int vars; /* a value names a policy variable (2012-10-17 string / ARN operators) */
 };
 
 struct policy_stmt {
@@ -80,6 +81,7 @@ struct policy_stmt {
     struct policy_list actions;
     int not_resource;
     struct policy_list resources;
+    int resource_vars; /* a resource names a policy variable (2012-10-17 policies) */
     size_t n_conds;
     struct policy_cond *conds;
 };

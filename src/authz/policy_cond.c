@@ -222,10 +222,8 @@ static const char *cond_tag(const struct authz_context *ctx, enum authz_tag_set 
     return NULL;
 }
 
-/* The request's value of key, or NULL when the request does not carry it. buf holds values
- * that are formatted here. */
-static const char *cond_value(const char *key, const struct authz_principal *who,
-                              const struct authz_context *ctx, char *buf, size_t size)
+const char *policy_key_value(const char *key, const struct authz_principal *who,
+                             const struct authz_context *ctx, char *buf, size_t size)
 {
     if (strncmp(key, "aws:principal", 13) == 0 || strcmp(key, "aws:userid") == 0)
         return cond_principal_value(key, who, buf, size);
@@ -381,26 +379,52 @@ static int cond_match_one(enum policy_op op, const char *v, const char *want)
     }
 }
 
+/* A condition value with policy variables against the request value v: 1 match, 0 no match,
+ * -1 unresolved (it matches nothing, and makes a negated operator fail: AWS treats the
+ * variable's value as null, with no equal or like value). */
+static int cond_match_vars(const struct policy_cond *c, const char *v, const char *want,
+                           const struct authz_principal *who, const struct authz_context *ctx)
+{
+    char pat[4096];
+    int glob = c->op == POLICY_OP_STRING_LIKE || c->op == POLICY_OP_ARN_LIKE;
+    if (policy_vars_expand(want, glob, who, ctx, pat, sizeof(pat)))
+        return -1;
+    if (glob)
+        return policy_glob_match_literal(pat, v);
+    return cond_match_one(c->op, v, pat);
+}
+
 /* The operator applied to one request value, negation included. */
-static int cond_match_value(const struct policy_cond *c, const char *v)
+static int cond_match_value(const struct policy_cond *c, const char *v,
+                            const struct authz_principal *who, const struct authz_context *ctx)
 {
     int any = 0;
-    for (size_t i = 0; !any && i < c->values.n; i++)
-        any = cond_match_one(c->op, v, c->values.v[i]);
+    for (size_t i = 0; !any && i < c->values.n; i++) {
+        const char *want = c->values.v[i];
+        if (!c->vars || !policy_vars_present(want)) {
+            any = cond_match_one(c->op, v, want);
+            continue;
+        }
+        int m = cond_match_vars(c, v, want, who, ctx);
+        if (m < 0 && c->negate)
+            return 0;
+        any = m > 0;
+    }
     return c->negate ? !any : any;
 }
 
 /* s3:RequestObjectTagKeys, the one multi-valued key: the keys of the tags the request sets.
  * ForAllValues holds when every key matches (an empty set included), ForAnyValue when one
  * does; without a qualifier, as ForAnyValue, and a request without tags is a missing key. */
-static int cond_match_tag_keys(const struct policy_cond *c, const struct authz_context *ctx)
+static int cond_match_tag_keys(const struct policy_cond *c, const struct authz_principal *who,
+                               const struct authz_context *ctx)
 {
     size_t n = 0;
     int all = 1, any = 0;
     const char *k, *v;
     for (size_t i = 0;
          ctx && ctx->tag && ctx->tag(ctx->tag_ctx, AUTHZ_TAGS_REQUEST, i, &k, &v) == 0; i++) {
-        int m = cond_match_value(c, k);
+        int m = cond_match_value(c, k, who, ctx);
         n++;
         all = all && m;
         any = any || m;
@@ -422,9 +446,9 @@ int policy_cond_match(const struct policy_cond *c, const struct authz_principal 
                       const struct authz_context *ctx)
 {
     if (strcmp(c->key, "s3:requestobjecttagkeys") == 0)
-        return cond_match_tag_keys(c, ctx);
+        return cond_match_tag_keys(c, who, ctx);
     char buf[128];
-    const char *v = cond_value(c->key, who, ctx, buf, sizeof(buf));
+    const char *v = policy_key_value(c->key, who, ctx, buf, sizeof(buf));
     if (c->op == POLICY_OP_NULL) {
         for (size_t i = 0; i < c->values.n; i++)
             if ((strcasecmp(c->values.v[i], "true") == 0) == (v == NULL))
@@ -433,12 +457,12 @@ int policy_cond_match(const struct policy_cond *c, const struct authz_principal 
     }
     switch (c->set) {
     case POLICY_SET_ALL: /* every value of the (possibly empty) set matches */
-        return !v || cond_match_value(c, v);
+        return !v || cond_match_value(c, v, who, ctx);
     case POLICY_SET_ANY:
-        return v ? cond_match_value(c, v) : c->if_exists;
+        return v ? cond_match_value(c, v, who, ctx) : c->if_exists;
     default:
         if (!v)
             return c->if_exists || c->negate;
-        return cond_match_value(c, v);
+        return cond_match_value(c, v, who, ctx);
     }
 }

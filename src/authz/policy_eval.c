@@ -8,21 +8,23 @@
 #include <ctype.h>
 #include <string.h>
 
-/* Iterative glob with one backtrack point: linear in practice, no recursion on hostile input. */
-int policy_glob_match(const char *pattern, const char *s, int icase)
+/* Iterative glob with one backtrack point: linear in practice, no recursion on hostile input.
+ * literal: POLICY_GLOB_LITERAL before a character makes it literal. */
+static int policy_glob(const char *pattern, const char *s, int icase, int literal)
 {
     const char *star = NULL, *resume = NULL;
     while (*s) {
-        char pc = *pattern, sc = *s;
+        int lit = literal && *pattern == POLICY_GLOB_LITERAL && pattern[1];
+        char pc = pattern[lit], sc = *s;
         if (icase) {
             pc = (char)tolower((unsigned char)pc);
             sc = (char)tolower((unsigned char)sc);
         }
-        if (pc == '*') {
+        if (pc == '*' && !lit) {
             star = ++pattern;
             resume = s;
-        } else if (pc && (pc == '?' || pc == sc)) {
-            pattern++;
+        } else if (pc && ((pc == '?' && !lit) || pc == sc)) {
+            pattern += 1 + lit;
             s++;
         } else if (star) {
             pattern = star;
@@ -33,6 +35,16 @@ int policy_glob_match(const char *pattern, const char *s, int icase)
     while (*pattern == '*')
         pattern++;
     return *pattern == '\0';
+}
+
+int policy_glob_match(const char *pattern, const char *s, int icase)
+{
+    return policy_glob(pattern, s, icase, 0);
+}
+
+int policy_glob_match_literal(const char *pattern, const char *s)
+{
+    return policy_glob(pattern, s, 0, 1);
 }
 
 static int policy_list_has(const struct policy_list *l, const char *s)
@@ -67,6 +79,24 @@ static int policy_list_glob(const struct policy_list *l, const char *s, int icas
     return 0;
 }
 
+/* Resource patterns with policy variables, expanded for this request; an unresolved one
+ * matches nothing. */
+static int policy_resources_match_vars(const struct policy_list *l, const char *arn,
+                                       const struct authz_principal *who,
+                                       const struct authz_context *ctx)
+{
+    char pat[4096];
+    for (size_t i = 0; i < l->n; i++) {
+        if (!policy_vars_present(l->v[i])) {
+            if (policy_glob_match(l->v[i], arn, 0))
+                return 1;
+        } else if (policy_vars_expand(l->v[i], 1, who, ctx, pat, sizeof(pat)) == 0 &&
+                   policy_glob_match_literal(pat, arn))
+            return 1;
+    }
+    return 0;
+}
+
 static int policy_stmt_applies(const struct policy_stmt *st, const struct authz_principal *who,
                                const char *action, const char *arn, const struct authz_context *ctx)
 {
@@ -74,7 +104,9 @@ static int policy_stmt_applies(const struct policy_stmt *st, const struct authz_
         return 0;
     if (policy_list_glob(&st->actions, action, 1) == st->not_action)
         return 0;
-    if (policy_list_glob(&st->resources, arn, 0) == st->not_resource)
+    int res = st->resource_vars ? policy_resources_match_vars(&st->resources, arn, who, ctx)
+                                : policy_list_glob(&st->resources, arn, 0);
+    if (res == st->not_resource)
         return 0;
     for (size_t i = 0; i < st->n_conds; i++)
         if (!policy_cond_match(&st->conds[i], who, ctx))

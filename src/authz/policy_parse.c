@@ -213,6 +213,17 @@ static int policy_resources_parse(const json_t *v, struct policy_stmt *s, const 
     return rc;
 }
 
+void policy_key_normalize(char *key)
+{
+    for (char *p = key; *p && *p != '/'; p++)
+        *p = (char)tolower((unsigned char)*p);
+    /* the part after '/' is a name: lower-cased but for tag keys, which are case-sensitive */
+    int tag_key = strncmp(key, "s3:existingobjecttag/", 21) == 0 ||
+                  strncmp(key, "s3:requestobjecttag/", 20) == 0;
+    for (char *p = strchr(key, '/'); p && !tag_key && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+}
+
 static int policy_cond_parse_key(const char *opname, const char *key, const json_t *values,
                                  struct policy_stmt *s)
 {
@@ -220,13 +231,7 @@ static int policy_cond_parse_key(const char *opname, const char *key, const json
     struct policy_cond *c = &s->conds[s->n_conds++];
     memset(c, 0, sizeof(*c));
     c->key = xstrdup(key);
-    for (char *p = c->key; *p && *p != '/'; p++)
-        *p = (char)tolower((unsigned char)*p);
-    /* the part after '/' is a name: lower-cased but for tag keys, which are case-sensitive */
-    int tag_key = strncmp(c->key, "s3:existingobjecttag/", 21) == 0 ||
-                  strncmp(c->key, "s3:requestobjecttag/", 20) == 0;
-    for (char *p = strchr(c->key, '/'); p && !tag_key && *p; p++)
-        *p = (char)tolower((unsigned char)*p);
+    policy_key_normalize(c->key);
     if (policy_cond_op_parse(opname, c)) {
         err_set("Invalid Condition type : %s", opname);
         return ERR_INVALID;
@@ -366,6 +371,32 @@ static int policy_doc_parse(const json_t *root, struct policy *p, const struct p
     return 0;
 }
 
+static int policy_list_vars(const struct policy_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (policy_vars_present(l->v[i]))
+            return 1;
+    return 0;
+}
+
+/* IAM expands policy variables only in 2012-10-17 policies, in resources and in the values of
+ * string and ARN conditions (policy_vars.c). */
+static void policy_vars_mark(struct policy *p, const json_t *root)
+{
+    const json_t *ver = json_object_get(root, "Version");
+    if (!ver || strcmp(json_string_value(ver), "2012-10-17") != 0)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        struct policy_stmt *st = &p->stmts[i];
+        st->resource_vars = policy_list_vars(&st->resources);
+        for (size_t j = 0; j < st->n_conds; j++) {
+            struct policy_cond *c = &st->conds[j];
+            int strings = c->op <= POLICY_OP_STRING_LIKE || c->op == POLICY_OP_ARN_LIKE;
+            c->vars = strings && policy_list_vars(&c->values);
+        }
+    }
+}
+
 static int policy_reads_existing_tags(const struct policy *p)
 {
     for (size_t i = 0; i < p->n; i++)
@@ -395,6 +426,8 @@ static int policy_parse_ctx(struct policy **out, const char *json, size_t len,
     }
     struct policy *p = xcalloc(1, sizeof(*p));
     int rc = policy_doc_parse(root, p, pc);
+    if (!rc)
+        policy_vars_mark(p, root);
     json_decref(root);
     if (rc) {
         policy_free(p);

@@ -395,3 +395,41 @@ def test_policy_change_by_another_node_is_seen(server, s3):
     finally:
         other.stop()
         other.cleanup()
+
+
+def test_policy_variables_home_folders(accts):
+    """One statement gives every account its own folder: ${aws:PrincipalAccount} in Resource
+    and in an s3:prefix condition (2012-10-17); a 2008-10-17 policy takes "${" as text."""
+    s3, bb, cc = accts["owner"], accts["b"], accts["c"]
+    b = new_bucket(s3, objects=("home/%s/f" % accts["b_id"], "home/%s/f" % accts["c_id"]))
+    s3.put_bucket_policy(Bucket=b, Policy=policy(
+        stmt("Allow", {"AWS": [accts["b_id"], accts["c_id"]]}, ["s3:GetObject", "s3:PutObject"],
+             "arn:aws:s3:::%s/home/${aws:PrincipalAccount}/*" % b),
+        stmt("Allow", {"AWS": [accts["b_id"], accts["c_id"]]}, "s3:ListBucket",
+             "arn:aws:s3:::%s" % b,
+             {"StringLike": {"s3:prefix": "home/${aws:PrincipalAccount}/*"}})))
+    mine, theirs = "home/%s/f" % accts["b_id"], "home/%s/f" % accts["c_id"]
+    assert bb.get_object(Bucket=b, Key=mine)["Body"].read() == b"data-" + mine.encode()
+    bb.put_object(Bucket=b, Key="home/%s/new" % accts["b_id"], Body=b"x")
+    assert code(bb.get_object, Bucket=b, Key=theirs) == "AccessDenied"
+    assert code(bb.put_object, Bucket=b, Key="home/other/x", Body=b"") == "AccessDenied"
+    assert cc.get_object(Bucket=b, Key=theirs)["Body"].read() == b"data-" + theirs.encode()
+    listed = bb.list_objects_v2(Bucket=b, Prefix="home/%s/" % accts["b_id"])
+    assert sorted(o["Key"] for o in listed["Contents"]) == [mine, "home/%s/new" % accts["b_id"]]
+    assert code(bb.list_objects_v2, Bucket=b, Prefix=theirs.rsplit("/", 1)[0] + "/") == \
+        "AccessDenied"
+    # anonymous callers have no PrincipalAccount: the default stands in for it
+    s3.put_object(Bucket=b, Key="home/guest/readme", Body=b"hi")
+    s3.put_bucket_policy(Bucket=b, Policy=policy(
+        stmt("Allow", "*", "s3:GetObject",
+             "arn:aws:s3:::%s/home/${aws:PrincipalAccount, 'guest'}/*" % b)))
+    assert accts["anon"].get_object(Bucket=b, Key="home/guest/readme")["Body"].read() == b"hi"
+    assert code(accts["anon"].get_object, Bucket=b, Key=mine) == "AccessDenied"
+    assert bb.get_object(Bucket=b, Key=mine)["Body"].read() == b"data-" + mine.encode()
+    # 2008-10-17: no variables, the text is literal
+    s3.put_object(Bucket=b, Key="${aws:PrincipalAccount}", Body=b"lit")
+    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2008-10-17", "Statement": [
+        stmt("Allow", {"AWS": accts["b_id"]}, "s3:GetObject",
+             "arn:aws:s3:::%s/${aws:PrincipalAccount}" % b)]}))
+    assert bb.get_object(Bucket=b, Key="${aws:PrincipalAccount}")["Body"].read() == b"lit"
+    assert code(bb.get_object, Bucket=b, Key=mine) == "AccessDenied"

@@ -8,6 +8,7 @@
 #include "authz/acl.h"
 #include "authz/pab.h"
 #include "authz/policy.h"
+#include "authz/policy_int.h"
 #include "harness.h"
 
 #define OWNER "111111111111"
@@ -493,4 +494,78 @@ TEST(policy_resource_too_long_fails_closed)
     CHECK(authz_decide(&anon, "s3:GetObject", &ok, &ctx, &why) == AUTHZ_ALLOW);
     CHECK(authz_decide(&anon, "s3:GetObject", &huge, &ctx, &why) == AUTHZ_DENY);
     policy_free(p);
+}
+
+TEST(policy_vars_in_resources_and_conditions)
+{
+    struct req r;
+    req_init(&r);
+    /* ${aws:userid} is the account id for an account, "anonymous" for anyone */
+    const char *home = STMT("\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                            "\"Resource\":\"arn:aws:s3:::bkt/home/${aws:userid}/*\"");
+    CHECK(eval(home, &r.other, "s3:GetObject", "arn:aws:s3:::bkt/home/" OTHER "/f", &r) ==
+          POLICY_ALLOWS);
+    CHECK(eval(home, &r.other, "s3:GetObject", "arn:aws:s3:::bkt/home/" OWNER "/f", &r) ==
+          POLICY_NO_MATCH);
+    CHECK(eval(home, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/home/anonymous/f", &r) ==
+          POLICY_ALLOWS);
+    /* key names are case-insensitive */
+    const char *upper = STMT("\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                             "\"Resource\":\"arn:aws:s3:::bkt/${AWS:PrincipalAccount}\"");
+    CHECK(eval(upper, &r.other, "s3:GetObject", "arn:aws:s3:::bkt/" OTHER, &r) == POLICY_ALLOWS);
+    /* no value: the pattern matches nothing; a default stands in */
+    CHECK(eval(upper, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/", &r) == POLICY_NO_MATCH);
+    CHECK(eval(upper, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/${aws:principalaccount}", &r) ==
+          POLICY_NO_MATCH);
+    const char *dflt = STMT("\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                            "\"Resource\":\"arn:aws:s3:::bkt/${aws:PrincipalAccount, 'it''s'}\"");
+    CHECK(eval(dflt, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/it's", &r) == POLICY_ALLOWS);
+    CHECK(eval(dflt, &r.other, "s3:GetObject", "arn:aws:s3:::bkt/" OTHER, &r) == POLICY_ALLOWS);
+    /* ${*} ${?} ${$} are literal characters, not wildcards; a substituted value is literal */
+    const char *lit = STMT("\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                           "\"Resource\":\"arn:aws:s3:::bkt/a${*}b${?}${$}*\"");
+    CHECK(eval(lit, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/a*b?$x", &r) == POLICY_ALLOWS);
+    CHECK(eval(lit, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/axxb?$x", &r) == POLICY_NO_MATCH);
+    CHECK(eval(lit, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/a*bc$x", &r) == POLICY_NO_MATCH);
+    r.params[0][0] = "prefix";
+    r.params[0][1] = "*";
+    const char *pfx = STMT("\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                           "\"Resource\":\"arn:aws:s3:::bkt/${s3:prefix}\"");
+    CHECK(eval(pfx, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/*", &r) == POLICY_ALLOWS);
+    CHECK(eval(pfx, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/anything", &r) == POLICY_NO_MATCH);
+    /* malformed variables match nothing */
+    const char *bad = STMT("\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                           "\"Resource\":\"arn:aws:s3:::bkt/${aws:userid\"");
+    CHECK(eval(bad, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/${aws:userid", &r) ==
+          POLICY_NO_MATCH);
+    /* 2008-10-17 (and no Version) take "${" as text */
+    const char *old = "{\"Version\":\"2008-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                      "\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                      "\"Resource\":\"arn:aws:s3:::bkt/${aws:userid}\"}]}";
+    CHECK(eval(old, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/${aws:userid}", &r) ==
+          POLICY_ALLOWS);
+    CHECK(eval(old, &r.anon, "s3:GetObject", "arn:aws:s3:::bkt/anonymous", &r) == POLICY_NO_MATCH);
+    /* string conditions: equals, like, and a negated operator with an unresolved variable */
+    r.headers[0][0] = "x-amz-acl";
+    r.headers[0][1] = "public-read";
+    r.ctx.referer = "http://example.com/anonymous/page";
+    CHECK(cond("\"StringLike\":{\"aws:Referer\":\"http://example.com/${aws:userid}/*\"}", &r) ==
+          POLICY_ALLOWS);
+    CHECK(cond("\"StringEquals\":{\"aws:Referer\":\"http://example.com/${aws:userid}/*\"}", &r) ==
+          POLICY_NO_MATCH);
+    CHECK(cond("\"StringNotEquals\":{\"s3:x-amz-acl\":\"${aws:userid}\"}", &r) == POLICY_ALLOWS);
+    CHECK(cond("\"StringNotEquals\":{\"s3:x-amz-acl\":\"${aws:PrincipalAccount}\"}", &r) ==
+          POLICY_NO_MATCH);
+    CHECK(cond("\"StringEquals\":{\"s3:x-amz-acl\":[\"${aws:PrincipalAccount}\","
+               "\"public-read\"]}",
+               &r) == POLICY_ALLOWS);
+}
+
+TEST(policy_glob_literal_markers)
+{
+    CHECK(policy_glob_match_literal("a\x01*b", "a*b"));
+    CHECK(!policy_glob_match_literal("a\x01*b", "axb"));
+    CHECK(policy_glob_match_literal("a*\x01?", "axyz?"));
+    CHECK(!policy_glob_match_literal("a*\x01?", "axyz!"));
+    CHECK(policy_glob_match_literal("\x01\x01", "\x01"));
 }
