@@ -91,6 +91,7 @@ struct s3_authz_state {
     int object_missing;           /* no such version, or a delete marker */
     struct s3_tags existing_tags; /* the object's, loaded when the policy reads them */
     struct s3_tags request_tags;  /* those the request sets */
+    const char *version;          /* the version decided on (s3:VersionId), or NULL */
 };
 
 static int s3_authz_tag(void *ctx, enum authz_tag_set set, size_t i, const char **key,
@@ -122,6 +123,8 @@ static enum s3_error s3_authz_decide_state(struct s3_req *r, const char *action,
         ctx.public_access_block = st->have_pab ? &st->pab : NULL;
         ctx.tag = s3_authz_tag;
         ctx.tag_ctx = (void *)st;
+        if (st->version)
+            ctx.version_id = st->version; /* a DeleteObjects key's or a copy source's */
     }
     const char *reason = "";
     if (authz_decide(&p, action, res, &ctx, &reason) == AUTHZ_ALLOW)
@@ -255,6 +258,7 @@ static enum s3_error s3_authz_state_load(struct s3_req *r, const struct meta_buc
                                          struct s3_authz_state *st)
 {
     memset(st, 0, sizeof(*st));
+    st->version = version;
     int rc = s3_policy_load(r->srv->meta, b, &st->policy, &st->policy_ref);
     int owner = !r->anonymous && strcmp(r->account.id, b->owner_id) == 0;
     if (!rc && !owner)

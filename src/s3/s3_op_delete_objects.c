@@ -10,11 +10,16 @@
 
 #define S3_DELETE_MAX_KEYS 1000
 
-static int s3_delete_result_error(struct buf *xml, const char *key, enum s3_error e)
+/* One key's <Error>: Key, VersionId (when the request named one, as AWS answers), Code,
+ * Message. */
+static int s3_delete_result_error(struct buf *xml, const char *key, const char *version,
+                                  enum s3_error e)
 {
     int rc = buf_puts(xml, "<Error>");
     if (!rc)
         rc = xmlw_elem(xml, "Key", key);
+    if (!rc && version)
+        rc = xmlw_elem(xml, "VersionId", version);
     if (!rc)
         rc = xmlw_elem(xml, "Code", s3_error_code(e));
     if (!rc)
@@ -33,11 +38,11 @@ static int s3_delete_one(struct s3_req *r, struct buf *xml, xmlNode *obj, int qu
     const char *action = version ? "s3:DeleteObjectVersion" : "s3:DeleteObject";
     enum s3_error e = strlen(key) > S3_MAX_KEY_BYTES
                           ? S3E_KEY_TOO_LONG
-                          : s3_req_authorize_on(r, action, &r->bucket_info, key);
+                          : s3_req_authorize_version(r, action, &r->bucket_info, key, version);
     if (!e)
         e = s3_object_delete_key(r, key, version, &res);
     if (e) {
-        rc = s3_delete_result_error(xml, key, e);
+        rc = s3_delete_result_error(xml, key, version, e);
     } else if (!quiet) {
         rc = buf_puts(xml, "<Deleted>");
         if (!rc)

@@ -433,3 +433,29 @@ def test_policy_variables_home_folders(accts):
              "arn:aws:s3:::%s/${aws:PrincipalAccount}" % b)]}))
     assert bb.get_object(Bucket=b, Key="${aws:PrincipalAccount}")["Body"].read() == b"lit"
     assert code(bb.get_object, Bucket=b, Key=mine) == "AccessDenied"
+
+
+def test_delete_objects_conditions_see_each_keys_version_and_tags(accts):
+    """Each DeleteObjects key is decided with its own s3:VersionId and its own
+    s3:ExistingObjectTag values, as a DeleteObject of that key alone would be."""
+    s3 = accts["owner"]
+    b = new_bucket(s3, objects=())
+    s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
+    v1 = s3.put_object(Bucket=b, Key="k", Body=b"1")["VersionId"]
+    v2 = s3.put_object(Bucket=b, Key="k", Body=b"2")["VersionId"]
+    s3.put_object(Bucket=b, Key="keep", Body=b"x", Tagging="retain=yes")
+    s3.put_object(Bucket=b, Key="drop", Body=b"y", Tagging="retain=no")
+    s3.put_bucket_policy(Bucket=b, Policy=policy(
+        stmt("Deny", "*", "s3:DeleteObjectVersion", "arn:aws:s3:::%s/*" % b,
+             {"StringEquals": {"s3:VersionId": v1}}),
+        stmt("Deny", "*", "s3:DeleteObject", "arn:aws:s3:::%s/*" % b,
+             {"StringEquals": {"s3:ExistingObjectTag/retain": "yes"}})))
+    r = s3.delete_objects(Bucket=b, Delete={"Objects": [
+        {"Key": "k", "VersionId": v1}, {"Key": "k", "VersionId": v2}, {"Key": "keep"},
+        {"Key": "drop"}]})
+    assert sorted((d["Key"], d.get("VersionId")) for d in r["Deleted"]) == \
+        [("drop", None), ("k", v2)]
+    assert sorted((e["Key"], e.get("VersionId"), e["Code"]) for e in r["Errors"]) == \
+        [("k", v1, "AccessDenied"), ("keep", None, "AccessDenied")]
+    versions = s3.list_object_versions(Bucket=b, Prefix="k")["Versions"]
+    assert [v["VersionId"] for v in versions if v["Key"] == "k"] == [v1]
