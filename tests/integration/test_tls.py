@@ -72,3 +72,27 @@ def test_world_readable_key_refused(tls_dir):
                         "--tls-cert", tls_dir + "/c.pem", "--tls-key", tls_dir + "/k.pem"],
                        capture_output=True, text=True, timeout=20)
     assert r.returncode != 0 and "readable by group or others" in r.stderr
+
+
+def test_boto3_and_presigned_get_over_https(tls_dir):
+    import boto3
+    from botocore.config import Config
+    p, port = _serve(tls_dir)
+    try:
+        banner = "".join(p.stdout.readline() for _ in range(6))
+        ak = re.search(r"access key: (\S+)", banner).group(1)
+        sk = re.search(r"secret key: (\S+)", banner).group(1)
+        s3 = boto3.client("s3", endpoint_url="https://127.0.0.1:%d" % port, region_name="us-east-1",
+                          aws_access_key_id=ak, aws_secret_access_key=sk,
+                          verify=tls_dir + "/c.pem", config=Config(s3={"addressing_style": "path"}))
+        s3.create_bucket(Bucket="tlsb")
+        s3.put_object(Bucket="tlsb", Key="k", Body=b"secret bytes")
+        assert s3.get_object(Bucket="tlsb", Key="k")["Body"].read() == b"secret bytes"
+        url = s3.generate_presigned_url("get_object", Params={"Bucket": "tlsb", "Key": "k"})
+        assert url.startswith("https://")
+        ctx = ssl.create_default_context(cafile=tls_dir + "/c.pem")
+        with urllib.request.urlopen(url, context=ctx) as r:
+            assert r.read() == b"secret bytes"
+    finally:
+        p.terminate()
+        p.wait()
