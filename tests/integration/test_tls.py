@@ -96,3 +96,30 @@ def test_boto3_and_presigned_get_over_https(tls_dir):
     finally:
         p.terminate()
         p.wait()
+
+
+def test_secure_transport_condition_is_true_over_tls(tls_dir):
+    import json
+    import boto3
+    import botocore.exceptions
+    p, port = _serve(tls_dir)
+    try:
+        banner = "".join(p.stdout.readline() for _ in range(6))
+        ak = re.search(r"access key: (\S+)", banner).group(1)
+        sk = re.search(r"secret key: (\S+)", banner).group(1)
+        s3 = boto3.client("s3", endpoint_url="https://127.0.0.1:%d" % port, region_name="us-east-1",
+                          aws_access_key_id=ak, aws_secret_access_key=sk, verify=tls_dir + "/c.pem")
+        s3.create_bucket(Bucket="stb")
+        s3.put_object(Bucket="stb", Key="k", Body=b"x")
+        deny_if = lambda v: json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::stb/*", "Condition": {"Bool": {"aws:SecureTransport": v}}}]})
+        s3.put_bucket_policy(Bucket="stb", Policy=deny_if("false"))
+        assert s3.get_object(Bucket="stb", Key="k")["Body"].read() == b"x"
+        s3.put_bucket_policy(Bucket="stb", Policy=deny_if("true"))
+        with pytest.raises(botocore.exceptions.ClientError) as e:
+            s3.get_object(Bucket="stb", Key="k")
+        assert e.value.response["Error"]["Code"] == "AccessDenied"
+    finally:
+        p.terminate()
+        p.wait()
