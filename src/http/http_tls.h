@@ -14,9 +14,9 @@ enum http_tls_version {
 };
 
 struct http_tls {
-    char *cert_pem;             /* the certificate chain, PEM */
-    char *key_pem;              /* the private key, PEM */
-    enum http_tls_version min;  /* lowest version offered */
+    char *cert_pem;            /* the certificate chain, PEM */
+    char *key_pem;             /* the private key, PEM */
+    enum http_tls_version min; /* lowest version offered */
 };
 
 /* "1.2" or "1.3" → the version; anything else is ERR_INVALID. */
