@@ -15,6 +15,7 @@
 #include "core/periodic.h"
 #include "core/str.h"
 #include "http/http.h"
+#include "http/http_tls.h"
 #include "inventory/inv_sched.h"
 #include "lifecycle/lc_day.h"
 #include "meta/meta.h"
@@ -34,6 +35,8 @@ struct serve_opts {
     int legacy_bucket_defaults;
     int meta_busy_timeout_ms;
     int require_sigv4;
+    const char *tls_cert, *tls_key;
+    enum http_tls_version tls_min;
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -58,6 +61,8 @@ static void serve_usage(void)
     fprintf(stderr, "usage: stocktake serve [--listen ADDR:PORT] [--data DIR] [--region REGION]\n"
                     "                       [--domain DOMAIN] [--debug] [OPTION...]\n"
                     "  --listen   address and port (default 127.0.0.1:9000; port 0 picks one)\n"
+                    "  --tls-cert FILE --tls-key FILE  serve HTTPS (key must be mode 600)\n"
+                    "  --tls-min-version 1.2|1.3       lowest TLS version (default 1.2)\n"
                     "  --data     data directory (default ./data)\n"
                     "  --region   the region this endpoint serves (default us-east-1)\n"
                     "  --domain   base domain for virtual-hosted-style requests "
@@ -164,6 +169,9 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"meta-busy-timeout-ms", required_argument, NULL, 'B'},
         {"require-sigv4", no_argument, NULL, 'S'},
         {"lifecycle-day-seconds", required_argument, NULL, 'Y'},
+        {"tls-cert", required_argument, NULL, 'c'},
+        {"tls-key", required_argument, NULL, 'k'},
+        {"tls-min-version", required_argument, NULL, 'm'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -182,6 +190,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->idle_timeout = HTTP_DEFAULT_IDLE_TIMEOUT_SEC;
     o->gc.grace_ms = OBJ_GC_DEFAULT_GRACE_MS;
     o->gc.orphan_age_ms = OBJ_GC_DEFAULT_ORPHAN_AGE_MS;
+    o->tls_min = HTTP_TLS_1_2;
     int c;
     int64_t num = 0;
     uint64_t fixed = 0;
@@ -201,6 +210,12 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->legacy_bucket_defaults = 1;
         else if (c == 'S')
             o->require_sigv4 = 1;
+        else if (c == 'c')
+            o->tls_cert = optarg;
+        else if (c == 'k')
+            o->tls_key = optarg;
+        else if (c == 'm' && http_tls_parse_min_version(optarg, &o->tls_min) == 0)
+            continue;
         else if (c == 'u' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
             o->upload_expiry_days = (double)fixed / 1e6;
         else if (c == 'Y' && str_parse_i64(optarg, 1, 86400, &num) == 0)
@@ -225,6 +240,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         else
             return -1;
     }
+    if (!o->tls_cert != !o->tls_key)
+        return -1; /* --tls-cert and --tls-key go together */
     return optind == argc ? 0 : -1;
 }
 
@@ -232,8 +249,9 @@ static void serve_banner(const struct serve_opts *o, int port, const struct meta
                          int created)
 {
     int v6 = strchr(o->host, ':') != NULL;
-    printf("Stocktake is serving S3 at http://%s%s%s:%d\n", v6 ? "[" : "", o->host, v6 ? "]" : "",
-           port);
+    const char *scheme = o->tls_cert ? "https" : "http";
+    printf("Stocktake is serving S3 at %s://%s%s%s:%d\n", scheme, v6 ? "[" : "", o->host,
+           v6 ? "]" : "", port);
     printf("  region:     %s\n", o->region);
     printf("  data:       %s\n", o->data);
     printf("  account:    %s\n", k->account_id);
@@ -244,8 +262,8 @@ static void serve_banner(const struct serve_opts *o, int port, const struct meta
     else
         printf("  secret key: shown by `stocktake admin list --data %s --secrets`\n", o->data);
     printf("Try: AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=... aws --endpoint-url "
-           "http://%s%s%s:%d --region %s s3 ls\n",
-           k->access_key, v6 ? "[" : "", o->host, v6 ? "]" : "", port, o->region);
+           "%s://%s%s%s:%d --region %s s3 ls\n",
+           k->access_key, scheme, v6 ? "[" : "", o->host, v6 ? "]" : "", port, o->region);
     fflush(stdout);
 }
 
@@ -297,12 +315,20 @@ int cli_serve(int argc, char **argv)
     s3.require_sigv4 = o.require_sigv4;
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
-    struct http_server_config hc = {o.host,         o.port,           o.max_connections,
-                                    o.idle_timeout, o.max_per_client, o.header_timeout};
+    struct http_server_config hc = {
+        o.host,           o.port, o.max_connections, o.idle_timeout, o.max_per_client,
+        o.header_timeout, NULL};
+    struct http_tls tls;
+    memset(&tls, 0, sizeof(tls));
+    if (!rc && o.tls_cert) {
+        rc = http_tls_load(&tls, o.tls_cert, o.tls_key, o.tls_min);
+        hc.tls = &tls;
+    }
     if (!rc)
         rc = http_server_start(&http, &hc, &handler);
     if (rc) {
         fprintf(stderr, "stocktake: %s\n", err_msg());
+        http_tls_free(&tls);
         meta_close(meta);
         blob_store_close(blobs);
         return 1;
@@ -323,6 +349,7 @@ int cli_serve(int argc, char **argv)
     log_info("signal %d: stopping", sig);
     inv_sched_stop(sched);
     http_server_stop(http);
+    http_tls_free(&tls);
     periodic_stop(janitor_thread);
     obj_gc_stop(collector);
     meta_close(meta);

@@ -46,6 +46,7 @@ struct http_server_config {
     unsigned int idle_timeout_sec;   /* default 120 */
     unsigned int max_per_client;     /* per client IP address; default 256 */
     unsigned int header_timeout_sec; /* default 20 */
+    const struct http_tls *tls;      /* HTTPS when set (http_tls.h); plain HTTP when NULL */
 };
 
 #define HTTP_DEFAULT_MAX_CONNECTIONS 4096
@@ -65,6 +66,8 @@ const char *http_req_query(const struct http_request *req); /* raw, "" when none
 /* First header of that name (case-insensitive), or NULL. */
 /* The client's IP address as text ("127.0.0.1", "::1"); "" when it cannot be told. */
 const char *http_req_peer(struct http_request *req);
+/* 1 when the request came over TLS (aws:SecureTransport). */
+int http_req_secure(const struct http_request *req);
 const char *http_req_header(const struct http_request *req, const char *name);
 size_t http_req_headers(const struct http_request *req, const struct kv_pair **out);
 void *http_req_app(const struct http_request *req);

@@ -19,6 +19,7 @@
 #include "core/alloc.h"
 #include "core/log.h"
 #include "http/http_guard.h"
+#include "http/http_tls.h"
 
 #define HTTP_MAX_HEADERS 512
 
@@ -27,6 +28,7 @@ struct http_server {
     struct http_guard *guard;
     struct http_handler handler;
     int port;
+    int secure; /* the listener speaks TLS */
 };
 
 struct http_response {
@@ -252,11 +254,22 @@ int http_server_start(struct http_server **out, const struct http_server_config 
         err_set("cannot start the connection watchdog");
         return ERR_NOMEM;
     }
+    const struct http_tls *tls = cfg->tls;
+    if (tls)
+        flags |= MHD_USE_TLS;
+    srv->secure = tls != NULL;
+    /* MHD_OPTION_ARRAY: the TLS options, or nothing for plain HTTP (an END entry) */
+    struct MHD_OptionItem tls_opts[] = {
+        {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, tls ? tls->cert_pem : NULL},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, tls ? tls->key_pem : NULL},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, tls ? (void *)http_tls_priorities(tls->min) : NULL},
+        {MHD_OPTION_END, 0, NULL}};
     srv->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, http_access, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, srv, MHD_OPTION_UNESCAPE_CALLBACK,
-        http_unescape_none, NULL, MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, http_notify_connection, srv, MHD_OPTION_CONNECTION_LIMIT,
+        flags, 0, NULL, NULL, http_access, srv, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, srv,
+        MHD_OPTION_UNESCAPE_CALLBACK, http_unescape_none, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+        http_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, http_notify_connection, srv,
+        MHD_OPTION_CONNECTION_LIMIT,
         cfg->max_connections ? cfg->max_connections : HTTP_DEFAULT_MAX_CONNECTIONS,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         cfg->max_per_client ? cfg->max_per_client : HTTP_DEFAULT_MAX_PER_CLIENT,
@@ -288,6 +301,11 @@ void http_server_stop(struct http_server *srv)
     MHD_stop_daemon(srv->daemon);
     http_guard_stop(srv->guard);
     free(srv);
+}
+
+int http_req_secure(const struct http_request *req)
+{
+    return req->srv->secure;
 }
 
 const char *http_req_method(const struct http_request *req)

@@ -49,7 +49,7 @@ static void s3_authz_principal(const struct s3_req *r, struct authz_principal *o
 static void s3_authz_context(struct s3_req *r, struct authz_context *out)
 {
     memset(out, 0, sizeof(*out));
-    out->secure_transport = 0; /* the listener speaks plain HTTP */
+    out->secure_transport = r->secure;
     out->source_ip = http_req_peer(r->http);
     if (!r->anonymous) {
         out->signature_version = r->auth_sigv2 ? "AWS" : "AWS4-HMAC-SHA256";

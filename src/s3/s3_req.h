@@ -110,6 +110,8 @@ struct s3_req {
     int auth_sigv2;
     /* the bucket came from a virtual-hosted-style Host header (SigV2 signs "/bucket" + path) */
     int host_style;
+    /* the connection is TLS (aws:SecureTransport) */
+    int secure;
     /* the bucket, once an operation has loaded it */
     struct meta_bucket bucket_info;
     /* the authorization step let an object read through only to answer that the object does

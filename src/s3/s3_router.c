@@ -261,6 +261,7 @@ static struct s3_req *s3_req_new(struct http_request *http, struct s3_server *sr
     r->http = http;
     r->srv = srv;
     r->is_head = strcmp(http_req_method(http), "HEAD") == 0;
+    r->secure = http_req_secure(http);
     uint8_t id[8], host[24];
     hash_random(id, sizeof(id));
     hash_random(host, sizeof(host));
