@@ -24,7 +24,8 @@ int kms_blob_seal(const uint8_t material[32], const char *key_id, uint32_t versi
                   const uint8_t *plain, size_t plain_len, const char *aad, uint8_t **out,
                   size_t *out_len) WARN_UNUSED;
 
-/* Read the key id and version from an untrusted blob without opening it. ERR_INVALID when malformed. */
+/* Read the key id and version from an untrusted blob without opening it. ERR_INVALID when
+ * malformed. */
 int kms_blob_peek(const uint8_t *blob, size_t len, struct kms_blob_ref *ref) WARN_UNUSED;
 
 /* Open blob with material[32] and aad; *plain (malloc'd). ERR_INVALID on any mismatch. */
