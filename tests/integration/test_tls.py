@@ -1,4 +1,5 @@
 """serve --tls-cert/--tls-key: HTTPS with a throwaway self-signed certificate."""
+import json
 import os
 import re
 import socket
@@ -120,6 +121,77 @@ def test_secure_transport_condition_is_true_over_tls(tls_dir):
         with pytest.raises(botocore.exceptions.ClientError) as e:
             s3.get_object(Bucket="stb", Key="k")
         assert e.value.response["Error"]["Code"] == "AccessDenied"
+    finally:
+        p.terminate()
+        p.wait()
+
+
+def _keys(p):
+    banner = "".join(p.stdout.readline() for _ in range(6))
+    return (re.search(r"access key: (\S+)", banner).group(1),
+            re.search(r"secret key: (\S+)", banner).group(1))
+
+
+def test_aws_cli_put_get_list_over_https_with_ca_bundle(tls_dir):
+    p, port = _serve(tls_dir)
+    try:
+        ak, sk = _keys(p)
+        env = {"PATH": "/usr/bin:/bin", "HOME": tls_dir, "AWS_ACCESS_KEY_ID": ak,
+               "AWS_SECRET_ACCESS_KEY": sk, "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "",
+               "AWS_EC2_METADATA_DISABLED": "true"}
+
+        def aws(*args):
+            r = subprocess.run(["/usr/bin/aws", "--endpoint-url", "https://127.0.0.1:%d" % port,
+                                "--ca-bundle", tls_dir + "/c.pem", *args], env=env,
+                               capture_output=True, text=True, timeout=120)
+            assert r.returncode == 0, "aws %s: %s%s" % (args, r.stdout, r.stderr)
+            return r.stdout
+        src = tls_dir + "/up.txt"
+        with open(src, "wb") as f:
+            f.write(b"cli over tls\n")
+        aws("s3", "mb", "s3://clitls")
+        aws("s3", "cp", src, "s3://clitls/obj.txt")
+        aws("s3", "cp", "s3://clitls/obj.txt", tls_dir + "/down.txt")
+        with open(tls_dir + "/down.txt", "rb") as f:
+            assert f.read() == b"cli over tls\n"
+        listing = json.loads(aws("s3api", "list-objects-v2", "--bucket", "clitls"))
+        assert [o["Key"] for o in listing["Contents"]] == ["obj.txt"]
+    finally:
+        p.terminate()
+        p.wait()
+
+
+def test_aws_cli_rejects_unknown_ca(tls_dir):
+    """Verification is really on: without --ca-bundle the self-signed certificate is refused."""
+    p, port = _serve(tls_dir)
+    try:
+        ak, sk = _keys(p)
+        env = {"PATH": "/usr/bin:/bin", "HOME": tls_dir, "AWS_ACCESS_KEY_ID": ak,
+               "AWS_SECRET_ACCESS_KEY": sk, "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "",
+               "AWS_EC2_METADATA_DISABLED": "true"}
+        r = subprocess.run(["/usr/bin/aws", "--endpoint-url", "https://127.0.0.1:%d" % port,
+                            "s3api", "list-buckets"], env=env, capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode != 0 and "SSL" in r.stderr
+    finally:
+        p.terminate()
+        p.wait()
+
+
+def test_js_sdk_v3_put_get_over_https(tls_dir):
+    js = os.path.join(os.path.dirname(__file__), "..", "js")
+    assert os.path.isdir(os.path.join(js, "node_modules", "@aws-sdk", "client-s3")), \
+        "run scripts/install-deps.sh (npm ci in tests/js)"
+    p, port = _serve(tls_dir)
+    try:
+        ak, sk = _keys(p)
+        env = dict(os.environ, STOCKTAKE_ENDPOINT="https://127.0.0.1:%d" % port,
+                   STOCKTAKE_ACCESS_KEY=ak, STOCKTAKE_SECRET_KEY=sk,
+                   NODE_EXTRA_CA_CERTS=tls_dir + "/c.pem")
+        env.pop("NODE_TLS_REJECT_UNAUTHORIZED", None)
+        r = subprocess.run(["node", "tls_put_get.mjs"], cwd=js, env=env, capture_output=True,
+                           text=True, timeout=120)
+        assert r.returncode == 0 and r.stdout.strip() == "ok", r.stdout + r.stderr
     finally:
         p.terminate()
         p.wait()
