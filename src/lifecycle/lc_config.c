@@ -28,7 +28,7 @@ static int lc_config_positive(const xmlNode *node)
     if (!t)
         return 0;
     size_t n = strlen(t);
-    int ok = n > 0 && n <= 9 && strspn(t, "0123456789") == n && atol(t) > 0;
+    int ok = n > 0 && n <= 9 && strspn(t, "0123456789") == n && strspn(t, "0") != n;
     free(t);
     return ok;
 }
@@ -40,8 +40,8 @@ static int lc_config_midnight(const xmlNode *node)
     if (!t)
         return 0;
     int y, mo, d, consumed = 0;
-    int ok = sscanf(t, "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) == 3 && consumed == 10 &&
-             mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
+    int ok = sscanf(t, "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) == 3 && consumed == 10 && mo >= 1 &&
+             mo <= 12 && d >= 1 && d <= 31;
     const char *rest = t + (ok ? 10 : 0);
     if (ok && *rest)
         ok = strcmp(rest, "T00:00:00Z") == 0 || strcmp(rest, "T00:00:00.000Z") == 0 ||
@@ -52,7 +52,7 @@ static int lc_config_midnight(const xmlNode *node)
 
 static int lc_config_storage_class_ok(const xmlNode *node)
 {
-    static const char *const classes[] = {"STANDARD_IA", "ONEZONE_IA",  "INTELLIGENT_TIERING",
+    static const char *const classes[] = {"STANDARD_IA", "ONEZONE_IA",   "INTELLIGENT_TIERING",
                                           "GLACIER",     "DEEP_ARCHIVE", "GLACIER_IR"};
     char *t = s3_xml_text(node);
     int ok = 0;
