@@ -1,0 +1,90 @@
+/* s3_op_lifecycle.c — Put/Get/DeleteBucketLifecycleConfiguration. PUT validates the document
+ * as AWS does (lc_config.c) and stores it as sent (META_CONFIG_LIFECYCLE); GET answers it as
+ * stored, or NoSuchLifecycleConfiguration. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lifecycle/lc_config.h"
+#include "s3/s3_req.h"
+
+static enum s3_error s3_lifecycle_error(enum lc_config_error e)
+{
+    switch (e) {
+    case LC_CONFIG_OK:
+        return S3_OK;
+    case LC_CONFIG_INVALID_ARGUMENT:
+        return S3E_INVALID_ARGUMENT;
+    case LC_CONFIG_INVALID_REQUEST:
+        return S3E_INVALID_REQUEST;
+    case LC_CONFIG_MALFORMED:
+        break;
+    }
+    return S3E_MALFORMED_XML;
+}
+
+enum s3_error s3_op_put_bucket_lifecycle(struct s3_req *r)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    e = s3_body_require_integrity(r);
+    if (e)
+        return e;
+    if (r->body.xml.len >= META_CONFIG_DOC_MAX)
+        return S3E_MAX_MESSAGE_LENGTH_EXCEEDED;
+    char msg[256];
+    e = s3_lifecycle_error(lc_config_validate(r->body.xml.data, r->body.xml.len, msg, sizeof(msg)));
+    if (e) {
+        if (msg[0])
+            s3_req_set_message(r, "%s", msg);
+        return e;
+    }
+    char *doc = malloc(r->body.xml.len + 1);
+    if (!doc)
+        return S3E_INTERNAL_ERROR;
+    memcpy(doc, r->body.xml.data, r->body.xml.len);
+    doc[r->body.xml.len] = '\0';
+    int rc = meta_bucket_config_put(r->srv->meta, r->bucket, META_CONFIG_LIFECYCLE, doc);
+    free(doc);
+    if (rc)
+        return s3_error_from_rc(rc);
+    s3_respond_empty(r, 200);
+    return S3_OK;
+}
+
+enum s3_error s3_op_get_bucket_lifecycle(struct s3_req *r)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    char *doc = NULL;
+    int rc = meta_bucket_config_get(r->srv->meta, r->bucket, META_CONFIG_LIFECYCLE, &doc);
+    if (rc == ERR_NOTFOUND) {
+        s3_req_error_elem(r, "BucketName", r->bucket);
+        return S3E_NO_SUCH_LIFECYCLE_CONFIGURATION;
+    }
+    if (rc)
+        return s3_error_from_rc(rc);
+    struct buf xml;
+    buf_init(&xml, BUF_UNLIMITED);
+    rc = buf_puts(&xml, doc);
+    free(doc);
+    if (rc) {
+        buf_dispose(&xml);
+        return S3E_INTERNAL_ERROR;
+    }
+    s3_respond_xml(r, &xml);
+    return S3_OK;
+}
+
+enum s3_error s3_op_delete_bucket_lifecycle(struct s3_req *r)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    int rc = meta_bucket_config_delete(r->srv->meta, r->bucket, META_CONFIG_LIFECYCLE);
+    if (rc && rc != ERR_NOTFOUND)
+        return s3_error_from_rc(rc);
+    s3_respond_empty(r, 204);
+    return S3_OK;
+}

@@ -1,0 +1,45 @@
+"""Lifecycle configuration API: Put/Get/DeleteBucketLifecycleConfiguration and AWS's errors."""
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import error_code, serve_checked
+
+
+@pytest.fixture(scope="module")
+def s3():
+    for srv in serve_checked(["--lifecycle-day-seconds", "2"]):
+        yield srv.client()
+
+
+def rule(**kw):
+    r = {"ID": "r1", "Status": "Enabled", "Filter": {"Prefix": "logs/"}, "Expiration": {"Days": 1}}
+    r.update(kw)
+    return r
+
+
+def test_put_get_delete(s3):
+    s3.create_bucket(Bucket="lc1")
+    with pytest.raises(ClientError) as ei:
+        s3.get_bucket_lifecycle_configuration(Bucket="lc1")
+    assert error_code(ei.value) == "NoSuchLifecycleConfiguration"
+    s3.put_bucket_lifecycle_configuration(Bucket="lc1", LifecycleConfiguration={"Rules": [rule()]})
+    got = s3.get_bucket_lifecycle_configuration(Bucket="lc1")["Rules"]
+    assert got[0]["ID"] == "r1" and got[0]["Expiration"]["Days"] == 1
+    s3.delete_bucket_lifecycle(Bucket="lc1")
+    with pytest.raises(ClientError) as ei:
+        s3.get_bucket_lifecycle_configuration(Bucket="lc1")
+    assert error_code(ei.value) == "NoSuchLifecycleConfiguration"
+
+
+@pytest.mark.parametrize("rules,code", [
+    ([rule(ID="x" * 256)], "InvalidArgument"),
+    ([rule(), rule()], "InvalidArgument"),
+    ([rule(Expiration={"Days": 0})], "InvalidArgument"),
+    ([rule(Status="On")], "MalformedXML"),
+    ([{"ID": "a", "Status": "Enabled", "Filter": {"Prefix": ""}}], "InvalidRequest"),
+])
+def test_put_errors(s3, rules, code):
+    s3.create_bucket(Bucket="lc2")
+    with pytest.raises(ClientError) as ei:
+        s3.put_bucket_lifecycle_configuration(Bucket="lc2", LifecycleConfiguration={"Rules": rules})
+    assert error_code(ei.value) == code
