@@ -59,7 +59,7 @@ static void lc_rules_tag(struct lc_rule *r, const xmlNode *tag)
 static void lc_rules_filter(struct lc_rule *r, const xmlNode *f)
 {
     const xmlNode *and = s3_xml_child(f, "And");
-    const xmlNode *scope = and ? and : f;
+    const xmlNode *scope = and? and : f;
     char *p = lc_rules_text(scope, "Prefix");
     if (p) {
         free(r->prefix);

@@ -39,17 +39,10 @@ enum s3_error s3_op_put_bucket_lifecycle(struct s3_req *r)
             s3_req_set_message(r, "%s", msg);
         return e;
     }
-    char *doc = malloc(r->body.xml.len + 1);
-    if (!doc)
-        return S3E_INTERNAL_ERROR;
-    memcpy(doc, r->body.xml.data, r->body.xml.len);
-    doc[r->body.xml.len] = '\0';
-    int rc = meta_bucket_config_put(r->srv->meta, r->bucket, META_CONFIG_LIFECYCLE, doc);
-    free(doc);
-    if (rc)
-        return s3_error_from_rc(rc);
-    s3_respond_empty(r, 200);
-    return S3_OK;
+    /* A valid configuration is not stored: no worker applies rules yet (LIFECYCLE.md), and
+     * accepting rules that never run would be a lie to the caller. */
+    s3_req_set_message(r, "Lifecycle rules are validated but not executed by this server yet");
+    return S3E_NOT_IMPLEMENTED;
 }
 
 enum s3_error s3_op_get_bucket_lifecycle(struct s3_req *r)

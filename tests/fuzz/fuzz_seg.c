@@ -26,8 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     size_t sl = seg_sealed_size(size, c.seg_size);
     uint8_t *s = malloc(sl), *back = malloc(size + 1);
-    if (seg_seal(&c, data, size, s) != SEG_OK || seg_open_range(&c, s, sl, 0, size, back) != SEG_OK ||
-        memcmp(back, data, size) != 0)
+    if (seg_seal(&c, data, size, s) != SEG_OK ||
+        seg_open_range(&c, s, sl, 0, size, back) != SEG_OK || memcmp(back, data, size) != 0)
         abort();
     free(s), free(back);
     return 0;

@@ -17,14 +17,18 @@ def rule(**kw):
     return r
 
 
-def test_put_get_delete(s3):
+def test_valid_rules_answer_not_implemented_until_a_worker_runs_them(s3):
+    """A valid configuration is refused with 501 (nothing would apply it yet) and not stored;
+    Get answers NoSuchLifecycleConfiguration and Delete succeeds, as on a bucket without one."""
     s3.create_bucket(Bucket="lc1")
     with pytest.raises(ClientError) as ei:
         s3.get_bucket_lifecycle_configuration(Bucket="lc1")
     assert error_code(ei.value) == "NoSuchLifecycleConfiguration"
-    s3.put_bucket_lifecycle_configuration(Bucket="lc1", LifecycleConfiguration={"Rules": [rule()]})
-    got = s3.get_bucket_lifecycle_configuration(Bucket="lc1")["Rules"]
-    assert got[0]["ID"] == "r1" and got[0]["Expiration"]["Days"] == 1
+    with pytest.raises(ClientError) as ei:
+        s3.put_bucket_lifecycle_configuration(Bucket="lc1",
+                                              LifecycleConfiguration={"Rules": [rule()]})
+    assert error_code(ei.value) == "NotImplemented"
+    assert ei.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     s3.delete_bucket_lifecycle(Bucket="lc1")
     with pytest.raises(ClientError) as ei:
         s3.get_bucket_lifecycle_configuration(Bucket="lc1")

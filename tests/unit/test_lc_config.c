@@ -15,9 +15,10 @@ static enum lc_config_error check(const char *xml, char *msg)
 TEST(lc_config_validates_as_aws)
 {
     char msg[256];
-    CHECK(check(LC("<Rule><ID>a</ID><Status>Enabled</Status><Filter><Prefix>x/</Prefix></Filter>" EXP1
-                   "</Rule>"),
-                msg) == LC_CONFIG_OK);
+    CHECK(
+        check(LC("<Rule><ID>a</ID><Status>Enabled</Status><Filter><Prefix>x/</Prefix></Filter>" EXP1
+                 "</Rule>"),
+              msg) == LC_CONFIG_OK);
     CHECK(check(LC("<Rule><ID>a</ID><Status>Enabled</Status><Prefix/>" EXP1
                    "</Rule><Rule><ID>a</ID><Status>Enabled</Status><Prefix/>" EXP1 "</Rule>"),
                 msg) == LC_CONFIG_INVALID_ARGUMENT);
