@@ -12,10 +12,10 @@
 #include "meta/meta.h"
 
 enum obj_lock_block {
-    OBJ_LOCK_FREE = 0,       /* the version may be deleted */
-    OBJ_LOCK_LEGAL_HOLD,     /* a legal hold is ON: nothing removes it, bypass or not */
-    OBJ_LOCK_COMPLIANCE,     /* COMPLIANCE retention not yet expired: nothing removes it */
-    OBJ_LOCK_GOVERNANCE,     /* GOVERNANCE retention not yet expired and no bypass allowed */
+    OBJ_LOCK_FREE = 0,   /* the version may be deleted */
+    OBJ_LOCK_LEGAL_HOLD, /* a legal hold is ON: nothing removes it, bypass or not */
+    OBJ_LOCK_COMPLIANCE, /* COMPLIANCE retention not yet expired: nothing removes it */
+    OBJ_LOCK_GOVERNANCE, /* GOVERNANCE retention not yet expired and no bypass allowed */
 };
 
 /* Whether permanently deleting version o at now_ms is blocked, and by what. bypass_allowed is
