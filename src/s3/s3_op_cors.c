@@ -20,6 +20,7 @@
 
 #include "core/log.h"
 #include "s3/s3_cors.h"
+#include "s3/s3_bucket_doc.h"
 #include "s3/s3_req.h"
 
 /* The bucket's CORS rules into *out (caller disposes; empty on error); *found 0 when it has
@@ -82,39 +83,12 @@ enum s3_error s3_op_put_bucket_cors(struct s3_req *r)
 
 enum s3_error s3_op_get_bucket_cors(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
-    if (e)
-        return e;
-    char *doc = NULL;
-    int rc = meta_bucket_config_get(r->srv->meta, r->bucket, META_CONFIG_CORS, &doc);
-    if (rc == ERR_NOTFOUND) {
-        s3_req_error_elem(r, "BucketName", r->bucket);
-        return S3E_NO_SUCH_CORS_CONFIGURATION;
-    }
-    if (rc)
-        return s3_error_from_rc(rc);
-    struct buf xml;
-    buf_init(&xml, BUF_UNLIMITED);
-    rc = buf_puts(&xml, doc);
-    free(doc);
-    if (rc) {
-        buf_dispose(&xml);
-        return S3E_INTERNAL_ERROR;
-    }
-    s3_respond_xml(r, &xml);
-    return S3_OK;
+    return s3_bucket_doc_get(r, META_CONFIG_CORS, S3E_NO_SUCH_CORS_CONFIGURATION);
 }
 
 enum s3_error s3_op_delete_bucket_cors(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
-    if (e)
-        return e;
-    int rc = meta_bucket_config_delete(r->srv->meta, r->bucket, META_CONFIG_CORS);
-    if (rc && rc != ERR_NOTFOUND)
-        return s3_error_from_rc(rc);
-    s3_respond_empty(r, 204);
-    return S3_OK;
+    return s3_bucket_doc_delete(r, META_CONFIG_CORS);
 }
 
 /* 403 AccessForbidden naming the method asked for and the resource the rules were evaluated

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lifecycle/lc_config.h"
+#include "s3/s3_bucket_doc.h"
 #include "s3/s3_req.h"
 
 static enum s3_error s3_lifecycle_error(enum lc_config_error e)
@@ -47,37 +48,10 @@ enum s3_error s3_op_put_bucket_lifecycle(struct s3_req *r)
 
 enum s3_error s3_op_get_bucket_lifecycle(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
-    if (e)
-        return e;
-    char *doc = NULL;
-    int rc = meta_bucket_config_get(r->srv->meta, r->bucket, META_CONFIG_LIFECYCLE, &doc);
-    if (rc == ERR_NOTFOUND) {
-        s3_req_error_elem(r, "BucketName", r->bucket);
-        return S3E_NO_SUCH_LIFECYCLE_CONFIGURATION;
-    }
-    if (rc)
-        return s3_error_from_rc(rc);
-    struct buf xml;
-    buf_init(&xml, BUF_UNLIMITED);
-    rc = buf_puts(&xml, doc);
-    free(doc);
-    if (rc) {
-        buf_dispose(&xml);
-        return S3E_INTERNAL_ERROR;
-    }
-    s3_respond_xml(r, &xml);
-    return S3_OK;
+    return s3_bucket_doc_get(r, META_CONFIG_LIFECYCLE, S3E_NO_SUCH_LIFECYCLE_CONFIGURATION);
 }
 
 enum s3_error s3_op_delete_bucket_lifecycle(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
-    if (e)
-        return e;
-    int rc = meta_bucket_config_delete(r->srv->meta, r->bucket, META_CONFIG_LIFECYCLE);
-    if (rc && rc != ERR_NOTFOUND)
-        return s3_error_from_rc(rc);
-    s3_respond_empty(r, 204);
-    return S3_OK;
+    return s3_bucket_doc_delete(r, META_CONFIG_LIFECYCLE);
 }

@@ -1,0 +1,43 @@
+/* s3_bucket_doc.c — Get and Delete of a bucket configuration document (s3_bucket_doc.h). */
+#include "s3/s3_bucket_doc.h"
+
+#include <stdlib.h>
+
+#include "core/buf.h"
+
+enum s3_error s3_bucket_doc_get(struct s3_req *r, enum meta_config_kind kind, enum s3_error missing)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    char *doc = NULL;
+    int rc = meta_bucket_config_get(r->srv->meta, r->bucket, kind, &doc);
+    if (rc == ERR_NOTFOUND) {
+        s3_req_error_elem(r, "BucketName", r->bucket);
+        return missing;
+    }
+    if (rc)
+        return s3_error_from_rc(rc);
+    struct buf xml;
+    buf_init(&xml, BUF_UNLIMITED);
+    rc = buf_puts(&xml, doc);
+    free(doc);
+    if (rc) {
+        buf_dispose(&xml);
+        return S3E_INTERNAL_ERROR;
+    }
+    s3_respond_xml(r, &xml);
+    return S3_OK;
+}
+
+enum s3_error s3_bucket_doc_delete(struct s3_req *r, enum meta_config_kind kind)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (e)
+        return e;
+    int rc = meta_bucket_config_delete(r->srv->meta, r->bucket, kind);
+    if (rc && rc != ERR_NOTFOUND)
+        return s3_error_from_rc(rc);
+    s3_respond_empty(r, 204);
+    return S3_OK;
+}

@@ -1,0 +1,15 @@
+/* s3_bucket_doc.h — the Get and Delete of a bucket configuration stored as the document its Put
+ * received (CORS, lifecycle): one answer for each, as AWS gives it. */
+#ifndef STOCKTAKE_S3_BUCKET_DOC_H
+#define STOCKTAKE_S3_BUCKET_DOC_H
+
+#include "meta/meta.h"
+#include "s3/s3_error.h"
+#include "s3/s3_req.h"
+
+/* Answer the stored document of kind as XML; missing (with BucketName) when there is none. */
+enum s3_error s3_bucket_doc_get(struct s3_req *r, enum meta_config_kind kind, enum s3_error missing);
+/* Delete the document of kind: 204 whether or not there was one. */
+enum s3_error s3_bucket_doc_delete(struct s3_req *r, enum meta_config_kind kind);
+
+#endif
