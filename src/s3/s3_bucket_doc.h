@@ -8,7 +8,8 @@
 #include "s3/s3_req.h"
 
 /* Answer the stored document of kind as XML; missing (with BucketName) when there is none. */
-enum s3_error s3_bucket_doc_get(struct s3_req *r, enum meta_config_kind kind, enum s3_error missing);
+enum s3_error s3_bucket_doc_get(struct s3_req *r, enum meta_config_kind kind,
+                                enum s3_error missing);
 /* Delete the document of kind: 204 whether or not there was one. */
 enum s3_error s3_bucket_doc_delete(struct s3_req *r, enum meta_config_kind kind);
 
