@@ -240,6 +240,12 @@ enum s3_error s3_object_find(struct s3_req *r, const char *bucket, const char *k
         return S3_OK;
     s3_req_error_header(r, "x-amz-delete-marker", "true");
     s3_req_error_header(r, "x-amz-version-id", o->version_id);
+    if (version) {
+        /* AWS: a version that is a delete marker answers 405 with its Last-Modified */
+        char lm[40];
+        clock_format_http(lm, sizeof(lm), o->last_modified_ms);
+        s3_req_error_header(r, "Last-Modified", lm);
+    }
     meta_object_dispose(o);
     if (version) {
         s3_req_error_header(r, "Allow", "DELETE");

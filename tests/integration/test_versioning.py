@@ -1,6 +1,7 @@
 """Versioning: bucket states, version ids, the null version's replace rules, delete markers,
 version-addressed GET/HEAD/DELETE, and ListObjectVersions against a model."""
 import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
 
 import pytest
 from botocore.exceptions import ClientError
@@ -266,3 +267,26 @@ def test_list_versions_bad_parameter_named(server, bucket, name, value):
     assert root.find("Code").text == "InvalidArgument"
     assert root.find("ArgumentName").text == name
     assert root.find("ArgumentValue").text == value
+
+
+def test_delete_marker_answers_carry_aws_headers(s3, bucket):
+    """GET/HEAD of a key whose current version is a delete marker: 404 with
+    x-amz-delete-marker and the marker's version id; naming the marker's versionId: 405 with
+    x-amz-delete-marker, Allow: DELETE and the marker's Last-Modified."""
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key="dm", Body=b"x")
+    marker = s3.delete_object(Bucket=bucket, Key="dm")["VersionId"]
+    with pytest.raises(ClientError) as ei:
+        s3.head_object(Bucket=bucket, Key="dm")
+    h = ei.value.response["ResponseMetadata"]["HTTPHeaders"]
+    assert ei.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert h["x-amz-delete-marker"] == "true" and h["x-amz-version-id"] == marker
+    listed = s3.list_object_versions(Bucket=bucket, Prefix="dm")["DeleteMarkers"]
+    for call in (s3.head_object, s3.get_object):
+        with pytest.raises(ClientError) as ei:
+            call(Bucket=bucket, Key="dm", VersionId=marker)
+        h = ei.value.response["ResponseMetadata"]["HTTPHeaders"]
+        assert ei.value.response["ResponseMetadata"]["HTTPStatusCode"] == 405
+        assert h["x-amz-delete-marker"] == "true" and h["allow"] == "DELETE"
+        assert parsedate_to_datetime(h["last-modified"]) == \
+            listed[0]["LastModified"].replace(microsecond=0)
