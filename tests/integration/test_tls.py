@@ -41,6 +41,12 @@ def tls_dir():
         yield d
 
 
+def _keys(p):
+    banner = "".join(p.stdout.readline() for _ in range(6))
+    return (re.search(r"access key: (\S+)", banner).group(1),
+            re.search(r"secret key: (\S+)", banner).group(1))
+
+
 def test_https_health_and_plain_refused(tls_dir):
     p, port = _serve(tls_dir)
     try:
@@ -80,9 +86,7 @@ def test_boto3_and_presigned_get_over_https(tls_dir):
     from botocore.config import Config
     p, port = _serve(tls_dir)
     try:
-        banner = "".join(p.stdout.readline() for _ in range(6))
-        ak = re.search(r"access key: (\S+)", banner).group(1)
-        sk = re.search(r"secret key: (\S+)", banner).group(1)
+        ak, sk = _keys(p)
         s3 = boto3.client("s3", endpoint_url="https://127.0.0.1:%d" % port, region_name="us-east-1",
                           aws_access_key_id=ak, aws_secret_access_key=sk,
                           verify=tls_dir + "/c.pem", config=Config(s3={"addressing_style": "path"}))
@@ -105,9 +109,7 @@ def test_secure_transport_condition_is_true_over_tls(tls_dir):
     import botocore.exceptions
     p, port = _serve(tls_dir)
     try:
-        banner = "".join(p.stdout.readline() for _ in range(6))
-        ak = re.search(r"access key: (\S+)", banner).group(1)
-        sk = re.search(r"secret key: (\S+)", banner).group(1)
+        ak, sk = _keys(p)
         s3 = boto3.client("s3", endpoint_url="https://127.0.0.1:%d" % port, region_name="us-east-1",
                           aws_access_key_id=ak, aws_secret_access_key=sk, verify=tls_dir + "/c.pem")
         s3.create_bucket(Bucket="stb")
@@ -124,12 +126,6 @@ def test_secure_transport_condition_is_true_over_tls(tls_dir):
     finally:
         p.terminate()
         p.wait()
-
-
-def _keys(p):
-    banner = "".join(p.stdout.readline() for _ in range(6))
-    return (re.search(r"access key: (\S+)", banner).group(1),
-            re.search(r"secret key: (\S+)", banner).group(1))
 
 
 def test_aws_cli_put_get_list_over_https_with_ca_bundle(tls_dir):
