@@ -117,6 +117,33 @@ int clock_parse_http(const char *s, int64_t *out_sec)
     return ERR_INVALID;
 }
 
+int clock_parse_iso8601_ms(const char *s, int64_t *out_ms)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof(tm));
+    const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+    int64_t ms = 0, scale = 100;
+    if (!end)
+        goto bad;
+    if (*end == '.') {
+        end++;
+        if (*end < '0' || *end > '9')
+            goto bad;
+        for (; *end >= '0' && *end <= '9'; end++, scale /= 10)
+            ms += scale * (*end - '0'); /* digits past the millisecond add 0 */
+    }
+    if (strcmp(end, "Z") != 0)
+        goto bad;
+    int64_t sec;
+    int rc = clock_from_tm(&tm, &sec);
+    if (!rc)
+        *out_ms = sec * 1000 + ms;
+    return rc;
+bad:
+    err_set("bad ISO 8601 date");
+    return ERR_INVALID;
+}
+
 int clock_parse_iso8601(const char *s, int64_t *out_sec)
 {
     struct tm tm;

@@ -22,5 +22,7 @@ int clock_parse_amz(const char *s, int64_t *out_sec) WARN_UNUSED;
 int clock_parse_http(const char *s, int64_t *out_sec) WARN_UNUSED;
 /* Parse ISO 8601 "2009-10-12T17:50:30Z" / "...30.000Z" to seconds since epoch. */
 int clock_parse_iso8601(const char *s, int64_t *out_sec) WARN_UNUSED;
+/* The same to milliseconds ("...30.123Z"; digits past the third are dropped). */
+int clock_parse_iso8601_ms(const char *s, int64_t *out_ms) WARN_UNUSED;
 
 #endif

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/log.h"
+#include "object/obj_lock.h"
 
 struct inv_leftover_list {
     struct meta_inventory_run_object *items;
@@ -25,15 +27,26 @@ static int inv_leftovers_collect(void *payload, const struct meta_inventory_run_
     return 0;
 }
 
+/* meta guard: a version Object Lock protects stays, like any other deleter's. */
+static int inv_leftovers_unlocked(void *arg, const struct meta_object *cur)
+{
+    (void)arg;
+    return obj_lock_blocks_delete(cur, 0, clock_now_ms()) == OBJ_LOCK_FREE ? 0 : ERR_DENIED;
+}
+
 /* Remove one recorded version if it still is what the run wrote (its blob, checked in the
- * delete's own transaction: a key rewritten since stays): 1 removed, 0 not there. */
+ * delete's own transaction: a key rewritten since stays) and no Object Lock protects it:
+ * 1 removed, 0 not there or kept. */
 static int inv_leftovers_remove_one(struct meta_store *meta,
                                     const struct meta_inventory_run_object *o)
 {
     struct meta_object removed;
-    int rc = meta_object_delete_version(meta, o->dest_bucket, o->key, o->version_id, o->blob_id,
-                                        &removed);
-    if (rc == ERR_NOTFOUND)
+    int rc = meta_object_delete_version_if(meta, o->dest_bucket, o->key, o->version_id, o->blob_id,
+                                           inv_leftovers_unlocked, NULL, &removed);
+    if (rc == ERR_DENIED)
+        log_info("inventory: %s/%s of an incomplete run is kept: Object Lock protects it",
+                 o->dest_bucket, o->key);
+    if (rc == ERR_NOTFOUND || rc == ERR_DENIED)
         return 0;
     if (rc)
         return rc;

@@ -125,7 +125,21 @@ int meta_object_delete_version(struct meta_store *s, const char *bucket, const c
                                const char *version_id, const char *expect_blob,
                                struct meta_object *out)
 {
-    return s->ops->object_delete_version(s, bucket, key, version_id, expect_blob, out);
+    return s->ops->object_delete_version(s, bucket, key, version_id, expect_blob, NULL, NULL, out);
+}
+
+int meta_object_delete_version_if(struct meta_store *s, const char *bucket, const char *key,
+                                  const char *version_id, const char *expect_blob,
+                                  meta_object_guard *guard, void *arg, struct meta_object *out)
+{
+    return s->ops->object_delete_version(s, bucket, key, version_id, expect_blob, guard, arg, out);
+}
+
+int meta_object_set_lock(struct meta_store *s, const char *bucket, const char *key,
+                         const char *version_id, int what, const struct meta_object *lock,
+                         meta_object_guard *guard, void *arg, struct meta_object *out)
+{
+    return s->ops->object_set_lock(s, bucket, key, version_id, what, lock, guard, arg, out);
 }
 
 int meta_bucket_set_versioning(struct meta_store *s, const char *name, enum meta_versioning v)

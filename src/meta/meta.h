@@ -44,6 +44,10 @@ enum meta_versioning {
     META_VERSIONING_SUSPENDED = 2
 };
 
+/* meta_object.legal_hold / meta_upload.legal_hold: never set, ON, or set OFF (GetObjectLegalHold
+ * tells "OFF" from "no legal hold was ever placed"). Only ON protects the version. */
+enum meta_legal_hold { META_LEGAL_HOLD_NONE = 0, META_LEGAL_HOLD_ON = 1, META_LEGAL_HOLD_OFF = 2 };
+
 struct meta_bucket {
     char id[33]; /* immutable identity, assigned at create: a re-created bucket has another */
     char name[64];
@@ -82,7 +86,7 @@ struct meta_object {
      * order, s3/s3_tagging.h); NULL or "" is no tags. */
     char *tags;
     /* Object Lock (issue 12): lock_mode "" (none), GOVERNANCE or COMPLIANCE with its
-     * retain-until date (lock_until_ms, 0 without a mode); legal_hold 1 while ON. */
+     * retain-until date (lock_until_ms, 0 without a mode); legal_hold META_LEGAL_HOLD_*. */
     char lock_mode[16];
     int64_t lock_until_ms;
     int legal_hold;
@@ -224,6 +228,28 @@ int meta_object_set_acl(struct meta_store *s, const char *bucket, const char *ke
  * meta_object_set_acl does the ACL: Put/DeleteObjectTagging's write. */
 int meta_object_set_tags(struct meta_store *s, const char *bucket, const char *key,
                          const char *version_id, const char *tags) WARN_UNUSED;
+
+/* Object Lock (issue 12, meta_sqlite_lock.c). A guard decides, inside the change's
+ * transaction, on the version as it is stored now: 0 lets the change happen, any other value
+ * (an ERR_* code) refuses it and is returned. So a retention check and the delete or update it
+ * allows cannot be separated by a concurrent change. */
+typedef int meta_object_guard(void *arg, const struct meta_object *current);
+/* meta_object_delete_version, refused when guard (NULL: none) refuses the version. */
+int meta_object_delete_version_if(struct meta_store *s, const char *bucket, const char *key,
+                                  const char *version_id, const char *expect_blob,
+                                  meta_object_guard *guard, void *arg,
+                                  struct meta_object *out) WARN_UNUSED;
+enum {
+    META_LOCK_SET_RETENTION = 1,  /* lock_mode and lock_until_ms */
+    META_LOCK_SET_LEGAL_HOLD = 2, /* legal_hold */
+};
+/* Replace the Object Lock fields what names (META_LOCK_SET_*) of one version of key
+ * (version_id NULL: the latest) with lock's, when guard (NULL: none) allows it on the stored
+ * version; ERR_NOTFOUND when there is no such version (a delete marker counts as one: the
+ * guard refuses those). The version changed comes back in *out when out is not NULL. */
+int meta_object_set_lock(struct meta_store *s, const char *bucket, const char *key,
+                         const char *version_id, int what, const struct meta_object *lock,
+                         meta_object_guard *guard, void *arg, struct meta_object *out) WARN_UNUSED;
 
 /* List the latest, non-delete-marker versions of keys that start with prefix, in UTF-8 byte
  * order, from start (exclusive, or inclusive when start_inclusive), at most limit of them.

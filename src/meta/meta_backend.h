@@ -37,11 +37,15 @@ struct meta_backend_ops {
                       const char *version_id, struct meta_object *out);
     int (*object_delete_version)(struct meta_store *s, const char *bucket, const char *key,
                                  const char *version_id, const char *expect_blob,
-                                 struct meta_object *out);
+                                 meta_object_guard *guard, void *arg, struct meta_object *out);
     int (*object_set_acl)(struct meta_store *s, const char *bucket, const char *key,
                           const char *version_id, const char *acl);
     int (*object_set_tags)(struct meta_store *s, const char *bucket, const char *key,
                            const char *version_id, const char *tags);
+    /* Object Lock */
+    int (*object_set_lock)(struct meta_store *s, const char *bucket, const char *key,
+                           const char *version_id, int what, const struct meta_object *lock,
+                           meta_object_guard *guard, void *arg, struct meta_object *out);
     int (*object_scan)(struct meta_store *s, const char *bucket, const char *prefix,
                        const char *start, int start_inclusive, size_t limit, meta_object_cb *cb,
                        void *payload);

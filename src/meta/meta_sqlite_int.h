@@ -104,7 +104,7 @@ int meta_sqlite_object_get(struct meta_store *s, const char *bucket, const char 
                            const char *version_id, struct meta_object *out);
 int meta_sqlite_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
                                       const char *version_id, const char *expect_blob,
-                                      struct meta_object *out);
+                                      meta_object_guard *guard, void *arg, struct meta_object *out);
 int meta_sqlite_object_set_acl(struct meta_store *s, const char *bucket, const char *key,
                                const char *version_id, const char *acl);
 int meta_sqlite_object_set_tags(struct meta_store *s, const char *bucket, const char *key,
@@ -122,6 +122,11 @@ int meta_sqlite_dead_blob_scan(struct meta_store *s, int64_t dead_before_ms, siz
                                meta_dead_blob_cb *cb, void *payload);
 int meta_sqlite_dead_blob_forget(struct meta_store *s, const char *blob_id);
 int meta_sqlite_blob_referenced(struct meta_store *s, const char *blob_id, int *out);
+
+/* ---- meta_sqlite_lock.c: Object Lock fields of a version ---- */
+int meta_sqlite_object_set_lock(struct meta_store *s, const char *bucket, const char *key,
+                                const char *version_id, int what, const struct meta_object *lock,
+                                meta_object_guard *guard, void *arg, struct meta_object *out);
 
 /* ---- meta_sqlite_uploads.c ---- */
 /* Delete an upload and its parts (their blobs become dead), in the open transaction. */

@@ -192,11 +192,15 @@ int meta_sqlite_object_get(struct meta_store *s, const char *bucket, const char 
 
 static int sqlite_object_delete_txn(sqlite3 *db, const char *bucket, const char *key,
                                     const char *version_id, const char *expect_blob,
-                                    struct meta_object *out)
+                                    meta_object_guard *guard, void *arg, struct meta_object *out)
 {
     int rc = meta_sqlite_object_select(db, bucket, key, version_id, out);
     if (rc)
         return rc;
+    if (guard && (rc = guard(arg, out)) != 0) {
+        meta_object_dispose(out);
+        return rc;
+    }
     if (expect_blob && strcmp(out->blob_id, expect_blob) != 0) {
         meta_object_dispose(out);
         err_set("%s of %s/%s holds another blob now", version_id, bucket, key);
@@ -223,14 +227,15 @@ static int sqlite_object_delete_txn(sqlite3 *db, const char *bucket, const char 
 
 int meta_sqlite_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
                                       const char *version_id, const char *expect_blob,
-                                      struct meta_object *out)
+                                      meta_object_guard *guard, void *arg, struct meta_object *out)
 {
     sqlite3 *db;
     memset(out, 0, sizeof(*out));
     int rc = meta_sqlite_begin(s, &db);
     if (!rc)
         rc = meta_sqlite_commit_or_rollback(
-            db, sqlite_object_delete_txn(db, bucket, key, version_id, expect_blob, out));
+            db,
+            sqlite_object_delete_txn(db, bucket, key, version_id, expect_blob, guard, arg, out));
     if (rc)
         meta_object_dispose(out);
     return rc;

@@ -26,4 +26,13 @@ enum obj_lock_block {
 enum obj_lock_block obj_lock_blocks_delete(const struct meta_object *o, int bypass_allowed,
                                            int64_t now_ms);
 
+/* Whether PutObjectRetention may replace version o's retention with mode ("" removes it)
+ * until until_ms at now_ms: an expired or absent retention changes freely; a COMPLIANCE one
+ * may only be extended in COMPLIANCE mode; a GOVERNANCE one may be extended in GOVERNANCE mode,
+ * and shortened, removed or turned into COMPLIANCE only with bypass_allowed (as in
+ * obj_lock_blocks_delete). Legal holds do not matter here. */
+enum obj_lock_block obj_lock_blocks_retention_change(const struct meta_object *o, const char *mode,
+                                                     int64_t until_ms, int bypass_allowed,
+                                                     int64_t now_ms);
+
 #endif

@@ -14,6 +14,8 @@
 #include "core/str.h"
 #include "core/uri.h"
 #include "core/utf8.h"
+#include "object/obj_lock.h"
+#include "s3/s3_lock.h"
 #include "s3/s3_names.h"
 
 #define S3_USER_METADATA_MAX 2048
@@ -163,6 +165,18 @@ static enum s3_error s3_object_add_delete_marker(struct s3_req *r, const char *k
     return e;
 }
 
+struct s3_delete_guard {
+    int bypass;
+    int64_t now_ms;
+};
+
+/* meta guard: Object Lock protects the stored version (ERR_DENIED). */
+static int s3_object_delete_guard(void *arg, const struct meta_object *cur)
+{
+    const struct s3_delete_guard *g = arg;
+    return obj_lock_blocks_delete(cur, g->bypass, g->now_ms) == OBJ_LOCK_FREE ? 0 : ERR_DENIED;
+}
+
 enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char *version,
                                    struct s3_delete_result *out)
 {
@@ -170,8 +184,13 @@ enum s3_error s3_object_delete_key(struct s3_req *r, const char *key, const char
     if (!version && r->bucket_info.versioning != META_UNVERSIONED)
         return s3_object_add_delete_marker(r, key, out);
     struct meta_object gone;
-    int rc = meta_object_delete_version(r->srv->meta, r->bucket, key, version ? version : "null",
-                                        NULL, &gone);
+    struct s3_delete_guard g = {s3_lock_bypass_allowed(r, key), clock_now_ms()};
+    int rc = meta_object_delete_version_if(r->srv->meta, r->bucket, key, version ? version : "null",
+                                           NULL, s3_object_delete_guard, &g, &gone);
+    if (rc == ERR_DENIED) {
+        s3_req_set_message(r, "Access Denied because object protected by object lock.");
+        return S3E_ACCESS_DENIED;
+    }
     if (rc == ERR_NOTFOUND) { /* deleting what is not there succeeds */
         if (version)
             snprintf(out->version_id, sizeof(out->version_id), "%s", version);
@@ -291,11 +310,6 @@ enum s3_error s3_object_check_write_headers(struct s3_req *r)
     if (s3_req_header(r, "x-amz-server-side-encryption") ||
         s3_req_header(r, "x-amz-server-side-encryption-customer-algorithm")) {
         s3_req_set_message(r, "Server-side encryption is not implemented by Stocktake yet.");
-        return S3E_NOT_IMPLEMENTED;
-    }
-    if (s3_req_header(r, "x-amz-object-lock-mode") ||
-        s3_req_header(r, "x-amz-object-lock-legal-hold")) {
-        s3_req_set_message(r, "Object Lock is not implemented by Stocktake yet.");
         return S3E_NOT_IMPLEMENTED;
     }
     return S3_OK;

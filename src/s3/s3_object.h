@@ -62,8 +62,8 @@ enum s3_error s3_object_find(struct s3_req *r, const char *bucket, const char *k
 enum s3_error s3_object_parse_copy_range(struct s3_req *r, const char *h, uint64_t size,
                                          uint64_t *start, uint64_t *len);
 
-/* Headers every object write checks: a valid x-amz-storage-class; server-side encryption,
- * Object Lock answers NotImplemented until it exists. */
+/* Headers every object write checks: a valid x-amz-storage-class; server-side encryption
+ * answers NotImplemented until it exists. (Object Lock's are s3_lock_for_write's.) */
 enum s3_error s3_object_check_write_headers(struct s3_req *r);
 
 /* Does the comma-separated ETag list (or "*") name etag (quoted or not)? */

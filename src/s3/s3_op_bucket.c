@@ -9,6 +9,7 @@
 #include "core/str.h"
 #include "core/xmlw.h"
 #include "s3/s3_acl.h"
+#include "s3/s3_lock.h"
 #include "s3/s3_names.h"
 #include "s3/s3_ownership.h"
 #include "s3/s3_pab.h"
@@ -191,11 +192,6 @@ enum s3_error s3_op_create_bucket(struct s3_req *r)
         s3_req_error_elem(r, "BucketName", r->bucket);
         return S3E_INVALID_BUCKET_NAME;
     }
-    const char *lock = s3_req_header(r, "x-amz-bucket-object-lock-enabled");
-    if (lock && strcasecmp(lock, "true") == 0) {
-        s3_req_set_message(r, "Object Lock is not implemented by Stocktake yet.");
-        return S3E_NOT_IMPLEMENTED;
-    }
     const char *ownership = s3_create_bucket_ownership(r);
     if (!ownership)
         return S3E_INVALID_ARGUMENT;
@@ -227,6 +223,11 @@ static enum s3_error s3_create_bucket_make(struct s3_req *r, const char *ownersh
     memcpy(b.owner_id, r->account.id, sizeof(b.owner_id));
     snprintf(b.region, sizeof(b.region), "%s", r->srv->region);
     b.created_ms = clock_now_ms();
+    /* Object Lock at creation turns versioning on for good (AWS) */
+    const char *lock_h = s3_req_header(r, "x-amz-bucket-object-lock-enabled");
+    int lock = lock_h && strcasecmp(lock_h, "true") == 0;
+    if (lock)
+        b.versioning = META_VERSIONING_ENABLED;
     int rc = meta_bucket_create(r->srv->meta, &b);
     if (rc == ERR_EXISTS)
         return s3_create_bucket_exists(r);
@@ -239,6 +240,8 @@ static enum s3_error s3_create_bucket_make(struct s3_req *r, const char *ownersh
         e = s3_error_from_rc(s3_pab_new_bucket_store(r));
     if (!e && acl)
         e = s3_acl_bucket_store(r, acl);
+    if (!e && lock)
+        e = s3_lock_bucket_enable(r, b.name);
     if (e) {
         if (meta_bucket_delete(r->srv->meta, b.name))
             log_warn("bucket %s: %s", b.name, err_msg());

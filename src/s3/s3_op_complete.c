@@ -18,6 +18,7 @@
 #include "core/str.h"
 #include "core/uri.h"
 #include "core/xmlw.h"
+#include "s3/s3_lock.h"
 #include "s3/s3_multipart.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
@@ -280,10 +281,16 @@ static enum s3_error s3_complete_commit(struct s3_req *r, const struct meta_uplo
     struct s3_assembled a;
     memset(&a, 0, sizeof(a));
     s3_complete_digests(u, chosen, n, &a);
-    enum s3_error e = s3_complete_assemble(r, u, chosen, n, &a);
+    struct s3_lock_fields lock = {"", u->lock_until_ms, u->legal_hold};
+    memcpy(lock.mode, u->lock_mode, sizeof(lock.mode));
+    /* the create's lock headers, or the bucket's default retention now */
+    enum s3_error e = s3_lock_apply_default(r, &lock);
+    if (!e)
+        e = s3_complete_assemble(r, u, chosen, n, &a);
     struct meta_object o;
     if (!e) {
         s3_complete_object(r, u, &a, &o);
+        s3_lock_fields_set(&lock, o.lock_mode, &o.lock_until_ms, &o.legal_hold);
         e = s3_object_commit(r, &o, u->upload_id, s3_req_header(r, "If-Match"),
                              s3_req_header(r, "If-None-Match"));
     }

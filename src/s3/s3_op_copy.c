@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/xmlw.h"
 #include "s3/s3_acl.h"
+#include "s3/s3_lock.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
 #include "s3/s3_tagging.h"
@@ -182,8 +183,11 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     e = s3_copy_tags(r, c, &tags);
     if (e)
         return e;
+    struct s3_lock_fields lock; /* the request's lock (or the default), never the source's */
+    e = s3_lock_for_write(r, 1, &lock);
     struct s3_object_grant grant; /* the request's ACL, not the source's (AWS: private) */
-    e = s3_acl_object_for_write(r, 0, NULL, &grant);
+    if (!e)
+        e = s3_acl_object_for_write(r, 0, NULL, &grant);
     if (e) {
         free(tags);
         return e;
@@ -201,6 +205,7 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     o.acl = grant.acl;
     o.tags = tags;
     o.headers = c->headers;
+    s3_lock_fields_set(&lock, o.lock_mode, &o.lock_until_ms, &o.legal_hold);
     e = s3_copy_bytes(r, c, &o);
     if (!e)
         e = s3_object_commit(r, &o, NULL, NULL, NULL);

@@ -17,6 +17,7 @@
 #include "core/uri.h"
 #include "core/xmlw.h"
 #include "s3/s3_acl.h"
+#include "s3/s3_lock.h"
 #include "s3/s3_multipart.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
@@ -104,6 +105,9 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
         e = s3_acl_object_for_write(r, 0, NULL, &grant);
     if (!e)
         e = s3_tagging_from_request(r, NULL, &u.tags); /* applied on completion */
+    struct s3_lock_fields lock; /* the bucket's default retention is taken at completion */
+    if (!e)
+        e = s3_lock_for_write(r, 0, &lock);
     if (!e)
         e = s3_object_collect_headers(r, &u.headers);
     if (e) {
@@ -112,6 +116,7 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
         return e;
     }
     u.acl = grant.acl; /* applied, with the owner, when the upload completes */
+    s3_lock_fields_set(&lock, u.lock_mode, &u.lock_until_ms, &u.legal_hold);
     s3_upload_id_new(u.upload_id, sizeof(u.upload_id));
     snprintf(u.bucket, sizeof(u.bucket), "%s", r->bucket);
     memcpy(u.bucket_id, r->bucket_info.id, sizeof(u.bucket_id));

@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "s3/s3_acl.h"
+#include "s3/s3_lock.h"
 #include "s3/s3_names.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
@@ -27,6 +28,7 @@ struct s3_put_state {
     struct obj_writer *writer;
     struct s3_object_grant grant; /* owner and ACL, decided before the body is read */
     char *tags;                   /* x-amz-tagging, stored form (NULL: none) */
+    struct s3_lock_fields lock;   /* Object Lock headers or the bucket's default retention */
 };
 
 static void s3_put_free(struct s3_req *r)
@@ -60,6 +62,8 @@ enum s3_error s3_op_put_object_begin(struct s3_req *r)
     e = s3_acl_object_for_write(r, 0, NULL, &st->grant);
     if (!e)
         e = s3_tagging_from_request(r, NULL, &st->tags);
+    if (!e)
+        e = s3_lock_for_write(r, 1, &st->lock);
     if (!e && obj_writer_open(r->srv->blobs, &s3_put_write_opts, &st->writer))
         e = S3E_INTERNAL_ERROR;
     if (e) {
@@ -114,6 +118,7 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
     s3_put_fill(r, &o, &w, &st->grant);
     o.headers = headers;
     o.tags = st->tags;
+    s3_lock_fields_set(&st->lock, o.lock_mode, &o.lock_until_ms, &o.legal_hold);
     enum s3_error stored = s3_object_commit(r, &o, NULL, s3_req_header(r, "If-Match"),
                                             s3_req_header(r, "If-None-Match"));
     free(headers);
@@ -372,6 +377,7 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     http_response_header(resp, "Accept-Ranges", "bytes");
     if (strcmp(o->storage_class, "STANDARD") != 0)
         http_response_header(resp, "x-amz-storage-class", o->storage_class);
+    s3_lock_response_headers(r, resp, o);
     if (range.partial) {
         char cr[96];
         snprintf(cr, sizeof(cr), "bytes %llu-%llu/%lld", (unsigned long long)range.start,

@@ -20,6 +20,7 @@
 #include "core/uri.h"
 #include "s3/post_form.h"
 #include "s3/s3_acl.h"
+#include "s3/s3_lock.h"
 #include "s3/s3_object.h"
 #include "s3/s3_post_auth.h"
 #include "s3/s3_req.h"
@@ -43,6 +44,7 @@ struct s3_post_state {
     char file_type[257];
     struct s3_object_grant grant; /* owner and ACL (the acl field), decided before the file */
     char *tags;                   /* the tagging field, stored form (NULL: none) */
+    struct s3_lock_fields lock;   /* the bucket's default retention */
 };
 
 static void s3_post_free(struct s3_req *r)
@@ -131,6 +133,8 @@ static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
     if (!e) /* the form's acl field is the canned ACL (x-amz-acl of a PUT) */
         e = s3_acl_object_for_write(r, 1, s3_post_field(st->fields, st->n_fields, "acl"),
                                     &st->grant);
+    if (!e)
+        e = s3_lock_apply_default(r, &st->lock);
     if (e)
         return e;
     if (obj_writer_open(r->srv->blobs, &s3_post_write_opts, &st->writer))
@@ -282,6 +286,7 @@ static enum s3_error s3_post_commit(struct s3_req *r, struct meta_object *o)
     memcpy(o->owner_id, st->grant.owner_id, sizeof(o->owner_id));
     o->acl = st->grant.acl;
     o->tags = st->tags;
+    s3_lock_fields_set(&st->lock, o->lock_mode, &o->lock_until_ms, &o->legal_hold);
     snprintf(o->blob_id, sizeof(o->blob_id), "%s", w.blob_id);
     o->checksum_value = "";
     o->headers = headers;

@@ -13,11 +13,26 @@
 #include "core/uri.h"
 #include "core/xmlw.h"
 #include "s3/s3_listing.h"
+#include "s3/s3_lock.h"
 #include "s3/s3_list_params.h"
 #include "s3/s3_req.h"
 #include "s3/s3_xml.h"
 
 #define S3_VERSIONS_MAX_KEYS 1000
+
+/* Object Lock keeps versioning on: a lock-enabled bucket cannot be suspended (AWS). */
+static enum s3_error s3_versioning_check_lock(struct s3_req *r)
+{
+    int enabled;
+    struct s3_lock_config c;
+    enum s3_error e = s3_lock_bucket_config(r, r->bucket, &enabled, &c);
+    if (!e && enabled) {
+        s3_req_set_message(r, "An Object Lock configuration is present on this bucket, so the "
+                              "versioning state cannot be changed.");
+        e = S3E_INVALID_BUCKET_STATE;
+    }
+    return e;
+}
 
 enum s3_error s3_op_put_bucket_versioning(struct s3_req *r)
 {
@@ -50,6 +65,8 @@ enum s3_error s3_op_put_bucket_versioning(struct s3_req *r)
     }
     free(status);
     free(mfa);
+    if (!e && v == META_VERSIONING_SUSPENDED)
+        e = s3_versioning_check_lock(r);
     if (e)
         return e;
     if (meta_bucket_set_versioning(r->srv->meta, r->bucket, v))
