@@ -21,6 +21,7 @@
 #include "meta/meta.h"
 #include "object/object.h"
 #include "s3/s3.h"
+#include "tiering/tier_worker.h"
 
 struct serve_opts {
     char host[256];
@@ -37,6 +38,7 @@ struct serve_opts {
     int require_sigv4;
     const char *tls_cert, *tls_key;
     enum http_tls_version tls_min;
+    double restore_days; /* < 0: AWS's time per retrieval tier */
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -91,7 +93,9 @@ static void serve_usage(void)
                     "  --require-sigv4             refuse Signature Version 2 (headers, presigned "
                     "URLs, POST forms)\n"
                     "  --lifecycle-day-seconds N   a lifecycle/tiering/restore day lasts N "
-                    "seconds (tests, demos; Object Lock keeps real days)\n");
+                    "seconds (tests, demos; Object Lock keeps real days)\n"
+                    "  --restore-days D            every archive restore takes D lifecycle days "
+                    "(fractions allowed; default: AWS's time per retrieval tier)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -169,6 +173,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"meta-busy-timeout-ms", required_argument, NULL, 'B'},
         {"require-sigv4", no_argument, NULL, 'S'},
         {"lifecycle-day-seconds", required_argument, NULL, 'Y'},
+        {"restore-days", required_argument, NULL, 'R'},
         {"tls-cert", required_argument, NULL, 'c'},
         {"tls-key", required_argument, NULL, 'k'},
         {"tls-min-version", required_argument, NULL, 'm'},
@@ -191,6 +196,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->gc.grace_ms = OBJ_GC_DEFAULT_GRACE_MS;
     o->gc.orphan_age_ms = OBJ_GC_DEFAULT_ORPHAN_AGE_MS;
     o->tls_min = HTTP_TLS_1_2;
+    o->restore_days = -1;
     int c;
     int64_t num = 0;
     uint64_t fixed = 0;
@@ -220,6 +226,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->upload_expiry_days = (double)fixed / 1e6;
         else if (c == 'Y' && str_parse_i64(optarg, 1, 86400, &num) == 0)
             lc_day_set_seconds(num);
+        else if (c == 'R' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
+            o->restore_days = (double)fixed / 1e6;
         else if (c == 'B' && str_parse_i64(optarg, 1, 600000, &num) == 0)
             o->meta_busy_timeout_ms = (int)num;
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
@@ -313,6 +321,7 @@ int cli_serve(int argc, char **argv)
     snprintf(s3.domain, sizeof(s3.domain), "%s", o.domain);
     s3.legacy_bucket_defaults = o.legacy_bucket_defaults;
     s3.require_sigv4 = o.require_sigv4;
+    s3.restore_days = o.restore_days;
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
     struct http_server_config hc = {
@@ -344,10 +353,14 @@ int cli_serve(int argc, char **argv)
     struct inv_sched *sched = NULL;
     if (inv_sched_start(&sched, meta, blobs, &o.inventory))
         log_warn("could not start the inventory scheduler: %s", err_msg());
+    struct tier_worker *tiering = NULL;
+    if (tier_worker_start(&tiering, meta))
+        log_warn("could not start the tiering worker: %s", err_msg());
     serve_banner(&o, http_server_port(http), &root_key, created);
     int sig = serve_wait_for_signal();
     log_info("signal %d: stopping", sig);
     inv_sched_stop(sched);
+    tier_worker_stop(tiering);
     http_server_stop(http);
     http_tls_free(&tls);
     periodic_stop(janitor_thread);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "tiering/tier.h"
 
 void inv_columns_build(const struct inv_config *c, struct inv_columns *out)
 {
@@ -130,10 +131,8 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
         return dm ? inv_null : inv_int(INV_BOOL, o->multipart != 0);
     case INV_FIELD_ENCRYPTION_STATUS:
         return dm ? inv_null : inv_str("NOT-SSE");
-    case INV_FIELD_INTELLIGENT_TIERING_ACCESS_TIER:
-        /* no tiering moves happen here: such objects stay in the frequent tier */
-        return !dm && strcmp(o->storage_class, "INTELLIGENT_TIERING") == 0 ? inv_str("FREQUENT")
-                                                                           : inv_null;
+    case INV_FIELD_INTELLIGENT_TIERING_ACCESS_TIER: /* the report spelling (tiering/tier.h) */
+        return tier_is_intelligent(o) ? inv_str(tier_report_name(o->tier)) : inv_null;
     case INV_FIELD_BUCKET_KEY_STATUS:
         return dm ? inv_null : inv_str("DISABLED");
     case INV_FIELD_CHECKSUM_ALGORITHM:

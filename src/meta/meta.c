@@ -135,6 +135,13 @@ int meta_object_delete_version_if(struct meta_store *s, const char *bucket, cons
     return s->ops->object_delete_version(s, bucket, key, version_id, expect_blob, guard, arg, out);
 }
 
+int meta_object_set_tiering(struct meta_store *s, const char *bucket, const char *key,
+                            const char *version_id, const struct meta_tiering *t,
+                            meta_object_guard *guard, void *arg)
+{
+    return s->ops->object_set_tiering(s, bucket, key, version_id, t, guard, arg);
+}
+
 int meta_object_set_lock(struct meta_store *s, const char *bucket, const char *key,
                          const char *version_id, int what, const struct meta_object *lock,
                          meta_object_guard *guard, void *arg, struct meta_object *out)
@@ -305,6 +312,7 @@ static const char *const meta_config_kinds[META_CONFIG_KIND_COUNT] = {
     [META_CONFIG_LOGGING] = "logging",
     [META_CONFIG_ACCELERATE] = "accelerate",
     [META_CONFIG_REQUEST_PAYMENT] = "request-payment",
+    [META_CONFIG_INTELLIGENT_TIERING] = "intelligent-tiering",
 };
 
 const char *meta_config_kind_name(enum meta_config_kind kind)

@@ -189,6 +189,7 @@ enum meta_config_kind {
     META_CONFIG_LOGGING,
     META_CONFIG_ACCELERATE,
     META_CONFIG_REQUEST_PAYMENT,
+    META_CONFIG_INTELLIGENT_TIERING,
     META_CONFIG_KIND_COUNT
 };
 #define META_CONFIG_DOC_MAX (1024 * 1024)
@@ -250,6 +251,18 @@ enum {
 int meta_object_set_lock(struct meta_store *s, const char *bucket, const char *key,
                          const char *version_id, int what, const struct meta_object *lock,
                          meta_object_guard *guard, void *arg, struct meta_object *out) WARN_UNUSED;
+
+/* Intelligent-Tiering and restores (issue 12, meta_sqlite_tiering.c): change a version's
+ * tier, last access and restore record (each left alone when NULL / negative), when guard (NULL:
+ * none) allows it on the stored version, in one transaction; ERR_NOTFOUND without the version. */
+struct meta_tiering {
+    const char *tier;       /* NULL: keep */
+    int64_t last_access_ms; /* < 0: keep */
+    const char *restore;    /* NULL: keep; "": none */
+};
+int meta_object_set_tiering(struct meta_store *s, const char *bucket, const char *key,
+                            const char *version_id, const struct meta_tiering *t,
+                            meta_object_guard *guard, void *arg) WARN_UNUSED;
 
 /* List the latest, non-delete-marker versions of keys that start with prefix, in UTF-8 byte
  * order, from start (exclusive, or inclusive when start_inclusive), at most limit of them.

@@ -46,6 +46,10 @@ struct meta_backend_ops {
     int (*object_set_lock)(struct meta_store *s, const char *bucket, const char *key,
                            const char *version_id, int what, const struct meta_object *lock,
                            meta_object_guard *guard, void *arg, struct meta_object *out);
+    /* Intelligent-Tiering and restores */
+    int (*object_set_tiering)(struct meta_store *s, const char *bucket, const char *key,
+                              const char *version_id, const struct meta_tiering *t,
+                              meta_object_guard *guard, void *arg);
     int (*object_scan)(struct meta_store *s, const char *bucket, const char *prefix,
                        const char *start, int start_inclusive, size_t limit, meta_object_cb *cb,
                        void *payload);

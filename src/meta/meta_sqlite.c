@@ -248,6 +248,7 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .object_set_acl = meta_sqlite_object_set_acl,
     .object_set_tags = meta_sqlite_object_set_tags,
     .object_set_lock = meta_sqlite_object_set_lock,
+    .object_set_tiering = meta_sqlite_object_set_tiering,
     .object_scan = meta_sqlite_object_scan,
     .bucket_set_versioning = meta_sqlite_bucket_set_versioning,
     .version_scan = meta_sqlite_version_scan,

@@ -128,6 +128,11 @@ int meta_sqlite_object_set_lock(struct meta_store *s, const char *bucket, const 
                                 const char *version_id, int what, const struct meta_object *lock,
                                 meta_object_guard *guard, void *arg, struct meta_object *out);
 
+/* ---- meta_sqlite_tiering.c: tier, last access and restore of a version ---- */
+int meta_sqlite_object_set_tiering(struct meta_store *s, const char *bucket, const char *key,
+                                   const char *version_id, const struct meta_tiering *t,
+                                   meta_object_guard *guard, void *arg);
+
 /* ---- meta_sqlite_uploads.c ---- */
 /* Delete an upload and its parts (their blobs become dead), in the open transaction. */
 int meta_sqlite_upload_delete_txn(sqlite3 *db, const char *bucket, const char *upload_id);

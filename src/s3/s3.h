@@ -19,6 +19,9 @@ struct s3_server {
     /* Refuse Signature Version 2 (headers, presigned URLs, POST forms), as AWS regions opened
      * since 2014 do (serve --require-sigv4). */
     int require_sigv4;
+    /* How many lifecycle days every archive restore takes (serve --restore-days); < 0: AWS's
+     * typical time per retrieval tier (tiering/tier.h). */
+    double restore_days;
 };
 
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */

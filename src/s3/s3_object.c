@@ -17,6 +17,7 @@
 #include "object/obj_lock.h"
 #include "s3/s3_lock.h"
 #include "s3/s3_names.h"
+#include "s3/s3_tiering.h"
 
 #define S3_USER_METADATA_MAX 2048
 
@@ -106,6 +107,7 @@ void s3_object_version_for_write(const struct s3_req *r, char *out)
 enum s3_error s3_object_commit(struct s3_req *r, struct meta_object *o, const char *upload_id,
                                const char *if_match, const char *if_none_match)
 {
+    s3_tiering_new_version(o);
     struct obj_commit c = {r->bucket, r->bucket_info.id, o, upload_id, if_match, if_none_match};
     enum obj_failure why;
     int rc = obj_commit(r->srv->meta, r->srv->blobs, &c, &why);

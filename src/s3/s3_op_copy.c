@@ -14,6 +14,7 @@
 #include "s3/s3_lock.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_tiering.h"
 #include "s3/s3_tagging.h"
 
 struct s3_copy {
@@ -174,7 +175,9 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     if (e)
         return e;
     c->have_src = 1;
-    e = s3_copy_source_conditions(r, &c->src);
+    e = s3_tiering_check_readable(r, &c->src, 1);
+    if (!e)
+        e = s3_copy_source_conditions(r, &c->src);
     if (!e)
         e = s3_copy_metadata(r, c);
     if (e)

@@ -22,6 +22,7 @@
 #include "s3/s3_names.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_tiering.h"
 #include "s3/s3_tagging.h"
 
 struct s3_put_state {
@@ -349,6 +350,9 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     }
     struct s3_range range;
     const char *pn = s3_req_param(r, "partNumber");
+    int head = strcmp(r->op->name, "HeadObject") == 0;
+    if (!e && !head) /* HEAD of an archived version answers; GET needs a restore */
+        e = s3_tiering_check_readable(r, o, 0);
     if (!e)
         e = pn ? s3_object_part_range(r, o, pn, &range)
                : s3_object_range(r, (uint64_t)o->size, &range);
@@ -378,6 +382,7 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     if (strcmp(o->storage_class, "STANDARD") != 0)
         http_response_header(resp, "x-amz-storage-class", o->storage_class);
     s3_lock_response_headers(r, resp, o);
+    s3_tiering_response_headers(r, resp, o);
     if (range.partial) {
         char cr[96];
         snprintf(cr, sizeof(cr), "bytes %llu-%llu/%lld", (unsigned long long)range.start,
@@ -390,6 +395,8 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
         http_response_header(resp, "x-amz-mp-parts-count", pc);
     }
     http_req_respond(r->http, resp);
+    if (!head)
+        s3_tiering_note_access(r, o);
     return S3_OK;
 }
 

@@ -14,6 +14,7 @@
 #include "s3/s3_multipart.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_tiering.h"
 #include "s3/s3_xml.h"
 
 struct s3_part_state {
@@ -164,7 +165,9 @@ enum s3_error s3_op_upload_part_copy(struct s3_req *r)
     if (!e)
         e = s3_object_load(r, sb, sk, sv, &src);
     if (!e) {
-        e = s3_copy_source_conditions(r, &src);
+        e = s3_tiering_check_readable(r, &src, 1);
+        if (!e)
+            e = s3_copy_source_conditions(r, &src);
         p.last_modified_ms = clock_now_ms();
         if (!e)
             e = s3_part_copy_bytes(r, &src, &u, &p);

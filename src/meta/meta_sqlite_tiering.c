@@ -1,0 +1,55 @@
+/* meta_sqlite_tiering.c — a version's Intelligent-Tiering tier, last access and restore record
+ * in the SQLite backend: read, decided on by the caller's guard, and changed in one
+ * transaction (meta.h). */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "meta/meta_sqlite_int.h"
+
+static int sqlite_tiering_update(sqlite3 *db, int64_t id, const struct meta_tiering *t)
+{
+    sqlite3_stmt *stmt;
+    const char *sql = "UPDATE objects SET tier=coalesce(?1, tier),"
+                      " last_access_ms=CASE WHEN ?2 < 0 THEN last_access_ms ELSE ?2 END,"
+                      " restore=coalesce(?3, restore) WHERE id=?4";
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        return meta_sqlite_fail(db, "prepare");
+    if (t->tier)
+        sqlite3_bind_text(stmt, 1, t->tier, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, t->last_access_ms);
+    if (t->restore)
+        sqlite3_bind_text(stmt, 3, t->restore, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, id);
+    int rc = meta_sqlite_step_done(db, stmt);
+    if (!rc && sqlite3_changes(db) != 1)
+        rc = meta_sqlite_fail(db, "tiering update changed no row");
+    return rc;
+}
+
+static int sqlite_tiering_txn(sqlite3 *db, const char *bucket, const char *key,
+                              const char *version_id, const struct meta_tiering *t,
+                              meta_object_guard *guard, void *arg)
+{
+    struct meta_object cur;
+    int rc = meta_sqlite_object_select(db, bucket, key, version_id, &cur);
+    if (rc)
+        return rc;
+    if (guard)
+        rc = guard(arg, &cur);
+    if (!rc)
+        rc = sqlite_tiering_update(db, cur.seq, t);
+    meta_object_dispose(&cur);
+    return rc;
+}
+
+int meta_sqlite_object_set_tiering(struct meta_store *s, const char *bucket, const char *key,
+                                   const char *version_id, const struct meta_tiering *t,
+                                   meta_object_guard *guard, void *arg)
+{
+    sqlite3 *db;
+    int rc = meta_sqlite_begin(s, &db);
+    if (!rc)
+        rc = meta_sqlite_commit_or_rollback(
+            db, sqlite_tiering_txn(db, bucket, key, version_id, t, guard, arg));
+    return rc;
+}
