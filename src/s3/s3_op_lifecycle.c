@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "lifecycle/lc_config.h"
 #include "s3/s3_bucket_doc.h"
 #include "s3/s3_req.h"
@@ -40,10 +41,14 @@ enum s3_error s3_op_put_bucket_lifecycle(struct s3_req *r)
             s3_req_set_message(r, "%s", msg);
         return e;
     }
-    /* A valid configuration is not stored: no worker applies rules yet (LIFECYCLE.md), and
-     * accepting rules that never run would be a lie to the caller. */
-    s3_req_set_message(r, "Lifecycle rules are validated but not executed by this server yet");
-    return S3E_NOT_IMPLEMENTED;
+    /* stored as sent; the worker (src/lifecycle/lc_worker.c) applies it */
+    char *doc = xstrndup(r->body.xml.data, r->body.xml.len);
+    int rc = meta_bucket_config_put(r->srv->meta, r->bucket, META_CONFIG_LIFECYCLE, doc);
+    free(doc);
+    if (rc)
+        return s3_error_from_rc(rc);
+    s3_respond_empty(r, 200);
+    return S3_OK;
 }
 
 enum s3_error s3_op_get_bucket_lifecycle(struct s3_req *r)

@@ -1,4 +1,7 @@
-"""Lifecycle configuration API: Put/Get/DeleteBucketLifecycleConfiguration and AWS's errors."""
+"""Lifecycle: Put/Get/DeleteBucketLifecycleConfiguration with AWS's errors, and the worker
+inside serve applying the rules with a 2-second lifecycle day (--lifecycle-day-seconds 2)."""
+import time
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -17,18 +20,16 @@ def rule(**kw):
     return r
 
 
-def test_valid_rules_answer_not_implemented_until_a_worker_runs_them(s3):
-    """A valid configuration is refused with 501 (nothing would apply it yet) and not stored;
-    Get answers NoSuchLifecycleConfiguration and Delete succeeds, as on a bucket without one."""
+def test_put_stores_the_configuration_get_answers_it_delete_removes_it(s3):
+    """A valid configuration is stored (the worker applies it); Get answers its rules and
+    Delete removes it."""
     s3.create_bucket(Bucket="lc1")
     with pytest.raises(ClientError) as ei:
         s3.get_bucket_lifecycle_configuration(Bucket="lc1")
     assert error_code(ei.value) == "NoSuchLifecycleConfiguration"
-    with pytest.raises(ClientError) as ei:
-        s3.put_bucket_lifecycle_configuration(Bucket="lc1",
-                                              LifecycleConfiguration={"Rules": [rule()]})
-    assert error_code(ei.value) == "NotImplemented"
-    assert ei.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    s3.put_bucket_lifecycle_configuration(Bucket="lc1", LifecycleConfiguration={"Rules": [rule()]})
+    got = s3.get_bucket_lifecycle_configuration(Bucket="lc1")["Rules"]
+    assert [(r["ID"], r["Status"], r["Expiration"]["Days"]) for r in got] == [("r1", "Enabled", 1)]
     s3.delete_bucket_lifecycle(Bucket="lc1")
     with pytest.raises(ClientError) as ei:
         s3.get_bucket_lifecycle_configuration(Bucket="lc1")
@@ -47,3 +48,168 @@ def test_put_errors(s3, rules, code):
     with pytest.raises(ClientError) as ei:
         s3.put_bucket_lifecycle_configuration(Bucket="lc2", LifecycleConfiguration={"Rules": rules})
     assert error_code(ei.value) == code
+
+
+# ---- the worker (a "day" is 2 s; the worker looks every second) ----
+
+def wait_for(what, cond, timeout=30):
+    """Poll cond() until it is true (deadline timeout seconds)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if cond():
+            return
+        time.sleep(0.25)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def keys(s3, bucket):
+    return sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
+
+
+def versions(s3, bucket):
+    """[(key, version id, is latest, is delete marker)], newest first per key."""
+    r = s3.list_object_versions(Bucket=bucket)
+    out = [(v["Key"], v["VersionId"], v["IsLatest"], False) for v in r.get("Versions", [])]
+    out += [(v["Key"], v["VersionId"], v["IsLatest"], True) for v in r.get("DeleteMarkers", [])]
+    return out
+
+
+def lifecycle(s3, bucket, *rules):
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket,
+                                          LifecycleConfiguration={"Rules": list(rules)})
+
+
+def test_expiration_days_deletes_matching_objects_only(s3):
+    s3.create_bucket(Bucket="lc-days")
+    for k in ("logs/a", "logs/b", "keep/c"):
+        s3.put_object(Bucket="lc-days", Key=k, Body=b"x")
+    lifecycle(s3, "lc-days", rule())
+    wait_for("logs/ to expire", lambda: keys(s3, "lc-days") == ["keep/c"])
+    assert versions(s3, "lc-days") == [("keep/c", "null", True, False)]
+
+
+def test_expiration_date_in_the_past_deletes_at_once(s3):
+    s3.create_bucket(Bucket="lc-date")
+    s3.put_object(Bucket="lc-date", Key="logs/old", Body=b"x")
+    s3.put_object(Bucket="lc-date", Key="other", Body=b"x")
+    lifecycle(s3, "lc-date", rule(Expiration={"Date": "2020-01-01T00:00:00Z"}))
+    wait_for("logs/old to expire", lambda: keys(s3, "lc-date") == ["other"])
+
+
+def test_expiration_date_in_the_future_leaves_objects(s3):
+    s3.create_bucket(Bucket="lc-future")
+    s3.put_object(Bucket="lc-future", Key="logs/new", Body=b"x")
+    lifecycle(s3, "lc-future", rule(Expiration={"Date": "2099-01-01T00:00:00Z"}),
+              rule(ID="r2", Filter={"Prefix": "gone/"}))
+    s3.put_object(Bucket="lc-future", Key="gone/x", Body=b"x")
+    wait_for("gone/x to expire", lambda: keys(s3, "lc-future") == ["logs/new"])
+
+
+def test_versioned_bucket_expiry_adds_a_delete_marker(s3):
+    s3.create_bucket(Bucket="lc-ver")
+    s3.put_bucket_versioning(Bucket="lc-ver", VersioningConfiguration={"Status": "Enabled"})
+    vid = s3.put_object(Bucket="lc-ver", Key="logs/a", Body=b"x")["VersionId"]
+    lifecycle(s3, "lc-ver", rule())
+    wait_for("a delete marker", lambda: keys(s3, "lc-ver") == [])
+    v = versions(s3, "lc-ver")
+    assert ("logs/a", vid, False, False) in v
+    markers = [x for x in v if x[3]]
+    assert len(markers) == 1 and markers[0][2] is True
+    # the marker stays: the noncurrent version is still there, and nothing expires it
+    time.sleep(3)
+    assert len(versions(s3, "lc-ver")) == 2
+
+
+def test_noncurrent_expiration_keeps_newer_noncurrent_versions(s3):
+    s3.create_bucket(Bucket="lc-nc")
+    s3.put_bucket_versioning(Bucket="lc-nc", VersioningConfiguration={"Status": "Enabled"})
+    vids = [s3.put_object(Bucket="lc-nc", Key="k", Body=b"%d" % i)["VersionId"] for i in range(4)]
+    lifecycle(s3, "lc-nc", {"ID": "nc", "Status": "Enabled", "Filter": {"Prefix": ""},
+                            "NoncurrentVersionExpiration": {"NoncurrentDays": 1,
+                                                            "NewerNoncurrentVersions": 1}})
+    wait_for("old noncurrent versions to go", lambda: len(versions(s3, "lc-nc")) == 2)
+    v = versions(s3, "lc-nc")
+    assert [x[1] for x in v] == [vids[3], vids[2]]
+    assert v[0][2] is True and v[1][2] is False
+
+
+def test_expired_object_delete_marker_is_removed(s3):
+    s3.create_bucket(Bucket="lc-dm")
+    s3.put_bucket_versioning(Bucket="lc-dm", VersioningConfiguration={"Status": "Enabled"})
+    vid = s3.put_object(Bucket="lc-dm", Key="gone", Body=b"x")["VersionId"]
+    s3.delete_object(Bucket="lc-dm", Key="gone")
+    s3.put_object(Bucket="lc-dm", Key="kept", Body=b"x")
+    s3.delete_object(Bucket="lc-dm", Key="kept")  # a marker with a noncurrent version stays
+    s3.delete_object(Bucket="lc-dm", Key="gone", VersionId=vid)
+    lifecycle(s3, "lc-dm", {"ID": "dm", "Status": "Enabled", "Filter": {"Prefix": ""},
+                            "Expiration": {"ExpiredObjectDeleteMarker": True}})
+    wait_for("the sole marker to go",
+             lambda: sorted(set(x[0] for x in versions(s3, "lc-dm"))) == ["kept"])
+    assert len(versions(s3, "lc-dm")) == 2
+
+
+def test_incomplete_uploads_are_aborted(s3):
+    s3.create_bucket(Bucket="lc-mpu")
+    old = s3.create_multipart_upload(Bucket="lc-mpu", Key="tmp/big")["UploadId"]
+    s3.upload_part(Bucket="lc-mpu", Key="tmp/big", UploadId=old, PartNumber=1, Body=b"p" * 10)
+    other = s3.create_multipart_upload(Bucket="lc-mpu", Key="keep/big")["UploadId"]
+    lifecycle(s3, "lc-mpu", {"ID": "mpu", "Status": "Enabled", "Filter": {"Prefix": "tmp/"},
+                             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}})
+
+    def uploads():
+        return [u["UploadId"] for u in s3.list_multipart_uploads(Bucket="lc-mpu").get("Uploads", [])]
+    wait_for("tmp/big's upload to be aborted", lambda: uploads() == [other])
+    with pytest.raises(ClientError) as ei:
+        s3.list_parts(Bucket="lc-mpu", Key="tmp/big", UploadId=old)
+    assert error_code(ei.value) == "NoSuchUpload"
+
+
+def test_tag_filter_selects_tagged_objects(s3):
+    s3.create_bucket(Bucket="lc-tag")
+    s3.put_object(Bucket="lc-tag", Key="a", Body=b"x", Tagging="class=temp&team=x")
+    s3.put_object(Bucket="lc-tag", Key="b", Body=b"x", Tagging="class=keep")
+    s3.put_object(Bucket="lc-tag", Key="c", Body=b"x")
+    lifecycle(s3, "lc-tag", {"ID": "t", "Status": "Enabled",
+                             "Filter": {"Tag": {"Key": "class", "Value": "temp"}},
+                             "Expiration": {"Days": 1}})
+    wait_for("the tagged object to expire", lambda: keys(s3, "lc-tag") == ["b", "c"])
+
+
+def test_size_filter_selects_by_size(s3):
+    s3.create_bucket(Bucket="lc-size")
+    s3.put_object(Bucket="lc-size", Key="small", Body=b"x" * 10)
+    s3.put_object(Bucket="lc-size", Key="mid", Body=b"x" * 500)
+    s3.put_object(Bucket="lc-size", Key="big", Body=b"x" * 5000)
+    lifecycle(s3, "lc-size", {"ID": "s", "Status": "Enabled",
+                              "Filter": {"And": {"Prefix": "", "ObjectSizeGreaterThan": 100,
+                                                 "ObjectSizeLessThan": 1000}},
+                              "Expiration": {"Days": 1}})
+    wait_for("the mid-sized object to expire", lambda: keys(s3, "lc-size") == ["big", "small"])
+
+
+def test_disabled_rules_do_nothing(s3):
+    s3.create_bucket(Bucket="lc-off")
+    s3.put_object(Bucket="lc-off", Key="logs/a", Body=b"x")
+    s3.put_object(Bucket="lc-off", Key="tmp/b", Body=b"x")
+    lifecycle(s3, "lc-off", rule(Status="Disabled"), rule(ID="on", Filter={"Prefix": "tmp/"}))
+    wait_for("tmp/b to expire", lambda: keys(s3, "lc-off") == ["logs/a"])
+
+
+def test_transition_changes_the_storage_class_in_head_and_listings(s3):
+    s3.create_bucket(Bucket="lc-tr")
+    s3.put_bucket_versioning(Bucket="lc-tr", VersioningConfiguration={"Status": "Enabled"})
+    old = s3.put_object(Bucket="lc-tr", Key="cold/a", Body=b"x")["VersionId"]
+    s3.put_object(Bucket="lc-tr", Key="cold/a", Body=b"y")
+    s3.put_object(Bucket="lc-tr", Key="hot/b", Body=b"x")
+    lifecycle(s3, "lc-tr", {"ID": "tr", "Status": "Enabled", "Filter": {"Prefix": "cold/"},
+                            "Transitions": [{"Days": 0, "StorageClass": "STANDARD_IA"}],
+                            "NoncurrentVersionTransitions": [
+                                {"NoncurrentDays": 1, "StorageClass": "ONEZONE_IA"}]})
+    wait_for("the transition", lambda: s3.head_object(Bucket="lc-tr", Key="cold/a").get(
+        "StorageClass") == "STANDARD_IA")
+    wait_for("the noncurrent transition", lambda: s3.head_object(
+        Bucket="lc-tr", Key="cold/a", VersionId=old).get("StorageClass") == "ONEZONE_IA")
+    assert "StorageClass" not in s3.head_object(Bucket="lc-tr", Key="hot/b")
+    listed = {o["Key"]: o["StorageClass"] for o in s3.list_objects_v2(Bucket="lc-tr")["Contents"]}
+    assert listed == {"cold/a": "STANDARD_IA", "hot/b": "STANDARD"}
+    assert s3.get_object(Bucket="lc-tr", Key="cold/a")["Body"].read() == b"y"
