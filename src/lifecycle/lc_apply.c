@@ -11,9 +11,8 @@ static void lc_apply_log(struct lc_pass *p, enum lc_action a, const char *key,
                          const char *version_id, const struct lc_rule *r, const char *detail)
 {
     p->counts[a]++;
-    log_info("lifecycle: %s %s/%s version %s (rule \"%s\")%s%s", lc_action_name(a),
-             p->bucket->name, key, version_id, r && r->id ? r->id : "", detail ? " " : "",
-             detail ? detail : "");
+    log_info("lifecycle: %s %s/%s version %s (rule \"%s\")%s%s", lc_action_name(a), p->bucket->name,
+             key, version_id, r && r->id ? r->id : "", detail ? " " : "", detail ? detail : "");
 }
 
 /* A gone or changed version is no failure: the next pass sees the new state. */
@@ -33,8 +32,8 @@ static int lc_apply_remove(struct lc_pass *p, const struct meta_object *v, const
         return 1;
     }
     struct meta_object gone;
-    int rc = meta_object_delete_version(p->meta, p->bucket->name, v->key, v->version_id, expect,
-                                        &gone);
+    int rc =
+        meta_object_delete_version(p->meta, p->bucket->name, v->key, v->version_id, expect, &gone);
     if (!rc)
         meta_object_dispose(&gone);
     return lc_apply_outcome(rc);
@@ -46,8 +45,8 @@ static int lc_apply_remove(struct lc_pass *p, const struct meta_object *v, const
 static int lc_apply_expire(struct lc_pass *p, const struct meta_object *v)
 {
     const struct meta_bucket *b = p->bucket;
-    if (b->versioning == META_UNVERSIONED || (b->versioning == META_VERSIONING_SUSPENDED &&
-                                              strcmp(v->version_id, "null") == 0)) {
+    if (b->versioning == META_UNVERSIONED ||
+        (b->versioning == META_VERSIONING_SUSPENDED && strcmp(v->version_id, "null") == 0)) {
         enum obj_lock_block why = obj_lock_blocks_delete(v, 0, p->now_ms);
         if (why != OBJ_LOCK_FREE) {
             p->counts[LC_ACT_LOCKED]++;
@@ -57,9 +56,8 @@ static int lc_apply_expire(struct lc_pass *p, const struct meta_object *v)
     if (b->versioning == META_UNVERSIONED)
         return lc_apply_remove(p, v, v->blob_id);
     char marker[64];
-    return lc_apply_outcome(obj_delete_marker_add(p->meta, b->name, b->id, v->key,
-                                                  b->versioning, b->owner_id, v->version_id,
-                                                  marker));
+    return lc_apply_outcome(obj_delete_marker_add(p->meta, b->name, b->id, v->key, b->versioning,
+                                                  b->owner_id, v->version_id, marker));
 }
 
 int lc_apply_version(struct lc_pass *p, const struct meta_object *v, const struct lc_decision *d)

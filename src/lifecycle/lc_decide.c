@@ -8,12 +8,8 @@
 const char *lc_action_name(enum lc_action a)
 {
     static const char *const names[LC_ACT_COUNT] = {
-        "Expiration",
-        "ExpiredObjectDeleteMarker",
-        "NoncurrentVersionExpiration",
-        "Transition",
-        "NoncurrentVersionTransition",
-        "AbortIncompleteMultipartUpload",
+        "Expiration",        "ExpiredObjectDeleteMarker",   "NoncurrentVersionExpiration",
+        "Transition",        "NoncurrentVersionTransition", "AbortIncompleteMultipartUpload",
         "SkippedObjectLock",
     };
     return a < LC_ACT_COUNT ? names[a] : "";
@@ -73,8 +69,8 @@ static int lc_decide_current(const struct lc_rules *rules, const struct meta_obj
                              int64_t now_ms, struct lc_decision *d)
 {
     int64_t at = 0;
-    const struct lc_rule *r = lc_decide_expiry(rules, v->key, v->tags, v->size,
-                                               v->last_modified_ms, &at);
+    const struct lc_rule *r =
+        lc_decide_expiry(rules, v->key, v->tags, v->size, v->last_modified_ms, &at);
     if (r && at <= now_ms) {
         *d = (struct lc_decision){LC_ACT_EXPIRE, 0, r, NULL};
         return 1;
@@ -137,11 +133,10 @@ static int lc_decide_noncurrent(const struct lc_rules *rules, const struct meta_
             return 1;
         }
         int64_t t_at = 0;
-        const struct lc_transition *t = v->is_delete_marker
-                                            ? NULL
-                                            : lc_transition_due(r->nc_transitions,
-                                                                r->nnc_transitions, since_ms,
-                                                                rank, now_ms, &t_at);
+        const struct lc_transition *t =
+            v->is_delete_marker ? NULL
+                                : lc_transition_due(r->nc_transitions, r->nnc_transitions, since_ms,
+                                                    rank, now_ms, &t_at);
         if (t && (!best || t_at > best_at)) {
             best = t;
             best_at = t_at;

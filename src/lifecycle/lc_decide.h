@@ -15,13 +15,13 @@
 #include "meta/meta.h"
 
 enum lc_action {
-    LC_ACT_EXPIRE = 0,         /* the current version: delete marker (versioned) or delete */
-    LC_ACT_DELETE_MARKER,      /* an expired object delete marker (the key's sole version) */
-    LC_ACT_NONCURRENT_EXPIRE,  /* a noncurrent version is deleted */
-    LC_ACT_TRANSITION,         /* the current version changes storage class */
+    LC_ACT_EXPIRE = 0,        /* the current version: delete marker (versioned) or delete */
+    LC_ACT_DELETE_MARKER,     /* an expired object delete marker (the key's sole version) */
+    LC_ACT_NONCURRENT_EXPIRE, /* a noncurrent version is deleted */
+    LC_ACT_TRANSITION,        /* the current version changes storage class */
     LC_ACT_NONCURRENT_TRANSITION,
-    LC_ACT_ABORT_UPLOAD,       /* an incomplete multipart upload is aborted */
-    LC_ACT_LOCKED,             /* a due expiry left alone: Object Lock retention or legal hold */
+    LC_ACT_ABORT_UPLOAD, /* an incomplete multipart upload is aborted */
+    LC_ACT_LOCKED,       /* a due expiry left alone: Object Lock retention or legal hold */
     LC_ACT_COUNT
 };
 
@@ -30,7 +30,7 @@ const char *lc_action_name(enum lc_action a);
 
 struct lc_decision {
     enum lc_action action;
-    size_t index;              /* the version it applies to (into the key's versions) */
+    size_t index; /* the version it applies to (into the key's versions) */
     const struct lc_rule *rule;
     const char *storage_class; /* transitions: the new class */
 };

@@ -41,8 +41,8 @@ static int lc_worker_record(struct lc_pass *p)
     int rc = 0;
     for (int a = 0; a < LC_ACT_COUNT && !rc; a++)
         if (p->counts[a])
-            rc = meta_lifecycle_stat_add(p->meta, p->bucket->name, lc_action_name(a),
-                                         p->counts[a], p->now_ms);
+            rc = meta_lifecycle_stat_add(p->meta, p->bucket->name, lc_action_name(a), p->counts[a],
+                                         p->now_ms);
     return rc;
 }
 

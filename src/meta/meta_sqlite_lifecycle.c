@@ -6,9 +6,9 @@
 
 #include "meta/meta_sqlite_int.h"
 
-int meta_sqlite_object_set_storage_class(struct meta_store *s, const char *bucket,
-                                         const char *key, const char *version_id,
-                                         const char *expect_blob, const char *storage_class)
+int meta_sqlite_object_set_storage_class(struct meta_store *s, const char *bucket, const char *key,
+                                         const char *version_id, const char *expect_blob,
+                                         const char *storage_class)
 {
     sqlite3 *db;
     sqlite3_stmt *stmt;

@@ -1,17 +1,22 @@
 """Lifecycle: Put/Get/DeleteBucketLifecycleConfiguration with AWS's errors, and the worker
 inside serve applying the rules with a 2-second lifecycle day (--lifecycle-day-seconds 2)."""
+import subprocess
 import time
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_code, serve_checked
+from conftest import BIN, error_code, serve_checked
 
 
 @pytest.fixture(scope="module")
-def s3():
-    for srv in serve_checked(["--lifecycle-day-seconds", "2"]):
-        yield srv.client()
+def lcsrv():
+    yield from serve_checked(["--lifecycle-day-seconds", "2"])
+
+
+@pytest.fixture(scope="module")
+def s3(lcsrv):
+    return lcsrv.client()
 
 
 def rule(**kw):
@@ -213,3 +218,35 @@ def test_transition_changes_the_storage_class_in_head_and_listings(s3):
     listed = {o["Key"]: o["StorageClass"] for o in s3.list_objects_v2(Bucket="lc-tr")["Contents"]}
     assert listed == {"cold/a": "STANDARD_IA", "hot/b": "STANDARD"}
     assert s3.get_object(Bucket="lc-tr", Key="cold/a")["Body"].read() == b"y"
+
+
+def test_lifecycle_status_counts_actions_per_bucket_and_the_log_names_them(lcsrv, s3):
+    s3.create_bucket(Bucket="lc-stat")
+    s3.put_bucket_versioning(Bucket="lc-stat", VersioningConfiguration={"Status": "Enabled"})
+    for k in ("a", "b"):
+        s3.put_object(Bucket="lc-stat", Key="logs/" + k, Body=b"x")
+    s3.create_multipart_upload(Bucket="lc-stat", Key="logs/mpu")
+    lifecycle(s3, "lc-stat", rule(AbortIncompleteMultipartUpload={"DaysAfterInitiation": 1}))
+    s3.create_bucket(Bucket="lc-stat-idle")
+    lifecycle(s3, "lc-stat-idle", rule(Status="Disabled"), rule(ID="r2"))
+
+    def status():
+        out = subprocess.run([BIN, "lifecycle", "status", "--data", lcsrv.data],
+                             capture_output=True, text=True, check=True).stdout
+        return out
+    wait_for("the counts", lambda: "lc-stat                  Expiration" in status() and
+             "AbortIncompleteMultipartUpload" in status())
+    lines = [ln.split() for ln in status().splitlines()]
+    counts = {(ln[0], ln[1]): int(ln[2]) for ln in lines if len(ln) == 4 and ln[2].isdigit()}
+    assert counts[("lc-stat", "Expiration")] == 2
+    assert counts[("lc-stat", "AbortIncompleteMultipartUpload")] == 1
+    assert ["lc-stat-idle", "2", "rules,", "1", "enabled"] in lines
+    assert ["lc-stat", "1", "rules,", "1", "enabled"] in lines
+    one = subprocess.run([BIN, "lifecycle", "status", "--data", lcsrv.data, "--bucket",
+                          "lc-stat-idle"], capture_output=True, text=True, check=True).stdout
+    assert "lc-stat " not in one and "lc-stat-idle" in one
+    log = lcsrv.read_log()
+    assert 'lifecycle: Expiration lc-stat/logs/a version' in log and 'rule "r1"' in log
+    assert "lifecycle: AbortIncompleteMultipartUpload lc-stat/logs/mpu" in log
+    bad = subprocess.run([BIN, "lifecycle", "nope"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "usage: stocktake lifecycle status" in bad.stderr

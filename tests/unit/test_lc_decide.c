@@ -128,8 +128,7 @@ TEST(lc_decide_expired_delete_markers)
              "d/</Prefix></Filter><Expiration><Days>2</Days></Expiration></Rule>"),
           &r);
     struct meta_object sole = version("m/k", "dm1", 5 * S, 1, 1);
-    struct meta_object two[2] = {version("m/k", "dm1", 5 * S, 1, 1),
-                                 version("m/k", "v1", 0, 0, 0)};
+    struct meta_object two[2] = {version("m/k", "dm1", 5 * S, 1, 1), version("m/k", "v1", 0, 0, 0)};
     struct lc_decision d[2];
     CHECK(lc_decide_key(&r, &sole, 1, 6 * S, d) == 1 && d[0].action == LC_ACT_DELETE_MARKER);
     CHECK(lc_decide_key(&r, two, 2, 1000 * S, d) == 0); /* a version remains: not expired */

@@ -91,8 +91,7 @@ TEST(lc_store_storage_class_stats_and_conditional_marker)
     struct lc_fixture f;
     CHECK(lc_fixture_open(&f, META_VERSIONING_ENABLED) == 0);
     CHECK(lc_put(&f, "k", "v1", "b1", 1000, "", 0, 0) == 0);
-    CHECK(meta_object_set_storage_class(f.m, "bkt", "k", "v1", "other", "GLACIER") ==
-          ERR_NOTFOUND);
+    CHECK(meta_object_set_storage_class(f.m, "bkt", "k", "v1", "other", "GLACIER") == ERR_NOTFOUND);
     CHECK(meta_object_set_storage_class(f.m, "bkt", "k", "v1", "b1", "GLACIER") == 0);
     struct meta_object o;
     CHECK(meta_object_get(f.m, "bkt", "k", "v1", &o) == 0);
