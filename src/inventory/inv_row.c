@@ -145,15 +145,18 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
         return inv_str(row->acl);
     case INV_FIELD_OBJECT_OWNER:
         return inv_str(owner);
+    case INV_FIELD_LIFECYCLE_EXPIRATION_DATE:
+        return dm || row->lifecycle_expiration_ms <= 0
+                   ? inv_null
+                   : inv_int(INV_TIMESTAMP, row->lifecycle_expiration_ms);
     case INV_FIELD_REPLICATION_STATUS:
     case INV_FIELD_OBJECT_LOCK_RETAIN_UNTIL_DATE:
     case INV_FIELD_OBJECT_LOCK_MODE:
     case INV_FIELD_OBJECT_LOCK_LEGAL_HOLD_STATUS:
-    case INV_FIELD_LIFECYCLE_EXPIRATION_DATE:
     case INV_FIELD_COUNT:
         break;
     }
-    return inv_null; /* no replication, Object Lock or lifecycle rules exist yet */
+    return inv_null; /* no replication or Object Lock columns yet */
 }
 
 void inv_row_fill(struct inv_row *row, const struct inv_columns *cols, const char *bucket,

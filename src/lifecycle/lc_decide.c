@@ -122,16 +122,17 @@ static int lc_decide_noncurrent(const struct lc_rules *rules, const struct meta_
     int64_t size = v->is_delete_marker ? -1 : v->size;
     const struct lc_rule *tr = NULL;
     const struct lc_transition *best = NULL;
-    int64_t best_at = 0;
+    int64_t best_at = 0, at = 0;
+    const struct lc_rule *e =
+        lc_decide_noncurrent_expiry(rules, v->key, v->tags, size, since_ms, rank, &at);
+    if (e && at <= now_ms) {
+        *d = (struct lc_decision){LC_ACT_NONCURRENT_EXPIRE, 0, e, NULL};
+        return 1;
+    }
     for (size_t i = 0; i < rules->count; i++) {
         const struct lc_rule *r = &rules->rules[i];
         if (!r->enabled || !lc_rule_matches(r, v->key, v->tags, size))
             continue;
-        if (r->noncurrent_days > 0 && rank >= r->newer_noncurrent &&
-            lc_day_eligible_ms(since_ms, r->noncurrent_days) <= now_ms) {
-            *d = (struct lc_decision){LC_ACT_NONCURRENT_EXPIRE, 0, r, NULL};
-            return 1;
-        }
         int64_t t_at = 0;
         const struct lc_transition *t =
             v->is_delete_marker ? NULL
@@ -181,4 +182,23 @@ const struct lc_rule *lc_decide_upload(const struct lc_rules *rules, const char 
             return r;
     }
     return NULL;
+}
+
+const struct lc_rule *lc_decide_noncurrent_expiry(const struct lc_rules *rules, const char *key,
+                                                  const char *tags, int64_t size, int64_t since_ms,
+                                                  int64_t rank, int64_t *at_ms)
+{
+    const struct lc_rule *best = NULL;
+    for (size_t i = 0; i < rules->count; i++) {
+        const struct lc_rule *r = &rules->rules[i];
+        if (!r->enabled || r->noncurrent_days <= 0 || rank < r->newer_noncurrent ||
+            !lc_rule_matches(r, key, tags, size))
+            continue;
+        int64_t at = lc_day_eligible_ms(since_ms, r->noncurrent_days);
+        if (!best || at < *at_ms) {
+            best = r;
+            *at_ms = at;
+        }
+    }
+    return best;
 }

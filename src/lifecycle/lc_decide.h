@@ -53,4 +53,12 @@ const struct lc_rule *lc_decide_expiry(const struct lc_rules *rules, const char 
                                        const char *tags, int64_t size, int64_t last_modified_ms,
                                        int64_t *at_ms);
 
+/* The expiry of a noncurrent version (tags, size: -1 for a delete marker) noncurrent since
+ * since_ms with rank newer noncurrent versions, under the NoncurrentVersionExpiration rules:
+ * the earliest, into *at_ms, with its rule; NULL when none applies (or NewerNoncurrentVersions
+ * keeps it). What the inventory's LifecycleExpirationDate reports for noncurrent versions. */
+const struct lc_rule *lc_decide_noncurrent_expiry(const struct lc_rules *rules, const char *key,
+                                                  const char *tags, int64_t size, int64_t since_ms,
+                                                  int64_t rank, int64_t *at_ms);
+
 #endif

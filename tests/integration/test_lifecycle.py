@@ -250,3 +250,158 @@ def test_lifecycle_status_counts_actions_per_bucket_and_the_log_names_them(lcsrv
     assert "lifecycle: AbortIncompleteMultipartUpload lc-stat/logs/mpu" in log
     bad = subprocess.run([BIN, "lifecycle", "nope"], capture_output=True, text=True)
     assert bad.returncode == 2 and "usage: stocktake lifecycle status" in bad.stderr
+
+
+def _expiration(value):
+    """(expiry date as epoch seconds, rule id) of an x-amz-expiration value."""
+    import email.utils
+    import re
+    import urllib.parse
+    m = re.fullmatch(r'expiry-date="([^"]+)", rule-id="([^"]*)"', value)
+    assert m, value
+    return (email.utils.parsedate_to_datetime(m.group(1)).timestamp(),
+            urllib.parse.unquote(m.group(2)))
+
+
+def test_x_amz_expiration_on_put_get_head_copy_and_complete(s3):
+    s3.create_bucket(Bucket="lc-hdr")
+    lifecycle(s3, "lc-hdr", rule(ID="keep 100 days", Expiration={"Days": 100}),
+              rule(ID="until/2099", Filter={"Prefix": "dated/"},
+                   Expiration={"Date": "2099-01-01T00:00:00Z"}),
+              rule(ID="off", Status="Disabled", Filter={"Prefix": "other/"}))
+    put = s3.put_object(Bucket="lc-hdr", Key="logs/a", Body=b"x")
+    head = s3.head_object(Bucket="lc-hdr", Key="logs/a")
+    lm = head["LastModified"].timestamp()
+    when, rid = _expiration(put["Expiration"])
+    # 100 two-second days after the write, rounded up to the next day boundary
+    assert rid == "keep 100 days" and lm + 200 <= when <= lm + 203 and when % 2 == 0
+    assert _expiration(head["Expiration"]) == (when, rid)
+    assert _expiration(s3.get_object(Bucket="lc-hdr", Key="logs/a")["Expiration"]) == (when, rid)
+    assert 'rule-id="keep%20100%20days"' in put["Expiration"]
+    dated = s3.put_object(Bucket="lc-hdr", Key="dated/b", Body=b"x")
+    assert dated["Expiration"] == 'expiry-date="Thu, 01 Jan 2099 00:00:00 GMT", rule-id="until%2F2099"'
+    copy = s3.copy_object(Bucket="lc-hdr", Key="logs/c", CopySource="lc-hdr/dated/b")
+    assert _expiration(copy["Expiration"])[1] == "keep 100 days"
+    up = s3.create_multipart_upload(Bucket="lc-hdr", Key="dated/m")["UploadId"]
+    etag = s3.upload_part(Bucket="lc-hdr", Key="dated/m", UploadId=up, PartNumber=1,
+                          Body=b"m")["ETag"]
+    done = s3.complete_multipart_upload(Bucket="lc-hdr", Key="dated/m", UploadId=up,
+                                        MultipartUpload={"Parts": [{"ETag": etag,
+                                                                    "PartNumber": 1}]})
+    assert _expiration(done["Expiration"])[1] == "until/2099"
+    # no rule: no header; a changed configuration is seen at once
+    assert "Expiration" not in s3.put_object(Bucket="lc-hdr", Key="other/x", Body=b"x")
+    s3.delete_bucket_lifecycle(Bucket="lc-hdr")
+    assert "Expiration" not in s3.head_object(Bucket="lc-hdr", Key="logs/a")
+
+
+# ---- inventory: LifecycleExpirationDate, and the seed's advice for report destinations ----
+
+def _report_rows(s3, dest, fmt, tmp_path):
+    """The rows of the (only) report in dest as {(key, is latest): (LastModifiedDate,
+    LifecycleExpirationDate)}, ISO-8601 strings ("" for none), read per format: CSV by hand,
+    Parquet with DuckDB, ORC with the suite's reader."""
+    import csv
+    import gzip
+    import io
+    import urllib.parse
+    import orc_reader
+    from test_inventory_orc import orc_ts
+    from test_inventory_parquet import duck_ts, duckdb_rows
+    from test_inventory_reports import fetch_report
+    manifest_key = next(k for k in keys(s3, dest) if k.endswith("manifest.json"))
+    manifest, files = fetch_report(s3, dest, manifest_key, tmp_path)
+    assert manifest["fileFormat"] == fmt
+    out = {}
+    if fmt == "CSV":
+        columns = manifest["fileSchema"].split(", ")
+        for f in files:
+            for rec in csv.reader(io.StringIO(gzip.decompress(open(f, "rb").read()).decode())):
+                r = dict(zip(columns, rec))
+                out[(urllib.parse.unquote_plus(r["Key"]), r["IsLatest"] == "true")] = (
+                    r["LastModifiedDate"], r["LifecycleExpirationDate"])
+    elif fmt == "Parquet":
+        assert "optional int64 lifecycle_expiration_date (TIMESTAMP(MILLIS,true));" in \
+            manifest["fileSchema"]
+        for r in duckdb_rows(files):
+            out[(r["key"], r["is_latest"])] = (
+                duck_ts(r["last_modified_date"]),
+                duck_ts(r["lifecycle_expiration_date"]) if r["lifecycle_expiration_date"] else "")
+    else:
+        assert ",lifecycle_expiration_date:timestamp>" in manifest["fileSchema"]
+        for f in files:
+            with open(f, "rb") as fh:
+                for r in orc_reader.OrcFile(fh.read()).rows():
+                    exp = r["lifecycle_expiration_date"]
+                    out[(r["key"], r["is_latest"])] = (orc_ts(r["last_modified_date"]),
+                                                       orc_ts(exp) if exp else "")
+    return out
+
+
+def _iso(epoch):
+    import datetime
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _epoch(iso):
+    import datetime
+    return datetime.datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp()
+
+
+@pytest.mark.parametrize("fmt", ["CSV", "Parquet", "ORC"])
+def test_inventory_lifecycle_expiration_date_column(lcsrv, s3, tmp_path, fmt):
+    from conftest import allow_inventory_delivery
+    from test_inventory_reports import config, run_inventory
+    src, dest = "lc-inv-src-" + fmt.lower(), "lc-inv-dest-" + fmt.lower()
+    s3.create_bucket(Bucket=src)
+    s3.put_bucket_versioning(Bucket=src, VersioningConfiguration={"Status": "Enabled"})
+    s3.create_bucket(Bucket=dest)
+    allow_inventory_delivery(lcsrv, s3, dest)
+    lifecycle(s3, src, rule(ID="cur", Expiration={"Days": 100}),
+              {"ID": "nc", "Status": "Enabled", "Filter": {"Prefix": "logs/"},
+               "NoncurrentVersionExpiration": {"NoncurrentDays": 50}},
+              {"ID": "tag", "Status": "Enabled", "Filter": {"Tag": {"Key": "t", "Value": "1"}},
+               "Expiration": {"Date": "2099-01-01T00:00:00Z"}})
+    s3.put_object(Bucket=src, Key="logs/a", Body=b"1")
+    s3.put_object(Bucket=src, Key="logs/a", Body=b"2")
+    s3.put_object(Bucket=src, Key="tagged", Body=b"x", Tagging="t=1")
+    s3.put_object(Bucket=src, Key="plain", Body=b"x")
+    s3.put_bucket_inventory_configuration(
+        Bucket=src, Id="lc", InventoryConfiguration=config(
+            "lc", dest, versions="All", fmt=fmt,
+            fields=["LastModifiedDate", "LifecycleExpirationDate"]))
+    # the report's days are the server's: `inventory run` takes the same day length
+    run_inventory(lcsrv, src, "lc", "--lifecycle-day-seconds", "2")
+    rows = _report_rows(s3, dest, fmt, tmp_path)
+    assert len(rows) == 4
+    when, rid = _expiration(s3.head_object(Bucket=src, Key="logs/a")["Expiration"])
+    assert rid == "cur" and rows[("logs/a", True)][1] == _iso(when)
+    # the noncurrent version: 50 days after its successor was written, at a day boundary
+    succ, nc = _epoch(rows[("logs/a", True)][0]), _epoch(rows[("logs/a", False)][1])
+    assert succ + 100 <= nc <= succ + 102 and nc % 2 == 0
+    assert rows[("tagged", True)][1] == "2099-01-01T00:00:00.000Z"
+    assert rows[("plain", True)][1] == ""
+
+
+def test_a_lifecycle_rule_on_the_report_prefix_expires_old_reports(lcsrv, s3):
+    """The seed's advice: a lifecycle policy on the destination deletes old inventory lists
+    (data files, manifests, symlinks) and leaves the rest of the bucket alone."""
+    from conftest import allow_inventory_delivery
+    from test_inventory_reports import config, run_inventory
+    s3.create_bucket(Bucket="lc-rep-src")
+    s3.put_object(Bucket="lc-rep-src", Key="k", Body=b"x")
+    s3.create_bucket(Bucket="lc-rep-dest")
+    allow_inventory_delivery(lcsrv, s3, "lc-rep-dest")
+    s3.put_object(Bucket="lc-rep-dest", Key="notes/keep.txt", Body=b"x")
+    s3.put_bucket_inventory_configuration(
+        Bucket="lc-rep-src", Id="daily",
+        InventoryConfiguration=config("daily", "lc-rep-dest", prefix="reports"))
+    run_inventory(lcsrv, "lc-rep-src", "daily")
+    delivered = [k for k in keys(s3, "lc-rep-dest") if k.startswith("reports/")]
+    assert any(k.endswith("manifest.json") for k in delivered)
+    assert any(k.endswith("manifest.checksum") for k in delivered)
+    assert any("/data/" in k for k in delivered) and any("symlink.txt" in k for k in delivered)
+    lifecycle(s3, "lc-rep-dest", rule(ID="old-reports", Filter={"Prefix": "reports/"}))
+    wait_for("the reports to expire", lambda: keys(s3, "lc-rep-dest") == ["notes/keep.txt"])

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "harness.h"
+#include "inventory/inv_expiry.h"
 #include "lifecycle/lc_day.h"
 #include "lifecycle/lc_worker.h"
 #include "object/object.h"
@@ -144,6 +145,49 @@ TEST(lc_store_pass_leaves_locked_versions)
     char sums[256] = "";
     CHECK(meta_lifecycle_stat_list(f.m, "bkt", lc_stat_sum, sums) == 0);
     CHECK_STR(sums, "bkt:NoncurrentVersionExpiration=2;bkt:SkippedObjectLock=2;");
+    lc_fixture_close(&f);
+    lc_day_set_seconds(0);
+}
+
+TEST(lc_store_inventory_expiry_of_current_and_noncurrent_rows)
+{
+    lc_day_set_seconds(10);
+    struct lc_fixture f;
+    CHECK(lc_fixture_open(&f, META_VERSIONING_ENABLED) == 0);
+    const char *doc = "<LifecycleConfiguration><Rule><ID>e</ID><Status>Enabled</Status>"
+                      "<Filter><Prefix>a</Prefix></Filter><Expiration><Days>3</Days></Expiration>"
+                      "<NoncurrentVersionExpiration><NoncurrentDays>2</NoncurrentDays>"
+                      "<NewerNoncurrentVersions>1</NewerNoncurrentVersions>"
+                      "</NoncurrentVersionExpiration></Rule><Rule><ID>t</ID><Status>Enabled"
+                      "</Status><Filter><Tag><Key>x</Key><Value>1</Value></Tag></Filter>"
+                      "<Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>";
+    CHECK(meta_bucket_config_put(f.m, "bkt", META_CONFIG_LIFECYCLE, doc) == 0);
+    CHECK(lc_put(&f, "tagged", "v1", "t1", 5000, "", 0, 0) == 0);
+    CHECK(meta_object_set_tags(f.m, "bkt", "tagged", "v1", "x=1") == 0);
+    struct inv_expiry e;
+    CHECK(inv_expiry_load(&e, f.m, "bkt") == 0 && e.needs_tags);
+    struct meta_object rows[5];
+    memset(rows, 0, sizeof(rows));
+    const char *keys[] = {"a", "a", "a", "b", "tagged"};
+    const int64_t lm[] = {100000, 50000, 20000, 1000, 5000};
+    for (int i = 0; i < 5; i++) {
+        rows[i].key = (char *)keys[i];
+        snprintf(rows[i].version_id, sizeof(rows[i].version_id), "v%d", 3 - i);
+        rows[i].is_latest = i == 0 || i >= 3;
+        rows[i].last_modified_ms = lm[i];
+        rows[i].size = 1;
+    }
+    snprintf(rows[4].version_id, sizeof(rows[4].version_id), "v1");
+    CHECK(inv_expiry_of(&e, &rows[0]) == 130000); /* 100 s + 3 days of 10 s */
+    CHECK(inv_expiry_of(&e, &rows[1]) == 0);      /* the newest noncurrent version is kept */
+    CHECK(inv_expiry_of(&e, &rows[2]) == 70000);  /* noncurrent since 50 s, + 2 days */
+    CHECK(inv_expiry_of(&e, &rows[3]) == 0);      /* no rule for b */
+    CHECK(inv_expiry_of(&e, &rows[4]) == 20000);  /* its stored tags match rule t */
+    inv_expiry_dispose(&e);
+    CHECK(meta_bucket_config_delete(f.m, "bkt", META_CONFIG_LIFECYCLE) == 0);
+    CHECK(inv_expiry_load(&e, f.m, "bkt") == 0);
+    CHECK(inv_expiry_of(&e, &rows[0]) == 0);
+    inv_expiry_dispose(&e);
     lc_fixture_close(&f);
     lc_day_set_seconds(0);
 }
