@@ -55,10 +55,10 @@ static int s3_expiration_value(const struct s3_expiration_slot *slot, const stru
                                struct buf *value)
 {
     int64_t at = 0;
-    const struct lc_rule *rule = slot->has_rules ? lc_decide_expiry(&slot->rules, o->key, o->tags,
-                                                                    o->size, o->last_modified_ms,
-                                                                    &at)
-                                                 : NULL;
+    const struct lc_rule *rule =
+        slot->has_rules
+            ? lc_decide_expiry(&slot->rules, o->key, o->tags, o->size, o->last_modified_ms, &at)
+            : NULL;
     if (!rule)
         return 0;
     char date[40];
@@ -72,8 +72,7 @@ static int s3_expiration_value(const struct s3_expiration_slot *slot, const stru
     return rc ? rc : 1;
 }
 
-void s3_expiration_header(struct s3_req *r, struct http_response *resp,
-                          const struct meta_object *o)
+void s3_expiration_header(struct s3_req *r, struct http_response *resp, const struct meta_object *o)
 {
     if (o->is_delete_marker || !o->is_latest || !r->bucket_info.id[0])
         return;

@@ -41,6 +41,23 @@ def test_put_stores_the_configuration_get_answers_it_delete_removes_it(s3):
     assert error_code(ei.value) == "NoSuchLifecycleConfiguration"
 
 
+def test_rules_without_an_id_get_one(s3):
+    """AWS gives a rule sent without an ID one of its own; Get answers it."""
+    s3.create_bucket(Bucket="lc-noid")
+    lifecycle(s3, "lc-noid", {"Status": "Enabled", "Prefix": "a/", "Expiration": {"Days": 31}},
+              {"ID": "b", "Status": "Enabled", "Prefix": "b/", "Expiration": {"Days": 120}},
+              {"Status": "Enabled", "Prefix": "c/", "Expiration": {"Days": 200}})
+    got = s3.get_bucket_lifecycle_configuration(Bucket="lc-noid")["Rules"]
+    ids = [r["ID"] for r in got]
+    assert [r["Prefix"] for r in got] == ["a/", "b/", "c/"]
+    assert ids[1] == "b" and len(ids[0]) == 48 and len(ids[2]) == 48 and ids[0] != ids[2]
+    assert [r["Expiration"]["Days"] for r in got] == [31, 120, 200]
+    # the generated ID is the rule's: x-amz-expiration names it
+    put = s3.put_object(Bucket="lc-noid", Key="a/x", Body=b"x")
+    assert _expiration(put["Expiration"])[1] == ids[0]
+    assert s3.get_bucket_lifecycle_configuration(Bucket="lc-noid")["Rules"] == got
+
+
 @pytest.mark.parametrize("rules,code", [
     ([rule(ID="x" * 256)], "InvalidArgument"),
     ([rule(), rule()], "InvalidArgument"),
