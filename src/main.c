@@ -9,7 +9,8 @@ static void main_usage(void)
     fprintf(stderr, "usage: stocktake <command> [options]\n"
                     "  serve       the S3 endpoint (stocktake serve --help)\n"
                     "  admin       accounts and access keys\n"
-                    "  inventory   run an inventory configuration now; show run history\n");
+                    "  inventory   run an inventory configuration now; show run history\n"
+                    "  lifecycle   what the lifecycle worker did (stocktake lifecycle status)\n");
 }
 
 int main(int argc, char **argv)
@@ -24,6 +25,8 @@ int main(int argc, char **argv)
         return cli_admin(argc - 1, argv + 1);
     if (strcmp(argv[1], "inventory") == 0)
         return cli_inventory(argc - 1, argv + 1);
+    if (strcmp(argv[1], "lifecycle") == 0)
+        return cli_lifecycle(argc - 1, argv + 1);
     main_usage();
     return 2;
 }

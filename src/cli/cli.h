@@ -6,5 +6,7 @@
 int cli_serve(int argc, char **argv);
 int cli_admin(int argc, char **argv);
 int cli_inventory(int argc, char **argv);
+/* lifecycle (issue 12) */
+int cli_lifecycle(int argc, char **argv);
 
 #endif

@@ -12,14 +12,16 @@
 #include "core/str.h"
 #include "inventory/inv_job.h"
 #include "inventory/inv_lease.h"
+#include "lifecycle/lc_day.h"
 #include "meta/meta.h"
 
 static void inventory_usage(void)
 {
-    fprintf(stderr, "usage: stocktake inventory run --data DIR --bucket B --id ID "
-                    "[--file-size-cap BYTES] [--at YYYY-MM-DDTHH:MM:SSZ]\n"
-                    "                              [--row-group-rows N]\n"
-                    "       stocktake inventory status --data DIR [--bucket B] [--limit N]\n");
+    fprintf(stderr,
+            "usage: stocktake inventory run --data DIR --bucket B --id ID "
+            "[--file-size-cap BYTES] [--at YYYY-MM-DDTHH:MM:SSZ]\n"
+            "                              [--row-group-rows N] [--lifecycle-day-seconds N]\n"
+            "       stocktake inventory status --data DIR [--bucket B] [--limit N]\n");
 }
 
 struct inventory_opts {
@@ -34,19 +36,22 @@ struct inventory_opts {
 
 static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"data", required_argument, NULL, 'd'},
-                                             {"bucket", required_argument, NULL, 'b'},
-                                             {"id", required_argument, NULL, 'i'},
-                                             {"file-size-cap", required_argument, NULL, 'c'},
-                                             {"limit", required_argument, NULL, 'l'},
-                                             {"at", required_argument, NULL, 'a'},
-                                             {"row-group-rows", required_argument, NULL, 'g'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"data", required_argument, NULL, 'd'},
+        {"bucket", required_argument, NULL, 'b'},
+        {"id", required_argument, NULL, 'i'},
+        {"file-size-cap", required_argument, NULL, 'c'},
+        {"limit", required_argument, NULL, 'l'},
+        {"at", required_argument, NULL, 'a'},
+        {"row-group-rows", required_argument, NULL, 'g'},
+        {"lifecycle-day-seconds", required_argument, NULL, 'Y'},
+        {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->data = "./data";
     o->cap = INV_DEFAULT_FILE_CAP;
     o->limit = 10;
     int c;
+    int64_t day = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         if (c == 'd')
@@ -63,6 +68,9 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
             o->at_ms *= 1000;
         else if (c == 'g' && str_parse_u64(optarg, 10, SIZE_MAX, &o->row_group_rows) == 0)
             continue;
+        /* the day of LifecycleExpirationDate: as the server's --lifecycle-day-seconds */
+        else if (c == 'Y' && str_parse_i64(optarg, 1, 86400, &day) == 0)
+            lc_day_set_seconds(day);
         else
             return -1;
     }

@@ -18,6 +18,7 @@
 #include "http/http_tls.h"
 #include "inventory/inv_sched.h"
 #include "lifecycle/lc_day.h"
+#include "lifecycle/lc_worker.h"
 #include "meta/meta.h"
 #include "object/object.h"
 #include "s3/s3.h"
@@ -356,11 +357,15 @@ int cli_serve(int argc, char **argv)
     struct tier_worker *tiering = NULL;
     if (tier_worker_start(&tiering, meta))
         log_warn("could not start the tiering worker: %s", err_msg());
+    struct lc_worker *lifecycle = NULL;
+    if (lc_worker_start(&lifecycle, meta, blobs))
+        log_warn("could not start the lifecycle worker: %s", err_msg());
     serve_banner(&o, http_server_port(http), &root_key, created);
     int sig = serve_wait_for_signal();
     log_info("signal %d: stopping", sig);
     inv_sched_stop(sched);
     tier_worker_stop(tiering);
+    lc_worker_stop(lifecycle);
     http_server_stop(http);
     http_tls_free(&tls);
     periodic_stop(janitor_thread);

@@ -17,6 +17,7 @@
 #include "inventory/inv_config.h"
 #include "inventory/inv_format.h"
 #include "inventory/inv_grant.h"
+#include "inventory/inv_expiry.h"
 #include "inventory/inv_keys.h"
 #include "inventory/inv_lease.h"
 #include "inventory/inv_leftovers.h"
@@ -48,6 +49,8 @@ struct inv_job {
     size_t n_files;
     size_t cap_files;
     struct inv_row row;
+    struct inv_expiry expiry; /* LifecycleExpirationDate (loaded when the column is asked) */
+    int wants_expiry;
     char owner_id[13];
     char owner_canonical[65];
     struct meta_inventory_run *run;
@@ -210,6 +213,7 @@ static int inv_job_row(void *payload, const struct meta_object *o)
         j->rc = inv_job_fail(j, ERR_CONFLICT, "the lease of this run was taken over");
         return 1;
     }
+    j->row.lifecycle_expiration_ms = j->wants_expiry ? inv_expiry_of(&j->expiry, o) : 0;
     inv_row_fill(&j->row, &j->cols, j->bucket, o, inv_job_owner(j, o->owner_id));
     j->rc = j->format->write_row(j->format_state, j->file, &j->cols, &j->row);
     if (j->rc) {
@@ -384,6 +388,10 @@ static int inv_job_prepare(struct inv_job *j, const char *config_id)
     if (!j->format)
         return inv_job_fail(j, 0, "the %s report format is not implemented yet", j->config.format);
     inv_columns_build(&j->config, &j->cols);
+    for (size_t i = 0; i < j->cols.n; i++)
+        j->wants_expiry |= j->cols.cols[i] == INV_COL_FIELD0 + INV_FIELD_LIFECYCLE_EXPIRATION_DATE;
+    if (j->wants_expiry && (rc = inv_expiry_load(&j->expiry, j->meta, j->bucket)) != 0)
+        return inv_job_fail(j, rc, "the lifecycle configuration of %s: %s", j->bucket, err_msg());
     size_t longest =
         inv_keys_longest(j->config.prefix, j->bucket, j->config.id, j->format->extension);
     if (longest > INV_KEY_MAX)
@@ -413,6 +421,7 @@ static void inv_job_cleanup(struct inv_job *j)
     free(j->base);
     inv_grant_dispose(&j->grant);
     inv_config_dispose(&j->config);
+    inv_expiry_dispose(&j->expiry);
 }
 
 /* Take the configuration's lease and record the run; a held lease is ERR_CONFLICT, with

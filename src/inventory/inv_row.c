@@ -144,6 +144,10 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
         return inv_str(row->acl);
     case INV_FIELD_OBJECT_OWNER:
         return inv_str(owner);
+    case INV_FIELD_LIFECYCLE_EXPIRATION_DATE:
+        return dm || row->lifecycle_expiration_ms <= 0
+                   ? inv_null
+                   : inv_int(INV_TIMESTAMP, row->lifecycle_expiration_ms);
     case INV_FIELD_OBJECT_LOCK_RETAIN_UNTIL_DATE:
         return dm || !o->lock_mode[0] ? inv_null : inv_int(INV_TIMESTAMP, o->lock_until_ms);
     case INV_FIELD_OBJECT_LOCK_MODE:
@@ -153,11 +157,10 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
                    ? inv_null
                    : inv_str(o->legal_hold == META_LEGAL_HOLD_ON ? "On" : "Off");
     case INV_FIELD_REPLICATION_STATUS:
-    case INV_FIELD_LIFECYCLE_EXPIRATION_DATE:
     case INV_FIELD_COUNT:
         break;
     }
-    return inv_null; /* no replication or lifecycle rules exist yet */
+    return inv_null; /* no replication yet */
 }
 
 void inv_row_fill(struct inv_row *row, const struct inv_columns *cols, const char *bucket,

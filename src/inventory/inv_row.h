@@ -43,6 +43,8 @@ struct inv_row {
     struct inv_value v[INV_COLUMN_MAX];
     char etag[80];
     char acl[(ACL_JSON_MAX + 2) / 3 * 4 + 1]; /* base64 of the ACL JSON (authz/acl_json.h) */
+    /* LifecycleExpirationDate, set by the caller before inv_row_fill (inv_expiry.h); 0: none */
+    int64_t lifecycle_expiration_ms;
 };
 
 void inv_columns_build(const struct inv_config *c, struct inv_columns *out);

@@ -71,6 +71,16 @@ static void lc_rules_filter(struct lc_rule *r, const xmlNode *f)
     r->size_lt = lc_rules_int(scope, "ObjectSizeLessThan", -1);
 }
 
+static void lc_rules_transition(struct lc_transition *t, const xmlNode *x, const char *days)
+{
+    char *sc = lc_rules_text(x, "StorageClass");
+    snprintf(t->storage_class, sizeof(t->storage_class), "%s", sc ? sc : "");
+    free(sc);
+    t->days = lc_rules_int(x, days, -1);
+    t->date_ms = lc_rules_date(x);
+    t->newer = lc_rules_int(x, "NewerNoncurrentVersions", 0);
+}
+
 static void lc_rules_actions(struct lc_rule *r, const xmlNode *x)
 {
     const xmlNode *e = s3_xml_child(x, "Expiration");
@@ -89,21 +99,19 @@ static void lc_rules_actions(struct lc_rule *r, const xmlNode *x)
     const xmlNode *ab = s3_xml_child(x, "AbortIncompleteMultipartUpload");
     if (ab)
         r->abort_days = lc_rules_int(ab, "DaysAfterInitiation", -1);
-    const xmlNode *tr = s3_xml_child(x, "Transition");
-    if (tr) {
-        char *sc = lc_rules_text(tr, "StorageClass");
-        snprintf(r->transition_class, sizeof(r->transition_class), "%s", sc ? sc : "");
-        free(sc);
-        r->transition_days = lc_rules_int(tr, "Days", -1);
-        r->transition_date_ms = lc_rules_date(tr);
-    }
+    for (const xmlNode *t = s3_xml_child(x, "Transition");
+         t && r->ntransitions < LC_RULE_TRANSITIONS_MAX; t = s3_xml_next(t, "Transition"))
+        lc_rules_transition(&r->transitions[r->ntransitions++], t, "Days");
+    for (const xmlNode *t = s3_xml_child(x, "NoncurrentVersionTransition");
+         t && r->nnc_transitions < LC_RULE_TRANSITIONS_MAX;
+         t = s3_xml_next(t, "NoncurrentVersionTransition"))
+        lc_rules_transition(&r->nc_transitions[r->nnc_transitions++], t, "NoncurrentDays");
 }
 
 static void lc_rules_one(struct lc_rule *r, const xmlNode *x)
 {
     memset(r, 0, sizeof(*r));
     r->size_gt = r->size_lt = r->exp_days = r->noncurrent_days = r->abort_days = -1;
-    r->transition_days = -1;
     r->id = lc_rules_text(x, "ID");
     char *st = lc_rules_text(x, "Status");
     r->enabled = st && strcmp(st, "Enabled") == 0;

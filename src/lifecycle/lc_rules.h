@@ -11,10 +11,21 @@
 #include "core/err.h"
 
 #define LC_RULE_TAGS_MAX 10
+/* Transitions of one kind a rule keeps (one per storage class is all AWS allows to make sense) */
+#define LC_RULE_TRANSITIONS_MAX 16
 
 struct lc_tag {
     char *key;
     char *value;
+};
+
+/* A Transition (days or date_ms) or a NoncurrentVersionTransition (days = NoncurrentDays,
+ * newer = NewerNoncurrentVersions, 0: none). */
+struct lc_transition {
+    char storage_class[32];
+    int64_t days;    /* -1: none (a Date) */
+    int64_t date_ms; /* 0: none */
+    int64_t newer;
 };
 
 struct lc_rule {
@@ -33,9 +44,10 @@ struct lc_rule {
     int64_t noncurrent_days;
     int64_t newer_noncurrent; /* 0: none */
     int64_t abort_days;
-    char transition_class[32]; /* "" : none */
-    int64_t transition_days;   /* -1: none */
-    int64_t transition_date_ms;
+    struct lc_transition transitions[LC_RULE_TRANSITIONS_MAX];
+    size_t ntransitions;
+    struct lc_transition nc_transitions[LC_RULE_TRANSITIONS_MAX];
+    size_t nnc_transitions;
 };
 
 struct lc_rules {

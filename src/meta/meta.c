@@ -385,3 +385,24 @@ int meta_blob_referenced(struct meta_store *s, const char *blob_id, int *out)
 {
     return s->ops->blob_referenced(s, blob_id, out);
 }
+
+/* ---- lifecycle ---- */
+
+int meta_object_set_storage_class(struct meta_store *s, const char *bucket, const char *key,
+                                  const char *version_id, const char *expect_blob,
+                                  const char *storage_class)
+{
+    return s->ops->object_set_storage_class(s, bucket, key, version_id, expect_blob, storage_class);
+}
+
+int meta_lifecycle_stat_add(struct meta_store *s, const char *bucket, const char *action,
+                            int64_t count, int64_t now_ms)
+{
+    return s->ops->lifecycle_stat_add(s, bucket, action, count, now_ms);
+}
+
+int meta_lifecycle_stat_list(struct meta_store *s, const char *bucket, meta_lifecycle_stat_cb *cb,
+                             void *payload)
+{
+    return s->ops->lifecycle_stat_list(s, bucket, cb, payload);
+}

@@ -445,4 +445,26 @@ int meta_dead_blob_forget(struct meta_store *s, const char *blob_id) WARN_UNUSED
 /* Does any object version, part or dead-blob row name blob_id? */
 int meta_blob_referenced(struct meta_store *s, const char *blob_id, int *out) WARN_UNUSED;
 
+/* ---- Lifecycle (issue 12, the lifecycle worker's) ----
+ * set_storage_class: a Transition's write: the storage class of one version of key (never a
+ *   delete marker), only while it still holds expect_blob (NULL: whatever it holds);
+ *   ERR_NOTFOUND otherwise.
+ * stats: how many times each action (lc_action_name's spelling) was applied per bucket,
+ *   summed since the first; add: count more, at now_ms; list: bucket NULL lists every
+ *   bucket's, by bucket then action. */
+int meta_object_set_storage_class(struct meta_store *s, const char *bucket, const char *key,
+                                  const char *version_id, const char *expect_blob,
+                                  const char *storage_class) WARN_UNUSED;
+struct meta_lifecycle_stat {
+    char bucket[64];
+    char action[48];
+    int64_t count;
+    int64_t last_ms; /* when count last grew */
+};
+int meta_lifecycle_stat_add(struct meta_store *s, const char *bucket, const char *action,
+                            int64_t count, int64_t now_ms) WARN_UNUSED;
+typedef int meta_lifecycle_stat_cb(void *payload, const struct meta_lifecycle_stat *st);
+int meta_lifecycle_stat_list(struct meta_store *s, const char *bucket, meta_lifecycle_stat_cb *cb,
+                             void *payload) WARN_UNUSED;
+
 #endif

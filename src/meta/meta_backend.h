@@ -109,6 +109,14 @@ struct meta_backend_ops {
                           meta_dead_blob_cb *cb, void *payload);
     int (*dead_blob_forget)(struct meta_store *s, const char *blob_id);
     int (*blob_referenced)(struct meta_store *s, const char *blob_id, int *out);
+    /* lifecycle (issue 12) */
+    int (*object_set_storage_class)(struct meta_store *s, const char *bucket, const char *key,
+                                    const char *version_id, const char *expect_blob,
+                                    const char *storage_class);
+    int (*lifecycle_stat_add)(struct meta_store *s, const char *bucket, const char *action,
+                              int64_t count, int64_t now_ms);
+    int (*lifecycle_stat_list)(struct meta_store *s, const char *bucket, meta_lifecycle_stat_cb *cb,
+                               void *payload);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;

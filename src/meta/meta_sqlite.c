@@ -282,4 +282,8 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .dead_blob_scan = meta_sqlite_dead_blob_scan,
     .dead_blob_forget = meta_sqlite_dead_blob_forget,
     .blob_referenced = meta_sqlite_blob_referenced,
+    /* lifecycle (issue 12) */
+    .object_set_storage_class = meta_sqlite_object_set_storage_class,
+    .lifecycle_stat_add = meta_sqlite_lifecycle_stat_add,
+    .lifecycle_stat_list = meta_sqlite_lifecycle_stat_list,
 };

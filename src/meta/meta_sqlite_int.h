@@ -178,4 +178,13 @@ int meta_sqlite_run_object_list(struct meta_store *s, const char *bucket, const 
                                 meta_inventory_run_object_cb *cb, void *payload);
 int meta_sqlite_run_object_clear(struct meta_store *s, int64_t run_id);
 
+/* ---- meta_sqlite_lifecycle.c: transitions and lifecycle counts ---- */
+int meta_sqlite_object_set_storage_class(struct meta_store *s, const char *bucket, const char *key,
+                                         const char *version_id, const char *expect_blob,
+                                         const char *storage_class);
+int meta_sqlite_lifecycle_stat_add(struct meta_store *s, const char *bucket, const char *action,
+                                   int64_t count, int64_t now_ms);
+int meta_sqlite_lifecycle_stat_list(struct meta_store *s, const char *bucket,
+                                    meta_lifecycle_stat_cb *cb, void *payload);
+
 #endif

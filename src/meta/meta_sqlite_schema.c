@@ -115,9 +115,14 @@ static const char *const schema_v9 =
     "ALTER TABLE uploads ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE uploads ADD COLUMN sse TEXT NOT NULL DEFAULT '';";
 
-static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3,
-                                                schema_v4, schema_v5, schema_v6,
-                                                schema_v7, schema_v8, schema_v9};
+/* Version 10: how many times the lifecycle worker applied each action in each bucket. */
+static const char *const schema_v10 =
+    "CREATE TABLE lifecycle_stats(bucket TEXT NOT NULL, action TEXT NOT NULL,"
+    " count INTEGER NOT NULL, last_ms INTEGER NOT NULL, PRIMARY KEY(bucket, action));";
+
+static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4,
+                                                schema_v5, schema_v6, schema_v7, schema_v8,
+                                                schema_v9, schema_v10};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

@@ -87,6 +87,28 @@ int obj_commit(struct meta_store *m, struct blob_store *bs, const struct obj_com
 /* Does the comma-separated ETag list (or "*") name etag (quoted or not)? */
 int obj_etag_matches(const char *list, const char *etag);
 
+/* ---- deletes (obj_delete.c) ---- */
+
+/* Fill dm as the delete marker a delete without a version id makes in a bucket with versioning
+ * v (enabled: a new version id; suspended: "null", which replaces the null version), owned by
+ * owner_id, made at now_ms. dm->key is borrowed from key. */
+void obj_delete_marker_init(struct meta_object *dm, const char *key, enum meta_versioning v,
+                            const char *owner_id, int64_t now_ms);
+
+/* The request-free delete of key's current version in a versioned (or suspended) bucket: a
+ * new delete marker, committed in one metadata transaction (meta_object_commit) only while the
+ * bucket still has bucket_id (NULL: any) and, with if_latest_version, only while that version
+ * is still the key's current one and no delete marker. 0; ERR_NOTFOUND when the bucket went;
+ * ERR_CONFLICT when the current version is another now. out_version (64 bytes) gets the
+ * marker's version id. */
+int obj_delete_marker_add(struct meta_store *m, const char *bucket, const char *bucket_id,
+                          const char *key, enum meta_versioning v, const char *owner_id,
+                          const char *if_latest_version, char *out_version) WARN_UNUSED;
+
+/* Abort a multipart upload: the upload and its parts go (their blobs become dead, for the
+ * collector). 0, ERR_NOTFOUND or an error. AbortMultipartUpload, the janitor and lifecycle. */
+int obj_upload_abort(struct meta_store *m, const char *bucket, const char *upload_id) WARN_UNUSED;
+
 /* ---- read path ---- */
 
 struct obj_reader;

@@ -151,14 +151,7 @@ static enum s3_error s3_object_add_delete_marker(struct s3_req *r, const char *k
                                                  struct s3_delete_result *out)
 {
     struct meta_object dm;
-    memset(&dm, 0, sizeof(dm));
-    dm.key = (char *)key;
-    s3_object_version_for_write(r, dm.version_id);
-    dm.is_latest = 1;
-    dm.is_delete_marker = 1;
-    dm.last_modified_ms = clock_now_ms();
-    memcpy(dm.owner_id, r->account.id, sizeof(dm.owner_id));
-    snprintf(dm.storage_class, sizeof(dm.storage_class), "STANDARD");
+    obj_delete_marker_init(&dm, key, r->bucket_info.versioning, r->account.id, clock_now_ms());
     enum s3_error e = s3_object_commit(r, &dm, NULL, NULL, NULL);
     if (!e) {
         snprintf(out->version_id, sizeof(out->version_id), "%s", dm.version_id);

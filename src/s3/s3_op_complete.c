@@ -19,6 +19,7 @@
 #include "core/uri.h"
 #include "core/xmlw.h"
 #include "s3/s3_lock.h"
+#include "s3/s3_expiration.h"
 #include "s3/s3_multipart.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
@@ -271,6 +272,7 @@ static enum s3_error s3_complete_respond(struct s3_req *r, const struct meta_obj
     }
     struct http_response *resp = s3_response_xml(r, &xml);
     s3_object_version_header(resp, o->version_id);
+    s3_expiration_header(r, resp, o);
     http_req_respond(r->http, resp);
     return S3_OK;
 }

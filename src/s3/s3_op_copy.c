@@ -12,6 +12,7 @@
 #include "core/xmlw.h"
 #include "s3/s3_acl.h"
 #include "s3/s3_lock.h"
+#include "s3/s3_expiration.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
 #include "s3/s3_tiering.h"
@@ -117,6 +118,7 @@ static enum s3_error s3_copy_respond(struct s3_req *r, const struct s3_copy *c,
     if (strcmp(c->src.version_id, "null") != 0)
         http_response_header(resp, "x-amz-copy-source-version-id", c->src.version_id);
     s3_object_version_header(resp, o->version_id);
+    s3_expiration_header(r, resp, o);
     http_req_respond(r->http, resp);
     return S3_OK;
 }

@@ -1,10 +1,11 @@
 /* s3_op_lifecycle.c — Put/Get/DeleteBucketLifecycleConfiguration. PUT validates the document
- * as AWS does (lc_config.c) and stores it as sent (META_CONFIG_LIFECYCLE); GET answers it as
- * stored, or NoSuchLifecycleConfiguration. */
+ * as AWS does (lc_config.c) and stores it as sent (META_CONFIG_LIFECYCLE), a rule without an ID
+ * given one (lc_ids.c); GET answers it as stored, or NoSuchLifecycleConfiguration. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "lifecycle/lc_config.h"
+#include "lifecycle/lc_ids.h"
 #include "s3/s3_bucket_doc.h"
 #include "s3/s3_req.h"
 
@@ -40,10 +41,17 @@ enum s3_error s3_op_put_bucket_lifecycle(struct s3_req *r)
             s3_req_set_message(r, "%s", msg);
         return e;
     }
-    /* A valid configuration is not stored: no worker applies rules yet (LIFECYCLE.md), and
-     * accepting rules that never run would be a lie to the caller. */
-    s3_req_set_message(r, "Lifecycle rules are validated but not executed by this server yet");
-    return S3E_NOT_IMPLEMENTED;
+    /* stored as sent, with AWS's generated ID in any rule without one; the worker
+     * (src/lifecycle/lc_worker.c) applies it */
+    char *doc = NULL;
+    int rc = lc_ids_assign(r->body.xml.data, r->body.xml.len, &doc);
+    if (!rc)
+        rc = meta_bucket_config_put(r->srv->meta, r->bucket, META_CONFIG_LIFECYCLE, doc);
+    free(doc);
+    if (rc)
+        return s3_error_from_rc(rc);
+    s3_respond_empty(r, 200);
+    return S3_OK;
 }
 
 enum s3_error s3_op_get_bucket_lifecycle(struct s3_req *r)

@@ -181,7 +181,7 @@ enum s3_error s3_mpu_part_number(struct s3_req *r, int *out)
 /* The upload and its parts go; their blobs become dead, for the collector. */
 int s3_upload_abort(struct s3_server *srv, const char *bucket, const char *upload_id)
 {
-    return meta_upload_delete(srv->meta, bucket, upload_id);
+    return obj_upload_abort(srv->meta, bucket, upload_id);
 }
 
 struct s3_abort_list {

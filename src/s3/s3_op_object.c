@@ -19,6 +19,7 @@
 #include "core/str.h"
 #include "s3/s3_acl.h"
 #include "s3/s3_lock.h"
+#include "s3/s3_expiration.h"
 #include "s3/s3_names.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
@@ -128,6 +129,7 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
     struct http_response *resp = s3_response_new(r, 200, NULL, 0);
     http_response_header(resp, "ETag", o.etag);
     s3_object_version_header(resp, o.version_id);
+    s3_expiration_header(r, resp, &o);
     if (r->body.checksum_algo != CHECKSUM_NONE) {
         http_response_header(resp, checksum_algo_header(r->body.checksum_algo),
                              r->body.checksum_value);
@@ -321,6 +323,7 @@ static void s3_object_headers(struct s3_req *r, struct http_response *resp,
     if (strcmp(o->version_id, "null") != 0 || r->bucket_info.versioning != META_UNVERSIONED)
         http_response_header(resp, "x-amz-version-id", o->version_id);
     s3_tagging_count_header(resp, o->tags);
+    s3_expiration_header(r, resp, o);
 }
 
 static void s3_object_checksum_header(struct s3_req *r, struct http_response *resp,

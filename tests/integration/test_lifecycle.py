@@ -1,14 +1,22 @@
-"""Lifecycle configuration API: Put/Get/DeleteBucketLifecycleConfiguration and AWS's errors."""
+"""Lifecycle: Put/Get/DeleteBucketLifecycleConfiguration with AWS's errors, and the worker
+inside serve applying the rules with a 2-second lifecycle day (--lifecycle-day-seconds 2)."""
+import subprocess
+import time
+
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_code, serve_checked
+from conftest import BIN, error_code, serve_checked
 
 
 @pytest.fixture(scope="module")
-def s3():
-    for srv in serve_checked(["--lifecycle-day-seconds", "2"]):
-        yield srv.client()
+def lcsrv():
+    yield from serve_checked(["--lifecycle-day-seconds", "2"])
+
+
+@pytest.fixture(scope="module")
+def s3(lcsrv):
+    return lcsrv.client()
 
 
 def rule(**kw):
@@ -17,22 +25,37 @@ def rule(**kw):
     return r
 
 
-def test_valid_rules_answer_not_implemented_until_a_worker_runs_them(s3):
-    """A valid configuration is refused with 501 (nothing would apply it yet) and not stored;
-    Get answers NoSuchLifecycleConfiguration and Delete succeeds, as on a bucket without one."""
+def test_put_stores_the_configuration_get_answers_it_delete_removes_it(s3):
+    """A valid configuration is stored (the worker applies it); Get answers its rules and
+    Delete removes it."""
     s3.create_bucket(Bucket="lc1")
     with pytest.raises(ClientError) as ei:
         s3.get_bucket_lifecycle_configuration(Bucket="lc1")
     assert error_code(ei.value) == "NoSuchLifecycleConfiguration"
-    with pytest.raises(ClientError) as ei:
-        s3.put_bucket_lifecycle_configuration(Bucket="lc1",
-                                              LifecycleConfiguration={"Rules": [rule()]})
-    assert error_code(ei.value) == "NotImplemented"
-    assert ei.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    s3.put_bucket_lifecycle_configuration(Bucket="lc1", LifecycleConfiguration={"Rules": [rule()]})
+    got = s3.get_bucket_lifecycle_configuration(Bucket="lc1")["Rules"]
+    assert [(r["ID"], r["Status"], r["Expiration"]["Days"]) for r in got] == [("r1", "Enabled", 1)]
     s3.delete_bucket_lifecycle(Bucket="lc1")
     with pytest.raises(ClientError) as ei:
         s3.get_bucket_lifecycle_configuration(Bucket="lc1")
     assert error_code(ei.value) == "NoSuchLifecycleConfiguration"
+
+
+def test_rules_without_an_id_get_one(s3):
+    """AWS gives a rule sent without an ID one of its own; Get answers it."""
+    s3.create_bucket(Bucket="lc-noid")
+    lifecycle(s3, "lc-noid", {"Status": "Enabled", "Prefix": "a/", "Expiration": {"Days": 31}},
+              {"ID": "b", "Status": "Enabled", "Prefix": "b/", "Expiration": {"Days": 120}},
+              {"Status": "Enabled", "Prefix": "c/", "Expiration": {"Days": 200}})
+    got = s3.get_bucket_lifecycle_configuration(Bucket="lc-noid")["Rules"]
+    ids = [r["ID"] for r in got]
+    assert [r["Prefix"] for r in got] == ["a/", "b/", "c/"]
+    assert ids[1] == "b" and len(ids[0]) == 48 and len(ids[2]) == 48 and ids[0] != ids[2]
+    assert [r["Expiration"]["Days"] for r in got] == [31, 120, 200]
+    # the generated ID is the rule's: x-amz-expiration names it
+    put = s3.put_object(Bucket="lc-noid", Key="a/x", Body=b"x")
+    assert _expiration(put["Expiration"])[1] == ids[0]
+    assert s3.get_bucket_lifecycle_configuration(Bucket="lc-noid")["Rules"] == got
 
 
 @pytest.mark.parametrize("rules,code", [
@@ -47,3 +70,355 @@ def test_put_errors(s3, rules, code):
     with pytest.raises(ClientError) as ei:
         s3.put_bucket_lifecycle_configuration(Bucket="lc2", LifecycleConfiguration={"Rules": rules})
     assert error_code(ei.value) == code
+
+
+# ---- the worker (a "day" is 2 s; the worker looks every second) ----
+
+def wait_for(what, cond, timeout=30):
+    """Poll cond() until it is true (deadline timeout seconds)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if cond():
+            return
+        time.sleep(0.25)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def keys(s3, bucket):
+    return sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
+
+
+def versions(s3, bucket):
+    """[(key, version id, is latest, is delete marker)], newest first per key."""
+    r = s3.list_object_versions(Bucket=bucket)
+    out = [(v["Key"], v["VersionId"], v["IsLatest"], False) for v in r.get("Versions", [])]
+    out += [(v["Key"], v["VersionId"], v["IsLatest"], True) for v in r.get("DeleteMarkers", [])]
+    return out
+
+
+def lifecycle(s3, bucket, *rules):
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket,
+                                          LifecycleConfiguration={"Rules": list(rules)})
+
+
+def test_expiration_days_deletes_matching_objects_only(s3):
+    s3.create_bucket(Bucket="lc-days")
+    for k in ("logs/a", "logs/b", "keep/c"):
+        s3.put_object(Bucket="lc-days", Key=k, Body=b"x")
+    lifecycle(s3, "lc-days", rule())
+    wait_for("logs/ to expire", lambda: keys(s3, "lc-days") == ["keep/c"])
+    assert versions(s3, "lc-days") == [("keep/c", "null", True, False)]
+
+
+def test_expiration_date_in_the_past_deletes_at_once(s3):
+    s3.create_bucket(Bucket="lc-date")
+    s3.put_object(Bucket="lc-date", Key="logs/old", Body=b"x")
+    s3.put_object(Bucket="lc-date", Key="other", Body=b"x")
+    lifecycle(s3, "lc-date", rule(Expiration={"Date": "2020-01-01T00:00:00Z"}))
+    wait_for("logs/old to expire", lambda: keys(s3, "lc-date") == ["other"])
+
+
+def test_expiration_date_in_the_future_leaves_objects(s3):
+    s3.create_bucket(Bucket="lc-future")
+    s3.put_object(Bucket="lc-future", Key="logs/new", Body=b"x")
+    lifecycle(s3, "lc-future", rule(Expiration={"Date": "2099-01-01T00:00:00Z"}),
+              rule(ID="r2", Filter={"Prefix": "gone/"}))
+    s3.put_object(Bucket="lc-future", Key="gone/x", Body=b"x")
+    wait_for("gone/x to expire", lambda: keys(s3, "lc-future") == ["logs/new"])
+
+
+def test_versioned_bucket_expiry_adds_a_delete_marker(s3):
+    s3.create_bucket(Bucket="lc-ver")
+    s3.put_bucket_versioning(Bucket="lc-ver", VersioningConfiguration={"Status": "Enabled"})
+    vid = s3.put_object(Bucket="lc-ver", Key="logs/a", Body=b"x")["VersionId"]
+    lifecycle(s3, "lc-ver", rule())
+    wait_for("a delete marker", lambda: keys(s3, "lc-ver") == [])
+    v = versions(s3, "lc-ver")
+    assert ("logs/a", vid, False, False) in v
+    markers = [x for x in v if x[3]]
+    assert len(markers) == 1 and markers[0][2] is True
+    # the marker stays: the noncurrent version is still there, and nothing expires it
+    time.sleep(3)
+    assert len(versions(s3, "lc-ver")) == 2
+
+
+def test_noncurrent_expiration_keeps_newer_noncurrent_versions(s3):
+    s3.create_bucket(Bucket="lc-nc")
+    s3.put_bucket_versioning(Bucket="lc-nc", VersioningConfiguration={"Status": "Enabled"})
+    vids = [s3.put_object(Bucket="lc-nc", Key="k", Body=b"%d" % i)["VersionId"] for i in range(4)]
+    lifecycle(s3, "lc-nc", {"ID": "nc", "Status": "Enabled", "Filter": {"Prefix": ""},
+                            "NoncurrentVersionExpiration": {"NoncurrentDays": 1,
+                                                            "NewerNoncurrentVersions": 1}})
+    wait_for("old noncurrent versions to go", lambda: len(versions(s3, "lc-nc")) == 2)
+    v = versions(s3, "lc-nc")
+    assert [x[1] for x in v] == [vids[3], vids[2]]
+    assert v[0][2] is True and v[1][2] is False
+
+
+def test_expired_object_delete_marker_is_removed(s3):
+    s3.create_bucket(Bucket="lc-dm")
+    s3.put_bucket_versioning(Bucket="lc-dm", VersioningConfiguration={"Status": "Enabled"})
+    vid = s3.put_object(Bucket="lc-dm", Key="gone", Body=b"x")["VersionId"]
+    s3.delete_object(Bucket="lc-dm", Key="gone")
+    s3.put_object(Bucket="lc-dm", Key="kept", Body=b"x")
+    s3.delete_object(Bucket="lc-dm", Key="kept")  # a marker with a noncurrent version stays
+    s3.delete_object(Bucket="lc-dm", Key="gone", VersionId=vid)
+    lifecycle(s3, "lc-dm", {"ID": "dm", "Status": "Enabled", "Filter": {"Prefix": ""},
+                            "Expiration": {"ExpiredObjectDeleteMarker": True}})
+    wait_for("the sole marker to go",
+             lambda: sorted(set(x[0] for x in versions(s3, "lc-dm"))) == ["kept"])
+    assert len(versions(s3, "lc-dm")) == 2
+
+
+def test_incomplete_uploads_are_aborted(s3):
+    s3.create_bucket(Bucket="lc-mpu")
+    old = s3.create_multipart_upload(Bucket="lc-mpu", Key="tmp/big")["UploadId"]
+    s3.upload_part(Bucket="lc-mpu", Key="tmp/big", UploadId=old, PartNumber=1, Body=b"p" * 10)
+    other = s3.create_multipart_upload(Bucket="lc-mpu", Key="keep/big")["UploadId"]
+    lifecycle(s3, "lc-mpu", {"ID": "mpu", "Status": "Enabled", "Filter": {"Prefix": "tmp/"},
+                             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}})
+
+    def uploads():
+        return [u["UploadId"] for u in s3.list_multipart_uploads(Bucket="lc-mpu").get("Uploads", [])]
+    wait_for("tmp/big's upload to be aborted", lambda: uploads() == [other])
+    with pytest.raises(ClientError) as ei:
+        s3.list_parts(Bucket="lc-mpu", Key="tmp/big", UploadId=old)
+    assert error_code(ei.value) == "NoSuchUpload"
+
+
+def test_tag_filter_selects_tagged_objects(s3):
+    s3.create_bucket(Bucket="lc-tag")
+    s3.put_object(Bucket="lc-tag", Key="a", Body=b"x", Tagging="class=temp&team=x")
+    s3.put_object(Bucket="lc-tag", Key="b", Body=b"x", Tagging="class=keep")
+    s3.put_object(Bucket="lc-tag", Key="c", Body=b"x")
+    lifecycle(s3, "lc-tag", {"ID": "t", "Status": "Enabled",
+                             "Filter": {"Tag": {"Key": "class", "Value": "temp"}},
+                             "Expiration": {"Days": 1}})
+    wait_for("the tagged object to expire", lambda: keys(s3, "lc-tag") == ["b", "c"])
+
+
+def test_size_filter_selects_by_size(s3):
+    s3.create_bucket(Bucket="lc-size")
+    s3.put_object(Bucket="lc-size", Key="small", Body=b"x" * 10)
+    s3.put_object(Bucket="lc-size", Key="mid", Body=b"x" * 500)
+    s3.put_object(Bucket="lc-size", Key="big", Body=b"x" * 5000)
+    lifecycle(s3, "lc-size", {"ID": "s", "Status": "Enabled",
+                              "Filter": {"And": {"Prefix": "", "ObjectSizeGreaterThan": 100,
+                                                 "ObjectSizeLessThan": 1000}},
+                              "Expiration": {"Days": 1}})
+    wait_for("the mid-sized object to expire", lambda: keys(s3, "lc-size") == ["big", "small"])
+
+
+def test_disabled_rules_do_nothing(s3):
+    s3.create_bucket(Bucket="lc-off")
+    s3.put_object(Bucket="lc-off", Key="logs/a", Body=b"x")
+    s3.put_object(Bucket="lc-off", Key="tmp/b", Body=b"x")
+    lifecycle(s3, "lc-off", rule(Status="Disabled"), rule(ID="on", Filter={"Prefix": "tmp/"}))
+    wait_for("tmp/b to expire", lambda: keys(s3, "lc-off") == ["logs/a"])
+
+
+def test_transition_changes_the_storage_class_in_head_and_listings(s3):
+    s3.create_bucket(Bucket="lc-tr")
+    s3.put_bucket_versioning(Bucket="lc-tr", VersioningConfiguration={"Status": "Enabled"})
+    old = s3.put_object(Bucket="lc-tr", Key="cold/a", Body=b"x")["VersionId"]
+    s3.put_object(Bucket="lc-tr", Key="cold/a", Body=b"y")
+    s3.put_object(Bucket="lc-tr", Key="hot/b", Body=b"x")
+    lifecycle(s3, "lc-tr", {"ID": "tr", "Status": "Enabled", "Filter": {"Prefix": "cold/"},
+                            "Transitions": [{"Days": 0, "StorageClass": "STANDARD_IA"}],
+                            "NoncurrentVersionTransitions": [
+                                {"NoncurrentDays": 1, "StorageClass": "ONEZONE_IA"}]})
+    wait_for("the transition", lambda: s3.head_object(Bucket="lc-tr", Key="cold/a").get(
+        "StorageClass") == "STANDARD_IA")
+    wait_for("the noncurrent transition", lambda: s3.head_object(
+        Bucket="lc-tr", Key="cold/a", VersionId=old).get("StorageClass") == "ONEZONE_IA")
+    assert "StorageClass" not in s3.head_object(Bucket="lc-tr", Key="hot/b")
+    listed = {o["Key"]: o["StorageClass"] for o in s3.list_objects_v2(Bucket="lc-tr")["Contents"]}
+    assert listed == {"cold/a": "STANDARD_IA", "hot/b": "STANDARD"}
+    assert s3.get_object(Bucket="lc-tr", Key="cold/a")["Body"].read() == b"y"
+
+
+def test_lifecycle_status_counts_actions_per_bucket_and_the_log_names_them(lcsrv, s3):
+    s3.create_bucket(Bucket="lc-stat")
+    s3.put_bucket_versioning(Bucket="lc-stat", VersioningConfiguration={"Status": "Enabled"})
+    for k in ("a", "b"):
+        s3.put_object(Bucket="lc-stat", Key="logs/" + k, Body=b"x")
+    s3.create_multipart_upload(Bucket="lc-stat", Key="logs/mpu")
+    lifecycle(s3, "lc-stat", rule(AbortIncompleteMultipartUpload={"DaysAfterInitiation": 1}))
+    s3.create_bucket(Bucket="lc-stat-idle")
+    lifecycle(s3, "lc-stat-idle", rule(Status="Disabled"), rule(ID="r2"))
+
+    def status():
+        out = subprocess.run([BIN, "lifecycle", "status", "--data", lcsrv.data],
+                             capture_output=True, text=True, check=True).stdout
+        return out
+    wait_for("the counts", lambda: "lc-stat                  Expiration" in status() and
+             "AbortIncompleteMultipartUpload" in status())
+    lines = [ln.split() for ln in status().splitlines()]
+    counts = {(ln[0], ln[1]): int(ln[2]) for ln in lines if len(ln) == 4 and ln[2].isdigit()}
+    assert counts[("lc-stat", "Expiration")] == 2
+    assert counts[("lc-stat", "AbortIncompleteMultipartUpload")] == 1
+    assert ["lc-stat-idle", "2", "rules,", "1", "enabled"] in lines
+    assert ["lc-stat", "1", "rules,", "1", "enabled"] in lines
+    one = subprocess.run([BIN, "lifecycle", "status", "--data", lcsrv.data, "--bucket",
+                          "lc-stat-idle"], capture_output=True, text=True, check=True).stdout
+    assert "lc-stat " not in one and "lc-stat-idle" in one
+    log = lcsrv.read_log()
+    assert 'lifecycle: Expiration lc-stat/logs/a version' in log and 'rule "r1"' in log
+    assert "lifecycle: AbortIncompleteMultipartUpload lc-stat/logs/mpu" in log
+    bad = subprocess.run([BIN, "lifecycle", "nope"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "usage: stocktake lifecycle status" in bad.stderr
+
+
+def _expiration(value):
+    """(expiry date as epoch seconds, rule id) of an x-amz-expiration value."""
+    import email.utils
+    import re
+    import urllib.parse
+    m = re.fullmatch(r'expiry-date="([^"]+)", rule-id="([^"]*)"', value)
+    assert m, value
+    return (email.utils.parsedate_to_datetime(m.group(1)).timestamp(),
+            urllib.parse.unquote(m.group(2)))
+
+
+def test_x_amz_expiration_on_put_get_head_copy_and_complete(s3):
+    s3.create_bucket(Bucket="lc-hdr")
+    lifecycle(s3, "lc-hdr", rule(ID="keep 100 days", Expiration={"Days": 100}),
+              rule(ID="until/2099", Filter={"Prefix": "dated/"},
+                   Expiration={"Date": "2099-01-01T00:00:00Z"}),
+              rule(ID="off", Status="Disabled", Filter={"Prefix": "other/"}))
+    put = s3.put_object(Bucket="lc-hdr", Key="logs/a", Body=b"x")
+    head = s3.head_object(Bucket="lc-hdr", Key="logs/a")
+    lm = head["LastModified"].timestamp()
+    when, rid = _expiration(put["Expiration"])
+    # 100 two-second days after the write, rounded up to the next day boundary
+    assert rid == "keep 100 days" and lm + 200 <= when <= lm + 203 and when % 2 == 0
+    assert _expiration(head["Expiration"]) == (when, rid)
+    assert _expiration(s3.get_object(Bucket="lc-hdr", Key="logs/a")["Expiration"]) == (when, rid)
+    assert 'rule-id="keep%20100%20days"' in put["Expiration"]
+    dated = s3.put_object(Bucket="lc-hdr", Key="dated/b", Body=b"x")
+    assert dated["Expiration"] == 'expiry-date="Thu, 01 Jan 2099 00:00:00 GMT", rule-id="until%2F2099"'
+    copy = s3.copy_object(Bucket="lc-hdr", Key="logs/c", CopySource="lc-hdr/dated/b")
+    assert _expiration(copy["Expiration"])[1] == "keep 100 days"
+    up = s3.create_multipart_upload(Bucket="lc-hdr", Key="dated/m")["UploadId"]
+    etag = s3.upload_part(Bucket="lc-hdr", Key="dated/m", UploadId=up, PartNumber=1,
+                          Body=b"m")["ETag"]
+    done = s3.complete_multipart_upload(Bucket="lc-hdr", Key="dated/m", UploadId=up,
+                                        MultipartUpload={"Parts": [{"ETag": etag,
+                                                                    "PartNumber": 1}]})
+    assert _expiration(done["Expiration"])[1] == "until/2099"
+    # no rule: no header; a changed configuration is seen at once
+    assert "Expiration" not in s3.put_object(Bucket="lc-hdr", Key="other/x", Body=b"x")
+    s3.delete_bucket_lifecycle(Bucket="lc-hdr")
+    assert "Expiration" not in s3.head_object(Bucket="lc-hdr", Key="logs/a")
+
+
+# ---- inventory: LifecycleExpirationDate, and the seed's advice for report destinations ----
+
+def _report_rows(s3, dest, fmt, tmp_path):
+    """The rows of the (only) report in dest as {(key, is latest): (LastModifiedDate,
+    LifecycleExpirationDate)}, ISO-8601 strings ("" for none), read per format: CSV by hand,
+    Parquet with DuckDB, ORC with the suite's reader."""
+    import csv
+    import gzip
+    import io
+    import urllib.parse
+    import orc_reader
+    from test_inventory_orc import orc_ts
+    from test_inventory_parquet import duck_ts, duckdb_rows
+    from test_inventory_reports import fetch_report
+    manifest_key = next(k for k in keys(s3, dest) if k.endswith("manifest.json"))
+    manifest, files = fetch_report(s3, dest, manifest_key, tmp_path)
+    assert manifest["fileFormat"] == fmt
+    out = {}
+    if fmt == "CSV":
+        columns = manifest["fileSchema"].split(", ")
+        for f in files:
+            for rec in csv.reader(io.StringIO(gzip.decompress(open(f, "rb").read()).decode())):
+                r = dict(zip(columns, rec))
+                out[(urllib.parse.unquote_plus(r["Key"]), r["IsLatest"] == "true")] = (
+                    r["LastModifiedDate"], r["LifecycleExpirationDate"])
+    elif fmt == "Parquet":
+        assert "optional int64 lifecycle_expiration_date (TIMESTAMP(MILLIS,true));" in \
+            manifest["fileSchema"]
+        for r in duckdb_rows(files):
+            out[(r["key"], r["is_latest"])] = (
+                duck_ts(r["last_modified_date"]),
+                duck_ts(r["lifecycle_expiration_date"]) if r["lifecycle_expiration_date"] else "")
+    else:
+        assert ",lifecycle_expiration_date:timestamp>" in manifest["fileSchema"]
+        for f in files:
+            with open(f, "rb") as fh:
+                for r in orc_reader.OrcFile(fh.read()).rows():
+                    exp = r["lifecycle_expiration_date"]
+                    out[(r["key"], r["is_latest"])] = (orc_ts(r["last_modified_date"]),
+                                                       orc_ts(exp) if exp else "")
+    return out
+
+
+def _iso(epoch):
+    import datetime
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _epoch(iso):
+    import datetime
+    return datetime.datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp()
+
+
+@pytest.mark.parametrize("fmt", ["CSV", "Parquet", "ORC"])
+def test_inventory_lifecycle_expiration_date_column(lcsrv, s3, tmp_path, fmt):
+    from conftest import allow_inventory_delivery
+    from test_inventory_reports import config, run_inventory
+    src, dest = "lc-inv-src-" + fmt.lower(), "lc-inv-dest-" + fmt.lower()
+    s3.create_bucket(Bucket=src)
+    s3.put_bucket_versioning(Bucket=src, VersioningConfiguration={"Status": "Enabled"})
+    s3.create_bucket(Bucket=dest)
+    allow_inventory_delivery(lcsrv, s3, dest)
+    lifecycle(s3, src, rule(ID="cur", Expiration={"Days": 100}),
+              {"ID": "nc", "Status": "Enabled", "Filter": {"Prefix": "logs/"},
+               "NoncurrentVersionExpiration": {"NoncurrentDays": 50}},
+              {"ID": "tag", "Status": "Enabled", "Filter": {"Tag": {"Key": "t", "Value": "1"}},
+               "Expiration": {"Date": "2099-01-01T00:00:00Z"}})
+    s3.put_object(Bucket=src, Key="logs/a", Body=b"1")
+    s3.put_object(Bucket=src, Key="logs/a", Body=b"2")
+    s3.put_object(Bucket=src, Key="tagged", Body=b"x", Tagging="t=1")
+    s3.put_object(Bucket=src, Key="plain", Body=b"x")
+    s3.put_bucket_inventory_configuration(
+        Bucket=src, Id="lc", InventoryConfiguration=config(
+            "lc", dest, versions="All", fmt=fmt,
+            fields=["LastModifiedDate", "LifecycleExpirationDate"]))
+    # the report's days are the server's: `inventory run` takes the same day length
+    run_inventory(lcsrv, src, "lc", "--lifecycle-day-seconds", "2")
+    rows = _report_rows(s3, dest, fmt, tmp_path)
+    assert len(rows) == 4
+    when, rid = _expiration(s3.head_object(Bucket=src, Key="logs/a")["Expiration"])
+    assert rid == "cur" and rows[("logs/a", True)][1] == _iso(when)
+    # the noncurrent version: 50 days after its successor was written, at a day boundary
+    succ, nc = _epoch(rows[("logs/a", True)][0]), _epoch(rows[("logs/a", False)][1])
+    assert succ + 100 <= nc <= succ + 102 and nc % 2 == 0
+    assert rows[("tagged", True)][1] == "2099-01-01T00:00:00.000Z"
+    assert rows[("plain", True)][1] == ""
+
+
+def test_a_lifecycle_rule_on_the_report_prefix_expires_old_reports(lcsrv, s3):
+    """The seed's advice: a lifecycle policy on the destination deletes old inventory lists
+    (data files, manifests, symlinks) and leaves the rest of the bucket alone."""
+    from conftest import allow_inventory_delivery
+    from test_inventory_reports import config, run_inventory
+    s3.create_bucket(Bucket="lc-rep-src")
+    s3.put_object(Bucket="lc-rep-src", Key="k", Body=b"x")
+    s3.create_bucket(Bucket="lc-rep-dest")
+    allow_inventory_delivery(lcsrv, s3, "lc-rep-dest")
+    s3.put_object(Bucket="lc-rep-dest", Key="notes/keep.txt", Body=b"x")
+    s3.put_bucket_inventory_configuration(
+        Bucket="lc-rep-src", Id="daily",
+        InventoryConfiguration=config("daily", "lc-rep-dest", prefix="reports"))
+    run_inventory(lcsrv, "lc-rep-src", "daily")
+    delivered = [k for k in keys(s3, "lc-rep-dest") if k.startswith("reports/")]
+    assert any(k.endswith("manifest.json") for k in delivered)
+    assert any(k.endswith("manifest.checksum") for k in delivered)
+    assert any("/data/" in k for k in delivered) and any("symlink.txt" in k for k in delivered)
+    lifecycle(s3, "lc-rep-dest", rule(ID="old-reports", Filter={"Prefix": "reports/"}))
+    wait_for("the reports to expire", lambda: keys(s3, "lc-rep-dest") == ["notes/keep.txt"])

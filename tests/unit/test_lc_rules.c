@@ -1,7 +1,9 @@
 /* test_lc_rules.c — parsing lifecycle rules and matching them against object versions. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include "lifecycle/lc_ids.h"
 #include "lifecycle/lc_rules.h"
 
 #define LC(rules) "<LifecycleConfiguration>" rules "</LifecycleConfiguration>"
@@ -57,4 +59,32 @@ TEST(lc_rules_prefix_tag_and_size)
     CHECK(lc_rule_matches(s, "k", NULL, -1)); /* a delete marker has no size */
     lc_rules_dispose(&r);
     CHECK(parse("<nope", &r) != 0);
+}
+
+TEST(lc_ids_generated_for_rules_without_one)
+{
+    const char *with = LC("<Rule><ID>x</ID><Status>Enabled</Status><Prefix></Prefix>"
+                          "<Expiration><Days>1</Days></Expiration></Rule>");
+    char *out = NULL;
+    CHECK(lc_ids_assign(with, strlen(with), &out) == 0);
+    CHECK_STR(out, with); /* unchanged: stored as sent */
+    free(out);
+    const char *without =
+        "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        "<Rule><Status>Enabled</Status><Prefix>a/</Prefix><Expiration><Days>1"
+        "</Days></Expiration></Rule><Rule><ID>mine</ID><Status>Enabled</Status>"
+        "<Prefix>b/</Prefix><Expiration><Days>2</Days></Expiration></Rule>"
+        "<Rule><Status>Disabled</Status><Prefix>c/</Prefix><Expiration><Days>3"
+        "</Days></Expiration></Rule></LifecycleConfiguration>";
+    CHECK(lc_ids_assign(without, strlen(without), &out) == 0);
+    struct lc_rules r;
+    CHECK(parse(out, &r) == 0 && r.count == 3);
+    CHECK(r.rules[0].id && strlen(r.rules[0].id) == 48);
+    CHECK_STR(r.rules[1].id, "mine");
+    CHECK(r.rules[2].id && strlen(r.rules[2].id) == 48 && strcmp(r.rules[0].id, r.rules[2].id));
+    CHECK_STR(r.rules[0].prefix, "a/");
+    CHECK(r.rules[2].exp_days == 3 && !r.rules[2].enabled);
+    lc_rules_dispose(&r);
+    free(out);
+    CHECK(lc_ids_assign("<x", 2, &out) == ERR_INVALID && out == NULL);
 }
