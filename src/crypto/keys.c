@@ -113,8 +113,7 @@ static int keys_master_create(const char *path, struct keys_master *out)
     return rc;
 }
 
-int keys_master_load(const char *path, const char *data_dir, struct keys_master *out,
-                     int *created)
+int keys_master_load(const char *path, const char *data_dir, struct keys_master *out, int *created)
 {
     char def[PATH_MAX], text[256];
     *created = 0;
@@ -276,8 +275,8 @@ int keys_unwrap(const struct keys_master *k, const char *record, const char *bin
         rc = ERR_INVALID;
     }
     uint8_t wrapped[KEYS_WRAPPED_LEN];
-    if (!rc && (strlen(f[4]) != 2 * KEYS_WRAPPED_LEN ||
-                hash_unhex(f[4], KEYS_WRAPPED_LEN, wrapped))) {
+    if (!rc &&
+        (strlen(f[4]) != 2 * KEYS_WRAPPED_LEN || hash_unhex(f[4], KEYS_WRAPPED_LEN, wrapped))) {
         err_set("malformed wrapped data key");
         rc = ERR_INVALID;
     }
@@ -314,6 +313,5 @@ void keys_blob_key(const uint8_t dk[KEYS_LEN], const char *blob_id, uint8_t out[
 {
     char msg[128];
     int n = snprintf(msg, sizeof(msg), "stocktake-seg-v1|%s", blob_id);
-    hash_hmac_sha256(dk, KEYS_LEN, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1,
-                     out);
+    hash_hmac_sha256(dk, KEYS_LEN, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1, out);
 }

@@ -1,47 +1,164 @@
-/* obj_read.c — the read path: a byte range of one stored version. The stored bytes are the
- * object's bytes today; the decryption stage will sit between the blob and the reader (and
- * obj_reader_take_fd will then say -1, so the HTTP layer streams instead of sendfile). */
+/* obj_read.c — the read path: a byte range of one stored version. A plain blob's bytes are the
+ * object's bytes (obj_reader_take_fd hands the file to sendfile); a sealed one (SSE) is read a
+ * span of segments at a time, only the segments the range touches, each authenticated before
+ * a byte of it is returned (obj_reader_take_fd says -1). */
 #include "object/object.h"
 
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
 #include "core/fault.h"
+#include "core/log.h"
+#include "crypto/keys.h"
+#include "crypto/seg.h"
 
 #define OBJ_COPY_CHUNK (1u << 20)
+#define OBJ_SPAN_MAX (4u << 20) /* plaintext bytes decrypted per read at most */
+
+struct obj_unseal {
+    struct seg_ctx ctx;
+    uint8_t hdr[SEG_HEADER_LEN];
+    uint64_t plain_size;
+    uint8_t *span; /* sealed bytes of the segments of one read */
+    size_t span_cap;
+};
 
 struct obj_reader {
     int fd;
-    uint64_t offset;    /* next byte to read, in the blob */
+    uint64_t offset;    /* next byte to read: in the blob (plain) or the plaintext (sealed) */
     uint64_t remaining; /* bytes left in the range */
     char blob_id[BLOB_ID_LEN + 1];
+    struct obj_unseal *unseal; /* NULL: a plain blob */
 };
 
-int obj_reader_open(struct blob_store *bs, const struct meta_object *o, uint64_t start,
-                    uint64_t len, struct obj_reader **out)
+static int obj_pread_full(int fd, void *buf, size_t n, uint64_t at, const char *blob_id)
 {
-    if (start > (uint64_t)o->size || len > (uint64_t)o->size - start) {
+    uint8_t *p = buf;
+    while (n) {
+        ssize_t k = pread(fd, p, n, (off_t)at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            err_set("short read of blob %s: %s", blob_id, k < 0 ? strerror(errno) : "end of file");
+            return ERR_IO;
+        }
+        p += k;
+        n -= (size_t)k;
+        at += (uint64_t)k;
+    }
+    return 0;
+}
+
+/* The sealed blob's header and length must describe exactly `size` plaintext bytes. */
+static int obj_unseal_open(struct obj_reader *rd, const char *sse, const char *bind, uint32_t part,
+                           uint64_t size)
+{
+    uint8_t dk[KEYS_LEN];
+    int rc = keys_unwrap(keys_master_current(), sse, bind, dk);
+    if (rc)
+        return rc;
+    struct obj_unseal *u = xcalloc(1, sizeof(*u));
+    rd->unseal = u;
+    keys_blob_key(dk, rd->blob_id, u->ctx.key);
+    OPENSSL_cleanse(dk, sizeof(dk));
+    u->ctx.object_id = rd->blob_id;
+    u->ctx.part = part;
+    struct stat st;
+    if (fstat(rd->fd, &st) != 0) {
+        err_set("stat of blob %s: %s", rd->blob_id, strerror(errno));
+        return ERR_IO;
+    }
+    size_t plain = 0;
+    rc = (size_t)st.st_size < SEG_HEADER_LEN
+             ? ERR_INVALID
+             : obj_pread_full(rd->fd, u->hdr, SEG_HEADER_LEN, 0, rd->blob_id);
+    if (rc == ERR_IO)
+        return rc;
+    if (rc || seg_plain_size(u->hdr, (size_t)st.st_size, &plain) != SEG_OK || plain != size) {
+        err_set("encrypted blob %s is malformed or truncated", rd->blob_id);
+        return ERR_INVALID;
+    }
+    u->plain_size = plain;
+    return 0;
+}
+
+static int obj_reader_open_source(struct blob_store *bs, const char *blob_id, uint64_t size,
+                                  const char *sse, const char *bind, uint32_t part, uint64_t start,
+                                  uint64_t len, struct obj_reader **out)
+{
+    if (start > size || len > size - start) {
         err_set("range past the end of the object");
         return ERR_INVALID;
     }
     int fd = -1;
     if (fault_hit(FAULT_BLOB_OPEN)) {
-        err_set("injected fault: blob %s gone", o->blob_id);
+        err_set("injected fault: blob %s gone", blob_id);
         return ERR_NOTFOUND;
     }
-    int rc = blob_open_read(bs, o->blob_id, &fd);
+    int rc = blob_open_read(bs, blob_id, &fd);
     if (rc)
         return rc;
     struct obj_reader *rd = xcalloc(1, sizeof(*rd));
     rd->fd = fd;
     rd->offset = start;
     rd->remaining = len;
-    memcpy(rd->blob_id, o->blob_id, sizeof(rd->blob_id) - 1);
+    snprintf(rd->blob_id, sizeof(rd->blob_id), "%s", blob_id);
+    if (sse && sse[0]) {
+        rc = obj_unseal_open(rd, sse, bind, part, size);
+        if (rc) {
+            obj_reader_close(rd);
+            return rc;
+        }
+    }
     *out = rd;
     return 0;
+}
+
+int obj_reader_open(struct blob_store *bs, const struct meta_object *o, uint64_t start,
+                    uint64_t len, struct obj_reader **out)
+{
+    return obj_reader_open_source(bs, o->blob_id, (uint64_t)o->size, o->sse, o->blob_id, 0, start,
+                                  len, out);
+}
+
+int obj_reader_open_part(struct blob_store *bs, const char *blob_id, uint64_t size,
+                         const char *upload_sse, uint32_t part, uint64_t start, uint64_t len,
+                         struct obj_reader **out)
+{
+    return obj_reader_open_source(bs, blob_id, size, upload_sse, NULL, part, start, len, out);
+}
+
+static int obj_reader_read_sealed(struct obj_reader *rd, void *buf, size_t want)
+{
+    struct obj_unseal *u = rd->unseal;
+    uint32_t s;
+    size_t first, soff, slen;
+    if (want > OBJ_SPAN_MAX)
+        want = OBJ_SPAN_MAX;
+    if (seg_header_parse(u->hdr, &s) != SEG_OK)
+        return ERR_INVALID;
+    seg_span((size_t)u->plain_size, s, (size_t)rd->offset, want, &first, &soff, &slen);
+    if (slen > u->span_cap) {
+        free(u->span);
+        u->span = xmalloc(slen);
+        u->span_cap = slen;
+    }
+    int rc = obj_pread_full(rd->fd, u->span, slen, soff, rd->blob_id);
+    if (rc)
+        return rc;
+    enum seg_result r = seg_open_span(&u->ctx, u->hdr, (size_t)u->plain_size, u->span, first,
+                                      (size_t)rd->offset, want, buf);
+    if (r != SEG_OK) {
+        memset(buf, 0, want); /* nothing unauthenticated leaves */
+        err_set("blob %s: %s", rd->blob_id, seg_result_str(r));
+        return ERR_INVALID;
+    }
+    return (int)want;
 }
 
 int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got)
@@ -51,12 +168,20 @@ int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got)
         return 0;
     size_t want = n < rd->remaining ? n : (size_t)rd->remaining;
     ssize_t k;
-    do
-        k = pread(rd->fd, buf, want, (off_t)rd->offset);
-    while (k < 0 && errno == EINTR);
-    if (k <= 0) {
-        err_set("short read of blob %s: %s", rd->blob_id, k < 0 ? strerror(errno) : "end of file");
-        return ERR_IO;
+    if (rd->unseal) {
+        int rc = obj_reader_read_sealed(rd, buf, want);
+        if (rc < 0)
+            return rc;
+        k = rc;
+    } else {
+        do
+            k = pread(rd->fd, buf, want, (off_t)rd->offset);
+        while (k < 0 && errno == EINTR);
+        if (k <= 0) {
+            err_set("short read of blob %s: %s", rd->blob_id,
+                    k < 0 ? strerror(errno) : "end of file");
+            return ERR_IO;
+        }
     }
     rd->offset += (uint64_t)k;
     rd->remaining -= (uint64_t)k;
@@ -66,6 +191,8 @@ int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got)
 
 int obj_reader_take_fd(struct obj_reader *rd, uint64_t *offset)
 {
+    if (rd->unseal)
+        return -1;
     int fd = rd->fd;
     rd->fd = -1;
     *offset = rd->offset;
@@ -78,7 +205,28 @@ void obj_reader_close(struct obj_reader *rd)
         return;
     if (rd->fd >= 0)
         close(rd->fd);
+    if (rd->unseal) {
+        OPENSSL_cleanse(&rd->unseal->ctx, sizeof(rd->unseal->ctx));
+        free(rd->unseal->span);
+        free(rd->unseal);
+    }
     free(rd);
+}
+
+int obj_copy_reader(struct obj_reader *rd, struct obj_writer *w)
+{
+    char *chunk = xmalloc(OBJ_COPY_CHUNK);
+    size_t got = 1;
+    int rc = 0;
+    while (!rc && got) {
+        rc = obj_reader_read(rd, chunk, OBJ_COPY_CHUNK, &got);
+        if (!rc && got)
+            rc = obj_writer_write(w, chunk, got);
+    }
+    OPENSSL_cleanse(chunk, OBJ_COPY_CHUNK);
+    free(chunk);
+    obj_reader_close(rd);
+    return rc;
 }
 
 int obj_copy_range(struct blob_store *bs, const struct meta_object *src, uint64_t start,
@@ -86,16 +234,25 @@ int obj_copy_range(struct blob_store *bs, const struct meta_object *src, uint64_
 {
     struct obj_reader *rd = NULL;
     int rc = obj_reader_open(bs, src, start, len, &rd);
-    if (rc)
-        return rc;
-    char *chunk = xmalloc(OBJ_COPY_CHUNK);
-    size_t got = 1;
-    while (!rc && got) {
-        rc = obj_reader_read(rd, chunk, OBJ_COPY_CHUNK, &got);
-        if (!rc && got)
-            rc = obj_writer_write(w, chunk, got);
+    return rc ? rc : obj_copy_reader(rd, w);
+}
+
+int obj_sse_record_new(const char *bind_id, char **record)
+{
+    uint8_t dk[KEYS_LEN];
+    if (!keys_master_current()) {
+        err_set("no master key is loaded");
+        return ERR_INVALID;
     }
-    free(chunk);
-    obj_reader_close(rd);
+    keys_data_new(dk);
+    int rc = keys_wrap(keys_master_current(), bind_id, dk, record);
+    OPENSSL_cleanse(dk, sizeof(dk));
     return rc;
+}
+
+enum obj_sse_mode obj_sse_mode_of(const char *record)
+{
+    char mode[16];
+    keys_record_mode(record, mode, sizeof(mode));
+    return strcmp(mode, KEYS_MODE_S3) == 0 ? OBJ_SSE_S3 : OBJ_SSE_NONE;
 }

@@ -194,7 +194,7 @@ static enum s3_error s3_complete_assemble(struct s3_req *r, const struct meta_up
 {
     enum checksum_algo algo = checksum_algo_from_name(u->checksum_algorithm);
     int full = algo != CHECKSUM_NONE && strcmp(u->checksum_type, "FULL_OBJECT") == 0;
-    struct obj_write_opts opts = {0, full ? algo : CHECKSUM_NONE};
+    struct obj_write_opts opts = {.md5 = 0, .checksum = full ? algo : CHECKSUM_NONE};
     struct obj_writer *w = NULL;
     if (obj_writer_open(r->srv->blobs, &opts, &w))
         return S3E_INTERNAL_ERROR;

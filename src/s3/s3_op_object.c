@@ -47,7 +47,7 @@ static int s3_put_data(struct s3_req *r, const char *data, size_t n)
 
 /* The body pipeline hashes the decoded bytes (it must check Content-MD5 and the client's
  * checksum before the commit), so the writer's hash stage is left out here. */
-static const struct obj_write_opts s3_put_write_opts = {0, CHECKSUM_NONE};
+static const struct obj_write_opts s3_put_write_opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
 
 enum s3_error s3_op_put_object_begin(struct s3_req *r)
 {

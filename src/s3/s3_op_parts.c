@@ -73,7 +73,7 @@ enum s3_error s3_op_upload_part_begin(struct s3_req *r)
     if (e)
         return e;
     /* the body pipeline hashes the part (MD5 and the upload's checksum) */
-    struct obj_write_opts opts = {0, CHECKSUM_NONE};
+    struct obj_write_opts opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
     if (obj_writer_open(r->srv->blobs, &opts, &st->writer))
         return S3E_INTERNAL_ERROR;
     r->op_data = s3_part_data;
@@ -136,7 +136,8 @@ static enum s3_error s3_part_copy_bytes(struct s3_req *r, const struct meta_obje
     enum s3_error e = range ? s3_object_parse_copy_range(r, range, len, &start, &len) : S3_OK;
     if (e)
         return e;
-    struct obj_write_opts opts = {1, checksum_algo_from_name(u->checksum_algorithm)};
+    struct obj_write_opts opts = {.md5 = 1,
+                                  .checksum = checksum_algo_from_name(u->checksum_algorithm)};
     struct obj_writer *w = NULL;
     if (obj_writer_open(r->srv->blobs, &opts, &w))
         return S3E_INTERNAL_ERROR;

@@ -110,7 +110,7 @@ static enum s3_error s3_post_key(struct s3_req *r, const char *filename)
     return S3_OK;
 }
 
-static const struct obj_write_opts s3_post_write_opts = {0, CHECKSUM_NONE};
+static const struct obj_write_opts s3_post_write_opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
 
 static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
 {
