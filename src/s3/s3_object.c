@@ -288,11 +288,6 @@ enum s3_error s3_object_check_write_headers(struct s3_req *r)
     const char *sc = s3_req_header(r, "x-amz-storage-class");
     if (sc && !s3_storage_class_valid(sc))
         return S3E_INVALID_STORAGE_CLASS;
-    if (s3_req_header(r, "x-amz-server-side-encryption") ||
-        s3_req_header(r, "x-amz-server-side-encryption-customer-algorithm")) {
-        s3_req_set_message(r, "Server-side encryption is not implemented by Stocktake yet.");
-        return S3E_NOT_IMPLEMENTED;
-    }
     if (s3_req_header(r, "x-amz-object-lock-mode") ||
         s3_req_header(r, "x-amz-object-lock-legal-hold")) {
         s3_req_set_message(r, "Object Lock is not implemented by Stocktake yet.");

@@ -21,6 +21,7 @@
 #include "s3/s3_multipart.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_xml.h"
 
 #define S3_MIN_PART_SIZE (5 * 1024 * 1024)
@@ -147,6 +148,7 @@ struct s3_assembled {
     char etag[80];
     char checksum[CHECKSUM_B64_MAX + 24]; /* "…-N" */
     char *parts_json;
+    char *sse; /* the object's encryption record (NULL: plain) */
 };
 
 /* MD5 of the parts' binary MD5s; COMPOSITE checksum of the parts' binary checksums. */
@@ -195,16 +197,24 @@ static enum s3_error s3_complete_assemble(struct s3_req *r, const struct meta_up
     enum checksum_algo algo = checksum_algo_from_name(u->checksum_algorithm);
     int full = algo != CHECKSUM_NONE && strcmp(u->checksum_type, "FULL_OBJECT") == 0;
     struct obj_write_opts opts = {.md5 = 0, .checksum = full ? algo : CHECKSUM_NONE};
+    if (obj_sse_mode_of(u->sse) == OBJ_SSE_S3)
+        opts.sse = OBJ_SSE_S3; /* the object gets a data key of its own */
     struct obj_writer *w = NULL;
-    if (obj_writer_open(r->srv->blobs, &opts, &w))
+    if (obj_writer_open(r->srv->blobs, &opts, &w)) {
+        log_error("CompleteMultipartUpload %s/%s: %s", r->bucket, r->key, err_msg());
         return S3E_INTERNAL_ERROR;
+    }
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
-        struct meta_object src;
-        memset(&src, 0, sizeof(src));
-        src.size = parts[i]->size;
-        snprintf(src.blob_id, sizeof(src.blob_id), "%s", parts[i]->blob_id);
-        rc = obj_copy_range(r->srv->blobs, &src, 0, (uint64_t)parts[i]->size, w);
+        struct obj_reader *rd = NULL;
+        rc =
+            obj_reader_open_part(r->srv->blobs, parts[i]->blob_id, (uint64_t)parts[i]->size, u->sse,
+                                 (uint32_t)parts[i]->number, 0, (uint64_t)parts[i]->size, &rd);
+        if (!rc)
+            rc = obj_copy_reader(rd, w);
+        if (rc)
+            log_error("CompleteMultipartUpload %s/%s part %d (blob %s): %s", r->bucket, r->key,
+                      parts[i]->number, parts[i]->blob_id, err_msg());
     }
     if (rc) {
         obj_writer_abort(w);
@@ -213,6 +223,7 @@ static enum s3_error s3_complete_assemble(struct s3_req *r, const struct meta_up
     struct obj_written res;
     if (obj_writer_finish(w, &res))
         return S3E_INTERNAL_ERROR;
+    out->sse = res.sse;
     snprintf(out->blob_id, sizeof(out->blob_id), "%s", res.blob_id);
     out->size = (int64_t)res.size;
     if (full)
@@ -241,6 +252,7 @@ static void s3_complete_object(struct s3_req *r, const struct meta_upload *u,
     o->checksum_value = (char *)a->checksum;
     snprintf(o->checksum_type, sizeof(o->checksum_type), "%s", u->checksum_type);
     o->parts = a->parts_json;
+    o->sse = a->sse;
 }
 
 static enum s3_error s3_complete_respond(struct s3_req *r, const struct meta_object *o)
@@ -270,6 +282,7 @@ static enum s3_error s3_complete_respond(struct s3_req *r, const struct meta_obj
     }
     struct http_response *resp = s3_response_xml(r, &xml);
     s3_object_version_header(resp, o->version_id);
+    s3_sse_response_header(resp, o->sse);
     http_req_respond(r->http, resp);
     return S3_OK;
 }
@@ -290,6 +303,7 @@ static enum s3_error s3_complete_commit(struct s3_req *r, const struct meta_uplo
     if (!e)
         e = s3_complete_respond(r, &o);
     free(a.parts_json);
+    free(a.sse);
     return e;
 }
 

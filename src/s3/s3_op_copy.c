@@ -9,10 +9,12 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/xmlw.h"
 #include "s3/s3_acl.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_tagging.h"
 
 struct s3_copy {
@@ -45,7 +47,8 @@ static enum s3_error s3_copy_metadata(struct s3_req *r, struct s3_copy *c)
     }
     int same = strcmp(c->src_bucket, r->bucket) == 0 && strcmp(c->src_key, r->key) == 0;
     if (same && !replace && !s3_req_header(r, "x-amz-storage-class") &&
-        !s3_req_header(r, "x-amz-checksum-algorithm")) {
+        !s3_req_header(r, "x-amz-checksum-algorithm") &&
+        !s3_req_header(r, "x-amz-server-side-encryption")) {
         s3_req_set_message(r, "This copy request is illegal because it is trying to copy an "
                               "object to itself without changing the object's metadata, "
                               "storage class, website redirect location or encryption "
@@ -58,22 +61,26 @@ static enum s3_error s3_copy_metadata(struct s3_req *r, struct s3_copy *c)
     return S3_OK;
 }
 
-/* Copy the bytes through the object layer (read path into write path); fill the new
- * version's size, ETag and checksum. */
-static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, struct meta_object *o)
+/* Copy the bytes through the object layer (read path, decrypting the source, into write
+ * path, encrypting as the target asks); fill the new version's size, ETag, checksum and
+ * encryption record. */
+static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, enum obj_sse_mode sse,
+                                   struct meta_object *o)
 {
     const char *algo_name = s3_req_header(r, "x-amz-checksum-algorithm");
     enum checksum_algo algo =
         checksum_algo_from_name(algo_name ? algo_name : c->src.checksum_algorithm);
     if (algo_name && algo == CHECKSUM_NONE)
         return S3E_INVALID_REQUEST;
-    struct obj_write_opts opts = {.md5 = 1, .checksum = algo};
+    struct obj_write_opts opts = {.md5 = 1, .checksum = algo, .sse = sse};
     struct obj_writer *w = NULL;
     if (obj_writer_open(r->srv->blobs, &opts, &w))
         return S3E_INTERNAL_ERROR;
     struct obj_written res;
     int rc = obj_copy_range(r->srv->blobs, &c->src, 0, (uint64_t)c->src.size, w);
     if (rc) {
+        log_error("CopyObject from %s/%s (blob %s): %s", c->src_bucket, c->src_key, c->src.blob_id,
+                  err_msg());
         obj_writer_abort(w);
         return S3E_INTERNAL_ERROR;
     }
@@ -88,6 +95,7 @@ static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, st
         snprintf(o->checksum_type, sizeof(o->checksum_type), "FULL_OBJECT");
     }
     o->checksum_value = xstrdup(res.checksum);
+    o->sse = res.sse;
     return S3_OK;
 }
 
@@ -115,6 +123,7 @@ static enum s3_error s3_copy_respond(struct s3_req *r, const struct s3_copy *c,
     if (strcmp(c->src.version_id, "null") != 0)
         http_response_header(resp, "x-amz-copy-source-version-id", c->src.version_id);
     s3_object_version_header(resp, o->version_id);
+    s3_sse_response_header(resp, o->sse);
     http_req_respond(r->http, resp);
     return S3_OK;
 }
@@ -163,9 +172,14 @@ static enum s3_error s3_copy_tags(struct s3_req *r, const struct s3_copy *c, cha
 
 static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
 {
+    enum obj_sse_mode sse = OBJ_SSE_NONE;
     enum s3_error e = s3_req_load_bucket(r);
     if (!e)
         e = s3_object_check_write_headers(r);
+    if (!e)
+        e = s3_sse_check_copy_source(r);
+    if (!e)
+        e = s3_sse_for_write(r, &sse);
     if (!e)
         e = s3_copy_source_parse(r, &c->src_bucket, &c->src_key, &c->src_version);
     if (!e)
@@ -201,12 +215,13 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     o.acl = grant.acl;
     o.tags = tags;
     o.headers = c->headers;
-    e = s3_copy_bytes(r, c, &o);
+    e = s3_copy_bytes(r, c, sse, &o);
     if (!e)
         e = s3_object_commit(r, &o, NULL, NULL, NULL);
     if (!e)
         e = s3_copy_respond(r, c, &o);
     free(o.checksum_value);
+    free(o.sse);
     free(grant.acl);
     free(tags);
     return e;

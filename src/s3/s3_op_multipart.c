@@ -20,6 +20,7 @@
 #include "s3/s3_multipart.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_tagging.h"
 #include "s3/s3_xml.h"
 
@@ -92,9 +93,12 @@ int s3_mpu_result_head(struct buf *xml, const char *root, const char *bucket, co
 
 enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
 {
+    enum obj_sse_mode sse = OBJ_SSE_NONE;
     enum s3_error e = s3_req_load_bucket(r);
     if (!e)
         e = s3_object_check_write_headers(r);
+    if (!e)
+        e = s3_sse_for_write(r, &sse);
     struct meta_upload u;
     memset(&u, 0, sizeof(u));
     if (!e)
@@ -113,6 +117,13 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     }
     u.acl = grant.acl; /* applied, with the owner, when the upload completes */
     s3_upload_id_new(u.upload_id, sizeof(u.upload_id));
+    if (sse == OBJ_SSE_S3 && obj_sse_record_new(u.upload_id, &u.sse)) {
+        log_error("CreateMultipartUpload %s/%s: %s", r->bucket, r->key, err_msg());
+        free(u.acl);
+        free(u.tags);
+        free(u.headers);
+        return S3E_INTERNAL_ERROR;
+    }
     snprintf(u.bucket, sizeof(u.bucket), "%s", r->bucket);
     memcpy(u.bucket_id, r->bucket_info.id, sizeof(u.bucket_id));
     u.key = r->key;
@@ -124,19 +135,26 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     free(u.headers);
     free(u.acl);
     free(u.tags);
-    if (rc)
+    char *sse_record = u.sse; /* for the answer's header */
+    u.sse = NULL;
+    if (rc) {
+        free(sse_record);
         return s3_error_from_err(rc, S3E_NO_SUCH_BUCKET);
+    }
     struct buf xml;
     buf_init(&xml, BUF_UNLIMITED);
     rc = s3_mpu_result_head(&xml, "InitiateMultipartUploadResult", r->bucket, r->key, u.upload_id);
     if (!rc)
         rc = buf_puts(&xml, "</InitiateMultipartUploadResult>");
     if (rc) {
+        free(sse_record);
         buf_dispose(&xml);
         return S3E_INTERNAL_ERROR;
     }
     struct http_response *resp = s3_response_xml(r, &xml);
     s3_mpu_checksum_headers(resp, &u);
+    s3_sse_response_header(resp, sse_record);
+    free(sse_record);
     http_req_respond(r->http, resp);
     return S3_OK;
 }

@@ -20,13 +20,16 @@
 #include "s3/s3_acl.h"
 #include "s3/s3_names.h"
 #include "s3/s3_object.h"
+#include "s3/s3_object_stream.h"
 #include "s3/s3_req.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_tagging.h"
 
 struct s3_put_state {
     struct obj_writer *writer;
     struct s3_object_grant grant; /* owner and ACL, decided before the body is read */
     char *tags;                   /* x-amz-tagging, stored form (NULL: none) */
+    char *sse;                    /* the new version's encryption record (NULL: plain) */
 };
 
 static void s3_put_free(struct s3_req *r)
@@ -35,6 +38,7 @@ static void s3_put_free(struct s3_req *r)
     obj_writer_abort(st->writer);
     free(st->grant.acl);
     free(st->tags);
+    free(st->sse);
     free(st);
     r->op_state = NULL;
 }
@@ -45,22 +49,23 @@ static int s3_put_data(struct s3_req *r, const char *data, size_t n)
     return obj_writer_write(st->writer, data, n) ? S3E_INTERNAL_ERROR : S3_OK;
 }
 
-/* The body pipeline hashes the decoded bytes (it must check Content-MD5 and the client's
- * checksum before the commit), so the writer's hash stage is left out here. */
-static const struct obj_write_opts s3_put_write_opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
-
 enum s3_error s3_op_put_object_begin(struct s3_req *r)
 {
+    /* The body pipeline hashes the decoded bytes (it must check Content-MD5 and the client's
+     * checksum before the commit), so the writer's hash stage is left out here. */
+    struct obj_write_opts opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
     enum s3_error e = s3_req_load_bucket(r);
     if (!e)
         e = s3_object_check_write_headers(r);
+    if (!e)
+        e = s3_sse_for_write(r, &opts.sse);
     if (e)
         return e;
     struct s3_put_state *st = xcalloc(1, sizeof(*st));
     e = s3_acl_object_for_write(r, 0, NULL, &st->grant);
     if (!e)
         e = s3_tagging_from_request(r, NULL, &st->tags);
-    if (!e && obj_writer_open(r->srv->blobs, &s3_put_write_opts, &st->writer))
+    if (!e && obj_writer_open(r->srv->blobs, &opts, &st->writer))
         e = S3E_INTERNAL_ERROR;
     if (e) {
         free(st->grant.acl);
@@ -111,9 +116,11 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
         return S3E_INTERNAL_ERROR;
     }
     struct meta_object o;
+    st->sse = w.sse;
     s3_put_fill(r, &o, &w, &st->grant);
     o.headers = headers;
     o.tags = st->tags;
+    o.sse = st->sse;
     enum s3_error stored = s3_object_commit(r, &o, NULL, s3_req_header(r, "If-Match"),
                                             s3_req_header(r, "If-None-Match"));
     free(headers);
@@ -122,6 +129,7 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
     struct http_response *resp = s3_response_new(r, 200, NULL, 0);
     http_response_header(resp, "ETag", o.etag);
     s3_object_version_header(resp, o.version_id);
+    s3_sse_response_header(resp, o.sse);
     if (r->body.checksum_algo != CHECKSUM_NONE) {
         http_response_header(resp, checksum_algo_header(r->body.checksum_algo),
                              r->body.checksum_value);
@@ -315,6 +323,7 @@ static void s3_object_headers(struct s3_req *r, struct http_response *resp,
     if (strcmp(o->version_id, "null") != 0 || r->bucket_info.versioning != META_UNVERSIONED)
         http_response_header(resp, "x-amz-version-id", o->version_id);
     s3_tagging_count_header(resp, o->tags);
+    s3_sse_response_header(resp, o->sse);
 }
 
 static void s3_object_checksum_header(struct s3_req *r, struct http_response *resp,
@@ -329,6 +338,24 @@ static void s3_object_checksum_header(struct s3_req *r, struct http_response *re
         http_response_header(resp, "x-amz-checksum-type",
                              o->checksum_type[0] ? o->checksum_type : "FULL_OBJECT");
     }
+}
+
+/* The body: the blob's file itself (sendfile) when its bytes are the object's, else what the
+ * reader decrypts. Takes rd; NULL on failure (logged). */
+static struct http_response *s3_object_body(struct s3_req *r, const struct meta_object *o,
+                                            struct obj_reader *rd, int status, uint64_t len)
+{
+    uint64_t offset;
+    int fd = obj_reader_take_fd(rd, &offset);
+    if (fd >= 0) {
+        obj_reader_close(rd);
+        return http_response_new_fd(status, fd, offset, len);
+    }
+    char what[512];
+    snprintf(what, sizeof(what), "%s %s/%s (version %s, blob %s)", http_req_method(r->http),
+             r->bucket, o->key, o->version_id, o->blob_id);
+    int head = strcmp(http_req_method(r->http), "HEAD") == 0;
+    return s3_object_stream_response(rd, status, len, head, what);
 }
 
 /* *blob_gone: the row's blob was collected already (the row was replaced or deleted longer
@@ -353,17 +380,14 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     int rc = obj_reader_open(r->srv->blobs, o, range.start, range.length, &rd);
     if (rc) {
         *blob_gone = rc == ERR_NOTFOUND;
+        if (!*blob_gone)
+            log_error("%s %s/%s (blob %s): %s", http_req_method(r->http), r->bucket, o->key,
+                      o->blob_id, err_msg());
         return S3E_INTERNAL_ERROR;
     }
-    uint64_t offset;
-    int fd = obj_reader_take_fd(rd, &offset);
-    obj_reader_close(rd);
-    if (fd < 0) {
-        err_set("no plain file to send for %s", o->blob_id);
+    struct http_response *resp = s3_object_body(r, o, rd, range.partial ? 206 : 200, range.length);
+    if (!resp)
         return S3E_INTERNAL_ERROR;
-    }
-    struct http_response *resp =
-        http_response_new_fd(range.partial ? 206 : 200, fd, offset, range.length);
     s3_response_headers(r, resp);
     s3_object_headers(r, resp, o);
     s3_object_content_headers(r, resp, o);

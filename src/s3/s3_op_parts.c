@@ -14,6 +14,7 @@
 #include "s3/s3_multipart.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_xml.h"
 
 struct s3_part_state {
@@ -60,6 +61,16 @@ static enum s3_error s3_part_checksum_setup(struct s3_req *r, const struct meta_
     return S3_OK;
 }
 
+/* A part of an encrypted upload is sealed under the upload's data key, bound to its number. */
+static void s3_part_sse_opts(const struct meta_upload *u, int number, struct obj_write_opts *o)
+{
+    if (obj_sse_mode_of(u->sse) != OBJ_SSE_S3)
+        return;
+    o->sse = OBJ_SSE_S3;
+    o->sse_parent = u->sse;
+    o->part = (uint32_t)number;
+}
+
 enum s3_error s3_op_upload_part_begin(struct s3_req *r)
 {
     struct s3_part_state *st = xcalloc(1, sizeof(*st));
@@ -70,12 +81,17 @@ enum s3_error s3_op_upload_part_begin(struct s3_req *r)
         e = s3_mpu_load(r, &st->upload);
     if (!e)
         e = s3_part_checksum_setup(r, &st->upload);
+    if (!e)
+        e = s3_sse_check_part_headers(r);
     if (e)
         return e;
     /* the body pipeline hashes the part (MD5 and the upload's checksum) */
     struct obj_write_opts opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
-    if (obj_writer_open(r->srv->blobs, &opts, &st->writer))
+    s3_part_sse_opts(&st->upload, st->number, &opts);
+    if (obj_writer_open(r->srv->blobs, &opts, &st->writer)) {
+        log_error("UploadPart %s/%s: %s", r->bucket, r->key, err_msg());
         return S3E_INTERNAL_ERROR;
+    }
     r->op_data = s3_part_data;
     return S3_OK;
 }
@@ -120,6 +136,7 @@ enum s3_error s3_op_upload_part_finish(struct s3_req *r)
         return e;
     struct http_response *resp = s3_response_new(r, 200, NULL, 0);
     http_response_header(resp, "ETag", p.etag);
+    s3_sse_response_header(resp, st->upload.sse);
     if (r->body.checksum_algo != CHECKSUM_NONE)
         http_response_header(resp, checksum_algo_header(r->body.checksum_algo),
                              r->body.checksum_value);
@@ -138,10 +155,14 @@ static enum s3_error s3_part_copy_bytes(struct s3_req *r, const struct meta_obje
         return e;
     struct obj_write_opts opts = {.md5 = 1,
                                   .checksum = checksum_algo_from_name(u->checksum_algorithm)};
+    s3_part_sse_opts(u, p->number, &opts);
     struct obj_writer *w = NULL;
-    if (obj_writer_open(r->srv->blobs, &opts, &w))
+    if (obj_writer_open(r->srv->blobs, &opts, &w)) {
+        log_error("UploadPartCopy %s/%s: %s", r->bucket, r->key, err_msg());
         return S3E_INTERNAL_ERROR;
+    }
     if (obj_copy_range(r->srv->blobs, src, start, len, w)) {
+        log_error("UploadPartCopy from blob %s: %s", src->blob_id, err_msg());
         obj_writer_abort(w);
         return S3E_INTERNAL_ERROR;
     }
@@ -161,7 +182,11 @@ enum s3_error s3_op_upload_part_copy(struct s3_req *r)
     e = s3_mpu_load(r, &u);
     if (e)
         return e;
-    e = s3_copy_source_parse(r, &sb, &sk, &sv);
+    e = s3_sse_check_part_headers(r);
+    if (!e)
+        e = s3_sse_check_copy_source(r);
+    if (!e)
+        e = s3_copy_source_parse(r, &sb, &sk, &sv);
     if (!e)
         e = s3_object_load(r, sb, sk, sv, &src);
     if (!e) {
@@ -174,6 +199,7 @@ enum s3_error s3_op_upload_part_copy(struct s3_req *r)
     free(sb);
     free(sk);
     free(sv);
+    int sealed = obj_sse_mode_of(u.sse) == OBJ_SSE_S3;
     meta_upload_dispose(&u);
     if (e)
         return e;
@@ -192,6 +218,9 @@ enum s3_error s3_op_upload_part_copy(struct s3_req *r)
         buf_dispose(&xml);
         return S3E_INTERNAL_ERROR;
     }
-    s3_respond_xml(r, &xml);
+    struct http_response *resp = s3_response_xml(r, &xml);
+    if (sealed)
+        http_response_header(resp, "x-amz-server-side-encryption", "AES256");
+    http_req_respond(r->http, resp);
     return S3_OK;
 }

@@ -205,8 +205,8 @@ TEST(obj_sse_wrong_master_key)
     struct meta_object o;
     CHECK(sse_write(&f, p, 1000, 1000, NULL, 0, &o) == 0);
     struct keys_master other;
-    CHECK(keys_master_from_hex(
-              "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", &other) == 0);
+    CHECK(keys_master_from_hex("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+                               &other) == 0);
     keys_master_install(&other);
     CHECK(sse_read(&f, &o, 0, 1000, out) == ERR_INVALID);
     keys_master_install(NULL);
