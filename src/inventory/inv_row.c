@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "object/object.h"
 
 void inv_columns_build(const struct inv_config *c, struct inv_columns *out)
 {
@@ -128,13 +129,14 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
         return dm ? inv_null : inv_str(row->etag);
     case INV_FIELD_IS_MULTIPART_UPLOADED:
         return dm ? inv_null : inv_int(INV_BOOL, o->multipart != 0);
-    case INV_FIELD_ENCRYPTION_STATUS:
-        return dm ? inv_null : inv_str("NOT-SSE");
+    case INV_FIELD_ENCRYPTION_STATUS: /* the version's encryption record (object.h) */
+        return dm ? inv_null
+                  : inv_str(obj_sse_mode_of(o->sse) == OBJ_SSE_S3 ? "SSE-S3" : "NOT-SSE");
     case INV_FIELD_INTELLIGENT_TIERING_ACCESS_TIER:
         /* no tiering moves happen here: such objects stay in the frequent tier */
         return !dm && strcmp(o->storage_class, "INTELLIGENT_TIERING") == 0 ? inv_str("FREQUENT")
                                                                            : inv_null;
-    case INV_FIELD_BUCKET_KEY_STATUS:
+    case INV_FIELD_BUCKET_KEY_STATUS: /* no S3 Bucket Keys: they exist for SSE-KMS alone */
         return dm ? inv_null : inv_str("DISABLED");
     case INV_FIELD_CHECKSUM_ALGORITHM:
         return dm || !o->checksum_algorithm[0] ? inv_null : inv_str(o->checksum_algorithm);

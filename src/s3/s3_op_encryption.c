@@ -25,8 +25,9 @@ enum s3_error s3_op_put_bucket_encryption(struct s3_req *r)
     char msg[256];
     e = s3_sse_config_parse(&c, r->body.xml.data, r->body.xml.len, msg, sizeof(msg));
     if (!e && c.algorithm != S3_SSE_ALG_AES256) {
-        snprintf(msg, sizeof(msg), "Default encryption with %s is not implemented by Stocktake "
-                                   "yet.",
+        snprintf(msg, sizeof(msg),
+                 "Default encryption with %s is not implemented by Stocktake "
+                 "yet.",
                  s3_sse_algorithm_name(c.algorithm));
         e = S3E_NOT_IMPLEMENTED;
     }

@@ -23,6 +23,7 @@
 #include "s3/s3_object.h"
 #include "s3/s3_post_auth.h"
 #include "s3/s3_req.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_tagging.h"
 #include "core/xmlw.h"
 
@@ -43,6 +44,7 @@ struct s3_post_state {
     char file_type[257];
     struct s3_object_grant grant; /* owner and ACL (the acl field), decided before the file */
     char *tags;                   /* the tagging field, stored form (NULL: none) */
+    char *sse;                    /* the new version's encryption record (NULL: plain) */
 };
 
 static void s3_post_free(struct s3_req *r)
@@ -59,6 +61,7 @@ static void s3_post_free(struct s3_req *r)
         hash_stream_free(st->md5);
     free(st->grant.acl);
     free(st->tags);
+    free(st->sse);
     r->authz_request_tags = NULL;
     free(st);
     r->op_state = NULL;
@@ -110,8 +113,6 @@ static enum s3_error s3_post_key(struct s3_req *r, const char *filename)
     return S3_OK;
 }
 
-static const struct obj_write_opts s3_post_write_opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
-
 static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
 {
     struct s3_post_state *st = r->op_state;
@@ -131,9 +132,13 @@ static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
     if (!e) /* the form's acl field is the canned ACL (x-amz-acl of a PUT) */
         e = s3_acl_object_for_write(r, 1, s3_post_field(st->fields, st->n_fields, "acl"),
                                     &st->grant);
+    struct obj_write_opts opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
+    if (!e) /* the form's field, else the bucket's default encryption */
+        e = s3_sse_choose(
+            r, s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption"), &opts.sse);
     if (e)
         return e;
-    if (obj_writer_open(r->srv->blobs, &s3_post_write_opts, &st->writer))
+    if (obj_writer_open(r->srv->blobs, &opts, &st->writer))
         return S3E_INTERNAL_ERROR;
     st->md5 = hash_stream_new_md5();
     return S3_OK;
@@ -285,6 +290,8 @@ static enum s3_error s3_post_commit(struct s3_req *r, struct meta_object *o)
     snprintf(o->blob_id, sizeof(o->blob_id), "%s", w.blob_id);
     o->checksum_value = "";
     o->headers = headers;
+    st->sse = w.sse;
+    o->sse = st->sse;
     e = s3_object_commit(r, o, NULL, NULL, NULL);
     o->headers = NULL;
     free(headers);
@@ -357,6 +364,7 @@ static void s3_post_respond(struct s3_req *r, const struct meta_object *o)
     http_response_header(resp, "ETag", o->etag);
     http_response_header(resp, "Location", location);
     s3_object_version_header(resp, o->version_id);
+    s3_sse_response_header(resp, o->sse);
     free(location);
     http_req_respond(r->http, resp);
 }

@@ -64,9 +64,12 @@ enum s3_error s3_sse_for_write(struct s3_req *r, enum obj_sse_mode *out)
 {
     *out = OBJ_SSE_NONE;
     enum s3_error e = s3_sse_check_customer(r, "x-amz-");
-    if (e)
-        return e;
-    const char *v = s3_req_header(r, "x-amz-server-side-encryption");
+    return e ? e : s3_sse_choose(r, s3_req_header(r, "x-amz-server-side-encryption"), out);
+}
+
+enum s3_error s3_sse_choose(struct s3_req *r, const char *v, enum obj_sse_mode *out)
+{
+    *out = OBJ_SSE_NONE;
     int kms = v && (strcmp(v, "aws:kms") == 0 || strcmp(v, "aws:kms:dsse") == 0);
     if (kms)
         return s3_sse_not_implemented(r, "Server-side encryption with KMS keys (SSE-KMS)");

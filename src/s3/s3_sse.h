@@ -15,6 +15,8 @@
 /* The encryption of a new object of r->bucket written by r (PutObject, CopyObject,
  * CreateMultipartUpload, POST Object). */
 enum s3_error s3_sse_for_write(struct s3_req *r, enum obj_sse_mode *out);
+/* The same for the value v of x-amz-server-side-encryption (NULL: absent; a POST form's). */
+enum s3_error s3_sse_choose(struct s3_req *r, const char *v, enum obj_sse_mode *out);
 
 /* UploadPart: SSE-C headers answer 501; the upload's encryption applies to its parts. */
 enum s3_error s3_sse_check_part_headers(struct s3_req *r);

@@ -43,8 +43,8 @@ static int s3_sse_children_ok(const xmlNode *parent, const char *const *names, s
     return 1;
 }
 
-static enum s3_error s3_sse_parse_default(struct s3_sse_config *out, const xmlNode *def,
-                                          char *msg, size_t size)
+static enum s3_error s3_sse_parse_default(struct s3_sse_config *out, const xmlNode *def, char *msg,
+                                          size_t size)
 {
     static const char *const names[] = {"SSEAlgorithm", "KMSMasterKeyID"};
     if (!s3_sse_children_ok(def, names, 2))
@@ -105,8 +105,8 @@ static enum s3_error s3_sse_parse_rule(struct s3_sse_config *out, const xmlNode 
     return S3_OK;
 }
 
-enum s3_error s3_sse_config_parse(struct s3_sse_config *out, const char *xml, size_t len,
-                                  char *msg, size_t msg_size)
+enum s3_error s3_sse_config_parse(struct s3_sse_config *out, const char *xml, size_t len, char *msg,
+                                  size_t msg_size)
 {
     msg[0] = '\0';
     s3_sse_config_default(out);

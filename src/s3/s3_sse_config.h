@@ -21,8 +21,8 @@ struct s3_sse_config {
 };
 
 /* Parse a body; on failure the error (MalformedXML, InvalidArgument) with its message in msg. */
-enum s3_error s3_sse_config_parse(struct s3_sse_config *out, const char *xml, size_t len,
-                                  char *msg, size_t msg_size);
+enum s3_error s3_sse_config_parse(struct s3_sse_config *out, const char *xml, size_t len, char *msg,
+                                  size_t msg_size);
 /* The document GetBucketEncryption answers. */
 int s3_sse_config_render(struct buf *out, const struct s3_sse_config *c) WARN_UNUSED;
 /* The default every bucket has without a stored configuration (AWS since January 2023):
