@@ -4,7 +4,8 @@
  * key file (serve --master-key-file PATH, default DATA/master.key), which is created 0600 with
  * a fresh random key on first start. Its id (16 hex characters, a keyed hash of the key, never
  * the key) is what records name. Every encrypted object version gets a random 32-byte data key,
- * wrapped with the master key by AES-256-GCM; the wrapped form is a compact record kept in
+ * wrapped with the master key by AES-256-GCM (SSE-C: with the customer's key, keys_record.c);
+ * the wrapped form is a compact record kept in
  * meta_object.sse / meta_upload.sse:
  *
  *     1;AES256;<master key id>;<bind id>;<hex of nonce(12) | ciphertext(32) | tag(16)>
@@ -26,6 +27,7 @@
 #define KEYS_ENV "STOCKTAKE_MASTER_KEY"
 #define KEYS_DEFAULT_FILE "master.key"
 #define KEYS_MODE_S3 "AES256"
+#define KEYS_MODE_C "SSE-C"
 
 struct keys_master {
     uint8_t key[KEYS_LEN];
@@ -62,7 +64,19 @@ int keys_wrap(const struct keys_master *k, const char *bind_id, const uint8_t dk
 int keys_unwrap(const struct keys_master *k, const char *record, const char *bind_id,
                 uint8_t dk[KEYS_LEN]) WARN_UNUSED;
 
-/* The record's mode ("AES256"), into out; "" for a NULL/empty or malformed record. */
+/* SSE-C: dk wrapped under the customer's key ck; the record's key id field is a salted HMAC
+ * of ck (hex salt "." hex HMAC-SHA256(ck, label | salt)), which verifies the next key given
+ * without storing ck:
+ *     1;SSE-C;<salt>.<verifier>;<bind id>;<hex of nonce | wrapped key | tag> */
+int keys_wrap_customer(const uint8_t ck[KEYS_LEN], const char *bind_id, const uint8_t dk[KEYS_LEN],
+                       char **record) WARN_UNUSED;
+/* 1 when ck is the key an SSE-C record was made with. */
+int keys_customer_matches(const uint8_t ck[KEYS_LEN], const char *record);
+/* Unwrap an SSE-C record: ERR_DENIED when ck is not its key, ERR_INVALID when malformed. */
+int keys_unwrap_customer(const uint8_t ck[KEYS_LEN], const char *record, const char *bind_id,
+                         uint8_t dk[KEYS_LEN]) WARN_UNUSED;
+
+/* The record's mode ("AES256", "SSE-C"), into out; "" for a NULL/empty or malformed record. */
 void keys_record_mode(const char *record, char *out, size_t size);
 
 /* A per-blob segment key: HMAC-SHA256(dk, "stocktake-seg-v1" | blob id), so that no two blobs
