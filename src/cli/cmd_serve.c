@@ -40,6 +40,7 @@ struct serve_opts {
     enum http_tls_version tls_min;
     /* SSE (issue 11) */
     const char *master_key_file;
+    int allow_insecure_sse_c;
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -97,6 +98,8 @@ static void serve_usage(void)
                     "0600 when missing;\n"
                     "                              default DATA/master.key; env "
                     "STOCKTAKE_MASTER_KEY wins)\n"
+                    "  --allow-insecure-sse-c      accept SSE-C customer keys over plain HTTP "
+                    "(AWS refuses them without TLS)\n"
                     "  --lifecycle-day-seconds N   a lifecycle/tiering/restore day lasts N "
                     "seconds (tests, demos; Object Lock keeps real days)\n");
 }
@@ -180,6 +183,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"tls-key", required_argument, NULL, 'k'},
         {"tls-min-version", required_argument, NULL, 'm'},
         {"master-key-file", required_argument, NULL, 'K'},
+        {"allow-insecure-sse-c", no_argument, NULL, 'X'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -224,6 +228,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->tls_key = optarg;
         else if (c == 'K')
             o->master_key_file = optarg;
+        else if (c == 'X')
+            o->allow_insecure_sse_c = 1;
         else if (c == 'm' && http_tls_parse_min_version(optarg, &o->tls_min) == 0)
             continue;
         else if (c == 'u' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
@@ -346,6 +352,7 @@ int cli_serve(int argc, char **argv)
     snprintf(s3.domain, sizeof(s3.domain), "%s", o.domain);
     s3.legacy_bucket_defaults = o.legacy_bucket_defaults;
     s3.require_sigv4 = o.require_sigv4;
+    s3.allow_insecure_sse_c = o.allow_insecure_sse_c;
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
     struct http_server_config hc = {

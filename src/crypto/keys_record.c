@@ -83,8 +83,8 @@ static void keys_customer_verifier(const uint8_t ck[KEYS_LEN], const uint8_t sal
     hash_hex(mac, SHA256_LEN, out + 2 * KEYS_SALT_LEN + 1);
 }
 
-int keys_wrap_customer(const uint8_t ck[KEYS_LEN], const char *bind_id,
-                       const uint8_t dk[KEYS_LEN], char **record)
+int keys_wrap_customer(const uint8_t ck[KEYS_LEN], const char *bind_id, const uint8_t dk[KEYS_LEN],
+                       char **record)
 {
     uint8_t salt[KEYS_SALT_LEN];
     char kid[2 * KEYS_SALT_LEN + 2 * SHA256_LEN + 2];

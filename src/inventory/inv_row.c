@@ -113,6 +113,20 @@ static void inv_row_acl(struct inv_row *row, const struct meta_object *o,
     row->acl[hash_base64((const uint8_t *)doc, n, row->acl)] = '\0';
 }
 
+/* EncryptionStatus of a version whose encryption record is sse (object.h). */
+static const char *inv_row_encryption(const char *sse)
+{
+    switch (obj_sse_mode_of(sse)) {
+    case OBJ_SSE_S3:
+        return "SSE-S3";
+    case OBJ_SSE_C:
+        return "SSE-C";
+    case OBJ_SSE_NONE:
+        break;
+    }
+    return "NOT-SSE";
+}
+
 /* An optional field's value; delete markers carry only dates and the owner. */
 static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
                                       const struct meta_object *o, const char *owner)
@@ -130,8 +144,7 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
     case INV_FIELD_IS_MULTIPART_UPLOADED:
         return dm ? inv_null : inv_int(INV_BOOL, o->multipart != 0);
     case INV_FIELD_ENCRYPTION_STATUS: /* the version's encryption record (object.h) */
-        return dm ? inv_null
-                  : inv_str(obj_sse_mode_of(o->sse) == OBJ_SSE_S3 ? "SSE-S3" : "NOT-SSE");
+        return dm ? inv_null : inv_str(inv_row_encryption(o->sse));
     case INV_FIELD_INTELLIGENT_TIERING_ACCESS_TIER:
         /* no tiering moves happen here: such objects stay in the frequent tier */
         return !dm && strcmp(o->storage_class, "INTELLIGENT_TIERING") == 0 ? inv_str("FREQUENT")

@@ -55,11 +55,19 @@ static int obj_pread_full(int fd, void *buf, size_t n, uint64_t at, const char *
 }
 
 /* The sealed blob's header and length must describe exactly `size` plaintext bytes. */
-static int obj_unseal_open(struct obj_reader *rd, const char *sse, const char *bind, uint32_t part,
-                           uint64_t size)
+static int obj_unseal_open(struct obj_reader *rd, const char *sse, const char *bind,
+                           const uint8_t *ck, uint32_t part, uint64_t size)
 {
     uint8_t dk[KEYS_LEN];
-    int rc = keys_unwrap(keys_master_current(), sse, bind, dk);
+    int rc;
+    if (obj_sse_mode_of(sse) != OBJ_SSE_C)
+        rc = keys_unwrap(keys_master_current(), sse, bind, dk);
+    else if (ck)
+        rc = keys_unwrap_customer(ck, sse, bind, dk);
+    else {
+        err_set("the object is encrypted with a customer key (SSE-C): none given");
+        rc = ERR_DENIED;
+    }
     if (rc)
         return rc;
     struct obj_unseal *u = xcalloc(1, sizeof(*u));
@@ -88,8 +96,9 @@ static int obj_unseal_open(struct obj_reader *rd, const char *sse, const char *b
 }
 
 static int obj_reader_open_source(struct blob_store *bs, const char *blob_id, uint64_t size,
-                                  const char *sse, const char *bind, uint32_t part, uint64_t start,
-                                  uint64_t len, struct obj_reader **out)
+                                  const char *sse, const char *bind, const uint8_t *ck,
+                                  uint32_t part, uint64_t start, uint64_t len,
+                                  struct obj_reader **out)
 {
     if (start > size || len > size - start) {
         err_set("range past the end of the object");
@@ -109,7 +118,7 @@ static int obj_reader_open_source(struct blob_store *bs, const char *blob_id, ui
     rd->remaining = len;
     snprintf(rd->blob_id, sizeof(rd->blob_id), "%s", blob_id);
     if (sse && sse[0]) {
-        rc = obj_unseal_open(rd, sse, bind, part, size);
+        rc = obj_unseal_open(rd, sse, bind, ck, part, size);
         if (rc) {
             obj_reader_close(rd);
             return rc;
@@ -122,15 +131,22 @@ static int obj_reader_open_source(struct blob_store *bs, const char *blob_id, ui
 int obj_reader_open(struct blob_store *bs, const struct meta_object *o, uint64_t start,
                     uint64_t len, struct obj_reader **out)
 {
-    return obj_reader_open_source(bs, o->blob_id, (uint64_t)o->size, o->sse, o->blob_id, 0, start,
-                                  len, out);
+    return obj_reader_open_key(bs, o, NULL, start, len, out);
+}
+
+int obj_reader_open_key(struct blob_store *bs, const struct meta_object *o,
+                        const uint8_t *customer_key, uint64_t start, uint64_t len,
+                        struct obj_reader **out)
+{
+    return obj_reader_open_source(bs, o->blob_id, (uint64_t)o->size, o->sse, o->blob_id,
+                                  customer_key, 0, start, len, out);
 }
 
 int obj_reader_open_part(struct blob_store *bs, const char *blob_id, uint64_t size,
                          const char *upload_sse, uint32_t part, uint64_t start, uint64_t len,
                          struct obj_reader **out)
 {
-    return obj_reader_open_source(bs, blob_id, size, upload_sse, NULL, part, start, len, out);
+    return obj_reader_open_source(bs, blob_id, size, upload_sse, NULL, NULL, part, start, len, out);
 }
 
 static int obj_reader_read_sealed(struct obj_reader *rd, void *buf, size_t want)
@@ -232,8 +248,15 @@ int obj_copy_reader(struct obj_reader *rd, struct obj_writer *w)
 int obj_copy_range(struct blob_store *bs, const struct meta_object *src, uint64_t start,
                    uint64_t len, struct obj_writer *w)
 {
+    return obj_copy_range_key(bs, src, NULL, start, len, w);
+}
+
+int obj_copy_range_key(struct blob_store *bs, const struct meta_object *src,
+                       const uint8_t *customer_key, uint64_t start, uint64_t len,
+                       struct obj_writer *w)
+{
     struct obj_reader *rd = NULL;
-    int rc = obj_reader_open(bs, src, start, len, &rd);
+    int rc = obj_reader_open_key(bs, src, customer_key, start, len, &rd);
     return rc ? rc : obj_copy_reader(rd, w);
 }
 
@@ -254,5 +277,7 @@ enum obj_sse_mode obj_sse_mode_of(const char *record)
 {
     char mode[16];
     keys_record_mode(record, mode, sizeof(mode));
+    if (strcmp(mode, KEYS_MODE_C) == 0)
+        return OBJ_SSE_C;
     return strcmp(mode, KEYS_MODE_S3) == 0 ? OBJ_SSE_S3 : OBJ_SSE_NONE;
 }

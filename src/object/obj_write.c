@@ -183,7 +183,11 @@ static int obj_seal_open(struct obj_writer *w, const struct obj_write_opts *opts
     uint8_t dk[KEYS_LEN];
     char *record = NULL;
     int rc = 0;
-    if (opts->sse_parent) {
+    if (opts->sse == OBJ_SSE_C) {
+        keys_data_new(dk);
+        rc = opts->customer_key ? keys_wrap_customer(opts->customer_key, blob_id, dk, &record)
+                                : ERR_INVALID;
+    } else if (opts->sse_parent) {
         rc = keys_unwrap(keys_master_current(), opts->sse_parent, NULL, dk);
     } else if (!keys_master_current()) {
         err_set("no master key is loaded");
@@ -259,7 +263,7 @@ int obj_writer_open(struct blob_store *bs, const struct obj_write_opts *opts,
         w->stages[OBJ_STAGE_HASH] = &obj_stage_hash;
     w->stages[OBJ_STAGE_TRANSFORM] = &obj_stage_identity;
     w->stages[OBJ_STAGE_BLOB] = &obj_stage_blob;
-    if (opts->sse == OBJ_SSE_S3) {
+    if (opts->sse == OBJ_SSE_S3 || opts->sse == OBJ_SSE_C) {
         w->stages[OBJ_STAGE_TRANSFORM] = &obj_stage_seal;
         rc = obj_seal_open(w, opts);
         if (rc) {

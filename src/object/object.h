@@ -28,7 +28,8 @@
 /* Encryption at rest (issue 11, docs/internals/SSE.md). */
 enum obj_sse_mode {
     OBJ_SSE_NONE = 0,
-    OBJ_SSE_S3 /* x-amz-server-side-encryption: AES256, a data key wrapped by the master key */
+    OBJ_SSE_S3, /* x-amz-server-side-encryption: AES256, a data key wrapped by the master key */
+    OBJ_SSE_C   /* customer key (SSE-C): the data key wrapped by the customer's key */
 };
 
 struct obj_write_opts {
@@ -46,6 +47,7 @@ struct obj_write_opts {
     enum obj_sse_mode sse;
     const char *sse_parent;
     uint32_t part;
+    const uint8_t *customer_key; /* OBJ_SSE_C: the customer's 32-byte key (never stored) */
 };
 
 struct obj_written {
@@ -111,6 +113,11 @@ struct obj_reader;
  * ERR_INVALID (tampered blob or wrong key: 500 and a log line, never wrong bytes). */
 int obj_reader_open(struct blob_store *bs, const struct meta_object *o, uint64_t start,
                     uint64_t len, struct obj_reader **out) WARN_UNUSED;
+/* The same with the customer's key of an SSE-C version (NULL: none given: ERR_DENIED for one;
+ * a key that is not the version's: ERR_DENIED). */
+int obj_reader_open_key(struct blob_store *bs, const struct meta_object *o,
+                        const uint8_t *customer_key, uint64_t start, uint64_t len,
+                        struct obj_reader **out) WARN_UNUSED;
 /* The same over part `part` of a multipart upload whose record is upload_sse (NULL: plain). */
 int obj_reader_open_part(struct blob_store *bs, const char *blob_id, uint64_t size,
                          const char *upload_sse, uint32_t part, uint64_t start, uint64_t len,
@@ -126,6 +133,10 @@ void obj_reader_close(struct obj_reader *rd);
 /* Copy [start, start+len) of stored version src into w through both paths. */
 int obj_copy_range(struct blob_store *bs, const struct meta_object *src, uint64_t start,
                    uint64_t len, struct obj_writer *w) WARN_UNUSED;
+/* obj_copy_range of an SSE-C source with its customer key. */
+int obj_copy_range_key(struct blob_store *bs, const struct meta_object *src,
+                       const uint8_t *customer_key, uint64_t start, uint64_t len,
+                       struct obj_writer *w) WARN_UNUSED;
 /* Copy everything an open reader has left into w (closes rd). */
 int obj_copy_reader(struct obj_reader *rd, struct obj_writer *w) WARN_UNUSED;
 

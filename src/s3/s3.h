@@ -19,6 +19,9 @@ struct s3_server {
     /* Refuse Signature Version 2 (headers, presigned URLs, POST forms), as AWS regions opened
      * since 2014 do (serve --require-sigv4). */
     int require_sigv4;
+    /* SSE (issue 11): accept SSE-C customer keys over plain HTTP (serve --allow-insecure-sse-c);
+     * AWS refuses them without TLS. */
+    int allow_insecure_sse_c;
 };
 
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */

@@ -3,6 +3,7 @@
  * REPLACE, and a storage class change. The bytes go from the object layer's read path into its
  * write path, which computes the MD5 (ETag) and the checksum; the copy is a single-part
  * object, committed like a PutObject. */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,9 @@ struct s3_copy {
     struct meta_object src;
     int have_src;
     char *headers;
+    struct s3_sse_want want;    /* the copy's encryption (SSE-C: the target's key) */
+    struct s3_sse_want src_sse; /* an SSE-C source's key (x-amz-copy-source-…-customer-*) */
+    const uint8_t *src_ck;      /* src_sse.key when the source is SSE-C, else NULL */
 };
 
 static void s3_copy_dispose(struct s3_copy *c)
@@ -34,6 +38,8 @@ static void s3_copy_dispose(struct s3_copy *c)
     if (c->have_src)
         meta_object_dispose(&c->src);
     free(c->headers);
+    OPENSSL_cleanse(&c->want, sizeof(c->want));
+    OPENSSL_cleanse(&c->src_sse, sizeof(c->src_sse));
 }
 
 /* Metadata directive, and S3's refusal of a copy onto itself that changes nothing. */
@@ -48,7 +54,8 @@ static enum s3_error s3_copy_metadata(struct s3_req *r, struct s3_copy *c)
     int same = strcmp(c->src_bucket, r->bucket) == 0 && strcmp(c->src_key, r->key) == 0;
     if (same && !replace && !s3_req_header(r, "x-amz-storage-class") &&
         !s3_req_header(r, "x-amz-checksum-algorithm") &&
-        !s3_req_header(r, "x-amz-server-side-encryption")) {
+        !s3_req_header(r, "x-amz-server-side-encryption") &&
+        !s3_req_header(r, "x-amz-server-side-encryption-customer-algorithm")) {
         s3_req_set_message(r, "This copy request is illegal because it is trying to copy an "
                               "object to itself without changing the object's metadata, "
                               "storage class, website redirect location or encryption "
@@ -64,20 +71,20 @@ static enum s3_error s3_copy_metadata(struct s3_req *r, struct s3_copy *c)
 /* Copy the bytes through the object layer (read path, decrypting the source, into write
  * path, encrypting as the target asks); fill the new version's size, ETag, checksum and
  * encryption record. */
-static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, enum obj_sse_mode sse,
-                                   struct meta_object *o)
+static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, struct meta_object *o)
 {
     const char *algo_name = s3_req_header(r, "x-amz-checksum-algorithm");
     enum checksum_algo algo =
         checksum_algo_from_name(algo_name ? algo_name : c->src.checksum_algorithm);
     if (algo_name && algo == CHECKSUM_NONE)
         return S3E_INVALID_REQUEST;
-    struct obj_write_opts opts = {.md5 = 1, .checksum = algo, .sse = sse};
+    struct obj_write_opts opts = {
+        .md5 = 1, .checksum = algo, .sse = c->want.mode, .customer_key = c->want.key};
     struct obj_writer *w = NULL;
     if (obj_writer_open(r->srv->blobs, &opts, &w))
         return S3E_INTERNAL_ERROR;
     struct obj_written res;
-    int rc = obj_copy_range(r->srv->blobs, &c->src, 0, (uint64_t)c->src.size, w);
+    int rc = obj_copy_range_key(r->srv->blobs, &c->src, c->src_ck, 0, (uint64_t)c->src.size, w);
     if (rc) {
         log_error("CopyObject from %s/%s (blob %s): %s", c->src_bucket, c->src_key, c->src.blob_id,
                   err_msg());
@@ -124,6 +131,7 @@ static enum s3_error s3_copy_respond(struct s3_req *r, const struct s3_copy *c,
         http_response_header(resp, "x-amz-copy-source-version-id", c->src.version_id);
     s3_object_version_header(resp, o->version_id);
     s3_sse_response_header(resp, o->sse);
+    s3_sse_customer_headers(resp, &c->want);
     http_req_respond(r->http, resp);
     return S3_OK;
 }
@@ -172,14 +180,11 @@ static enum s3_error s3_copy_tags(struct s3_req *r, const struct s3_copy *c, cha
 
 static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
 {
-    enum obj_sse_mode sse = OBJ_SSE_NONE;
     enum s3_error e = s3_req_load_bucket(r);
     if (!e)
         e = s3_object_check_write_headers(r);
     if (!e)
-        e = s3_sse_check_copy_source(r);
-    if (!e)
-        e = s3_sse_for_write(r, &sse);
+        e = s3_sse_for_write(r, &c->want);
     if (!e)
         e = s3_copy_source_parse(r, &c->src_bucket, &c->src_key, &c->src_version);
     if (!e)
@@ -187,7 +192,9 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     if (e)
         return e;
     c->have_src = 1;
-    e = s3_copy_source_conditions(r, &c->src);
+    e = s3_sse_read_key(r, "x-amz-copy-source-", &c->src, &c->src_sse, &c->src_ck);
+    if (!e)
+        e = s3_copy_source_conditions(r, &c->src);
     if (!e)
         e = s3_copy_metadata(r, c);
     if (e)
@@ -215,7 +222,7 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     o.acl = grant.acl;
     o.tags = tags;
     o.headers = c->headers;
-    e = s3_copy_bytes(r, c, sse, &o);
+    e = s3_copy_bytes(r, c, &o);
     if (!e)
         e = s3_object_commit(r, &o, NULL, NULL, NULL);
     if (!e)

@@ -6,6 +6,7 @@
  * upload and its parts in one metadata transaction, which records their blobs as dead for
  * the collector. */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,12 +94,18 @@ int s3_mpu_result_head(struct buf *xml, const char *root, const char *bucket, co
 
 enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
 {
-    enum obj_sse_mode sse = OBJ_SSE_NONE;
+    struct s3_sse_want sse;
+    memset(&sse, 0, sizeof(sse));
     enum s3_error e = s3_req_load_bucket(r);
     if (!e)
         e = s3_object_check_write_headers(r);
     if (!e)
         e = s3_sse_for_write(r, &sse);
+    if (!e && sse.mode == OBJ_SSE_C) {
+        OPENSSL_cleanse(&sse, sizeof(sse));
+        s3_req_set_message(r, "SSE-C for multipart uploads is not implemented by Stocktake yet.");
+        e = S3E_NOT_IMPLEMENTED;
+    }
     struct meta_upload u;
     memset(&u, 0, sizeof(u));
     if (!e)
@@ -117,7 +124,7 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     }
     u.acl = grant.acl; /* applied, with the owner, when the upload completes */
     s3_upload_id_new(u.upload_id, sizeof(u.upload_id));
-    if (sse == OBJ_SSE_S3 && obj_sse_record_new(u.upload_id, &u.sse)) {
+    if (sse.mode == OBJ_SSE_S3 && obj_sse_record_new(u.upload_id, &u.sse)) {
         log_error("CreateMultipartUpload %s/%s: %s", r->bucket, r->key, err_msg());
         free(u.acl);
         free(u.tags);

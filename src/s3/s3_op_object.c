@@ -8,6 +8,7 @@
  * wins, and the blob it replaced is left to the collector. GET and HEAD read through the
  * object layer's reader. */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ struct s3_put_state {
     struct s3_object_grant grant; /* owner and ACL, decided before the body is read */
     char *tags;                   /* x-amz-tagging, stored form (NULL: none) */
     char *sse;                    /* the new version's encryption record (NULL: plain) */
+    struct s3_sse_want want;      /* the encryption asked for (SSE-C: the key's MD5) */
 };
 
 static void s3_put_free(struct s3_req *r)
@@ -39,6 +41,7 @@ static void s3_put_free(struct s3_req *r)
     free(st->grant.acl);
     free(st->tags);
     free(st->sse);
+    OPENSSL_cleanse(&st->want, sizeof(st->want));
     free(st);
     r->op_state = NULL;
 }
@@ -54,14 +57,19 @@ enum s3_error s3_op_put_object_begin(struct s3_req *r)
     /* The body pipeline hashes the decoded bytes (it must check Content-MD5 and the client's
      * checksum before the commit), so the writer's hash stage is left out here. */
     struct obj_write_opts opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
+    struct s3_sse_want want;
     enum s3_error e = s3_req_load_bucket(r);
     if (!e)
         e = s3_object_check_write_headers(r);
     if (!e)
-        e = s3_sse_for_write(r, &opts.sse);
+        e = s3_sse_for_write(r, &want);
     if (e)
         return e;
     struct s3_put_state *st = xcalloc(1, sizeof(*st));
+    st->want = want;
+    OPENSSL_cleanse(&want, sizeof(want));
+    opts.sse = st->want.mode;
+    opts.customer_key = st->want.key;
     e = s3_acl_object_for_write(r, 0, NULL, &st->grant);
     if (!e)
         e = s3_tagging_from_request(r, NULL, &st->tags);
@@ -70,6 +78,7 @@ enum s3_error s3_op_put_object_begin(struct s3_req *r)
     if (e) {
         free(st->grant.acl);
         free(st->tags);
+        OPENSSL_cleanse(&st->want, sizeof(st->want));
         free(st);
         return e;
     }
@@ -130,6 +139,7 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
     http_response_header(resp, "ETag", o.etag);
     s3_object_version_header(resp, o.version_id);
     s3_sse_response_header(resp, o.sse);
+    s3_sse_customer_headers(resp, &st->want);
     if (r->body.checksum_algo != CHECKSUM_NONE) {
         http_response_header(resp, checksum_algo_header(r->body.checksum_algo),
                              r->body.checksum_value);
@@ -360,7 +370,9 @@ static struct http_response *s3_object_body(struct s3_req *r, const struct meta_
 
 /* *blob_gone: the row's blob was collected already (the row was replaced or deleted longer
  * than the grace period ago, after this request loaded it). */
-static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *o, int *blob_gone)
+static enum s3_error s3_object_send_version(struct s3_req *r, const struct meta_object *o,
+                                            const uint8_t *ck, const struct s3_sse_want *key,
+                                            int *blob_gone)
 {
     enum s3_error e = s3_object_conditions(r, o);
     if (e == S3E_NOT_MODIFIED) {
@@ -377,7 +389,7 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     if (e)
         return e;
     struct obj_reader *rd = NULL;
-    int rc = obj_reader_open(r->srv->blobs, o, range.start, range.length, &rd);
+    int rc = obj_reader_open_key(r->srv->blobs, o, ck, range.start, range.length, &rd);
     if (rc) {
         *blob_gone = rc == ERR_NOTFOUND;
         if (!*blob_gone)
@@ -390,6 +402,7 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
         return S3E_INTERNAL_ERROR;
     s3_response_headers(r, resp);
     s3_object_headers(r, resp, o);
+    s3_sse_customer_headers(resp, key);
     s3_object_content_headers(r, resp, o);
     if (!range.partial) /* a full-object checksum does not describe a range */
         s3_object_checksum_header(r, resp, o);
@@ -409,6 +422,17 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     }
     http_req_respond(r->http, resp);
     return S3_OK;
+}
+
+static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *o, int *blob_gone)
+{
+    struct s3_sse_want key; /* SSE-C: the customer's key, checked against the version's */
+    const uint8_t *ck = NULL;
+    enum s3_error e = s3_sse_read_key(r, "x-amz-", o, &key, &ck);
+    if (!e)
+        e = s3_object_send_version(r, o, ck, &key, blob_gone);
+    OPENSSL_cleanse(&key, sizeof(key));
+    return e;
 }
 
 /* A reader slower than the collector's grace period finds its blob gone: the row it loaded

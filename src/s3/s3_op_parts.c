@@ -2,6 +2,7 @@
  * through the object layer (src/object); a replaced part's blob becomes dead in the same
  * metadata transaction that records the new one. */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,7 +147,8 @@ enum s3_error s3_op_upload_part_finish(struct s3_req *r)
 
 /* Copy the source range into a new part blob through the object layer, hashing it. */
 static enum s3_error s3_part_copy_bytes(struct s3_req *r, const struct meta_object *src,
-                                        const struct meta_upload *u, struct meta_part *p)
+                                        const uint8_t *src_ck, const struct meta_upload *u,
+                                        struct meta_part *p)
 {
     uint64_t start = 0, len = (uint64_t)src->size;
     const char *range = s3_req_header(r, "x-amz-copy-source-range");
@@ -161,7 +163,7 @@ static enum s3_error s3_part_copy_bytes(struct s3_req *r, const struct meta_obje
         log_error("UploadPartCopy %s/%s: %s", r->bucket, r->key, err_msg());
         return S3E_INTERNAL_ERROR;
     }
-    if (obj_copy_range(r->srv->blobs, src, start, len, w)) {
+    if (obj_copy_range_key(r->srv->blobs, src, src_ck, start, len, w)) {
         log_error("UploadPartCopy from blob %s: %s", src->blob_id, err_msg());
         obj_writer_abort(w);
         return S3E_INTERNAL_ERROR;
@@ -182,20 +184,24 @@ enum s3_error s3_op_upload_part_copy(struct s3_req *r)
     e = s3_mpu_load(r, &u);
     if (e)
         return e;
+    struct s3_sse_want src_sse; /* an SSE-C source's key */
+    const uint8_t *src_ck = NULL;
+    memset(&src_sse, 0, sizeof(src_sse));
     e = s3_sse_check_part_headers(r);
-    if (!e)
-        e = s3_sse_check_copy_source(r);
     if (!e)
         e = s3_copy_source_parse(r, &sb, &sk, &sv);
     if (!e)
         e = s3_object_load(r, sb, sk, sv, &src);
     if (!e) {
-        e = s3_copy_source_conditions(r, &src);
+        e = s3_sse_read_key(r, "x-amz-copy-source-", &src, &src_sse, &src_ck);
+        if (!e)
+            e = s3_copy_source_conditions(r, &src);
         p.last_modified_ms = clock_now_ms();
         if (!e)
-            e = s3_part_copy_bytes(r, &src, &u, &p);
+            e = s3_part_copy_bytes(r, &src, src_ck, &u, &p);
         meta_object_dispose(&src);
     }
+    OPENSSL_cleanse(&src_sse, sizeof(src_sse));
     free(sb);
     free(sk);
     free(sv);

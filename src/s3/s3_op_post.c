@@ -133,6 +133,13 @@ static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
         e = s3_acl_object_for_write(r, 1, s3_post_field(st->fields, st->n_fields, "acl"),
                                     &st->grant);
     struct obj_write_opts opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
+    if (!e &&
+        (s3_post_field(st->fields, st->n_fields,
+                       "x-amz-server-side-encryption-customer-algorithm") ||
+         s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption-customer-key"))) {
+        s3_req_set_message(r, "SSE-C for POST uploads is not implemented by Stocktake yet.");
+        e = S3E_NOT_IMPLEMENTED;
+    }
     if (!e) /* the form's field, else the bucket's default encryption */
         e = s3_sse_choose(
             r, s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption"), &opts.sse);

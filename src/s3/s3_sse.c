@@ -1,9 +1,13 @@
-/* s3_sse.c — SSE request headers and the bucket default (s3_sse.h). */
+/* s3_sse.c — SSE request headers, customer keys and the bucket default (s3_sse.h). */
 #include "s3/s3_sse.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/hash.h"
+#include "crypto/keys.h"
 
 static enum s3_error s3_sse_not_implemented(struct s3_req *r, const char *what)
 {
@@ -11,15 +15,63 @@ static enum s3_error s3_sse_not_implemented(struct s3_req *r, const char *what)
     return S3E_NOT_IMPLEMENTED;
 }
 
-static enum s3_error s3_sse_check_customer(struct s3_req *r, const char *prefix)
+static const char *s3_sse_hdr(struct s3_req *r, const char *prefix, const char *name)
 {
-    static const char *const names[] = {"algorithm", "key", "key-MD5"};
     char h[128];
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(h, sizeof(h), "%sserver-side-encryption-customer-%s", prefix, names[i]);
-        if (s3_req_header(r, h))
-            return s3_sse_not_implemented(r, "Server-side encryption with customer keys (SSE-C)");
+    snprintf(h, sizeof(h), "%sserver-side-encryption-customer-%s", prefix, name);
+    return s3_req_header(r, h);
+}
+
+static enum s3_error s3_sse_bad_key(struct s3_req *r, const char *msg)
+{
+    s3_req_set_message(r, "%s", msg);
+    return S3E_INVALID_ARGUMENT;
+}
+
+enum s3_error s3_sse_customer(struct s3_req *r, const char *prefix, struct s3_sse_want *out,
+                              int *given)
+{
+    const char *alg = s3_sse_hdr(r, prefix, "algorithm");
+    const char *key = s3_sse_hdr(r, prefix, "key");
+    const char *md5 = s3_sse_hdr(r, prefix, "key-MD5");
+    *given = alg || key || md5;
+    if (!*given)
+        return S3_OK;
+    if (!r->secure && !r->srv->allow_insecure_sse_c) {
+        s3_req_set_message(r, "Requests specifying Server Side Encryption with Customer provided "
+                              "keys must be made over a secure connection.");
+        return S3E_INVALID_REQUEST;
     }
+    if (!alg)
+        return s3_sse_bad_key(r, "Requests specifying Server Side Encryption with Customer "
+                                 "provided keys must provide a valid encryption algorithm.");
+    if (strcmp(alg, "AES256") != 0)
+        return s3_sse_bad_key(r, "The encryption algorithm specified is not valid.");
+    if (!key)
+        return s3_sse_bad_key(r, "Requests specifying Server Side Encryption with Customer "
+                                 "provided keys must provide an appropriate secret key.");
+    uint8_t raw[64], digest[MD5_LEN];
+    long n = strlen(key) <= 64 ? hash_unbase64(key, strlen(key), raw) : -1;
+    if (n != 32) {
+        OPENSSL_cleanse(raw, sizeof(raw));
+        return s3_sse_bad_key(r, "The secret key was invalid for the specified algorithm.");
+    }
+    if (!md5)
+        return s3_sse_bad_key(r, "Requests specifying Server Side Encryption with Customer "
+                                 "provided keys must provide the client calculated MD5 of the "
+                                 "secret key.");
+    hash_md5(raw, 32, digest);
+    char want[32];
+    hash_base64(digest, MD5_LEN, want);
+    if (strcmp(want, md5) != 0) {
+        OPENSSL_cleanse(raw, sizeof(raw));
+        return s3_sse_bad_key(r, "The calculated MD5 hash of the key did not match the hash that "
+                                 "was provided.");
+    }
+    out->mode = OBJ_SSE_C;
+    memcpy(out->key, raw, 32);
+    snprintf(out->key_md5, sizeof(out->key_md5), "%s", want);
+    OPENSSL_cleanse(raw, sizeof(raw));
     return S3_OK;
 }
 
@@ -60,11 +112,20 @@ static enum s3_error s3_sse_default(struct s3_req *r, enum obj_sse_mode *out)
     return S3_OK;
 }
 
-enum s3_error s3_sse_for_write(struct s3_req *r, enum obj_sse_mode *out)
+enum s3_error s3_sse_for_write(struct s3_req *r, struct s3_sse_want *out)
 {
-    *out = OBJ_SSE_NONE;
-    enum s3_error e = s3_sse_check_customer(r, "x-amz-");
-    return e ? e : s3_sse_choose(r, s3_req_header(r, "x-amz-server-side-encryption"), out);
+    memset(out, 0, sizeof(*out));
+    int given = 0;
+    enum s3_error e = s3_sse_customer(r, "x-amz-", out, &given);
+    if (e || !given)
+        return e ? e
+                 : s3_sse_choose(r, s3_req_header(r, "x-amz-server-side-encryption"), &out->mode);
+    if (s3_req_header(r, "x-amz-server-side-encryption")) {
+        s3_req_set_message(r, "Server Side Encryption with Customer provided key is "
+                              "incompatible with the encryption method specified");
+        return S3E_INVALID_ARGUMENT;
+    }
+    return S3_OK;
 }
 
 enum s3_error s3_sse_choose(struct s3_req *r, const char *v, enum obj_sse_mode *out)
@@ -91,18 +152,53 @@ enum s3_error s3_sse_choose(struct s3_req *r, const char *v, enum obj_sse_mode *
     return S3_OK;
 }
 
-enum s3_error s3_sse_check_part_headers(struct s3_req *r)
+enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct meta_object *o,
+                              struct s3_sse_want *k, const uint8_t **ck)
 {
-    return s3_sse_check_customer(r, "x-amz-");
+    int given = 0;
+    memset(k, 0, sizeof(*k));
+    *ck = NULL;
+    enum s3_error e = s3_sse_customer(r, prefix, k, &given);
+    if (e)
+        return e;
+    int sealed_c = !o->is_delete_marker && obj_sse_mode_of(o->sse) == OBJ_SSE_C;
+    if (!sealed_c && given) {
+        s3_req_set_message(r, "The encryption parameters are not applicable to this object.");
+        return S3E_INVALID_REQUEST;
+    }
+    if (!sealed_c)
+        return S3_OK;
+    if (!given) {
+        s3_req_set_message(r, "The object was stored using a form of Server Side Encryption. "
+                              "The correct parameters must be provided to retrieve the object.");
+        return S3E_INVALID_REQUEST;
+    }
+    if (!keys_customer_matches(k->key, o->sse)) {
+        s3_req_set_message(r, "The calculated MD5 hash of the key did not match the hash that "
+                              "was provided.");
+        return S3E_ACCESS_DENIED;
+    }
+    *ck = k->key;
+    return S3_OK;
 }
 
-enum s3_error s3_sse_check_copy_source(struct s3_req *r)
+enum s3_error s3_sse_check_part_headers(struct s3_req *r)
 {
-    return s3_sse_check_customer(r, "x-amz-copy-source-");
+    int given = s3_sse_hdr(r, "x-amz-", "algorithm") || s3_sse_hdr(r, "x-amz-", "key") ||
+                s3_sse_hdr(r, "x-amz-", "key-MD5");
+    return given ? s3_sse_not_implemented(r, "SSE-C for multipart uploads") : S3_OK;
 }
 
 void s3_sse_response_header(struct http_response *resp, const char *sse)
 {
     if (obj_sse_mode_of(sse) == OBJ_SSE_S3)
         http_response_header(resp, "x-amz-server-side-encryption", "AES256");
+}
+
+void s3_sse_customer_headers(struct http_response *resp, const struct s3_sse_want *k)
+{
+    if (k->mode != OBJ_SSE_C)
+        return;
+    http_response_header(resp, "x-amz-server-side-encryption-customer-algorithm", "AES256");
+    http_response_header(resp, "x-amz-server-side-encryption-customer-key-MD5", k->key_md5);
 }

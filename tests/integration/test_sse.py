@@ -4,7 +4,8 @@ every answer AWS gives it, default bucket encryption (AWS's SSE-S3 default, and 
 server's none), copies between encrypted and plain, no plaintext byte on disk (grep of the data
 directory, with a plain control), tampered blobs answering 500 instead of wrong bytes, restarts
 with the same and with a wrong master key, Put/Get/DeleteBucketEncryption and their errors, the
-bucket-policy condition key and the inventory report's EncryptionStatus."""
+bucket-policy condition key and the inventory report's EncryptionStatus; SSE-C (customer keys)
+on PUT/GET/HEAD/copies, refused over plain HTTP unless serve --allow-insecure-sse-c."""
 import json
 import os
 import subprocess
@@ -213,8 +214,7 @@ def test_copy_plain_to_sse_and_sse_to_plain_bucket(lc):
 
 def test_unsupported_modes_answer_501(s3, bucket):
     for extra in ({"ServerSideEncryption": "aws:kms"},
-                  {"ServerSideEncryption": "aws:kms:dsse"},
-                  {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": "k" * 32}):
+                  {"ServerSideEncryption": "aws:kms:dsse"}):
         with pytest.raises(ClientError) as e:
             s3.put_object(Bucket=bucket, Key="x", Body=b"x", **extra)
         assert error_code(e.value) == "NotImplemented", extra
@@ -269,6 +269,85 @@ def test_policy_condition_on_the_header(legacy_srv, lc):
     assert r["ServerSideEncryption"] == "AES256"
 
 
+@pytest.fixture(scope="module")
+def ssec_srv():
+    yield from serve_checked(["--allow-insecure-sse-c"])
+
+
+def ssec(key, copy_source=False):
+    p = "CopySource" if copy_source else ""
+    return {p + "SSECustomerAlgorithm": "AES256", p + "SSECustomerKey": key}
+
+
+def test_sse_c_refused_over_plain_http(s3, bucket):
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="c", Body=b"x", **ssec(os.urandom(32)))
+    assert error_code(e.value) == "InvalidRequest"
+    assert "secure connection" in e.value.response["Error"]["Message"]
+
+
+def test_sse_c_put_get_head_copy(ssec_srv):
+    c = ssec_srv.client()
+    b = new_bucket(c)
+    key, other = os.urandom(32), os.urandom(32)
+    body = os.urandom(2 * MiB + 5)
+    r = c.put_object(Bucket=b, Key="c", Body=body, **ssec(key))
+    import base64
+    import hashlib
+    md5 = base64.b64encode(hashlib.md5(key).digest()).decode()
+    assert r["SSECustomerAlgorithm"] == "AES256" and r["SSECustomerKeyMD5"] == md5
+    assert "ServerSideEncryption" not in r
+    g = c.get_object(Bucket=b, Key="c", **ssec(key))
+    assert g["SSECustomerKeyMD5"] == md5 and g["Body"].read() == body
+    g = c.get_object(Bucket=b, Key="c", Range="bytes=70000-1500000", **ssec(key))
+    assert g["Body"].read() == body[70000:1500001]
+    assert c.head_object(Bucket=b, Key="c", **ssec(key))["ContentLength"] == len(body)
+    for call in (c.get_object, c.head_object):
+        with pytest.raises(ClientError) as e:
+            call(Bucket=b, Key="c")
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        with pytest.raises(ClientError) as e:
+            call(Bucket=b, Key="c", **ssec(other))
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    # key headers for an object that is not SSE-C
+    c.put_object(Bucket=b, Key="plain", Body=b"p")
+    with pytest.raises(ClientError) as e:
+        c.get_object(Bucket=b, Key="plain", **ssec(key))
+    assert error_code(e.value) == "InvalidRequest"
+    # bad key headers
+    with pytest.raises(ClientError) as e:
+        c.put_object(Bucket=b, Key="bad", Body=b"x", SSECustomerAlgorithm="AES256",
+                     SSECustomerKey=os.urandom(16))
+    assert error_code(e.value) == "InvalidArgument"
+    with pytest.raises(ClientError) as e:
+        c.put_object(Bucket=b, Key="bad", Body=b"x", SSECustomerAlgorithm="AES256",
+                     SSECustomerKey=base64.b64encode(key).decode(),  # as given: MD5 is set
+                     SSECustomerKeyMD5=base64.b64encode(b"0" * 16).decode())
+    assert error_code(e.value) == "InvalidArgument"
+    # copies: the source's key to read it, the target's key (or none) to write
+    with pytest.raises(ClientError) as e:
+        c.copy_object(Bucket=b, Key="c2", CopySource={"Bucket": b, "Key": "c"})
+    assert error_code(e.value) == "InvalidRequest"
+    r = c.copy_object(Bucket=b, Key="c2", CopySource={"Bucket": b, "Key": "c"},
+                      **ssec(key, True), **ssec(other))
+    assert r["SSECustomerKeyMD5"] == base64.b64encode(hashlib.md5(other).digest()).decode()
+    assert c.get_object(Bucket=b, Key="c2", **ssec(other))["Body"].read() == body
+    r = c.copy_object(Bucket=b, Key="c3", CopySource={"Bucket": b, "Key": "c2"},
+                      **ssec(other, True))
+    assert r["ServerSideEncryption"] == "AES256"  # the bucket default
+    assert c.get_object(Bucket=b, Key="c3")["Body"].read() == body
+    u = c.create_multipart_upload(Bucket=b, Key="mp")
+    r = c.upload_part_copy(Bucket=b, Key="mp", UploadId=u["UploadId"], PartNumber=1,
+                           CopySource={"Bucket": b, "Key": "c"}, **ssec(key, True))
+    c.complete_multipart_upload(Bucket=b, Key="mp", UploadId=u["UploadId"], MultipartUpload={
+        "Parts": [{"PartNumber": 1, "ETag": r["CopyPartResult"]["ETag"]}]})
+    assert c.get_object(Bucket=b, Key="mp")["Body"].read() == body
+    # not built: SSE-C multipart uploads
+    with pytest.raises(ClientError) as e:
+        c.create_multipart_upload(Bucket=b, Key="mpc", **ssec(key))
+    assert error_code(e.value) == "NotImplemented"
+
+
 def write_markers(client, bucket, sse):
     extra = {"ServerSideEncryption": "AES256"} if sse else {}
     client.put_object(Bucket=bucket, Key="marker-small", Body=MARKER * 3, **extra)
@@ -281,6 +360,9 @@ def write_markers(client, bucket, sse):
         MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": r["ETag"]}]})
     client.copy_object(Bucket=bucket, Key="marker-copy",
                        CopySource={"Bucket": bucket, "Key": "marker-small"})
+    if sse:
+        client.put_object(Bucket=bucket, Key="marker-c", Body=MARKER * 1000,
+                          **ssec(b"k" * 32))
 
 
 def grep_data(data_dir):
@@ -289,7 +371,7 @@ def grep_data(data_dir):
 
 
 def test_no_plaintext_reaches_the_disk():
-    srv = Server(args=["--blob-grace-seconds", "0.1"]).start()
+    srv = Server(args=["--blob-grace-seconds", "0.1", "--allow-insecure-sse-c"]).start()
     try:
         c = srv.client()
         b = new_bucket(c)
@@ -382,11 +464,21 @@ def test_restart_with_same_and_wrong_master_key(tmp_path):
         srv.cleanup()
 
 
-def test_inventory_encryption_status(legacy_srv, lc):
+def test_inventory_encryption_status():
+    legacy_srv = Server(args=["--legacy-bucket-defaults", "--allow-insecure-sse-c"]).start()
+    try:
+        inventory_encryption_status(legacy_srv, legacy_srv.client())
+    finally:
+        legacy_srv.stop()
+        legacy_srv.cleanup()
+
+
+def inventory_encryption_status(legacy_srv, lc):
     src, dest = new_bucket(lc, "invsrc"), new_bucket(lc, "invdst")
     allow_inventory_delivery(legacy_srv, lc, dest)
     lc.put_object(Bucket=src, Key="plain", Body=b"p")
     lc.put_object(Bucket=src, Key="sse", Body=b"s", ServerSideEncryption="AES256")
+    lc.put_object(Bucket=src, Key="ssec", Body=b"c", **ssec(b"c" * 32))
     lc.put_bucket_inventory_configuration(Bucket=src, Id="enc", InventoryConfiguration={
         "Id": "enc", "IsEnabled": True, "IncludedObjectVersions": "Current",
         "Schedule": {"Frequency": "Daily"},
@@ -401,4 +493,5 @@ def test_inventory_encryption_status(legacy_srv, lc):
     rows = b"".join(gzip.decompress(lc.get_object(Bucket=dest, Key=f["key"])["Body"].read())
                     for f in manifest["files"]).decode().splitlines()
     assert sorted(rows) == sorted(['"%s","plain","NOT-SSE","DISABLED"' % src,
-                                   '"%s","sse","SSE-S3","DISABLED"' % src])
+                                   '"%s","sse","SSE-S3","DISABLED"' % src,
+                                   '"%s","ssec","SSE-C","DISABLED"' % src])

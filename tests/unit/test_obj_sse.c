@@ -242,3 +242,42 @@ TEST(obj_sse_parts_bound_to_number)
     free(out);
     sse_fix_close(&f);
 }
+
+TEST(obj_sse_customer_key)
+{
+    struct sse_fix f;
+    sse_fix_open(&f, '5');
+    uint8_t ck[32], other[32];
+    memset(ck, 0x11, sizeof(ck));
+    memset(other, 0x22, sizeof(other));
+    size_t n = 90000;
+    uint8_t *p = sse_plain(n), *out = malloc(n);
+    struct obj_write_opts opts = {
+        .md5 = 0, .checksum = CHECKSUM_NONE, .sse = OBJ_SSE_C, .customer_key = ck};
+    struct obj_writer *w = NULL;
+    struct obj_written res;
+    CHECK(obj_writer_open(f.bs, &opts, &w) == 0);
+    CHECK(obj_writer_write(w, p, n) == 0);
+    CHECK(obj_writer_finish(w, &res) == 0);
+    struct meta_object o;
+    memset(&o, 0, sizeof(o));
+    o.size = (int64_t)n;
+    snprintf(o.blob_id, sizeof(o.blob_id), "%s", res.blob_id);
+    o.sse = res.sse;
+    CHECK(obj_sse_mode_of(o.sse) == OBJ_SSE_C);
+    struct obj_reader *rd = NULL;
+    size_t got = 0;
+    CHECK(obj_reader_open_key(f.bs, &o, ck, 1000, n - 1000, &rd) == 0);
+    CHECK(obj_reader_read(rd, out, n, &got) == 0 && got == n - 1000);
+    CHECK(memcmp(out, p + 1000, got) == 0);
+    obj_reader_close(rd);
+    CHECK(obj_reader_open_key(f.bs, &o, other, 0, n, &rd) == ERR_DENIED);
+    CHECK(obj_reader_open(f.bs, &o, 0, n, &rd) == ERR_DENIED);
+    keys_master_install(NULL); /* SSE-C needs no master key */
+    CHECK(obj_reader_open_key(f.bs, &o, ck, 0, 10, &rd) == 0);
+    obj_reader_close(rd);
+    free(o.sse);
+    free(p);
+    free(out);
+    sse_fix_close(&f);
+}
