@@ -428,6 +428,11 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
 {
     struct s3_sse_want key; /* SSE-C: the customer's key, checked against the version's */
     const uint8_t *ck = NULL;
+    if (s3_req_header(r, "x-amz-server-side-encryption")) { /* AWS: a write-only header */
+        s3_req_set_message(r, "The x-amz-server-side-encryption header is not supported for this "
+                              "operation.");
+        return S3E_INVALID_ARGUMENT;
+    }
     enum s3_error e = s3_sse_read_key(r, "x-amz-", o, &key, &ck);
     if (!e)
         e = s3_object_send_version(r, o, ck, &key, blob_gone);

@@ -64,6 +64,10 @@ def flip(path, offset):
         f.write(bytes([b[0] ^ 0x40]))
 
 
+def add_sse_header(params, **kwargs):
+    params["headers"]["x-amz-server-side-encryption"] = "AES256"
+
+
 def test_put_get_head_small_and_ranges(s3, bucket):
     body = os.urandom(200 * 1024 + 3)
     r = s3.put_object(Bucket=bucket, Key="small", Body=body, ServerSideEncryption="AES256")
@@ -82,6 +86,17 @@ def test_put_get_head_small_and_ranges(s3, bucket):
         assert g["ContentRange"] == "bytes %d-%d/%d" % (a, b, len(body))
     g = s3.get_object(Bucket=bucket, Key="small", Range="bytes=-10")
     assert g["Body"].read() == body[-10:]
+    # the header belongs to writes: a GET or HEAD naming it is refused, as AWS does
+    for op in ("GetObject", "HeadObject"):
+        s3.meta.events.register("before-call.s3." + op, add_sse_header)
+    try:
+        for call in (s3.get_object, s3.head_object):
+            with pytest.raises(ClientError) as e:
+                call(Bucket=bucket, Key="small")
+            assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    finally:
+        for op in ("GetObject", "HeadObject"):
+            s3.meta.events.unregister("before-call.s3." + op, add_sse_header)
     s3.put_object(Bucket=bucket, Key="empty", Body=b"", ServerSideEncryption="AES256")
     g = s3.get_object(Bucket=bucket, Key="empty")
     assert g["Body"].read() == b"" and g["ServerSideEncryption"] == "AES256"
