@@ -81,6 +81,7 @@ int s3_sse_bucket_config(struct s3_req *r, struct s3_sse_config *out)
     int rc = meta_bucket_config_get(r->srv->meta, r->bucket, META_CONFIG_ENCRYPTION, &doc);
     if (rc == ERR_NOTFOUND && !r->srv->legacy_bucket_defaults) {
         s3_sse_config_default(out);
+        out->blocked = S3_SSE_BLOCK_SSE_C; /* AWS since April 2026 */
         return 0;
     }
     if (rc)
@@ -92,7 +93,25 @@ int s3_sse_bucket_config(struct s3_req *r, struct s3_sse_config *out)
         err_set("stored encryption configuration of %s does not parse", r->bucket);
         return ERR_INVALID;
     }
+    if (out->blocked == S3_SSE_BLOCK_UNSET && !r->srv->legacy_bucket_defaults)
+        out->blocked = S3_SSE_BLOCK_SSE_C;
     return 0;
+}
+
+/* SSE-C writes into a bucket whose encryption configuration blocks them: 403 AccessDenied. */
+static enum s3_error s3_sse_check_blocked(struct s3_req *r)
+{
+    struct s3_sse_config c;
+    int rc = s3_sse_bucket_config(r, &c);
+    if (rc == ERR_NOTFOUND)
+        return S3_OK;
+    if (rc)
+        return s3_error_from_rc(rc);
+    if (c.blocked != S3_SSE_BLOCK_SSE_C)
+        return S3_OK;
+    s3_req_set_message(r, "Requests specifying Server Side Encryption with Customer provided keys "
+                          "are blocked for this bucket (BlockedEncryptionTypes).");
+    return S3E_ACCESS_DENIED;
 }
 
 /* No header: the bucket's default. */
@@ -120,12 +139,14 @@ enum s3_error s3_sse_for_write(struct s3_req *r, struct s3_sse_want *out)
     if (e || !given)
         return e ? e
                  : s3_sse_choose(r, s3_req_header(r, "x-amz-server-side-encryption"), &out->mode);
-    if (s3_req_header(r, "x-amz-server-side-encryption")) {
+    e = s3_req_header(r, "x-amz-server-side-encryption") ? S3E_INVALID_ARGUMENT
+                                                         : s3_sse_check_blocked(r);
+    if (e == S3E_INVALID_ARGUMENT)
         s3_req_set_message(r, "Server Side Encryption with Customer provided key is "
                               "incompatible with the encryption method specified");
-        return S3E_INVALID_ARGUMENT;
-    }
-    return S3_OK;
+    if (e)
+        OPENSSL_cleanse(out, sizeof(*out)); /* no key outlives a refusal */
+    return e;
 }
 
 enum s3_error s3_sse_choose(struct s3_req *r, const char *v, enum obj_sse_mode *out)

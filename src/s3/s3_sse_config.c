@@ -19,6 +19,7 @@ void s3_sse_config_default(struct s3_sse_config *out)
 {
     memset(out, 0, sizeof(*out));
     out->algorithm = S3_SSE_ALG_AES256;
+    out->blocked = S3_SSE_BLOCK_UNSET;
 }
 
 static enum s3_error s3_sse_fail(enum s3_error e, char *msg, size_t size, const char *text)
@@ -77,6 +78,30 @@ static enum s3_error s3_sse_parse_default(struct s3_sse_config *out, const xmlNo
     return S3_OK;
 }
 
+/* EncryptionType elements: NONE or SSE-C (one of them, possibly repeated). */
+static enum s3_error s3_sse_parse_blocked(struct s3_sse_config *out, const xmlNode *blocked)
+{
+    static const char *const names[] = {"EncryptionType"};
+    int none = 0, ssec = 0;
+    for (const xmlNode *c = blocked->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp((const char *)c->name, names[0]) != 0)
+            return S3E_MALFORMED_XML;
+        char *v = s3_xml_text(c);
+        none |= strcmp(v, "NONE") == 0;
+        ssec |= strcmp(v, "SSE-C") == 0;
+        int known = strcmp(v, "NONE") == 0 || strcmp(v, "SSE-C") == 0;
+        free(v);
+        if (!known)
+            return S3E_MALFORMED_XML;
+    }
+    if (none == ssec) /* none given, or both */
+        return S3E_MALFORMED_XML;
+    out->blocked = ssec ? S3_SSE_BLOCK_SSE_C : S3_SSE_BLOCK_NONE;
+    return S3_OK;
+}
+
 static enum s3_error s3_sse_parse_rule(struct s3_sse_config *out, const xmlNode *rule, char *msg,
                                        size_t size)
 {
@@ -99,10 +124,8 @@ static enum s3_error s3_sse_parse_rule(struct s3_sse_config *out, const xmlNode 
             return S3E_MALFORMED_XML;
         out->bucket_key_enabled = t;
     }
-    if (s3_xml_child(rule, "BlockedEncryptionTypes"))
-        return s3_sse_fail(S3E_NOT_IMPLEMENTED, msg, size,
-                           "BlockedEncryptionTypes is not implemented by Stocktake yet.");
-    return S3_OK;
+    xmlNode *blocked = s3_xml_child(rule, "BlockedEncryptionTypes");
+    return blocked ? s3_sse_parse_blocked(out, blocked) : S3_OK;
 }
 
 enum s3_error s3_sse_config_parse(struct s3_sse_config *out, const char *xml, size_t len, char *msg,
@@ -137,6 +160,11 @@ int s3_sse_config_render(struct buf *out, const struct s3_sse_config *c)
         rc = buf_puts(out, "</ApplyServerSideEncryptionByDefault>");
     if (!rc)
         rc = xmlw_elem(out, "BucketKeyEnabled", c->bucket_key_enabled ? "true" : "false");
+    if (!rc && c->blocked != S3_SSE_BLOCK_UNSET)
+        rc = buf_printf(out,
+                        "<BlockedEncryptionTypes><EncryptionType>%s</EncryptionType>"
+                        "</BlockedEncryptionTypes>",
+                        c->blocked == S3_SSE_BLOCK_SSE_C ? "SSE-C" : "NONE");
     if (!rc)
         rc = buf_puts(out, "</Rule></ServerSideEncryptionConfiguration>");
     return rc;

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (s3_sse_config_parse(&again, out.data, out.len, msg, sizeof(msg)) != S3_OK ||
         again.algorithm != c.algorithm || again.bucket_key_enabled != c.bucket_key_enabled ||
-        strcmp(again.kms_key_id, c.kms_key_id) != 0)
+        again.blocked != c.blocked || strcmp(again.kms_key_id, c.kms_key_id) != 0)
         abort();
     buf_dispose(&out);
     return 0;

@@ -294,6 +294,63 @@ def ssec(key, copy_source=False):
     return {p + "SSECustomerAlgorithm": "AES256", p + "SSECustomerKey": key}
 
 
+def put_encryption_xml(server, bucket, blocked):
+    """PutBucketEncryption with BlockedEncryptionTypes (newer than this boto3 and aws CLI),
+    signed by tests/integration/sigv4.py; returns the status."""
+    import base64
+    import hashlib
+    from sigv4 import signed_request
+    body = ('<ServerSideEncryptionConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+            "<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm>"
+            "</ApplyServerSideEncryptionByDefault><BlockedEncryptionTypes><EncryptionType>%s"
+            "</EncryptionType></BlockedEncryptionTypes></Rule>"
+            "</ServerSideEncryptionConfiguration>" % blocked).encode()
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    status, _, data = signed_request(server, "PUT", "/" + bucket, [("encryption", "")],
+                                     {"content-md5": md5}, body)
+    assert status == 200, data
+    return status
+
+
+def get_encryption_xml(server, bucket):
+    from sigv4 import signed_request
+    status, _, data = signed_request(server, "GET", "/" + bucket, [("encryption", "")])
+    assert status == 200, data
+    return data.decode()
+
+
+def allow_sse_c(server, bucket):
+    """AWS blocks SSE-C on new buckets since April 2026: unblock it, as AWS's docs do."""
+    put_encryption_xml(server, bucket, "NONE")
+
+
+def test_sse_c_blocked_on_new_buckets(ssec_srv):
+    c = ssec_srv.client()
+    b = new_bucket(c)
+    blocked = ("<BlockedEncryptionTypes><EncryptionType>%s</EncryptionType>"
+               "</BlockedEncryptionTypes>")
+    assert blocked % "SSE-C" in get_encryption_xml(ssec_srv, b)
+    with pytest.raises(ClientError) as e:
+        c.put_object(Bucket=b, Key="c", Body=b"x", **ssec(os.urandom(32)))
+    assert error_code(e.value) == "AccessDenied"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    allow_sse_c(ssec_srv, b)
+    assert blocked % "NONE" in get_encryption_xml(ssec_srv, b)
+    key = os.urandom(32)
+    c.put_object(Bucket=b, Key="c", Body=b"x", **ssec(key))
+    # blocking again refuses new SSE-C writes; the object already written still reads
+    put_encryption_xml(ssec_srv, b, "SSE-C")
+    with pytest.raises(ClientError) as e:
+        c.copy_object(Bucket=b, Key="c2", CopySource={"Bucket": b, "Key": "c"},
+                      **ssec(key, True), **ssec(key))
+    assert error_code(e.value) == "AccessDenied"
+    assert c.get_object(Bucket=b, Key="c", **ssec(key))["Body"].read() == b"x"
+    # a configuration without BlockedEncryptionTypes: the new-bucket default (blocked)
+    c.put_bucket_encryption(Bucket=b, ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    assert blocked % "SSE-C" in get_encryption_xml(ssec_srv, b)
+
+
 def test_sse_c_refused_over_plain_http(s3, bucket):
     with pytest.raises(ClientError) as e:
         s3.put_object(Bucket=bucket, Key="c", Body=b"x", **ssec(os.urandom(32)))
@@ -304,6 +361,7 @@ def test_sse_c_refused_over_plain_http(s3, bucket):
 def test_sse_c_put_get_head_copy(ssec_srv):
     c = ssec_srv.client()
     b = new_bucket(c)
+    allow_sse_c(ssec_srv, b)
     key, other = os.urandom(32), os.urandom(32)
     body = os.urandom(2 * MiB + 5)
     r = c.put_object(Bucket=b, Key="c", Body=body, **ssec(key))
@@ -390,6 +448,7 @@ def test_no_plaintext_reaches_the_disk():
     try:
         c = srv.client()
         b = new_bucket(c)
+        allow_sse_c(srv, b)
         write_markers(c, b, True)
         assert c.get_object(Bucket=b, Key="marker-big")["Body"].read() == MARKER * 200000
         assert c.get_object(Bucket=b, Key="marker-mp")["Body"].read() == MARKER * 120000
