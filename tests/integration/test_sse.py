@@ -569,3 +569,26 @@ def inventory_encryption_status(legacy_srv, lc):
     assert sorted(rows) == sorted(['"%s","plain","NOT-SSE","DISABLED"' % src,
                                    '"%s","sse","SSE-S3","DISABLED"' % src,
                                    '"%s","ssec","SSE-C","DISABLED"' % src])
+
+
+def test_sse_c_over_https_without_the_insecure_flag(tmp_path):
+    import boto3
+    from botocore.config import Config
+    from test_tls import _cert, _keys, _serve
+    d = str(tmp_path)
+    _cert(d)
+    p, port = _serve(d, "--legacy-bucket-defaults")  # legacy: SSE-C is not blocked
+    try:
+        ak, sk = _keys(p)
+        c = boto3.client("s3", endpoint_url="https://127.0.0.1:%d" % port, region_name="us-east-1",
+                         aws_access_key_id=ak, aws_secret_access_key=sk, verify=d + "/c.pem",
+                         config=Config(signature_version="s3v4", retries={"max_attempts": 1}))
+        c.create_bucket(Bucket="tls-ssec")
+        key = os.urandom(32)
+        body = os.urandom(100000)
+        r = c.put_object(Bucket="tls-ssec", Key="c", Body=body, **ssec(key))
+        assert r["SSECustomerAlgorithm"] == "AES256"
+        assert c.get_object(Bucket="tls-ssec", Key="c", **ssec(key))["Body"].read() == body
+    finally:
+        p.terminate()
+        p.wait()
