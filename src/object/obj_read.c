@@ -16,18 +16,9 @@
 #include "core/log.h"
 #include "crypto/keys.h"
 #include "crypto/seg.h"
+#include "object/obj_unseal.h"
 
 #define OBJ_COPY_CHUNK (1u << 20)
-#define OBJ_SPAN_MAX (4u << 20) /* plaintext bytes decrypted per read at most */
-
-struct obj_unseal {
-    struct seg_ctx ctx;
-    uint8_t hdr[SEG_HEADER_LEN];
-    uint64_t plain_size;
-    uint8_t *span; /* sealed bytes of the segments of one read */
-    size_t span_cap;
-};
-
 struct obj_reader {
     int fd;
     uint64_t offset;    /* next byte to read: in the blob (plain) or the plaintext (sealed) */
@@ -36,70 +27,11 @@ struct obj_reader {
     struct obj_unseal *unseal; /* NULL: a plain blob */
 };
 
-static int obj_pread_full(int fd, void *buf, size_t n, uint64_t at, const char *blob_id)
+static int obj_reader_open_source(struct blob_store *bs, const struct obj_unseal_source *src,
+                                  uint64_t start, uint64_t len, struct obj_reader **out)
 {
-    uint8_t *p = buf;
-    while (n) {
-        ssize_t k = pread(fd, p, n, (off_t)at);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            err_set("short read of blob %s: %s", blob_id, k < 0 ? strerror(errno) : "end of file");
-            return ERR_IO;
-        }
-        p += k;
-        n -= (size_t)k;
-        at += (uint64_t)k;
-    }
-    return 0;
-}
-
-/* The sealed blob's header and length must describe exactly `size` plaintext bytes. */
-static int obj_unseal_open(struct obj_reader *rd, const char *sse, const char *bind,
-                           const uint8_t *ck, uint32_t part, uint64_t size)
-{
-    uint8_t dk[KEYS_LEN];
-    int rc;
-    if (obj_sse_mode_of(sse) != OBJ_SSE_C)
-        rc = keys_unwrap(keys_master_current(), sse, bind, dk);
-    else if (ck)
-        rc = keys_unwrap_customer(ck, sse, bind, dk);
-    else {
-        err_set("the object is encrypted with a customer key (SSE-C): none given");
-        rc = ERR_DENIED;
-    }
-    if (rc)
-        return rc;
-    struct obj_unseal *u = xcalloc(1, sizeof(*u));
-    rd->unseal = u;
-    keys_blob_key(dk, rd->blob_id, u->ctx.key);
-    OPENSSL_cleanse(dk, sizeof(dk));
-    u->ctx.object_id = rd->blob_id;
-    u->ctx.part = part;
-    struct stat st;
-    if (fstat(rd->fd, &st) != 0) {
-        err_set("stat of blob %s: %s", rd->blob_id, strerror(errno));
-        return ERR_IO;
-    }
-    size_t plain = 0;
-    rc = (size_t)st.st_size < SEG_HEADER_LEN
-             ? ERR_INVALID
-             : obj_pread_full(rd->fd, u->hdr, SEG_HEADER_LEN, 0, rd->blob_id);
-    if (rc == ERR_IO)
-        return rc;
-    if (rc || seg_plain_size(u->hdr, (size_t)st.st_size, &plain) != SEG_OK || plain != size) {
-        err_set("encrypted blob %s is malformed or truncated", rd->blob_id);
-        return ERR_INVALID;
-    }
-    u->plain_size = plain;
-    return 0;
-}
-
-static int obj_reader_open_source(struct blob_store *bs, const char *blob_id, uint64_t size,
-                                  const char *sse, const char *bind, const uint8_t *ck,
-                                  uint32_t part, uint64_t start, uint64_t len,
-                                  struct obj_reader **out)
-{
+    const char *blob_id = src->blob_id;
+    uint64_t size = src->size;
     if (start > size || len > size - start) {
         err_set("range past the end of the object");
         return ERR_INVALID;
@@ -117,8 +49,10 @@ static int obj_reader_open_source(struct blob_store *bs, const char *blob_id, ui
     rd->offset = start;
     rd->remaining = len;
     snprintf(rd->blob_id, sizeof(rd->blob_id), "%s", blob_id);
-    if (sse && sse[0]) {
-        rc = obj_unseal_open(rd, sse, bind, ck, part, size);
+    if (src->sse && src->sse[0]) {
+        struct obj_unseal_source u = *src;
+        u.fd = fd;
+        rc = obj_unseal_open(&u, &rd->unseal);
         if (rc) {
             obj_reader_close(rd);
             return rc;
@@ -138,43 +72,21 @@ int obj_reader_open_key(struct blob_store *bs, const struct meta_object *o,
                         const uint8_t *customer_key, uint64_t start, uint64_t len,
                         struct obj_reader **out)
 {
-    return obj_reader_open_source(bs, o->blob_id, (uint64_t)o->size, o->sse, o->blob_id,
-                                  customer_key, 0, start, len, out);
+    /* an SSE-C multipart object is a composite of its parts' sealed streams, whose record is
+     * its upload's (bound to the upload id) */
+    int composite = obj_sse_mode_of(o->sse) == OBJ_SSE_C && o->multipart && o->parts;
+    struct obj_unseal_source src = {
+        -1,           o->blob_id, (uint64_t)o->size,          o->sse, composite ? NULL : o->blob_id,
+        customer_key, 0,          composite ? o->parts : NULL};
+    return obj_reader_open_source(bs, &src, start, len, out);
 }
 
 int obj_reader_open_part(struct blob_store *bs, const char *blob_id, uint64_t size,
                          const char *upload_sse, uint32_t part, uint64_t start, uint64_t len,
                          struct obj_reader **out)
 {
-    return obj_reader_open_source(bs, blob_id, size, upload_sse, NULL, NULL, part, start, len, out);
-}
-
-static int obj_reader_read_sealed(struct obj_reader *rd, void *buf, size_t want)
-{
-    struct obj_unseal *u = rd->unseal;
-    uint32_t s;
-    size_t first, soff, slen;
-    if (want > OBJ_SPAN_MAX)
-        want = OBJ_SPAN_MAX;
-    if (seg_header_parse(u->hdr, &s) != SEG_OK)
-        return ERR_INVALID;
-    seg_span((size_t)u->plain_size, s, (size_t)rd->offset, want, &first, &soff, &slen);
-    if (slen > u->span_cap) {
-        free(u->span);
-        u->span = xmalloc(slen);
-        u->span_cap = slen;
-    }
-    int rc = obj_pread_full(rd->fd, u->span, slen, soff, rd->blob_id);
-    if (rc)
-        return rc;
-    enum seg_result r = seg_open_span(&u->ctx, u->hdr, (size_t)u->plain_size, u->span, first,
-                                      (size_t)rd->offset, want, buf);
-    if (r != SEG_OK) {
-        memset(buf, 0, want); /* nothing unauthenticated leaves */
-        err_set("blob %s: %s", rd->blob_id, seg_result_str(r));
-        return ERR_INVALID;
-    }
-    return (int)want;
+    struct obj_unseal_source src = {-1, blob_id, size, upload_sse, NULL, NULL, part, NULL};
+    return obj_reader_open_source(bs, &src, start, len, out);
 }
 
 int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got)
@@ -185,9 +97,9 @@ int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got)
     size_t want = n < rd->remaining ? n : (size_t)rd->remaining;
     ssize_t k;
     if (rd->unseal) {
-        int rc = obj_reader_read_sealed(rd, buf, want);
+        long rc = obj_unseal_read(rd->unseal, rd->offset, buf, want);
         if (rc < 0)
-            return rc;
+            return (int)rc;
         k = rc;
     } else {
         do
@@ -221,11 +133,7 @@ void obj_reader_close(struct obj_reader *rd)
         return;
     if (rd->fd >= 0)
         close(rd->fd);
-    if (rd->unseal) {
-        OPENSSL_cleanse(&rd->unseal->ctx, sizeof(rd->unseal->ctx));
-        free(rd->unseal->span);
-        free(rd->unseal);
-    }
+    obj_unseal_free(rd->unseal);
     free(rd);
 }
 
