@@ -168,6 +168,15 @@ int obj_copy_range_key(struct blob_store *bs, const struct meta_object *src,
     return rc ? rc : obj_copy_reader(rd, w);
 }
 
+int obj_sse_record_new_customer(const char *bind_id, const uint8_t *customer_key, char **record)
+{
+    uint8_t dk[KEYS_LEN];
+    keys_data_new(dk);
+    int rc = keys_wrap_customer(customer_key, bind_id, dk, record);
+    OPENSSL_cleanse(dk, sizeof(dk));
+    return rc;
+}
+
 int obj_sse_record_new(const char *bind_id, char **record)
 {
     uint8_t dk[KEYS_LEN];

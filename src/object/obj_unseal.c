@@ -215,7 +215,7 @@ void obj_unseal_free(struct obj_unseal *u)
     free(u);
 }
 
-int obj_unseal_append_part(struct blob_store *bs, const char *blob_id, struct obj_writer *w)
+int obj_append_sealed_part(struct blob_store *bs, const char *blob_id, struct obj_writer *w)
 {
     int fd = -1;
     int rc = blob_open_read(bs, blob_id, &fd);

@@ -19,12 +19,12 @@ struct obj_unseal;
 struct obj_unseal_source {
     int fd;
     const char *blob_id;
-    uint64_t size;          /* the plaintext size the version records */
-    const char *sse;        /* the record */
-    const char *bind;       /* the record's bind id to check (NULL: not checked) */
-    const uint8_t *ck;      /* the customer key of an SSE-C record (NULL: none given) */
-    uint32_t part;          /* the part number of a single stream */
-    const char *composite;  /* a composite's parts list (meta_object.parts), else NULL */
+    uint64_t size;         /* the plaintext size the version records */
+    const char *sse;       /* the record */
+    const char *bind;      /* the record's bind id to check (NULL: not checked) */
+    const uint8_t *ck;     /* the customer key of an SSE-C record (NULL: none given) */
+    uint32_t part;         /* the part number of a single stream */
+    const char *composite; /* a composite's parts list (meta_object.parts), else NULL */
 };
 
 /* Unwrap the data key and check that the blob describes exactly src->size bytes. ERR_DENIED:
@@ -34,11 +34,5 @@ int obj_unseal_open(const struct obj_unseal_source *src, struct obj_unseal **out
  * bytes written (> 0) or ERR_IO / ERR_INVALID (buf zeroed: nothing unauthenticated leaves). */
 long obj_unseal_read(struct obj_unseal *u, uint64_t off, void *buf, size_t want);
 void obj_unseal_free(struct obj_unseal *u);
-
-/* Composite assembly: part blob_id's id and raw sealed bytes appended to the plain writer w. */
-struct blob_store;
-struct obj_writer;
-int obj_unseal_append_part(struct blob_store *bs, const char *blob_id,
-                           struct obj_writer *w) WARN_UNUSED;
 
 #endif

@@ -183,10 +183,14 @@ static int obj_seal_open(struct obj_writer *w, const struct obj_write_opts *opts
     uint8_t dk[KEYS_LEN];
     char *record = NULL;
     int rc = 0;
-    if (opts->sse == OBJ_SSE_C) {
+    if (opts->sse == OBJ_SSE_C && !opts->customer_key) {
+        err_set("SSE-C without a customer key");
+        rc = ERR_INVALID;
+    } else if (opts->sse == OBJ_SSE_C && opts->sse_parent) {
+        rc = keys_unwrap_customer(opts->customer_key, opts->sse_parent, NULL, dk);
+    } else if (opts->sse == OBJ_SSE_C) {
         keys_data_new(dk);
-        rc = opts->customer_key ? keys_wrap_customer(opts->customer_key, blob_id, dk, &record)
-                                : ERR_INVALID;
+        rc = keys_wrap_customer(opts->customer_key, blob_id, dk, &record);
     } else if (opts->sse_parent) {
         rc = keys_unwrap(keys_master_current(), opts->sse_parent, NULL, dk);
     } else if (!keys_master_current()) {

@@ -144,6 +144,14 @@ int obj_copy_reader(struct obj_reader *rd, struct obj_writer *w) WARN_UNUSED;
 
 /* A fresh data key wrapped for bind_id (a multipart upload's id: its parts' key). */
 int obj_sse_record_new(const char *bind_id, char **record) WARN_UNUSED;
+/* The same wrapped under a customer's key (an SSE-C multipart upload). */
+int obj_sse_record_new_customer(const char *bind_id, const uint8_t *customer_key,
+                                char **record) WARN_UNUSED;
+/* CompleteMultipartUpload of an SSE-C upload, which has no key to re-encrypt with: append
+ * part blob_id's sealed stream (with its id) to w, a plain writer, building the composite the
+ * reader decrypts part by part (the version's parts list must name each part's number). */
+int obj_append_sealed_part(struct blob_store *bs, const char *blob_id,
+                           struct obj_writer *w) WARN_UNUSED;
 /* The mode of a stored record (meta_object.sse / meta_upload.sse). */
 enum obj_sse_mode obj_sse_mode_of(const char *record);
 

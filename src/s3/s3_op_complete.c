@@ -171,8 +171,9 @@ static void s3_complete_digests(const struct meta_upload *u, const struct meta_p
             if (len > 0)
                 checksum_update(ck, bin, (size_t)len);
         }
-        json_array_append_new(
-            arr, json_pack("[Is]", (json_int_t)parts[i]->size, parts[i]->checksum_value));
+        json_array_append_new(arr,
+                              json_pack("[IsI]", (json_int_t)parts[i]->size,
+                                        parts[i]->checksum_value, (json_int_t)parts[i]->number));
     }
     uint8_t digest[MD5_LEN];
     char hex[2 * MD5_LEN + 1];
@@ -204,9 +205,18 @@ static enum s3_error s3_complete_assemble(struct s3_req *r, const struct meta_up
         log_error("CompleteMultipartUpload %s/%s: %s", r->bucket, r->key, err_msg());
         return S3E_INTERNAL_ERROR;
     }
-    int rc = 0;
+    int rc = 0, composite = obj_sse_mode_of(u->sse) == OBJ_SSE_C;
+    int64_t plain = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         struct obj_reader *rd = NULL;
+        plain += parts[i]->size;
+        if (composite) { /* no key to re-encrypt with: the parts' sealed streams as they are */
+            rc = obj_append_sealed_part(r->srv->blobs, parts[i]->blob_id, w);
+            if (rc)
+                log_error("CompleteMultipartUpload %s/%s part %d (blob %s): %s", r->bucket, r->key,
+                          parts[i]->number, parts[i]->blob_id, err_msg());
+            continue;
+        }
         rc =
             obj_reader_open_part(r->srv->blobs, parts[i]->blob_id, (uint64_t)parts[i]->size, u->sse,
                                  (uint32_t)parts[i]->number, 0, (uint64_t)parts[i]->size, &rd);
@@ -223,9 +233,9 @@ static enum s3_error s3_complete_assemble(struct s3_req *r, const struct meta_up
     struct obj_written res;
     if (obj_writer_finish(w, &res))
         return S3E_INTERNAL_ERROR;
-    out->sse = res.sse;
+    out->sse = composite ? xstrdup(u->sse) : res.sse; /* a composite keeps the upload's key */
     snprintf(out->blob_id, sizeof(out->blob_id), "%s", res.blob_id);
-    out->size = (int64_t)res.size;
+    out->size = composite ? plain : (int64_t)res.size;
     if (full)
         snprintf(out->checksum, sizeof(out->checksum), "%s", res.checksum);
     return S3_OK;

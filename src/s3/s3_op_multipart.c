@@ -101,15 +101,16 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
         e = s3_object_check_write_headers(r);
     if (!e)
         e = s3_sse_for_write(r, &sse);
-    if (!e && sse.mode == OBJ_SSE_C) {
-        OPENSSL_cleanse(&sse, sizeof(sse));
-        s3_req_set_message(r, "SSE-C for multipart uploads is not implemented by Stocktake yet.");
-        e = S3E_NOT_IMPLEMENTED;
-    }
+
     struct meta_upload u;
     memset(&u, 0, sizeof(u));
     if (!e)
         e = s3_mpu_checksum_choice(r, &u);
+    if (!e && sse.mode == OBJ_SSE_C && strcmp(u.checksum_type, "FULL_OBJECT") == 0) {
+        s3_req_set_message(r, "A FULL_OBJECT checksum with SSE-C multipart uploads is not "
+                              "implemented by Stocktake yet.");
+        e = S3E_NOT_IMPLEMENTED;
+    }
     struct s3_object_grant grant = {"", NULL};
     if (!e)
         e = s3_acl_object_for_write(r, 0, NULL, &grant);
@@ -118,13 +119,18 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     if (!e)
         e = s3_object_collect_headers(r, &u.headers);
     if (e) {
+        OPENSSL_cleanse(&sse, sizeof(sse));
         free(grant.acl);
         free(u.tags);
         return e;
     }
     u.acl = grant.acl; /* applied, with the owner, when the upload completes */
     s3_upload_id_new(u.upload_id, sizeof(u.upload_id));
-    if (sse.mode == OBJ_SSE_S3 && obj_sse_record_new(u.upload_id, &u.sse)) {
+    int rec = sse.mode == OBJ_SSE_S3  ? obj_sse_record_new(u.upload_id, &u.sse)
+              : sse.mode == OBJ_SSE_C ? obj_sse_record_new_customer(u.upload_id, sse.key, &u.sse)
+                                      : 0;
+    OPENSSL_cleanse(sse.key, sizeof(sse.key)); /* its MD5 stays for the answer */
+    if (rec) {
         log_error("CreateMultipartUpload %s/%s: %s", r->bucket, r->key, err_msg());
         free(u.acl);
         free(u.tags);
@@ -161,6 +167,7 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     struct http_response *resp = s3_response_xml(r, &xml);
     s3_mpu_checksum_headers(resp, &u);
     s3_sse_response_header(resp, sse_record);
+    s3_sse_customer_headers(resp, &sse);
     free(sse_record);
     http_req_respond(r->http, resp);
     return S3_OK;

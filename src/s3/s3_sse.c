@@ -203,11 +203,28 @@ enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct
     return S3_OK;
 }
 
-enum s3_error s3_sse_check_part_headers(struct s3_req *r)
+enum s3_error s3_sse_part_key(struct s3_req *r, const struct meta_upload *u, struct s3_sse_want *k)
 {
-    int given = s3_sse_hdr(r, "x-amz-", "algorithm") || s3_sse_hdr(r, "x-amz-", "key") ||
-                s3_sse_hdr(r, "x-amz-", "key-MD5");
-    return given ? s3_sse_not_implemented(r, "SSE-C for multipart uploads") : S3_OK;
+    int given = 0;
+    memset(k, 0, sizeof(*k));
+    enum s3_error e = s3_sse_customer(r, "x-amz-", k, &given);
+    int sealed_c = obj_sse_mode_of(u->sse) == OBJ_SSE_C;
+    if (!e && given && !sealed_c) {
+        s3_req_set_message(r, "The encryption parameters are not applicable to this upload.");
+        e = S3E_INVALID_REQUEST;
+    } else if (!e && sealed_c && !given) {
+        s3_req_set_message(r, "The multipart upload initiate requested encryption. Subsequent "
+                              "part requests must include the appropriate encryption "
+                              "parameters.");
+        e = S3E_INVALID_REQUEST;
+    } else if (!e && sealed_c && !keys_customer_matches(k->key, u->sse)) {
+        s3_req_set_message(r, "The provided encryption parameters did not match the ones used "
+                              "originally.");
+        e = S3E_ACCESS_DENIED;
+    }
+    if (e)
+        OPENSSL_cleanse(k, sizeof(*k));
+    return e;
 }
 
 void s3_sse_response_header(struct http_response *resp, const char *sse)

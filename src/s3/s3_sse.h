@@ -6,7 +6,7 @@
  * plain HTTP unless serve --allow-insecure-sse-c); without either the bucket's default
  * encryption applies (GetBucketEncryption; SSE-S3 unless the server runs with
  * --legacy-bucket-defaults). aws:kms and aws:kms:dsse answer 501 NotImplemented, as does SSE-C
- * for multipart uploads and POST forms; other values are InvalidArgument, as AWS answers them. */
+ * for POST forms; other values are InvalidArgument, as AWS answers them. */
 #ifndef STOCKTAKE_S3_SSE_H
 #define STOCKTAKE_S3_SSE_H
 
@@ -39,8 +39,9 @@ enum s3_error s3_sse_customer(struct s3_req *r, const char *prefix, struct s3_ss
 enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct meta_object *o,
                               struct s3_sse_want *k, const uint8_t **ck);
 
-/* UploadPart: SSE-C headers answer 501; the upload's encryption applies to its parts. */
-enum s3_error s3_sse_check_part_headers(struct s3_req *r);
+/* UploadPart, UploadPartCopy: the upload's encryption applies to its parts; an SSE-C upload's
+ * parts bring its key (k, checked against the upload's record), others bring none. */
+enum s3_error s3_sse_part_key(struct s3_req *r, const struct meta_upload *u, struct s3_sse_want *k);
 
 /* The bucket's default encryption (stored, else the server's default); ERR_NOTFOUND under
  * --legacy-bucket-defaults without a stored one. */
