@@ -194,10 +194,10 @@ enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct
                               "The correct parameters must be provided to retrieve the object.");
         return S3E_INVALID_REQUEST;
     }
-    if (!keys_customer_matches(k->key, o->sse)) {
-        s3_req_set_message(r, "The calculated MD5 hash of the key did not match the hash that "
-                              "was provided.");
-        return S3E_ACCESS_DENIED;
+    if (!keys_customer_matches(k->key, o->sse)) { /* 400, as s3-tests has it of AWS */
+        s3_req_set_message(r, "The provided encryption parameters did not match the ones used "
+                              "originally.");
+        return S3E_INVALID_REQUEST;
     }
     *ck = k->key;
     return S3_OK;
@@ -220,7 +220,7 @@ enum s3_error s3_sse_part_key(struct s3_req *r, const struct meta_upload *u, str
     } else if (!e && sealed_c && !keys_customer_matches(k->key, u->sse)) {
         s3_req_set_message(r, "The provided encryption parameters did not match the ones used "
                               "originally.");
-        e = S3E_ACCESS_DENIED;
+        e = S3E_INVALID_REQUEST;
     }
     if (e)
         OPENSSL_cleanse(k, sizeof(*k));

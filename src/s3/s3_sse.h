@@ -34,8 +34,8 @@ enum s3_error s3_sse_customer(struct s3_req *r, const char *prefix, struct s3_ss
                               int *given);
 
 /* The key a read of version o needs (GET, HEAD, a copy source under prefix): *ck the customer
- * key for an SSE-C version (AccessDenied when it is not the version's, InvalidRequest when
- * missing), NULL otherwise (InvalidRequest when SSE-C headers are given for another). */
+ * key for an SSE-C version (400 InvalidRequest when missing or not the version's), NULL otherwise
+ * (InvalidRequest when SSE-C headers are given for another). */
 enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct meta_object *o,
                               struct s3_sse_want *k, const uint8_t **ck);
 
