@@ -8,6 +8,7 @@
  * answers as the first did (AWS). The ETag is the MD5 of the parts' binary MD5s, "-N"; a
  * COMPOSITE checksum is the checksum of the parts' binary checksums, "-N". */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,6 +342,13 @@ enum s3_error s3_op_complete_multipart_upload(struct s3_req *r)
         return S3_OK;
     if (e)
         return e;
+    struct s3_sse_want key; /* an SSE-C upload's Complete brings its key (s3-tests of AWS) */
+    e = s3_sse_part_key(r, &u, &key);
+    OPENSSL_cleanse(&key, sizeof(key)); /* only checked: Complete needs no key to assemble */
+    if (e) {
+        meta_upload_dispose(&u);
+        return e;
+    }
     xmlDoc *doc = NULL;
     struct s3_part_list stored = {NULL, 0};
     const struct meta_part **chosen = xcalloc(S3_MAX_PARTS, sizeof(*chosen));

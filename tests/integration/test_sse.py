@@ -351,6 +351,15 @@ def test_sse_c_blocked_on_new_buckets(ssec_srv):
     assert blocked % "SSE-C" in get_encryption_xml(ssec_srv, b)
 
 
+def ssec_encoded(key):
+    """The SSE-C parameters already encoded (CompleteMultipartUpload: this botocore does not
+    encode them there)."""
+    import base64
+    import hashlib
+    return {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": base64.b64encode(key).decode(),
+            "SSECustomerKeyMD5": base64.b64encode(hashlib.md5(key).digest()).decode()}
+
+
 def test_sse_c_refused_over_plain_http(s3, bucket):
     with pytest.raises(ClientError) as e:
         s3.put_object(Bucket=bucket, Key="c", Body=b"x", **ssec(os.urandom(32)))
@@ -442,9 +451,14 @@ def test_sse_c_multipart(ssec_srv):
                            CopySource={"Bucket": b, "Key": "src"}, **ssec(key))
     done.append({"PartNumber": 4, "ETag": r["CopyPartResult"]["ETag"]})
     parts.append(b"copied-part" * 1000)
-    # Complete needs no key (AWS): the parts stay sealed under the customer's key
+    # Complete brings the upload's key too (s3-tests of AWS); the parts stay sealed under it
+    for extra in ({}, ssec_encoded(other)):
+        with pytest.raises(ClientError) as e:
+            c.complete_multipart_upload(Bucket=b, Key="mp", UploadId=u["UploadId"],
+                                        MultipartUpload={"Parts": done}, **extra)
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     c.complete_multipart_upload(Bucket=b, Key="mp", UploadId=u["UploadId"],
-                                MultipartUpload={"Parts": done})
+                                MultipartUpload={"Parts": done}, **ssec_encoded(key))
     whole = b"".join(parts)
     assert c.get_object(Bucket=b, Key="mp", **ssec(key))["Body"].read() == whole
     a = 5 * MiB - 10
@@ -486,7 +500,8 @@ def write_markers(client, bucket, sse):
                                PartNumber=1, Body=MARKER * 1000, **ssec(b"k" * 32))
         client.complete_multipart_upload(
             Bucket=bucket, Key="marker-mpc", UploadId=u["UploadId"],
-            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": r["ETag"]}]})
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": r["ETag"]}]},
+            **ssec_encoded(b"k" * 32))
 
 
 def grep_data(data_dir):
