@@ -266,7 +266,8 @@ static void s3_complete_object(struct s3_req *r, const struct meta_upload *u,
     o->sse = a->sse;
 }
 
-static enum s3_error s3_complete_respond(struct s3_req *r, const struct meta_object *o)
+static enum s3_error s3_complete_respond(struct s3_req *r, const struct meta_object *o,
+                                         const struct s3_sse_want *key)
 {
     struct buf xml;
     buf_init(&xml, BUF_UNLIMITED);
@@ -294,12 +295,15 @@ static enum s3_error s3_complete_respond(struct s3_req *r, const struct meta_obj
     struct http_response *resp = s3_response_xml(r, &xml);
     s3_object_version_header(resp, o->version_id);
     s3_sse_response_header(resp, o->sse);
+    if (key)
+        s3_sse_customer_headers(resp, key);
     http_req_respond(r->http, resp);
     return S3_OK;
 }
 
 static enum s3_error s3_complete_commit(struct s3_req *r, const struct meta_upload *u,
-                                        const struct meta_part **chosen, size_t n)
+                                        const struct meta_part **chosen, size_t n,
+                                        const struct s3_sse_want *key)
 {
     struct s3_assembled a;
     memset(&a, 0, sizeof(a));
@@ -312,7 +316,7 @@ static enum s3_error s3_complete_commit(struct s3_req *r, const struct meta_uplo
                              s3_req_header(r, "If-None-Match"));
     }
     if (!e)
-        e = s3_complete_respond(r, &o);
+        e = s3_complete_respond(r, &o, key);
     free(a.parts_json);
     free(a.sse);
     return e;
@@ -329,7 +333,7 @@ static enum s3_error s3_complete_again(struct s3_req *r)
         return S3E_NO_SUCH_UPLOAD;
     if (meta_object_get(r->srv->meta, r->bucket, r->key, version, &o))
         return S3E_NO_SUCH_UPLOAD;
-    enum s3_error e = o.is_delete_marker ? S3E_NO_SUCH_UPLOAD : s3_complete_respond(r, &o);
+    enum s3_error e = o.is_delete_marker ? S3E_NO_SUCH_UPLOAD : s3_complete_respond(r, &o, NULL);
     meta_object_dispose(&o);
     return e;
 }
@@ -344,7 +348,7 @@ enum s3_error s3_op_complete_multipart_upload(struct s3_req *r)
         return e;
     struct s3_sse_want key; /* an SSE-C upload's Complete brings its key (s3-tests of AWS) */
     e = s3_sse_part_key(r, &u, &key);
-    OPENSSL_cleanse(&key, sizeof(key)); /* only checked: Complete needs no key to assemble */
+    OPENSSL_cleanse(key.key, sizeof(key.key)); /* only checked; its MD5 stays for the answer */
     if (e) {
         meta_upload_dispose(&u);
         return e;
@@ -364,7 +368,7 @@ enum s3_error s3_op_complete_multipart_upload(struct s3_req *r)
     if (!e)
         e = s3_complete_sizes(r, chosen, n);
     if (!e)
-        e = s3_complete_commit(r, &u, chosen, n);
+        e = s3_complete_commit(r, &u, chosen, n, &key);
     if (doc)
         xmlFreeDoc(doc);
     free(chosen);
