@@ -8,6 +8,7 @@
  * answer is 204 (default), 200, 201 with a PostResponse document, or a 303 to
  * success_action_redirect. */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ struct s3_post_state {
     struct s3_object_grant grant; /* owner and ACL (the acl field), decided before the file */
     char *tags;                   /* the tagging field, stored form (NULL: none) */
     char *sse;                    /* the new version's encryption record (NULL: plain) */
+    struct s3_sse_want want;      /* the encryption asked for (SSE-C: the key) */
 };
 
 static void s3_post_free(struct s3_req *r)
@@ -62,6 +64,7 @@ static void s3_post_free(struct s3_req *r)
     free(st->grant.acl);
     free(st->tags);
     free(st->sse);
+    OPENSSL_cleanse(&st->want, sizeof(st->want));
     r->authz_request_tags = NULL;
     free(st);
     r->op_state = NULL;
@@ -133,16 +136,18 @@ static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
         e = s3_acl_object_for_write(r, 1, s3_post_field(st->fields, st->n_fields, "acl"),
                                     &st->grant);
     struct obj_write_opts opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
-    if (!e &&
-        (s3_post_field(st->fields, st->n_fields,
-                       "x-amz-server-side-encryption-customer-algorithm") ||
-         s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption-customer-key"))) {
-        s3_req_set_message(r, "SSE-C for POST uploads is not implemented by Stocktake yet.");
-        e = S3E_NOT_IMPLEMENTED;
+    if (!e) { /* the form's fields, else the bucket's default encryption */
+        const struct s3_sse_fields f = {
+            s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption"),
+            s3_post_field(st->fields, st->n_fields,
+                          "x-amz-server-side-encryption-customer-algorithm"),
+            s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption-customer-key"),
+            s3_post_field(st->fields, st->n_fields,
+                          "x-amz-server-side-encryption-customer-key-MD5")};
+        e = s3_sse_for_fields(r, &f, &st->want);
+        opts.sse = st->want.mode;
+        opts.customer_key = st->want.key;
     }
-    if (!e) /* the form's field, else the bucket's default encryption */
-        e = s3_sse_choose(
-            r, s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption"), &opts.sse);
     if (e)
         return e;
     if (obj_writer_open(r->srv->blobs, &opts, &st->writer))
@@ -372,6 +377,7 @@ static void s3_post_respond(struct s3_req *r, const struct meta_object *o)
     http_response_header(resp, "Location", location);
     s3_object_version_header(resp, o->version_id);
     s3_sse_response_header(resp, o->sse);
+    s3_sse_customer_headers(resp, &st->want);
     free(location);
     http_req_respond(r->http, resp);
 }

@@ -22,6 +22,9 @@ static const char *s3_sse_hdr(struct s3_req *r, const char *prefix, const char *
     return s3_req_header(r, h);
 }
 
+static enum s3_error s3_sse_customer_fields(struct s3_req *r, const struct s3_sse_fields *f,
+                                            struct s3_sse_want *out, int *given);
+
 static enum s3_error s3_sse_bad_key(struct s3_req *r, const char *msg)
 {
     s3_req_set_message(r, "%s", msg);
@@ -31,9 +34,16 @@ static enum s3_error s3_sse_bad_key(struct s3_req *r, const char *msg)
 enum s3_error s3_sse_customer(struct s3_req *r, const char *prefix, struct s3_sse_want *out,
                               int *given)
 {
-    const char *alg = s3_sse_hdr(r, prefix, "algorithm");
-    const char *key = s3_sse_hdr(r, prefix, "key");
-    const char *md5 = s3_sse_hdr(r, prefix, "key-MD5");
+    const struct s3_sse_fields f = {NULL, s3_sse_hdr(r, prefix, "algorithm"),
+                                    s3_sse_hdr(r, prefix, "key"), s3_sse_hdr(r, prefix, "key-MD5")};
+    return s3_sse_customer_fields(r, &f, out, given);
+}
+
+/* The SSE-C key from the three values (headers or a POST form's fields). */
+static enum s3_error s3_sse_customer_fields(struct s3_req *r, const struct s3_sse_fields *f,
+                                            struct s3_sse_want *out, int *given)
+{
+    const char *alg = f->algorithm, *key = f->key, *md5 = f->key_md5;
     *given = alg || key || md5;
     if (!*given)
         return S3_OK;
@@ -133,14 +143,21 @@ static enum s3_error s3_sse_default(struct s3_req *r, enum obj_sse_mode *out)
 
 enum s3_error s3_sse_for_write(struct s3_req *r, struct s3_sse_want *out)
 {
+    const struct s3_sse_fields f = {
+        s3_req_header(r, "x-amz-server-side-encryption"), s3_sse_hdr(r, "x-amz-", "algorithm"),
+        s3_sse_hdr(r, "x-amz-", "key"), s3_sse_hdr(r, "x-amz-", "key-MD5")};
+    return s3_sse_for_fields(r, &f, out);
+}
+
+enum s3_error s3_sse_for_fields(struct s3_req *r, const struct s3_sse_fields *f,
+                                struct s3_sse_want *out)
+{
     memset(out, 0, sizeof(*out));
     int given = 0;
-    enum s3_error e = s3_sse_customer(r, "x-amz-", out, &given);
+    enum s3_error e = s3_sse_customer_fields(r, f, out, &given);
     if (e || !given)
-        return e ? e
-                 : s3_sse_choose(r, s3_req_header(r, "x-amz-server-side-encryption"), &out->mode);
-    e = s3_req_header(r, "x-amz-server-side-encryption") ? S3E_INVALID_ARGUMENT
-                                                         : s3_sse_check_blocked(r);
+        return e ? e : s3_sse_choose(r, f->sse, &out->mode);
+    e = f->sse ? S3E_INVALID_ARGUMENT : s3_sse_check_blocked(r);
     if (e == S3E_INVALID_ARGUMENT)
         s3_req_set_message(r, "Server Side Encryption with Customer provided key is "
                               "incompatible with the encryption method specified");

@@ -24,6 +24,16 @@ struct s3_sse_want {
 /* The encryption of a new object of r->bucket written by r (PutObject, CopyObject,
  * CreateMultipartUpload). */
 enum s3_error s3_sse_for_write(struct s3_req *r, struct s3_sse_want *out);
+
+/* The same from given values (a POST form's fields; NULL: absent). */
+struct s3_sse_fields {
+    const char *sse;       /* x-amz-server-side-encryption */
+    const char *algorithm; /* x-amz-server-side-encryption-customer-algorithm */
+    const char *key;       /* …-customer-key */
+    const char *key_md5;   /* …-customer-key-MD5 */
+};
+enum s3_error s3_sse_for_fields(struct s3_req *r, const struct s3_sse_fields *f,
+                                struct s3_sse_want *out);
 /* The same for the value v of x-amz-server-side-encryption (NULL: absent; a POST form's),
  * SSE-S3 or the bucket default only. */
 enum s3_error s3_sse_choose(struct s3_req *r, const char *v, enum obj_sse_mode *out);

@@ -658,3 +658,29 @@ def test_sse_c_over_https_without_the_insecure_flag(tmp_path):
     finally:
         p.terminate()
         p.wait()
+
+
+def test_sse_c_and_sse_s3_on_post_forms(ssec_srv):
+    import requests
+    c = ssec_srv.client()
+    b = new_bucket(c)
+    allow_sse_c(ssec_srv, b)
+    key = os.urandom(32)
+    enc = ssec_encoded(key)
+    fields = {"x-amz-server-side-encryption-customer-algorithm": "AES256",
+              "x-amz-server-side-encryption-customer-key": enc["SSECustomerKey"],
+              "x-amz-server-side-encryption-customer-key-MD5": enc["SSECustomerKeyMD5"]}
+    post = c.generate_presigned_post(b, "form-c", Fields=dict(fields),
+                                     Conditions=[{k: v} for k, v in fields.items()])
+    r = requests.post(post["url"], data=post["fields"], files={"file": ("f", b"form body")})
+    assert r.status_code == 204, r.text
+    assert r.headers["x-amz-server-side-encryption-customer-algorithm"] == "AES256"
+    assert c.get_object(Bucket=b, Key="form-c", **ssec(key))["Body"].read() == b"form body"
+    with pytest.raises(ClientError):
+        c.get_object(Bucket=b, Key="form-c")
+    # no encryption field: the bucket's default (SSE-S3)
+    post = c.generate_presigned_post(b, "form-s3")
+    r = requests.post(post["url"], data=post["fields"], files={"file": ("f", b"plain form")})
+    assert r.status_code == 204, r.text
+    assert r.headers["x-amz-server-side-encryption"] == "AES256"
+    assert c.head_object(Bucket=b, Key="form-s3")["ServerSideEncryption"] == "AES256"
