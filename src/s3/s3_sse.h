@@ -5,8 +5,9 @@
  * algorithm / -key / -key-MD5 headers are SSE-C (the customer's key, never stored; refused over
  * plain HTTP unless serve --allow-insecure-sse-c); without either the bucket's default
  * encryption applies (GetBucketEncryption; SSE-S3 unless the server runs with
- * --legacy-bucket-defaults). aws:kms and aws:kms:dsse answer 501 NotImplemented, as does SSE-C
- * for POST forms; other values are InvalidArgument, as AWS answers them. */
+ * --legacy-bucket-defaults; SSE-C is blocked unless the configuration's BlockedEncryptionTypes
+ * is NONE). aws:kms and aws:kms:dsse answer 501 NotImplemented; other values are
+ * InvalidArgument, as AWS answers them. */
 #ifndef STOCKTAKE_S3_SSE_H
 #define STOCKTAKE_S3_SSE_H
 
@@ -34,7 +35,7 @@ struct s3_sse_fields {
 };
 enum s3_error s3_sse_for_fields(struct s3_req *r, const struct s3_sse_fields *f,
                                 struct s3_sse_want *out);
-/* The same for the value v of x-amz-server-side-encryption (NULL: absent; a POST form's),
+/* The same for the value v of x-amz-server-side-encryption (NULL: absent),
  * SSE-S3 or the bucket default only. */
 enum s3_error s3_sse_choose(struct s3_req *r, const char *v, enum obj_sse_mode *out);
 
