@@ -28,6 +28,8 @@ void blob_store_close(struct blob_store *bs);
 int blob_writer_open(struct blob_store *bs, struct blob_writer **out) WARN_UNUSED;
 int blob_writer_write(struct blob_writer *w, const void *data, size_t n) WARN_UNUSED;
 uint64_t blob_writer_size(const struct blob_writer *w);
+/* The id the blob will have once committed (BLOB_ID_LEN characters). */
+const char *blob_writer_id(const struct blob_writer *w);
 /* fsync, rename into place, fsync the folder; writes the new id (BLOB_ID_LEN+1 bytes) and frees
  * the writer whatever the outcome (on failure the temp file is removed). */
 int blob_writer_commit(struct blob_writer *w, char *out_id) WARN_UNUSED;

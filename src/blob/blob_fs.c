@@ -188,6 +188,11 @@ static int blob_leaf_ensure(struct blob_store *bs, const char *id)
     return rc;
 }
 
+const char *blob_writer_id(const struct blob_writer *w)
+{
+    return w->id;
+}
+
 int blob_writer_commit(struct blob_writer *w, char *out_id)
 {
     char dir[PATH_MAX], final_path[PATH_MAX];

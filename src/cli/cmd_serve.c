@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "http/http_tls.h"
 #include "inventory/inv_sched.h"
+#include "crypto/keys.h"
 #include "lifecycle/lc_day.h"
 #include "lifecycle/lc_worker.h"
 #include "meta/meta.h"
@@ -40,6 +41,9 @@ struct serve_opts {
     const char *tls_cert, *tls_key;
     enum http_tls_version tls_min;
     double restore_days; /* < 0: AWS's time per retrieval tier */
+    /* SSE (issue 11) */
+    const char *master_key_file;
+    int allow_insecure_sse_c;
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -93,6 +97,12 @@ static void serve_usage(void)
                     "before 503 SlowDown (default 30000)\n"
                     "  --require-sigv4             refuse Signature Version 2 (headers, presigned "
                     "URLs, POST forms)\n"
+                    "  --master-key-file PATH      SSE-S3 master key (64 hex characters; created "
+                    "0600 when missing;\n"
+                    "                              default DATA/master.key; env "
+                    "STOCKTAKE_MASTER_KEY wins)\n"
+                    "  --allow-insecure-sse-c      accept SSE-C customer keys over plain HTTP "
+                    "(AWS refuses them without TLS)\n"
                     "  --lifecycle-day-seconds N   a lifecycle/tiering/restore day lasts N "
                     "seconds (tests, demos; Object Lock keeps real days)\n"
                     "  --restore-days D            every archive restore takes D lifecycle days "
@@ -178,6 +188,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"tls-cert", required_argument, NULL, 'c'},
         {"tls-key", required_argument, NULL, 'k'},
         {"tls-min-version", required_argument, NULL, 'm'},
+        {"master-key-file", required_argument, NULL, 'K'},
+        {"allow-insecure-sse-c", no_argument, NULL, 'X'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -221,6 +233,10 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->tls_cert = optarg;
         else if (c == 'k')
             o->tls_key = optarg;
+        else if (c == 'K')
+            o->master_key_file = optarg;
+        else if (c == 'X')
+            o->allow_insecure_sse_c = 1;
         else if (c == 'm' && http_tls_parse_min_version(optarg, &o->tls_min) == 0)
             continue;
         else if (c == 'u' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
@@ -287,6 +303,27 @@ static int serve_wait_for_signal(void)
     return sig;
 }
 
+/* SSE-S3's master key (crypto/keys.h): loaded, checked against the data directory, installed
+ * for the object layer. A key file created now is a key kept next to the data it protects. */
+static int serve_master_key(const struct serve_opts *o)
+{
+    struct keys_master k;
+    int created = 0;
+    int rc = keys_master_load(o->master_key_file, o->data, &k, &created);
+    if (!rc)
+        rc = keys_master_check_dir(&k, o->data);
+    if (rc)
+        return rc;
+    if (created)
+        fprintf(stderr,
+                "stocktake: warning: created a new SSE-S3 master key in %s%s; keep the master "
+                "key apart from the data directory (--master-key-file or %s)\n",
+                o->master_key_file ? o->master_key_file : o->data,
+                o->master_key_file ? "" : "/" KEYS_DEFAULT_FILE, KEYS_ENV);
+    keys_master_install(&k);
+    return 0;
+}
+
 int cli_serve(int argc, char **argv)
 {
     struct serve_opts o;
@@ -311,6 +348,8 @@ int cli_serve(int argc, char **argv)
     struct meta_config mc = {"sqlite", o.data, o.meta_busy_timeout_ms};
     rc = blob_store_open(&blobs, o.data, 1);
     if (!rc)
+        rc = serve_master_key(&o);
+    if (!rc)
         rc = meta_open(&meta, &mc);
     if (!rc)
         rc = account_ensure_root(meta, &root_key, &created);
@@ -323,6 +362,7 @@ int cli_serve(int argc, char **argv)
     s3.legacy_bucket_defaults = o.legacy_bucket_defaults;
     s3.require_sigv4 = o.require_sigv4;
     s3.restore_days = o.restore_days;
+    s3.allow_insecure_sse_c = o.allow_insecure_sse_c;
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
     struct http_server_config hc = {

@@ -109,23 +109,98 @@ static EVP_CIPHER_CTX *seg_cipher_new(void)
     return x;
 }
 
+void seg_header_make(uint8_t *hdr, uint32_t seg_size)
+{
+    seg_header_write(hdr, seg_size);
+}
+
+enum seg_result seg_header_parse(const uint8_t *hdr, uint32_t *seg_size)
+{
+    return seg_header_read(hdr, seg_size);
+}
+
+enum seg_result seg_seal_segments(const struct seg_ctx *c, const uint8_t *hdr, uint64_t first,
+                                  const uint8_t *plain, size_t len, int final, uint8_t *out)
+{
+    uint32_t s;
+    if (seg_header_read(hdr, &s) != SEG_OK || (!final && (len == 0 || len % s != 0)))
+        return SEG_ERR_FORMAT;
+    EVP_CIPHER_CTX *x = seg_cipher_new();
+    if (!x)
+        return SEG_ERR_CRYPTO;
+    size_t nseg = len == 0 ? 1 : (len + s - 1) / s;
+    enum seg_result rc = SEG_OK;
+    for (size_t i = 0; i < nseg && rc == SEG_OK; i++) {
+        size_t n = i + 1 < nseg ? s : len - i * (size_t)s;
+        rc = seg_one(x, 1, c, hdr, first + i, final && i + 1 == nseg, plain + i * (size_t)s, n, out,
+                     out + n);
+        out += n + SEG_TAG_LEN;
+    }
+    EVP_CIPHER_CTX_free(x);
+    return rc;
+}
+
 enum seg_result seg_seal(const struct seg_ctx *c, const uint8_t *plain, size_t len, uint8_t *out)
 {
     uint32_t s = c->seg_size;
     if (s == 0 || s > SEG_MAX_SIZE)
         return SEG_ERR_FORMAT;
+    seg_header_write(out, s);
+    return seg_seal_segments(c, out, 0, plain, len, 1, out + SEG_HEADER_LEN);
+}
+
+void seg_span(size_t plain_len, uint32_t s, size_t off, size_t n, size_t *first, size_t *sealed_off,
+              size_t *sealed_len)
+{
+    size_t nseg = plain_len == 0 ? 1 : (plain_len + s - 1) / s;
+    size_t a = off / s, b = n ? (off + n - 1) / s + 1 : a + 1;
+    if (a >= nseg)
+        a = nseg - 1;
+    if (b > nseg)
+        b = nseg;
+    size_t stride = (size_t)s + SEG_TAG_LEN;
+    size_t end =
+        b == nseg ? SEG_HEADER_LEN + plain_len + nseg * SEG_TAG_LEN : SEG_HEADER_LEN + b * stride;
+    *first = a;
+    *sealed_off = SEG_HEADER_LEN + a * stride;
+    *sealed_len = end - *sealed_off;
+}
+
+enum seg_result seg_open_span(const struct seg_ctx *c, const uint8_t *hdr, size_t plain_len,
+                              const uint8_t *span, size_t first, size_t off, size_t n, uint8_t *out)
+{
+    uint32_t s;
+    enum seg_result rc = seg_header_read(hdr, &s);
+    if (rc != SEG_OK)
+        return rc;
+    if (off > plain_len || n > plain_len - off || off / s < first)
+        return SEG_ERR_RANGE;
+    size_t nseg = plain_len == 0 ? 1 : (plain_len + s - 1) / s;
+    size_t begin = off / s, end = n ? (off + n - 1) / s + 1 : begin + (plain_len == 0);
     EVP_CIPHER_CTX *x = seg_cipher_new();
+    uint8_t *tmp = NULL;
     if (!x)
         return SEG_ERR_CRYPTO;
-    seg_header_write(out, s);
-    size_t nseg = len == 0 ? 1 : (len + s - 1) / s;
-    uint8_t *p = out + SEG_HEADER_LEN;
-    enum seg_result rc = SEG_OK;
-    for (size_t i = 0; i < nseg && rc == SEG_OK; i++) {
-        size_t n = i + 1 < nseg ? s : len - i * (size_t)s;
-        rc = seg_one(x, 1, c, out, i, i + 1 == nseg, plain + i * (size_t)s, n, p, p + n);
-        p += n + SEG_TAG_LEN;
+    for (size_t i = begin; i < end && rc == SEG_OK; i++) {
+        size_t pstart = i * (size_t)s, plen = i + 1 < nseg ? s : plain_len - pstart;
+        const uint8_t *ct = span + (i - first) * ((size_t)s + SEG_TAG_LEN);
+        size_t lo = off > pstart ? off - pstart : 0;
+        size_t hi = off + n < pstart + plen ? off + n - pstart : plen;
+        uint8_t *dst = out + (pstart + lo - off);
+        if (lo != 0 || hi != plen) { /* partial segment: decrypt into a scratch buffer */
+            if (!tmp && !(tmp = OPENSSL_malloc((size_t)s + 16))) {
+                rc = SEG_ERR_CRYPTO;
+                break;
+            }
+            dst = tmp;
+        }
+        uint8_t tag[SEG_TAG_LEN];
+        memcpy(tag, ct + plen, SEG_TAG_LEN);
+        rc = seg_one(x, 0, c, hdr, i, i + 1 == nseg, ct, plen, dst, tag);
+        if (rc == SEG_OK && dst == tmp)
+            memcpy(out + (pstart + lo - off), tmp + lo, hi - lo);
     }
+    OPENSSL_clear_free(tmp, tmp ? (size_t)s + 16 : 0);
     EVP_CIPHER_CTX_free(x);
     return rc;
 }
@@ -139,35 +214,7 @@ enum seg_result seg_open_range(const struct seg_ctx *c, const uint8_t *sealed, s
         return rc;
     if (off > plain || n > plain - off)
         return SEG_ERR_RANGE;
-    uint32_t s = seg_get_u32(sealed + 8);
-    size_t nseg = plain == 0 ? 1 : (plain + s - 1) / s;
-    size_t first = off / s, end = n ? (off + n - 1) / s + 1 : first + (plain == 0);
-    EVP_CIPHER_CTX *x = seg_cipher_new();
-    uint8_t *tmp = NULL;
-    if (!x)
-        return SEG_ERR_CRYPTO;
-    for (size_t i = first; i < end && rc == SEG_OK; i++) {
-        size_t pstart = i * (size_t)s, plen = i + 1 < nseg ? s : plain - pstart;
-        const uint8_t *ct = sealed + SEG_HEADER_LEN + i * ((size_t)s + SEG_TAG_LEN);
-        size_t lo = off > pstart ? off - pstart : 0;
-        size_t hi = off + n < pstart + plen ? off + n - pstart : plen;
-        uint8_t *dst = out + (pstart + lo - off);
-        if (lo != 0 || hi != plen) { /* partial segment: decrypt into a scratch buffer */
-            if (!tmp && !(tmp = OPENSSL_malloc((size_t)s + 16))) {
-                rc = SEG_ERR_CRYPTO;
-                break;
-            }
-            dst = tmp;
-        }
-        uint8_t tag[SEG_TAG_LEN];
-        memcpy(tag, ct + plen, SEG_TAG_LEN);
-        rc = seg_one(x, 0, c, sealed, i, i + 1 == nseg, ct, plen, dst, tag);
-        if (rc == SEG_OK && dst == tmp)
-            memcpy(out + (pstart + lo - off), tmp + lo, hi - lo);
-    }
-    OPENSSL_clear_free(tmp, tmp ? (size_t)s + 16 : 0);
-    EVP_CIPHER_CTX_free(x);
-    return rc;
+    return seg_open_span(c, sealed, plain, sealed + SEG_HEADER_LEN, 0, off, n, out);
 }
 
 const char *seg_result_str(enum seg_result r)

@@ -51,4 +51,30 @@ enum seg_result seg_open_range(const struct seg_ctx *c, const uint8_t *sealed, s
 
 const char *seg_result_str(enum seg_result r);
 
+/* ---- streaming (the object layer's writer and reader) ---- */
+
+/* Write a blob header for seg_size into hdr (SEG_HEADER_LEN bytes). */
+void seg_header_make(uint8_t *hdr, uint32_t seg_size);
+/* Check a blob header and read its segment size. */
+enum seg_result seg_header_parse(const uint8_t *hdr, uint32_t *seg_size);
+
+/* Seal plain[0..len) as consecutive segments starting at index first (every one full but the
+ * last, which is flagged last when final is set; a short one must be final). hdr is the blob's
+ * header; out receives len + nseg * SEG_TAG_LEN bytes (seg_sealed_size minus the header).
+ * len 0 seals one empty segment (final must be set). */
+enum seg_result seg_seal_segments(const struct seg_ctx *c, const uint8_t *hdr, uint64_t first,
+                                  const uint8_t *plain, size_t len, int final, uint8_t *out);
+
+/* Where the segments overlapping plaintext [off, off+n) of a blob of plain_len bytes with
+ * segment size s lie: the first one's index, and the byte offset and length of their sealed
+ * form in the blob (header included in the offset). n 0 covers the segment holding off. */
+void seg_span(size_t plain_len, uint32_t s, size_t off, size_t n, size_t *first, size_t *sealed_off,
+              size_t *sealed_len);
+
+/* Decrypt plaintext [off, off+n) of a blob of plain_len bytes whose header is hdr, given span,
+ * the sealed bytes seg_span named (starting at segment first). As seg_open_range otherwise. */
+enum seg_result seg_open_span(const struct seg_ctx *c, const uint8_t *hdr, size_t plain_len,
+                              const uint8_t *span, size_t first, size_t off, size_t n,
+                              uint8_t *out);
+
 #endif

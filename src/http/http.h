@@ -80,6 +80,13 @@ int http_req_has_response(const struct http_request *req);
 struct http_response *http_response_new_buffer(int status, char *data, size_t len);
 /* Body of size bytes of fd from offset; takes ownership of fd. */
 struct http_response *http_response_new_fd(int status, int fd, uint64_t offset, uint64_t size);
+/* Body of size bytes produced by read(ctx, pos, buf, max): the bytes written (> 0), or < 0 to
+ * abort the connection (a failure after the status line went out). free_ctx(ctx) runs when the
+ * response is done with (also when it is never sent). Blocks of up to block bytes. */
+typedef long http_stream_read_fn(void *ctx, uint64_t pos, char *buf, size_t max);
+struct http_response *http_response_new_stream(int status, uint64_t size, size_t block,
+                                               http_stream_read_fn *read, void (*free_ctx)(void *),
+                                               void *ctx);
 void http_response_header(struct http_response *resp, const char *name, const char *value);
 void http_req_respond(struct http_request *req, struct http_response *resp);
 

@@ -396,6 +396,44 @@ struct http_response *http_response_new_fd(int status, int fd, uint64_t offset, 
     return resp;
 }
 
+struct http_stream {
+    http_stream_read_fn *read;
+    void (*free_ctx)(void *);
+    void *ctx;
+};
+
+static ssize_t http_stream_cb(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct http_stream *st = cls;
+    long n = st->read(st->ctx, pos, buf, max);
+    return n > 0 ? (ssize_t)n : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void http_stream_free(void *cls)
+{
+    struct http_stream *st = cls;
+    if (st->free_ctx)
+        st->free_ctx(st->ctx);
+    free(st);
+}
+
+struct http_response *http_response_new_stream(int status, uint64_t size, size_t block,
+                                               http_stream_read_fn *read, void (*free_ctx)(void *),
+                                               void *ctx)
+{
+    struct http_response *resp = xcalloc(1, sizeof(*resp));
+    struct http_stream *st = xcalloc(1, sizeof(*st));
+    st->read = read;
+    st->free_ctx = free_ctx;
+    st->ctx = ctx;
+    resp->status = status;
+    resp->mhd =
+        MHD_create_response_from_callback(size, block, http_stream_cb, st, http_stream_free);
+    if (!resp->mhd)
+        abort();
+    return resp;
+}
+
 void http_response_header(struct http_response *resp, const char *name, const char *value)
 {
     MHD_add_response_header(resp->mhd, name, value);

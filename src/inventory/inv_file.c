@@ -30,7 +30,7 @@ static int inv_file_store(struct inv_file *f, const void *data, size_t n)
     return obj_writer_write(f->w, data, n);
 }
 
-static const struct obj_write_opts inv_file_write_opts = {1, INV_FILE_CHECKSUM};
+static const struct obj_write_opts inv_file_write_opts = {.md5 = 1, .checksum = INV_FILE_CHECKSUM};
 
 int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "object/object.h"
 #include "tiering/tier.h"
 
 void inv_columns_build(const struct inv_config *c, struct inv_columns *out)
@@ -113,6 +114,20 @@ static void inv_row_acl(struct inv_row *row, const struct meta_object *o,
     row->acl[hash_base64((const uint8_t *)doc, n, row->acl)] = '\0';
 }
 
+/* EncryptionStatus of a version whose encryption record is sse (object.h). */
+static const char *inv_row_encryption(const char *sse)
+{
+    switch (obj_sse_mode_of(sse)) {
+    case OBJ_SSE_S3:
+        return "SSE-S3";
+    case OBJ_SSE_C:
+        return "SSE-C";
+    case OBJ_SSE_NONE:
+        break;
+    }
+    return "NOT-SSE";
+}
+
 /* An optional field's value; delete markers carry only dates and the owner. */
 static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
                                       const struct meta_object *o, const char *owner)
@@ -129,11 +144,11 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
         return dm ? inv_null : inv_str(row->etag);
     case INV_FIELD_IS_MULTIPART_UPLOADED:
         return dm ? inv_null : inv_int(INV_BOOL, o->multipart != 0);
-    case INV_FIELD_ENCRYPTION_STATUS:
-        return dm ? inv_null : inv_str("NOT-SSE");
+    case INV_FIELD_ENCRYPTION_STATUS: /* the version's encryption record (object.h) */
+        return dm ? inv_null : inv_str(inv_row_encryption(o->sse));
     case INV_FIELD_INTELLIGENT_TIERING_ACCESS_TIER: /* the report spelling (tiering/tier.h) */
         return tier_is_intelligent(o) ? inv_str(tier_report_name(o->tier)) : inv_null;
-    case INV_FIELD_BUCKET_KEY_STATUS:
+    case INV_FIELD_BUCKET_KEY_STATUS: /* no S3 Bucket Keys: they exist for SSE-KMS alone */
         return dm ? inv_null : inv_str("DISABLED");
     case INV_FIELD_CHECKSUM_ALGORITHM:
         return dm || !o->checksum_algorithm[0] ? inv_null : inv_str(o->checksum_algorithm);

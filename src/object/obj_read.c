@@ -1,47 +1,92 @@
-/* obj_read.c — the read path: a byte range of one stored version. The stored bytes are the
- * object's bytes today; the decryption stage will sit between the blob and the reader (and
- * obj_reader_take_fd will then say -1, so the HTTP layer streams instead of sendfile). */
+/* obj_read.c — the read path: a byte range of one stored version. A plain blob's bytes are the
+ * object's bytes (obj_reader_take_fd hands the file to sendfile); a sealed one (SSE) is read a
+ * span of segments at a time, only the segments the range touches, each authenticated before
+ * a byte of it is returned (obj_reader_take_fd says -1). */
 #include "object/object.h"
 
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
 #include "core/fault.h"
+#include "core/log.h"
+#include "crypto/keys.h"
+#include "crypto/seg.h"
+#include "object/obj_unseal.h"
 
 #define OBJ_COPY_CHUNK (1u << 20)
-
 struct obj_reader {
     int fd;
-    uint64_t offset;    /* next byte to read, in the blob */
+    uint64_t offset;    /* next byte to read: in the blob (plain) or the plaintext (sealed) */
     uint64_t remaining; /* bytes left in the range */
     char blob_id[BLOB_ID_LEN + 1];
+    struct obj_unseal *unseal; /* NULL: a plain blob */
 };
 
-int obj_reader_open(struct blob_store *bs, const struct meta_object *o, uint64_t start,
-                    uint64_t len, struct obj_reader **out)
+static int obj_reader_open_source(struct blob_store *bs, const struct obj_unseal_source *src,
+                                  uint64_t start, uint64_t len, struct obj_reader **out)
 {
-    if (start > (uint64_t)o->size || len > (uint64_t)o->size - start) {
+    const char *blob_id = src->blob_id;
+    uint64_t size = src->size;
+    if (start > size || len > size - start) {
         err_set("range past the end of the object");
         return ERR_INVALID;
     }
     int fd = -1;
     if (fault_hit(FAULT_BLOB_OPEN)) {
-        err_set("injected fault: blob %s gone", o->blob_id);
+        err_set("injected fault: blob %s gone", blob_id);
         return ERR_NOTFOUND;
     }
-    int rc = blob_open_read(bs, o->blob_id, &fd);
+    int rc = blob_open_read(bs, blob_id, &fd);
     if (rc)
         return rc;
     struct obj_reader *rd = xcalloc(1, sizeof(*rd));
     rd->fd = fd;
     rd->offset = start;
     rd->remaining = len;
-    memcpy(rd->blob_id, o->blob_id, sizeof(rd->blob_id) - 1);
+    snprintf(rd->blob_id, sizeof(rd->blob_id), "%s", blob_id);
+    if (src->sse && src->sse[0]) {
+        struct obj_unseal_source u = *src;
+        u.fd = fd;
+        rc = obj_unseal_open(&u, &rd->unseal);
+        if (rc) {
+            obj_reader_close(rd);
+            return rc;
+        }
+    }
     *out = rd;
     return 0;
+}
+
+int obj_reader_open(struct blob_store *bs, const struct meta_object *o, uint64_t start,
+                    uint64_t len, struct obj_reader **out)
+{
+    return obj_reader_open_key(bs, o, NULL, start, len, out);
+}
+
+int obj_reader_open_key(struct blob_store *bs, const struct meta_object *o,
+                        const uint8_t *customer_key, uint64_t start, uint64_t len,
+                        struct obj_reader **out)
+{
+    /* an SSE-C multipart object is a composite of its parts' sealed streams, whose record is
+     * its upload's (bound to the upload id) */
+    int composite = obj_sse_mode_of(o->sse) == OBJ_SSE_C && o->multipart && o->parts;
+    struct obj_unseal_source src = {
+        -1,           o->blob_id, (uint64_t)o->size,          o->sse, composite ? NULL : o->blob_id,
+        customer_key, 0,          composite ? o->parts : NULL};
+    return obj_reader_open_source(bs, &src, start, len, out);
+}
+
+int obj_reader_open_part(struct blob_store *bs, const char *blob_id, uint64_t size,
+                         const char *upload_sse, uint32_t part, uint64_t start, uint64_t len,
+                         struct obj_reader **out)
+{
+    struct obj_unseal_source src = {-1, blob_id, size, upload_sse, NULL, NULL, part, NULL};
+    return obj_reader_open_source(bs, &src, start, len, out);
 }
 
 int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got)
@@ -51,12 +96,20 @@ int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got)
         return 0;
     size_t want = n < rd->remaining ? n : (size_t)rd->remaining;
     ssize_t k;
-    do
-        k = pread(rd->fd, buf, want, (off_t)rd->offset);
-    while (k < 0 && errno == EINTR);
-    if (k <= 0) {
-        err_set("short read of blob %s: %s", rd->blob_id, k < 0 ? strerror(errno) : "end of file");
-        return ERR_IO;
+    if (rd->unseal) {
+        long rc = obj_unseal_read(rd->unseal, rd->offset, buf, want);
+        if (rc < 0)
+            return (int)rc;
+        k = rc;
+    } else {
+        do
+            k = pread(rd->fd, buf, want, (off_t)rd->offset);
+        while (k < 0 && errno == EINTR);
+        if (k <= 0) {
+            err_set("short read of blob %s: %s", rd->blob_id,
+                    k < 0 ? strerror(errno) : "end of file");
+            return ERR_IO;
+        }
     }
     rd->offset += (uint64_t)k;
     rd->remaining -= (uint64_t)k;
@@ -66,6 +119,8 @@ int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got)
 
 int obj_reader_take_fd(struct obj_reader *rd, uint64_t *offset)
 {
+    if (rd->unseal)
+        return -1;
     int fd = rd->fd;
     rd->fd = -1;
     *offset = rd->offset;
@@ -78,24 +133,68 @@ void obj_reader_close(struct obj_reader *rd)
         return;
     if (rd->fd >= 0)
         close(rd->fd);
+    obj_unseal_free(rd->unseal);
     free(rd);
 }
 
-int obj_copy_range(struct blob_store *bs, const struct meta_object *src, uint64_t start,
-                   uint64_t len, struct obj_writer *w)
+int obj_copy_reader(struct obj_reader *rd, struct obj_writer *w)
 {
-    struct obj_reader *rd = NULL;
-    int rc = obj_reader_open(bs, src, start, len, &rd);
-    if (rc)
-        return rc;
     char *chunk = xmalloc(OBJ_COPY_CHUNK);
     size_t got = 1;
+    int rc = 0;
     while (!rc && got) {
         rc = obj_reader_read(rd, chunk, OBJ_COPY_CHUNK, &got);
         if (!rc && got)
             rc = obj_writer_write(w, chunk, got);
     }
+    OPENSSL_cleanse(chunk, OBJ_COPY_CHUNK);
     free(chunk);
     obj_reader_close(rd);
     return rc;
+}
+
+int obj_copy_range(struct blob_store *bs, const struct meta_object *src, uint64_t start,
+                   uint64_t len, struct obj_writer *w)
+{
+    return obj_copy_range_key(bs, src, NULL, start, len, w);
+}
+
+int obj_copy_range_key(struct blob_store *bs, const struct meta_object *src,
+                       const uint8_t *customer_key, uint64_t start, uint64_t len,
+                       struct obj_writer *w)
+{
+    struct obj_reader *rd = NULL;
+    int rc = obj_reader_open_key(bs, src, customer_key, start, len, &rd);
+    return rc ? rc : obj_copy_reader(rd, w);
+}
+
+int obj_sse_record_new_customer(const char *bind_id, const uint8_t *customer_key, char **record)
+{
+    uint8_t dk[KEYS_LEN];
+    keys_data_new(dk);
+    int rc = keys_wrap_customer(customer_key, bind_id, dk, record);
+    OPENSSL_cleanse(dk, sizeof(dk));
+    return rc;
+}
+
+int obj_sse_record_new(const char *bind_id, char **record)
+{
+    uint8_t dk[KEYS_LEN];
+    if (!keys_master_current()) {
+        err_set("no master key is loaded");
+        return ERR_INVALID;
+    }
+    keys_data_new(dk);
+    int rc = keys_wrap(keys_master_current(), bind_id, dk, record);
+    OPENSSL_cleanse(dk, sizeof(dk));
+    return rc;
+}
+
+enum obj_sse_mode obj_sse_mode_of(const char *record)
+{
+    char mode[16];
+    keys_record_mode(record, mode, sizeof(mode));
+    if (strcmp(mode, KEYS_MODE_C) == 0)
+        return OBJ_SSE_C;
+    return strcmp(mode, KEYS_MODE_S3) == 0 ? OBJ_SSE_S3 : OBJ_SSE_NONE;
 }

@@ -1,17 +1,33 @@
 /* obj_write.c — the write path: a chain of stages, each handing its output to the next.
  *
- *     hash (MD5, checksum) ─► transform (pass-through; encryption later) ─► blob
+ *     hash (MD5, checksum) ─► transform (pass-through, or the SSE seal) ─► blob
  *
- * A stage is a small table of functions over its own state; adding encryption means
- * filling the transform slot with a stage that rewrites the bytes, not touching callers. */
+ * A stage is a small table of functions over its own state. The seal stage buffers up to
+ * OBJ_SEAL_BUF plaintext bytes and seals whole segments once more bytes arrive (so it knows
+ * they are not the last); finish seals the rest as the last segment(s). */
 #include "object/object.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/fault.h"
+#include "crypto/keys.h"
+#include "crypto/seg.h"
+
+#define OBJ_SEAL_BUF (16u * SEG_DEFAULT_SIZE)
+
+struct obj_seal {
+    struct seg_ctx ctx;
+    uint8_t hdr[SEG_HEADER_LEN];
+    uint8_t *plain; /* OBJ_SEAL_BUF bytes not sealed yet */
+    size_t fill;
+    uint8_t *sealed; /* seg_sealed_size(OBJ_SEAL_BUF) */
+    uint64_t next_index;
+    char *record; /* a fresh data key's record, handed to obj_written.sse */
+};
 
 struct obj_stage {
     int (*write)(struct obj_writer *w, const void *data, size_t n);
@@ -26,6 +42,8 @@ struct obj_writer {
     struct hash_stream *md5;
     struct checksum *checksum;
     struct blob_writer *blob;
+    struct obj_seal *seal;
+    uint64_t plain_size; /* the object's bytes written */
 };
 
 static int obj_stage_pass(struct obj_writer *w, int from, const void *data, size_t n)
@@ -73,7 +91,7 @@ static void obj_hash_dispose(struct obj_writer *w)
 
 static const struct obj_stage obj_stage_hash = {obj_hash_write, obj_hash_finish, obj_hash_dispose};
 
-/* ---- transform stage: where encryption plugs in; the identity for now ---- */
+/* ---- transform stage: the identity, or the seal ---- */
 
 static int obj_identity_write(struct obj_writer *w, const void *data, size_t n)
 {
@@ -95,6 +113,111 @@ static void obj_identity_dispose(struct obj_writer *w)
 static const struct obj_stage obj_stage_identity = {obj_identity_write, obj_identity_finish,
                                                     obj_identity_dispose};
 
+/* Seal the buffered bytes (final: as the blob's last segments) and pass them on. */
+static int obj_seal_flush(struct obj_writer *w, int final)
+{
+    struct obj_seal *z = w->seal;
+    size_t nseg = z->fill == 0 ? 1 : (z->fill + SEG_DEFAULT_SIZE - 1) / SEG_DEFAULT_SIZE;
+    enum seg_result r =
+        seg_seal_segments(&z->ctx, z->hdr, z->next_index, z->plain, z->fill, final, z->sealed);
+    if (r != SEG_OK) {
+        err_set("sealing a blob: %s", seg_result_str(r));
+        return ERR_IO;
+    }
+    z->next_index += nseg;
+    size_t n = z->fill + nseg * SEG_TAG_LEN;
+    z->fill = 0;
+    return obj_stage_pass(w, OBJ_STAGE_TRANSFORM + 1, z->sealed, n);
+}
+
+static int obj_seal_write(struct obj_writer *w, const void *data, size_t n)
+{
+    struct obj_seal *z = w->seal;
+    const uint8_t *p = data;
+    while (n) {
+        if (z->fill == OBJ_SEAL_BUF) { /* more bytes follow: these are not the last */
+            int rc = obj_seal_flush(w, 0);
+            if (rc)
+                return rc;
+        }
+        size_t k = OBJ_SEAL_BUF - z->fill < n ? OBJ_SEAL_BUF - z->fill : n;
+        memcpy(z->plain + z->fill, p, k);
+        z->fill += k;
+        p += k;
+        n -= k;
+    }
+    return 0;
+}
+
+static int obj_seal_finish(struct obj_writer *w, struct obj_written *out)
+{
+    int rc = obj_seal_flush(w, 1);
+    if (!rc) {
+        out->sse = w->seal->record;
+        w->seal->record = NULL;
+    }
+    return rc;
+}
+
+static void obj_seal_dispose(struct obj_writer *w)
+{
+    struct obj_seal *z = w->seal;
+    if (!z)
+        return;
+    OPENSSL_cleanse(z->plain, OBJ_SEAL_BUF);
+    OPENSSL_cleanse(&z->ctx, sizeof(z->ctx));
+    free(z->plain);
+    free(z->sealed);
+    free(z->record);
+    free(z);
+    w->seal = NULL;
+}
+
+static const struct obj_stage obj_stage_seal = {obj_seal_write, obj_seal_finish, obj_seal_dispose};
+
+/* The seal's data key: the parent record's (an upload's parts) or a fresh one bound to this
+ * blob; the segment key is derived per blob, so no (key, nonce) pair repeats. */
+static int obj_seal_open(struct obj_writer *w, const struct obj_write_opts *opts)
+{
+    const char *blob_id = blob_writer_id(w->blob);
+    uint8_t dk[KEYS_LEN];
+    char *record = NULL;
+    int rc = 0;
+    if (opts->sse == OBJ_SSE_C && !opts->customer_key) {
+        err_set("SSE-C without a customer key");
+        rc = ERR_INVALID;
+    } else if (opts->sse == OBJ_SSE_C && opts->sse_parent) {
+        rc = keys_unwrap_customer(opts->customer_key, opts->sse_parent, NULL, dk);
+    } else if (opts->sse == OBJ_SSE_C) {
+        keys_data_new(dk);
+        rc = keys_wrap_customer(opts->customer_key, blob_id, dk, &record);
+    } else if (opts->sse_parent) {
+        rc = keys_unwrap(keys_master_current(), opts->sse_parent, NULL, dk);
+    } else if (!keys_master_current()) {
+        err_set("no master key is loaded");
+        rc = ERR_INVALID;
+    } else {
+        keys_data_new(dk);
+        rc = keys_wrap(keys_master_current(), blob_id, dk, &record);
+    }
+    if (rc) {
+        OPENSSL_cleanse(dk, sizeof(dk));
+        return rc;
+    }
+    struct obj_seal *z = xcalloc(1, sizeof(*z));
+    keys_blob_key(dk, blob_id, z->ctx.key);
+    OPENSSL_cleanse(dk, sizeof(dk));
+    z->ctx.object_id = blob_id; /* owned by the blob writer, which outlives the seal */
+    z->ctx.part = opts->part;
+    z->ctx.seg_size = SEG_DEFAULT_SIZE;
+    seg_header_make(z->hdr, SEG_DEFAULT_SIZE);
+    z->plain = xmalloc(OBJ_SEAL_BUF);
+    z->sealed = xmalloc(seg_sealed_size(OBJ_SEAL_BUF, SEG_DEFAULT_SIZE));
+    z->record = record;
+    w->seal = z;
+    return blob_writer_write(w->blob, z->hdr, SEG_HEADER_LEN);
+}
+
 /* ---- blob stage ---- */
 
 static int obj_blob_write(struct obj_writer *w, const void *data, size_t n)
@@ -108,7 +231,6 @@ static int obj_blob_write(struct obj_writer *w, const void *data, size_t n)
 
 static int obj_blob_finish(struct obj_writer *w, struct obj_written *out)
 {
-    out->size = blob_writer_size(w->blob);
     if (fault_hit(FAULT_BLOB_COMMIT)) {
         err_set("injected fault: blob fsync/rename");
         return ERR_IO; /* the blob is left to obj_blob_dispose, as a failed commit leaves it */
@@ -145,18 +267,27 @@ int obj_writer_open(struct blob_store *bs, const struct obj_write_opts *opts,
         w->stages[OBJ_STAGE_HASH] = &obj_stage_hash;
     w->stages[OBJ_STAGE_TRANSFORM] = &obj_stage_identity;
     w->stages[OBJ_STAGE_BLOB] = &obj_stage_blob;
+    if (opts->sse == OBJ_SSE_S3 || opts->sse == OBJ_SSE_C) {
+        w->stages[OBJ_STAGE_TRANSFORM] = &obj_stage_seal;
+        rc = obj_seal_open(w, opts);
+        if (rc) {
+            obj_writer_abort(w);
+            return rc;
+        }
+    }
     *out = w;
     return 0;
 }
 
 int obj_writer_write(struct obj_writer *w, const void *data, size_t n)
 {
+    w->plain_size += n;
     return n ? obj_stage_pass(w, 0, data, n) : 0;
 }
 
 uint64_t obj_writer_size(const struct obj_writer *w)
 {
-    return w->blob ? blob_writer_size(w->blob) : 0;
+    return w->plain_size;
 }
 
 int obj_writer_finish(struct obj_writer *w, struct obj_written *out)
@@ -166,6 +297,11 @@ int obj_writer_finish(struct obj_writer *w, struct obj_written *out)
     for (int i = 0; i < OBJ_STAGES && !rc; i++) {
         if (w->stages[i])
             rc = w->stages[i]->finish(w, out);
+    }
+    out->size = w->plain_size;
+    if (rc) {
+        free(out->sse);
+        out->sse = NULL;
     }
     obj_writer_abort(w); /* disposes what a failed stage left */
     return rc;

@@ -25,6 +25,13 @@
 
 /* ---- write path ---- */
 
+/* Encryption at rest (issue 11, docs/internals/SSE.md). */
+enum obj_sse_mode {
+    OBJ_SSE_NONE = 0,
+    OBJ_SSE_S3, /* x-amz-server-side-encryption: AES256, a data key wrapped by the master key */
+    OBJ_SSE_C   /* customer key (SSE-C): the data key wrapped by the customer's key */
+};
+
 struct obj_write_opts {
     /* md5: compute the MD5 (the ETag) in the hash stage; checksum: the checksum to compute
      * there (CHECKSUM_NONE: none). The hash stage is left out when neither is asked: when an
@@ -33,13 +40,22 @@ struct obj_write_opts {
      * the ETag is not an MD5 of the bytes (a multipart object's). */
     int md5;
     enum checksum_algo checksum;
+    /* sse: seal the bytes (crypto/seg.h, 64 KiB segments) before the blob stage. The data key
+     * is sse_parent's (a multipart upload's record, for its parts) or, when sse_parent is NULL,
+     * a fresh one returned wrapped in obj_written.sse. part: the part number bound into every
+     * segment (0 for a whole object). */
+    enum obj_sse_mode sse;
+    const char *sse_parent;
+    uint32_t part;
+    const uint8_t *customer_key; /* OBJ_SSE_C: the customer's 32-byte key (never stored) */
 };
 
 struct obj_written {
     char blob_id[BLOB_ID_LEN + 1];
-    uint64_t size;
+    uint64_t size;                   /* the object's bytes (plaintext), not the blob's */
     char etag[80];                   /* "\"<md5 hex>\"" when hashed here */
     char checksum[CHECKSUM_B64_MAX]; /* when a checksum was asked for */
+    char *sse; /* sealed with a fresh data key: its record (meta_object.sse); the caller frees */
 };
 
 struct obj_writer;
@@ -47,6 +63,7 @@ struct obj_writer;
 int obj_writer_open(struct blob_store *bs, const struct obj_write_opts *opts,
                     struct obj_writer **out) WARN_UNUSED;
 int obj_writer_write(struct obj_writer *w, const void *data, size_t n) WARN_UNUSED;
+/* The object's bytes written so far. */
 uint64_t obj_writer_size(const struct obj_writer *w);
 /* Finish every stage and make the blob durable; frees w whatever the outcome. */
 int obj_writer_finish(struct obj_writer *w, struct obj_written *out) WARN_UNUSED;
@@ -113,19 +130,52 @@ int obj_upload_abort(struct meta_store *m, const char *bucket, const char *uploa
 
 struct obj_reader;
 
-/* Open bytes [start, start+len) of stored version o. */
+/* Open bytes [start, start+len) of stored version o (decrypted when o->sse is set; only the
+ * segments the range touches are read and authenticated). A failed authentication is
+ * ERR_INVALID (tampered blob or wrong key: 500 and a log line, never wrong bytes). */
 int obj_reader_open(struct blob_store *bs, const struct meta_object *o, uint64_t start,
                     uint64_t len, struct obj_reader **out) WARN_UNUSED;
+/* The same with the customer's key of an SSE-C version (NULL: none given: ERR_DENIED for one;
+ * a key that is not the version's: ERR_DENIED). */
+int obj_reader_open_key(struct blob_store *bs, const struct meta_object *o,
+                        const uint8_t *customer_key, uint64_t start, uint64_t len,
+                        struct obj_reader **out) WARN_UNUSED;
+/* The same over part `part` of a multipart upload whose record is upload_sse (NULL: plain). */
+int obj_reader_open_part(struct blob_store *bs, const char *blob_id, uint64_t size,
+                         const char *upload_sse, uint32_t part, uint64_t start, uint64_t len,
+                         struct obj_reader **out) WARN_UNUSED;
 /* Up to n bytes into buf; *got 0 at the end of the range. */
 int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got) WARN_UNUSED;
 /* When the stored bytes are the object's bytes (no decryption stage), the file and offset
- * to send directly (sendfile); -1 otherwise. The fd moves to the caller. */
+ * to send directly (sendfile); -1 otherwise (encrypted: read through obj_reader_read). The fd
+ * moves to the caller. */
 int obj_reader_take_fd(struct obj_reader *rd, uint64_t *offset);
 void obj_reader_close(struct obj_reader *rd);
 
 /* Copy [start, start+len) of stored version src into w through both paths. */
 int obj_copy_range(struct blob_store *bs, const struct meta_object *src, uint64_t start,
                    uint64_t len, struct obj_writer *w) WARN_UNUSED;
+/* obj_copy_range of an SSE-C source with its customer key. */
+int obj_copy_range_key(struct blob_store *bs, const struct meta_object *src,
+                       const uint8_t *customer_key, uint64_t start, uint64_t len,
+                       struct obj_writer *w) WARN_UNUSED;
+/* Copy everything an open reader has left into w (closes rd). */
+int obj_copy_reader(struct obj_reader *rd, struct obj_writer *w) WARN_UNUSED;
+
+/* ---- encryption records ---- */
+
+/* A fresh data key wrapped for bind_id (a multipart upload's id: its parts' key). */
+int obj_sse_record_new(const char *bind_id, char **record) WARN_UNUSED;
+/* The same wrapped under a customer's key (an SSE-C multipart upload). */
+int obj_sse_record_new_customer(const char *bind_id, const uint8_t *customer_key,
+                                char **record) WARN_UNUSED;
+/* CompleteMultipartUpload of an SSE-C upload, which has no key to re-encrypt with: append
+ * part blob_id's sealed stream (with its id) to w, a plain writer, building the composite the
+ * reader decrypts part by part (the version's parts list must name each part's number). */
+int obj_append_sealed_part(struct blob_store *bs, const char *blob_id,
+                           struct obj_writer *w) WARN_UNUSED;
+/* The mode of a stored record (meta_object.sse / meta_upload.sse). */
+enum obj_sse_mode obj_sse_mode_of(const char *record);
 
 /* ---- collector ---- */
 

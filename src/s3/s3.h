@@ -22,6 +22,9 @@ struct s3_server {
     /* How many lifecycle days every archive restore takes (serve --restore-days); < 0: AWS's
      * typical time per retrieval tier (tiering/tier.h). */
     double restore_days;
+    /* SSE (issue 11): accept SSE-C customer keys over plain HTTP (serve --allow-insecure-sse-c);
+     * AWS refuses them without TLS. */
+    int allow_insecure_sse_c;
 };
 
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */

@@ -302,11 +302,6 @@ enum s3_error s3_object_check_write_headers(struct s3_req *r)
     const char *sc = s3_req_header(r, "x-amz-storage-class");
     if (sc && !s3_storage_class_valid(sc))
         return S3E_INVALID_STORAGE_CLASS;
-    if (s3_req_header(r, "x-amz-server-side-encryption") ||
-        s3_req_header(r, "x-amz-server-side-encryption-customer-algorithm")) {
-        s3_req_set_message(r, "Server-side encryption is not implemented by Stocktake yet.");
-        return S3E_NOT_IMPLEMENTED;
-    }
     return S3_OK;
 }
 

@@ -8,6 +8,7 @@
  * answers as the first did (AWS). The ETag is the MD5 of the parts' binary MD5s, "-N"; a
  * COMPOSITE checksum is the checksum of the parts' binary checksums, "-N". */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "s3/s3_multipart.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_xml.h"
 
 #define S3_MIN_PART_SIZE (5 * 1024 * 1024)
@@ -149,6 +151,7 @@ struct s3_assembled {
     char etag[80];
     char checksum[CHECKSUM_B64_MAX + 24]; /* "…-N" */
     char *parts_json;
+    char *sse; /* the object's encryption record (NULL: plain) */
 };
 
 /* MD5 of the parts' binary MD5s; COMPOSITE checksum of the parts' binary checksums. */
@@ -171,8 +174,9 @@ static void s3_complete_digests(const struct meta_upload *u, const struct meta_p
             if (len > 0)
                 checksum_update(ck, bin, (size_t)len);
         }
-        json_array_append_new(
-            arr, json_pack("[Is]", (json_int_t)parts[i]->size, parts[i]->checksum_value));
+        json_array_append_new(arr,
+                              json_pack("[IsI]", (json_int_t)parts[i]->size,
+                                        parts[i]->checksum_value, (json_int_t)parts[i]->number));
     }
     uint8_t digest[MD5_LEN];
     char hex[2 * MD5_LEN + 1];
@@ -196,17 +200,34 @@ static enum s3_error s3_complete_assemble(struct s3_req *r, const struct meta_up
 {
     enum checksum_algo algo = checksum_algo_from_name(u->checksum_algorithm);
     int full = algo != CHECKSUM_NONE && strcmp(u->checksum_type, "FULL_OBJECT") == 0;
-    struct obj_write_opts opts = {0, full ? algo : CHECKSUM_NONE};
+    struct obj_write_opts opts = {.md5 = 0, .checksum = full ? algo : CHECKSUM_NONE};
+    if (obj_sse_mode_of(u->sse) == OBJ_SSE_S3)
+        opts.sse = OBJ_SSE_S3; /* the object gets a data key of its own */
     struct obj_writer *w = NULL;
-    if (obj_writer_open(r->srv->blobs, &opts, &w))
+    if (obj_writer_open(r->srv->blobs, &opts, &w)) {
+        log_error("CompleteMultipartUpload %s/%s: %s", r->bucket, r->key, err_msg());
         return S3E_INTERNAL_ERROR;
-    int rc = 0;
+    }
+    int rc = 0, composite = obj_sse_mode_of(u->sse) == OBJ_SSE_C;
+    int64_t plain = 0;
     for (size_t i = 0; i < n && !rc; i++) {
-        struct meta_object src;
-        memset(&src, 0, sizeof(src));
-        src.size = parts[i]->size;
-        snprintf(src.blob_id, sizeof(src.blob_id), "%s", parts[i]->blob_id);
-        rc = obj_copy_range(r->srv->blobs, &src, 0, (uint64_t)parts[i]->size, w);
+        struct obj_reader *rd = NULL;
+        plain += parts[i]->size;
+        if (composite) { /* no key to re-encrypt with: the parts' sealed streams as they are */
+            rc = obj_append_sealed_part(r->srv->blobs, parts[i]->blob_id, w);
+            if (rc)
+                log_error("CompleteMultipartUpload %s/%s part %d (blob %s): %s", r->bucket, r->key,
+                          parts[i]->number, parts[i]->blob_id, err_msg());
+            continue;
+        }
+        rc =
+            obj_reader_open_part(r->srv->blobs, parts[i]->blob_id, (uint64_t)parts[i]->size, u->sse,
+                                 (uint32_t)parts[i]->number, 0, (uint64_t)parts[i]->size, &rd);
+        if (!rc)
+            rc = obj_copy_reader(rd, w);
+        if (rc)
+            log_error("CompleteMultipartUpload %s/%s part %d (blob %s): %s", r->bucket, r->key,
+                      parts[i]->number, parts[i]->blob_id, err_msg());
     }
     if (rc) {
         obj_writer_abort(w);
@@ -215,8 +236,9 @@ static enum s3_error s3_complete_assemble(struct s3_req *r, const struct meta_up
     struct obj_written res;
     if (obj_writer_finish(w, &res))
         return S3E_INTERNAL_ERROR;
+    out->sse = composite ? xstrdup(u->sse) : res.sse; /* a composite keeps the upload's key */
     snprintf(out->blob_id, sizeof(out->blob_id), "%s", res.blob_id);
-    out->size = (int64_t)res.size;
+    out->size = composite ? plain : (int64_t)res.size;
     if (full)
         snprintf(out->checksum, sizeof(out->checksum), "%s", res.checksum);
     return S3_OK;
@@ -243,9 +265,11 @@ static void s3_complete_object(struct s3_req *r, const struct meta_upload *u,
     o->checksum_value = (char *)a->checksum;
     snprintf(o->checksum_type, sizeof(o->checksum_type), "%s", u->checksum_type);
     o->parts = a->parts_json;
+    o->sse = a->sse;
 }
 
-static enum s3_error s3_complete_respond(struct s3_req *r, const struct meta_object *o)
+static enum s3_error s3_complete_respond(struct s3_req *r, const struct meta_object *o,
+                                         const struct s3_sse_want *key)
 {
     struct buf xml;
     buf_init(&xml, BUF_UNLIMITED);
@@ -273,12 +297,16 @@ static enum s3_error s3_complete_respond(struct s3_req *r, const struct meta_obj
     struct http_response *resp = s3_response_xml(r, &xml);
     s3_object_version_header(resp, o->version_id);
     s3_expiration_header(r, resp, o);
+    s3_sse_response_header(resp, o->sse);
+    if (key)
+        s3_sse_customer_headers(resp, key);
     http_req_respond(r->http, resp);
     return S3_OK;
 }
 
 static enum s3_error s3_complete_commit(struct s3_req *r, const struct meta_upload *u,
-                                        const struct meta_part **chosen, size_t n)
+                                        const struct meta_part **chosen, size_t n,
+                                        const struct s3_sse_want *key)
 {
     struct s3_assembled a;
     memset(&a, 0, sizeof(a));
@@ -297,8 +325,9 @@ static enum s3_error s3_complete_commit(struct s3_req *r, const struct meta_uplo
                              s3_req_header(r, "If-None-Match"));
     }
     if (!e)
-        e = s3_complete_respond(r, &o);
+        e = s3_complete_respond(r, &o, key);
     free(a.parts_json);
+    free(a.sse);
     return e;
 }
 
@@ -313,7 +342,7 @@ static enum s3_error s3_complete_again(struct s3_req *r)
         return S3E_NO_SUCH_UPLOAD;
     if (meta_object_get(r->srv->meta, r->bucket, r->key, version, &o))
         return S3E_NO_SUCH_UPLOAD;
-    enum s3_error e = o.is_delete_marker ? S3E_NO_SUCH_UPLOAD : s3_complete_respond(r, &o);
+    enum s3_error e = o.is_delete_marker ? S3E_NO_SUCH_UPLOAD : s3_complete_respond(r, &o, NULL);
     meta_object_dispose(&o);
     return e;
 }
@@ -326,6 +355,13 @@ enum s3_error s3_op_complete_multipart_upload(struct s3_req *r)
         return S3_OK;
     if (e)
         return e;
+    struct s3_sse_want key; /* an SSE-C upload's Complete brings its key (s3-tests of AWS) */
+    e = s3_sse_part_key(r, &u, &key);
+    OPENSSL_cleanse(key.key, sizeof(key.key)); /* only checked; its MD5 stays for the answer */
+    if (e) {
+        meta_upload_dispose(&u);
+        return e;
+    }
     xmlDoc *doc = NULL;
     struct s3_part_list stored = {NULL, 0};
     const struct meta_part **chosen = xcalloc(S3_MAX_PARTS, sizeof(*chosen));
@@ -341,7 +377,7 @@ enum s3_error s3_op_complete_multipart_upload(struct s3_req *r)
     if (!e)
         e = s3_complete_sizes(r, chosen, n);
     if (!e)
-        e = s3_complete_commit(r, &u, chosen, n);
+        e = s3_complete_commit(r, &u, chosen, n, &key);
     if (doc)
         xmlFreeDoc(doc);
     free(chosen);

@@ -3,12 +3,14 @@
  * REPLACE, and a storage class change. The bytes go from the object layer's read path into its
  * write path, which computes the MD5 (ETag) and the checksum; the copy is a single-part
  * object, committed like a PutObject. */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/xmlw.h"
 #include "s3/s3_acl.h"
 #include "s3/s3_lock.h"
@@ -16,6 +18,7 @@
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
 #include "s3/s3_tiering.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_tagging.h"
 
 struct s3_copy {
@@ -25,6 +28,9 @@ struct s3_copy {
     struct meta_object src;
     int have_src;
     char *headers;
+    struct s3_sse_want want;    /* the copy's encryption (SSE-C: the target's key) */
+    struct s3_sse_want src_sse; /* an SSE-C source's key (x-amz-copy-source-…-customer-*) */
+    const uint8_t *src_ck;      /* src_sse.key when the source is SSE-C, else NULL */
 };
 
 static void s3_copy_dispose(struct s3_copy *c)
@@ -35,6 +41,8 @@ static void s3_copy_dispose(struct s3_copy *c)
     if (c->have_src)
         meta_object_dispose(&c->src);
     free(c->headers);
+    OPENSSL_cleanse(&c->want, sizeof(c->want));
+    OPENSSL_cleanse(&c->src_sse, sizeof(c->src_sse));
 }
 
 /* Metadata directive, and S3's refusal of a copy onto itself that changes nothing. */
@@ -48,7 +56,9 @@ static enum s3_error s3_copy_metadata(struct s3_req *r, struct s3_copy *c)
     }
     int same = strcmp(c->src_bucket, r->bucket) == 0 && strcmp(c->src_key, r->key) == 0;
     if (same && !replace && !s3_req_header(r, "x-amz-storage-class") &&
-        !s3_req_header(r, "x-amz-checksum-algorithm")) {
+        !s3_req_header(r, "x-amz-checksum-algorithm") &&
+        !s3_req_header(r, "x-amz-server-side-encryption") &&
+        !s3_req_header(r, "x-amz-server-side-encryption-customer-algorithm")) {
         s3_req_set_message(r, "This copy request is illegal because it is trying to copy an "
                               "object to itself without changing the object's metadata, "
                               "storage class, website redirect location or encryption "
@@ -61,8 +71,9 @@ static enum s3_error s3_copy_metadata(struct s3_req *r, struct s3_copy *c)
     return S3_OK;
 }
 
-/* Copy the bytes through the object layer (read path into write path); fill the new
- * version's size, ETag and checksum. */
+/* Copy the bytes through the object layer (read path, decrypting the source, into write
+ * path, encrypting as the target asks); fill the new version's size, ETag, checksum and
+ * encryption record. */
 static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, struct meta_object *o)
 {
     const char *algo_name = s3_req_header(r, "x-amz-checksum-algorithm");
@@ -70,13 +81,16 @@ static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, st
         checksum_algo_from_name(algo_name ? algo_name : c->src.checksum_algorithm);
     if (algo_name && algo == CHECKSUM_NONE)
         return S3E_INVALID_REQUEST;
-    struct obj_write_opts opts = {1, algo};
+    struct obj_write_opts opts = {
+        .md5 = 1, .checksum = algo, .sse = c->want.mode, .customer_key = c->want.key};
     struct obj_writer *w = NULL;
     if (obj_writer_open(r->srv->blobs, &opts, &w))
         return S3E_INTERNAL_ERROR;
     struct obj_written res;
-    int rc = obj_copy_range(r->srv->blobs, &c->src, 0, (uint64_t)c->src.size, w);
+    int rc = obj_copy_range_key(r->srv->blobs, &c->src, c->src_ck, 0, (uint64_t)c->src.size, w);
     if (rc) {
+        log_error("CopyObject from %s/%s (blob %s): %s", c->src_bucket, c->src_key, c->src.blob_id,
+                  err_msg());
         obj_writer_abort(w);
         return S3E_INTERNAL_ERROR;
     }
@@ -91,6 +105,7 @@ static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, st
         snprintf(o->checksum_type, sizeof(o->checksum_type), "FULL_OBJECT");
     }
     o->checksum_value = xstrdup(res.checksum);
+    o->sse = res.sse;
     return S3_OK;
 }
 
@@ -119,6 +134,8 @@ static enum s3_error s3_copy_respond(struct s3_req *r, const struct s3_copy *c,
         http_response_header(resp, "x-amz-copy-source-version-id", c->src.version_id);
     s3_object_version_header(resp, o->version_id);
     s3_expiration_header(r, resp, o);
+    s3_sse_response_header(resp, o->sse);
+    s3_sse_customer_headers(resp, &c->want);
     http_req_respond(r->http, resp);
     return S3_OK;
 }
@@ -171,6 +188,8 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     if (!e)
         e = s3_object_check_write_headers(r);
     if (!e)
+        e = s3_sse_for_write(r, &c->want);
+    if (!e)
         e = s3_copy_source_parse(r, &c->src_bucket, &c->src_key, &c->src_version);
     if (!e)
         e = s3_object_load(r, c->src_bucket, c->src_key, c->src_version, &c->src);
@@ -178,6 +197,8 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
         return e;
     c->have_src = 1;
     e = s3_tiering_check_readable(r, &c->src, 1);
+    if (!e)
+        e = s3_sse_read_key(r, "x-amz-copy-source-", &c->src, &c->src_sse, &c->src_ck);
     if (!e)
         e = s3_copy_source_conditions(r, &c->src);
     if (!e)
@@ -217,6 +238,7 @@ static enum s3_error s3_copy_run(struct s3_req *r, struct s3_copy *c)
     if (!e)
         e = s3_copy_respond(r, c, &o);
     free(o.checksum_value);
+    free(o.sse);
     free(grant.acl);
     free(tags);
     return e;

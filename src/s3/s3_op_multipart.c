@@ -6,6 +6,7 @@
  * upload and its parts in one metadata transaction, which records their blobs as dead for
  * the collector. */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "s3/s3_multipart.h"
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_tagging.h"
 #include "s3/s3_xml.h"
 
@@ -93,13 +95,23 @@ int s3_mpu_result_head(struct buf *xml, const char *root, const char *bucket, co
 
 enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
 {
+    struct s3_sse_want sse;
+    memset(&sse, 0, sizeof(sse));
     enum s3_error e = s3_req_load_bucket(r);
     if (!e)
         e = s3_object_check_write_headers(r);
+    if (!e)
+        e = s3_sse_for_write(r, &sse);
+
     struct meta_upload u;
     memset(&u, 0, sizeof(u));
     if (!e)
         e = s3_mpu_checksum_choice(r, &u);
+    if (!e && sse.mode == OBJ_SSE_C && strcmp(u.checksum_type, "FULL_OBJECT") == 0) {
+        s3_req_set_message(r, "A FULL_OBJECT checksum with SSE-C multipart uploads is not "
+                              "implemented by Stocktake yet.");
+        e = S3E_NOT_IMPLEMENTED;
+    }
     struct s3_object_grant grant = {"", NULL};
     if (!e)
         e = s3_acl_object_for_write(r, 0, NULL, &grant);
@@ -111,6 +123,7 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     if (!e)
         e = s3_object_collect_headers(r, &u.headers);
     if (e) {
+        OPENSSL_cleanse(&sse, sizeof(sse));
         free(grant.acl);
         free(u.tags);
         return e;
@@ -118,6 +131,17 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     u.acl = grant.acl; /* applied, with the owner, when the upload completes */
     s3_lock_fields_set(&lock, u.lock_mode, &u.lock_until_ms, &u.legal_hold);
     s3_upload_id_new(u.upload_id, sizeof(u.upload_id));
+    int rec = sse.mode == OBJ_SSE_S3  ? obj_sse_record_new(u.upload_id, &u.sse)
+              : sse.mode == OBJ_SSE_C ? obj_sse_record_new_customer(u.upload_id, sse.key, &u.sse)
+                                      : 0;
+    OPENSSL_cleanse(sse.key, sizeof(sse.key)); /* its MD5 stays for the answer */
+    if (rec) {
+        log_error("CreateMultipartUpload %s/%s: %s", r->bucket, r->key, err_msg());
+        free(u.acl);
+        free(u.tags);
+        free(u.headers);
+        return S3E_INTERNAL_ERROR;
+    }
     snprintf(u.bucket, sizeof(u.bucket), "%s", r->bucket);
     memcpy(u.bucket_id, r->bucket_info.id, sizeof(u.bucket_id));
     u.key = r->key;
@@ -129,19 +153,27 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     free(u.headers);
     free(u.acl);
     free(u.tags);
-    if (rc)
+    char *sse_record = u.sse; /* for the answer's header */
+    u.sse = NULL;
+    if (rc) {
+        free(sse_record);
         return s3_error_from_err(rc, S3E_NO_SUCH_BUCKET);
+    }
     struct buf xml;
     buf_init(&xml, BUF_UNLIMITED);
     rc = s3_mpu_result_head(&xml, "InitiateMultipartUploadResult", r->bucket, r->key, u.upload_id);
     if (!rc)
         rc = buf_puts(&xml, "</InitiateMultipartUploadResult>");
     if (rc) {
+        free(sse_record);
         buf_dispose(&xml);
         return S3E_INTERNAL_ERROR;
     }
     struct http_response *resp = s3_response_xml(r, &xml);
     s3_mpu_checksum_headers(resp, &u);
+    s3_sse_response_header(resp, sse_record);
+    s3_sse_customer_headers(resp, &sse);
+    free(sse_record);
     http_req_respond(r->http, resp);
     return S3_OK;
 }

@@ -8,6 +8,7 @@
  * wins, and the blob it replaced is left to the collector. GET and HEAD read through the
  * object layer's reader. */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,10 @@
 #include "s3/s3_expiration.h"
 #include "s3/s3_names.h"
 #include "s3/s3_object.h"
+#include "s3/s3_object_stream.h"
 #include "s3/s3_req.h"
 #include "s3/s3_tiering.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_tagging.h"
 
 struct s3_put_state {
@@ -31,6 +34,8 @@ struct s3_put_state {
     struct s3_object_grant grant; /* owner and ACL, decided before the body is read */
     char *tags;                   /* x-amz-tagging, stored form (NULL: none) */
     struct s3_lock_fields lock;   /* Object Lock headers or the bucket's default retention */
+    char *sse;                    /* the new version's encryption record (NULL: plain) */
+    struct s3_sse_want want;      /* the encryption asked for (SSE-C: the key's MD5) */
 };
 
 static void s3_put_free(struct s3_req *r)
@@ -39,6 +44,8 @@ static void s3_put_free(struct s3_req *r)
     obj_writer_abort(st->writer);
     free(st->grant.acl);
     free(st->tags);
+    free(st->sse);
+    OPENSSL_cleanse(&st->want, sizeof(st->want));
     free(st);
     r->op_state = NULL;
 }
@@ -49,28 +56,35 @@ static int s3_put_data(struct s3_req *r, const char *data, size_t n)
     return obj_writer_write(st->writer, data, n) ? S3E_INTERNAL_ERROR : S3_OK;
 }
 
-/* The body pipeline hashes the decoded bytes (it must check Content-MD5 and the client's
- * checksum before the commit), so the writer's hash stage is left out here. */
-static const struct obj_write_opts s3_put_write_opts = {0, CHECKSUM_NONE};
-
 enum s3_error s3_op_put_object_begin(struct s3_req *r)
 {
+    /* The body pipeline hashes the decoded bytes (it must check Content-MD5 and the client's
+     * checksum before the commit), so the writer's hash stage is left out here. */
+    struct obj_write_opts opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
+    struct s3_sse_want want;
     enum s3_error e = s3_req_load_bucket(r);
     if (!e)
         e = s3_object_check_write_headers(r);
+    if (!e)
+        e = s3_sse_for_write(r, &want);
     if (e)
         return e;
     struct s3_put_state *st = xcalloc(1, sizeof(*st));
+    st->want = want;
+    OPENSSL_cleanse(&want, sizeof(want));
+    opts.sse = st->want.mode;
+    opts.customer_key = st->want.key;
     e = s3_acl_object_for_write(r, 0, NULL, &st->grant);
     if (!e)
         e = s3_tagging_from_request(r, NULL, &st->tags);
     if (!e)
         e = s3_lock_for_write(r, 1, &st->lock);
-    if (!e && obj_writer_open(r->srv->blobs, &s3_put_write_opts, &st->writer))
+    if (!e && obj_writer_open(r->srv->blobs, &opts, &st->writer))
         e = S3E_INTERNAL_ERROR;
     if (e) {
         free(st->grant.acl);
         free(st->tags);
+        OPENSSL_cleanse(&st->want, sizeof(st->want));
         free(st);
         return e;
     }
@@ -117,10 +131,12 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
         return S3E_INTERNAL_ERROR;
     }
     struct meta_object o;
+    st->sse = w.sse;
     s3_put_fill(r, &o, &w, &st->grant);
     o.headers = headers;
     o.tags = st->tags;
     s3_lock_fields_set(&st->lock, o.lock_mode, &o.lock_until_ms, &o.legal_hold);
+    o.sse = st->sse;
     enum s3_error stored = s3_object_commit(r, &o, NULL, s3_req_header(r, "If-Match"),
                                             s3_req_header(r, "If-None-Match"));
     free(headers);
@@ -130,6 +146,8 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
     http_response_header(resp, "ETag", o.etag);
     s3_object_version_header(resp, o.version_id);
     s3_expiration_header(r, resp, &o);
+    s3_sse_response_header(resp, o.sse);
+    s3_sse_customer_headers(resp, &st->want);
     if (r->body.checksum_algo != CHECKSUM_NONE) {
         http_response_header(resp, checksum_algo_header(r->body.checksum_algo),
                              r->body.checksum_value);
@@ -324,6 +342,7 @@ static void s3_object_headers(struct s3_req *r, struct http_response *resp,
         http_response_header(resp, "x-amz-version-id", o->version_id);
     s3_tagging_count_header(resp, o->tags);
     s3_expiration_header(r, resp, o);
+    s3_sse_response_header(resp, o->sse);
 }
 
 static void s3_object_checksum_header(struct s3_req *r, struct http_response *resp,
@@ -340,9 +359,29 @@ static void s3_object_checksum_header(struct s3_req *r, struct http_response *re
     }
 }
 
+/* The body: the blob's file itself (sendfile) when its bytes are the object's, else what the
+ * reader decrypts. Takes rd; NULL on failure (logged). */
+static struct http_response *s3_object_body(struct s3_req *r, const struct meta_object *o,
+                                            struct obj_reader *rd, int status, uint64_t len)
+{
+    uint64_t offset;
+    int fd = obj_reader_take_fd(rd, &offset);
+    if (fd >= 0) {
+        obj_reader_close(rd);
+        return http_response_new_fd(status, fd, offset, len);
+    }
+    char what[512];
+    snprintf(what, sizeof(what), "%s %s/%s (version %s, blob %s)", http_req_method(r->http),
+             r->bucket, o->key, o->version_id, o->blob_id);
+    int head = strcmp(http_req_method(r->http), "HEAD") == 0;
+    return s3_object_stream_response(rd, status, len, head, what);
+}
+
 /* *blob_gone: the row's blob was collected already (the row was replaced or deleted longer
  * than the grace period ago, after this request loaded it). */
-static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *o, int *blob_gone)
+static enum s3_error s3_object_send_version(struct s3_req *r, const struct meta_object *o,
+                                            const uint8_t *ck, const struct s3_sse_want *key,
+                                            int *blob_gone)
 {
     enum s3_error e = s3_object_conditions(r, o);
     if (e == S3E_NOT_MODIFIED) {
@@ -362,22 +401,20 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     if (e)
         return e;
     struct obj_reader *rd = NULL;
-    int rc = obj_reader_open(r->srv->blobs, o, range.start, range.length, &rd);
+    int rc = obj_reader_open_key(r->srv->blobs, o, ck, range.start, range.length, &rd);
     if (rc) {
         *blob_gone = rc == ERR_NOTFOUND;
+        if (!*blob_gone)
+            log_error("%s %s/%s (blob %s): %s", http_req_method(r->http), r->bucket, o->key,
+                      o->blob_id, err_msg());
         return S3E_INTERNAL_ERROR;
     }
-    uint64_t offset;
-    int fd = obj_reader_take_fd(rd, &offset);
-    obj_reader_close(rd);
-    if (fd < 0) {
-        err_set("no plain file to send for %s", o->blob_id);
+    struct http_response *resp = s3_object_body(r, o, rd, range.partial ? 206 : 200, range.length);
+    if (!resp)
         return S3E_INTERNAL_ERROR;
-    }
-    struct http_response *resp =
-        http_response_new_fd(range.partial ? 206 : 200, fd, offset, range.length);
     s3_response_headers(r, resp);
     s3_object_headers(r, resp, o);
+    s3_sse_customer_headers(resp, key);
     s3_object_content_headers(r, resp, o);
     if (!range.partial) /* a full-object checksum does not describe a range */
         s3_object_checksum_header(r, resp, o);
@@ -401,6 +438,22 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
     if (!head)
         s3_tiering_note_access(r, o);
     return S3_OK;
+}
+
+static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *o, int *blob_gone)
+{
+    struct s3_sse_want key; /* SSE-C: the customer's key, checked against the version's */
+    const uint8_t *ck = NULL;
+    if (s3_req_header(r, "x-amz-server-side-encryption")) { /* AWS: a write-only header */
+        s3_req_set_message(r, "The x-amz-server-side-encryption header is not supported for this "
+                              "operation.");
+        return S3E_INVALID_ARGUMENT;
+    }
+    enum s3_error e = s3_sse_read_key(r, "x-amz-", o, &key, &ck);
+    if (!e)
+        e = s3_object_send_version(r, o, ck, &key, blob_gone);
+    OPENSSL_cleanse(&key, sizeof(key));
+    return e;
 }
 
 /* A reader slower than the collector's grace period finds its blob gone: the row it loaded

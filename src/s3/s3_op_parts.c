@@ -2,6 +2,7 @@
  * through the object layer (src/object); a replaced part's blob becomes dead in the same
  * metadata transaction that records the new one. */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +16,14 @@
 #include "s3/s3_object.h"
 #include "s3/s3_req.h"
 #include "s3/s3_tiering.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_xml.h"
 
 struct s3_part_state {
     struct obj_writer *writer;
     struct meta_upload upload;
     int number;
+    struct s3_sse_want key; /* an SSE-C upload's key, as this part request brings it */
 };
 
 static void s3_part_free(struct s3_req *r)
@@ -28,6 +31,7 @@ static void s3_part_free(struct s3_req *r)
     struct s3_part_state *st = r->op_state;
     obj_writer_abort(st->writer);
     meta_upload_dispose(&st->upload);
+    OPENSSL_cleanse(&st->key, sizeof(st->key));
     free(st);
     r->op_state = NULL;
 }
@@ -61,6 +65,20 @@ static enum s3_error s3_part_checksum_setup(struct s3_req *r, const struct meta_
     return S3_OK;
 }
 
+/* A part of an encrypted upload is sealed under the upload's data key (an SSE-C upload's
+ * unwrapped with the customer key k), bound to its number. */
+static void s3_part_sse_opts(const struct meta_upload *u, int number, const struct s3_sse_want *k,
+                             struct obj_write_opts *o)
+{
+    enum obj_sse_mode m = obj_sse_mode_of(u->sse);
+    if (m == OBJ_SSE_NONE)
+        return;
+    o->sse = m;
+    o->sse_parent = u->sse;
+    o->part = (uint32_t)number;
+    o->customer_key = m == OBJ_SSE_C ? k->key : NULL;
+}
+
 enum s3_error s3_op_upload_part_begin(struct s3_req *r)
 {
     struct s3_part_state *st = xcalloc(1, sizeof(*st));
@@ -71,12 +89,17 @@ enum s3_error s3_op_upload_part_begin(struct s3_req *r)
         e = s3_mpu_load(r, &st->upload);
     if (!e)
         e = s3_part_checksum_setup(r, &st->upload);
+    if (!e)
+        e = s3_sse_part_key(r, &st->upload, &st->key);
     if (e)
         return e;
     /* the body pipeline hashes the part (MD5 and the upload's checksum) */
-    struct obj_write_opts opts = {0, CHECKSUM_NONE};
-    if (obj_writer_open(r->srv->blobs, &opts, &st->writer))
+    struct obj_write_opts opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
+    s3_part_sse_opts(&st->upload, st->number, &st->key, &opts);
+    if (obj_writer_open(r->srv->blobs, &opts, &st->writer)) {
+        log_error("UploadPart %s/%s: %s", r->bucket, r->key, err_msg());
         return S3E_INTERNAL_ERROR;
+    }
     r->op_data = s3_part_data;
     return S3_OK;
 }
@@ -121,6 +144,8 @@ enum s3_error s3_op_upload_part_finish(struct s3_req *r)
         return e;
     struct http_response *resp = s3_response_new(r, 200, NULL, 0);
     http_response_header(resp, "ETag", p.etag);
+    s3_sse_response_header(resp, st->upload.sse);
+    s3_sse_customer_headers(resp, &st->key);
     if (r->body.checksum_algo != CHECKSUM_NONE)
         http_response_header(resp, checksum_algo_header(r->body.checksum_algo),
                              r->body.checksum_value);
@@ -130,18 +155,24 @@ enum s3_error s3_op_upload_part_finish(struct s3_req *r)
 
 /* Copy the source range into a new part blob through the object layer, hashing it. */
 static enum s3_error s3_part_copy_bytes(struct s3_req *r, const struct meta_object *src,
-                                        const struct meta_upload *u, struct meta_part *p)
+                                        const uint8_t *src_ck, const struct meta_upload *u,
+                                        const struct s3_sse_want *k, struct meta_part *p)
 {
     uint64_t start = 0, len = (uint64_t)src->size;
     const char *range = s3_req_header(r, "x-amz-copy-source-range");
     enum s3_error e = range ? s3_object_parse_copy_range(r, range, len, &start, &len) : S3_OK;
     if (e)
         return e;
-    struct obj_write_opts opts = {1, checksum_algo_from_name(u->checksum_algorithm)};
+    struct obj_write_opts opts = {.md5 = 1,
+                                  .checksum = checksum_algo_from_name(u->checksum_algorithm)};
+    s3_part_sse_opts(u, p->number, k, &opts);
     struct obj_writer *w = NULL;
-    if (obj_writer_open(r->srv->blobs, &opts, &w))
+    if (obj_writer_open(r->srv->blobs, &opts, &w)) {
+        log_error("UploadPartCopy %s/%s: %s", r->bucket, r->key, err_msg());
         return S3E_INTERNAL_ERROR;
-    if (obj_copy_range(r->srv->blobs, src, start, len, w)) {
+    }
+    if (obj_copy_range_key(r->srv->blobs, src, src_ck, start, len, w)) {
+        log_error("UploadPartCopy from blob %s: %s", src->blob_id, err_msg());
         obj_writer_abort(w);
         return S3E_INTERNAL_ERROR;
     }
@@ -161,21 +192,31 @@ enum s3_error s3_op_upload_part_copy(struct s3_req *r)
     e = s3_mpu_load(r, &u);
     if (e)
         return e;
-    e = s3_copy_source_parse(r, &sb, &sk, &sv);
+    struct s3_sse_want src_sse, key; /* an SSE-C source's key; an SSE-C upload's */
+    const uint8_t *src_ck = NULL;
+    memset(&src_sse, 0, sizeof(src_sse));
+    e = s3_sse_part_key(r, &u, &key);
+    if (!e)
+        e = s3_copy_source_parse(r, &sb, &sk, &sv);
     if (!e)
         e = s3_object_load(r, sb, sk, sv, &src);
     if (!e) {
         e = s3_tiering_check_readable(r, &src, 1);
         if (!e)
+            e = s3_sse_read_key(r, "x-amz-copy-source-", &src, &src_sse, &src_ck);
+        if (!e)
             e = s3_copy_source_conditions(r, &src);
         p.last_modified_ms = clock_now_ms();
         if (!e)
-            e = s3_part_copy_bytes(r, &src, &u, &p);
+            e = s3_part_copy_bytes(r, &src, src_ck, &u, &key, &p);
         meta_object_dispose(&src);
     }
+    OPENSSL_cleanse(&src_sse, sizeof(src_sse));
+    OPENSSL_cleanse(key.key, sizeof(key.key)); /* its MD5 stays for the answer */
     free(sb);
     free(sk);
     free(sv);
+    int sealed = obj_sse_mode_of(u.sse) == OBJ_SSE_S3;
     meta_upload_dispose(&u);
     if (e)
         return e;
@@ -194,6 +235,10 @@ enum s3_error s3_op_upload_part_copy(struct s3_req *r)
         buf_dispose(&xml);
         return S3E_INTERNAL_ERROR;
     }
-    s3_respond_xml(r, &xml);
+    struct http_response *resp = s3_response_xml(r, &xml);
+    if (sealed)
+        http_response_header(resp, "x-amz-server-side-encryption", "AES256");
+    s3_sse_customer_headers(resp, &key);
+    http_req_respond(r->http, resp);
     return S3_OK;
 }

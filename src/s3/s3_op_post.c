@@ -8,6 +8,7 @@
  * answer is 204 (default), 200, 201 with a PostResponse document, or a 303 to
  * success_action_redirect. */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "s3/s3_object.h"
 #include "s3/s3_post_auth.h"
 #include "s3/s3_req.h"
+#include "s3/s3_sse.h"
 #include "s3/s3_tagging.h"
 #include "core/xmlw.h"
 
@@ -45,6 +47,8 @@ struct s3_post_state {
     struct s3_object_grant grant; /* owner and ACL (the acl field), decided before the file */
     char *tags;                   /* the tagging field, stored form (NULL: none) */
     struct s3_lock_fields lock;   /* the bucket's default retention */
+    char *sse;                    /* the new version's encryption record (NULL: plain) */
+    struct s3_sse_want want;      /* the encryption asked for (SSE-C: the key) */
 };
 
 static void s3_post_free(struct s3_req *r)
@@ -61,6 +65,8 @@ static void s3_post_free(struct s3_req *r)
         hash_stream_free(st->md5);
     free(st->grant.acl);
     free(st->tags);
+    free(st->sse);
+    OPENSSL_cleanse(&st->want, sizeof(st->want));
     r->authz_request_tags = NULL;
     free(st);
     r->op_state = NULL;
@@ -112,8 +118,6 @@ static enum s3_error s3_post_key(struct s3_req *r, const char *filename)
     return S3_OK;
 }
 
-static const struct obj_write_opts s3_post_write_opts = {0, CHECKSUM_NONE};
-
 static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
 {
     struct s3_post_state *st = r->op_state;
@@ -135,9 +139,22 @@ static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
                                     &st->grant);
     if (!e)
         e = s3_lock_apply_default(r, &st->lock);
+    struct obj_write_opts opts = {.md5 = 0, .checksum = CHECKSUM_NONE};
+    if (!e) { /* the form's fields, else the bucket's default encryption */
+        const struct s3_sse_fields f = {
+            s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption"),
+            s3_post_field(st->fields, st->n_fields,
+                          "x-amz-server-side-encryption-customer-algorithm"),
+            s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption-customer-key"),
+            s3_post_field(st->fields, st->n_fields,
+                          "x-amz-server-side-encryption-customer-key-MD5")};
+        e = s3_sse_for_fields(r, &f, &st->want);
+        opts.sse = st->want.mode;
+        opts.customer_key = st->want.key;
+    }
     if (e)
         return e;
-    if (obj_writer_open(r->srv->blobs, &s3_post_write_opts, &st->writer))
+    if (obj_writer_open(r->srv->blobs, &opts, &st->writer))
         return S3E_INTERNAL_ERROR;
     st->md5 = hash_stream_new_md5();
     return S3_OK;
@@ -290,6 +307,8 @@ static enum s3_error s3_post_commit(struct s3_req *r, struct meta_object *o)
     snprintf(o->blob_id, sizeof(o->blob_id), "%s", w.blob_id);
     o->checksum_value = "";
     o->headers = headers;
+    st->sse = w.sse;
+    o->sse = st->sse;
     e = s3_object_commit(r, o, NULL, NULL, NULL);
     o->headers = NULL;
     free(headers);
@@ -362,6 +381,8 @@ static void s3_post_respond(struct s3_req *r, const struct meta_object *o)
     http_response_header(resp, "ETag", o->etag);
     http_response_header(resp, "Location", location);
     s3_object_version_header(resp, o->version_id);
+    s3_sse_response_header(resp, o->sse);
+    s3_sse_customer_headers(resp, &st->want);
     free(location);
     http_req_respond(r->http, resp);
 }

@@ -171,7 +171,8 @@ def test_current_csv_report_with_aws_cli_config(server, s3, source, owner, tmp_p
     text = b"".join(gzip.decompress(open(f, "rb").read()) for f in files).decode()
     assert '"inv-source","space+and%2Bplus","28"' in text
     assert '"new%0Aline"' in text and "\r" not in text
-    assert '"NOT-SSE","","","","","DISABLED",' in text  # absent values are "" (quoted)
+    # every object is SSE-S3 (the bucket's default encryption); absent values are "" (quoted)
+    assert '"SSE-S3","","","","","DISABLED",' in text
     rows = duckdb(manifest, [("x", files)])["rows"]
     for r in rows:
         r["key"] = urllib.parse.unquote_plus(r["key"])
@@ -182,7 +183,7 @@ def test_current_csv_report_with_aws_cli_config(server, s3, source, owner, tmp_p
         for col, value in w.items():
             assert g[col] == value, (w["key"], col, g[col], value)
         assert g["bucket"] == source
-        assert g["encryption_status"] == "NOT-SSE"
+        assert g["encryption_status"] == "SSE-S3"  # the bucket's default encryption
         assert g["bucket_key_status"] == "DISABLED"
         assert g["object_access_control_list"] == acl(owner)
         assert g["replication_status"] == "" and g["object_lock_mode"] == ""
@@ -246,8 +247,8 @@ def test_athena_queries_over_symlinked_partitions(server, s3, source, tmp_path):
     dates, by_status, ranged = out["results"]
     assert [d["dt"] for d in dates] == ["2026-11-22-01-00", "2026-11-21-01-00",
                                         "2026-11-20-01-00"]
-    assert by_status == [{"encryption_status": "NOT-SSE", "n": str(n)}] or \
-        by_status == [{"encryption_status": "NOT-SSE", "n": n}]
+    assert by_status == [{"encryption_status": "SSE-S3", "n": str(n)}] or \
+        by_status == [{"encryption_status": "SSE-S3", "n": n}]
     assert [r["dt"] for r in ranged] == ["2026-11-21-01-00", "2026-11-22-01-00"]
 
 

@@ -53,7 +53,7 @@ static void fixture_close(struct fixture *f)
 /* Write data through the layer (MD5 + CRC32) into *o, ready to commit as key. */
 static int write_object(struct fixture *f, const char *key, const char *data, struct meta_object *o)
 {
-    struct obj_write_opts opts = {1, CHECKSUM_CRC32};
+    struct obj_write_opts opts = {.md5 = 1, .checksum = CHECKSUM_CRC32};
     struct obj_writer *w = NULL;
     struct obj_written res;
     int rc = obj_writer_open(f->bs, &opts, &w);

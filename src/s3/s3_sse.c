@@ -1,0 +1,259 @@
+/* s3_sse.c — SSE request headers, customer keys and the bucket default (s3_sse.h). */
+#include "s3/s3_sse.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+#include "crypto/keys.h"
+
+static enum s3_error s3_sse_not_implemented(struct s3_req *r, const char *what)
+{
+    s3_req_set_message(r, "%s is not implemented by Stocktake yet.", what);
+    return S3E_NOT_IMPLEMENTED;
+}
+
+static const char *s3_sse_hdr(struct s3_req *r, const char *prefix, const char *name)
+{
+    char h[128];
+    snprintf(h, sizeof(h), "%sserver-side-encryption-customer-%s", prefix, name);
+    return s3_req_header(r, h);
+}
+
+static enum s3_error s3_sse_customer_fields(struct s3_req *r, const struct s3_sse_fields *f,
+                                            struct s3_sse_want *out, int *given);
+
+static enum s3_error s3_sse_bad_key(struct s3_req *r, const char *msg)
+{
+    s3_req_set_message(r, "%s", msg);
+    return S3E_INVALID_ARGUMENT;
+}
+
+enum s3_error s3_sse_customer(struct s3_req *r, const char *prefix, struct s3_sse_want *out,
+                              int *given)
+{
+    const struct s3_sse_fields f = {NULL, s3_sse_hdr(r, prefix, "algorithm"),
+                                    s3_sse_hdr(r, prefix, "key"), s3_sse_hdr(r, prefix, "key-MD5")};
+    return s3_sse_customer_fields(r, &f, out, given);
+}
+
+/* The SSE-C key from the three values (headers or a POST form's fields). */
+static enum s3_error s3_sse_customer_fields(struct s3_req *r, const struct s3_sse_fields *f,
+                                            struct s3_sse_want *out, int *given)
+{
+    const char *alg = f->algorithm, *key = f->key, *md5 = f->key_md5;
+    *given = alg || key || md5;
+    if (!*given)
+        return S3_OK;
+    if (!r->secure && !r->srv->allow_insecure_sse_c) {
+        s3_req_set_message(r, "Requests specifying Server Side Encryption with Customer provided "
+                              "keys must be made over a secure connection.");
+        return S3E_INVALID_REQUEST;
+    }
+    if (!alg)
+        return s3_sse_bad_key(r, "Requests specifying Server Side Encryption with Customer "
+                                 "provided keys must provide a valid encryption algorithm.");
+    if (strcmp(alg, "AES256") != 0)
+        return s3_sse_bad_key(r, "The encryption algorithm specified is not valid.");
+    if (!key)
+        return s3_sse_bad_key(r, "Requests specifying Server Side Encryption with Customer "
+                                 "provided keys must provide an appropriate secret key.");
+    uint8_t raw[64], digest[MD5_LEN];
+    long n = strlen(key) <= 64 ? hash_unbase64(key, strlen(key), raw) : -1;
+    if (n != 32) {
+        OPENSSL_cleanse(raw, sizeof(raw));
+        return s3_sse_bad_key(r, "The secret key was invalid for the specified algorithm.");
+    }
+    if (!md5)
+        return s3_sse_bad_key(r, "Requests specifying Server Side Encryption with Customer "
+                                 "provided keys must provide the client calculated MD5 of the "
+                                 "secret key.");
+    hash_md5(raw, 32, digest);
+    char want[32];
+    hash_base64(digest, MD5_LEN, want);
+    if (strcmp(want, md5) != 0) {
+        OPENSSL_cleanse(raw, sizeof(raw));
+        return s3_sse_bad_key(r, "The calculated MD5 hash of the key did not match the hash that "
+                                 "was provided.");
+    }
+    out->mode = OBJ_SSE_C;
+    memcpy(out->key, raw, 32);
+    snprintf(out->key_md5, sizeof(out->key_md5), "%s", want);
+    OPENSSL_cleanse(raw, sizeof(raw));
+    return S3_OK;
+}
+
+int s3_sse_bucket_config(struct s3_req *r, struct s3_sse_config *out)
+{
+    char *doc = NULL;
+    int rc = meta_bucket_config_get(r->srv->meta, r->bucket, META_CONFIG_ENCRYPTION, &doc);
+    if (rc == ERR_NOTFOUND && !r->srv->legacy_bucket_defaults) {
+        s3_sse_config_default(out);
+        out->blocked = S3_SSE_BLOCK_SSE_C; /* AWS since April 2026 */
+        return 0;
+    }
+    if (rc)
+        return rc;
+    char msg[256];
+    enum s3_error e = s3_sse_config_parse(out, doc, strlen(doc), msg, sizeof(msg));
+    free(doc);
+    if (e) {
+        err_set("stored encryption configuration of %s does not parse", r->bucket);
+        return ERR_INVALID;
+    }
+    if (out->blocked == S3_SSE_BLOCK_UNSET && !r->srv->legacy_bucket_defaults)
+        out->blocked = S3_SSE_BLOCK_SSE_C;
+    return 0;
+}
+
+/* SSE-C writes into a bucket whose encryption configuration blocks them: 403 AccessDenied. */
+static enum s3_error s3_sse_check_blocked(struct s3_req *r)
+{
+    struct s3_sse_config c;
+    int rc = s3_sse_bucket_config(r, &c);
+    if (rc == ERR_NOTFOUND)
+        return S3_OK;
+    if (rc)
+        return s3_error_from_rc(rc);
+    if (c.blocked != S3_SSE_BLOCK_SSE_C)
+        return S3_OK;
+    s3_req_set_message(r, "Requests specifying Server Side Encryption with Customer provided keys "
+                          "are blocked for this bucket (BlockedEncryptionTypes).");
+    return S3E_ACCESS_DENIED;
+}
+
+/* No header: the bucket's default. */
+static enum s3_error s3_sse_default(struct s3_req *r, enum obj_sse_mode *out)
+{
+    struct s3_sse_config c;
+    int rc = s3_sse_bucket_config(r, &c);
+    if (rc == ERR_NOTFOUND) {
+        *out = OBJ_SSE_NONE;
+        return S3_OK;
+    }
+    if (rc)
+        return s3_error_from_rc(rc);
+    if (c.algorithm != S3_SSE_ALG_AES256)
+        return s3_sse_not_implemented(r, "Server-side encryption with KMS keys");
+    *out = OBJ_SSE_S3;
+    return S3_OK;
+}
+
+enum s3_error s3_sse_for_write(struct s3_req *r, struct s3_sse_want *out)
+{
+    const struct s3_sse_fields f = {
+        s3_req_header(r, "x-amz-server-side-encryption"), s3_sse_hdr(r, "x-amz-", "algorithm"),
+        s3_sse_hdr(r, "x-amz-", "key"), s3_sse_hdr(r, "x-amz-", "key-MD5")};
+    return s3_sse_for_fields(r, &f, out);
+}
+
+enum s3_error s3_sse_for_fields(struct s3_req *r, const struct s3_sse_fields *f,
+                                struct s3_sse_want *out)
+{
+    memset(out, 0, sizeof(*out));
+    int given = 0;
+    enum s3_error e = s3_sse_customer_fields(r, f, out, &given);
+    if (e || !given)
+        return e ? e : s3_sse_choose(r, f->sse, &out->mode);
+    e = f->sse ? S3E_INVALID_ARGUMENT : s3_sse_check_blocked(r);
+    if (e == S3E_INVALID_ARGUMENT)
+        s3_req_set_message(r, "Server Side Encryption with Customer provided key is "
+                              "incompatible with the encryption method specified");
+    if (e)
+        OPENSSL_cleanse(out, sizeof(*out)); /* no key outlives a refusal */
+    return e;
+}
+
+enum s3_error s3_sse_choose(struct s3_req *r, const char *v, enum obj_sse_mode *out)
+{
+    *out = OBJ_SSE_NONE;
+    int kms = v && (strcmp(v, "aws:kms") == 0 || strcmp(v, "aws:kms:dsse") == 0);
+    if (kms)
+        return s3_sse_not_implemented(r, "Server-side encryption with KMS keys (SSE-KMS)");
+    if (s3_req_header(r, "x-amz-server-side-encryption-aws-kms-key-id") ||
+        s3_req_header(r, "x-amz-server-side-encryption-context")) {
+        s3_req_set_message(r, "Server Side Encryption with AWS KMS managed key requires HTTP "
+                              "header x-amz-server-side-encryption : aws:kms");
+        return S3E_INVALID_ARGUMENT;
+    }
+    if (!v)
+        return s3_sse_default(r, out);
+    if (strcmp(v, "AES256") != 0) {
+        s3_req_set_message(r, "The encryption method specified is not supported");
+        s3_req_error_elem(r, "ArgumentName", "x-amz-server-side-encryption");
+        s3_req_error_elem(r, "ArgumentValue", v);
+        return S3E_INVALID_ARGUMENT;
+    }
+    *out = OBJ_SSE_S3;
+    return S3_OK;
+}
+
+enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct meta_object *o,
+                              struct s3_sse_want *k, const uint8_t **ck)
+{
+    int given = 0;
+    memset(k, 0, sizeof(*k));
+    *ck = NULL;
+    enum s3_error e = s3_sse_customer(r, prefix, k, &given);
+    if (e)
+        return e;
+    int sealed_c = !o->is_delete_marker && obj_sse_mode_of(o->sse) == OBJ_SSE_C;
+    if (!sealed_c && given) {
+        s3_req_set_message(r, "The encryption parameters are not applicable to this object.");
+        return S3E_INVALID_REQUEST;
+    }
+    if (!sealed_c)
+        return S3_OK;
+    if (!given) {
+        s3_req_set_message(r, "The object was stored using a form of Server Side Encryption. "
+                              "The correct parameters must be provided to retrieve the object.");
+        return S3E_INVALID_REQUEST;
+    }
+    if (!keys_customer_matches(k->key, o->sse)) { /* 400, as s3-tests has it of AWS */
+        s3_req_set_message(r, "The provided encryption parameters did not match the ones used "
+                              "originally.");
+        return S3E_INVALID_REQUEST;
+    }
+    *ck = k->key;
+    return S3_OK;
+}
+
+enum s3_error s3_sse_part_key(struct s3_req *r, const struct meta_upload *u, struct s3_sse_want *k)
+{
+    int given = 0;
+    memset(k, 0, sizeof(*k));
+    enum s3_error e = s3_sse_customer(r, "x-amz-", k, &given);
+    int sealed_c = obj_sse_mode_of(u->sse) == OBJ_SSE_C;
+    if (!e && given && !sealed_c) {
+        s3_req_set_message(r, "The encryption parameters are not applicable to this upload.");
+        e = S3E_INVALID_REQUEST;
+    } else if (!e && sealed_c && !given) {
+        s3_req_set_message(r, "The multipart upload initiate requested encryption. Subsequent "
+                              "part requests must include the appropriate encryption "
+                              "parameters.");
+        e = S3E_INVALID_REQUEST;
+    } else if (!e && sealed_c && !keys_customer_matches(k->key, u->sse)) {
+        s3_req_set_message(r, "The provided encryption parameters did not match the ones used "
+                              "originally.");
+        e = S3E_INVALID_REQUEST;
+    }
+    if (e)
+        OPENSSL_cleanse(k, sizeof(*k));
+    return e;
+}
+
+void s3_sse_response_header(struct http_response *resp, const char *sse)
+{
+    if (obj_sse_mode_of(sse) == OBJ_SSE_S3)
+        http_response_header(resp, "x-amz-server-side-encryption", "AES256");
+}
+
+void s3_sse_customer_headers(struct http_response *resp, const struct s3_sse_want *k)
+{
+    if (k->mode != OBJ_SSE_C)
+        return;
+    http_response_header(resp, "x-amz-server-side-encryption-customer-algorithm", "AES256");
+    http_response_header(resp, "x-amz-server-side-encryption-customer-key-MD5", k->key_md5);
+}
