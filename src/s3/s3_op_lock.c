@@ -18,6 +18,17 @@
 
 #define S3_LOCK_DENIED_MSG "Access Denied because object protected by object lock."
 
+/* Answer 200 with the document render wrote into xml (rc its result). */
+static enum s3_error s3_lock_respond(struct s3_req *r, struct buf *xml, int rc)
+{
+    if (rc) {
+        buf_dispose(xml);
+        return S3E_INTERNAL_ERROR;
+    }
+    s3_respond_xml(r, xml);
+    return S3_OK;
+}
+
 enum s3_error s3_op_put_object_lock_configuration(struct s3_req *r)
 {
     enum s3_error e = s3_req_load_bucket(r);
@@ -63,12 +74,7 @@ enum s3_error s3_op_get_object_lock_configuration(struct s3_req *r)
         return S3E_OBJECT_LOCK_CONFIGURATION_NOT_FOUND;
     struct buf xml;
     buf_init(&xml, BUF_UNLIMITED);
-    if (s3_lock_config_render(&xml, &c)) {
-        buf_dispose(&xml);
-        return S3E_INTERNAL_ERROR;
-    }
-    s3_respond_xml(r, &xml);
-    return S3_OK;
+    return s3_lock_respond(r, &xml, s3_lock_config_render(&xml, &c));
 }
 
 /* The version the request names, in a bucket with Object Lock (else InvalidRequest). */
@@ -171,12 +177,7 @@ enum s3_error s3_op_get_object_retention(struct s3_req *r)
     buf_init(&xml, BUF_UNLIMITED);
     int rc = s3_retention_render(&xml, o.lock_mode, o.lock_until_ms);
     meta_object_dispose(&o);
-    if (rc) {
-        buf_dispose(&xml);
-        return S3E_INTERNAL_ERROR;
-    }
-    s3_respond_xml(r, &xml);
-    return S3_OK;
+    return s3_lock_respond(r, &xml, rc);
 }
 
 enum s3_error s3_op_put_object_legal_hold(struct s3_req *r)
@@ -211,10 +212,5 @@ enum s3_error s3_op_get_object_legal_hold(struct s3_req *r)
         return S3E_NO_SUCH_OBJECT_LOCK_CONFIGURATION;
     struct buf xml;
     buf_init(&xml, BUF_UNLIMITED);
-    if (s3_legal_hold_render(&xml, hold == META_LEGAL_HOLD_ON)) {
-        buf_dispose(&xml);
-        return S3E_INTERNAL_ERROR;
-    }
-    s3_respond_xml(r, &xml);
-    return S3_OK;
+    return s3_lock_respond(r, &xml, s3_legal_hold_render(&xml, hold == META_LEGAL_HOLD_ON));
 }

@@ -52,19 +52,23 @@ static const char *s3_it_id(struct s3_req *r)
     return id && id[0] ? id : NULL;
 }
 
-static enum s3_error s3_it_missing_id(struct s3_req *r)
+/* The id the request names and the bucket's configurations (the Put/Get/Delete start). */
+static enum s3_error s3_it_begin(struct s3_req *r, const char **id, struct it_configs *l)
 {
-    s3_req_set_message(r, "Missing required parameter: id");
-    return S3E_INVALID_ARGUMENT;
+    memset(l, 0, sizeof(*l));
+    *id = s3_it_id(r);
+    if (!*id) {
+        s3_req_set_message(r, "Missing required parameter: id");
+        return S3E_INVALID_ARGUMENT;
+    }
+    return s3_it_load(r, l);
 }
 
 enum s3_error s3_op_put_bucket_intelligent_tiering(struct s3_req *r)
 {
-    const char *id = s3_it_id(r);
-    if (!id)
-        return s3_it_missing_id(r);
+    const char *id;
     struct it_configs l;
-    enum s3_error e = s3_it_load(r, &l);
+    enum s3_error e = s3_it_begin(r, &id, &l);
     if (e)
         return e;
     struct it_config c;
@@ -95,11 +99,9 @@ enum s3_error s3_op_put_bucket_intelligent_tiering(struct s3_req *r)
 
 enum s3_error s3_op_get_bucket_intelligent_tiering(struct s3_req *r)
 {
-    const char *id = s3_it_id(r);
-    if (!id)
-        return s3_it_missing_id(r);
+    const char *id;
     struct it_configs l;
-    enum s3_error e = s3_it_load(r, &l);
+    enum s3_error e = s3_it_begin(r, &id, &l);
     if (e)
         return e;
     const struct it_config *c = it_configs_find(&l, id);
@@ -119,11 +121,9 @@ enum s3_error s3_op_get_bucket_intelligent_tiering(struct s3_req *r)
 
 enum s3_error s3_op_delete_bucket_intelligent_tiering(struct s3_req *r)
 {
-    const char *id = s3_it_id(r);
-    if (!id)
-        return s3_it_missing_id(r);
+    const char *id;
     struct it_configs l;
-    enum s3_error e = s3_it_load(r, &l);
+    enum s3_error e = s3_it_begin(r, &id, &l);
     if (!e && it_configs_remove(&l, id))
         e = S3E_NO_SUCH_CONFIGURATION;
     if (!e)
