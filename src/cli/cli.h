@@ -9,4 +9,9 @@ int cli_inventory(int argc, char **argv);
 /* lifecycle (issue 12) */
 int cli_lifecycle(int argc, char **argv);
 
+/* SSE-S3's master key (crypto/keys.h): loaded from $STOCKTAKE_MASTER_KEY or path (NULL:
+ * data_dir/master.key, created 0600 when missing, with a warning that it belongs elsewhere),
+ * checked against the data directory, installed for the object layer. 0 or an ERR_* code. */
+int cli_master_key_install(const char *path, const char *data_dir);
+
 #endif

@@ -21,6 +21,7 @@ static void inventory_usage(void)
             "usage: stocktake inventory run --data DIR --bucket B --id ID "
             "[--file-size-cap BYTES] [--at YYYY-MM-DDTHH:MM:SSZ]\n"
             "                              [--row-group-rows N] [--lifecycle-day-seconds N]\n"
+            "                              [--master-key-file PATH]  (SSE-S3 reports; as serve)\n"
             "       stocktake inventory status --data DIR [--bucket B] [--limit N]\n");
 }
 
@@ -32,6 +33,7 @@ struct inventory_opts {
     int64_t limit;
     int64_t at_ms; /* the report time T; 0: now */
     size_t row_group_rows;
+    const char *master_key_file;
 };
 
 static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
@@ -45,6 +47,7 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
         {"at", required_argument, NULL, 'a'},
         {"row-group-rows", required_argument, NULL, 'g'},
         {"lifecycle-day-seconds", required_argument, NULL, 'Y'},
+        {"master-key-file", required_argument, NULL, 'K'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->data = "./data";
@@ -68,6 +71,8 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
             o->at_ms *= 1000;
         else if (c == 'g' && str_parse_u64(optarg, 10, SIZE_MAX, &o->row_group_rows) == 0)
             continue;
+        else if (c == 'K')
+            o->master_key_file = optarg;
         /* the day of LifecycleExpirationDate: as the server's --lifecycle-day-seconds */
         else if (c == 'Y' && str_parse_i64(optarg, 1, 86400, &day) == 0)
             lc_day_set_seconds(day);
@@ -84,8 +89,11 @@ static int inventory_run(const struct inventory_opts *o, struct meta_store *meta
         inventory_usage();
         return 2;
     }
-    if (blob_store_open(&blobs, o->data, 0)) {
+    /* the master key: SSE-S3 reports are sealed with it, as objects written through serve */
+    if (blob_store_open(&blobs, o->data, 0) ||
+        cli_master_key_install(o->master_key_file, o->data)) {
         fprintf(stderr, "stocktake: %s\n", err_msg());
+        blob_store_close(blobs);
         return 1;
     }
     struct inv_job_opts jo = {o->cap, o->at_ms, 100000, o->row_group_rows};

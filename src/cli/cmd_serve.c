@@ -303,27 +303,6 @@ static int serve_wait_for_signal(void)
     return sig;
 }
 
-/* SSE-S3's master key (crypto/keys.h): loaded, checked against the data directory, installed
- * for the object layer. A key file created now is a key kept next to the data it protects. */
-static int serve_master_key(const struct serve_opts *o)
-{
-    struct keys_master k;
-    int created = 0;
-    int rc = keys_master_load(o->master_key_file, o->data, &k, &created);
-    if (!rc)
-        rc = keys_master_check_dir(&k, o->data);
-    if (rc)
-        return rc;
-    if (created)
-        fprintf(stderr,
-                "stocktake: warning: created a new SSE-S3 master key in %s%s; keep the master "
-                "key apart from the data directory (--master-key-file or %s)\n",
-                o->master_key_file ? o->master_key_file : o->data,
-                o->master_key_file ? "" : "/" KEYS_DEFAULT_FILE, KEYS_ENV);
-    keys_master_install(&k);
-    return 0;
-}
-
 int cli_serve(int argc, char **argv)
 {
     struct serve_opts o;
@@ -348,7 +327,7 @@ int cli_serve(int argc, char **argv)
     struct meta_config mc = {"sqlite", o.data, o.meta_busy_timeout_ms};
     rc = blob_store_open(&blobs, o.data, 1);
     if (!rc)
-        rc = serve_master_key(&o);
+        rc = cli_master_key_install(o.master_key_file, o.data);
     if (!rc)
         rc = meta_open(&meta, &mc);
     if (!rc)

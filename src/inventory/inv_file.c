@@ -30,10 +30,9 @@ static int inv_file_store(struct inv_file *f, const void *data, size_t n)
     return obj_writer_write(f->w, data, n);
 }
 
-static const struct obj_write_opts inv_file_write_opts = {.md5 = 1, .checksum = INV_FILE_CHECKSUM};
-
-int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip)
+int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip, enum obj_sse_mode sse)
 {
+    struct obj_write_opts opts = {.md5 = 1, .checksum = INV_FILE_CHECKSUM, .sse = sse};
     struct inv_file *f = xcalloc(1, sizeof(*f));
     f->gzip = gzip;
     if (gzip && deflateInit2(&f->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
@@ -41,7 +40,7 @@ int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip)
         err_set("deflateInit2 failed");
         return ERR_NOMEM;
     }
-    int rc = obj_writer_open(bs, &inv_file_write_opts, &f->w);
+    int rc = obj_writer_open(bs, &opts, &f->w);
     if (rc) {
         if (gzip)
             deflateEnd(&f->z);
@@ -112,6 +111,7 @@ int inv_file_close(struct inv_file *f, struct inv_file_result *out)
     out->size = res.size;
     snprintf(out->md5_hex, sizeof(out->md5_hex), "%.32s", res.etag + 1); /* unquoted */
     snprintf(out->checksum, sizeof(out->checksum), "%s", res.checksum);
+    out->sse = res.sse;
     return 0;
 }
 

@@ -17,6 +17,7 @@
 /* The checksum every report file is stored with (AWS's default for new objects). */
 #define INV_FILE_CHECKSUM CHECKSUM_CRC64NVME
 #include "core/err.h"
+#include "object/object.h"
 
 struct inv_file;
 
@@ -25,9 +26,12 @@ struct inv_file_result {
     uint64_t size;
     char md5_hex[33];
     char checksum[CHECKSUM_B64_MAX]; /* INV_FILE_CHECKSUM, base64 */
+    char *sse; /* sealed: the object's encryption record (the caller frees); NULL: plain */
 };
 
-int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip) WARN_UNUSED;
+/* sse: OBJ_SSE_S3 seals the stored bytes (the report's SSE-S3 encryption), else OBJ_SSE_NONE. */
+int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip,
+                  enum obj_sse_mode sse) WARN_UNUSED;
 int inv_file_write(struct inv_file *f, const void *data, size_t n) WARN_UNUSED;
 /* Bytes the format has written so far (before compression), for the file-size cap: the
  * compressor buffers, so stored bytes lag and would make small caps meaningless. */

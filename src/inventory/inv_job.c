@@ -14,6 +14,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "crypto/keys.h"
 #include "inventory/inv_config.h"
 #include "inventory/inv_format.h"
 #include "inventory/inv_grant.h"
@@ -28,6 +29,7 @@
 struct inv_job_blob {
     char id[BLOB_ID_LEN + 1];
     char checksum[CHECKSUM_B64_MAX];
+    char *sse; /* its encryption record (NULL: plain) */
 };
 
 struct inv_job {
@@ -53,6 +55,7 @@ struct inv_job {
     int wants_expiry;
     char owner_id[13];
     char owner_canonical[65];
+    enum obj_sse_mode sse; /* the configuration's Encryption: SSE-S3 seals every report object */
     struct meta_inventory_run *run;
     struct inv_lease *lease;
     int rc;
@@ -170,6 +173,7 @@ static int inv_job_roll(struct inv_job *j)
     if ((rc = inv_keys_data(key, j->base, uuid, j->format->extension)) != 0) {
         if (blob_remove(j->blobs, res.blob_id))
             log_warn("could not remove blob %s", res.blob_id);
+        free(res.sse);
         return inv_job_fail(j, rc, "%s", err_msg());
     }
     f->key = xstrdup(key);
@@ -177,6 +181,7 @@ static int inv_job_roll(struct inv_job *j)
     memcpy(f->md5_hex, res.md5_hex, sizeof(f->md5_hex));
     memcpy(j->file_blobs[j->n_files].id, res.blob_id, sizeof(j->file_blobs[0].id));
     memcpy(j->file_blobs[j->n_files].checksum, res.checksum, sizeof(res.checksum));
+    j->file_blobs[j->n_files].sse = res.sse;
     j->n_files++;
     j->run->files++;
     j->run->bytes += (int64_t)res.size;
@@ -201,7 +206,7 @@ static int inv_job_row(void *payload, const struct meta_object *o)
 {
     struct inv_job *j = payload;
     if (!j->file) {
-        j->rc = inv_file_open(&j->file, j->blobs, j->format->gzip);
+        j->rc = inv_file_open(&j->file, j->blobs, j->format->gzip, j->sse);
         if (!j->rc && j->format->open)
             j->rc = j->format->open(&j->format_state, &j->cols, j->opts->row_group_rows);
         if (j->rc) {
@@ -235,9 +240,10 @@ static int inv_job_row(void *payload, const struct meta_object *o)
  * destination's policy (inv_grant), then through the object layer's commit into the destination
  * the run resolved (same bucket id); the object belongs to the destination's owner
  * (bucket-owner-full-control). The blob is consumed, committed or removed.
- * checksum: the blob's INV_FILE_CHECKSUM, or NULL. */
+ * checksum: the blob's INV_FILE_CHECKSUM, or NULL; sse: its encryption record, or NULL. */
 static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, uint64_t size,
-                       const char *md5_hex, const char *checksum, const char *content_type)
+                       const char *md5_hex, const char *checksum, const char *sse,
+                       const char *content_type)
 {
     struct meta_object o;
     memset(&o, 0, sizeof(o));
@@ -256,6 +262,7 @@ static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, 
     snprintf(headers, sizeof(headers), "[[\"Content-Type\",\"%s\"]]", content_type);
     o.headers = headers;
     snprintf(o.blob_id, sizeof(o.blob_id), "%s", blob_id);
+    o.sse = (char *)sse;
     if (checksum && checksum[0]) {
         snprintf(o.checksum_algorithm, sizeof(o.checksum_algorithm), "%s",
                  checksum_algo_name(INV_FILE_CHECKSUM));
@@ -283,14 +290,17 @@ static int inv_job_put_bytes(struct inv_job *j, const char *key, const char *dat
 {
     struct inv_file *f = NULL;
     struct inv_file_result res;
-    int rc = inv_file_open(&f, j->blobs, 0);
+    int rc = inv_file_open(&f, j->blobs, 0, j->sse);
     if (!rc && (rc = inv_file_write(f, data, len)) != 0)
         inv_file_abort(f);
     if (!rc)
         rc = inv_file_close(f, &res);
     if (rc)
         return inv_job_fail(j, rc, "writing %s: %s", key, err_msg());
-    return inv_job_put(j, key, res.blob_id, res.size, res.md5_hex, res.checksum, content_type);
+    rc = inv_job_put(j, key, res.blob_id, res.size, res.md5_hex, res.checksum, res.sse,
+                     content_type);
+    free(res.sse);
+    return rc;
 }
 
 /* Data files, then manifest.json, hive/dt=…/symlink.txt and, last, manifest.checksum. */
@@ -298,9 +308,9 @@ static int inv_job_deliver(struct inv_job *j)
 {
     int rc = 0;
     for (size_t i = 0; i < j->n_files && !rc; i++) {
-        rc =
-            inv_job_put(j, j->files[i].key, j->file_blobs[i].id, j->files[i].size,
-                        j->files[i].md5_hex, j->file_blobs[i].checksum, "application/octet-stream");
+        rc = inv_job_put(j, j->files[i].key, j->file_blobs[i].id, j->files[i].size,
+                         j->files[i].md5_hex, j->file_blobs[i].checksum, j->file_blobs[i].sse,
+                         "application/octet-stream");
         /* committed: now owned by the object; failed: obj_commit removed it */
         j->file_blobs[i].id[0] = '\0';
     }
@@ -364,6 +374,25 @@ static int inv_job_check_minute(struct inv_job *j)
     return 0;
 }
 
+/* The configuration's Encryption: SSE-S3 seals every report object with the server's master
+ * key; SSE-KMS fails the run (no KMS key service yet), before anything is written. */
+static int inv_job_encryption(struct inv_job *j)
+{
+    if (j->config.encryption == INV_ENC_SSE_KMS)
+        return inv_job_fail(j, 0,
+                            "SSE-KMS encryption of reports (key %s) needs a KMS key service, "
+                            "which Stocktake does not have yet",
+                            j->config.kms_key_id ? j->config.kms_key_id : "?");
+    if (j->config.encryption != INV_ENC_SSE_S3)
+        return 0;
+    if (!keys_master_current())
+        return inv_job_fail(j, 0,
+                            "SSE-S3 encryption of reports needs the master key, and none "
+                            "is loaded");
+    j->sse = OBJ_SSE_S3;
+    return 0;
+}
+
 static int inv_job_prepare(struct inv_job *j, const char *config_id)
 {
     char *xml = NULL;
@@ -382,6 +411,9 @@ static int inv_job_prepare(struct inv_job *j, const char *config_id)
     if (rc)
         return inv_job_fail(j, rc, "source bucket %s: %s", j->bucket, err_msg());
     rc = inv_job_check_destination(j, &src);
+    if (rc)
+        return rc;
+    rc = inv_job_encryption(j);
     if (rc)
         return rc;
     j->format = inv_format_find(j->config.format);
@@ -414,6 +446,7 @@ static void inv_job_cleanup(struct inv_job *j)
     for (size_t i = 0; i < j->n_files; i++) {
         if (j->file_blobs[i].id[0] && blob_remove(j->blobs, j->file_blobs[i].id))
             log_warn("could not remove blob %s", j->file_blobs[i].id);
+        free(j->file_blobs[i].sse);
         free(j->files[i].key);
     }
     free(j->files);

@@ -118,7 +118,7 @@ TEST(orc_writer_more_than_5_2_million_rows_in_one_file)
         2, {INV_COL_FIELD0 + INV_FIELD_SIZE, INV_COL_FIELD0 + INV_FIELD_LAST_MODIFIED_DATE}};
     struct inv_file *f = NULL;
     void *state = NULL;
-    CHECK(inv_file_open(&f, bs, 0) == 0);
+    CHECK(inv_file_open(&f, bs, 0, OBJ_SSE_NONE) == 0);
     CHECK(inv_format_orc.open(&state, &cols, 0) == 0);
     struct inv_row row;
     memset(&row, 0, sizeof(row));
