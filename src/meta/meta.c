@@ -363,3 +363,9 @@ int meta_blob_referenced(struct meta_store *s, const char *blob_id, int *out)
 {
     return s->ops->blob_referenced(s, blob_id, out);
 }
+
+int meta_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx, long *changed)
+{
+    *changed = 0;
+    return s->ops->sse_rewrite(s, fn, ctx, changed);
+}

@@ -406,4 +406,12 @@ int meta_dead_blob_forget(struct meta_store *s, const char *blob_id) WARN_UNUSED
 /* Does any object version, part or dead-blob row name blob_id? */
 int meta_blob_referenced(struct meta_store *s, const char *blob_id, int *out) WARN_UNUSED;
 
+/* Encryption at rest (issue 11): every non-empty encryption record (meta_object.sse of every
+ * version, meta_upload.sse of every upload) through fn, in one write transaction (master-key
+ * rotation). fn returns 0 with *out a new record (malloc'd) or NULL to keep the row, or an
+ * error, which rolls everything back and is returned. *changed: the rows rewritten. */
+typedef int meta_sse_rewrite_fn(void *ctx, const char *sse, char **out);
+int meta_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx,
+                     long *changed) WARN_UNUSED;
+
 #endif

@@ -101,6 +101,8 @@ struct meta_backend_ops {
                           meta_dead_blob_cb *cb, void *payload);
     int (*dead_blob_forget)(struct meta_store *s, const char *blob_id);
     int (*blob_referenced)(struct meta_store *s, const char *blob_id, int *out);
+    /* encryption at rest (issue 11) */
+    int (*sse_rewrite)(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx, long *changed);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;

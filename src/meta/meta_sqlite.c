@@ -280,4 +280,5 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .dead_blob_scan = meta_sqlite_dead_blob_scan,
     .dead_blob_forget = meta_sqlite_dead_blob_forget,
     .blob_referenced = meta_sqlite_blob_referenced,
+    .sse_rewrite = meta_sqlite_sse_rewrite, /* issue 11 */
 };

@@ -168,4 +168,8 @@ int meta_sqlite_run_object_list(struct meta_store *s, const char *bucket, const 
                                 meta_inventory_run_object_cb *cb, void *payload);
 int meta_sqlite_run_object_clear(struct meta_store *s, int64_t run_id);
 
+/* ---- meta_sqlite_sse.c ---- */
+int meta_sqlite_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx,
+                            long *changed);
+
 #endif
