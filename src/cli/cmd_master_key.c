@@ -29,8 +29,8 @@ static int rotate_one(void *ctx, const char *sse, char **out)
 }
 
 /* The key now in use; a rotation needs one to exist. */
-static int rotate_old_key(const char *old_file, const char *data, struct keys_master *k,
-                          char *path, size_t size)
+static int rotate_old_key(const char *old_file, const char *data, struct keys_master *k, char *path,
+                          size_t size)
 {
     snprintf(path, size, "%s", old_file ? old_file : "");
     if (!old_file)
@@ -54,8 +54,7 @@ static int rotate_run(struct meta_store *meta, const char *data, const char *old
     int created = 0, from_env = getenv(KEYS_ENV) && *getenv(KEYS_ENV);
     int rc = rotate_old_key(old_file, data, &rt.from, old_path, sizeof(old_path));
     if (!rc && !new_file && from_env) {
-        err_set("the master key comes from %s: name the new key's file (--new-key-file)",
-                KEYS_ENV);
+        err_set("the master key comes from %s: name the new key's file (--new-key-file)", KEYS_ENV);
         rc = ERR_INVALID;
     }
     snprintf(next, sizeof(next), "%s%s", new_file ? new_file : old_path, new_file ? "" : ".new");

@@ -13,8 +13,7 @@ struct sqlite_sse_row {
 };
 
 /* The rows of table with a record (read before any update, so the scan is not disturbed). */
-static int sqlite_sse_rows(sqlite3 *db, const char *table, struct sqlite_sse_row **out,
-                           size_t *n)
+static int sqlite_sse_rows(sqlite3 *db, const char *table, struct sqlite_sse_row **out, size_t *n)
 {
     char sql[96];
     snprintf(sql, sizeof(sql), "SELECT rowid, sse FROM %s WHERE sse != ''", table);
@@ -40,8 +39,8 @@ static int sqlite_sse_rows(sqlite3 *db, const char *table, struct sqlite_sse_row
 static int sqlite_sse_rewrite_table(sqlite3 *db, const char *table, meta_sse_rewrite_fn *fn,
                                     void *ctx, long *changed)
 {
-    struct sqlite_sse_row *rows;
-    size_t n;
+    struct sqlite_sse_row *rows = NULL;
+    size_t n = 0;
     int rc = sqlite_sse_rows(db, table, &rows, &n);
     char sql[96];
     snprintf(sql, sizeof(sql), "UPDATE %s SET sse=?1 WHERE rowid=?2", table);
@@ -69,8 +68,7 @@ static int sqlite_sse_rewrite_table(sqlite3 *db, const char *table, meta_sse_rew
     return rc;
 }
 
-int meta_sqlite_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx,
-                            long *changed)
+int meta_sqlite_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx, long *changed)
 {
     sqlite3 *db;
     int rc = meta_sqlite_begin(s, &db);
