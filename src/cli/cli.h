@@ -14,4 +14,9 @@ int cli_lifecycle(int argc, char **argv);
  * checked against the data directory, installed for the object layer. 0 or an ERR_* code. */
 int cli_master_key_install(const char *path, const char *data_dir);
 
+/* `admin master-key rotate …` (cmd_master_key.c, issue 11); argv[0] is "master-key". Returns 0,
+ * -1 (err_msg() set) or 2 (usage). */
+struct meta_store;
+int cli_master_key(struct meta_store *meta, const char *data, int argc, char **argv);
+
 #endif

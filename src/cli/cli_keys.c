@@ -20,9 +20,7 @@ int cli_master_key_install(const char *path, const char *data_dir)
         fprintf(stderr,
                 "stocktake: warning: created a new SSE-S3 master key in %s%s; keep the master "
                 "key apart from the data directory (--master-key-file or %s)\n",
-                path ? path : data_dir,
-                path ? "" : "/" KEYS_DEFAULT_FILE, KEYS_ENV);
+                path ? path : data_dir, path ? "" : "/" KEYS_DEFAULT_FILE, KEYS_ENV);
     keys_master_install(&k);
     return 0;
 }
-

@@ -13,6 +13,10 @@ static void admin_usage(void)
     fprintf(stderr, "usage: stocktake admin [--data DIR] account add NAME [--email ADDRESS]\n"
                     "       stocktake admin [--data DIR] key add ACCOUNT_ID [ACCESS_KEY SECRET]\n"
                     "       stocktake admin [--data DIR] list [--secrets]\n"
+                    "       stocktake admin [--data DIR] master-key rotate "
+                    "[--master-key-file OLD] [--new-key-file NEW]\n"
+                    "         (re-wrap every SSE-S3 data key under a new master key; stop the "
+                    "server first)\n"
                     "ACCESS_KEY: 16 to 128 characters of A-Z a-z 0-9; SECRET: 16 to 128 "
                     "characters.\n");
 }
@@ -92,7 +96,10 @@ int cli_admin(int argc, char **argv)
         fprintf(stderr, "stocktake: %s\n", err_msg());
         return 1;
     }
-    int rc = admin_run(meta, argc - i, argv + i);
+    int rc = strcmp(argv[i], "master-key") == 0 ? cli_master_key(meta, data, argc - i, argv + i)
+                                                : admin_run(meta, argc - i, argv + i);
+    if (rc == 2)
+        admin_usage();
     if (rc < 0)
         fprintf(stderr, "stocktake: %s\n", err_msg());
     meta_close(meta);

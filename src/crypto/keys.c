@@ -110,7 +110,7 @@ static int keys_master_create(const char *path, struct keys_master *out)
 
 int keys_master_load(const char *path, const char *data_dir, struct keys_master *out, int *created)
 {
-    char def[PATH_MAX], text[256];
+    char def[PATH_MAX];
     *created = 0;
     const char *env = getenv(KEYS_ENV);
     if (env && *env) {
@@ -123,6 +123,13 @@ int keys_master_load(const char *path, const char *data_dir, struct keys_master 
         snprintf(def, sizeof(def), "%s/%s", data_dir, KEYS_DEFAULT_FILE);
         path = def;
     }
+    return keys_master_file(path, out, created);
+}
+
+int keys_master_file(const char *path, struct keys_master *out, int *created)
+{
+    char text[256];
+    *created = 0;
     int rc = keys_read_file(path, text, sizeof(text));
     if (rc == ERR_NOTFOUND) {
         *created = 1;
@@ -158,6 +165,14 @@ int keys_master_check_dir(const struct keys_master *k, const char *data_dir)
         return ERR_INVALID;
     }
     return 0;
+}
+
+int keys_master_record_dir(const struct keys_master *k, const char *data_dir)
+{
+    char path[PATH_MAX], line[KEYS_ID_LEN + 2];
+    snprintf(path, sizeof(path), "%s/%s", data_dir, KEYS_ID_FILE);
+    snprintf(line, sizeof(line), "%s\n", k->id);
+    return keys_write_file(path, line);
 }
 
 void keys_master_install(const struct keys_master *k)

@@ -43,10 +43,16 @@ int keys_master_from_hex(const char *hex, struct keys_master *out) WARN_UNUSED;
 int keys_master_load(const char *path, const char *data_dir, struct keys_master *out,
                      int *created) WARN_UNUSED;
 
+/* The key in the file at path, created 0600 with a random key when missing (*created set). */
+int keys_master_file(const char *path, struct keys_master *out, int *created) WARN_UNUSED;
+
 /* The data directory remembers the id of the master key it was first served with
  * (data_dir/master-key.id); a different key is refused (ERR_INVALID) so that a wrong key fails
  * at start, not on the first GET. */
 int keys_master_check_dir(const struct keys_master *k, const char *data_dir) WARN_UNUSED;
+
+/* Record k as the data directory's master key (after a rotation). */
+int keys_master_record_dir(const struct keys_master *k, const char *data_dir) WARN_UNUSED;
 
 /* The process-wide master key the object layer wraps and unwraps with (NULL: none loaded). */
 void keys_master_install(const struct keys_master *k);
@@ -63,6 +69,12 @@ int keys_wrap(const struct keys_master *k, const char *bind_id, const uint8_t dk
  * ERR_INVALID for a malformed record, another master key or a failed authentication. */
 int keys_unwrap(const struct keys_master *k, const char *record, const char *bind_id,
                 uint8_t dk[KEYS_LEN]) WARN_UNUSED;
+
+/* Master-key rotation: an SSE-S3 record under `from` re-wrapped under `to` (same data key,
+ * same bind id) into *out; *out NULL for a record to keep (another mode, or already under
+ * `to`); ERR_INVALID for one under neither key. */
+int keys_rewrap(const struct keys_master *from, const struct keys_master *to, const char *record,
+                char **out) WARN_UNUSED;
 
 /* SSE-C: dk wrapped under the customer's key ck; the record's key id field is a salted HMAC
  * of ck (hex salt "." hex HMAC-SHA256(ck, label | salt)), which verifies the next key given

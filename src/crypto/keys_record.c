@@ -201,6 +201,25 @@ int keys_unwrap_customer(const uint8_t ck[KEYS_LEN], const char *record, const c
     return rc;
 }
 
+int keys_rewrap(const struct keys_master *from, const struct keys_master *to, const char *record,
+                char **out)
+{
+    *out = NULL;
+    char *copy = xstrdup(record ? record : ""), *f[5];
+    int rc = keys_record_open(copy, NULL, f);
+    if (rc || strcmp(f[1], KEYS_MODE_S3) != 0 || strcmp(f[2], to->id) == 0) {
+        free(copy);
+        return rc == ERR_INVALID && strcmp(record ? record : "", "") != 0 ? rc : 0;
+    }
+    uint8_t dk[KEYS_LEN];
+    rc = keys_unwrap(from, record, NULL, dk);
+    if (!rc)
+        rc = keys_wrap(to, f[3], dk, out);
+    OPENSSL_cleanse(dk, sizeof(dk));
+    free(copy);
+    return rc;
+}
+
 void keys_record_mode(const char *record, char *out, size_t size)
 {
     out[0] = '\0';

@@ -467,4 +467,11 @@ typedef int meta_lifecycle_stat_cb(void *payload, const struct meta_lifecycle_st
 int meta_lifecycle_stat_list(struct meta_store *s, const char *bucket, meta_lifecycle_stat_cb *cb,
                              void *payload) WARN_UNUSED;
 
+/* Encryption at rest (issue 11): every non-empty encryption record (meta_object.sse of every
+ * version, meta_upload.sse of every upload) through fn, in one write transaction (master-key
+ * rotation). fn returns 0 with *out a new record (malloc'd) or NULL to keep the row, or an
+ * error, which rolls everything back and is returned. *changed: the rows rewritten. */
+typedef int meta_sse_rewrite_fn(void *ctx, const char *sse, char **out);
+int meta_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx,
+                     long *changed) WARN_UNUSED;
 #endif

@@ -117,6 +117,8 @@ struct meta_backend_ops {
                               int64_t count, int64_t now_ms);
     int (*lifecycle_stat_list)(struct meta_store *s, const char *bucket, meta_lifecycle_stat_cb *cb,
                                void *payload);
+    /* encryption at rest (issue 11) */
+    int (*sse_rewrite)(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx, long *changed);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;

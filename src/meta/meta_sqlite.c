@@ -286,4 +286,5 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .object_set_storage_class = meta_sqlite_object_set_storage_class,
     .lifecycle_stat_add = meta_sqlite_lifecycle_stat_add,
     .lifecycle_stat_list = meta_sqlite_lifecycle_stat_list,
+    .sse_rewrite = meta_sqlite_sse_rewrite, /* issue 11 */
 };

@@ -187,4 +187,7 @@ int meta_sqlite_lifecycle_stat_add(struct meta_store *s, const char *bucket, con
 int meta_sqlite_lifecycle_stat_list(struct meta_store *s, const char *bucket,
                                     meta_lifecycle_stat_cb *cb, void *payload);
 
+/* ---- meta_sqlite_sse.c ---- */
+int meta_sqlite_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx,
+                            long *changed);
 #endif

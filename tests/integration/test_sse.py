@@ -684,3 +684,66 @@ def test_sse_c_and_sse_s3_on_post_forms(ssec_srv):
     assert r.status_code == 204, r.text
     assert r.headers["x-amz-server-side-encryption"] == "AES256"
     assert c.head_object(Bucket=b, Key="form-s3")["ServerSideEncryption"] == "AES256"
+
+
+def test_master_key_rotate_rewraps_without_rewriting(tmp_path):
+    srv = Server(args=["--legacy-bucket-defaults", "--allow-insecure-sse-c"]).start()
+    try:
+        c = srv.client()
+        b = new_bucket(c)
+        c.put_bucket_encryption(Bucket=b, ServerSideEncryptionConfiguration={"Rules": [
+            {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+        bodies = {"a": os.urandom(100000), "b": os.urandom(1000)}
+        for k, v in bodies.items():
+            c.put_object(Bucket=b, Key=k, Body=v)
+        ckey = os.urandom(32)
+        c.put_object(Bucket=b, Key="cust", Body=b"customer", **ssec(ckey))
+        u = c.create_multipart_upload(Bucket=b, Key="pending")
+        part = os.urandom(1234)
+        r = c.upload_part(Bucket=b, Key="pending", UploadId=u["UploadId"], PartNumber=1,
+                          Body=part)
+    finally:
+        srv.stop()
+    blobs_before = {f: open(f, "rb").read() for f in blob_files(srv.data)}
+    old_key = open(os.path.join(srv.data, "master.key")).read()
+    p = subprocess.run([BIN, "admin", "--data", srv.data, "master-key", "rotate"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert "re-wrapped 3 data keys" in p.stdout  # 2 SSE-S3 versions + the upload (not SSE-C)
+    new_key = open(os.path.join(srv.data, "master.key")).read()
+    assert new_key != old_key and not os.path.exists(os.path.join(srv.data, "master.key.new"))
+    assert oct(os.stat(os.path.join(srv.data, "master.key")).st_mode & 0o777) == "0o600"
+    # no object was rewritten
+    assert {f: open(f, "rb").read() for f in blob_files(srv.data)} == blobs_before
+    # the old key no longer opens the data directory
+    wrong = Server(data_dir=srv.data, env_extra={"STOCKTAKE_MASTER_KEY": old_key.strip()})
+    with pytest.raises(RuntimeError):
+        wrong.start()
+    again = Server(data_dir=srv.data, args=["--legacy-bucket-defaults",
+                                            "--allow-insecure-sse-c"]).start()
+    try:
+        c = again.client()
+        for k, v in bodies.items():
+            assert c.get_object(Bucket=b, Key=k)["Body"].read() == v
+        assert c.get_object(Bucket=b, Key="cust", **ssec(ckey))["Body"].read() == b"customer"
+        c.complete_multipart_upload(Bucket=b, Key="pending", UploadId=u["UploadId"],
+                                    MultipartUpload={"Parts": [{"PartNumber": 1,
+                                                                "ETag": r["ETag"]}]})
+        assert c.get_object(Bucket=b, Key="pending")["Body"].read() == part
+    finally:
+        again.stop()
+    # a key from the environment: the new one goes to the file named
+    env = dict(os.environ, STOCKTAKE_MASTER_KEY=new_key.strip())
+    p = subprocess.run([BIN, "admin", "--data", srv.data, "master-key", "rotate"],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode != 0 and "--new-key-file" in p.stderr
+    target = tmp_path / "next.key"
+    p = subprocess.run([BIN, "admin", "--data", srv.data, "master-key", "rotate",
+                        "--new-key-file", str(target)], capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    final = Server(data_dir=srv.data, args=["--master-key-file", str(target)]).start()
+    try:
+        assert final.client().get_object(Bucket=b, Key="a")["Body"].read() == bodies["a"]
+    finally:
+        final.stop()
+        srv.cleanup()

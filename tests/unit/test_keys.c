@@ -193,3 +193,29 @@ TEST(keys_customer_wrap_verify)
     free(s3rec);
     free(rec);
 }
+
+TEST(keys_rewrap_between_master_keys)
+{
+    struct keys_master a, b, c;
+    keys_test_master(&a, 'a');
+    keys_test_master(&b, 'b');
+    keys_test_master(&c, 'c');
+    uint8_t dk[KEYS_LEN], back[KEYS_LEN];
+    keys_data_new(dk);
+    char *rec = NULL, *out = NULL;
+    CHECK(keys_wrap(&a, "blob-r", dk, &rec) == 0);
+    CHECK(keys_rewrap(&a, &b, rec, &out) == 0 && out != NULL);
+    CHECK(keys_unwrap(&b, out, "blob-r", back) == 0 && memcmp(dk, back, KEYS_LEN) == 0);
+    CHECK(keys_unwrap(&a, out, "blob-r", back) == ERR_INVALID);
+    char *again = NULL; /* already under the new key: kept */
+    CHECK(keys_rewrap(&a, &b, out, &again) == 0 && again == NULL);
+    CHECK(keys_rewrap(&c, &b, rec, &again) == ERR_INVALID); /* under neither key */
+    uint8_t ck[KEYS_LEN] = {9};
+    char *cust = NULL; /* SSE-C records are the customer's: kept */
+    CHECK(keys_wrap_customer(ck, "blob-r", dk, &cust) == 0);
+    CHECK(keys_rewrap(&a, &b, cust, &again) == 0 && again == NULL);
+    CHECK(keys_rewrap(&a, &b, "garbage", &again) == ERR_INVALID);
+    free(cust);
+    free(out);
+    free(rec);
+}
