@@ -406,6 +406,9 @@ int meta_lifecycle_stat_list(struct meta_store *s, const char *bucket, meta_life
 {
     return s->ops->lifecycle_stat_list(s, bucket, cb, payload);
 }
-int meta_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx,
-                     long *changed) *changed = 0;
-return s->ops->sse_rewrite(s, fn, ctx, changed);
+
+int meta_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx, long *changed)
+{
+    *changed = 0;
+    return s->ops->sse_rewrite(s, fn, ctx, changed);
+}
