@@ -21,7 +21,8 @@ static void inventory_usage(void)
             "usage: stocktake inventory run --data DIR --bucket B --id ID "
             "[--file-size-cap BYTES] [--at YYYY-MM-DDTHH:MM:SSZ]\n"
             "                              [--row-group-rows N] [--lifecycle-day-seconds N]\n"
-            "                              [--master-key-file PATH]  (SSE-S3 reports; as serve)\n"
+            "                              [--master-key-file PATH] [--legacy-bucket-defaults]\n"
+            "                              (the report's encryption, as serve's options say)\n"
             "       stocktake inventory status --data DIR [--bucket B] [--limit N]\n");
 }
 
@@ -34,6 +35,7 @@ struct inventory_opts {
     int64_t at_ms; /* the report time T; 0: now */
     size_t row_group_rows;
     const char *master_key_file;
+    int legacy_bucket_defaults;
 };
 
 static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
@@ -48,6 +50,7 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
         {"row-group-rows", required_argument, NULL, 'g'},
         {"lifecycle-day-seconds", required_argument, NULL, 'Y'},
         {"master-key-file", required_argument, NULL, 'K'},
+        {"legacy-bucket-defaults", no_argument, NULL, 'L'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->data = "./data";
@@ -73,6 +76,8 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
             continue;
         else if (c == 'K')
             o->master_key_file = optarg;
+        else if (c == 'L')
+            o->legacy_bucket_defaults = 1;
         /* the day of LifecycleExpirationDate: as the server's --lifecycle-day-seconds */
         else if (c == 'Y' && str_parse_i64(optarg, 1, 86400, &day) == 0)
             lc_day_set_seconds(day);
@@ -96,7 +101,8 @@ static int inventory_run(const struct inventory_opts *o, struct meta_store *meta
         blob_store_close(blobs);
         return 1;
     }
-    struct inv_job_opts jo = {o->cap, o->at_ms, 100000, o->row_group_rows};
+    struct inv_job_opts jo = {o->cap, o->at_ms, 100000, o->row_group_rows,
+                              o->legacy_bucket_defaults};
     struct meta_inventory_run run;
     int rc = inv_job_run(meta, blobs, o->bucket, o->id, &jo, &run);
     blob_store_close(blobs);

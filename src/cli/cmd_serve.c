@@ -371,6 +371,7 @@ int cli_serve(int argc, char **argv)
     if (obj_gc_start(&collector, meta, blobs, &o.gc))
         log_warn("could not start the blob collector: %s", err_msg());
     struct inv_sched *sched = NULL;
+    o.inventory.job.legacy_bucket_defaults = o.legacy_bucket_defaults;
     if (inv_sched_start(&sched, meta, blobs, &o.inventory))
         log_warn("could not start the inventory scheduler: %s", err_msg());
     struct tier_worker *tiering = NULL;

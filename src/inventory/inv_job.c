@@ -24,6 +24,7 @@
 #include "inventory/inv_leftovers.h"
 #include "inventory/inv_manifest.h"
 #include "inventory/inv_row.h"
+#include "s3/s3_sse_config.h"
 
 /* A finished data file's blob and its INV_FILE_CHECKSUM (base64). */
 struct inv_job_blob {
@@ -374,16 +375,45 @@ static int inv_job_check_minute(struct inv_job *j)
     return 0;
 }
 
-/* The configuration's Encryption: SSE-S3 seals every report object with the server's master
- * key; SSE-KMS fails the run (no KMS key service yet), before anything is written. */
+/* Without an Encryption of its own a report gets the destination's default encryption, as any
+ * object S3 writes: its stored configuration, else SSE-S3 (AWS since 2023) unless legacy. */
+static int inv_job_dest_encryption(struct inv_job *j, enum inv_encryption *out)
+{
+    char *doc = NULL;
+    int rc = meta_bucket_config_get(j->meta, j->dest.name, META_CONFIG_ENCRYPTION, &doc);
+    if (rc == ERR_NOTFOUND) {
+        *out = j->opts->legacy_bucket_defaults ? INV_ENC_NONE : INV_ENC_SSE_S3;
+        return 0;
+    }
+    if (rc)
+        return inv_job_fail(j, rc, "the encryption configuration of %s: %s", j->dest.name,
+                            err_msg());
+    struct s3_sse_config c;
+    char msg[256];
+    enum s3_error e = s3_sse_config_parse(&c, doc, strlen(doc), msg, sizeof(msg));
+    free(doc);
+    if (e)
+        return inv_job_fail(j, ERR_INVALID, "the encryption configuration of %s does not parse",
+                            j->dest.name);
+    *out = c.algorithm == S3_SSE_ALG_AES256 ? INV_ENC_SSE_S3 : INV_ENC_SSE_KMS;
+    return 0;
+}
+
+/* The report's encryption: the configuration's Encryption or the destination's default.
+ * SSE-S3 seals every report object with the server's master key; SSE-KMS fails the run (no
+ * KMS key service yet), before anything is written. */
 static int inv_job_encryption(struct inv_job *j)
 {
-    if (j->config.encryption == INV_ENC_SSE_KMS)
+    enum inv_encryption enc = j->config.encryption;
+    int rc = enc == INV_ENC_SSE_S3 || enc == INV_ENC_SSE_KMS ? 0 : inv_job_dest_encryption(j, &enc);
+    if (rc)
+        return rc;
+    if (enc == INV_ENC_SSE_KMS)
         return inv_job_fail(j, 0,
                             "SSE-KMS encryption of reports (key %s) needs a KMS key service, "
                             "which Stocktake does not have yet",
-                            j->config.kms_key_id ? j->config.kms_key_id : "?");
-    if (j->config.encryption != INV_ENC_SSE_S3)
+                            j->config.kms_key_id ? j->config.kms_key_id : "of the destination");
+    if (enc != INV_ENC_SSE_S3)
         return 0;
     if (!keys_master_current())
         return inv_job_fail(j, 0,

@@ -25,6 +25,9 @@ struct inv_job_opts {
     int64_t now_ms;         /* the report time T (floored to the minute); 0: the clock */
     int progress_log;       /* log progress every so many rows (0: never) */
     size_t row_group_rows;  /* Parquet/ORC row-group bound (0: the format's default) */
+    /* a destination without an encryption configuration encrypts nothing (pre-2023 buckets,
+     * serve --legacy-bucket-defaults) instead of SSE-S3 */
+    int legacy_bucket_defaults;
 };
 
 /* Run configuration config_id of bucket once. Returns 0 when the report was delivered; the

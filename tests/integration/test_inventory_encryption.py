@@ -80,3 +80,37 @@ def test_sse_kms_report_fails_with_the_reason_and_writes_nothing(server, s3, sou
     assert p.returncode != 0
     assert "SSE-KMS" in p.stderr and "KMS key service" in p.stderr, p.stderr
     assert _report_keys(s3, "enc-dest", "kms/") == []
+
+
+def test_report_without_encryption_gets_the_destinations_default(server, s3, source, tmp_path):
+    """No Encryption in the configuration: the report objects are encrypted as the destination
+    bucket's default encryption says — SSE-S3 for every bucket since 2023 (a bucket created on
+    this non-legacy server has it without a stored configuration)."""
+    s3.put_bucket_inventory_configuration(Bucket=source, Id="dflt", InventoryConfiguration=config(
+        "dflt", "enc-dest", prefix="dflt", fields=["Size"]))
+    p = run_inventory(server, source, "dflt")
+    fetch_report(s3, "enc-dest", p.stdout.strip(), tmp_path)
+    for k in _report_keys(s3, "enc-dest", "dflt/"):
+        assert s3.head_object(Bucket="enc-dest", Key=k)["ServerSideEncryption"] == "AES256", k
+
+
+def test_legacy_destination_without_encryption_gets_plain_reports(tmp_path):
+    srv = Server(args=["--legacy-bucket-defaults"]).start()
+    try:
+        s3 = srv.client()
+        s3.create_bucket(Bucket="plain-src")
+        s3.create_bucket(Bucket="plain-dst")
+        allow_inventory_delivery(srv, s3, "plain-dst")
+        s3.put_object(Bucket="plain-src", Key="k", Body=b"v")
+        s3.put_bucket_inventory_configuration(Bucket="plain-src", Id="p",
+                                              InventoryConfiguration=config(
+                                                  "p", "plain-dst", fields=["Size"]))
+        p = run_inventory(srv, "plain-src", "p", "--legacy-bucket-defaults")
+        fetch_report(s3, "plain-dst", p.stdout.strip(), tmp_path)
+        keys = _report_keys(s3, "plain-dst", "")
+        assert keys
+        for k in keys:
+            assert "ServerSideEncryption" not in s3.head_object(Bucket="plain-dst", Key=k), k
+    finally:
+        assert srv.stop() == 0
+        srv.cleanup()
