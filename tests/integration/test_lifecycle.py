@@ -422,3 +422,103 @@ def test_a_lifecycle_rule_on_the_report_prefix_expires_old_reports(lcsrv, s3):
     assert any("/data/" in k for k in delivered) and any("symlink.txt" in k for k in delivered)
     lifecycle(s3, "lc-rep-dest", rule(ID="old-reports", Filter={"Prefix": "reports/"}))
     wait_for("the reports to expire", lambda: keys(s3, "lc-rep-dest") == ["notes/keep.txt"])
+
+
+# ---- with Object Lock, archives and Intelligent-Tiering ----
+
+def _status_counts(srv):
+    """{(bucket, action): count} from `stocktake lifecycle status`."""
+    out = subprocess.run([BIN, "lifecycle", "status", "--data", srv.data],
+                         capture_output=True, text=True, check=True).stdout
+    lines = [ln.split() for ln in out.splitlines()]
+    return {(ln[0], ln[1]): int(ln[2]) for ln in lines if len(ln) == 4 and ln[2].isdigit()}
+
+
+def test_noncurrent_expiration_leaves_versions_object_lock_protects(lcsrv, s3):
+    """A NoncurrentVersionExpiration removes the unprotected noncurrent version and leaves the
+    ones under a GOVERNANCE retention or a legal hold (counted as SkippedObjectLock)."""
+    import datetime
+    far = datetime.datetime(2099, 1, 1, tzinfo=datetime.timezone.utc)
+    s3.create_bucket(Bucket="lc-lock", ObjectLockEnabledForBucket=True)
+    held = s3.put_object(Bucket="lc-lock", Key="k", Body=b"0",
+                         ObjectLockLegalHoldStatus="ON")["VersionId"]
+    retained = s3.put_object(Bucket="lc-lock", Key="k", Body=b"1", ObjectLockMode="GOVERNANCE",
+                             ObjectLockRetainUntilDate=far)["VersionId"]
+    plain = s3.put_object(Bucket="lc-lock", Key="k", Body=b"2")["VersionId"]
+    current = s3.put_object(Bucket="lc-lock", Key="k", Body=b"3")["VersionId"]
+    lifecycle(s3, "lc-lock", {"ID": "nc", "Status": "Enabled", "Filter": {"Prefix": ""},
+                              "NoncurrentVersionExpiration": {"NoncurrentDays": 1}})
+    wait_for("the unprotected noncurrent version to go",
+             lambda: plain not in [x[1] for x in versions(s3, "lc-lock")])
+    # the protected versions became noncurrent earlier than the removed one: they were due too
+    wait_for("the skips to be counted",
+             lambda: _status_counts(lcsrv).get(("lc-lock", "SkippedObjectLock"), 0) >= 2)
+    assert [x[1] for x in versions(s3, "lc-lock")] == [current, retained, held]
+    assert s3.get_object(Bucket="lc-lock", Key="k", VersionId=held)["Body"].read() == b"0"
+    assert s3.get_object(Bucket="lc-lock", Key="k", VersionId=retained)["Body"].read() == b"1"
+    assert _status_counts(lcsrv)[("lc-lock", "NoncurrentVersionExpiration")] == 1
+    # once the hold is lifted the next pass removes that version; the retained one stays
+    s3.put_object_legal_hold(Bucket="lc-lock", Key="k", VersionId=held,
+                             LegalHold={"Status": "OFF"})
+    wait_for("the released version to go",
+             lambda: [x[1] for x in versions(s3, "lc-lock")] == [current, retained])
+    assert _status_counts(lcsrv)[("lc-lock", "NoncurrentVersionExpiration")] == 2
+    s3.delete_object(Bucket="lc-lock", Key="k", VersionId=retained, BypassGovernanceRetention=True)
+
+
+@pytest.fixture(scope="module")
+def restoresrv():
+    """A server whose restores take one (2-second) lifecycle day."""
+    yield from serve_checked(["--lifecycle-day-seconds", "2", "--restore-days", "1"])
+
+
+def test_transition_to_glacier_needs_a_restore_to_read(restoresrv):
+    s3 = restoresrv.client()
+    s3.create_bucket(Bucket="lc-glacier")
+    s3.put_object(Bucket="lc-glacier", Key="cold/g", Body=b"frozen")
+    s3.put_object(Bucket="lc-glacier", Key="warm/w", Body=b"warm")
+    lifecycle(s3, "lc-glacier", {"ID": "g", "Status": "Enabled", "Filter": {"Prefix": "cold/"},
+                                 "Transitions": [{"Days": 0, "StorageClass": "GLACIER"}]})
+    wait_for("the transition to GLACIER", lambda: s3.head_object(
+        Bucket="lc-glacier", Key="cold/g").get("StorageClass") == "GLACIER")
+    assert "Restore" not in s3.head_object(Bucket="lc-glacier", Key="cold/g")
+    with pytest.raises(ClientError) as ei:
+        s3.get_object(Bucket="lc-glacier", Key="cold/g")
+    assert error_code(ei.value) == "InvalidObjectState"
+    assert ei.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert ei.value.response["Error"].get("StorageClass") == "GLACIER"
+    assert s3.get_object(Bucket="lc-glacier", Key="warm/w")["Body"].read() == b"warm"
+    r = s3.restore_object(Bucket="lc-glacier", Key="cold/g", RestoreRequest={"Days": 1})
+    assert r["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert s3.head_object(Bucket="lc-glacier", Key="cold/g")["Restore"] == 'ongoing-request="true"'
+
+    def restored():
+        return 'ongoing-request="false"' in s3.head_object(
+            Bucket="lc-glacier", Key="cold/g").get("Restore", "")
+    wait_for("the restore to finish", restored)
+    got = s3.get_object(Bucket="lc-glacier", Key="cold/g")
+    assert got["Body"].read() == b"frozen" and got["StorageClass"] == "GLACIER"
+    # the rule does not move it again, and the restored copy expires: refused again
+    wait_for("the restored copy to expire",
+             lambda: "Restore" not in s3.head_object(Bucket="lc-glacier", Key="cold/g"))
+    assert s3.head_object(Bucket="lc-glacier", Key="cold/g")["StorageClass"] == "GLACIER"
+    with pytest.raises(ClientError) as ei:
+        s3.get_object(Bucket="lc-glacier", Key="cold/g")
+    assert error_code(ei.value) == "InvalidObjectState"
+
+
+def test_transition_to_intelligent_tiering_starts_in_frequent_access(lcsrv, s3, tmp_path):
+    from conftest import allow_inventory_delivery
+    from test_tiering import _tiers
+    s3.create_bucket(Bucket="lc-it")
+    s3.create_bucket(Bucket="lc-it-dest")
+    allow_inventory_delivery(lcsrv, s3, "lc-it-dest")
+    s3.put_object(Bucket="lc-it", Key="it/a", Body=b"a")
+    s3.put_object(Bucket="lc-it", Key="std", Body=b"s")
+    lifecycle(s3, "lc-it", {"ID": "it", "Status": "Enabled", "Filter": {"Prefix": "it/"},
+                            "Transitions": [{"Days": 0, "StorageClass": "INTELLIGENT_TIERING"}]})
+    wait_for("the transition to INTELLIGENT_TIERING", lambda: s3.head_object(
+        Bucket="lc-it", Key="it/a").get("StorageClass") == "INTELLIGENT_TIERING")
+    (tmp_path / "0").mkdir()
+    assert _tiers(lcsrv, s3, tmp_path, "lc-it", "lc-it-dest", 0) == {"it/a": "FREQUENT", "std": ""}
+    assert s3.get_object(Bucket="lc-it", Key="it/a")["Body"].read() == b"a"
