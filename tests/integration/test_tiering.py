@@ -3,8 +3,8 @@ lifecycle day lasts 1 s (--lifecycle-day-seconds 1) and whose restores take one 
 (--restore-days 1): GET of GLACIER / DEEP_ARCHIVE versions refused until RestoreObject's copy
 is ready, x-amz-restore on HEAD, the restored copy expiring, AWS's errors, the
 Intelligent-Tiering configuration API, and INTELLIGENT_TIERING versions moving to
-INFREQUENT_ACCESS after 30 days without access and back on a GET — seen in inventory reports.
-(The archive tiers' 90+ days are covered by the unit test test_tiering.c's worker pass.)"""
+INFREQUENT_ACCESS after 30 days without access and back on a GET, and into the opt-in
+ARCHIVE_ACCESS tier after 90 and back with a restore — seen in inventory reports."""
 import csv
 import gzip
 import json
@@ -154,6 +154,7 @@ def _tiers(server, s3, tmp_path, src, dst, n):
     s3.put_bucket_inventory_configuration(Bucket=src, Id="t%s" % n, InventoryConfiguration=config(
         "t%s" % n, dst, fields=["StorageClass", "IntelligentTieringAccessTier"]))
     p = run_inventory(server, src, "t%s" % n)
+    (tmp_path / str(n)).mkdir(exist_ok=True)
     manifest, files = fetch_report(s3, dst, p.stdout.strip(), tmp_path / str(n))
     names = [c.strip() for c in manifest["fileSchema"].split(",")]
     rows = {}
@@ -192,3 +193,42 @@ def test_intelligent_tiering_moves_and_returns(server, s3, tmp_path):
     assert s3.get_object(Bucket=src, Key="idle")["Body"].read() == b"i"
     (tmp_path / "back").mkdir()
     assert _tiers(server, s3, tmp_path, src, dst, "back")["idle"] == "FREQUENT"
+
+
+def test_archive_access_tier_and_its_restore(server, s3, tmp_path):
+    """An Intelligent-Tiering configuration opts a prefix into ARCHIVE_ACCESS after 90 days
+    without access (90 s here): the version then answers GET with InvalidObjectState naming its
+    access tier, HEAD shows x-amz-archive-status; RestoreObject (no Days for an IT tier) brings
+    it back to FREQUENT_ACCESS once the restore finishes, readable again and so reported."""
+    src, dst = "arch-src", "arch-dst"
+    s3.create_bucket(Bucket=src)
+    s3.create_bucket(Bucket=dst)
+    allow_inventory_delivery(server, s3, dst)
+    s3.put_bucket_intelligent_tiering_configuration(
+        Bucket=src, Id="cold", IntelligentTieringConfiguration={
+            "Id": "cold", "Filter": {"Prefix": "cold/"}, "Status": "Enabled",
+            "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}]})
+    s3.put_object(Bucket=src, Key="cold/a", Body=b"deep", StorageClass="INTELLIGENT_TIERING")
+    s3.put_object(Bucket=src, Key="warm/b", Body=b"w", StorageClass="INTELLIGENT_TIERING")
+    refused(s3.restore_object, "InvalidObjectState", 403, Bucket=src, Key="cold/a",
+            RestoreRequest={})
+    head = wait_for(lambda: (lambda h: h if h.get("ArchiveStatus") else None)(
+        s3.head_object(Bucket=src, Key="cold/a")), timeout=110)
+    assert head["ArchiveStatus"] == "ARCHIVE_ACCESS"
+    assert head["StorageClass"] == "INTELLIGENT_TIERING"
+    e = refused(s3.get_object, "InvalidObjectState", 403, Bucket=src, Key="cold/a")
+    assert e.response["Error"].get("AccessTier") == "ARCHIVE_ACCESS"
+    assert "ArchiveStatus" not in s3.head_object(Bucket=src, Key="warm/b")  # no configuration
+    (tmp_path / "a").mkdir()
+    rows = _tiers(server, s3, tmp_path, src, dst, "a")
+    assert rows == {"cold/a": "ARCHIVE", "warm/b": "ARCHIVE_INSTANT_ACCESS"}, rows
+    refused(s3.restore_object, "InvalidArgument", 400, Bucket=src, Key="cold/a",
+            RestoreRequest={"Days": 1})
+    assert s3.restore_object(Bucket=src, Key="cold/a", RestoreRequest={})[
+        "ResponseMetadata"]["HTTPStatusCode"] == 202
+    wait_for(lambda: "ArchiveStatus" not in s3.head_object(Bucket=src, Key="cold/a"))
+    assert s3.get_object(Bucket=src, Key="cold/a")["Body"].read() == b"deep"
+    # the worker returns it to FREQUENT_ACCESS (restored, accessed now)
+    looks = iter(range(100))
+    wait_for(lambda: _tiers(server, s3, tmp_path, src, dst, "b%d" % next(looks))["cold/a"]
+             == "FREQUENT", timeout=10)
