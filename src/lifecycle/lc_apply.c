@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "object/obj_lock.h"
 #include "object/object.h"
+#include "tiering/tier.h"
 
 static void lc_apply_log(struct lc_pass *p, enum lc_action a, const char *key,
                          const char *version_id, const struct lc_rule *r, const char *detail)
@@ -72,6 +73,28 @@ static int lc_apply_expire(struct lc_pass *p, const struct meta_object *v)
                                                   b->owner_id, v->version_id, marker));
 }
 
+/* meta guard: the version is (still) INTELLIGENT_TIERING. */
+static int lc_apply_still_intelligent(void *arg, const struct meta_object *cur)
+{
+    (void)arg;
+    return tier_is_intelligent(cur) ? 0 : ERR_CONFLICT;
+}
+
+/* Set v's storage class while v still holds the blob seen. A version transitioned to
+ * INTELLIGENT_TIERING starts in FREQUENT_ACCESS, its days without access counted from now (as
+ * AWS: objects uploaded or transitioned to Intelligent-Tiering are in Frequent Access). */
+static int lc_apply_transition(struct lc_pass *p, const struct meta_object *v, const char *cls)
+{
+    int rc = meta_object_set_storage_class(p->meta, p->bucket->name, v->key, v->version_id,
+                                           v->blob_id, cls);
+    if (rc || strcmp(cls, "INTELLIGENT_TIERING") != 0)
+        return lc_apply_outcome(rc);
+    struct meta_tiering t = {TIER_FREQUENT, p->now_ms, NULL};
+    rc = meta_object_set_tiering(p->meta, p->bucket->name, v->key, v->version_id, &t,
+                                 lc_apply_still_intelligent, NULL);
+    return rc == ERR_NOTFOUND || rc == ERR_CONFLICT ? 0 : rc; /* changed since: transitioned */
+}
+
 int lc_apply_version(struct lc_pass *p, const struct meta_object *v, const struct lc_decision *d)
 {
     int rc;
@@ -87,8 +110,7 @@ int lc_apply_version(struct lc_pass *p, const struct meta_object *v, const struc
         break;
     case LC_ACT_TRANSITION:
     case LC_ACT_NONCURRENT_TRANSITION:
-        rc = lc_apply_outcome(meta_object_set_storage_class(
-            p->meta, p->bucket->name, v->key, v->version_id, v->blob_id, d->storage_class));
+        rc = lc_apply_transition(p, v, d->storage_class);
         break;
     default:
         return 0;

@@ -11,6 +11,8 @@
 #include "lifecycle/lc_day.h"
 #include "lifecycle/lc_worker.h"
 #include "object/object.h"
+#include "tiering/tier.h"
+#include "tiering/tier_worker.h"
 
 struct lc_fixture {
     char dir[64];
@@ -147,6 +149,36 @@ TEST(lc_store_pass_leaves_locked_versions)
     CHECK_STR(sums, "bkt:NoncurrentVersionExpiration=2;bkt:SkippedObjectLock=2;");
     lc_fixture_close(&f);
     lc_day_set_seconds(0);
+}
+
+/* A version transitioned to INTELLIGENT_TIERING starts in FREQUENT_ACCESS with its days
+ * without access counted from the transition, not from its Last-Modified (AWS: objects
+ * uploaded or transitioned to S3 Intelligent-Tiering are stored in Frequent Access). */
+TEST(lc_store_transition_to_intelligent_tiering_starts_frequent)
+{
+    struct lc_fixture f;
+    CHECK(lc_fixture_open(&f, META_UNVERSIONED) == 0);
+    int64_t now = clock_now_ms(), day = LC_DAY_REAL_MS;
+    CHECK(lc_put(&f, "old", "null", "o1", now - 100 * day, "", 0, 0) == 0);
+    const char *doc = "<LifecycleConfiguration><Rule><ID>it</ID><Status>Enabled</Status>"
+                      "<Filter><Prefix></Prefix></Filter><Transition><Days>31</Days>"
+                      "<StorageClass>INTELLIGENT_TIERING</StorageClass></Transition></Rule>"
+                      "</LifecycleConfiguration>";
+    CHECK(meta_bucket_config_put(f.m, "bkt", META_CONFIG_LIFECYCLE, doc) == 0);
+    CHECK(lc_worker_run_all(f.m, f.bs, now) == 0);
+    struct tier_pass_stats st;
+    CHECK(tier_worker_pass(f.m, now + day, &st) == 0);
+    struct meta_object o;
+    CHECK(meta_object_get(f.m, "bkt", "old", NULL, &o) == 0);
+    CHECK_STR(o.storage_class, "INTELLIGENT_TIERING");
+    CHECK_STR(o.tier, TIER_FREQUENT);
+    CHECK(o.last_access_ms == now);
+    meta_object_dispose(&o);
+    CHECK(tier_worker_pass(f.m, now + 30 * day, &st) == 0 && st.moved == 1);
+    CHECK(meta_object_get(f.m, "bkt", "old", NULL, &o) == 0);
+    CHECK_STR(o.tier, TIER_INFREQUENT);
+    meta_object_dispose(&o);
+    lc_fixture_close(&f);
 }
 
 TEST(lc_store_inventory_expiry_of_current_and_noncurrent_rows)
