@@ -66,17 +66,10 @@ static int lifecycle_config_row(void *payload, const struct meta_bucket *b)
     struct lifecycle_configs *c = payload;
     if (c->only && strcmp(c->only, b->name) != 0)
         return 0;
-    char *doc = NULL;
-    int rc = meta_bucket_config_get(c->meta, b->name, META_CONFIG_LIFECYCLE, &doc);
-    if (rc == ERR_NOTFOUND)
-        return 0;
-    if (rc)
-        return rc;
     struct lc_rules rules;
-    rc = lc_rules_parse(doc, strlen(doc), &rules);
-    free(doc);
+    int rc = lc_rules_load(c->meta, b->name, &rules);
     if (rc)
-        return rc;
+        return rc == ERR_NOTFOUND ? 0 : rc;
     size_t enabled = 0;
     for (size_t i = 0; i < rules.count; i++)
         enabled += rules.rules[i].enabled != 0;

@@ -12,16 +12,9 @@ int inv_expiry_load(struct inv_expiry *e, struct meta_store *meta, const char *b
     memset(e, 0, sizeof(*e));
     e->meta = meta;
     e->bucket = bucket;
-    char *doc = NULL;
-    int rc = meta_bucket_config_get(meta, bucket, META_CONFIG_LIFECYCLE, &doc);
-    if (rc == ERR_NOTFOUND)
-        return 0;
+    int rc = lc_rules_load(meta, bucket, &e->rules);
     if (rc)
-        return rc;
-    rc = lc_rules_parse(doc, strlen(doc), &e->rules);
-    free(doc);
-    if (rc)
-        return rc;
+        return rc == ERR_NOTFOUND ? 0 : rc;
     e->has_rules = 1;
     for (size_t i = 0; i < e->rules.count; i++) {
         const struct lc_rule *r = &e->rules.rules[i];

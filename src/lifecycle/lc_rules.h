@@ -55,6 +55,10 @@ struct lc_rules {
     size_t count;
 };
 
+struct meta_store;
+/* The rules stored on bucket (lc_load.c): ERR_NOTFOUND when it has no lifecycle
+ * configuration, ERR_INVALID when the stored document does not parse. */
+int lc_rules_load(struct meta_store *m, const char *bucket, struct lc_rules *out) WARN_UNUSED;
 /* Parse a document lc_config_validate accepted; ERR_INVALID when it does not parse. */
 int lc_rules_parse(const char *data, size_t len, struct lc_rules *out) WARN_UNUSED;
 void lc_rules_dispose(struct lc_rules *r);

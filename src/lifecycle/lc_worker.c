@@ -50,17 +50,10 @@ static int lc_worker_record(struct lc_pass *p)
 static int lc_worker_bucket(struct meta_store *m, struct blob_store *bs,
                             const struct meta_bucket *b, int64_t now_ms, const atomic_int *stop)
 {
-    char *doc = NULL;
-    int rc = meta_bucket_config_get(m, b->name, META_CONFIG_LIFECYCLE, &doc);
-    if (rc == ERR_NOTFOUND)
-        return 0;
-    if (rc)
-        return rc;
     struct lc_rules rules;
-    rc = lc_rules_parse(doc, strlen(doc), &rules);
-    free(doc);
+    int rc = lc_rules_load(m, b->name, &rules);
     if (rc)
-        return rc;
+        return rc == ERR_NOTFOUND ? 0 : rc;
     struct lc_pass p;
     memset(&p, 0, sizeof(p));
     p.meta = m;

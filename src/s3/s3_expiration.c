@@ -38,16 +38,9 @@ static int s3_expiration_load(struct s3_req *r, struct s3_expiration_slot *fresh
     memset(fresh, 0, sizeof(*fresh));
     memcpy(fresh->bucket_id, r->bucket_info.id, sizeof(fresh->bucket_id));
     fresh->config_gen = r->bucket_info.config_gen;
-    char *doc = NULL;
-    int rc = meta_bucket_config_get(r->srv->meta, r->bucket_info.name, META_CONFIG_LIFECYCLE, &doc);
-    if (rc == ERR_NOTFOUND)
-        return 0;
-    if (rc)
-        return rc;
-    rc = lc_rules_parse(doc, strlen(doc), &fresh->rules);
-    free(doc);
+    int rc = lc_rules_load(r->srv->meta, r->bucket_info.name, &fresh->rules);
     fresh->has_rules = rc == 0;
-    return rc;
+    return rc == ERR_NOTFOUND ? 0 : rc;
 }
 
 /* Under the lock: the expiry of o by slot's rules, formatted into value. */
