@@ -62,8 +62,8 @@ struct kms_caller {
 const char *kms_caller_account(const struct kms_caller *c);
 
 /* A key resolved from a reference, with the caller's right to act checked. */
-int kms_key_find(const struct kms_caller *c, const char *ref, struct meta_kms_key *out,
-                 char *msg, size_t msg_size) WARN_UNUSED;
+int kms_key_find(const struct kms_caller *c, const char *ref, struct meta_kms_key *out, char *msg,
+                 size_t msg_size) WARN_UNUSED;
 /* kms_key_find, then the key policy must allow action ("kms:Encrypt"). */
 enum kms_error kms_key_open(const struct kms_caller *c, const char *ref, const char *action,
                             struct meta_kms_key *out, char *msg, size_t msg_size);
@@ -80,8 +80,7 @@ char *kms_policy_default(const char *account);
 /* Check a key policy document: 0, or KMS_E_MALFORMED_POLICY with AWS's message in msg. */
 enum kms_error kms_policy_check(const char *json, char *msg, size_t msg_size);
 /* Does the key's policy allow c the action on k? */
-int kms_policy_allows(const struct kms_caller *c, const struct meta_kms_key *k,
-                      const char *action);
+int kms_policy_allows(const struct kms_caller *c, const struct meta_kms_key *k, const char *action);
 
 /* Material: version's plain 256-bit key (unwrapped with the master key). */
 enum kms_error kms_material_get(const struct kms_caller *c, const struct meta_kms_key *k,
@@ -97,9 +96,9 @@ int kms_ctx_canon(const char *json, size_t len, char **out) WARN_UNUSED;
 
 /* Encrypt plain under key ref with the canonical context ctx ("" for none): *blob malloc'd. */
 enum kms_error kms_encrypt(const struct kms_caller *c, const char *ref, const char *action,
-                           const uint8_t *plain, size_t plain_len, const char *ctx,
-                           uint8_t **blob, size_t *blob_len, char *key_arn, size_t arn_size,
-                           char *msg, size_t msg_size);
+                           const uint8_t *plain, size_t plain_len, const char *ctx, uint8_t **blob,
+                           size_t *blob_len, char *key_arn, size_t arn_size, char *msg,
+                           size_t msg_size);
 /* Decrypt a blob (its key id names the key; ref, when not NULL, must name the same key). */
 enum kms_error kms_decrypt(const struct kms_caller *c, const char *ref, const uint8_t *blob,
                            size_t blob_len, const char *ctx, uint8_t **plain, size_t *plain_len,

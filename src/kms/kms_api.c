@@ -46,8 +46,7 @@ enum kms_error kms_arg_str(struct kms_call *k, const char *name, int required, c
     if (!v && !required)
         return KMS_OK;
     if (!v || !json_is_string(v)) {
-        snprintf(k->msg, sizeof(k->msg), "%s %s", name,
-                 v ? "must be a string" : "is required");
+        snprintf(k->msg, sizeof(k->msg), "%s %s", name, v ? "must be a string" : "is required");
         return KMS_E_INVALID;
     }
     *out = json_string_value(v);

@@ -54,8 +54,7 @@ enum kms_error kms_op_decrypt(struct kms_call *k)
     if (!e)
         e = kms_arg_only(k, "EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
     if (!e)
-        e = kms_arg_blob(k, "CiphertextBlob", KMS_BLOB_HDR + KMS_BLOB_MAX_PLAIN, &blob,
-                         &blob_len);
+        e = kms_arg_blob(k, "CiphertextBlob", KMS_BLOB_HDR + KMS_BLOB_MAX_PLAIN, &blob, &blob_len);
     if (!e)
         e = kms_arg_ctx(k, &ctx);
     if (!e)

@@ -13,11 +13,14 @@
 
 static enum kms_error kms_create_args(struct kms_call *k)
 {
-    static const char *const only[][2] = {
-        {"KeyUsage", "ENCRYPT_DECRYPT"}, {"KeySpec", "SYMMETRIC_DEFAULT"},
-        {"CustomerMasterKeySpec", "SYMMETRIC_DEFAULT"}, {"Origin", "AWS_KMS"},
-        {"MultiRegion", NULL}, {"Tags", NULL}, {"CustomKeyStoreId", NULL},
-        {"XksKeyId", NULL}};
+    static const char *const only[][2] = {{"KeyUsage", "ENCRYPT_DECRYPT"},
+                                          {"KeySpec", "SYMMETRIC_DEFAULT"},
+                                          {"CustomerMasterKeySpec", "SYMMETRIC_DEFAULT"},
+                                          {"Origin", "AWS_KMS"},
+                                          {"MultiRegion", NULL},
+                                          {"Tags", NULL},
+                                          {"CustomKeyStoreId", NULL},
+                                          {"XksKeyId", NULL}};
     enum kms_error e = KMS_OK;
     for (size_t i = 0; !e && i < sizeof(only) / sizeof(only[0]); i++)
         e = kms_arg_only(k, only[i][0], only[i][1]);
@@ -49,8 +52,7 @@ enum kms_error kms_op_create_key(struct kms_call *k)
 }
 
 /* The key named by the KeyId argument, the caller allowed action on it. */
-static enum kms_error kms_call_key(struct kms_call *k, const char *action,
-                                   struct meta_kms_key *key)
+static enum kms_error kms_call_key(struct kms_call *k, const char *action, struct meta_kms_key *key)
 {
     const char *ref;
     enum kms_error e = kms_arg_str(k, "KeyId", 1, &ref);

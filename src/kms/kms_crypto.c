@@ -9,9 +9,9 @@
 #include "kms/kms.h"
 
 enum kms_error kms_encrypt(const struct kms_caller *c, const char *ref, const char *action,
-                           const uint8_t *plain, size_t plain_len, const char *ctx,
-                           uint8_t **blob, size_t *blob_len, char *key_arn, size_t arn_size,
-                           char *msg, size_t msg_size)
+                           const uint8_t *plain, size_t plain_len, const char *ctx, uint8_t **blob,
+                           size_t *blob_len, char *key_arn, size_t arn_size, char *msg,
+                           size_t msg_size)
 {
     struct meta_kms_key k;
     enum kms_error e = kms_key_open(c, ref, action, &k, msg, msg_size);
@@ -58,8 +58,9 @@ static enum kms_error kms_decrypt_key(const struct kms_caller *c, const char *re
     struct meta_kms_key named;
     e = (enum kms_error)kms_key_find(c, ref, &named, msg, msg_size);
     if (!e && strcmp(named.key_id, k->key_id) != 0) {
-        snprintf(msg, msg_size, "The key ID in the request does not identify the key the "
-                                "ciphertext was encrypted under");
+        snprintf(msg, msg_size,
+                 "The key ID in the request does not identify the key the "
+                 "ciphertext was encrypted under");
         e = KMS_E_INCORRECT_KEY;
     }
     meta_kms_key_clear(&named);
@@ -86,8 +87,9 @@ enum kms_error kms_decrypt(const struct kms_caller *c, const char *ref, const ui
     if (!e)
         e = kms_material_get(c, &k, br.version, material, msg, msg_size);
     if (!e && kms_blob_open(material, blob, blob_len, ctx, plain, plain_len)) {
-        snprintf(msg, msg_size, "The ciphertext does not open under this key and encryption "
-                                "context");
+        snprintf(msg, msg_size,
+                 "The ciphertext does not open under this key and encryption "
+                 "context");
         e = KMS_E_INVALID_CIPHERTEXT;
     }
     memset(material, 0, sizeof(material));

@@ -58,9 +58,9 @@ static int kms_arn_split(const char *ref, const char *region, char account[13], 
     return 1;
 }
 
-static enum kms_error kms_key_by_id(const struct kms_caller *c, const char *account,
-                                    const char *id, const char *ref, struct meta_kms_key *out,
-                                    char *msg, size_t msg_size)
+static enum kms_error kms_key_by_id(const struct kms_caller *c, const char *account, const char *id,
+                                    const char *ref, struct meta_kms_key *out, char *msg,
+                                    size_t msg_size)
 {
     int rc = strlen(id) == KMS_KEY_ID_LEN ? meta_kms_key_get(c->meta, id, out) : ERR_NOTFOUND;
     if (!rc && strcmp(out->account, account) != 0) {
@@ -79,8 +79,8 @@ static enum kms_error kms_key_by_id(const struct kms_caller *c, const char *acco
 }
 
 static enum kms_error kms_key_by_alias(const struct kms_caller *c, const char *account,
-                                       const char *alias, const char *ref,
-                                       struct meta_kms_key *out, char *msg, size_t msg_size)
+                                       const char *alias, const char *ref, struct meta_kms_key *out,
+                                       char *msg, size_t msg_size)
 {
     struct meta_kms_alias a;
     int rc = meta_kms_alias_get(c->meta, account, alias, &a);

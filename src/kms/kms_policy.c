@@ -60,8 +60,7 @@ enum kms_error kms_policy_check(const char *json, char *msg, size_t msg_size)
     return KMS_OK;
 }
 
-int kms_policy_allows(const struct kms_caller *c, const struct meta_kms_key *k,
-                      const char *action)
+int kms_policy_allows(const struct kms_caller *c, const struct meta_kms_key *k, const char *action)
 {
     if (c->who.kind == AUTHZ_PRINCIPAL_ANONYMOUS || !k->policy)
         return 0;

@@ -48,8 +48,9 @@ int meta_sqlite_kms_key_create(struct meta_store *s, const struct meta_kms_key *
     if (rc)
         return rc;
     sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(db, "INSERT INTO kms_keys(" KMS_KEY_COLS ") VALUES (?1, ?2, ?3, ?4,"
-                               " ?5, ?6, ?7, ?8, ?9)",
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO kms_keys(" KMS_KEY_COLS ") VALUES (?1, ?2, ?3, ?4,"
+                           " ?5, ?6, ?7, ?8, ?9)",
                            -1, &stmt, NULL) != SQLITE_OK) {
         rc = meta_sqlite_fail(db, "prepare");
     } else {
@@ -65,8 +66,7 @@ int meta_sqlite_kms_key_create(struct meta_store *s, const struct meta_kms_key *
         rc = meta_sqlite_step_done(db, stmt);
     }
     if (!rc)
-        rc = sqlite_kms_material_insert(db, k->key_id, k->current_version, wrapped,
-                                        k->created_ms);
+        rc = sqlite_kms_material_insert(db, k->key_id, k->current_version, wrapped, k->created_ms);
     return meta_sqlite_commit_or_rollback(db, rc);
 }
 
@@ -152,8 +152,8 @@ int meta_sqlite_kms_material_add(struct meta_store *s, const char *key_id, uint3
         return rc;
     rc = sqlite_kms_material_insert(db, key_id, version, wrapped, now_ms);
     sqlite3_stmt *stmt;
-    if (!rc && sqlite3_prepare_v2(db, "UPDATE kms_keys SET current_version=?2 WHERE key_id=?1",
-                                  -1, &stmt, NULL) != SQLITE_OK)
+    if (!rc && sqlite3_prepare_v2(db, "UPDATE kms_keys SET current_version=?2 WHERE key_id=?1", -1,
+                                  &stmt, NULL) != SQLITE_OK)
         rc = meta_sqlite_fail(db, "prepare");
     else if (!rc) {
         sqlite3_bind_text(stmt, 1, key_id, -1, SQLITE_STATIC);

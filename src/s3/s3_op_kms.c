@@ -25,8 +25,8 @@ enum s3_error s3_op_kms(struct s3_req *r)
     c.source_ip = http_req_peer(r->http);
     int status = 500;
     char *out = NULL;
-    kms_api_handle(&c, s3_req_header(r, "X-Amz-Target"), r->body.xml.data, r->body.xml.len,
-                   &status, &out);
+    kms_api_handle(&c, s3_req_header(r, "X-Amz-Target"), r->body.xml.data, r->body.xml.len, &status,
+                   &out);
     if (!out)
         return S3E_INTERNAL_ERROR;
     struct http_response *resp = s3_response_new(r, status, out, strlen(out));
