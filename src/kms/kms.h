@@ -67,6 +67,9 @@ int kms_key_find(const struct kms_caller *c, const char *ref, struct meta_kms_ke
 /* kms_key_find, then the key policy must allow action ("kms:Encrypt"). */
 enum kms_error kms_key_open(const struct kms_caller *c, const char *ref, const char *action,
                             struct meta_kms_key *out, char *msg, size_t msg_size);
+/* A key past its DeletionDate: deleted (every lookup answers as for a key that never was;
+ * its rows stay until a purge, which is not built). */
+int kms_key_deleted(const struct meta_kms_key *k);
 /* The key's state allows cryptographic use: Enabled. */
 enum kms_error kms_key_usable(const struct meta_kms_key *k, char *msg, size_t msg_size);
 

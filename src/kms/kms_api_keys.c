@@ -90,7 +90,7 @@ struct kms_list_keys {
 static int kms_list_keys_row(void *payload, const struct meta_kms_key *key)
 {
     struct kms_list_keys *l = payload;
-    if (l->marker && strcmp(key->key_id, l->marker) <= 0)
+    if ((l->marker && strcmp(key->key_id, l->marker) <= 0) || kms_key_deleted(key))
         return 0;
     if ((long)json_array_size(l->keys) == l->limit) {
         l->truncated = 1;

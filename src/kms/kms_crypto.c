@@ -39,6 +39,10 @@ static enum kms_error kms_decrypt_key(const struct kms_caller *c, const char *re
                                       char *msg, size_t msg_size)
 {
     int rc = meta_kms_key_get(c->meta, br->key_id, k);
+    if (!rc && kms_key_deleted(k)) {
+        meta_kms_key_clear(k);
+        rc = ERR_NOTFOUND;
+    }
     if (rc == ERR_NOTFOUND) {
         snprintf(msg, msg_size, "The ciphertext refers to a key that does not exist");
         return KMS_E_INVALID_CIPHERTEXT;

@@ -39,6 +39,11 @@ const char *kms_caller_account(const struct kms_caller *c)
     return c->who.account_id;
 }
 
+int kms_key_deleted(const struct meta_kms_key *k)
+{
+    return strcmp(k->state, "PendingDeletion") == 0 && k->deletion_ms <= clock_now_ms();
+}
+
 /* "arn:aws:kms:REGION:ACCOUNT:<rest>" → account and rest; 0 when not such an ARN. */
 static int kms_arn_split(const char *ref, const char *region, char account[13], const char **rest)
 {
@@ -63,7 +68,7 @@ static enum kms_error kms_key_by_id(const struct kms_caller *c, const char *acco
                                     size_t msg_size)
 {
     int rc = strlen(id) == KMS_KEY_ID_LEN ? meta_kms_key_get(c->meta, id, out) : ERR_NOTFOUND;
-    if (!rc && strcmp(out->account, account) != 0) {
+    if (!rc && (strcmp(out->account, account) != 0 || kms_key_deleted(out))) {
         meta_kms_key_clear(out);
         rc = ERR_NOTFOUND;
     }

@@ -468,7 +468,8 @@ int meta_lifecycle_stat_list(struct meta_store *s, const char *bucket, meta_life
                              void *payload) WARN_UNUSED;
 
 /* Encryption at rest (issue 11): every non-empty encryption record (meta_object.sse of every
- * version, meta_upload.sse of every upload) through fn, in one write transaction (master-key
+ * version, meta_upload.sse of every upload, and the key service's wrapped key material, KMS
+ * block below) through fn, in one write transaction (master-key
  * rotation). fn returns 0 with *out a new record (malloc'd) or NULL to keep the row, or an
  * error, which rolls everything back and is returned. *changed: the rows rewritten. */
 typedef int meta_sse_rewrite_fn(void *ctx, const char *sse, char **out);

@@ -264,6 +264,31 @@ def test_keys_survive_restart():
         srv.cleanup()
 
 
+def test_master_key_rotation_rewraps_kms_keys():
+    import os
+    from conftest import BIN, Server
+    srv = Server().start()
+    try:
+        kms = kms_client(srv)
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        status, _ = raw_kms(srv, "TrentService.RotateKeyOnDemand", {"KeyId": key})
+        assert status == 200
+        blob = kms.encrypt(KeyId=key, Plaintext=b"across master keys")["CiphertextBlob"]
+        assert srv.stop() == 0
+        old = open(os.path.join(srv.data, "master.key")).read()
+        p = subprocess.run([BIN, "admin", "--data", srv.data, "master-key", "rotate"],
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        assert "re-wrapped 2 data keys" in p.stdout  # the key's two backing versions
+        assert open(os.path.join(srv.data, "master.key")).read() != old
+        srv.start()
+        got = kms_client(srv).decrypt(CiphertextBlob=blob)["Plaintext"]
+        assert got == b"across master keys"
+    finally:
+        srv.stop()
+        srv.cleanup()
+
+
 def test_signed_for_another_service_refused(server):
     status, _ = raw_kms(server, "TrentService.ListKeys", {}, service="s3")
     assert status in (400, 403)

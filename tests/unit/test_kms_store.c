@@ -3,6 +3,7 @@
  * policies evaluated with the IAM engine (the inventory set-up page's statement for
  * s3.amazonaws.com), rotation, and the JSON API's answers. */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,7 @@ TEST(kms_data_key_roundtrip_and_errors)
     CHECK(kms_data_key_generate(&f.c, k.arn, NULL, dk, &blob, &blob_len, arn, sizeof(arn)) ==
           KMS_E_DISABLED);
     snprintf(k.state, sizeof(k.state), "PendingDeletion");
+    k.deletion_ms = INT64_MAX; /* not reached */
     CHECK(meta_kms_key_update(f.m, &k) == 0);
     CHECK(kms_data_key_generate(&f.c, k.arn, NULL, dk, &blob, &blob_len, arn, sizeof(arn)) ==
           KMS_E_INVALID_STATE);
@@ -120,6 +122,30 @@ TEST(kms_data_key_roundtrip_and_errors)
           KMS_E_DENIED);
     CHECK(kms_data_key_generate(&other, k.key_id, NULL, dk, &blob, &blob_len, arn, sizeof(arn)) ==
           KMS_E_NOT_FOUND);
+    meta_kms_key_clear(&k);
+    kms_fixture_close(&f);
+}
+
+TEST(kms_key_past_deletion_date_is_gone)
+{
+    struct kms_fixture f;
+    CHECK(kms_fixture_open(&f) == 0);
+    struct meta_kms_key k, got;
+    char msg[512];
+    CHECK(kms_key_create(&f.c, "", NULL, &k, msg, sizeof(msg)) == KMS_OK);
+    uint8_t dk[32], *blob = NULL;
+    size_t len = 0;
+    CHECK(kms_data_key_generate(&f.c, k.key_id, NULL, dk, &blob, &len, NULL, 0) == KMS_OK);
+    snprintf(k.state, sizeof(k.state), "PendingDeletion");
+    k.deletion_ms = 1000;
+    CHECK(meta_kms_key_update(f.m, &k) == 0);
+    CHECK(kms_key_find(&f.c, k.arn, &got, msg, sizeof(msg)) == KMS_E_NOT_FOUND);
+    CHECK(kms_data_key_decrypt(&f.c, blob, len, NULL, dk) == KMS_E_INVALID_CIPHERTEXT);
+    int status = 0;
+    json_t *j = kms_t_call(&f.c, "ListKeys", "{}", &status);
+    CHECK(status == 200 && json_array_size(json_object_get(j, "Keys")) == 0);
+    json_decref(j);
+    free(blob);
     meta_kms_key_clear(&k);
     kms_fixture_close(&f);
 }
