@@ -135,15 +135,6 @@ out:
     return e;
 }
 
-/* A request to the key service's JSON API (s3_op_kms.c): POST / with X-Amz-Target
- * TrentService.<Op>. */
-static int s3_auth_is_kms(const struct s3_req *r)
-{
-    const char *target = s3_req_header(r, "X-Amz-Target");
-    return target && strncmp(target, "TrentService.", 13) == 0 && !r->bucket &&
-           strcmp(http_req_method(r->http), "POST") == 0;
-}
-
 /* Credential scope: date matches the request date, region is ours, service is s3 (kms for
  * the key service's requests). */
 static enum s3_error s3_auth_check_scope(struct s3_req *r, const struct s3_auth_ctx *a)
@@ -158,7 +149,7 @@ static enum s3_error s3_auth_check_scope(struct s3_req *r, const struct s3_auth_
         return bad;
     }
     /* the key service's JSON API (s3_op_kms.c) is signed for "kms", everything else for "s3" */
-    const char *service = s3_auth_is_kms(r) ? "kms" : "s3";
+    const char *service = s3_req_is_kms(r) ? "kms" : "s3";
     if (strcmp(a->auth.service, service) != 0) {
         s3_req_set_message(r, "%s; incorrect service \"%s\". This endpoint belongs to \"%s\".",
                            what, a->auth.service, service);
@@ -209,7 +200,7 @@ static enum s3_error s3_auth_header(struct s3_req *r, const char *authz, struct 
     if (e)
         return e;
     a->payload_hash = s3_req_header(r, "x-amz-content-sha256");
-    if (!a->payload_hash && s3_auth_is_kms(r)) {
+    if (!a->payload_hash && s3_req_is_kms(r)) {
         r->auth_deferred = 1; /* the body's digest is the payload hash: s3_auth_check_body */
         return s3_auth_check_scope(r, a);
     }

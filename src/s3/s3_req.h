@@ -223,6 +223,10 @@ void s3_respond_error(struct s3_req *r, enum s3_error e);
 enum s3_error s3_auth_check(struct s3_req *r);
 /* A deferred request (auth_deferred): verify its SigV4 signature over the body now read. */
 enum s3_error s3_auth_check_body(struct s3_req *r);
+/* The key service's JSON API (s3_op_kms.c): is r such a request (POST / with X-Amz-Target
+ * TrentService.<Op>), and its error answer in AWS JSON form. */
+int s3_req_is_kms(const struct s3_req *r);
+void s3_kms_respond_error(struct s3_req *r, enum s3_error e);
 
 /* Body pipeline (s3_body.c). */
 void s3_body_init(struct s3_body *b);

@@ -289,9 +289,18 @@ def test_master_key_rotation_rewraps_kms_keys():
         srv.cleanup()
 
 
-def test_signed_for_another_service_refused(server):
-    status, _ = raw_kms(server, "TrentService.ListKeys", {}, service="s3")
-    assert status in (400, 403)
+def test_authentication_errors_are_json(server):
+    status, body = raw_kms(server, "TrentService.ListKeys", {}, service="s3")
+    assert status == 400
+    assert json.loads(body)["__type"] == "IncompleteSignatureException"
+    bad = kms_client(server, secret_key="wrong-secret-wrong-secret-wrong-secret00")
+    with pytest.raises(ClientError) as e:
+        bad.list_keys()
+    assert code(e) == "InvalidSignatureException"
+    unknown = kms_client(server, access_key="AKIDOESNOTEXIST00000")
+    with pytest.raises(ClientError) as e:
+        unknown.list_keys()
+    assert code(e) == "UnrecognizedClientException"
     status, body = raw_kms(server, "TrentService.ListKeys", {})
     assert status == 200 and "Keys" in json.loads(body)
     status, body = raw_kms(server, "TrentService.NoSuchOperation", {})
