@@ -118,7 +118,6 @@ int meta_sqlite_kms_key_update(struct meta_store *s, const struct meta_kms_key *
 
 struct sqlite_kms_list {
     meta_kms_key_cb *key_cb;
-    meta_kms_alias_cb *alias_cb;
     void *payload;
 };
 
@@ -136,7 +135,7 @@ static int sqlite_kms_key_each(sqlite3_stmt *stmt, void *ctx)
 int meta_sqlite_kms_key_list(struct meta_store *s, const char *account, meta_kms_key_cb *cb,
                              void *payload)
 {
-    struct sqlite_kms_list l = {cb, NULL, payload};
+    struct sqlite_kms_list l = {cb, payload};
     return meta_sqlite_query(s,
                              "SELECT " KMS_KEY_COLS " FROM kms_keys WHERE account=?1"
                              " ORDER BY key_id",
@@ -188,6 +187,9 @@ int meta_sqlite_kms_material_get(struct meta_store *s, const char *key_id, uint3
     return rc;
 }
 
+/* Insert or update an alias row (?1 account, ?2 alias, ?3 key id, ?4 created, which an
+ * update leaves: binding a parameter the statement lacks is a harmless SQLITE_RANGE);
+ * ERR_NOTFOUND when an update matched none. */
 static int sqlite_kms_alias_write(struct meta_store *s, const char *sql,
                                   const struct meta_kms_alias *a)
 {
@@ -218,10 +220,8 @@ int meta_sqlite_kms_alias_create(struct meta_store *s, const struct meta_kms_ali
 
 int meta_sqlite_kms_alias_set_key(struct meta_store *s, const struct meta_kms_alias *a)
 {
-    return sqlite_kms_alias_write(s,
-                                  "UPDATE kms_aliases SET key_id=?3 WHERE account=?1 AND alias=?2"
-                                  " AND ?4 IS NOT NULL",
-                                  a);
+    return sqlite_kms_alias_write(
+        s, "UPDATE kms_aliases SET key_id=?3 WHERE account=?1 AND alias=?2", a);
 }
 
 static void sqlite_kms_alias_row(sqlite3_stmt *stmt, struct meta_kms_alias *a)
@@ -261,14 +261,20 @@ int meta_sqlite_kms_alias_get(struct meta_store *s, const char *account, const c
 
 int meta_sqlite_kms_alias_delete(struct meta_store *s, const char *account, const char *alias)
 {
-    struct meta_kms_alias a;
-    memset(&a, 0, sizeof(a));
-    snprintf(a.account, sizeof(a.account), "%s", account);
-    snprintf(a.alias, sizeof(a.alias), "%s", alias);
-    return sqlite_kms_alias_write(s,
-                                  "DELETE FROM kms_aliases WHERE account=?1 AND alias=?2"
-                                  " AND ?3 IS NOT NULL AND ?4 IS NOT NULL",
-                                  &a);
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc =
+        meta_sqlite_prepare(s, "DELETE FROM kms_aliases WHERE account=?1 AND alias=?2", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, account, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, alias, -1, SQLITE_STATIC);
+    rc = meta_sqlite_step_done(db, stmt);
+    if (!rc && sqlite3_changes(db) == 0) {
+        err_set("no alias %s", alias);
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
 }
 
 int meta_sqlite_kms_alias_list(struct meta_store *s, const char *account, const char *key_id,
