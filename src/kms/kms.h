@@ -82,6 +82,13 @@ enum kms_error kms_key_create(const struct kms_caller *c, const char *descriptio
 char *kms_policy_default(const char *account);
 /* Check a key policy document: 0, or KMS_E_MALFORMED_POLICY with AWS's message in msg. */
 enum kms_error kms_policy_check(const char *json, char *msg, size_t msg_size);
+/* Does the policy document allow c the action on the key arn? */
+int kms_policy_doc_allows(const struct kms_caller *c, const char *policy, const char *arn,
+                          const char *action);
+/* AWS's lockout safety check: the policy must let c do kms:PutKeyPolicy on arn later, else
+ * KMS_E_MALFORMED_POLICY (BypassPolicyLockoutSafetyCheck skips it). */
+enum kms_error kms_policy_lockout_check(const struct kms_caller *c, const char *policy,
+                                        const char *arn, char *msg, size_t msg_size);
 /* Does the key's policy allow c the action on k? */
 int kms_policy_allows(const struct kms_caller *c, const struct meta_kms_key *k, const char *action);
 

@@ -11,6 +11,12 @@
 #define KMS_DESCRIPTION_MAX 8192
 #define KMS_DAY_MS (24LL * 3600 * 1000)
 
+/* BypassPolicyLockoutSafetyCheck: true skips the lockout check. */
+static int kms_arg_bypass(struct kms_call *k)
+{
+    return json_is_true(json_object_get(k->req, "BypassPolicyLockoutSafetyCheck"));
+}
+
 static enum kms_error kms_create_args(struct kms_call *k)
 {
     static const char *const only[][2] = {{"KeyUsage", "ENCRYPT_DECRYPT"},
@@ -41,6 +47,12 @@ enum kms_error kms_op_create_key(struct kms_call *k)
     }
     if (!e && policy)
         e = kms_policy_check(policy, k->msg, sizeof(k->msg));
+    if (!e && policy && !kms_arg_bypass(k)) {
+        char arn[200];
+        snprintf(arn, sizeof(arn), "arn:aws:kms:%s:%s:key/*", k->c->region,
+                 kms_caller_account(k->c));
+        e = kms_policy_lockout_check(k->c, policy, arn, k->msg, sizeof(k->msg));
+    }
     struct meta_kms_key key;
     if (!e)
         e = kms_key_create(k->c, desc, policy, &key, k->msg, sizeof(k->msg));
@@ -236,6 +248,12 @@ enum kms_error kms_op_put_key_policy(struct kms_call *k)
         e = kms_call_key(k, "kms:PutKeyPolicy", &key);
     if (e)
         return e;
+    if (!kms_arg_bypass(k))
+        e = kms_policy_lockout_check(k->c, policy, key.arn, k->msg, sizeof(k->msg));
+    if (e) {
+        meta_kms_key_clear(&key);
+        return e;
+    }
     char *dup = strdup(policy);
     if (!dup) {
         meta_kms_key_clear(&key);

@@ -60,12 +60,13 @@ enum kms_error kms_policy_check(const char *json, char *msg, size_t msg_size)
     return KMS_OK;
 }
 
-int kms_policy_allows(const struct kms_caller *c, const struct meta_kms_key *k, const char *action)
+int kms_policy_doc_allows(const struct kms_caller *c, const char *policy, const char *arn,
+                          const char *action)
 {
-    if (c->who.kind == AUTHZ_PRINCIPAL_ANONYMOUS || !k->policy)
+    if (c->who.kind == AUTHZ_PRINCIPAL_ANONYMOUS || !policy)
         return 0;
     struct policy *p = NULL;
-    if (policy_parse_stored(&p, k->policy, strlen(k->policy)))
+    if (policy_parse_stored(&p, policy, strlen(policy)))
         return 0;
     struct authz_context ctx;
     memset(&ctx, 0, sizeof(ctx));
@@ -75,7 +76,22 @@ int kms_policy_allows(const struct kms_caller *c, const struct meta_kms_key *k, 
     ctx.auth_type = c->who.kind == AUTHZ_PRINCIPAL_SERVICE ? AUTHZ_AUTH_NONE : AUTHZ_AUTH_HEADER;
     ctx.source_account = c->source_account;
     ctx.source_arn = c->source_arn;
-    enum policy_effect e = policy_eval(p, &c->who, action, k->arn, &ctx);
+    enum policy_effect e = policy_eval(p, &c->who, action, arn, &ctx);
     policy_free(p);
     return e == POLICY_ALLOWS;
+}
+
+int kms_policy_allows(const struct kms_caller *c, const struct meta_kms_key *k, const char *action)
+{
+    return kms_policy_doc_allows(c, k->policy, k->arn, action);
+}
+
+enum kms_error kms_policy_lockout_check(const struct kms_caller *c, const char *policy,
+                                        const char *arn, char *msg, size_t msg_size)
+{
+    if (kms_policy_doc_allows(c, policy, arn, "kms:PutKeyPolicy"))
+        return KMS_OK;
+    snprintf(msg, msg_size,
+             "The new key policy will not allow you to update the key policy in the future.");
+    return KMS_E_MALFORMED_POLICY;
 }

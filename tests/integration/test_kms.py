@@ -236,6 +236,26 @@ def test_key_policy_other_account(kms, other, server):
     assert code(e) == "MalformedPolicyDocumentException"
 
 
+def test_key_policy_lockout_safety_check(kms, other):
+    other_account, other_kms = other
+    arn = kms.create_key()["KeyMetadata"]["Arn"]
+    only_other = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % other_account},
+        "Action": "kms:*", "Resource": "*"}]})
+    with pytest.raises(ClientError) as e:
+        kms.put_key_policy(KeyId=arn, PolicyName="default", Policy=only_other)
+    assert code(e) == "MalformedPolicyDocumentException"
+    with pytest.raises(ClientError) as e:
+        kms.create_key(Policy=only_other)
+    assert code(e) == "MalformedPolicyDocumentException"
+    kms.put_key_policy(KeyId=arn, PolicyName="default", Policy=only_other,
+                       BypassPolicyLockoutSafetyCheck=True)
+    with pytest.raises(ClientError) as e:  # the owner locked itself out
+        kms.describe_key(KeyId=arn)
+    assert code(e) == "AccessDeniedException"
+    assert other_kms.describe_key(KeyId=arn)["KeyMetadata"]["Arn"] == arn
+
+
 def test_rotation_keeps_old_ciphertexts(kms, server):
     key = kms.create_key()["KeyMetadata"]["KeyId"]
     old = kms.encrypt(KeyId=key, Plaintext=b"before")["CiphertextBlob"]
