@@ -412,3 +412,73 @@ int meta_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx, l
     *changed = 0;
     return s->ops->sse_rewrite(s, fn, ctx, changed);
 }
+
+/* ---- KMS (issue 11) ---- */
+void meta_kms_key_clear(struct meta_kms_key *k)
+{
+    free(k->description);
+    free(k->policy);
+    k->description = k->policy = NULL;
+}
+
+int meta_kms_key_create(struct meta_store *s, const struct meta_kms_key *k, const char *wrapped)
+{
+    return s->ops->kms_key_create(s, k, wrapped);
+}
+
+int meta_kms_key_get(struct meta_store *s, const char *key_id, struct meta_kms_key *out)
+{
+    memset(out, 0, sizeof(*out));
+    return s->ops->kms_key_get(s, key_id, out);
+}
+
+int meta_kms_key_update(struct meta_store *s, const struct meta_kms_key *k)
+{
+    return s->ops->kms_key_update(s, k);
+}
+
+int meta_kms_key_list(struct meta_store *s, const char *account, meta_kms_key_cb *cb, void *payload)
+{
+    return s->ops->kms_key_list(s, account, cb, payload);
+}
+
+int meta_kms_material_add(struct meta_store *s, const char *key_id, uint32_t version,
+                          const char *wrapped, int64_t now_ms)
+{
+    return s->ops->kms_material_add(s, key_id, version, wrapped, now_ms);
+}
+
+int meta_kms_material_get(struct meta_store *s, const char *key_id, uint32_t version,
+                          char **out_wrapped)
+{
+    *out_wrapped = NULL;
+    return s->ops->kms_material_get(s, key_id, version, out_wrapped);
+}
+
+int meta_kms_alias_create(struct meta_store *s, const struct meta_kms_alias *a)
+{
+    return s->ops->kms_alias_create(s, a);
+}
+
+int meta_kms_alias_get(struct meta_store *s, const char *account, const char *alias,
+                       struct meta_kms_alias *out)
+{
+    memset(out, 0, sizeof(*out));
+    return s->ops->kms_alias_get(s, account, alias, out);
+}
+
+int meta_kms_alias_set_key(struct meta_store *s, const struct meta_kms_alias *a)
+{
+    return s->ops->kms_alias_set_key(s, a);
+}
+
+int meta_kms_alias_delete(struct meta_store *s, const char *account, const char *alias)
+{
+    return s->ops->kms_alias_delete(s, account, alias);
+}
+
+int meta_kms_alias_list(struct meta_store *s, const char *account, const char *key_id,
+                        meta_kms_alias_cb *cb, void *payload)
+{
+    return s->ops->kms_alias_list(s, account, key_id, cb, payload);
+}

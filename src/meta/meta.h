@@ -468,10 +468,58 @@ int meta_lifecycle_stat_list(struct meta_store *s, const char *bucket, meta_life
                              void *payload) WARN_UNUSED;
 
 /* Encryption at rest (issue 11): every non-empty encryption record (meta_object.sse of every
- * version, meta_upload.sse of every upload) through fn, in one write transaction (master-key
+ * version, meta_upload.sse of every upload, and the key service's wrapped key material, KMS
+ * block below) through fn, in one write transaction (master-key
  * rotation). fn returns 0 with *out a new record (malloc'd) or NULL to keep the row, or an
  * error, which rolls everything back and is returned. *changed: the rows rewritten. */
 typedef int meta_sse_rewrite_fn(void *ctx, const char *sse, char **out);
 int meta_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx,
                      long *changed) WARN_UNUSED;
+
+/* ---- KMS (issue 11): the key service's store (src/kms/, schema v11) ----
+ * A key belongs to one account; its backing key versions hold the 256-bit material wrapped by
+ * the server master key (a crypto/keys.h record; the meta layer never sees plain material).
+ * key_create: the key and its version 1 in one transaction (ERR_EXISTS for a taken id).
+ * key_update: description, state, deletion date, policy and current version of key->key_id.
+ * material_add: a new version (rotation) and the key's current version, in one transaction.
+ * alias_*: per account, alias "alias/NAME" → key id; create ERR_EXISTS, delete ERR_NOTFOUND;
+ * list: key_id NULL lists all of the account's. */
+struct meta_kms_key {
+    char key_id[40];
+    char account[13];
+    char arn[200];
+    char state[24]; /* Enabled | Disabled | PendingDeletion */
+    int64_t created_ms;
+    int64_t deletion_ms; /* PendingDeletion: when; else 0 */
+    uint32_t current_version;
+    char *description; /* malloc'd */
+    char *policy;      /* malloc'd JSON */
+};
+void meta_kms_key_clear(struct meta_kms_key *k);
+int meta_kms_key_create(struct meta_store *s, const struct meta_kms_key *k,
+                        const char *wrapped) WARN_UNUSED;
+int meta_kms_key_get(struct meta_store *s, const char *key_id,
+                     struct meta_kms_key *out) WARN_UNUSED;
+int meta_kms_key_update(struct meta_store *s, const struct meta_kms_key *k) WARN_UNUSED;
+typedef int meta_kms_key_cb(void *payload, const struct meta_kms_key *k);
+int meta_kms_key_list(struct meta_store *s, const char *account, meta_kms_key_cb *cb,
+                      void *payload) WARN_UNUSED;
+int meta_kms_material_add(struct meta_store *s, const char *key_id, uint32_t version,
+                          const char *wrapped, int64_t now_ms) WARN_UNUSED;
+int meta_kms_material_get(struct meta_store *s, const char *key_id, uint32_t version,
+                          char **out_wrapped) WARN_UNUSED;
+struct meta_kms_alias {
+    char account[13];
+    char alias[264];
+    char key_id[40];
+    int64_t created_ms;
+};
+int meta_kms_alias_create(struct meta_store *s, const struct meta_kms_alias *a) WARN_UNUSED;
+int meta_kms_alias_get(struct meta_store *s, const char *account, const char *alias,
+                       struct meta_kms_alias *out) WARN_UNUSED;
+int meta_kms_alias_set_key(struct meta_store *s, const struct meta_kms_alias *a) WARN_UNUSED;
+int meta_kms_alias_delete(struct meta_store *s, const char *account, const char *alias) WARN_UNUSED;
+typedef int meta_kms_alias_cb(void *payload, const struct meta_kms_alias *a);
+int meta_kms_alias_list(struct meta_store *s, const char *account, const char *key_id,
+                        meta_kms_alias_cb *cb, void *payload) WARN_UNUSED;
 #endif

@@ -119,6 +119,23 @@ struct meta_backend_ops {
                                void *payload);
     /* encryption at rest (issue 11) */
     int (*sse_rewrite)(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx, long *changed);
+    /* the key service (issue 11, src/kms/) */
+    int (*kms_key_create)(struct meta_store *s, const struct meta_kms_key *k, const char *wrapped);
+    int (*kms_key_get)(struct meta_store *s, const char *key_id, struct meta_kms_key *out);
+    int (*kms_key_update)(struct meta_store *s, const struct meta_kms_key *k);
+    int (*kms_key_list)(struct meta_store *s, const char *account, meta_kms_key_cb *cb,
+                        void *payload);
+    int (*kms_material_add)(struct meta_store *s, const char *key_id, uint32_t version,
+                            const char *wrapped, int64_t now_ms);
+    int (*kms_material_get)(struct meta_store *s, const char *key_id, uint32_t version,
+                            char **out_wrapped);
+    int (*kms_alias_create)(struct meta_store *s, const struct meta_kms_alias *a);
+    int (*kms_alias_get)(struct meta_store *s, const char *account, const char *alias,
+                         struct meta_kms_alias *out);
+    int (*kms_alias_set_key)(struct meta_store *s, const struct meta_kms_alias *a);
+    int (*kms_alias_delete)(struct meta_store *s, const char *account, const char *alias);
+    int (*kms_alias_list)(struct meta_store *s, const char *account, const char *key_id,
+                          meta_kms_alias_cb *cb, void *payload);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;

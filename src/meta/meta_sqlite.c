@@ -287,4 +287,16 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .lifecycle_stat_add = meta_sqlite_lifecycle_stat_add,
     .lifecycle_stat_list = meta_sqlite_lifecycle_stat_list,
     .sse_rewrite = meta_sqlite_sse_rewrite, /* issue 11 */
+    /* the key service (issue 11) */
+    .kms_key_create = meta_sqlite_kms_key_create,
+    .kms_key_get = meta_sqlite_kms_key_get,
+    .kms_key_update = meta_sqlite_kms_key_update,
+    .kms_key_list = meta_sqlite_kms_key_list,
+    .kms_material_add = meta_sqlite_kms_material_add,
+    .kms_material_get = meta_sqlite_kms_material_get,
+    .kms_alias_create = meta_sqlite_kms_alias_create,
+    .kms_alias_get = meta_sqlite_kms_alias_get,
+    .kms_alias_set_key = meta_sqlite_kms_alias_set_key,
+    .kms_alias_delete = meta_sqlite_kms_alias_delete,
+    .kms_alias_list = meta_sqlite_kms_alias_list,
 };

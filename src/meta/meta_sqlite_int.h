@@ -190,4 +190,23 @@ int meta_sqlite_lifecycle_stat_list(struct meta_store *s, const char *bucket,
 /* ---- meta_sqlite_sse.c ---- */
 int meta_sqlite_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void *ctx,
                             long *changed);
+
+/* ---- meta_sqlite_kms.c: the key service's keys, key material and aliases (v11) ---- */
+int meta_sqlite_kms_key_create(struct meta_store *s, const struct meta_kms_key *k,
+                               const char *wrapped);
+int meta_sqlite_kms_key_get(struct meta_store *s, const char *key_id, struct meta_kms_key *out);
+int meta_sqlite_kms_key_update(struct meta_store *s, const struct meta_kms_key *k);
+int meta_sqlite_kms_key_list(struct meta_store *s, const char *account, meta_kms_key_cb *cb,
+                             void *payload);
+int meta_sqlite_kms_material_add(struct meta_store *s, const char *key_id, uint32_t version,
+                                 const char *wrapped, int64_t now_ms);
+int meta_sqlite_kms_material_get(struct meta_store *s, const char *key_id, uint32_t version,
+                                 char **out_wrapped);
+int meta_sqlite_kms_alias_create(struct meta_store *s, const struct meta_kms_alias *a);
+int meta_sqlite_kms_alias_get(struct meta_store *s, const char *account, const char *alias,
+                              struct meta_kms_alias *out);
+int meta_sqlite_kms_alias_set_key(struct meta_store *s, const struct meta_kms_alias *a);
+int meta_sqlite_kms_alias_delete(struct meta_store *s, const char *account, const char *alias);
+int meta_sqlite_kms_alias_list(struct meta_store *s, const char *account, const char *key_id,
+                               meta_kms_alias_cb *cb, void *payload);
 #endif

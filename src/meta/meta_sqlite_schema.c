@@ -120,9 +120,22 @@ static const char *const schema_v10 =
     "CREATE TABLE lifecycle_stats(bucket TEXT NOT NULL, action TEXT NOT NULL,"
     " count INTEGER NOT NULL, last_ms INTEGER NOT NULL, PRIMARY KEY(bucket, action));";
 
-static const char *const schema_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4,
-                                                schema_v5, schema_v6, schema_v7, schema_v8,
-                                                schema_v9, schema_v10};
+/* Version 11: the key service (issue 11, src/kms/): keys per account, their backing key
+ * versions (256-bit material wrapped by the server master key, crypto/keys.h) and aliases. */
+static const char *const schema_v11 =
+    "CREATE TABLE IF NOT EXISTS kms_keys(key_id TEXT PRIMARY KEY, account TEXT NOT NULL,"
+    " arn TEXT NOT NULL, description TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+    " state TEXT NOT NULL, deletion_ms INTEGER NOT NULL, policy TEXT NOT NULL,"
+    " current_version INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS kms_keys_account ON kms_keys(account, key_id);"
+    "CREATE TABLE IF NOT EXISTS kms_key_material(key_id TEXT NOT NULL, version INTEGER NOT NULL,"
+    " wrapped TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(key_id, version));"
+    "CREATE TABLE IF NOT EXISTS kms_aliases(account TEXT NOT NULL, alias TEXT NOT NULL,"
+    " key_id TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(account, alias));";
+
+static const char *const schema_migrations[] = {schema_v1, schema_v2,  schema_v3, schema_v4,
+                                                schema_v5, schema_v6,  schema_v7, schema_v8,
+                                                schema_v9, schema_v10, schema_v11};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

@@ -1,5 +1,6 @@
 /* meta_sqlite_sse.c — rewriting every encryption record in one transaction (meta.h,
- * meta_sse_rewrite: master-key rotation). */
+ * meta_sse_rewrite: master-key rotation): objects' and uploads' records and the key
+ * service's wrapped key material. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,13 @@ struct sqlite_sse_row {
     char *sse;
 };
 
-/* The rows of table with a record (read before any update, so the scan is not disturbed). */
-static int sqlite_sse_rows(sqlite3 *db, const char *table, struct sqlite_sse_row **out, size_t *n)
+/* The rows of table with a record in column (read before any update, so the scan is not
+ * disturbed). */
+static int sqlite_sse_rows(sqlite3 *db, const char *table, const char *column,
+                           struct sqlite_sse_row **out, size_t *n)
 {
-    char sql[96];
-    snprintf(sql, sizeof(sql), "SELECT rowid, sse FROM %s WHERE sse != ''", table);
+    char sql[128];
+    snprintf(sql, sizeof(sql), "SELECT rowid, %s FROM %s WHERE %s != ''", column, table, column);
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_fail(db, "prepare");
@@ -36,14 +39,14 @@ static int sqlite_sse_rows(sqlite3 *db, const char *table, struct sqlite_sse_row
     return rc == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "scan");
 }
 
-static int sqlite_sse_rewrite_table(sqlite3 *db, const char *table, meta_sse_rewrite_fn *fn,
-                                    void *ctx, long *changed)
+static int sqlite_sse_rewrite_table(sqlite3 *db, const char *table, const char *column,
+                                    meta_sse_rewrite_fn *fn, void *ctx, long *changed)
 {
     struct sqlite_sse_row *rows = NULL;
     size_t n = 0;
-    int rc = sqlite_sse_rows(db, table, &rows, &n);
-    char sql[96];
-    snprintf(sql, sizeof(sql), "UPDATE %s SET sse=?1 WHERE rowid=?2", table);
+    int rc = sqlite_sse_rows(db, table, column, &rows, &n);
+    char sql[128];
+    snprintf(sql, sizeof(sql), "UPDATE %s SET %s=?1 WHERE rowid=?2", table, column);
     for (size_t i = 0; i < n && !rc; i++) {
         char *next = NULL;
         rc = fn(ctx, rows[i].sse, &next);
@@ -74,9 +77,12 @@ int meta_sqlite_sse_rewrite(struct meta_store *s, meta_sse_rewrite_fn *fn, void 
     int rc = meta_sqlite_begin(s, &db);
     if (rc)
         return rc;
-    rc = sqlite_sse_rewrite_table(db, "objects", fn, ctx, changed);
+    rc = sqlite_sse_rewrite_table(db, "objects", "sse", fn, ctx, changed);
     if (!rc)
-        rc = sqlite_sse_rewrite_table(db, "uploads", fn, ctx, changed);
+        rc = sqlite_sse_rewrite_table(db, "uploads", "sse", fn, ctx, changed);
+    /* the key service's backing keys are wrapped the same way (src/kms/, schema v11) */
+    if (!rc)
+        rc = sqlite_sse_rewrite_table(db, "kms_key_material", "wrapped", fn, ctx, changed);
     rc = meta_sqlite_commit_or_rollback(db, rc);
     if (rc)
         *changed = 0;

@@ -135,7 +135,8 @@ out:
     return e;
 }
 
-/* Credential scope: date matches the request date, region is ours, service is s3. */
+/* Credential scope: date matches the request date, region is ours, service is s3 (kms for
+ * the key service's requests). */
 static enum s3_error s3_auth_check_scope(struct s3_req *r, const struct s3_auth_ctx *a)
 {
     enum s3_error bad = a->presigned ? S3E_AUTH_QUERY_MALFORMED : S3E_AUTH_HEADER_MALFORMED;
@@ -147,9 +148,11 @@ static enum s3_error s3_auth_check_scope(struct s3_req *r, const struct s3_auth_
         s3_req_error_elem(r, "Region", r->srv->region);
         return bad;
     }
-    if (strcmp(a->auth.service, "s3") != 0) {
-        s3_req_set_message(r, "%s; incorrect service \"%s\". This endpoint belongs to \"s3\".",
-                           what, a->auth.service);
+    /* the key service's JSON API (s3_op_kms.c) is signed for "kms", everything else for "s3" */
+    const char *service = s3_req_is_kms(r) ? "kms" : "s3";
+    if (strcmp(a->auth.service, service) != 0) {
+        s3_req_set_message(r, "%s; incorrect service \"%s\". This endpoint belongs to \"%s\".",
+                           what, a->auth.service, service);
         return bad;
     }
     if (strncmp(a->auth.date, a->amz_date, 8) != 0) {
@@ -197,6 +200,10 @@ static enum s3_error s3_auth_header(struct s3_req *r, const char *authz, struct 
     if (e)
         return e;
     a->payload_hash = s3_req_header(r, "x-amz-content-sha256");
+    if (!a->payload_hash && s3_req_is_kms(r)) {
+        r->auth_deferred = 1; /* the body's digest is the payload hash: s3_auth_check_body */
+        return s3_auth_check_scope(r, a);
+    }
     if (!a->payload_hash) {
         s3_req_set_message(r, "Missing required header for this request: x-amz-content-sha256");
         return S3E_INVALID_REQUEST;
@@ -368,6 +375,12 @@ static enum s3_error s3_auth_v4(struct s3_req *r, const char *authz)
     enum s3_error e = authz ? s3_auth_header(r, authz, &a) : s3_auth_presigned(r, &a);
     if (!e)
         e = s3_auth_all_signed(r, &a);
+    if (!e && r->auth_deferred) {
+        r->body.payload = S3_PAYLOAD_UNSIGNED; /* checked as part of the signature */
+        r->auth_type = AUTHZ_AUTH_HEADER;
+        sigv4_auth_dispose(&a.auth);
+        return S3_OK;
+    }
     if (!e)
         e = s3_auth_payload_mode(r, a.payload_hash);
     if (!e)
@@ -378,6 +391,25 @@ static enum s3_error s3_auth_v4(struct s3_req *r, const char *authz)
     }
     r->auth_type = a.presigned ? AUTHZ_AUTH_QUERY : AUTHZ_AUTH_HEADER;
     sigv4_auth_dispose(&a.auth);
+    return e;
+}
+
+enum s3_error s3_auth_check_body(struct s3_req *r)
+{
+    uint8_t digest[SHA256_LEN];
+    char hex[2 * SHA256_LEN + 1];
+    hash_sha256(r->body.xml.data ? r->body.xml.data : "", r->body.xml.len, digest);
+    hash_hex(digest, SHA256_LEN, hex);
+    struct s3_auth_ctx a;
+    memset(&a, 0, sizeof(a));
+    enum s3_error e = s3_auth_header(r, s3_req_header(r, "Authorization"), &a);
+    if (!e)
+        e = s3_auth_all_signed(r, &a);
+    a.payload_hash = hex;
+    if (!e)
+        e = s3_auth_verify(r, &a);
+    sigv4_auth_dispose(&a.auth);
+    r->auth_deferred = 0;
     return e;
 }
 

@@ -104,6 +104,10 @@ struct s3_req {
     /* who is asking: the signer's account, or anonymous (unsigned; account all zero) */
     struct meta_account account;
     int anonymous;
+    /* a key service request signed without x-amz-content-sha256 (botocore signs non-S3
+     * services' bodies without sending it): verified once its body is read
+     * (s3_auth_check_body, s3_op_kms.c); until then r->account is not set */
+    int auth_deferred;
     /* how the signer authenticated (s3_auth.c, s3_post_auth.c), for s3:authType and
      * s3:signatureversion: header, presigned query or POST form; SigV2 or SigV4 */
     enum authz_auth_type auth_type;
@@ -217,6 +221,12 @@ void s3_respond_error(struct s3_req *r, enum s3_error e);
 /* Authentication (s3_auth.c): check the signature or presigned query, set r->account and set
  * up r->body for the payload mode. */
 enum s3_error s3_auth_check(struct s3_req *r);
+/* A deferred request (auth_deferred): verify its SigV4 signature over the body now read. */
+enum s3_error s3_auth_check_body(struct s3_req *r);
+/* The key service's JSON API (s3_op_kms.c): is r such a request (POST / with X-Amz-Target
+ * TrentService.<Op>), and its error answer in AWS JSON form. */
+int s3_req_is_kms(const struct s3_req *r);
+void s3_kms_respond_error(struct s3_req *r, enum s3_error e);
 
 /* Body pipeline (s3_body.c). */
 void s3_body_init(struct s3_body *b);

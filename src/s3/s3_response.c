@@ -83,6 +83,10 @@ void s3_respond_error(struct s3_req *r, enum s3_error e)
         log_error("request %s: %s: %s", r->request_id, s3_error_code(e), err_msg());
     else
         log_debug("request %s: %s", r->request_id, s3_error_code(e));
+    if (s3_req_is_kms(r)) {
+        s3_kms_respond_error(r, e); /* the key service answers errors in JSON */
+        return;
+    }
     if (r->is_head || status == 304) {
         struct http_response *resp = s3_response_new(r, status, NULL, 0);
         for (size_t i = 0; i < r->n_error_headers; i++)
