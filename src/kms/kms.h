@@ -61,7 +61,8 @@ struct kms_caller {
 /* The account a call's bare key ids and alias names belong to. */
 const char *kms_caller_account(const struct kms_caller *c);
 
-/* A key resolved from a reference, with the caller's right to act checked. */
+/* The key a reference names (a key of another account only by ARN); no policy check.
+ * Returns an enum kms_error (KMS_E_NOT_FOUND, KMS_E_INVALID, KMS_E_INTERNAL) with msg set. */
 int kms_key_find(const struct kms_caller *c, const char *ref, struct meta_kms_key *out, char *msg,
                  size_t msg_size) WARN_UNUSED;
 /* kms_key_find, then the key policy must allow action ("kms:Encrypt"). */
