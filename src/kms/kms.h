@@ -97,9 +97,16 @@ int kms_policy_allows(const struct kms_caller *c, const struct meta_kms_key *k, 
 enum kms_error kms_material_get(const struct kms_caller *c, const struct meta_kms_key *k,
                                 uint32_t version, uint8_t out[32], char *msg, size_t msg_size);
 
-/* Rotation: a new backing key version becomes the key's current one (k updated). */
+/* Rotation: a new backing key version becomes the key's current one (k updated; with automatic
+ * rotation on, its period starts again now). */
 enum kms_error kms_material_rotate(const struct kms_caller *c, struct meta_kms_key *k, char *msg,
                                    size_t msg_size);
+/* Automatic rotation (EnableKeyRotation): the key rotates when it is used for encryption once
+ * its period (real days) has passed since it was enabled or last rotated, so no worker is
+ * needed and a key nobody uses keeps its material, which no ciphertext could tell apart. */
+#define KMS_DAY_MS (24LL * 3600 * 1000)
+enum kms_error kms_rotation_apply_due(const struct kms_caller *c, struct meta_kms_key *k, char *msg,
+                                      size_t msg_size);
 
 /* The canonical form of an encryption context (a JSON object of string values; NULL or empty:
  * ""): its members sorted by name, compact JSON. ERR_INVALID when not such an object. */

@@ -38,7 +38,12 @@ json_t *kms_key_metadata(const struct meta_kms_key *key);
 /* Epoch seconds (AWS JSON timestamps). */
 json_t *kms_json_time(int64_t ms);
 
-/* Ops (kms_api_keys.c, kms_api_alias.c, kms_api_crypto.c). */
+/* The key named by the KeyId argument, the caller allowed action on it (kms_api_keys.c). */
+enum kms_error kms_call_key(struct kms_call *k, const char *action, struct meta_kms_key *key);
+/* Store key's changed fields. */
+enum kms_error kms_key_save(struct kms_call *k, struct meta_kms_key *key);
+
+/* Ops (kms_api_keys.c, kms_api_alias.c, kms_api_crypto.c, kms_api_rotation.c). */
 kms_op_fn kms_op_create_key, kms_op_describe_key, kms_op_list_keys, kms_op_enable_key,
     kms_op_disable_key, kms_op_schedule_key_deletion, kms_op_cancel_key_deletion,
     kms_op_get_key_policy, kms_op_put_key_policy, kms_op_list_key_policies,
@@ -46,5 +51,6 @@ kms_op_fn kms_op_create_key, kms_op_describe_key, kms_op_list_keys, kms_op_enabl
 kms_op_fn kms_op_create_alias, kms_op_update_alias, kms_op_delete_alias, kms_op_list_aliases;
 kms_op_fn kms_op_encrypt, kms_op_decrypt, kms_op_generate_data_key,
     kms_op_generate_data_key_without_plaintext;
+kms_op_fn kms_op_enable_key_rotation, kms_op_disable_key_rotation, kms_op_get_key_rotation_status;
 
 #endif

@@ -9,7 +9,6 @@
 #include "kms/kms_api_int.h"
 
 #define KMS_DESCRIPTION_MAX 8192
-#define KMS_DAY_MS (24LL * 3600 * 1000)
 
 /* BypassPolicyLockoutSafetyCheck: true skips the lockout check. */
 static int kms_arg_bypass(struct kms_call *k)
@@ -63,15 +62,14 @@ enum kms_error kms_op_create_key(struct kms_call *k)
     return KMS_OK;
 }
 
-/* The key named by the KeyId argument, the caller allowed action on it. */
-static enum kms_error kms_call_key(struct kms_call *k, const char *action, struct meta_kms_key *key)
+enum kms_error kms_call_key(struct kms_call *k, const char *action, struct meta_kms_key *key)
 {
     const char *ref;
     enum kms_error e = kms_arg_str(k, "KeyId", 1, &ref);
     return e ? e : kms_key_open(k->c, ref, action, key, k->msg, sizeof(k->msg));
 }
 
-static enum kms_error kms_key_save(struct kms_call *k, struct meta_kms_key *key)
+enum kms_error kms_key_save(struct kms_call *k, struct meta_kms_key *key)
 {
     int rc = meta_kms_key_update(k->c->meta, key);
     if (rc)

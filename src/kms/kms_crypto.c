@@ -18,6 +18,8 @@ enum kms_error kms_encrypt(const struct kms_caller *c, const char *ref, const ch
     if (e)
         return e;
     e = kms_key_usable(&k, msg, msg_size);
+    if (!e)
+        e = kms_rotation_apply_due(c, &k, msg, msg_size);
     uint8_t material[32];
     if (!e)
         e = kms_material_get(c, &k, k.current_version, material, msg, msg_size);

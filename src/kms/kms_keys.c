@@ -253,5 +253,20 @@ enum kms_error kms_material_rotate(const struct kms_caller *c, struct meta_kms_k
         return KMS_E_INTERNAL;
     }
     k->current_version = version;
+    if (!k->rotation_days)
+        return KMS_OK;
+    k->rotation_from_ms = clock_now_ms();
+    if (meta_kms_key_update(c->meta, k)) {
+        snprintf(msg, msg_size, "%s", err_msg());
+        return KMS_E_INTERNAL;
+    }
     return KMS_OK;
+}
+
+enum kms_error kms_rotation_apply_due(const struct kms_caller *c, struct meta_kms_key *k, char *msg,
+                                      size_t msg_size)
+{
+    if (!k->rotation_days || clock_now_ms() < k->rotation_from_ms + k->rotation_days * KMS_DAY_MS)
+        return KMS_OK;
+    return kms_material_rotate(c, k, msg, msg_size);
 }

@@ -492,8 +492,10 @@ struct meta_kms_key {
     int64_t created_ms;
     int64_t deletion_ms; /* PendingDeletion: when; else 0 */
     uint32_t current_version;
-    char *description; /* malloc'd */
-    char *policy;      /* malloc'd JSON */
+    int64_t rotation_days;    /* automatic rotation period (EnableKeyRotation); 0: off */
+    int64_t rotation_from_ms; /* the period counts from here (enabling, the last rotation) */
+    char *description;        /* malloc'd */
+    char *policy;             /* malloc'd JSON */
 };
 void meta_kms_key_clear(struct meta_kms_key *k);
 int meta_kms_key_create(struct meta_store *s, const struct meta_kms_key *k,

@@ -9,7 +9,8 @@
 #include "meta/meta_sqlite_int.h"
 
 #define KMS_KEY_COLS                                                                               \
-    "key_id, account, arn, description, created_ms, state, deletion_ms, policy, current_version"
+    "key_id, account, arn, description, created_ms, state, deletion_ms, policy, current_version,"  \
+    " rotation_days, rotation_from_ms"
 
 static void sqlite_kms_key_row(sqlite3_stmt *stmt, struct meta_kms_key *k)
 {
@@ -22,6 +23,8 @@ static void sqlite_kms_key_row(sqlite3_stmt *stmt, struct meta_kms_key *k)
     k->deletion_ms = sqlite3_column_int64(stmt, 6);
     k->policy = meta_sqlite_dup(stmt, 7);
     k->current_version = (uint32_t)sqlite3_column_int64(stmt, 8);
+    k->rotation_days = sqlite3_column_int64(stmt, 9);
+    k->rotation_from_ms = sqlite3_column_int64(stmt, 10);
 }
 
 static int sqlite_kms_material_insert(sqlite3 *db, const char *key_id, uint32_t version,
@@ -50,7 +53,7 @@ int meta_sqlite_kms_key_create(struct meta_store *s, const struct meta_kms_key *
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO kms_keys(" KMS_KEY_COLS ") VALUES (?1, ?2, ?3, ?4,"
-                           " ?5, ?6, ?7, ?8, ?9)",
+                           " ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                            -1, &stmt, NULL) != SQLITE_OK) {
         rc = meta_sqlite_fail(db, "prepare");
     } else {
@@ -63,6 +66,8 @@ int meta_sqlite_kms_key_create(struct meta_store *s, const struct meta_kms_key *
         sqlite3_bind_int64(stmt, 7, k->deletion_ms);
         sqlite3_bind_text(stmt, 8, k->policy ? k->policy : "", -1, SQLITE_STATIC);
         sqlite3_bind_int64(stmt, 9, k->current_version);
+        sqlite3_bind_int64(stmt, 10, k->rotation_days);
+        sqlite3_bind_int64(stmt, 11, k->rotation_from_ms);
         rc = meta_sqlite_step_done(db, stmt);
     }
     if (!rc)
@@ -98,7 +103,8 @@ int meta_sqlite_kms_key_update(struct meta_store *s, const struct meta_kms_key *
     sqlite3_stmt *stmt;
     int rc = meta_sqlite_prepare(s,
                                  "UPDATE kms_keys SET description=?2, state=?3, deletion_ms=?4,"
-                                 " policy=?5, current_version=?6 WHERE key_id=?1",
+                                 " policy=?5, current_version=?6, rotation_days=?7,"
+                                 " rotation_from_ms=?8 WHERE key_id=?1",
                                  &db, &stmt);
     if (rc)
         return rc;
@@ -108,6 +114,8 @@ int meta_sqlite_kms_key_update(struct meta_store *s, const struct meta_kms_key *
     sqlite3_bind_int64(stmt, 4, k->deletion_ms);
     sqlite3_bind_text(stmt, 5, k->policy ? k->policy : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 6, k->current_version);
+    sqlite3_bind_int64(stmt, 7, k->rotation_days);
+    sqlite3_bind_int64(stmt, 8, k->rotation_from_ms);
     rc = meta_sqlite_step_done(db, stmt);
     if (!rc && sqlite3_changes(db) == 0) {
         err_set("no KMS key %s", k->key_id);

@@ -133,9 +133,15 @@ static const char *const schema_v11 =
     "CREATE TABLE IF NOT EXISTS kms_aliases(account TEXT NOT NULL, alias TEXT NOT NULL,"
     " key_id TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(account, alias));";
 
-static const char *const schema_migrations[] = {schema_v1, schema_v2,  schema_v3, schema_v4,
-                                                schema_v5, schema_v6,  schema_v7, schema_v8,
-                                                schema_v9, schema_v10, schema_v11};
+/* Version 12: automatic rotation of KMS keys (EnableKeyRotation): the period in days (0: off)
+ * and the instant the period counts from (enabling, or the last rotation). */
+static const char *const schema_v12 =
+    "ALTER TABLE kms_keys ADD COLUMN rotation_days INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE kms_keys ADD COLUMN rotation_from_ms INTEGER NOT NULL DEFAULT 0;";
+
+static const char *const schema_migrations[] = {schema_v1, schema_v2,  schema_v3,  schema_v4,
+                                                schema_v5, schema_v6,  schema_v7,  schema_v8,
+                                                schema_v9, schema_v10, schema_v11, schema_v12};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

@@ -91,8 +91,39 @@ def test_unknown_key_and_bad_arguments(kms):
 
 def test_unknown_operation_is_unsupported(kms):
     with pytest.raises(ClientError) as e:
-        kms.enable_key_rotation(KeyId="alias/whatever")
+        kms.tag_resource(KeyId="alias/whatever", Tags=[{"TagKey": "k", "TagValue": "v"}])
     assert code(e) == "UnsupportedOperationException"
+
+
+def test_automatic_rotation_settings(kms, server):
+    """EnableKeyRotation (default 365 days, 90..2560), GetKeyRotationStatus with the next date,
+    DisableKeyRotation; a disabled key refuses. (This botocore's model predates
+    RotationPeriodInDays: the period goes through raw signed requests.) The rotation itself, at
+    the first encryption after the period, is unit-tested with an injected clock
+    (test_kms_store.c)."""
+    import time
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is False
+    kms.enable_key_rotation(KeyId=key)
+    assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
+    status, body = raw_kms(server, "TrentService.GetKeyRotationStatus", {"KeyId": key})
+    st = json.loads(body)
+    assert status == 200 and st["RotationPeriodInDays"] == 365
+    assert 364 * 86400 < st["NextRotationDate"] - time.time() <= 365 * 86400
+    status, _ = raw_kms(server, "TrentService.EnableKeyRotation",
+                        {"KeyId": key, "RotationPeriodInDays": 90})
+    assert status == 200
+    _, body = raw_kms(server, "TrentService.GetKeyRotationStatus", {"KeyId": key})
+    assert json.loads(body)["RotationPeriodInDays"] == 90
+    status, body = raw_kms(server, "TrentService.EnableKeyRotation",
+                           {"KeyId": key, "RotationPeriodInDays": 89})
+    assert status == 400 and json.loads(body)["__type"] == "ValidationException"
+    kms.disable_key_rotation(KeyId=key)
+    assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is False
+    kms.disable_key(KeyId=key)
+    with pytest.raises(ClientError) as e:
+        kms.enable_key_rotation(KeyId=key)
+    assert code(e) == "DisabledException"
 
 
 def test_encrypt_decrypt_context(kms):

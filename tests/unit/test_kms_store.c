@@ -10,6 +10,8 @@
 
 #include "crypto/keys.h"
 #include "harness.h"
+
+#include "core/clock.h"
 #include "kms/kms.h"
 
 #define KMS_T_ACCOUNT "111111111111"
@@ -173,6 +175,46 @@ TEST(kms_rotation_keeps_old_versions)
     kms_fixture_close(&f);
 }
 
+TEST(kms_automatic_rotation_at_first_use_after_the_period)
+{
+    struct kms_fixture f;
+    CHECK(kms_fixture_open(&f) == 0);
+    struct meta_kms_key k;
+    char msg[512];
+    int64_t t0 = 1800000000000LL;
+    clock_set_fake_ms(t0);
+    CHECK(kms_key_create(&f.c, "", NULL, &k, msg, sizeof(msg)) == KMS_OK);
+    int status = 0;
+    char body[160];
+    snprintf(body, sizeof(body), "{\"KeyId\": \"%s\", \"RotationPeriodInDays\": 90}", k.key_id);
+    json_t *j = kms_t_call(&f.c, "EnableKeyRotation", body, &status);
+    CHECK(status == 200);
+    json_decref(j);
+    uint8_t dk[32], back[32], *b1 = NULL, *b2 = NULL, *b3 = NULL;
+    size_t n1 = 0, n2 = 0, n3 = 0;
+    struct kms_blob_ref r;
+    clock_set_fake_ms(t0 + 89 * KMS_DAY_MS); /* within the period: the same material */
+    CHECK(kms_data_key_generate(&f.c, k.key_id, NULL, dk, &b1, &n1, NULL, 0) == KMS_OK);
+    CHECK(kms_blob_peek(b1, n1, &r) == 0 && r.version == 1);
+    clock_set_fake_ms(t0 + 90 * KMS_DAY_MS); /* due: the next use rotates, once */
+    CHECK(kms_data_key_generate(&f.c, k.key_id, NULL, dk, &b2, &n2, NULL, 0) == KMS_OK);
+    CHECK(kms_blob_peek(b2, n2, &r) == 0 && r.version == 2);
+    CHECK(kms_data_key_generate(&f.c, k.key_id, NULL, back, &b3, &n3, NULL, 0) == KMS_OK);
+    CHECK(kms_blob_peek(b3, n3, &r) == 0 && r.version == 2);
+    CHECK(kms_data_key_decrypt(&f.c, b1, n1, NULL, back) == KMS_OK); /* old still opens */
+    j = kms_t_call(&f.c, "GetKeyRotationStatus", body, &status);
+    CHECK(status == 200 && json_is_true(json_object_get(j, "KeyRotationEnabled")));
+    CHECK(json_number_value(json_object_get(j, "NextRotationDate")) ==
+          (double)(t0 + 180 * KMS_DAY_MS) / 1000.0);
+    json_decref(j);
+    clock_set_fake_ms(0);
+    free(b1);
+    free(b2);
+    free(b3);
+    meta_kms_key_clear(&k);
+    kms_fixture_close(&f);
+}
+
 /* The statement of the inventory set-up page (S3 User Guide, "Configuring inventory", key
  * policy for an SSE-KMS encrypted report), appended to the default policy. */
 static char *kms_t_seed_policy(const char *condition)
@@ -249,7 +291,7 @@ TEST(kms_api_errors)
     struct kms_fixture f;
     CHECK(kms_fixture_open(&f) == 0);
     int status = 0;
-    json_t *j = kms_t_call(&f.c, "EnableKeyRotation", "{}", &status);
+    json_t *j = kms_t_call(&f.c, "TagResource", "{}", &status);
     CHECK(status == 400);
     CHECK_STR(kms_t_type(j), "UnsupportedOperationException");
     json_decref(j);
