@@ -8,21 +8,18 @@
 #define KMS_ROTATION_MAX_DAYS 2560
 #define KMS_ROTATION_DEFAULT_DAYS 365
 
-enum kms_error kms_op_enable_key_rotation(struct kms_call *k)
+/* Turn automatic rotation on with a period of days, or off (days 0), on a usable key. */
+static enum kms_error kms_rotation_set(struct kms_call *k, const char *action, long days)
 {
-    long days = KMS_ROTATION_DEFAULT_DAYS;
-    int given;
-    enum kms_error e = kms_arg_int(k, "RotationPeriodInDays", KMS_ROTATION_MIN_DAYS,
-                                   KMS_ROTATION_MAX_DAYS, &days, &given);
     struct meta_kms_key key;
-    if (e)
-        return e;
-    e = kms_call_key(k, "kms:EnableKeyRotation", &key);
+    enum kms_error e = kms_call_key(k, action, &key);
     if (e)
         return e;
     e = kms_key_usable(&key, k->msg, sizeof(k->msg));
     if (!e) {
-        if (!key.rotation_days) /* a period starts when rotation is turned on */
+        if (!days)
+            key.rotation_from_ms = 0;
+        else if (!key.rotation_days) /* a period starts when rotation is turned on */
             key.rotation_from_ms = clock_now_ms();
         key.rotation_days = days;
         e = kms_key_save(k, &key);
@@ -31,20 +28,18 @@ enum kms_error kms_op_enable_key_rotation(struct kms_call *k)
     return e;
 }
 
+enum kms_error kms_op_enable_key_rotation(struct kms_call *k)
+{
+    long days = KMS_ROTATION_DEFAULT_DAYS;
+    int given;
+    enum kms_error e = kms_arg_int(k, "RotationPeriodInDays", KMS_ROTATION_MIN_DAYS,
+                                   KMS_ROTATION_MAX_DAYS, &days, &given);
+    return e ? e : kms_rotation_set(k, "kms:EnableKeyRotation", days);
+}
+
 enum kms_error kms_op_disable_key_rotation(struct kms_call *k)
 {
-    struct meta_kms_key key;
-    enum kms_error e = kms_call_key(k, "kms:DisableKeyRotation", &key);
-    if (e)
-        return e;
-    e = kms_key_usable(&key, k->msg, sizeof(k->msg));
-    if (!e) {
-        key.rotation_days = 0;
-        key.rotation_from_ms = 0;
-        e = kms_key_save(k, &key);
-    }
-    meta_kms_key_clear(&key);
-    return e;
+    return kms_rotation_set(k, "kms:DisableKeyRotation", 0);
 }
 
 enum kms_error kms_op_get_key_rotation_status(struct kms_call *k)
