@@ -549,3 +549,55 @@ def test_aws_cli_put_bucket_notification_configuration(nserver, ns3, receiver, t
     ns3.put_object(Bucket=b, Key="note.txt", Body=b"n")
     rec = receiver.wait_records("/cli", 1)[0]
     assert rec["s3"]["configurationId"] == "cli"
+
+
+def test_post_object_event(nserver, ns3, receiver):
+    from test_post_upload import post
+    b = new_bucket(ns3)
+    configure(nserver, ns3, receiver, "/post", b, ["s3:ObjectCreated:Post"])
+    p = ns3.generate_presigned_post(b, "up/${filename}")
+    status, _, _ = post(p["url"], p["fields"], b"browser bytes", filename="a b.txt")
+    assert status == 204
+    ns3.put_object(Bucket=b, Key="up/not-a-post", Body=b"x")  # a Put: not configured
+    rec = receiver.wait_records("/post", 1)[0]
+    assert rec["eventName"] == "ObjectCreated:Post"
+    assert rec["s3"]["object"]["key"] == "up/a+b.txt" and rec["s3"]["object"]["size"] == 13
+    time.sleep(0.3)
+    assert len(receiver.records("/post")) == 1
+
+
+@pytest.fixture(scope="module")
+def lcserver():
+    srv = Server(args=["--notify-retry-ms", "50", "--lifecycle-day-seconds", "1",
+                       "--restore-days", "1"]).start()
+    yield srv
+    code = srv.stop()
+    log = srv.read_log()
+    srv.cleanup()
+    assert "Sanitizer" not in log and "runtime error:" not in log, log
+    assert code == 0, log
+
+
+def test_lifecycle_expiration_and_restore_events(lcserver, receiver):
+    s3 = lcserver.client()
+    plain, versioned = new_bucket(s3), new_bucket(s3, versioned=True)
+    for b, path in ((plain, "/lc-plain"), (versioned, "/lc-versioned")):
+        configure(lcserver, s3, receiver, path, b,
+                  ["s3:LifecycleExpiration:*", "s3:ObjectRestore:*"])
+        s3.put_object(Bucket=b, Key="logs/a", Body=b"x")
+        s3.put_object(Bucket=b, Key="cold", Body=b"frozen", StorageClass="GLACIER")
+        s3.put_bucket_lifecycle_configuration(Bucket=b, LifecycleConfiguration={"Rules": [{
+            "ID": "exp", "Status": "Enabled", "Filter": {"Prefix": "logs/"},
+            "Expiration": {"Days": 1}}]})
+    s3.restore_object(Bucket=plain, Key="cold", RestoreRequest={
+        "Days": 1, "GlacierJobParameters": {"Tier": "Standard"}})
+    recs = receiver.wait_records("/lc-plain", 2, timeout=30)
+    byname = {r["eventName"]: r for r in recs}
+    assert set(byname) == {"ObjectRestore:Post", "LifecycleExpiration:Delete"}
+    assert byname["LifecycleExpiration:Delete"]["userIdentity"]["principalId"] == \
+        "s3.amazonaws.com"
+    assert byname["LifecycleExpiration:Delete"]["s3"]["object"]["key"] == "logs/a"
+    assert byname["ObjectRestore:Post"]["s3"]["object"]["key"] == "cold"
+    rec = receiver.wait_records("/lc-versioned", 1, timeout=30)[0]
+    assert rec["eventName"] == "LifecycleExpiration:DeleteMarkerCreated"
+    assert rec["s3"]["object"]["versionId"]
