@@ -1,13 +1,14 @@
 /* cmd_notify.c — `stocktake admin notify add|list|remove`: the targets that notification ARNs
- * name (issue 13). A target is registered with its endpoint (a webhook URL) and an optional
- * bearer token, which is a secret: list shows only whether one is set and its last 4
- * characters, and nothing logs it. */
+ * name (issue 13). A target is registered with its endpoint (a webhook URL, or an MQTT broker
+ * and topic) and an optional token (the webhook's bearer token, the broker's password), which is a
+ * secret: list shows only whether one is set and its last 4 characters, and nothing logs it. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "meta/meta.h"
+#include "notify/notify_deliver.h"
 
 static int notify_print(void *payload, const struct meta_notify_target *t)
 {
@@ -31,10 +32,11 @@ static int notify_arn_valid(const char *arn)
 
 static int notify_add(struct meta_store *meta, int argc, char **argv)
 {
-    /* add ARN webhook URL [--auth-token T] */
+    /* add ARN webhook|mqtt URL [--auth-token T] */
     if (!(argc == 5 || (argc == 7 && strcmp(argv[5], "--auth-token") == 0)) ||
-        strcmp(argv[3], "webhook") != 0)
+        (strcmp(argv[3], "webhook") != 0 && strcmp(argv[3], "mqtt") != 0))
         return 2;
+    int mqtt = strcmp(argv[3], "mqtt") == 0;
     struct meta_notify_target t;
     memset(&t, 0, sizeof(t));
     const char *url = argv[4];
@@ -42,8 +44,13 @@ static int notify_add(struct meta_store *meta, int argc, char **argv)
         err_set("%s is not an SNS topic, SQS queue or Lambda function ARN", argv[2]);
         return -1;
     }
-    if ((strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
-        strlen(url) >= sizeof(t.endpoint)) {
+    struct notify_mqtt_url mu;
+    if (mqtt && (strlen(url) >= sizeof(t.endpoint) || notify_mqtt_parse_url(url, &mu))) {
+        err_set("the MQTT URL must be mqtt://[user@]host[:port]/topic (no + or # in the topic)");
+        return -1;
+    }
+    if (!mqtt && ((strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
+                  strlen(url) >= sizeof(t.endpoint))) {
         err_set("the webhook URL must be http:// or https:// (under %zu characters)",
                 sizeof(t.endpoint));
         return -1;
@@ -54,7 +61,7 @@ static int notify_add(struct meta_store *meta, int argc, char **argv)
         return -1;
     }
     snprintf(t.arn, sizeof(t.arn), "%s", argv[2]);
-    snprintf(t.kind, sizeof(t.kind), "webhook");
+    snprintf(t.kind, sizeof(t.kind), "%s", argv[3]);
     snprintf(t.endpoint, sizeof(t.endpoint), "%s", url);
     if (argc == 7)
         snprintf(t.auth_token, sizeof(t.auth_token), "%s", argv[6]);

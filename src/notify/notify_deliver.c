@@ -2,6 +2,7 @@
 #include "notify/notify_deliver.h"
 
 #include <curl/curl.h>
+#include <mosquitto.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,10 @@ int notify_deliver_init(void)
 {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         err_set("curl_global_init failed");
+        return ERR_BACKEND;
+    }
+    if (mosquitto_lib_init() != MOSQ_ERR_SUCCESS) {
+        err_set("mosquitto_lib_init failed");
         return ERR_BACKEND;
     }
     return 0;
@@ -24,6 +29,8 @@ static size_t notify_discard(char *p, size_t size, size_t n, void *ctx)
 
 int notify_deliver(const struct meta_notify_target *t, const char *event_json)
 {
+    if (strcmp(t->kind, "mqtt") == 0)
+        return notify_mqtt_deliver(t, event_json);
     if (strcmp(t->kind, "webhook") != 0) {
         err_set("target %s: kind %s cannot be delivered", t->arn, t->kind);
         return ERR_INVALID;

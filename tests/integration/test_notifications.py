@@ -601,3 +601,113 @@ def test_lifecycle_expiration_and_restore_events(lcserver, receiver):
     rec = receiver.wait_records("/lc-versioned", 1, timeout=30)[0]
     assert rec["eventName"] == "LifecycleExpiration:DeleteMarkerCreated"
     assert rec["s3"]["object"]["versionId"]
+
+
+# ---- an MQTT broker target (mosquitto, started here) ----
+
+def free_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory):
+    """mosquitto on a free loopback port, with a password file (user stocktake)."""
+    d = tmp_path_factory.mktemp("mqtt")
+    passwd = d / "passwd"
+    subprocess.run(["mosquitto_passwd", "-c", "-b", str(passwd), "stocktake", "broker-pass-1234"],
+                   check=True, capture_output=True)
+    port = free_port()
+    conf = d / "mosquitto.conf"
+    # started as root, mosquitto would become user mosquitto, who cannot read pytest's tmp dir
+    conf.write_text("listener %d 127.0.0.1\nallow_anonymous false\npassword_file %s\n"
+                    "persistence false\n%s" % (port, passwd,
+                                                "user root\n" if os.getuid() == 0 else ""))
+    proc = subprocess.Popen(["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    deadline = time.time() + 10
+    import socket
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+class Subscriber:
+    """mosquitto_sub on a topic, collecting each message (one JSON document per line)."""
+
+    def __init__(self, port, topic):
+        self.proc = subprocess.Popen(
+            ["stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-u", "stocktake", "-P",
+             "broker-pass-1234", "-q", "1", "-t", topic, "-d"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.messages = []
+        self.subscribed = threading.Event()
+        self.cond = threading.Condition()
+        threading.Thread(target=self.read, daemon=True).start()
+        assert self.subscribed.wait(10), "mosquitto_sub did not subscribe"
+
+    def read(self):
+        for line in self.proc.stdout:
+            if line.startswith("Client ") and "SUBACK" in line:
+                self.subscribed.set()
+            elif line.startswith("{"):
+                with self.cond:
+                    self.messages.append(json.loads(line))
+                    self.cond.notify_all()
+
+    def wait(self, n, timeout=20):
+        deadline = time.time() + timeout
+        with self.cond:
+            while len(self.messages) < n:
+                left = deadline - time.time()
+                assert left > 0, "only %d messages: %s" % (len(self.messages), self.messages)
+                self.cond.wait(left)
+            return list(self.messages)
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def test_mqtt_target(nserver, ns3, broker):
+    topic = "stocktake/events/%d" % os.getpid()
+    sub = Subscriber(broker, topic)
+    try:
+        arn = "arn:aws:sns:us-east-1:123456789012:mqtt"
+        url = "mqtt://stocktake@127.0.0.1:%d/%s" % (broker, topic)
+        # first with the wrong password: the broker refuses, the events wait
+        nserver.admin("notify", "add", arn, "mqtt", url, "--auth-token", "wrong-password")
+        b = new_bucket(ns3)
+        ns3.put_bucket_notification_configuration(Bucket=b, NotificationConfiguration={
+            "TopicConfigurations": [{"Id": "mq", "TopicArn": arn,
+                                     "Events": ["s3:ObjectCreated:*"]}]})
+        put = ns3.put_object(Bucket=b, Key="via mqtt", Body=b"broker")
+        time.sleep(1)
+        assert sub.messages == []
+        assert "refused" in nserver.read_log()
+        assert "wrong-password" not in nserver.read_log()
+        # the right one: everything waiting arrives, in order
+        nserver.admin("notify", "add", arn, "mqtt", url, "--auth-token", "broker-pass-1234")
+        msgs = sub.wait(2)
+        assert msgs[0]["Event"] == "s3:TestEvent" and msgs[0]["Bucket"] == b
+        rec = msgs[1]["Records"][0]
+        assert rec["eventName"] == "ObjectCreated:Put"
+        assert rec["s3"]["configurationId"] == "mq"
+        assert rec["s3"]["object"]["key"] == "via+mqtt"
+        assert rec["s3"]["object"]["eTag"] == put["ETag"].strip('"')
+        assert "broker-pass" not in nserver.admin("notify", "list")
+    finally:
+        sub.close()
+    p = subprocess.run([BIN, "admin", "--data", nserver.data, "notify", "add", arn, "mqtt",
+                        "mqtt://127.0.0.1:1/a/#"], capture_output=True, text=True)
+    assert p.returncode == 1

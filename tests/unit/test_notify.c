@@ -6,6 +6,7 @@
 
 #include "harness.h"
 #include "notify/notify_config.h"
+#include "notify/notify_deliver.h"
 #include "notify/notify_event.h"
 
 static enum notify_config_error parse(const char *doc, struct notify_config_fail *f)
@@ -158,4 +159,25 @@ TEST(notify_event_names_and_json)
     CHECK(json_integer_value(json_object_get(obj, "size")) == 5);
     json_decref(root);
     free(json);
+}
+
+TEST(notify_mqtt_urls)
+{
+    struct notify_mqtt_url u;
+    CHECK(notify_mqtt_parse_url("mqtt://broker.example/s3/events", &u) == 0);
+    CHECK_STR(u.host, "broker.example");
+    CHECK(u.port == 1883);
+    CHECK_STR(u.topic, "s3/events");
+    CHECK_STR(u.user, "");
+    CHECK(notify_mqtt_parse_url("mqtt://me@127.0.0.1:8883/t", &u) == 0);
+    CHECK_STR(u.user, "me");
+    CHECK(u.port == 8883);
+    CHECK(notify_mqtt_parse_url("mqtt://[::1]:1884/t", &u) == 0);
+    CHECK_STR(u.host, "::1");
+    CHECK(u.port == 1884);
+    const char *bad[] = {"http://h/t",  "mqtt://h",      "mqtt://h/",    "mqtt://h/a/#",
+                         "mqtt://h/+",  "mqtt://:1/t",   "mqtt://h:0/t", "mqtt://h:99999/t",
+                         "mqtt://@h/t", "mqtt://[::1/t", "mqtt://h:/t"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CHECK(notify_mqtt_parse_url(bad[i], &u) != 0);
 }
