@@ -10,6 +10,8 @@
 
 #include "core/alloc.h"
 #include "core/xmlw.h"
+#include "inventory/inv_filter.h"
+#include "inventory/inv_xml.h"
 
 static const char *const inv_field_names[INV_FIELD_COUNT] = {
     "Size",
@@ -56,64 +58,8 @@ void inv_config_dispose(struct inv_config *c)
     free(c->prefix);
     free(c->kms_key_id);
     free(c->filter_prefix);
+    inv_filter_free(c->filter_ext);
     memset(c, 0, sizeof(*c));
-}
-
-/* ---- a tiny schema walker: each element's children are matched by name, once each ---- */
-
-static int inv_is_element(const xmlNode *n)
-{
-    return n->type == XML_ELEMENT_NODE;
-}
-
-/* Only whitespace text (and comments) may sit between elements. */
-static int inv_only_elements(const xmlNode *parent)
-{
-    for (const xmlNode *n = parent->children; n; n = n->next) {
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            for (const xmlChar *p = n->content; p && *p; p++) {
-                if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-                    return 0;
-            }
-        } else if (!inv_is_element(n) && n->type != XML_COMMENT_NODE) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* Children of parent whose names are in names[] (at most once each) → found[]. Any other
- * element child, repetition or stray text is an error. */
-static int inv_children(const xmlNode *parent, const char *const *names, size_t n, xmlNode **found)
-{
-    if (n)
-        memset(found, 0, n * sizeof(*found));
-    if (!inv_only_elements(parent))
-        return ERR_INVALID;
-    for (xmlNode *c = parent->children; c; c = c->next) {
-        if (!inv_is_element(c))
-            continue;
-        size_t i = 0;
-        while (i < n && strcmp((const char *)c->name, names[i]) != 0)
-            i++;
-        if (i == n || found[i])
-            return ERR_INVALID;
-        found[i] = c;
-    }
-    return 0;
-}
-
-/* The text of a leaf element (no element children); caller frees. */
-static int inv_leaf_text(const xmlNode *n, char **out)
-{
-    for (const xmlNode *c = n->children; c; c = c->next) {
-        if (inv_is_element(c))
-            return ERR_INVALID;
-    }
-    xmlChar *t = xmlNodeGetContent(n);
-    *out = xstrdup(t ? (const char *)t : "");
-    xmlFree(t);
-    return 0;
 }
 
 /* A leaf whose text must be one of the (case-sensitive) values. */
@@ -219,18 +165,15 @@ static int inv_parse_fields(struct inv_config *c, const xmlNode *of)
 
 static int inv_parse_filter(struct inv_config *c, const xmlNode *filter)
 {
-    static const char *const names[] = {"Prefix"};
-    xmlNode *f[1];
-    if (inv_children(filter, names, 1, f) || !f[0])
-        return ERR_INVALID;
     c->has_filter = 1;
-    return inv_leaf_text(f[0], &c->filter_prefix);
+    return inv_filter_parse(filter, &c->filter_prefix, &c->filter_ext);
 }
 
 static int inv_parse_schedule(struct inv_config *c, const xmlNode *sched)
 {
     static const char *const names[] = {"Frequency"};
-    static const char *const freqs[] = {"Daily", "Weekly", NULL};
+    /* Hourly and Monthly are Stocktake's extensions (docs/INVENTORY-EXTENSIONS.md) */
+    static const char *const freqs[] = {"Daily", "Weekly", "Hourly", "Monthly", NULL};
     xmlNode *f[1];
     if (inv_children(sched, names, 1, f) || !f[0])
         return ERR_INVALID;
@@ -378,8 +321,10 @@ int inv_config_render(const struct inv_config *c, struct buf *out)
         rc = buf_printf(out, "<Schedule><Frequency>%s</Frequency></Schedule>", c->frequency);
     if (!rc && c->has_filter) {
         rc = buf_puts(out, "<Filter>");
-        if (!rc)
+        if (!rc && c->filter_prefix)
             rc = xmlw_elem(out, "Prefix", c->filter_prefix);
+        if (!rc && c->filter_ext)
+            rc = inv_filter_render(c->filter_ext, out);
         if (!rc)
             rc = buf_puts(out, "</Filter>");
     }

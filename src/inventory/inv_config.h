@@ -12,6 +12,8 @@
 #include "core/buf.h"
 #include "core/err.h"
 
+struct inv_filter_ext;
+
 #define INV_ID_MAX 64
 #define INV_MAX_FIELDS 64
 
@@ -48,10 +50,11 @@ struct inv_config {
     char *prefix;     /* NULL when not sent */
     enum inv_encryption encryption;
     char *kms_key_id;  /* SSE-KMS only */
-    char frequency[8]; /* Daily, Weekly */
+    char frequency[8]; /* Daily, Weekly; extensions Hourly, Monthly */
     int has_filter;
-    char *filter_prefix;
-    char included_versions[8]; /* All, Current */
+    char *filter_prefix;               /* NULL when the Filter has none (extensions only) */
+    struct inv_filter_ext *filter_ext; /* Stocktake's extension conditions; NULL: none */
+    char included_versions[8];         /* All, Current */
     int has_optional_fields;
     size_t n_fields;
     enum inv_field fields[INV_MAX_FIELDS];

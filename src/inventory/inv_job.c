@@ -16,6 +16,7 @@
 #include "core/str.h"
 #include "crypto/keys.h"
 #include "inventory/inv_config.h"
+#include "inventory/inv_filter.h"
 #include "inventory/inv_format.h"
 #include "inventory/inv_grant.h"
 #include "inventory/inv_expiry.h"
@@ -207,6 +208,8 @@ static const char *inv_job_owner(struct inv_job *j, const char *owner_id)
 static int inv_job_row(void *payload, const struct meta_object *o)
 {
     struct inv_job *j = payload;
+    if (!inv_filter_match(j->config.filter_ext, o))
+        return 0;
     if (!j->file) {
         j->rc = inv_file_open(&j->file, j->blobs, j->format->gzip, j->sse);
         if (!j->rc && j->format->open)
@@ -553,7 +556,7 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
     }
     rc = inv_job_prepare(&j, config_id);
     if (!rc) {
-        rc = meta_inventory_scan(meta, bucket, j.config.has_filter ? j.config.filter_prefix : "",
+        rc = meta_inventory_scan(meta, bucket, j.config.filter_prefix ? j.config.filter_prefix : "",
                                  strcmp(j.config.included_versions, "All") == 0, inv_job_row, &j);
         if (rc == 1)
             rc = j.rc;

@@ -13,15 +13,39 @@
 
 #define INV_DAY_MS (24LL * 3600 * 1000)
 
+/* Days since 1970-01-01 of the first of the month holding day (Hinnant's civil-from-days
+ * and days-from-civil, proleptic Gregorian). */
+static int64_t inv_month_first(int64_t day)
+{
+    int64_t z = day + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    return day - (d - 1);
+}
+
 int64_t inv_sched_slot(const char *frequency, int64_t now_ms, int hour_utc)
 {
+    const int64_t hour_ms = 3600LL * 1000;
     int64_t day = now_ms / INV_DAY_MS;
+    if (strcmp(frequency, "Hourly") == 0)
+        return now_ms / hour_ms * hour_ms;
+    if (strcmp(frequency, "Monthly") == 0) {
+        int64_t first = inv_month_first(day);
+        int64_t slot = first * INV_DAY_MS + (int64_t)hour_utc * hour_ms;
+        if (slot <= now_ms)
+            return slot;
+        return inv_month_first(first - 1) * INV_DAY_MS + (int64_t)hour_utc * hour_ms;
+    }
     if (strcmp(frequency, "Weekly") == 0) {
         int64_t weekday = (day + 4) % 7; /* 1970-01-01 was a Thursday; 0 is Sunday */
-        int64_t slot = (day - weekday) * INV_DAY_MS + (int64_t)hour_utc * 3600 * 1000;
+        int64_t slot = (day - weekday) * INV_DAY_MS + (int64_t)hour_utc * hour_ms;
         return slot > now_ms ? slot - 7 * INV_DAY_MS : slot;
     }
-    int64_t slot = day * INV_DAY_MS + (int64_t)hour_utc * 3600 * 1000;
+    int64_t slot = day * INV_DAY_MS + (int64_t)hour_utc * hour_ms;
     return slot > now_ms ? slot - INV_DAY_MS : slot;
 }
 

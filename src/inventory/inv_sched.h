@@ -2,8 +2,10 @@
  *
  * A configuration's first report is due as soon as the scheduler sees it (not 48 hours
  * later); after that Daily ones are due once per UTC day at the configured hour (default
- * 01:00) and Weekly ones on Sundays at that hour. Disabled or deleted configurations never
- * run. The decision is a pure function of the clock, so tests step through days and weeks. */
+ * 01:00) and Weekly ones on Sundays at that hour; the extensions Hourly (at minute 0 of every
+ * UTC hour) and Monthly (on the 1st of the month at that hour) likewise. Disabled or deleted
+ * configurations never run. The decision is a pure function of the clock, so tests step through
+ * days and weeks. */
 #ifndef STOCKTAKE_INVENTORY_SCHED_H
 #define STOCKTAKE_INVENTORY_SCHED_H
 
@@ -14,7 +16,7 @@
 #include "meta/meta.h"
 
 /* The most recent scheduled instant at or before now_ms for the frequency ("Daily",
- * "Weekly") at hour_utc. */
+ * "Weekly", "Hourly", "Monthly") at hour_utc (Hourly ignores it). */
 int64_t inv_sched_slot(const char *frequency, int64_t now_ms, int hour_utc);
 
 /* Is a run due? last_report_ms: the report time of the configuration's last run (0: none). */

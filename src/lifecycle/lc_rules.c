@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "core/str.h"
-#include "core/uri.h"
+#include "core/tagset.h"
 #include "s3/s3_xml.h"
 
 static int64_t lc_rules_int(const xmlNode *parent, const char *name, int64_t dflt)
@@ -164,35 +164,12 @@ void lc_rules_dispose(struct lc_rules *r)
     memset(r, 0, sizeof(*r));
 }
 
-/* 1 when the x-amz-tagging form tags holds key=value exactly. */
-static int lc_rules_has_tag(const char *tags, const struct lc_tag *want)
-{
-    const char *p = tags;
-    while (p && *p) {
-        const char *amp = strchr(p, '&');
-        size_t n = amp ? (size_t)(amp - p) : strlen(p);
-        const char *eq = memchr(p, '=', n);
-        size_t kn = eq ? (size_t)(eq - p) : n;
-        char *k = NULL, *v = NULL;
-        size_t kl = 0, vl = 0;
-        int ok = uri_decode(&k, &kl, p, kn, 0) == 0 &&
-                 uri_decode(&v, &vl, eq ? eq + 1 : p + n, eq ? n - kn - 1 : 0, 0) == 0;
-        int hit = ok && want->key && strcmp(k, want->key) == 0 && strcmp(v, want->value) == 0;
-        free(k);
-        free(v);
-        if (hit)
-            return 1;
-        p = amp ? amp + 1 : NULL;
-    }
-    return 0;
-}
-
 int lc_rule_matches(const struct lc_rule *r, const char *key, const char *tags, int64_t size)
 {
     if (strncmp(key, r->prefix, strlen(r->prefix)) != 0)
         return 0;
     for (size_t i = 0; i < r->ntags; i++)
-        if (!lc_rules_has_tag(tags, &r->tags[i]))
+        if (!tagset_has(tags, r->tags[i].key, r->tags[i].value))
             return 0;
     if (size >= 0 && r->size_gt >= 0 && !(size > r->size_gt))
         return 0;

@@ -299,8 +299,8 @@ int meta_inventory_list(struct meta_store *s, const char *bucket, const char *fr
  * single read transaction) — keys starting with prefix, in key order, newest version first;
  * all_versions 0: only latest versions that are not delete markers. cb returning non-zero
  * stops the scan and that value is returned. The objects handed to cb are borrowed and
- * valid only during the call; headers, checksum_value, parts, tags, last_access_ms and restore
- * are not filled (acl, sse and the lock and tier fields are). */
+ * valid only during the call; checksum_value, parts, last_access_ms and restore are not
+ * filled (acl, sse, tags, headers and the lock and tier fields are). */
 int meta_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
                         int all_versions, meta_object_cb *cb, void *payload) WARN_UNUSED;
 

@@ -161,7 +161,7 @@ def test_golden_get_and_list_bodies(server, s3, bucket):
 BAD_BODIES = {
     "format": xml_config(DEST.replace("CSV", "JSON") + REST),
     "format-case": xml_config(DEST.replace("CSV", "csv") + REST),
-    "frequency": xml_config(DEST + REST.replace("Daily", "Hourly")),
+    "frequency": xml_config(DEST + REST.replace("Daily", "hourly")),
     "versions-case": xml_config(DEST + REST.replace("All", "CUrrENT")),
     "field": xml_config(DEST + REST + "<OptionalFields><Field>Etag</Field></OptionalFields>"),
     "field-upper": xml_config(DEST + REST + "<OptionalFields><Field>SIZE</Field></OptionalFields>"),

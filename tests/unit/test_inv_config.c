@@ -4,6 +4,7 @@
 
 #include "harness.h"
 #include "inventory/inv_config.h"
+#include "inventory/inv_filter.h"
 
 #define DEST                                                                                       \
     "<Destination><S3BucketDestination><Bucket>arn:aws:s3:::dest</Bucket><Format>ORC</Format>"     \
@@ -106,4 +107,108 @@ TEST(inv_config_id_rules)
     CHECK(!inv_config_id_valid(long_id));
     long_id[64] = '\0';
     CHECK(inv_config_id_valid(long_id));
+}
+
+#define HEAD "<InventoryConfiguration><Id>x</Id><IsEnabled>true</IsEnabled>" DEST REST
+#define TAIL "</InventoryConfiguration>"
+
+TEST(inv_config_extension_filter_round_trip)
+{
+    int rc;
+    char *out = render(HEAD "<Filter><KeyPattern>*.log</KeyPattern><Tag><Key>t&amp;1</Key>"
+                            "<Value>v</Value></Tag><StorageClass>GLACIER</StorageClass>"
+                            "<SizeAtMost>100</SizeAtMost><Prefix>p/</Prefix><SizeAtLeast>10"
+                            "</SizeAtLeast><StorageClass>STANDARD</StorageClass>"
+                            "<LastModifiedBefore>2027-01-01T00:00:00Z</LastModifiedBefore>"
+                            "<LastModifiedAfter>2026-01-01T00:00:00.500Z</LastModifiedAfter>"
+                            "</Filter>" TAIL,
+                       &rc);
+    CHECK(rc == 0);
+    CHECK(strstr(out, "<Filter><Prefix>p/</Prefix><LastModifiedAfter>2026-01-01T00:00:00.500Z"
+                      "</LastModifiedAfter><LastModifiedBefore>2027-01-01T00:00:00Z"
+                      "</LastModifiedBefore><SizeAtLeast>10</SizeAtLeast><SizeAtMost>100"
+                      "</SizeAtMost><StorageClass>GLACIER</StorageClass><StorageClass>STANDARD"
+                      "</StorageClass><Tag><Key>t&amp;1</Key><Value>v</Value></Tag><KeyPattern>"
+                      "*.log</KeyPattern></Filter>") != NULL);
+    free(out);
+    /* extensions only: no Prefix comes back */
+    out = render(HEAD "<Filter><SizeAtLeast>0</SizeAtLeast></Filter>" TAIL, &rc);
+    CHECK(rc == 0);
+    CHECK(strstr(out, "<Filter><SizeAtLeast>0</SizeAtLeast></Filter>") != NULL);
+    free(out);
+}
+
+TEST(inv_config_extension_filter_rejects)
+{
+    const char *bad[] = {
+        HEAD "<Filter></Filter>" TAIL,
+        HEAD "<Filter><SizeAtLeast>-1</SizeAtLeast></Filter>" TAIL,
+        HEAD "<Filter><SizeAtLeast>1k</SizeAtLeast></Filter>" TAIL,
+        HEAD "<Filter><SizeAtLeast>5</SizeAtLeast><SizeAtMost>4</SizeAtMost></Filter>" TAIL,
+        HEAD "<Filter><SizeAtLeast>5</SizeAtLeast><SizeAtLeast>6</SizeAtLeast></Filter>" TAIL,
+        HEAD "<Filter><LastModifiedAfter>yesterday</LastModifiedAfter></Filter>" TAIL,
+        HEAD "<Filter><LastModifiedAfter>2026-02-01T00:00:00Z</LastModifiedAfter>"
+             "<LastModifiedBefore>2026-01-01T00:00:00Z</LastModifiedBefore></Filter>" TAIL,
+        HEAD "<Filter><StorageClass>COLD</StorageClass></Filter>" TAIL,
+        HEAD "<Filter><Tag><Value>v</Value></Tag></Filter>" TAIL,
+        HEAD "<Filter><Tag><Key>k</Key><Other/></Tag></Filter>" TAIL,
+        HEAD "<Filter><KeyPattern></KeyPattern></Filter>" TAIL,
+        HEAD "<Filter><Prefix>a</Prefix><Prefix>b</Prefix></Filter>" TAIL,
+        HEAD "<Filter><Size>1</Size></Filter>" TAIL,
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct inv_config c;
+        CHECK(inv_config_parse(&c, bad[i], strlen(bad[i])) == ERR_INVALID);
+    }
+}
+
+static int matches(const char *filter, const struct meta_object *o)
+{
+    struct buf doc;
+    buf_init(&doc, BUF_UNLIMITED);
+    CHECK(buf_printf(&doc, HEAD "<Filter>%s</Filter>" TAIL, filter) == 0);
+    struct inv_config c;
+    CHECK(inv_config_parse(&c, doc.data, doc.len) == 0);
+    buf_dispose(&doc);
+    int m = inv_filter_match(c.filter_ext, o);
+    inv_config_dispose(&c);
+    return m;
+}
+
+TEST(inv_filter_conditions_all_hold)
+{
+    struct meta_object o;
+    memset(&o, 0, sizeof(o));
+    o.key = (char *)"logs/2026/a.log";
+    o.size = 100;
+    o.last_modified_ms = 1767225600000LL; /* 2026-01-01T00:00:00Z */
+    snprintf(o.storage_class, sizeof(o.storage_class), "STANDARD");
+    o.tags = (char *)"env=prod&team=a%20b";
+    CHECK(matches("<Prefix>nomatch</Prefix>", &o)); /* Prefix is the scan's, not the matcher's */
+    CHECK(matches("<SizeAtLeast>100</SizeAtLeast><SizeAtMost>100</SizeAtMost>", &o));
+    CHECK(!matches("<SizeAtLeast>101</SizeAtLeast>", &o));
+    CHECK(!matches("<SizeAtMost>99</SizeAtMost>", &o));
+    CHECK(matches("<LastModifiedAfter>2025-12-31T23:59:59Z</LastModifiedAfter>", &o));
+    CHECK(!matches("<LastModifiedAfter>2026-01-01T00:00:00Z</LastModifiedAfter>", &o));
+    CHECK(matches("<LastModifiedBefore>2026-01-01T00:00:00.001Z</LastModifiedBefore>", &o));
+    CHECK(!matches("<LastModifiedBefore>2026-01-01T00:00:00Z</LastModifiedBefore>", &o));
+    CHECK(matches("<StorageClass>GLACIER</StorageClass><StorageClass>STANDARD</StorageClass>", &o));
+    CHECK(!matches("<StorageClass>GLACIER</StorageClass>", &o));
+    CHECK(matches("<Tag><Key>team</Key><Value>a b</Value></Tag>"
+                  "<Tag><Key>env</Key><Value>prod</Value></Tag>",
+                  &o));
+    CHECK(!matches("<Tag><Key>team</Key><Value>a b</Value></Tag>"
+                   "<Tag><Key>env</Key><Value>dev</Value></Tag>",
+                   &o));
+    CHECK(matches("<KeyPattern>logs/*.log</KeyPattern>", &o));
+    CHECK(matches("<KeyPattern>*/20[0-9][0-9]/?.log</KeyPattern>", &o));
+    CHECK(!matches("<KeyPattern>*.txt</KeyPattern>", &o));
+    CHECK(!matches("<KeyPattern>*.log</KeyPattern><SizeAtLeast>200</SizeAtLeast>", &o));
+    /* delete markers: no size, class or tags, so such conditions leave them out */
+    o.is_delete_marker = 1;
+    o.size = 0;
+    CHECK(!matches("<SizeAtMost>10</SizeAtMost>", &o));
+    CHECK(!matches("<StorageClass>STANDARD</StorageClass>", &o));
+    CHECK(matches("<KeyPattern>logs/*</KeyPattern>", &o));
+    CHECK(inv_filter_match(NULL, &o));
 }

@@ -53,6 +53,30 @@ TEST(inv_sched_weekly_on_sundays)
     CHECK(inv_sched_slot("Weekly", at("2026-11-29T00:30:00Z"), 1) == at("2026-11-22T01:00:00Z"));
 }
 
+TEST(inv_sched_hourly_at_minute_zero)
+{
+    CHECK(inv_sched_slot("Hourly", at("2026-11-24T05:59:59Z"), 1) == at("2026-11-24T05:00:00Z"));
+    CHECK(inv_sched_slot("Hourly", at("2026-11-24T06:00:00Z"), 1) == at("2026-11-24T06:00:00Z"));
+    int64_t last = at("2026-11-24T05:00:00Z");
+    CHECK(!inv_sched_due(1, "Hourly", last, at("2026-11-24T05:59:00Z"), 1));
+    CHECK(inv_sched_due(1, "Hourly", last, at("2026-11-24T06:00:00Z"), 1));
+    CHECK(inv_sched_due(1, "Hourly", at("2026-11-24T05:20:00Z"), at("2026-11-24T06:00:01Z"), 1));
+    CHECK(!inv_sched_due(0, "Hourly", last, at("2026-11-24T09:00:00Z"), 1));
+}
+
+TEST(inv_sched_monthly_on_the_first)
+{
+    CHECK(inv_sched_slot("Monthly", at("2026-11-24T05:00:00Z"), 1) == at("2026-11-01T01:00:00Z"));
+    CHECK(inv_sched_slot("Monthly", at("2026-12-01T00:59:00Z"), 1) == at("2026-11-01T01:00:00Z"));
+    CHECK(inv_sched_slot("Monthly", at("2026-12-01T01:00:00Z"), 1) == at("2026-12-01T01:00:00Z"));
+    CHECK(inv_sched_slot("Monthly", at("2027-01-01T00:10:00Z"), 1) == at("2026-12-01T01:00:00Z"));
+    CHECK(inv_sched_slot("Monthly", at("2028-03-01T00:10:00Z"), 2) == at("2028-02-01T02:00:00Z"));
+    CHECK(inv_sched_slot("Monthly", at("2028-02-29T23:00:00Z"), 1) == at("2028-02-01T01:00:00Z"));
+    int64_t last = at("2026-11-01T01:00:00Z");
+    CHECK(!inv_sched_due(1, "Monthly", last, at("2026-11-30T23:59:59Z"), 1));
+    CHECK(inv_sched_due(1, "Monthly", last, at("2026-12-01T01:00:00Z"), 1));
+}
+
 TEST(inv_manifest_jackson_format)
 {
     struct inv_manifest_file files[2] = {
