@@ -7,7 +7,7 @@
 #   make test             everything: unit, fuzz replay, integration (see scripts/test.sh)
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libcrypto zlib libxml-2.0 jansson
+PKGS    := libmicrohttpd sqlite3 libcrypto zlib libxml-2.0 jansson libcurl libmosquitto
 SNAPPY  := -lsnappy
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                -Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Isrc \
@@ -29,7 +29,7 @@ LDFLAGS := -pie -Wl,-z,relro,-z,now
 endif
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/s3/*.c src/authz/*.c src/object/*.c src/meta/*.c src/blob/*.c src/account/*.c src/inventory/*.c \
-                              src/lifecycle/*.c src/tiering/*.c src/kms/*.c src/crypto/*.c \
+                              src/lifecycle/*.c src/tiering/*.c src/kms/*.c src/crypto/*.c src/notify/*.c \
                               src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

@@ -10,8 +10,9 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev zlib1g-dev
-            libsnappy-dev libxml2-dev libjansson-dev)
-test_pkgs=(python3 python3-pytest python3-boto3 awscli clang-format openssl curl)
+            libsnappy-dev libxml2-dev libjansson-dev libcurl4-openssl-dev libmosquitto-dev)
+test_pkgs=(python3 python3-pytest python3-boto3 awscli clang-format openssl curl mosquitto
+           mosquitto-clients)
 
 wanted=("${build_pkgs[@]}")
 if [ "$mode" = test ]; then

@@ -19,4 +19,8 @@ int cli_master_key_install(const char *path, const char *data_dir);
 struct meta_store;
 int cli_master_key(struct meta_store *meta, const char *data, int argc, char **argv);
 
+/* `admin notify add|list|remove …` (cmd_notify.c, issue 13); argv[0] is "notify". Returns 0,
+ * -1 (err_msg() set) or 2 (usage). */
+int cli_notify(struct meta_store *meta, int argc, char **argv);
+
 #endif

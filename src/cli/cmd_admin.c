@@ -17,6 +17,13 @@ static void admin_usage(void)
                     "[--master-key-file OLD] [--new-key-file NEW]\n"
                     "         (re-wrap every SSE-S3 data key under a new master key; stop the "
                     "server first)\n"
+                    "       stocktake admin [--data DIR] notify add ARN webhook|mqtt URL "
+                    "[--auth-token T]\n"
+                    "         (URL: http(s)://… or mqtt://[user@]host[:port]/topic)\n"
+                    "       stocktake admin [--data DIR] notify list\n"
+                    "       stocktake admin [--data DIR] notify remove ARN\n"
+                    "         (the targets of event notifications: ARNs that bucket "
+                    "notification configurations name)\n"
                     "ACCESS_KEY: 16 to 128 characters of A-Z a-z 0-9; SECRET: 16 to 128 "
                     "characters.\n");
 }
@@ -97,6 +104,7 @@ int cli_admin(int argc, char **argv)
         return 1;
     }
     int rc = strcmp(argv[i], "master-key") == 0 ? cli_master_key(meta, data, argc - i, argv + i)
+             : strcmp(argv[i], "notify") == 0   ? cli_notify(meta, argc - i, argv + i)
                                                 : admin_run(meta, argc - i, argv + i);
     if (rc == 2)
         admin_usage();

@@ -14,6 +14,7 @@
 #include "inventory/inv_lease.h"
 #include "lifecycle/lc_day.h"
 #include "meta/meta.h"
+#include "notify/notify.h"
 
 static void inventory_usage(void)
 {
@@ -173,6 +174,7 @@ int cli_inventory(int argc, char **argv)
     }
     int rc = 2;
     if (strcmp(argv[1], "run") == 0) {
+        notify_install("us-east-1"); /* events carry their bucket's region */
         rc = inventory_run(&o, meta);
     } else if (strcmp(argv[1], "status") == 0) {
         printf("%-20s %-24s %-11s %-24s %10s %15s %10s %18s  %s\n", "bucket", "config", "outcome",

@@ -20,6 +20,7 @@
 #include "crypto/keys.h"
 #include "lifecycle/lc_day.h"
 #include "lifecycle/lc_worker.h"
+#include "notify/notify.h"
 #include "meta/meta.h"
 #include "object/object.h"
 #include "s3/s3.h"
@@ -44,6 +45,7 @@ struct serve_opts {
     /* SSE (issue 11) */
     const char *master_key_file;
     int allow_insecure_sse_c;
+    int64_t notify_retry_ms; /* the first retry of an undelivered event (issue 13) */
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -106,7 +108,9 @@ static void serve_usage(void)
                     "  --lifecycle-day-seconds N   a lifecycle/tiering/restore day lasts N "
                     "seconds (tests, demos; Object Lock keeps real days)\n"
                     "  --restore-days D            every archive restore takes D lifecycle days "
-                    "(fractions allowed; default: AWS's time per retrieval tier)\n");
+                    "(fractions allowed; default: AWS's time per retrieval tier)\n"
+                    "  --notify-retry-ms MS        first retry of an undelivered event "
+                    "notification (doubles up to 60 s; default 1000)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -190,6 +194,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"tls-min-version", required_argument, NULL, 'm'},
         {"master-key-file", required_argument, NULL, 'K'},
         {"allow-insecure-sse-c", no_argument, NULL, 'X'},
+        {"notify-retry-ms", required_argument, NULL, 'N'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -210,6 +215,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->gc.orphan_age_ms = OBJ_GC_DEFAULT_ORPHAN_AGE_MS;
     o->tls_min = HTTP_TLS_1_2;
     o->restore_days = -1;
+    o->notify_retry_ms = 1000;
     int c;
     int64_t num = 0;
     uint64_t fixed = 0;
@@ -245,6 +251,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             lc_day_set_seconds(num);
         else if (c == 'R' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
             o->restore_days = (double)fixed / 1e6;
+        else if (c == 'N' && str_parse_i64(optarg, 1, 60000, &num) == 0)
+            o->notify_retry_ms = num;
         else if (c == 'B' && str_parse_i64(optarg, 1, 600000, &num) == 0)
             o->meta_busy_timeout_ms = (int)num;
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
@@ -332,6 +340,7 @@ int cli_serve(int argc, char **argv)
         rc = meta_open(&meta, &mc);
     if (!rc)
         rc = account_ensure_root(meta, &root_key, &created);
+    notify_install(o.region);
     struct s3_server s3;
     memset(&s3, 0, sizeof(s3));
     s3.meta = meta;
@@ -380,12 +389,16 @@ int cli_serve(int argc, char **argv)
     struct lc_worker *lifecycle = NULL;
     if (lc_worker_start(&lifecycle, meta, blobs))
         log_warn("could not start the lifecycle worker: %s", err_msg());
+    struct notify_worker *notifier = NULL;
+    if (notify_worker_start(&notifier, meta, o.notify_retry_ms))
+        log_warn("could not start the notification worker: %s", err_msg());
     serve_banner(&o, http_server_port(http), &root_key, created);
     int sig = serve_wait_for_signal();
     log_info("signal %d: stopping", sig);
     inv_sched_stop(sched);
     tier_worker_stop(tiering);
     lc_worker_stop(lifecycle);
+    notify_worker_stop(notifier);
     http_server_stop(http);
     http_tls_free(&tls);
     periodic_stop(janitor_thread);

@@ -25,6 +25,7 @@
 #include "inventory/inv_leftovers.h"
 #include "inventory/inv_manifest.h"
 #include "inventory/inv_row.h"
+#include "notify/notify_ctx.h"
 #include "s3/s3_sse_config.h"
 
 /* A finished data file's blob and its INV_FILE_CHECKSUM (base64). */
@@ -564,8 +565,13 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
     }
     if (!rc && j.file)
         rc = inv_job_roll(&j);
-    if (!rc)
+    if (!rc) {
+        struct notify_ctx nc; /* report objects notify as S3's own PutObject (issue 13) */
+        notify_ctx_service(&nc, NOTIFY_SRC_SERVICE_PUT);
+        notify_ctx_enter(&nc);
         rc = inv_job_deliver(&j);
+        notify_ctx_leave();
+    }
     inv_job_settle(&j, rc);
     inv_job_cleanup(&j);
     run->finished_ms = clock_now_ms();

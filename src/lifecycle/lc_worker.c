@@ -11,6 +11,7 @@
 #include "core/periodic.h"
 #include "lifecycle/lc_day.h"
 #include "lifecycle/lc_tick.h"
+#include "notify/notify_ctx.h"
 
 struct lc_worker {
     struct meta_store *meta;
@@ -73,6 +74,9 @@ static int lc_worker_pass(struct meta_store *m, struct blob_store *bs, int64_t n
     struct lc_bucket_list l = {NULL, 0, 0};
     int rc = meta_bucket_list(m, NULL, lc_bucket_collect, &l);
     int first = rc;
+    struct notify_ctx nc; /* expirations notify as S3's own (issue 13) */
+    notify_ctx_service(&nc, NOTIFY_SRC_LIFECYCLE);
+    notify_ctx_enter(&nc);
     for (size_t i = 0; !rc && i < l.n && !atomic_load(stop); i++) {
         int one = lc_worker_bucket(m, bs, &l.b[i], now_ms, stop);
         if (one) { /* one bucket's trouble does not hold up the others */
@@ -80,6 +84,7 @@ static int lc_worker_pass(struct meta_store *m, struct blob_store *bs, int64_t n
             first = first ? first : one;
         }
     }
+    notify_ctx_leave();
     free(l.b);
     return first;
 }

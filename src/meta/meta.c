@@ -482,3 +482,69 @@ int meta_kms_alias_list(struct meta_store *s, const char *account, const char *k
 {
     return s->ops->kms_alias_list(s, account, key_id, cb, payload);
 }
+
+/* ---- event notifications (issue 13) ---- */
+
+static meta_change_hook_fn *meta_change_hook;
+static void *meta_change_hook_arg;
+
+void meta_change_hook_set(meta_change_hook_fn *fn, void *arg)
+{
+    meta_change_hook = fn;
+    meta_change_hook_arg = arg;
+}
+
+void meta_change_hook_get(meta_change_hook_fn **fn, void **arg)
+{
+    *fn = meta_change_hook;
+    *arg = meta_change_hook_arg;
+}
+
+int meta_notify_target_put(struct meta_store *s, const struct meta_notify_target *t)
+{
+    return s->ops->notify_target_put(s, t);
+}
+
+int meta_notify_target_get(struct meta_store *s, const char *arn, struct meta_notify_target *out)
+{
+    memset(out, 0, sizeof(*out));
+    return s->ops->notify_target_get(s, arn, out);
+}
+
+int meta_notify_target_delete(struct meta_store *s, const char *arn)
+{
+    return s->ops->notify_target_delete(s, arn);
+}
+
+int meta_notify_target_list(struct meta_store *s, meta_notify_target_cb *cb, void *payload)
+{
+    return s->ops->notify_target_list(s, cb, payload);
+}
+
+int meta_notify_enqueue(struct meta_store *s, const char *bucket, const char *key,
+                        const char *target, const char *event_json)
+{
+    return s->ops->notify_enqueue(s, bucket, key, target, event_json);
+}
+
+int meta_notify_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_notify_event_cb *cb,
+                    void *payload)
+{
+    return s->ops->notify_due(s, now_ms, limit, cb, payload);
+}
+
+int meta_notify_delivered(struct meta_store *s, int64_t id)
+{
+    return s->ops->notify_delivered(s, id);
+}
+
+int meta_notify_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms)
+{
+    return s->ops->notify_retry(s, id, next_attempt_ms);
+}
+
+int meta_notify_pending(struct meta_store *s, int64_t *out)
+{
+    *out = 0;
+    return s->ops->notify_pending(s, out);
+}

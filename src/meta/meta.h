@@ -524,4 +524,74 @@ int meta_kms_alias_delete(struct meta_store *s, const char *account, const char 
 typedef int meta_kms_alias_cb(void *payload, const struct meta_kms_alias *a);
 int meta_kms_alias_list(struct meta_store *s, const char *account, const char *key_id,
                         meta_kms_alias_cb *cb, void *payload) WARN_UNUSED;
+/* ---- Event notifications (issue 13, src/notify/, schema v13) ----
+ * Targets: the endpoints the administrator registers for notification ARNs (`admin notify`).
+ * put: create or replace; get/delete: ERR_NOTFOUND when arn is not registered. */
+struct meta_notify_target {
+    char arn[256];
+    char kind[16];        /* "webhook" */
+    char endpoint[2048];  /* the webhook's URL */
+    char auth_token[512]; /* "" or the bearer token (a secret: never logged) */
+    int64_t created_ms;
+};
+int meta_notify_target_put(struct meta_store *s, const struct meta_notify_target *t) WARN_UNUSED;
+int meta_notify_target_get(struct meta_store *s, const char *arn,
+                           struct meta_notify_target *out) WARN_UNUSED;
+int meta_notify_target_delete(struct meta_store *s, const char *arn) WARN_UNUSED;
+typedef int meta_notify_target_cb(void *payload, const struct meta_notify_target *t);
+int meta_notify_target_list(struct meta_store *s, meta_notify_target_cb *cb,
+                            void *payload) WARN_UNUSED;
+
+/* The outbox: events waiting for delivery, each for one target. Every change of an object
+ * version (a version or delete marker stored, a version removed, its ACL, tags or restore
+ * changed) calls the change hook inside the change's own transaction, with the bucket's
+ * notification configuration; the events the hook emits are inserted in that transaction, so
+ * a change and its events commit (or vanish) together. One change has one sequencer (16 hex
+ * digits, increasing in commit order, so per key too) whatever the number of events. */
+enum meta_change_kind {
+    META_CHANGE_PUT = 0, /* a version or delete marker stored (object: it) */
+    META_CHANGE_REMOVE,  /* a version or delete marker removed (object: it, as it was) */
+    META_CHANGE_ACL,     /* the version's ACL replaced (object: the version, after) */
+    META_CHANGE_TAGS,    /* its tags replaced (tags "" : removed) */
+    META_CHANGE_RESTORE  /* its restore record replaced */
+};
+struct meta_change {
+    enum meta_change_kind kind;
+    const char *bucket;
+    const char *bucket_owner;
+    const char *bucket_region;
+    const struct meta_object *object;
+    const char *config; /* the bucket's notification document */
+    const char *sequencer;
+};
+typedef int meta_notify_emit_fn(void *ctx, const char *target, const char *event_json);
+typedef int meta_change_hook_fn(void *arg, const struct meta_change *ch, meta_notify_emit_fn *emit,
+                                void *emit_ctx);
+/* Install the process's change hook (NULL: none; then no events are recorded). */
+void meta_change_hook_set(meta_change_hook_fn *fn, void *arg);
+void meta_change_hook_get(meta_change_hook_fn **fn, void **arg);
+
+struct meta_notify_event {
+    int64_t id;
+    char bucket[64];
+    char *key; /* borrowed in callbacks */
+    char sequencer[24];
+    char target[256];
+    char *event; /* the JSON, borrowed in callbacks */
+    int64_t attempts;
+    int64_t next_attempt_ms;
+};
+/* Queue one event outside any object change (s3:TestEvent), with a sequencer of its own. */
+int meta_notify_enqueue(struct meta_store *s, const char *bucket, const char *key,
+                        const char *target, const char *event_json) WARN_UNUSED;
+/* The events due at now_ms that are first in their (bucket, key, target) line — none of an
+ * earlier sequencer still waits — oldest first, at most limit. */
+typedef int meta_notify_event_cb(void *payload, const struct meta_notify_event *e);
+int meta_notify_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_notify_event_cb *cb,
+                    void *payload) WARN_UNUSED;
+/* delivered: forget the event. retry: count an attempt, next one at next_attempt_ms. */
+int meta_notify_delivered(struct meta_store *s, int64_t id) WARN_UNUSED;
+int meta_notify_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms) WARN_UNUSED;
+/* How many events wait. */
+int meta_notify_pending(struct meta_store *s, int64_t *out) WARN_UNUSED;
 #endif

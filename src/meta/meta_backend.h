@@ -136,6 +136,18 @@ struct meta_backend_ops {
     int (*kms_alias_delete)(struct meta_store *s, const char *account, const char *alias);
     int (*kms_alias_list)(struct meta_store *s, const char *account, const char *key_id,
                           meta_kms_alias_cb *cb, void *payload);
+    /* event notifications (issue 13) */
+    int (*notify_target_put)(struct meta_store *s, const struct meta_notify_target *t);
+    int (*notify_target_get)(struct meta_store *s, const char *arn, struct meta_notify_target *out);
+    int (*notify_target_delete)(struct meta_store *s, const char *arn);
+    int (*notify_target_list)(struct meta_store *s, meta_notify_target_cb *cb, void *payload);
+    int (*notify_enqueue)(struct meta_store *s, const char *bucket, const char *key,
+                          const char *target, const char *event_json);
+    int (*notify_due)(struct meta_store *s, int64_t now_ms, size_t limit, meta_notify_event_cb *cb,
+                      void *payload);
+    int (*notify_delivered)(struct meta_store *s, int64_t id);
+    int (*notify_retry)(struct meta_store *s, int64_t id, int64_t next_attempt_ms);
+    int (*notify_pending)(struct meta_store *s, int64_t *out);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;

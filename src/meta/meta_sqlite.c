@@ -299,4 +299,14 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .kms_alias_set_key = meta_sqlite_kms_alias_set_key,
     .kms_alias_delete = meta_sqlite_kms_alias_delete,
     .kms_alias_list = meta_sqlite_kms_alias_list,
+    /* event notifications (issue 13) */
+    .notify_target_put = meta_sqlite_notify_target_put,
+    .notify_target_get = meta_sqlite_notify_target_get,
+    .notify_target_delete = meta_sqlite_notify_target_delete,
+    .notify_target_list = meta_sqlite_notify_target_list,
+    .notify_enqueue = meta_sqlite_notify_enqueue,
+    .notify_due = meta_sqlite_notify_due,
+    .notify_delivered = meta_sqlite_notify_delivered,
+    .notify_retry = meta_sqlite_notify_retry,
+    .notify_pending = meta_sqlite_notify_pending,
 };

@@ -209,4 +209,21 @@ int meta_sqlite_kms_alias_set_key(struct meta_store *s, const struct meta_kms_al
 int meta_sqlite_kms_alias_delete(struct meta_store *s, const char *account, const char *alias);
 int meta_sqlite_kms_alias_list(struct meta_store *s, const char *account, const char *key_id,
                                meta_kms_alias_cb *cb, void *payload);
+/* ---- meta_sqlite_notify.c: targets, the outbox (v13) ---- */
+/* A change of a version in the open transaction: the change hook's events for it, with the
+ * bucket's notification configuration (nothing without a hook or a configuration). */
+int meta_sqlite_changed(sqlite3 *db, enum meta_change_kind kind, const char *bucket,
+                        const struct meta_object *o) WARN_UNUSED;
+int meta_sqlite_notify_target_put(struct meta_store *s, const struct meta_notify_target *t);
+int meta_sqlite_notify_target_get(struct meta_store *s, const char *arn,
+                                  struct meta_notify_target *out);
+int meta_sqlite_notify_target_delete(struct meta_store *s, const char *arn);
+int meta_sqlite_notify_target_list(struct meta_store *s, meta_notify_target_cb *cb, void *payload);
+int meta_sqlite_notify_enqueue(struct meta_store *s, const char *bucket, const char *key,
+                               const char *target, const char *event_json);
+int meta_sqlite_notify_due(struct meta_store *s, int64_t now_ms, size_t limit,
+                           meta_notify_event_cb *cb, void *payload);
+int meta_sqlite_notify_delivered(struct meta_store *s, int64_t id);
+int meta_sqlite_notify_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms);
+int meta_sqlite_notify_pending(struct meta_store *s, int64_t *out);
 #endif

@@ -143,6 +143,8 @@ int meta_sqlite_object_put_txn(sqlite3 *db, const char *bucket, const struct met
             o->key, NULL);
     if (!rc)
         rc = sqlite_object_insert(db, bucket, o);
+    if (!rc)
+        rc = meta_sqlite_changed(db, META_CHANGE_PUT, bucket, o);
     return rc;
 }
 
@@ -220,6 +222,8 @@ static int sqlite_object_delete_txn(sqlite3 *db, const char *bucket, const char 
                              " WHERE bucket=?1 AND key=?2) AND NOT EXISTS (SELECT 1 FROM objects"
                              " WHERE bucket=?1 AND key=?2 AND is_latest=1)",
                              bucket, key, NULL);
+    if (!rc)
+        rc = meta_sqlite_changed(db, META_CHANGE_REMOVE, bucket, out);
     if (rc)
         meta_object_dispose(out);
     return rc;
@@ -241,41 +245,61 @@ int meta_sqlite_object_delete_version(struct meta_store *s, const char *bucket, 
     return rc;
 }
 
-/* Replace one column (a fixed name, never input) of one version, or of the latest. */
-static int sqlite_object_set_text(struct meta_store *s, const char *bucket, const char *key,
-                                  const char *version_id, const char *column, const char *value)
+/* Replace one column (a fixed name, never input) of one version, or of the latest, in the open
+ * transaction; then the change's events (kind). */
+static int sqlite_object_set_text_txn(sqlite3 *db, const char *bucket, const char *key,
+                                      const char *version_id, const char *column, const char *value,
+                                      enum meta_change_kind kind)
 {
-    sqlite3 *db;
     sqlite3_stmt *stmt;
     char sql[160];
     snprintf(sql, sizeof(sql), "UPDATE objects SET %s=?4 WHERE bucket=?1 AND key=?2 AND %s", column,
              version_id ? "version_id=?3" : "is_latest=1");
-    int rc = meta_sqlite_prepare(s, sql, &db, &stmt);
-    if (rc)
-        return rc;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
     if (version_id)
         sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 4, value ? value : "", -1, SQLITE_STATIC);
-    rc = meta_sqlite_step_done(db, stmt);
+    int rc = meta_sqlite_step_done(db, stmt);
     if (!rc && sqlite3_changes(db) == 0) {
         err_set(version_id ? "no such version" : "no such key");
         rc = ERR_NOTFOUND;
     }
+    if (rc)
+        return rc;
+    struct meta_object o;
+    rc = meta_sqlite_object_select(db, bucket, key, version_id, &o);
+    if (!rc) {
+        rc = meta_sqlite_changed(db, kind, bucket, &o);
+        meta_object_dispose(&o);
+    }
     return rc;
+}
+
+static int sqlite_object_set_text(struct meta_store *s, const char *bucket, const char *key,
+                                  const char *version_id, const char *column, const char *value,
+                                  enum meta_change_kind kind)
+{
+    sqlite3 *db;
+    int rc = meta_sqlite_begin(s, &db);
+    return rc ? rc
+              : meta_sqlite_commit_or_rollback(
+                    db,
+                    sqlite_object_set_text_txn(db, bucket, key, version_id, column, value, kind));
 }
 
 int meta_sqlite_object_set_acl(struct meta_store *s, const char *bucket, const char *key,
                                const char *version_id, const char *acl)
 {
-    return sqlite_object_set_text(s, bucket, key, version_id, "acl", acl);
+    return sqlite_object_set_text(s, bucket, key, version_id, "acl", acl, META_CHANGE_ACL);
 }
 
 int meta_sqlite_object_set_tags(struct meta_store *s, const char *bucket, const char *key,
                                 const char *version_id, const char *tags)
 {
-    return sqlite_object_set_text(s, bucket, key, version_id, "tags", tags);
+    return sqlite_object_set_text(s, bucket, key, version_id, "tags", tags, META_CHANGE_TAGS);
 }
 
 /* Hand each object row of stmt to cb (stops on non-zero, which is returned); finalizes. */

@@ -139,9 +139,24 @@ static const char *const schema_v12 =
     "ALTER TABLE kms_keys ADD COLUMN rotation_days INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE kms_keys ADD COLUMN rotation_from_ms INTEGER NOT NULL DEFAULT 0;";
 
-static const char *const schema_migrations[] = {schema_v1, schema_v2,  schema_v3,  schema_v4,
-                                                schema_v5, schema_v6,  schema_v7,  schema_v8,
-                                                schema_v9, schema_v10, schema_v11, schema_v12};
+/* Version 13: event notifications (meta_sqlite_notify.c): the targets the administrator
+ * registers, the outbox of events waiting for delivery (written in the transaction of the
+ * change they describe), and the counter their sequencers come from. */
+static const char *const schema_v13 =
+    "CREATE TABLE notify_targets(arn TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+    " endpoint TEXT NOT NULL, auth_token TEXT NOT NULL, created_ms INTEGER NOT NULL);"
+    "CREATE TABLE notify_outbox(id INTEGER PRIMARY KEY AUTOINCREMENT, bucket TEXT NOT NULL,"
+    " key TEXT NOT NULL, sequencer TEXT NOT NULL, target TEXT NOT NULL, event TEXT NOT NULL,"
+    " attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER NOT NULL DEFAULT 0,"
+    " created_ms INTEGER NOT NULL);"
+    "CREATE INDEX notify_outbox_line ON notify_outbox(bucket, key, target, id);"
+    "CREATE INDEX notify_outbox_due ON notify_outbox(next_attempt_ms);"
+    "CREATE TABLE notify_sequence(n INTEGER NOT NULL);"
+    "INSERT INTO notify_sequence VALUES (0);";
+
+static const char *const schema_migrations[] = {
+    schema_v1, schema_v2, schema_v3,  schema_v4,  schema_v5,  schema_v6, schema_v7,
+    schema_v8, schema_v9, schema_v10, schema_v11, schema_v12, schema_v13};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

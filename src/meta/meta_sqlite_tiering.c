@@ -39,6 +39,13 @@ static int sqlite_tiering_txn(sqlite3 *db, const char *bucket, const char *key,
     if (!rc)
         rc = sqlite_tiering_update(db, cur.seq, t);
     meta_object_dispose(&cur);
+    if (!rc && t->restore) { /* a restore started, finished or expired: its events */
+        rc = meta_sqlite_object_select(db, bucket, key, version_id, &cur);
+        if (!rc) {
+            rc = meta_sqlite_changed(db, META_CHANGE_RESTORE, bucket, &cur);
+            meta_object_dispose(&cur);
+        }
+    }
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/checksum.h"
 #include "core/hash.h"
+#include "notify/notify_ctx.h"
 #include "s3/aws_chunked.h"
 #include "s3/s3.h"
 #include "s3/s3_error.h"
@@ -129,6 +130,9 @@ struct s3_req {
      * the decision's s3:x-amz-* condition keys (the form's acl field is s3:x-amz-acl) */
     const struct kv_pair *authz_form;
     size_t authz_form_n;
+    /* who causes the object changes the operation makes, for their event notifications
+     * (the router sets it as the thread's around the handlers) */
+    struct notify_ctx notify;
     /* body */
     struct s3_body body;
     enum s3_error body_error;

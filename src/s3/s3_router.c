@@ -304,6 +304,52 @@ static int s3_req_is_health(const struct s3_req *r)
            strcmp(r->key, "health") == 0;
 }
 
+/* The kind of object changes op makes, for their events (notify_ctx.h). */
+static enum notify_source s3_req_notify_source(const struct s3_op_info *op)
+{
+    switch ((enum s3_op)(op - s3_ops)) {
+    case S3_OP_PUT_OBJECT:
+        return NOTIFY_SRC_PUT;
+    case S3_OP_POST_OBJECT:
+        return NOTIFY_SRC_POST;
+    case S3_OP_COPY_OBJECT:
+        return NOTIFY_SRC_COPY;
+    case S3_OP_COMPLETE_MULTIPART_UPLOAD:
+        return NOTIFY_SRC_COMPLETE;
+    case S3_OP_DELETE_OBJECT:
+    case S3_OP_DELETE_OBJECTS:
+        return NOTIFY_SRC_DELETE;
+    case S3_OP_PUT_OBJECT_TAGGING:
+        return NOTIFY_SRC_TAGGING_PUT;
+    case S3_OP_DELETE_OBJECT_TAGGING:
+        return NOTIFY_SRC_TAGGING_DELETE;
+    case S3_OP_PUT_OBJECT_ACL:
+        return NOTIFY_SRC_ACL_PUT;
+    case S3_OP_RESTORE_OBJECT:
+        return NOTIFY_SRC_RESTORE;
+    default:
+        return NOTIFY_SRC_NONE;
+    }
+}
+
+/* The thread's notification context becomes r's (once it is routed and authenticated). */
+static void s3_req_notify_enter(struct s3_req *r)
+{
+    if (!r->op)
+        return;
+    struct notify_ctx *n = &r->notify;
+    if (!n->source) {
+        n->source = s3_req_notify_source(r->op);
+        snprintf(n->principal, sizeof(n->principal), "%s",
+                 r->anonymous ? "anonymous" : r->account.id);
+        snprintf(n->source_ip, sizeof(n->source_ip), "%s", http_req_peer(r->http));
+        snprintf(n->request_id, sizeof(n->request_id), "%s", r->request_id);
+        snprintf(n->host_id, sizeof(n->host_id), "%s", r->host_id);
+    }
+    if (n->source)
+        notify_ctx_enter(n);
+}
+
 static enum s3_error s3_req_start(struct s3_req *r)
 {
     enum s3_error e = s3_req_parse_query(r);
@@ -339,8 +385,11 @@ static enum s3_error s3_req_start(struct s3_req *r)
         e = s3_req_authorize(r);
     if (!e)
         e = s3_body_begin(r);
-    if (!e && r->op->begin)
+    if (!e && r->op->begin) {
+        s3_req_notify_enter(r);
         e = r->op->begin(r);
+        notify_ctx_leave();
+    }
     return e;
 }
 
@@ -376,8 +425,11 @@ static void s3_on_complete(struct http_request *http)
     }
     if (!e)
         e = s3_body_finish(r);
-    if (!e)
+    if (!e) {
+        s3_req_notify_enter(r);
         e = r->op->finish(r);
+        notify_ctx_leave();
+    }
     if (e)
         s3_respond_error(r, e);
 }

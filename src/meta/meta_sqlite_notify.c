@@ -1,0 +1,261 @@
+/* meta_sqlite_notify.c — event notifications in the SQLite backend (schema v13): the
+ * administrator's targets, the outbox, and meta_sqlite_changed, which every change of an
+ * object version calls inside its transaction so that the events the change hook emits commit
+ * with it. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "meta/meta_sqlite_int.h"
+
+/* ---- targets ---- */
+
+int meta_sqlite_notify_target_put(struct meta_store *s, const struct meta_notify_target *t)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = meta_sqlite_prepare(s, "INSERT OR REPLACE INTO notify_targets VALUES (?,?,?,?,?)", &db,
+                                 &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, t->arn, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, t->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, t->endpoint, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, t->auth_token, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 5, t->created_ms);
+    return meta_sqlite_step_done(db, stmt);
+}
+
+static void sqlite_target_row(sqlite3_stmt *stmt, struct meta_notify_target *t)
+{
+    memset(t, 0, sizeof(*t));
+    meta_sqlite_copy(t->arn, sizeof(t->arn), stmt, 0);
+    meta_sqlite_copy(t->kind, sizeof(t->kind), stmt, 1);
+    meta_sqlite_copy(t->endpoint, sizeof(t->endpoint), stmt, 2);
+    meta_sqlite_copy(t->auth_token, sizeof(t->auth_token), stmt, 3);
+    t->created_ms = sqlite3_column_int64(stmt, 4);
+}
+
+static int sqlite_target_one(sqlite3_stmt *stmt, void *ctx)
+{
+    struct sqlite_one *one = ctx;
+    sqlite_target_row(stmt, one->out);
+    one->found = 1;
+    return 0;
+}
+
+int meta_sqlite_notify_target_get(struct meta_store *s, const char *arn,
+                                  struct meta_notify_target *out)
+{
+    struct sqlite_one one = {out, 0};
+    int rc = meta_sqlite_query(s,
+                               "SELECT arn, kind, endpoint, auth_token, created_ms FROM"
+                               " notify_targets WHERE arn=?",
+                               arn, sqlite_target_one, &one);
+    if (!rc && !one.found) {
+        err_set("no notification target %s", arn);
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+int meta_sqlite_notify_target_delete(struct meta_store *s, const char *arn)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = meta_sqlite_prepare(s, "DELETE FROM notify_targets WHERE arn=?", &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, arn, -1, SQLITE_STATIC);
+    rc = meta_sqlite_step_done(db, stmt);
+    if (!rc && sqlite3_changes(db) == 0) {
+        err_set("no notification target %s", arn);
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+static int sqlite_target_each(sqlite3_stmt *stmt, void *ctx)
+{
+    struct sqlite_cb *c = ctx;
+    struct meta_notify_target t;
+    sqlite_target_row(stmt, &t);
+    return ((meta_notify_target_cb *)c->cb)(c->payload, &t);
+}
+
+int meta_sqlite_notify_target_list(struct meta_store *s, meta_notify_target_cb *cb, void *payload)
+{
+    struct sqlite_cb c = {(void *)cb, payload};
+    return meta_sqlite_query(s,
+                             "SELECT arn, kind, endpoint, auth_token, created_ms FROM"
+                             " notify_targets ORDER BY arn",
+                             NULL, sqlite_target_each, &c);
+}
+
+/* ---- the outbox ---- */
+
+/* The next sequencer, in the open transaction. */
+static int sqlite_notify_sequencer(sqlite3 *db, char out[24])
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_exec(db, "UPDATE notify_sequence SET n=n+1", NULL, NULL, NULL) != SQLITE_OK)
+        return meta_sqlite_fail(db, "sequencer");
+    if (sqlite3_prepare_v2(db, "SELECT n FROM notify_sequence", -1, &stmt, NULL) != SQLITE_OK)
+        return meta_sqlite_fail(db, "prepare");
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        snprintf(out, 24, "%016llX", (unsigned long long)sqlite3_column_int64(stmt, 0));
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW ? 0 : meta_sqlite_fail(db, "sequencer");
+}
+
+struct sqlite_emit {
+    sqlite3 *db;
+    const char *bucket;
+    const char *key;
+    const char *sequencer;
+};
+
+static int sqlite_notify_insert(void *ctx, const char *target, const char *event)
+{
+    struct sqlite_emit *e = ctx;
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(e->db,
+                           "INSERT INTO notify_outbox(bucket, key, sequencer, target, event,"
+                           " attempts, next_attempt_ms, created_ms) VALUES (?,?,?,?,?,0,0,?)",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return meta_sqlite_fail(e->db, "prepare");
+    sqlite3_bind_text(stmt, 1, e->bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, e->key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, e->sequencer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, target, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 5, event, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 6, clock_now_ms());
+    return meta_sqlite_step_done(e->db, stmt);
+}
+
+int meta_sqlite_changed(sqlite3 *db, enum meta_change_kind kind, const char *bucket,
+                        const struct meta_object *o)
+{
+    meta_change_hook_fn *hook;
+    void *arg;
+    meta_change_hook_get(&hook, &arg);
+    if (!hook)
+        return 0;
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT c.doc, b.owner_id, b.region FROM bucket_configs c JOIN buckets b ON"
+            " b.name=c.bucket WHERE c.bucket=? AND c.kind='notification'",
+            -1, &stmt, NULL) != SQLITE_OK)
+        return meta_sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(stmt);
+        return rc == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "notification configuration");
+    }
+    char *doc = meta_sqlite_dup(stmt, 0);
+    char owner[16], region[64];
+    meta_sqlite_copy(owner, sizeof(owner), stmt, 1);
+    meta_sqlite_copy(region, sizeof(region), stmt, 2);
+    sqlite3_finalize(stmt);
+    char seq[24];
+    rc = sqlite_notify_sequencer(db, seq);
+    if (!rc) {
+        struct meta_change ch = {kind, bucket, owner, region, o, doc, seq};
+        struct sqlite_emit e = {db, bucket, o->key, seq};
+        rc = hook(arg, &ch, sqlite_notify_insert, &e);
+    }
+    free(doc);
+    return rc;
+}
+
+int meta_sqlite_notify_enqueue(struct meta_store *s, const char *bucket, const char *key,
+                               const char *target, const char *event_json)
+{
+    sqlite3 *db;
+    int rc = meta_sqlite_begin(s, &db);
+    if (rc)
+        return rc;
+    char seq[24];
+    rc = sqlite_notify_sequencer(db, seq);
+    if (!rc) {
+        struct sqlite_emit e = {db, bucket, key, seq};
+        rc = sqlite_notify_insert(&e, target, event_json);
+    }
+    return meta_sqlite_commit_or_rollback(db, rc);
+}
+
+int meta_sqlite_notify_due(struct meta_store *s, int64_t now_ms, size_t limit,
+                           meta_notify_event_cb *cb, void *payload)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = meta_sqlite_prepare(
+        s,
+        "SELECT id, bucket, key, sequencer, target, event, attempts, next_attempt_ms FROM"
+        " notify_outbox o WHERE next_attempt_ms <= ?1 AND NOT EXISTS (SELECT 1 FROM"
+        " notify_outbox p WHERE p.bucket=o.bucket AND p.key=o.key AND p.target=o.target AND"
+        " p.id < o.id) ORDER BY id LIMIT ?2",
+        &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, now_ms);
+    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct meta_notify_event e;
+        memset(&e, 0, sizeof(e));
+        e.id = sqlite3_column_int64(stmt, 0);
+        meta_sqlite_copy(e.bucket, sizeof(e.bucket), stmt, 1);
+        e.key = (char *)sqlite3_column_text(stmt, 2);
+        meta_sqlite_copy(e.sequencer, sizeof(e.sequencer), stmt, 3);
+        meta_sqlite_copy(e.target, sizeof(e.target), stmt, 4);
+        e.event = (char *)sqlite3_column_text(stmt, 5);
+        e.attempts = sqlite3_column_int64(stmt, 6);
+        e.next_attempt_ms = sqlite3_column_int64(stmt, 7);
+        stop = cb(payload, &e);
+    }
+    int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "outbox"));
+    sqlite3_finalize(stmt);
+    return ret;
+}
+
+static int sqlite_notify_update(struct meta_store *s, const char *sql, int64_t id, int64_t v)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = meta_sqlite_prepare(s, sql, &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, id);
+    sqlite3_bind_int64(stmt, 2, v);
+    return meta_sqlite_step_done(db, stmt);
+}
+
+int meta_sqlite_notify_delivered(struct meta_store *s, int64_t id)
+{
+    return sqlite_notify_update(s, "DELETE FROM notify_outbox WHERE id=?1 AND ?2=?2", id, 0);
+}
+
+int meta_sqlite_notify_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms)
+{
+    return sqlite_notify_update(
+        s, "UPDATE notify_outbox SET attempts=attempts+1, next_attempt_ms=?2 WHERE id=?1", id,
+        next_attempt_ms);
+}
+
+static int sqlite_notify_count(sqlite3_stmt *stmt, void *ctx)
+{
+    *(int64_t *)ctx = sqlite3_column_int64(stmt, 0);
+    return 0;
+}
+
+int meta_sqlite_notify_pending(struct meta_store *s, int64_t *out)
+{
+    return meta_sqlite_query(s, "SELECT count(*) FROM notify_outbox", NULL, sqlite_notify_count,
+                             out);
+}

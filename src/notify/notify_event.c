@@ -1,0 +1,149 @@
+/* notify_event.c — event names and AWS's event JSON (notify_event.h). */
+#include "notify/notify_event.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+
+const char *notify_event_name(enum notify_source source, const struct meta_change *ch)
+{
+    const struct meta_object *o = ch->object;
+    switch (ch->kind) {
+    case META_CHANGE_PUT:
+        if (o->is_delete_marker)
+            return source == NOTIFY_SRC_DELETE      ? "ObjectRemoved:DeleteMarkerCreated"
+                   : source == NOTIFY_SRC_LIFECYCLE ? "LifecycleExpiration:DeleteMarkerCreated"
+                                                    : NULL;
+        switch (source) {
+        case NOTIFY_SRC_PUT:
+        case NOTIFY_SRC_SERVICE_PUT:
+            return "ObjectCreated:Put";
+        case NOTIFY_SRC_POST:
+            return "ObjectCreated:Post";
+        case NOTIFY_SRC_COPY:
+            return "ObjectCreated:Copy";
+        case NOTIFY_SRC_COMPLETE:
+            return "ObjectCreated:CompleteMultipartUpload";
+        default:
+            return NULL;
+        }
+    case META_CHANGE_REMOVE:
+        return source == NOTIFY_SRC_DELETE      ? "ObjectRemoved:Delete"
+               : source == NOTIFY_SRC_LIFECYCLE ? "LifecycleExpiration:Delete"
+                                                : NULL;
+    case META_CHANGE_TAGS:
+        return source == NOTIFY_SRC_TAGGING_PUT      ? "ObjectTagging:Put"
+               : source == NOTIFY_SRC_TAGGING_DELETE ? "ObjectTagging:Delete"
+                                                     : NULL;
+    case META_CHANGE_ACL:
+        return source == NOTIFY_SRC_ACL_PUT ? "ObjectAcl:Put" : NULL;
+    case META_CHANGE_RESTORE:
+        if (source == NOTIFY_SRC_RESTORE && o->restore && o->restore[0])
+            return "ObjectRestore:Post";
+        if (source == NOTIFY_SRC_LIFECYCLE && (!o->restore || !o->restore[0]))
+            return "ObjectRestore:Delete";
+        return NULL;
+    }
+    return NULL;
+}
+
+const char *notify_event_version(const char *name)
+{
+    if (strncmp(name, "Replication:", 12) == 0)
+        return "2.2";
+    if (strncmp(name, "ObjectTagging:", 14) == 0 || strncmp(name, "ObjectAcl:", 10) == 0 ||
+        strcmp(name, "ObjectRestore:Delete") == 0 || strcmp(name, "LifecycleTransition") == 0 ||
+        strcmp(name, "IntelligentTiering") == 0)
+        return "2.3";
+    return "2.1";
+}
+
+char *notify_key_encode(const char *key)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(key);
+    char *out = xmalloc(n * 3 + 1), *p = out;
+    for (const unsigned char *k = (const unsigned char *)key; *k; k++) {
+        if ((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
+            strchr("-_.*/", *k)) {
+            *p++ = (char)*k;
+        } else if (*k == ' ') {
+            *p++ = '+';
+        } else {
+            *p++ = '%';
+            *p++ = hex[*k >> 4];
+            *p++ = hex[*k & 15];
+        }
+    }
+    *p = '\0';
+    return out;
+}
+
+static char *notify_dump(json_t *root)
+{
+    char *s = root ? json_dumps(root, JSON_COMPACT) : NULL;
+    json_decref(root);
+    return s;
+}
+
+/* eTag without its quotes */
+static json_t *notify_etag(const char *etag)
+{
+    size_t n = strlen(etag);
+    if (n >= 2 && etag[0] == '"' && etag[n - 1] == '"')
+        return json_stringn(etag + 1, n - 2);
+    return json_string(etag);
+}
+
+static json_t *notify_object_json(const char *name, const struct meta_change *ch)
+{
+    const struct meta_object *o = ch->object;
+    char *key = notify_key_encode(o->key);
+    json_t *obj = json_object();
+    json_object_set_new(obj, "key", json_string(key));
+    free(key);
+    /* removals carry no size or eTag (AWS's records of ObjectRemoved and expirations) */
+    if (strncmp(name, "ObjectRemoved:", 14) != 0 && strncmp(name, "LifecycleExpiration:", 20)) {
+        json_object_set_new(obj, "size", json_integer(o->size));
+        json_object_set_new(obj, "eTag", notify_etag(o->etag));
+    }
+    if (strcmp(o->version_id, "null") != 0)
+        json_object_set_new(obj, "versionId", json_string(o->version_id));
+    json_object_set_new(obj, "sequencer", json_string(ch->sequencer));
+    return obj;
+}
+
+char *notify_event_render(const struct notify_event_args *a)
+{
+    char when[40];
+    clock_format_iso8601(when, sizeof(when), a->time_ms);
+    char arn[128];
+    snprintf(arn, sizeof(arn), "arn:aws:s3:::%s", a->ch->bucket);
+    json_t *rec = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:{s:s, s:{s:s}, "
+        "s:s}, s:o}}",
+        "eventVersion", notify_event_version(a->name), "eventSource", "aws:s3", "awsRegion",
+        a->region, "eventTime", when, "eventName", a->name, "userIdentity", "principalId",
+        a->ctx->principal, "requestParameters", "sourceIPAddress", a->ctx->source_ip,
+        "responseElements", "x-amz-request-id", a->ctx->request_id, "x-amz-id-2", a->ctx->host_id,
+        "s3", "s3SchemaVersion", "1.0", "configurationId", a->config_id, "bucket", "name",
+        a->ch->bucket, "ownerIdentity", "principalId", a->ch->bucket_owner, "arn", arn, "object",
+        notify_object_json(a->name, a->ch));
+    if (!rec)
+        return NULL;
+    return notify_dump(json_pack("{s:[o]}", "Records", rec));
+}
+
+char *notify_event_test(const char *bucket, const char *request_id, const char *host_id,
+                        int64_t time_ms)
+{
+    char when[40];
+    clock_format_iso8601(when, sizeof(when), time_ms);
+    return notify_dump(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "Service", "Amazon S3", "Event",
+                                 "s3:TestEvent", "Time", when, "Bucket", bucket, "RequestId",
+                                 request_id, "HostId", host_id));
+}
