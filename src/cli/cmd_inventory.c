@@ -1,5 +1,6 @@
 /* cmd_inventory.c — `stocktake inventory run` (one configuration now, through the same code
- * path as the scheduler, safe beside a running server) and `stocktake inventory status`. */
+ * path as the scheduler, safe beside a running server), `stocktake inventory status` and
+ * `stocktake inventory ddl` (the CREATE TABLE statement for querying the reports). */
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/str.h"
+#include "inventory/inv_config.h"
+#include "inventory/inv_ddl.h"
 #include "inventory/inv_job.h"
 #include "inventory/inv_lease.h"
 #include "lifecycle/lc_day.h"
@@ -24,7 +27,9 @@ static void inventory_usage(void)
             "                              [--row-group-rows N] [--lifecycle-day-seconds N]\n"
             "                              [--master-key-file PATH] [--legacy-bucket-defaults]\n"
             "                              (the report's encryption, as serve's options say)\n"
-            "       stocktake inventory status --data DIR [--bucket B] [--limit N]\n");
+            "       stocktake inventory status --data DIR [--bucket B] [--limit N]\n"
+            "       stocktake inventory ddl --data DIR --bucket B --id ID "
+            "[--engine athena|trino|spark|duckdb] [--local-dir DIR]\n");
 }
 
 struct inventory_opts {
@@ -37,6 +42,8 @@ struct inventory_opts {
     size_t row_group_rows;
     const char *master_key_file;
     int legacy_bucket_defaults;
+    int engine;            /* enum inv_ddl_engine */
+    const char *local_dir; /* ddl --engine duckdb: the downloaded data files */
 };
 
 static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
@@ -52,6 +59,8 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
         {"lifecycle-day-seconds", required_argument, NULL, 'Y'},
         {"master-key-file", required_argument, NULL, 'K'},
         {"legacy-bucket-defaults", no_argument, NULL, 'L'},
+        {"engine", required_argument, NULL, 'E'},
+        {"local-dir", required_argument, NULL, 'D'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->data = "./data";
@@ -79,6 +88,10 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
             o->master_key_file = optarg;
         else if (c == 'L')
             o->legacy_bucket_defaults = 1;
+        else if (c == 'E' && (o->engine = inv_ddl_engine_parse(optarg)) >= 0)
+            continue;
+        else if (c == 'D')
+            o->local_dir = optarg;
         /* the day of LifecycleExpirationDate: as the server's --lifecycle-day-seconds */
         else if (c == 'Y' && str_parse_i64(optarg, 1, 86400, &day) == 0)
             lc_day_set_seconds(day);
@@ -117,6 +130,42 @@ static int inventory_run(const struct inventory_opts *o, struct meta_store *meta
     }
     printf("%s\n", run.manifest_key);
     return 0;
+}
+
+static int inventory_ddl(const struct inventory_opts *o, struct meta_store *meta)
+{
+    if (!o->bucket || !o->id) {
+        inventory_usage();
+        return 2;
+    }
+    char *stored = NULL;
+    int rc = meta_inventory_get(meta, o->bucket, o->id, &stored);
+    if (rc == ERR_NOTFOUND) {
+        fprintf(stderr, "stocktake: bucket %s has no inventory configuration %s\n", o->bucket,
+                o->id);
+        return 1;
+    }
+    if (rc) {
+        fprintf(stderr, "stocktake: %s\n", err_msg());
+        return 1;
+    }
+    struct inv_config c;
+    rc = inv_config_parse_stored(&c, stored);
+    free(stored);
+    if (rc) {
+        fprintf(stderr, "stocktake: the stored configuration does not parse: %s\n", err_msg());
+        return 1;
+    }
+    struct buf out;
+    buf_init(&out, BUF_UNLIMITED);
+    rc = inv_ddl_render(&c, o->bucket, (enum inv_ddl_engine)o->engine, o->local_dir, &out);
+    inv_config_dispose(&c);
+    if (rc)
+        fprintf(stderr, "stocktake: %s\n", err_msg());
+    else
+        fwrite(out.data, 1, out.len, stdout);
+    buf_dispose(&out);
+    return rc ? 1 : 0;
 }
 
 /* A run recorded as running whose lease is gone, taken over or stale was killed: it shows as
@@ -176,6 +225,8 @@ int cli_inventory(int argc, char **argv)
     if (strcmp(argv[1], "run") == 0) {
         notify_install("us-east-1"); /* events carry their bucket's region */
         rc = inventory_run(&o, meta);
+    } else if (strcmp(argv[1], "ddl") == 0) {
+        rc = inventory_ddl(&o, meta);
     } else if (strcmp(argv[1], "status") == 0) {
         printf("%-20s %-24s %-11s %-24s %10s %15s %10s %18s  %s\n", "bucket", "config", "outcome",
                "started", "duration", "rows", "files", "bytes", "manifest or error");
