@@ -29,7 +29,8 @@ static void inventory_usage(void)
             "                              (the report's encryption, as serve's options say)\n"
             "       stocktake inventory status --data DIR [--bucket B] [--limit N]\n"
             "       stocktake inventory ddl --data DIR --bucket B --id ID "
-            "[--engine athena|trino|spark|duckdb] [--local-dir DIR]\n");
+            "[--engine athena|trino|spark|duckdb] [--local-dir DIR]\n"
+            "       stocktake inventory cancel --data DIR --bucket B --id ID\n");
 }
 
 struct inventory_opts {
@@ -173,13 +174,13 @@ static int inventory_ddl(const struct inventory_opts *o, struct meta_store *meta
 static const char *inventory_outcome(struct meta_store *meta, const struct meta_inventory_run *r,
                                      int64_t now_ms)
 {
-    if (strcmp(r->outcome, "running") != 0)
+    if (strcmp(r->outcome, "running") != 0 && strcmp(r->outcome, "cancelling") != 0)
         return r->outcome;
     struct meta_inventory_lease l;
     if (meta_inventory_lease_get(meta, r->bucket, r->config_id, &l) != 0 || l.run_id != r->run_id ||
         inv_lease_stale(&l, now_ms))
         return "interrupted";
-    return "running";
+    return r->outcome;
 }
 
 static int inventory_status_row(void *payload, const struct meta_inventory_run *r)
@@ -225,6 +226,16 @@ int cli_inventory(int argc, char **argv)
     if (strcmp(argv[1], "run") == 0) {
         notify_install("us-east-1"); /* events carry their bucket's region */
         rc = inventory_run(&o, meta);
+    } else if (strcmp(argv[1], "cancel") == 0) {
+        rc = 2;
+        if (!o.bucket || !o.id)
+            inventory_usage();
+        else if ((rc = meta_inventory_run_cancel(meta, o.bucket, o.id)) != 0) {
+            fprintf(stderr, "stocktake: %s\n",
+                    rc == ERR_NOTFOUND ? "no run of this configuration is running" : err_msg());
+            rc = 1;
+        } else
+            printf("cancelling the running report of %s/%s\n", o.bucket, o.id);
     } else if (strcmp(argv[1], "ddl") == 0) {
         rc = inventory_ddl(&o, meta);
     } else if (strcmp(argv[1], "status") == 0) {

@@ -40,6 +40,8 @@ struct inv_job {
     struct blob_store *blobs;
     const struct inv_job_opts *opts;
     const char *bucket;
+    int cancelled;       /* `stocktake inventory cancel` marked the run */
+    int64_t progress_ms; /* when the row count was last stored in the run record */
     struct inv_config config;
     struct meta_bucket dest;
     struct inv_grant grant; /* may S3 write into dest (its bucket policy)? */
@@ -205,6 +207,18 @@ static const char *inv_job_owner(struct inv_job *j, const char *owner_id)
     return j->owner_canonical;
 }
 
+/* Store the row count in the run record; 1 when the run was cancelled (the run fails). */
+static int inv_job_progress(struct inv_job *j)
+{
+    j->progress_ms = clock_now_ms();
+    if (meta_inventory_run_progress(j->meta, j->run->run_id, j->run->rows, &j->cancelled) == 0 &&
+        j->cancelled) {
+        j->rc = inv_job_fail(j, ERR_CONFLICT, "cancelled by stocktake inventory cancel");
+        return 1;
+    }
+    return 0;
+}
+
 static int inv_job_row(void *payload, const struct meta_object *o)
 {
     struct inv_job *j = payload;
@@ -236,8 +250,16 @@ static int inv_job_row(void *payload, const struct meta_object *o)
                  (long long)j->run->rows, (long long)j->run->files + 1);
     if (inv_file_written(j->file) >= j->opts->file_size_cap && (j->rc = inv_job_roll(j)) != 0)
         return 1;
-    if (j->run->rows == 1)
+    /* progress for `inventory status`, and the cancel check: at the first row (before and
+     * after the test pause), then about every second (looked at every 1,000 rows) */
+    if (j->run->rows == 1 || (j->run->rows % 1000 == 0 && clock_now_ms() - j->progress_ms >= 1000))
+        if (inv_job_progress(j))
+            return 1;
+    if (j->run->rows == 1) {
         inv_job_test_pause("STOCKTAKE_TEST_DELAY_AFTER_FIRST_ROW_MS");
+        if (inv_job_progress(j))
+            return 1;
+    }
     return 0;
 }
 
@@ -575,7 +597,10 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
     inv_job_settle(&j, rc);
     inv_job_cleanup(&j);
     run->finished_ms = clock_now_ms();
-    snprintf(run->outcome, sizeof(run->outcome), "%s", rc ? "failed" : "succeeded");
+    snprintf(run->outcome, sizeof(run->outcome), "%s",
+             !rc           ? "succeeded"
+             : j.cancelled ? "cancelled"
+                           : "failed");
     if (meta_inventory_run_finish(meta, run))
         log_error("could not record inventory run %lld: %s", (long long)run->run_id, err_msg());
     inv_lease_release(j.lease);

@@ -236,6 +236,16 @@ int meta_inventory_run_begin(struct meta_store *s, struct meta_inventory_run *ru
     return s->ops->inventory_run_begin(s, run);
 }
 
+int meta_inventory_run_cancel(struct meta_store *s, const char *bucket, const char *config_id)
+{
+    return s->ops->inventory_run_cancel(s, bucket, config_id);
+}
+
+int meta_inventory_run_progress(struct meta_store *s, int64_t run_id, int64_t rows, int *cancelled)
+{
+    return s->ops->inventory_run_progress(s, run_id, rows, cancelled);
+}
+
 int meta_inventory_run_finish(struct meta_store *s, const struct meta_inventory_run *run)
 {
     return s->ops->inventory_run_finish(s, run);

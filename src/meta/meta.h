@@ -327,6 +327,13 @@ struct meta_inventory_run {
 int meta_inventory_run_begin(struct meta_store *s, struct meta_inventory_run *run) WARN_UNUSED;
 int meta_inventory_run_finish(struct meta_store *s,
                               const struct meta_inventory_run *run) WARN_UNUSED;
+/* cancel: mark the config's running run "cancelling" (its job stops at its next check);
+ *   ERR_NOTFOUND when none is running. progress: store run_id's rows so far and set *cancelled
+ *   when the run was marked cancelling. */
+int meta_inventory_run_cancel(struct meta_store *s, const char *bucket,
+                              const char *config_id) WARN_UNUSED;
+int meta_inventory_run_progress(struct meta_store *s, int64_t run_id, int64_t rows,
+                                int *cancelled) WARN_UNUSED;
 typedef int meta_inventory_run_cb(void *payload, const struct meta_inventory_run *run);
 int meta_inventory_run_list(struct meta_store *s, const char *bucket, const char *config_id,
                             size_t limit, meta_inventory_run_cb *cb, void *payload) WARN_UNUSED;

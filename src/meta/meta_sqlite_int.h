@@ -159,6 +159,10 @@ int meta_sqlite_inventory_list(struct meta_store *s, const char *bucket, const c
 int meta_sqlite_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
                                int all_versions, meta_object_cb *cb, void *payload);
 int meta_sqlite_inventory_run_begin(struct meta_store *s, struct meta_inventory_run *run);
+int meta_sqlite_inventory_run_cancel(struct meta_store *s, const char *bucket,
+                                     const char *config_id);
+int meta_sqlite_inventory_run_progress(struct meta_store *s, int64_t run_id, int64_t rows,
+                                       int *cancelled);
 int meta_sqlite_inventory_run_finish(struct meta_store *s, const struct meta_inventory_run *run);
 int meta_sqlite_inventory_run_list(struct meta_store *s, const char *bucket, const char *config_id,
                                    size_t limit, meta_inventory_run_cb *cb, void *payload);

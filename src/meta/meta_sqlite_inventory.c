@@ -184,7 +184,7 @@ int meta_sqlite_inventory_run_begin(struct meta_store *s, struct meta_inventory_
         return rc;
     rc = meta_sqlite_run(db,
                          "UPDATE inventory_runs SET outcome='interrupted' WHERE bucket=? AND"
-                         " config_id=? AND outcome='running'",
+                         " config_id=? AND outcome IN ('running', 'cancelling')",
                          run->bucket, run->config_id, NULL);
     sqlite3_stmt *stmt = NULL;
     if (!rc && sqlite3_prepare_v2(db,
@@ -225,6 +225,70 @@ int meta_sqlite_inventory_run_finish(struct meta_store *s, const struct meta_inv
     sqlite3_bind_text(stmt, 7, run->manifest_key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 8, run->run_id);
     return meta_sqlite_step_done(db, stmt);
+}
+
+int meta_sqlite_inventory_run_cancel(struct meta_store *s, const char *bucket,
+                                     const char *config_id)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int rc = meta_sqlite_prepare(s,
+                                 "UPDATE inventory_runs SET outcome='cancelling' WHERE bucket=?"
+                                 " AND config_id=? AND outcome='running'",
+                                 &db, &stmt);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 2, config_id, -1, SQLITE_TRANSIENT);
+    rc = meta_sqlite_step_done(db, stmt);
+    if (!rc && sqlite3_changes(db) == 0) {
+        err_set("no run of %s/%s is running", bucket, config_id);
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+/* On a connection of its own: the job calls it inside its scan's read transaction on the
+ * thread's connection, whose snapshot would neither publish the count nor see a cancel. */
+int meta_sqlite_inventory_run_progress(struct meta_store *s, int64_t run_id, int64_t rows,
+                                       int *cancelled)
+{
+    struct sqlite_store *st = (struct sqlite_store *)s;
+    sqlite3 *db = NULL;
+    *cancelled = 0;
+    if (sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        int rc = meta_sqlite_fail(db, "open");
+        sqlite3_close_v2(db);
+        return rc;
+    }
+    sqlite3_busy_timeout(db, st->busy_timeout_ms);
+    sqlite3_stmt *stmt = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(db, "UPDATE inventory_runs SET rows=? WHERE run_id=?", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        rc = meta_sqlite_fail(db, "prepare");
+    if (!rc) {
+        sqlite3_bind_int64(stmt, 1, rows);
+        sqlite3_bind_int64(stmt, 2, run_id);
+        rc = meta_sqlite_step_done(db, stmt);
+    }
+    if (!rc && sqlite3_prepare_v2(db, "SELECT outcome FROM inventory_runs WHERE run_id=?", -1,
+                                  &stmt, NULL) != SQLITE_OK)
+        rc = meta_sqlite_fail(db, "prepare");
+    if (!rc) {
+        sqlite3_bind_int64(stmt, 1, run_id);
+        int step = sqlite3_step(stmt);
+        if (step == SQLITE_ROW) {
+            const unsigned char *o = sqlite3_column_text(stmt, 0);
+            *cancelled = o && strcmp((const char *)o, "cancelling") == 0;
+        }
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            rc = meta_sqlite_fail(db, "run progress");
+        sqlite3_finalize(stmt);
+    }
+    sqlite3_close_v2(db);
+    return rc;
 }
 
 int meta_sqlite_inventory_run_list(struct meta_store *s, const char *bucket, const char *config_id,

@@ -3,6 +3,7 @@ engine (Athena as the S3 User Guide prints it, Trino, Spark, DuckDB run as print
 import json
 import os
 import subprocess
+import time
 import urllib.parse
 
 import pytest
@@ -98,3 +99,30 @@ def test_duckdb_ddl_runs_as_printed(server, s3, src, fmt, tmp_path):
     for o in listing:
         assert int(by_key[o["Key"]]["size"]) == o["Size"]
         assert by_key[o["Key"]]["e_tag"] == o["ETag"].strip('"')
+
+
+def test_cancel_stops_a_run_and_leaves_nothing(server, s3, src):
+    p = subprocess.run([BIN, "inventory", "cancel", "--data", server.data, "--bucket", src,
+                        "--id", "csv"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1 and "no run of this configuration is running" in p.stderr
+    s3.put_bucket_inventory_configuration(
+        Bucket=src, Id="cancel",
+        InventoryConfiguration=config("cancel", "ddl-dest", fields=FIELDS, prefix="cancel"))
+    env = dict(os.environ, STOCKTAKE_TEST_DELAY_AFTER_FIRST_ROW_MS="3000")
+    run = subprocess.Popen([BIN, "inventory", "run", "--data", server.data, "--bucket", src,
+                            "--id", "cancel", "--file-size-cap", "1"], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1)  # the run waits after its first row (its first data file written)
+    status = subprocess.run([BIN, "inventory", "status", "--data", server.data, "--bucket", src],
+                            capture_output=True, text=True, timeout=60).stdout
+    assert " running " in status and "      1 rows" in status, status
+    p = subprocess.run([BIN, "inventory", "cancel", "--data", server.data, "--bucket", src,
+                        "--id", "cancel"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 1 and "cancelled" in err
+    status = subprocess.run([BIN, "inventory", "status", "--data", server.data, "--bucket", src,
+                             "--limit", "1"], capture_output=True, text=True, timeout=60).stdout
+    assert " cancelled " in status
+    assert s3.list_objects_v2(Bucket="ddl-dest", Prefix="cancel/")["KeyCount"] == 0
+    assert run_inventory(server, src, "cancel").stdout.strip().endswith("manifest.json")
