@@ -183,6 +183,45 @@ static const char *inventory_outcome(struct meta_store *meta, const struct meta_
     return r->outcome;
 }
 
+static int inventory_count_row(void *payload, const struct meta_object *o)
+{
+    (void)o;
+    ++*(int64_t *)payload;
+    return 0;
+}
+
+/* For a running run: " (ETA 12s of ~N rows)" — the total estimated as the versions its scan
+ * covers now (bucket, filter prefix, included versions; extension filters not applied), the
+ * rate as rows so far over the time since start. */
+static void inventory_eta(struct meta_store *meta, const struct meta_inventory_run *r, int64_t now,
+                          char *out, size_t size)
+{
+    out[0] = '\0';
+    char *stored = NULL;
+    struct inv_config c;
+    if (meta_inventory_get(meta, r->bucket, r->config_id, &stored) != 0)
+        return;
+    int rc = inv_config_parse_stored(&c, stored);
+    free(stored);
+    if (rc)
+        return;
+    int64_t total = 0;
+    rc = meta_inventory_scan(meta, r->bucket, c.filter_prefix ? c.filter_prefix : "",
+                             strcmp(c.included_versions, "All") == 0, inventory_count_row, &total);
+    inv_config_dispose(&c);
+    if (rc)
+        return;
+    int64_t elapsed = now - r->started_ms;
+    if (r->rows <= 0 || elapsed <= 0) {
+        snprintf(out, size, " (ETA unknown, ~%lld rows)", (long long)total);
+        return;
+    }
+    int64_t left = total > r->rows ? total - r->rows : 0;
+    snprintf(out, size, " (ETA %llds, ~%lld rows)",
+             (long long)((double)left * (double)elapsed / (double)r->rows / 1000.0 + 0.999),
+             (long long)total);
+}
+
 static int inventory_status_row(void *payload, const struct meta_inventory_run *r)
 {
     struct meta_store *meta = payload;
@@ -199,9 +238,12 @@ static int inventory_status_row(void *payload, const struct meta_inventory_run *
     const char *detail = outcome[0] == 's' ? r->manifest_key : r->error;
     if (strcmp(outcome, "interrupted") == 0 && !detail[0])
         detail = "the run stopped before it completed (killed?)";
-    printf("%-20s %-24s %-11s %-24s %10s %10lld rows %4lld files %12lld bytes  %s\n", r->bucket,
+    char eta[96] = "";
+    if (strcmp(outcome, "running") == 0 || strcmp(outcome, "cancelling") == 0)
+        inventory_eta(meta, r, now, eta, sizeof(eta));
+    printf("%-20s %-24s %-11s %-24s %10s %10lld rows %4lld files %12lld bytes  %s%s\n", r->bucket,
            r->config_id, outcome, started, duration, (long long)r->rows, (long long)r->files,
-           (long long)r->bytes, detail);
+           (long long)r->bytes, detail, eta);
     return 0;
 }
 

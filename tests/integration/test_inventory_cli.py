@@ -116,6 +116,7 @@ def test_cancel_stops_a_run_and_leaves_nothing(server, s3, src):
     status = subprocess.run([BIN, "inventory", "status", "--data", server.data, "--bucket", src],
                             capture_output=True, text=True, timeout=60).stdout
     assert " running " in status and "      1 rows" in status, status
+    assert "(ETA " in status and "~4 rows)" in status, status
     p = subprocess.run([BIN, "inventory", "cancel", "--data", server.data, "--bucket", src,
                         "--id", "cancel"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
