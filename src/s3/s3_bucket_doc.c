@@ -5,22 +5,24 @@
 
 #include "core/buf.h"
 
-enum s3_error s3_bucket_doc_get(struct s3_req *r, enum meta_config_kind kind, enum s3_error missing)
+/* The stored document of kind; absent: fallback when not NULL, else the error missing. */
+static enum s3_error s3_bucket_doc_answer(struct s3_req *r, enum meta_config_kind kind,
+                                          enum s3_error missing, const char *fallback)
 {
     enum s3_error e = s3_req_load_bucket(r);
     if (e)
         return e;
     char *doc = NULL;
     int rc = meta_bucket_config_get(r->srv->meta, r->bucket, kind, &doc);
-    if (rc == ERR_NOTFOUND) {
+    if (rc == ERR_NOTFOUND && !fallback) {
         s3_req_error_elem(r, "BucketName", r->bucket);
         return missing;
     }
-    if (rc)
+    if (rc && rc != ERR_NOTFOUND)
         return s3_error_from_rc(rc);
     struct buf xml;
     buf_init(&xml, BUF_UNLIMITED);
-    rc = buf_puts(&xml, doc);
+    rc = buf_puts(&xml, doc ? doc : fallback);
     free(doc);
     if (rc) {
         buf_dispose(&xml);
@@ -28,6 +30,17 @@ enum s3_error s3_bucket_doc_get(struct s3_req *r, enum meta_config_kind kind, en
     }
     s3_respond_xml(r, &xml);
     return S3_OK;
+}
+
+enum s3_error s3_bucket_doc_get(struct s3_req *r, enum meta_config_kind kind, enum s3_error missing)
+{
+    return s3_bucket_doc_answer(r, kind, missing, NULL);
+}
+
+enum s3_error s3_bucket_doc_get_or(struct s3_req *r, enum meta_config_kind kind,
+                                   const char *absent_doc)
+{
+    return s3_bucket_doc_answer(r, kind, S3_OK, absent_doc);
 }
 
 enum s3_error s3_bucket_doc_delete(struct s3_req *r, enum meta_config_kind kind)

@@ -10,6 +10,9 @@
 /* Answer the stored document of kind as XML; missing (with BucketName) when there is none. */
 enum s3_error s3_bucket_doc_get(struct s3_req *r, enum meta_config_kind kind,
                                 enum s3_error missing);
+/* The same, answering absent_doc (a whole XML document) when the bucket has none. */
+enum s3_error s3_bucket_doc_get_or(struct s3_req *r, enum meta_config_kind kind,
+                                   const char *absent_doc);
 /* Delete the document of kind: 204 whether or not there was one. */
 enum s3_error s3_bucket_doc_delete(struct s3_req *r, enum meta_config_kind kind);
 

@@ -13,6 +13,7 @@
 #include "core/xmlw.h"
 #include "notify/notify.h"
 #include "notify/notify_config.h"
+#include "s3/s3_bucket_doc.h"
 #include "s3/s3_req.h"
 
 static enum s3_error s3_notification_invalid(struct s3_req *r, const struct notify_config_fail *f)
@@ -99,22 +100,6 @@ enum s3_error s3_op_put_bucket_notification(struct s3_req *r)
 
 enum s3_error s3_op_get_bucket_notification(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
-    if (e)
-        return e;
-    char *doc = NULL;
-    int rc = meta_bucket_config_get(r->srv->meta, r->bucket, META_CONFIG_NOTIFICATION, &doc);
-    if (rc && rc != ERR_NOTFOUND)
-        return s3_error_from_rc(rc);
-    struct buf xml;
-    buf_init(&xml, BUF_UNLIMITED);
-    rc = doc ? buf_puts(&xml, doc)
-             : buf_puts(&xml, XML_DECL "<NotificationConfiguration xmlns=\"" S3_XMLNS "\"/>");
-    free(doc);
-    if (rc) {
-        buf_dispose(&xml);
-        return S3E_INTERNAL_ERROR;
-    }
-    s3_respond_xml(r, &xml);
-    return S3_OK;
+    return s3_bucket_doc_get_or(r, META_CONFIG_NOTIFICATION,
+                                XML_DECL "<NotificationConfiguration xmlns=\"" S3_XMLNS "\"/>");
 }
