@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "core/tagset.h"
 #include "core/xmlw.h"
 #include "inventory/inv_xml.h"
@@ -47,13 +48,12 @@ static int inv_filter_size(const xmlNode *n, int64_t *out)
     char *t = NULL;
     if (*out >= 0 || inv_leaf_text(n, &t))
         return ERR_INVALID;
-    char *end = NULL;
-    long long v = t[0] >= '0' && t[0] <= '9' ? strtoll(t, &end, 10) : -1;
-    int rc = v >= 0 && end && *end == '\0' && v < INT64_MAX ? 0 : ERR_INVALID;
+    int64_t v = -1;
+    int rc = str_parse_i64(t, 0, INT64_MAX - 1, &v);
     free(t);
     if (rc)
         err_set("%s is not a number of bytes", (const char *)n->name);
-    *out = (int64_t)v;
+    *out = v;
     return rc;
 }
 
