@@ -90,15 +90,20 @@ def receiver():
     r.close()
 
 
-@pytest.fixture(scope="module")
-def nserver():
-    srv = Server(args=["--notify-retry-ms", "50"]).start()
+def checked_server(args):
+    """A server for a module's tests; stopped at the end with a clean exit and a clean log."""
+    srv = Server(args=args).start()
     yield srv
     code = srv.stop()
     log = srv.read_log()
     srv.cleanup()
     assert "Sanitizer" not in log and "runtime error:" not in log, log
     assert code == 0, log
+
+
+@pytest.fixture(scope="module")
+def nserver():
+    yield from checked_server(["--notify-retry-ms", "50"])
 
 
 @pytest.fixture(scope="module")
@@ -568,14 +573,8 @@ def test_post_object_event(nserver, ns3, receiver):
 
 @pytest.fixture(scope="module")
 def lcserver():
-    srv = Server(args=["--notify-retry-ms", "50", "--lifecycle-day-seconds", "1",
-                       "--restore-days", "1"]).start()
-    yield srv
-    code = srv.stop()
-    log = srv.read_log()
-    srv.cleanup()
-    assert "Sanitizer" not in log and "runtime error:" not in log, log
-    assert code == 0, log
+    yield from checked_server(["--notify-retry-ms", "50", "--lifecycle-day-seconds", "1",
+                               "--restore-days", "1"])
 
 
 def test_lifecycle_expiration_and_restore_events(lcserver, receiver):
