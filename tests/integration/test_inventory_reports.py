@@ -312,6 +312,18 @@ def test_killed_run_leaves_no_checksum_and_next_run_succeeds(server, s3, source)
     assert re.search(r"killed\s+interrupted", status) and re.search(r"killed\s+succeeded", status)
 
 
+def wait_for_checksum(s3, dest, deadline):
+    """The keys of dest once one manifest.checksum (a finished report) is there, or at the
+    deadline (time.time()) whatever they are."""
+    keys = []
+    while time.time() < deadline:
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=dest).get("Contents", [])]
+        if any(k.endswith("manifest.checksum") for k in keys):
+            break
+        time.sleep(0.1)
+    return keys
+
+
 def test_scheduler_delivers_first_report_soon_and_skips_disabled():
     srv = Server(args=["--inventory-tick-seconds", "0.2"]).start()
     try:
@@ -327,12 +339,7 @@ def test_scheduler_delivers_first_report_soon_and_skips_disabled():
         s3.put_bucket_inventory_configuration(Bucket="sched-src", Id="on",
                                               InventoryConfiguration=config("on", "sched-dst"))
         deadline = time.time() + 20
-        keys = []
-        while time.time() < deadline:
-            keys = [o["Key"] for o in s3.list_objects_v2(Bucket="sched-dst").get("Contents", [])]
-            if any(k.endswith("manifest.checksum") for k in keys):
-                break
-            time.sleep(0.1)
+        keys = wait_for_checksum(s3, "sched-dst", deadline)
         assert any(k.startswith("sched-src/on/") and k.endswith("manifest.checksum") for k in keys)
         time.sleep(1)  # several more ticks: the daily report is not due again today
         keys2 = [o["Key"] for o in s3.list_objects_v2(Bucket="sched-dst").get("Contents", [])]
