@@ -120,7 +120,8 @@ static int inv_parse_destination(struct inv_config *c, const xmlNode *dest)
 {
     static const char *const outer[] = {"S3BucketDestination"};
     static const char *const names[] = {"AccountId", "Bucket", "Format", "Prefix", "Encryption"};
-    static const char *const formats[] = {"CSV", "ORC", "Parquet", NULL};
+    /* JSON is Stocktake's extension (docs/INVENTORY-EXTENSIONS.md) */
+    static const char *const formats[] = {"CSV", "ORC", "Parquet", "JSON", NULL};
     xmlNode *o[1], *f[5];
     if (inv_children(dest, outer, 1, o) || !o[0] || inv_children(o[0], names, 5, f))
         return ERR_INVALID;

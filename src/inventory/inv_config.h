@@ -44,7 +44,7 @@ enum inv_encryption { INV_ENC_NONE, INV_ENC_EMPTY, INV_ENC_SSE_S3, INV_ENC_SSE_K
 struct inv_config {
     char id[INV_ID_MAX + 1];
     int is_enabled;
-    char format[8];   /* CSV, ORC, Parquet */
+    char format[8];   /* CSV, ORC, Parquet; extension JSON */
     char *account_id; /* NULL when not sent */
     char *bucket_arn; /* as sent */
     char *prefix;     /* NULL when not sent */

@@ -11,7 +11,7 @@
 
 #define INV_CSV_ROW_MAX (64 * 1024)
 
-static int inv_csv_schema(const struct inv_columns *cols, struct buf *out)
+int inv_format_csv_schema(const struct inv_columns *cols, struct buf *out)
 {
     int rc = 0;
     for (size_t i = 0; i < cols->n && !rc; i++)
@@ -103,7 +103,7 @@ const struct inv_format_ops inv_format_csv = {
     .name = "CSV",
     .extension = ".csv.gz",
     .gzip = 1,
-    .schema = inv_csv_schema,
+    .schema = inv_format_csv_schema,
     .open = NULL,
     .write_row = inv_csv_write_row,
     .finish = NULL,

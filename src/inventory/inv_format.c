@@ -4,7 +4,7 @@
 #include <string.h>
 
 static const struct inv_format_ops *const inv_formats[] = {&inv_format_csv, &inv_format_parquet,
-                                                           &inv_format_orc};
+                                                           &inv_format_orc, &inv_format_json};
 
 const struct inv_format_ops *inv_format_find(const char *name)
 {

@@ -1,5 +1,5 @@
 /* inv_format.h — a report format turns rows into bytes for an inv_file; the job drives any
- * format through this table (CSV now; ORC and Parquet plug in here). */
+ * format through this table (CSV, ORC, Parquet and the extension JSON). */
 #ifndef STOCKTAKE_INVENTORY_FORMAT_H
 #define STOCKTAKE_INVENTORY_FORMAT_H
 
@@ -23,12 +23,16 @@ struct inv_format_ops {
     void (*free)(void *state);
 };
 
-/* The format named as in the configuration ("CSV", "ORC", "Parquet"), or NULL when Stocktake
- * has no writer for it yet. */
+/* The format named as in the configuration ("CSV", "ORC", "Parquet", "JSON"), or NULL when
+ * Stocktake has no writer for it yet. */
 const struct inv_format_ops *inv_format_find(const char *name);
 
 extern const struct inv_format_ops inv_format_csv;
 extern const struct inv_format_ops inv_format_parquet;
 extern const struct inv_format_ops inv_format_orc;
+extern const struct inv_format_ops inv_format_json;
+
+/* The CSV fileSchema ("Bucket, Key, Size"): CSV's and JSON's. */
+int inv_format_csv_schema(const struct inv_columns *cols, struct buf *out) WARN_UNUSED;
 
 #endif

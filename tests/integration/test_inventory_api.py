@@ -159,7 +159,8 @@ def test_golden_get_and_list_bodies(server, s3, bucket):
 
 
 BAD_BODIES = {
-    "format": xml_config(DEST.replace("CSV", "JSON") + REST),
+    "format": xml_config(DEST.replace("CSV", "Avro") + REST),
+    "format-json-case": xml_config(DEST.replace("CSV", "Json") + REST),
     "format-case": xml_config(DEST.replace("CSV", "csv") + REST),
     "frequency": xml_config(DEST + REST.replace("Daily", "hourly")),
     "versions-case": xml_config(DEST + REST.replace("All", "CUrrENT")),
