@@ -116,17 +116,34 @@ static int inv_parse_encryption(struct inv_config *c, const xmlNode *enc)
     return inv_leaf_text(k[0], &c->kms_key_id);
 }
 
+/* The extension CsvHeader: true or false (case-sensitive), with Format CSV only. */
+static int inv_parse_csv_header(struct inv_config *c, const xmlNode *n)
+{
+    char *t = NULL;
+    int rc = inv_leaf_text(n, &t);
+    if (!rc && strcmp(t, "true") == 0)
+        c->csv_header = 1;
+    else if (!rc && strcmp(t, "false") == 0)
+        c->csv_header = 0;
+    else
+        rc = ERR_INVALID;
+    free(t);
+    return rc || strcmp(c->format, "CSV") != 0 ? ERR_INVALID : 0;
+}
+
 static int inv_parse_destination(struct inv_config *c, const xmlNode *dest)
 {
     static const char *const outer[] = {"S3BucketDestination"};
-    static const char *const names[] = {"AccountId", "Bucket", "Format", "Prefix", "Encryption"};
+    static const char *const names[] = {"AccountId", "Bucket",     "Format",
+                                        "Prefix",    "Encryption", "CsvHeader"};
     /* JSON is Stocktake's extension (docs/INVENTORY-EXTENSIONS.md) */
     static const char *const formats[] = {"CSV", "ORC", "Parquet", "JSON", NULL};
-    xmlNode *o[1], *f[5];
-    if (inv_children(dest, outer, 1, o) || !o[0] || inv_children(o[0], names, 5, f))
+    xmlNode *o[1], *f[6];
+    if (inv_children(dest, outer, 1, o) || !o[0] || inv_children(o[0], names, 6, f))
         return ERR_INVALID;
     if (!f[1] || !f[2])
         return ERR_INVALID;
+    c->csv_header = -1;
     int rc = inv_leaf_text(f[1], &c->bucket_arn);
     if (!rc)
         rc = inv_leaf_enum(f[2], formats, c->format, sizeof(c->format));
@@ -136,6 +153,8 @@ static int inv_parse_destination(struct inv_config *c, const xmlNode *dest)
         rc = inv_leaf_text(f[3], &c->prefix);
     if (!rc && f[4])
         rc = inv_parse_encryption(c, f[4]);
+    if (!rc && f[5])
+        rc = inv_parse_csv_header(c, f[5]);
     return rc;
 }
 
@@ -308,6 +327,8 @@ static int inv_render_destination(const struct inv_config *c, struct buf *out)
         if (!rc)
             rc = buf_puts(out, "</SSE-KMS></Encryption>");
     }
+    if (!rc && c->csv_header >= 0)
+        rc = xmlw_elem_bool(out, "CsvHeader", c->csv_header);
     return rc ? rc : buf_puts(out, "</S3BucketDestination></Destination>");
 }
 

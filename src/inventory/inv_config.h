@@ -49,7 +49,9 @@ struct inv_config {
     char *bucket_arn; /* as sent */
     char *prefix;     /* NULL when not sent */
     enum inv_encryption encryption;
-    char *kms_key_id;  /* SSE-KMS only */
+    char *kms_key_id; /* SSE-KMS only */
+    /* the extension CsvHeader (CSV only): -1 not sent, else its value (1: a header row) */
+    int csv_header;
     char frequency[8]; /* Daily, Weekly; extensions Hourly, Monthly */
     int has_filter;
     char *filter_prefix;               /* NULL when the Filter has none (extensions only) */

@@ -1,4 +1,5 @@
-/* inv_csv.c — the CSV report format (research/inventory-format.md §3): no header, every
+/* inv_csv.c — the CSV report format (research/inventory-format.md §3): no header (unless the
+ * extension CsvHeader asks for one: docs/INVENTORY-EXTENSIONS.md), every
  * field in double quotes, comma-separated, LF after every record, keys form-URL-encoded with
  * '/' kept and space as '+', booleans true/false, timestamps YYYY-MM-DDTHH:MM:SS.mmmZ, absent
  * values as "". No value can hold '"', ',' or a line break, so nothing is ever escaped. */
@@ -81,6 +82,26 @@ static size_t inv_csv_value(char *out, int col, const struct inv_value *v)
     return 0;
 }
 
+/* The extension CsvHeader: a first row of the fileSchema names, quoted as the values. */
+static int inv_csv_start(void *state, struct inv_file *f, const struct inv_config *c,
+                         const struct inv_columns *cols)
+{
+    (void)state;
+    if (c->csv_header != 1)
+        return 0;
+    struct buf line;
+    buf_init(&line, BUF_UNLIMITED);
+    int rc = 0;
+    for (size_t i = 0; i < cols->n && !rc; i++)
+        rc = buf_printf(&line, "%s\"%s\"", i ? "," : "", inv_column_name(cols->cols[i]));
+    if (!rc)
+        rc = buf_puts(&line, "\n");
+    if (!rc)
+        rc = inv_file_write(f, line.data, line.len);
+    buf_dispose(&line);
+    return rc;
+}
+
 static int inv_csv_write_row(void *state, struct inv_file *f, const struct inv_columns *cols,
                              const struct inv_row *row)
 {
@@ -105,6 +126,7 @@ const struct inv_format_ops inv_format_csv = {
     .gzip = 1,
     .schema = inv_format_csv_schema,
     .open = NULL,
+    .start = inv_csv_start,
     .write_row = inv_csv_write_row,
     .finish = NULL,
     .free = NULL,

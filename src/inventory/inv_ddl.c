@@ -23,8 +23,7 @@ enum ddl_format { DDL_CSV, DDL_ORC, DDL_PARQUET, DDL_JSON };
 /* Do the CSV data files start with a header row? (the extension CsvHeader) */
 static int ddl_csv_header(const struct inv_config *c)
 {
-    (void)c;
-    return 0;
+    return c->csv_header == 1;
 }
 
 static enum ddl_format ddl_format_of(const struct inv_config *c)

@@ -17,6 +17,10 @@ struct inv_format_ops {
      * finish writes whatever is buffered and the file's trailer, free releases the state.
      * row_group_rows bounds a columnar format's row groups (0: its default). */
     int (*open)(void **state, const struct inv_columns *cols, size_t row_group_rows);
+    /* After open, before the first row (NULL: nothing): the data file's leading bytes for
+     * configuration c (CSV: the header row when c asks for it). */
+    int (*start)(void *state, struct inv_file *f, const struct inv_config *c,
+                 const struct inv_columns *cols);
     int (*write_row)(void *state, struct inv_file *f, const struct inv_columns *cols,
                      const struct inv_row *row);
     int (*finish)(void *state, struct inv_file *f);

@@ -228,6 +228,8 @@ static int inv_job_row(void *payload, const struct meta_object *o)
         j->rc = inv_file_open(&j->file, j->blobs, j->format->gzip, j->sse);
         if (!j->rc && j->format->open)
             j->rc = j->format->open(&j->format_state, &j->cols, j->opts->row_group_rows);
+        if (!j->rc && j->format->start)
+            j->rc = j->format->start(j->format_state, j->file, &j->config, &j->cols);
         if (j->rc) {
             inv_job_fail(j, j->rc, "opening a data file: %s", err_msg());
             return 1;

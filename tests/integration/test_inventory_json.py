@@ -1,15 +1,19 @@
 """The extension report format JSON (docs/INVENTORY-EXTENSIONS.md): configurations put and read
 back with boto3 and the aws CLI; reports (gzip, one JSON object per line, typed values, keys not
 URL-encoded) read back with Python's json+gzip and with DuckDB (read_json, and the view that
-`stocktake inventory ddl --engine duckdb` prints), compared with the listing."""
+`stocktake inventory ddl --engine duckdb` prints), compared with the listing. The extension
+<CsvHeader> of CSV destinations: sent as raw XML, a header row in every data file, read by
+DuckDB with header = true; AWS-only configurations keep AWS's headerless files."""
 import gzip
 import json
 import os
 import subprocess
+import urllib.parse
 
 import pytest
 
 from conftest import BIN, ROOT, allow_inventory_delivery
+from sigv4 import signed_request
 from test_inventory_reports import CANONICAL, TRICKY, config, fetch_report, iso_ms, run_inventory
 
 KEYS = TRICKY + ['q"uote', "back\\slash", "tab\there", "comma,key"]
@@ -164,3 +168,99 @@ def test_json_all_versions_and_ddl(server, s3, src):
     assert len(rows) == len(listing(s3, src))
     assert all(r["VersionId"] == "" and r["IsLatest"] is True and r["IsDeleteMarker"] is False
                for r in rows)  # unversioned bucket: the null version
+
+
+def csv_xml(id_, header_xml, fields=("Size", "ETag")):
+    return ("<InventoryConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            "<Id>%s</Id><IsEnabled>true</IsEnabled><Destination><S3BucketDestination>"
+            "<Bucket>arn:aws:s3:::json-dst</Bucket><Format>CSV</Format><Prefix>hdr</Prefix>%s"
+            "</S3BucketDestination></Destination><Schedule><Frequency>Daily</Frequency>"
+            "</Schedule><IncludedObjectVersions>Current</IncludedObjectVersions>"
+            "<OptionalFields>%s</OptionalFields></InventoryConfiguration>"
+            % (id_, header_xml, "".join("<Field>%s</Field>" % f for f in fields))).encode()
+
+
+def raw_put(server, bucket, id_, body):
+    return signed_request(server, "PUT", "/" + bucket, [("inventory", ""), ("id", id_)],
+                          body=body)
+
+
+def raw_get(server, bucket, id_):
+    status, _, body = signed_request(server, "GET", "/" + bucket,
+                                     [("inventory", ""), ("id", id_)])
+    assert status == 200, body
+    return body.decode()
+
+
+def data_files(s3, manifest_key):
+    manifest = json.loads(s3.get_object(Bucket="json-dst", Key=manifest_key)["Body"].read())
+    return manifest, [gzip.decompress(s3.get_object(Bucket="json-dst", Key=f["key"])["Body"]
+                                      .read()).decode() for f in manifest["files"]]
+
+
+def ddl(server, bucket, id_, *args):
+    return subprocess.run([BIN, "inventory", "ddl", "--data", server.data, "--bucket", bucket,
+                           "--id", id_, *args], capture_output=True, text=True, timeout=60,
+                          check=True).stdout
+
+
+def test_csv_header_row(server, s3, src, tmp_path):
+    status, _, body = raw_put(server, src, "hdr", csv_xml("hdr", "<CsvHeader>true</CsvHeader>"))
+    assert status == 204, body
+    assert "<Prefix>hdr</Prefix><CsvHeader>true</CsvHeader></S3BucketDestination>" in \
+        raw_get(server, src, "hdr")
+    got = s3.get_bucket_inventory_configuration(Bucket=src, Id="hdr")["InventoryConfiguration"]
+    assert got["Destination"]["S3BucketDestination"]["Format"] == "CSV"  # boto3 ignores it
+    key = run_inventory(server, src, "hdr", "--file-size-cap", "200").stdout.strip()
+    manifest, texts = data_files(s3, key)
+    assert manifest["fileSchema"] == "Bucket, Key, Size, ETag"
+    assert len(texts) > 1
+    for t in texts:  # every data file starts with the header row
+        lines = t.split("\n")
+        assert lines[0] == '"Bucket","Key","Size","ETag"'
+        assert all(not x.startswith('"Bucket"') for x in lines[1:])
+    local = tmp_path / "hdr"
+    local.mkdir()
+    for i, f in enumerate(manifest["files"]):
+        (local / ("%d.csv.gz" % i)).write_bytes(
+            s3.get_object(Bucket="json-dst", Key=f["key"])["Body"].read())
+    sql = ddl(server, src, "hdr", "--engine", "duckdb", "--local-dir", str(local))
+    assert "header = true" in sql
+    rows = run_sql(sql, "SELECT * FROM json_src_hdr")
+    want = listing(s3, src)
+    assert sorted(urllib.parse.unquote_plus(r["key"]) for r in rows) == sorted(want)
+    for r in rows:
+        assert int(r["size"]) == want[urllib.parse.unquote_plus(r["key"])]["Size"]
+    out = ddl(server, src, "hdr")
+    assert "  LOCATION 's3://json-dst/hdr/json-src/hdr/hive/'\n" \
+        "  TBLPROPERTIES ('skip.header.line.count'='1');\n" in out
+    assert "  skip_header_line_count = 1,\n" in ddl(server, src, "hdr", "--engine", "trino")
+    assert "OPTIONS (header 'true', compression 'gzip')" in ddl(server, src, "hdr", "--engine",
+                                                                "spark")
+
+
+def test_csv_header_false_and_absent_are_headerless(server, s3, src):
+    for id_, xml in [("hdr-false", "<CsvHeader>false</CsvHeader>"), ("hdr-none", "")]:
+        assert raw_put(server, src, id_, csv_xml(id_, xml))[0] == 204
+        stored = raw_get(server, src, id_)
+        assert ("<CsvHeader>false</CsvHeader>" in stored) == bool(xml)
+        assert ("CsvHeader" in stored) == bool(xml)
+        _, texts = data_files(s3, run_inventory(server, src, id_).stdout.strip())
+        assert texts and all(t.startswith('"json-src","') for t in texts)
+        out = ddl(server, src, id_)
+        assert "TBLPROPERTIES" not in out and "LOCATION 's3://json-dst/hdr/json-src/%s/hive/';" \
+            % id_ in out
+        assert "header = false" in ddl(server, src, id_, "--engine", "duckdb")
+
+
+@pytest.mark.parametrize("xml", ["<CsvHeader>TRUE</CsvHeader>", "<CsvHeader>yes</CsvHeader>",
+                                 "<CsvHeader/>", "<CsvHeader>true</CsvHeader>" * 2])
+def test_csv_header_bad_values(server, src, xml):
+    status, _, body = raw_put(server, src, "bad", csv_xml("bad", xml))
+    assert status == 400 and b"<Code>MalformedXML</Code>" in body
+
+
+def test_csv_header_only_with_csv(server, src):
+    body = csv_xml("bad", "<CsvHeader>true</CsvHeader>").replace(b">CSV<", b">JSON<")
+    status, _, body = raw_put(server, src, "bad", body)
+    assert status == 400 and b"<Code>MalformedXML</Code>" in body

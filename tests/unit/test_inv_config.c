@@ -212,3 +212,55 @@ TEST(inv_filter_conditions_all_hold)
     CHECK(matches("<KeyPattern>logs/*</KeyPattern>", &o));
     CHECK(inv_filter_match(NULL, &o));
 }
+
+#define CSV_DEST(extra)                                                                            \
+    "<InventoryConfiguration><Id>x</Id><IsEnabled>true</IsEnabled><Destination>"                   \
+    "<S3BucketDestination><Bucket>arn:aws:s3:::dest</Bucket><Format>CSV</Format>" extra            \
+    "</S3BucketDestination></Destination>" REST "</InventoryConfiguration>"
+
+TEST(inv_config_csv_header_and_json_format)
+{
+    int rc;
+    char *out = render(CSV_DEST("<CsvHeader>true</CsvHeader><Encryption/>"), &rc);
+    CHECK(rc == 0);
+    CHECK(strstr(out, "<Bucket>arn:aws:s3:::dest</Bucket><Encryption/><CsvHeader>true</CsvHeader>"
+                      "</S3BucketDestination>") != NULL);
+    free(out);
+    out = render(CSV_DEST("<CsvHeader>false</CsvHeader>"), &rc);
+    CHECK(rc == 0 && strstr(out, "<CsvHeader>false</CsvHeader>") != NULL);
+    free(out);
+    out = render(CSV_DEST(""), &rc); /* absent: as AWS, nothing rendered */
+    CHECK(rc == 0 && strstr(out, "CsvHeader") == NULL);
+    free(out);
+    struct inv_config c;
+    const char *doc = CSV_DEST("");
+    CHECK(inv_config_parse(&c, doc, strlen(doc)) == 0);
+    CHECK(c.csv_header == -1);
+    inv_config_dispose(&c);
+    const char *bad[] = {
+        CSV_DEST("<CsvHeader>TRUE</CsvHeader>"),
+        CSV_DEST("<CsvHeader>1</CsvHeader>"),
+        CSV_DEST("<CsvHeader></CsvHeader>"),
+        CSV_DEST("<CsvHeader>true</CsvHeader><CsvHeader>true</CsvHeader>"),
+        /* CSV only */
+        "<InventoryConfiguration><Id>x</Id><IsEnabled>true</IsEnabled><Destination>"
+        "<S3BucketDestination><Bucket>arn:aws:s3:::d</Bucket><Format>Parquet</Format>"
+        "<CsvHeader>false</CsvHeader></S3BucketDestination></Destination>" REST
+        "</InventoryConfiguration>",
+        /* JSON is case-sensitive like the others */
+        "<InventoryConfiguration><Id>x</Id><IsEnabled>true</IsEnabled><Destination>"
+        "<S3BucketDestination><Bucket>arn:aws:s3:::d</Bucket><Format>json</Format>"
+        "</S3BucketDestination></Destination>" REST "</InventoryConfiguration>",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        out = render(bad[i], &rc);
+        CHECK(rc == ERR_INVALID);
+        free(out);
+    }
+    out = render("<InventoryConfiguration><Id>x</Id><IsEnabled>true</IsEnabled><Destination>"
+                 "<S3BucketDestination><Bucket>arn:aws:s3:::d</Bucket><Format>JSON</Format>"
+                 "</S3BucketDestination></Destination>" REST "</InventoryConfiguration>",
+                 &rc);
+    CHECK(rc == 0 && strstr(out, "<Format>JSON</Format>") != NULL);
+    free(out);
+}
