@@ -81,8 +81,11 @@ static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, st
         checksum_algo_from_name(algo_name ? algo_name : c->src.checksum_algorithm);
     if (algo_name && algo == CHECKSUM_NONE)
         return S3E_INVALID_REQUEST;
-    struct obj_write_opts opts = {
-        .md5 = 1, .checksum = algo, .sse = c->want.mode, .customer_key = c->want.key};
+    struct obj_write_opts opts = {.md5 = 1,
+                                  .checksum = algo,
+                                  .sse = c->want.mode,
+                                  .customer_key = c->want.key,
+                                  .sse_record = c->want.kms_record};
     struct obj_writer *w = NULL;
     if (obj_writer_open(r->srv->blobs, &opts, &w))
         return S3E_INTERNAL_ERROR;

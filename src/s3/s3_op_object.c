@@ -74,6 +74,7 @@ enum s3_error s3_op_put_object_begin(struct s3_req *r)
     OPENSSL_cleanse(&want, sizeof(want));
     opts.sse = st->want.mode;
     opts.customer_key = st->want.key;
+    opts.sse_record = st->want.kms_record;
     e = s3_acl_object_for_write(r, 0, NULL, &st->grant);
     if (!e)
         e = s3_tagging_from_request(r, NULL, &st->tags);
