@@ -274,7 +274,7 @@ int obj_writer_open(struct blob_store *bs, const struct obj_write_opts *opts,
         w->stages[OBJ_STAGE_HASH] = &obj_stage_hash;
     w->stages[OBJ_STAGE_TRANSFORM] = &obj_stage_identity;
     w->stages[OBJ_STAGE_BLOB] = &obj_stage_blob;
-    if (opts->sse == OBJ_SSE_S3 || opts->sse == OBJ_SSE_C) {
+    if (opts->sse != OBJ_SSE_NONE) {
         w->stages[OBJ_STAGE_TRANSFORM] = &obj_stage_seal;
         rc = obj_seal_open(w, opts);
         if (rc) {

@@ -298,10 +298,18 @@ enum s3_error s3_sse_part_key(struct s3_req *r, const struct meta_upload *u, str
     return e;
 }
 
+void s3_sse_write_response_header(struct http_response *resp, const char *sse)
+{
+    if (obj_sse_mode_of(sse) == OBJ_SSE_KMS)
+        s3_sse_kms_headers(resp, sse, 1);
+    else
+        s3_sse_response_header(resp, sse);
+}
+
 void s3_sse_response_header(struct http_response *resp, const char *sse)
 {
     if (obj_sse_mode_of(sse) == OBJ_SSE_KMS)
-        s3_sse_kms_headers(resp, sse);
+        s3_sse_kms_headers(resp, sse, 0);
     if (obj_sse_mode_of(sse) == OBJ_SSE_S3)
         http_response_header(resp, "x-amz-server-side-encryption", "AES256");
 }

@@ -64,6 +64,9 @@ int s3_sse_bucket_config(struct s3_req *r, struct s3_sse_config *out) WARN_UNUSE
 
 /* x-amz-server-side-encryption on an answer about a version or upload whose record is sse. */
 void s3_sse_response_header(struct http_response *resp, const char *sse);
+/* The same on the answer of a write (PutObject, CopyObject, CreateMultipartUpload), which for
+ * SSE-KMS also carries the encryption context when one was given. */
+void s3_sse_write_response_header(struct http_response *resp, const char *sse);
 /* The SSE-C answer headers (algorithm and key MD5) when k is SSE-C. */
 void s3_sse_customer_headers(struct http_response *resp, const struct s3_sse_want *k);
 

@@ -1,6 +1,7 @@
 /* s3_sse_kms.c — data keys from the built-in KMS for SSE-KMS objects (s3_sse_kms.h). */
 #include "s3/s3_sse_kms.h"
 
+#include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "core/hash.h"
 #include "crypto/keys.h"
 #include "kms/kms.h"
+#include "object/object.h"
 
 #define S3_SSE_KMS_DEFAULT_ALIAS "alias/aws/s3"
 #define S3_SSE_KMS_CTX_MAX 1536
@@ -61,9 +63,9 @@ static enum s3_error s3_sse_kms_default_key(struct s3_req *r, const struct kms_c
     meta_kms_key_clear(&k);
     if (rc != KMS_E_NOT_FOUND)
         return rc ? S3E_INTERNAL_ERROR : S3_OK;
-    enum kms_error ke = kms_key_create(
-        c, "Default key that protects my S3 objects when no other key is defined", NULL, &k, msg,
-        sizeof(msg));
+    enum kms_error ke =
+        kms_key_create(c, "Default key that protects my S3 objects when no other key is defined",
+                       NULL, &k, msg, sizeof(msg));
     if (ke)
         return s3_sse_kms_error(r, ke, NULL);
     struct meta_kms_alias a;
@@ -77,6 +79,24 @@ static enum s3_error s3_sse_kms_default_key(struct s3_req *r, const struct kms_c
     return rc && rc != ERR_EXISTS ? S3E_INTERNAL_ERROR : S3_OK;
 }
 
+/* AWS's default encryption context: {"aws:s3:arn": "arn:aws:s3:::BUCKET/KEY"}, JSON-escaped. */
+static int s3_sse_kms_default_ctx(struct s3_req *r, char *ctx, size_t size)
+{
+    char *arn = NULL;
+    if (asprintf(&arn, "arn:aws:s3:::%s/%s", r->bucket, r->key) < 0)
+        return -1;
+    json_t *o = json_object();
+    json_object_set_new(o, "aws:s3:arn", json_string(arn));
+    free(arn);
+    char *s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    int rc = !s || strlen(s) >= size ? -1 : 0;
+    if (!rc)
+        memcpy(ctx, s, strlen(s) + 1);
+    free(s);
+    return rc;
+}
+
 enum s3_error s3_sse_kms_for_write(struct s3_req *r, const char *alg, const char *key_ref,
                                    const char *ctx_b64, int bucket_key, uint8_t dk[32],
                                    char record[S3_SSE_KMS_RECORD_MAX])
@@ -86,8 +106,8 @@ enum s3_error s3_sse_kms_for_write(struct s3_req *r, const char *alg, const char
     char ctx[S3_SSE_KMS_CTX_MAX + 1];
     if (ctx_b64) {
         size_t n = strlen(ctx_b64);
-        long got = n <= (S3_SSE_KMS_CTX_MAX / 3) * 4 ? hash_unbase64(ctx_b64, n, (uint8_t *)ctx)
-                                                      : -1;
+        long got =
+            n <= (S3_SSE_KMS_CTX_MAX / 3) * 4 ? hash_unbase64(ctx_b64, n, (uint8_t *)ctx) : -1;
         char *canon = NULL;
         if (got < 0 || memchr(ctx, '\0', (size_t)got) || kms_ctx_canon(ctx, (size_t)got, &canon)) {
             s3_req_set_message(r, "The header 'x-amz-server-side-encryption-context' shall be "
@@ -97,14 +117,9 @@ enum s3_error s3_sse_kms_for_write(struct s3_req *r, const char *alg, const char
         }
         free(canon);
         ctx[got] = '\0';
-    } else {
-        int n = snprintf(ctx, sizeof(ctx), "{\"aws:s3:arn\":\"arn:aws:s3:::%s/%s\"}", r->bucket,
-                         r->key);
-        if (n < 0 || (size_t)n >= sizeof(ctx) || strchr(r->key, '"') || strchr(r->key, '\\')) {
-            s3_req_set_message(r, "Server-side encryption with KMS keys of this key name is not "
-                                  "implemented by Stocktake yet.");
-            return S3E_NOT_IMPLEMENTED;
-        }
+    } else if (s3_sse_kms_default_ctx(r, ctx, sizeof(ctx))) {
+        s3_req_set_message(r, "The object key is too long for its encryption context.");
+        return S3E_KEY_TOO_LONG;
     }
     if (!key_ref || !*key_ref) {
         enum s3_error e = s3_sse_kms_default_key(r, &c);
@@ -115,8 +130,8 @@ enum s3_error s3_sse_kms_for_write(struct s3_req *r, const char *alg, const char
     uint8_t *blob = NULL;
     size_t blob_len = 0;
     char arn[256];
-    enum kms_error ke = kms_data_key_generate(&c, key_ref, ctx, dk, &blob, &blob_len, arn,
-                                              sizeof(arn));
+    enum kms_error ke =
+        kms_data_key_generate(&c, key_ref, ctx, dk, &blob, &blob_len, arn, sizeof(arn));
     if (ke)
         return s3_sse_kms_error(r, ke, key_ref);
     char *hex = xmalloc(blob_len * 2 + 1), b64[S3_SSE_KMS_CTX_MAX * 2];
@@ -179,7 +194,7 @@ enum s3_error s3_sse_kms_data_key(struct s3_req *r, const char *record, uint8_t 
     return e;
 }
 
-void s3_sse_kms_headers(struct http_response *resp, const char *record)
+void s3_sse_kms_headers(struct http_response *resp, const char *record, int with_context)
 {
     char *copy = xstrdup(record), *f[7];
     if (s3_sse_kms_fields(copy, f) == 0) {
@@ -187,8 +202,19 @@ void s3_sse_kms_headers(struct http_response *resp, const char *record)
         http_response_header(resp, "x-amz-server-side-encryption-aws-kms-key-id", f[2]);
         if (strcmp(f[3], "1") == 0)
             http_response_header(resp, "x-amz-server-side-encryption-bucket-key-enabled", "true");
-        if (strcmp(f[5], "1") == 0)
+        if (with_context && strcmp(f[5], "1") == 0)
             http_response_header(resp, "x-amz-server-side-encryption-context", f[6]);
     }
     free(copy);
+}
+
+void s3_sse_kms_etag(const uint8_t dk[32], char *etag, size_t size)
+{
+    static const char label[] = "stocktake-kms-etag|";
+    char in[sizeof(label) + 64];
+    uint8_t mac[32];
+    int n = snprintf(in, sizeof(in), "%s%s", label, etag);
+    hash_hmac_sha256(dk, 32, in, n > 0 ? (size_t)n : 0, mac);
+    obj_etag_format(mac, etag, size); /* its first 16 bytes: an opaque, non-MD5 ETag */
+    OPENSSL_cleanse(mac, sizeof(mac));
 }

@@ -29,7 +29,12 @@ enum s3_error s3_sse_kms_for_write(struct s3_req *r, const char *alg, const char
 /* The data key of a version's record, decrypted by the KMS for the requester. */
 enum s3_error s3_sse_kms_data_key(struct s3_req *r, const char *record, uint8_t dk[32]);
 /* The answer headers of a record: x-amz-server-side-encryption, -aws-kms-key-id,
- * -bucket-key-enabled (when set), -context (when given). */
-void s3_sse_kms_headers(struct http_response *resp, const char *record);
+ * -bucket-key-enabled (when set), and -context (when given and with_context: AWS answers it on
+ * PutObject, CopyObject and CreateMultipartUpload only). */
+void s3_sse_kms_headers(struct http_response *resp, const char *record, int with_context);
+/* An SSE-KMS object's ETag, which AWS does not make the MD5 of the plaintext: etag (the
+ * quoted MD5 the writer gave) becomes the first 16 bytes of HMAC-SHA256(data key, label |
+ * etag), quoted. */
+void s3_sse_kms_etag(const uint8_t dk[32], char *etag, size_t size);
 
 #endif
