@@ -28,6 +28,8 @@
 #define KEYS_DEFAULT_FILE "master.key"
 #define KEYS_MODE_S3 "AES256"
 #define KEYS_MODE_C "SSE-C"
+#define KEYS_MODE_KMS "aws:kms"
+#define KEYS_MODE_DSSE "aws:kms:dsse"
 
 struct keys_master {
     uint8_t key[KEYS_LEN];

@@ -205,6 +205,10 @@ int keys_rewrap(const struct keys_master *from, const struct keys_master *to, co
                 char **out)
 {
     *out = NULL;
+    char mode[16];
+    keys_record_mode(record, mode, sizeof(mode));
+    if (strcmp(mode, KEYS_MODE_KMS) == 0 || strcmp(mode, KEYS_MODE_DSSE) == 0)
+        return 0; /* SSE-KMS: the KMS key material, not the master key, protects it */
     char *copy = xstrdup(record ? record : ""), *f[5];
     int rc = keys_record_open(copy, NULL, f);
     if (rc || strcmp(f[1], KEYS_MODE_S3) != 0 || strcmp(f[2], to->id) == 0) {

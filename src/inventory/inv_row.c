@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "crypto/keys.h"
 #include "object/object.h"
 #include "tiering/tier.h"
 
@@ -122,10 +123,27 @@ static const char *inv_row_encryption(const char *sse)
         return "SSE-S3";
     case OBJ_SSE_C:
         return "SSE-C";
+    case OBJ_SSE_KMS:
+        return strncmp(sse, "1;" KEYS_MODE_DSSE ";", 2 + strlen(KEYS_MODE_DSSE) + 1) == 0
+                   ? "DSSE-KMS"
+                   : "SSE-KMS";
     case OBJ_SSE_NONE:
         break;
     }
     return "NOT-SSE";
+}
+
+/* BucketKeyStatus: an SSE-KMS record's fourth field ("1;mode;arn;1;…": ENABLED). */
+static const char *inv_row_bucket_key(const char *sse)
+{
+    if (obj_sse_mode_of(sse) != OBJ_SSE_KMS)
+        return "DISABLED";
+    const char *p = sse;
+    for (int i = 0; i < 3 && p; i++) {
+        p = strchr(p, ';');
+        p = p ? p + 1 : NULL;
+    }
+    return p && strncmp(p, "1;", 2) == 0 ? "ENABLED" : "DISABLED";
 }
 
 /* An optional field's value; delete markers carry only dates and the owner. */
@@ -148,8 +166,8 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
         return dm ? inv_null : inv_str(inv_row_encryption(o->sse));
     case INV_FIELD_INTELLIGENT_TIERING_ACCESS_TIER: /* the report spelling (tiering/tier.h) */
         return tier_is_intelligent(o) ? inv_str(tier_report_name(o->tier)) : inv_null;
-    case INV_FIELD_BUCKET_KEY_STATUS: /* no S3 Bucket Keys: they exist for SSE-KMS alone */
-        return dm ? inv_null : inv_str("DISABLED");
+    case INV_FIELD_BUCKET_KEY_STATUS: /* SSE-KMS records say (s3/s3_sse_kms.h) */
+        return dm ? inv_null : inv_str(inv_row_bucket_key(o->sse));
     case INV_FIELD_CHECKSUM_ALGORITHM:
         return dm || !o->checksum_algorithm[0] ? inv_null : inv_str(o->checksum_algorithm);
     case INV_FIELD_OBJECT_ACCESS_CONTROL_LIST:

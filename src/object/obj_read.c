@@ -196,5 +196,7 @@ enum obj_sse_mode obj_sse_mode_of(const char *record)
     keys_record_mode(record, mode, sizeof(mode));
     if (strcmp(mode, KEYS_MODE_C) == 0)
         return OBJ_SSE_C;
+    if (strcmp(mode, KEYS_MODE_KMS) == 0 || strcmp(mode, KEYS_MODE_DSSE) == 0)
+        return OBJ_SSE_KMS;
     return strcmp(mode, KEYS_MODE_S3) == 0 ? OBJ_SSE_S3 : OBJ_SSE_NONE;
 }

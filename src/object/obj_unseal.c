@@ -56,7 +56,16 @@ static int obj_unseal_pread(int fd, void *buf, size_t n, uint64_t at)
 
 static int obj_unseal_key(const struct obj_unseal_source *src, uint8_t dk[KEYS_LEN])
 {
-    if (obj_sse_mode_of(src->sse) != OBJ_SSE_C)
+    enum obj_sse_mode m = obj_sse_mode_of(src->sse);
+    if (m == OBJ_SSE_KMS && src->ck) {
+        memcpy(dk, src->ck, KEYS_LEN);
+        return 0;
+    }
+    if (m == OBJ_SSE_KMS) {
+        err_set("the object is encrypted with a KMS key (SSE-KMS): no data key given");
+        return ERR_DENIED;
+    }
+    if (m != OBJ_SSE_C)
         return keys_unwrap(keys_master_current(), src->sse, src->bind, dk);
     if (src->ck)
         return keys_unwrap_customer(src->ck, src->sse, src->bind, dk);

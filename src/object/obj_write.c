@@ -183,7 +183,14 @@ static int obj_seal_open(struct obj_writer *w, const struct obj_write_opts *opts
     uint8_t dk[KEYS_LEN];
     char *record = NULL;
     int rc = 0;
-    if (opts->sse == OBJ_SSE_C && !opts->customer_key) {
+    if (opts->sse == OBJ_SSE_KMS &&
+        (!opts->customer_key || !opts->sse_record || opts->sse_parent)) {
+        err_set("SSE-KMS without its data key and record");
+        rc = ERR_INVALID;
+    } else if (opts->sse == OBJ_SSE_KMS) {
+        memcpy(dk, opts->customer_key, KEYS_LEN);
+        record = xstrdup(opts->sse_record);
+    } else if (opts->sse == OBJ_SSE_C && !opts->customer_key) {
         err_set("SSE-C without a customer key");
         rc = ERR_INVALID;
     } else if (opts->sse == OBJ_SSE_C && opts->sse_parent) {
@@ -267,7 +274,7 @@ int obj_writer_open(struct blob_store *bs, const struct obj_write_opts *opts,
         w->stages[OBJ_STAGE_HASH] = &obj_stage_hash;
     w->stages[OBJ_STAGE_TRANSFORM] = &obj_stage_identity;
     w->stages[OBJ_STAGE_BLOB] = &obj_stage_blob;
-    if (opts->sse == OBJ_SSE_S3 || opts->sse == OBJ_SSE_C) {
+    if (opts->sse != OBJ_SSE_NONE) {
         w->stages[OBJ_STAGE_TRANSFORM] = &obj_stage_seal;
         rc = obj_seal_open(w, opts);
         if (rc) {

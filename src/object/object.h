@@ -29,7 +29,8 @@
 enum obj_sse_mode {
     OBJ_SSE_NONE = 0,
     OBJ_SSE_S3, /* x-amz-server-side-encryption: AES256, a data key wrapped by the master key */
-    OBJ_SSE_C   /* customer key (SSE-C): the data key wrapped by the customer's key */
+    OBJ_SSE_C,  /* customer key (SSE-C): the data key wrapped by the customer's key */
+    OBJ_SSE_KMS /* aws:kms / aws:kms:dsse: the data key from the KMS (src/s3/s3_sse_kms.c) */
 };
 
 struct obj_write_opts {
@@ -47,7 +48,9 @@ struct obj_write_opts {
     enum obj_sse_mode sse;
     const char *sse_parent;
     uint32_t part;
-    const uint8_t *customer_key; /* OBJ_SSE_C: the customer's 32-byte key (never stored) */
+    const uint8_t *customer_key; /* OBJ_SSE_C: the customer's 32-byte key (never stored);
+                                  * OBJ_SSE_KMS: the plain data key the KMS generated */
+    const char *sse_record;      /* OBJ_SSE_KMS: the record to store (its KMS ciphertext) */
 };
 
 struct obj_written {
@@ -136,7 +139,8 @@ struct obj_reader;
 int obj_reader_open(struct blob_store *bs, const struct meta_object *o, uint64_t start,
                     uint64_t len, struct obj_reader **out) WARN_UNUSED;
 /* The same with the customer's key of an SSE-C version (NULL: none given: ERR_DENIED for one;
- * a key that is not the version's: ERR_DENIED). */
+ * a key that is not the version's: ERR_DENIED), or the plain data key of an SSE-KMS version
+ * (which the caller got from the KMS). */
 int obj_reader_open_key(struct blob_store *bs, const struct meta_object *o,
                         const uint8_t *customer_key, uint64_t start, uint64_t len,
                         struct obj_reader **out) WARN_UNUSED;

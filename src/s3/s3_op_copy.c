@@ -81,8 +81,11 @@ static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, st
         checksum_algo_from_name(algo_name ? algo_name : c->src.checksum_algorithm);
     if (algo_name && algo == CHECKSUM_NONE)
         return S3E_INVALID_REQUEST;
-    struct obj_write_opts opts = {
-        .md5 = 1, .checksum = algo, .sse = c->want.mode, .customer_key = c->want.key};
+    struct obj_write_opts opts = {.md5 = 1,
+                                  .checksum = algo,
+                                  .sse = c->want.mode,
+                                  .customer_key = c->want.key,
+                                  .sse_record = c->want.kms_record};
     struct obj_writer *w = NULL;
     if (obj_writer_open(r->srv->blobs, &opts, &w))
         return S3E_INTERNAL_ERROR;
@@ -99,6 +102,8 @@ static enum s3_error s3_copy_bytes(struct s3_req *r, const struct s3_copy *c, st
     snprintf(o->blob_id, sizeof(o->blob_id), "%s", res.blob_id);
     o->size = (int64_t)res.size;
     snprintf(o->etag, sizeof(o->etag), "%s", res.etag);
+    if (c->want.mode == OBJ_SSE_KMS)
+        s3_sse_kms_etag(c->want.key, o->etag, sizeof(o->etag));
     if (algo != CHECKSUM_NONE) {
         snprintf(o->checksum_algorithm, sizeof(o->checksum_algorithm), "%s",
                  checksum_algo_name(algo));
@@ -134,7 +139,7 @@ static enum s3_error s3_copy_respond(struct s3_req *r, const struct s3_copy *c,
         http_response_header(resp, "x-amz-copy-source-version-id", c->src.version_id);
     s3_object_version_header(resp, o->version_id);
     s3_expiration_header(r, resp, o);
-    s3_sse_response_header(resp, o->sse);
+    s3_sse_write_response_header(resp, o->sse);
     s3_sse_customer_headers(resp, &c->want);
     http_req_respond(r->http, resp);
     return S3_OK;

@@ -112,6 +112,11 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
                               "implemented by Stocktake yet.");
         e = S3E_NOT_IMPLEMENTED;
     }
+    if (!e && sse.mode == OBJ_SSE_KMS) {
+        s3_req_set_message(r, "Multipart uploads with SSE-KMS are not implemented by Stocktake "
+                              "yet.");
+        e = S3E_NOT_IMPLEMENTED;
+    }
     struct s3_object_grant grant = {"", NULL};
     if (!e)
         e = s3_acl_object_for_write(r, 0, NULL, &grant);

@@ -74,6 +74,7 @@ enum s3_error s3_op_put_object_begin(struct s3_req *r)
     OPENSSL_cleanse(&want, sizeof(want));
     opts.sse = st->want.mode;
     opts.customer_key = st->want.key;
+    opts.sse_record = st->want.kms_record;
     e = s3_acl_object_for_write(r, 0, NULL, &st->grant);
     if (!e)
         e = s3_tagging_from_request(r, NULL, &st->tags);
@@ -95,7 +96,7 @@ enum s3_error s3_op_put_object_begin(struct s3_req *r)
 }
 
 static void s3_put_fill(struct s3_req *r, struct meta_object *o, const struct obj_written *w,
-                        const struct s3_object_grant *g)
+                        const struct s3_object_grant *g, const struct s3_sse_want *want)
 {
     memset(o, 0, sizeof(*o));
     o->key = r->key;
@@ -104,6 +105,8 @@ static void s3_put_fill(struct s3_req *r, struct meta_object *o, const struct ob
     o->size = (int64_t)w->size;
     o->last_modified_ms = clock_now_ms();
     obj_etag_format(r->body.md5_digest, o->etag, sizeof(o->etag));
+    if (want->mode == OBJ_SSE_KMS)
+        s3_sse_kms_etag(want->key, o->etag, sizeof(o->etag));
     const char *sc = s3_req_header(r, "x-amz-storage-class");
     snprintf(o->storage_class, sizeof(o->storage_class), "%s", sc ? sc : "STANDARD");
     memcpy(o->owner_id, g->owner_id, sizeof(o->owner_id));
@@ -132,7 +135,7 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
     }
     struct meta_object o;
     st->sse = w.sse;
-    s3_put_fill(r, &o, &w, &st->grant);
+    s3_put_fill(r, &o, &w, &st->grant, &st->want);
     o.headers = headers;
     o.tags = st->tags;
     s3_lock_fields_set(&st->lock, o.lock_mode, &o.lock_until_ms, &o.legal_hold);
@@ -146,7 +149,7 @@ enum s3_error s3_op_put_object_finish(struct s3_req *r)
     http_response_header(resp, "ETag", o.etag);
     s3_object_version_header(resp, o.version_id);
     s3_expiration_header(r, resp, &o);
-    s3_sse_response_header(resp, o.sse);
+    s3_sse_write_response_header(resp, o.sse);
     s3_sse_customer_headers(resp, &st->want);
     if (r->body.checksum_algo != CHECKSUM_NONE) {
         http_response_header(resp, checksum_algo_header(r->body.checksum_algo),

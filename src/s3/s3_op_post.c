@@ -299,6 +299,8 @@ static enum s3_error s3_post_commit(struct s3_req *r, struct meta_object *o)
     o->size = (int64_t)w.size;
     o->last_modified_ms = clock_now_ms();
     obj_etag_format(md5, o->etag, sizeof(o->etag));
+    if (st->want.mode == OBJ_SSE_KMS)
+        s3_sse_kms_etag(st->want.key, o->etag, sizeof(o->etag));
     snprintf(o->storage_class, sizeof(o->storage_class), "STANDARD");
     memcpy(o->owner_id, st->grant.owner_id, sizeof(o->owner_id));
     o->acl = st->grant.acl;

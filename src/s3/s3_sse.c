@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/hash.h"
 #include "crypto/keys.h"
@@ -141,8 +142,54 @@ static enum s3_error s3_sse_default(struct s3_req *r, enum obj_sse_mode *out)
     return S3_OK;
 }
 
+static int s3_sse_is_kms(const char *v)
+{
+    return v && (strcmp(v, KEYS_MODE_KMS) == 0 || strcmp(v, KEYS_MODE_DSSE) == 0);
+}
+
+/* SSE-KMS with the headers' key id, context and bucket key (or the bucket default's). */
+static enum s3_error s3_sse_kms_want(struct s3_req *r, const char *alg, const char *key_ref,
+                                     const char *ctx, int bucket_key, struct s3_sse_want *out)
+{
+    enum s3_error e =
+        s3_sse_kms_for_write(r, alg, key_ref, ctx, bucket_key, out->key, out->kms_record);
+    if (e) {
+        OPENSSL_cleanse(out, sizeof(*out));
+        return e;
+    }
+    out->mode = OBJ_SSE_KMS;
+    return S3_OK;
+}
+
+static int s3_sse_bucket_key_header(struct s3_req *r, int dflt)
+{
+    const char *b = s3_req_header(r, "x-amz-server-side-encryption-bucket-key-enabled");
+    return b ? strcasecmp(b, "true") == 0 : dflt;
+}
+
 enum s3_error s3_sse_for_write(struct s3_req *r, struct s3_sse_want *out)
 {
+    const char *v = s3_req_header(r, "x-amz-server-side-encryption");
+    int c_given = s3_sse_hdr(r, "x-amz-", "algorithm") || s3_sse_hdr(r, "x-amz-", "key") ||
+                  s3_sse_hdr(r, "x-amz-", "key-MD5");
+    if (s3_sse_is_kms(v) && !c_given) {
+        memset(out, 0, sizeof(*out));
+        return s3_sse_kms_want(r, v,
+                               s3_req_header(r, "x-amz-server-side-encryption-aws-kms-key-id"),
+                               s3_req_header(r, "x-amz-server-side-encryption-context"),
+                               s3_sse_bucket_key_header(r, 0), out);
+    }
+    if (!v && !c_given) {
+        struct s3_sse_config c;
+        int rc = s3_sse_bucket_config(r, &c);
+        if (rc && rc != ERR_NOTFOUND)
+            return s3_error_from_rc(rc);
+        if (!rc && c.algorithm != S3_SSE_ALG_AES256) {
+            memset(out, 0, sizeof(*out));
+            return s3_sse_kms_want(r, s3_sse_algorithm_name(c.algorithm), c.kms_key_id, NULL,
+                                   s3_sse_bucket_key_header(r, c.bucket_key_enabled), out);
+        }
+    }
     const struct s3_sse_fields f = {
         s3_req_header(r, "x-amz-server-side-encryption"), s3_sse_hdr(r, "x-amz-", "algorithm"),
         s3_sse_hdr(r, "x-amz-", "key"), s3_sse_hdr(r, "x-amz-", "key-MD5")};
@@ -200,6 +247,13 @@ enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct
     if (e)
         return e;
     int sealed_c = !o->is_delete_marker && obj_sse_mode_of(o->sse) == OBJ_SSE_C;
+    if (!given && !o->is_delete_marker && obj_sse_mode_of(o->sse) == OBJ_SSE_KMS) {
+        e = s3_sse_kms_data_key(r, o->sse, k->key);
+        if (e)
+            return e;
+        *ck = k->key;
+        return S3_OK;
+    }
     if (!sealed_c && given) {
         s3_req_set_message(r, "The encryption parameters are not applicable to this object.");
         return S3E_INVALID_REQUEST;
@@ -244,8 +298,18 @@ enum s3_error s3_sse_part_key(struct s3_req *r, const struct meta_upload *u, str
     return e;
 }
 
+void s3_sse_write_response_header(struct http_response *resp, const char *sse)
+{
+    if (obj_sse_mode_of(sse) == OBJ_SSE_KMS)
+        s3_sse_kms_headers(resp, sse, 1);
+    else
+        s3_sse_response_header(resp, sse);
+}
+
 void s3_sse_response_header(struct http_response *resp, const char *sse)
 {
+    if (obj_sse_mode_of(sse) == OBJ_SSE_KMS)
+        s3_sse_kms_headers(resp, sse, 0);
     if (obj_sse_mode_of(sse) == OBJ_SSE_S3)
         http_response_header(resp, "x-amz-server-side-encryption", "AES256");
 }

@@ -6,7 +6,8 @@
  * plain HTTP unless serve --allow-insecure-sse-c); without either the bucket's default
  * encryption applies (GetBucketEncryption; SSE-S3 unless the server runs with
  * --legacy-bucket-defaults; SSE-C is blocked unless the configuration's BlockedEncryptionTypes
- * is NONE). aws:kms and aws:kms:dsse answer 501 NotImplemented; other values are
+ * is NONE). aws:kms and aws:kms:dsse take a data key from the KMS (s3_sse_kms.h; POST
+ * form fields for them answer 501 NotImplemented); other values are
  * InvalidArgument, as AWS answers them. */
 #ifndef STOCKTAKE_S3_SSE_H
 #define STOCKTAKE_S3_SSE_H
@@ -15,11 +16,14 @@
 #include "s3/s3_error.h"
 #include "s3/s3_req.h"
 #include "s3/s3_sse_config.h"
+#include "s3/s3_sse_kms.h"
 
 struct s3_sse_want {
     enum obj_sse_mode mode;
     uint8_t key[32];  /* OBJ_SSE_C: the customer's key */
     char key_md5[32]; /* OBJ_SSE_C: its MD5, base64, as the headers give it */
+    /* OBJ_SSE_KMS: key is the plain data key, kms_record the version's record */
+    char kms_record[S3_SSE_KMS_RECORD_MAX];
 };
 
 /* The encryption of a new object of r->bucket written by r (PutObject, CopyObject,
@@ -60,6 +64,9 @@ int s3_sse_bucket_config(struct s3_req *r, struct s3_sse_config *out) WARN_UNUSE
 
 /* x-amz-server-side-encryption on an answer about a version or upload whose record is sse. */
 void s3_sse_response_header(struct http_response *resp, const char *sse);
+/* The same on the answer of a write (PutObject, CopyObject, CreateMultipartUpload), which for
+ * SSE-KMS also carries the encryption context when one was given. */
+void s3_sse_write_response_header(struct http_response *resp, const char *sse);
 /* The SSE-C answer headers (algorithm and key MD5) when k is SSE-C. */
 void s3_sse_customer_headers(struct http_response *resp, const struct s3_sse_want *k);
 

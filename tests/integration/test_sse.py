@@ -228,12 +228,7 @@ def test_copy_plain_to_sse_and_sse_to_plain_bucket(lc):
 
 
 def test_unsupported_modes_answer_501(s3, bucket):
-    for extra in ({"ServerSideEncryption": "aws:kms"},
-                  {"ServerSideEncryption": "aws:kms:dsse"}):
-        with pytest.raises(ClientError) as e:
-            s3.put_object(Bucket=bucket, Key="x", Body=b"x", **extra)
-        assert error_code(e.value) == "NotImplemented", extra
-        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    # aws:kms and aws:kms:dsse PutObject: tests/integration/test_sse_kms.py
     with pytest.raises(ClientError) as e:
         s3.create_multipart_upload(Bucket=bucket, Key="x", ServerSideEncryption="aws:kms")
     assert error_code(e.value) == "NotImplemented"

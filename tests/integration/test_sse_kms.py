@@ -1,0 +1,243 @@
+"""SSE-KMS and DSSE-KMS on S3 objects (issue 11): aws:kms / aws:kms:dsse with the built-in KMS,
+driven by boto3 and the aws CLI. PUT/GET/HEAD with the account's AWS-managed key alias/aws/s3
+(created on first use), an explicit key id, key ARN, alias name and alias ARN; the encryption
+context (given, and AWS's default {"aws:s3:arn": ...}); bucket keys; ranged GETs; disabled,
+unknown and pending-deletion keys; key policies denying the caller; no plaintext on disk."""
+import base64
+import hashlib
+import json
+import os
+import subprocess
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from conftest import Server, error_code
+
+MARKER = b"STOCKTAKE-KMS-MARKER-3b9d21-plaintext-never-on-disk"
+MiB = 1024 * 1024
+
+
+def kms_client(server, access_key=None, secret_key=None):
+    return boto3.client("kms", endpoint_url=server.endpoint, region_name=server.region,
+                        aws_access_key_id=access_key or server.access_key,
+                        aws_secret_access_key=secret_key or server.secret_key,
+                        config=Config(retries={"max_attempts": 1}))
+
+
+@pytest.fixture(scope="module")
+def kms(server):
+    return kms_client(server)
+
+
+def status(exc):
+    return exc.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def test_default_aws_s3_key(s3, kms, server, bucket):
+    body = os.urandom(100 * 1024 + 5)
+    r = s3.put_object(Bucket=bucket, Key="d", Body=body, ServerSideEncryption="aws:kms")
+    assert r["ServerSideEncryption"] == "aws:kms"
+    arn = r["SSEKMSKeyId"]
+    assert arn.startswith("arn:aws:kms:%s:%s:key/" % (server.region, server.root_account()))
+    assert "BucketKeyEnabled" not in r
+    # the key alias/aws/s3 now exists in the account, as AWS creates it on first use
+    md = kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]
+    assert md["Arn"] == arn
+    assert r["ETag"] != '"%s"' % hashlib.md5(body).hexdigest()  # not the MD5 for SSE-KMS
+    g = s3.get_object(Bucket=bucket, Key="d")
+    assert g["ServerSideEncryption"] == "aws:kms" and g["SSEKMSKeyId"] == arn
+    assert g["Body"].read() == body and g["ETag"] == r["ETag"]
+    h = s3.head_object(Bucket=bucket, Key="d")
+    assert h["ServerSideEncryption"] == "aws:kms" and h["SSEKMSKeyId"] == arn
+    assert h["ContentLength"] == len(body)
+    for a, b in [(0, 0), (65535, 65536), (1000, 90000), (len(body) - 1, len(body) - 1)]:
+        g = s3.get_object(Bucket=bucket, Key="d", Range="bytes=%d-%d" % (a, b))
+        assert g["Body"].read() == body[a:b + 1]
+    # a second object reuses the same managed key
+    r2 = s3.put_object(Bucket=bucket, Key="d2", Body=b"x", ServerSideEncryption="aws:kms")
+    assert r2["SSEKMSKeyId"] == arn
+    aliases = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == "alias/aws/s3"]
+    assert len(aliases) == 1
+    odd = 'we"ird\\key/\u00e9'  # JSON-escaped in the default context
+    s3.put_object(Bucket=bucket, Key=odd, Body=b"odd", ServerSideEncryption="aws:kms")
+    assert s3.get_object(Bucket=bucket, Key=odd)["Body"].read() == b"odd"
+    s3.put_object(Bucket=bucket, Key="empty", Body=b"", ServerSideEncryption="aws:kms")
+    assert s3.get_object(Bucket=bucket, Key="empty")["Body"].read() == b""
+
+
+def test_explicit_key_id_arn_alias(s3, kms, server, bucket):
+    md = kms.create_key(Description="s3 explicit")["KeyMetadata"]
+    kms.create_alias(AliasName="alias/s3-explicit", TargetKeyId=md["KeyId"])
+    alias_arn = "arn:aws:kms:%s:%s:alias/s3-explicit" % (server.region, server.root_account())
+    for i, ref in enumerate([md["KeyId"], md["Arn"], "alias/s3-explicit", alias_arn]):
+        body = b"explicit %d " % i * 1000
+        r = s3.put_object(Bucket=bucket, Key="k%d" % i, Body=body,
+                          ServerSideEncryption="aws:kms", SSEKMSKeyId=ref)
+        assert r["SSEKMSKeyId"] == md["Arn"], ref
+        g = s3.get_object(Bucket=bucket, Key="k%d" % i)
+        assert g["Body"].read() == body and g["SSEKMSKeyId"] == md["Arn"]
+
+
+def test_dsse_and_bucket_key(s3, kms, bucket):
+    md = kms.create_key()["KeyMetadata"]
+    r = s3.put_object(Bucket=bucket, Key="dsse", Body=b"dual layer", SSEKMSKeyId=md["KeyId"],
+                      ServerSideEncryption="aws:kms:dsse")
+    assert r["ServerSideEncryption"] == "aws:kms:dsse" and r["SSEKMSKeyId"] == md["Arn"]
+    h = s3.head_object(Bucket=bucket, Key="dsse")
+    assert h["ServerSideEncryption"] == "aws:kms:dsse"
+    assert s3.get_object(Bucket=bucket, Key="dsse")["Body"].read() == b"dual layer"
+    r = s3.put_object(Bucket=bucket, Key="bk", Body=b"bucket key", SSEKMSKeyId=md["KeyId"],
+                      ServerSideEncryption="aws:kms", BucketKeyEnabled=True)
+    assert r["BucketKeyEnabled"] is True
+    g = s3.get_object(Bucket=bucket, Key="bk")
+    assert g["BucketKeyEnabled"] is True and g["Body"].read() == b"bucket key"
+    assert s3.head_object(Bucket=bucket, Key="bk")["BucketKeyEnabled"] is True
+
+
+def test_encryption_context(s3, bucket):
+    ctx = base64.b64encode(json.dumps({"project": "stocktake", "team": "a"}).encode()).decode()
+    r = s3.put_object(Bucket=bucket, Key="ctx", Body=b"with context",
+                      ServerSideEncryption="aws:kms", SSEKMSEncryptionContext=ctx)
+    assert r["ServerSideEncryption"] == "aws:kms"
+    # AWS answers the context on writes (PutObject, CopyObject, CreateMultipartUpload)
+    got = json.loads(base64.b64decode(r["SSEKMSEncryptionContext"]))
+    assert got == {"project": "stocktake", "team": "a"}
+    g = s3.get_object(Bucket=bucket, Key="ctx")
+    assert g["Body"].read() == b"with context" and g["ServerSideEncryption"] == "aws:kms"
+    # the context is bound to the data key: the blob decrypts with it only (KMS Decrypt)
+    r = s3.put_object(Bucket=bucket, Key="ctx2", Body=b"y", ServerSideEncryption="aws:kms")
+    assert "SSEKMSEncryptionContext" not in r  # AWS's default context, not answered
+    assert s3.get_object(Bucket=bucket, Key="ctx2")["Body"].read() == b"y"
+    for bad in ["not base64!", base64.b64encode(b"[1,2]").decode(),
+                base64.b64encode(b'{"a": 1}').decode()]:
+        with pytest.raises(ClientError) as e:
+            s3.put_object(Bucket=bucket, Key="bad", Body=b"z", ServerSideEncryption="aws:kms",
+                          SSEKMSEncryptionContext=bad)
+        assert error_code(e.value) == "InvalidArgument" and status(e.value) == 400
+
+
+def test_key_headers_without_kms_are_invalid(s3, bucket):
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="x", Body=b"x", ServerSideEncryption="AES256",
+                      SSEKMSKeyId="alias/aws/s3")
+    assert error_code(e.value) == "InvalidArgument"
+
+
+def test_unknown_disabled_pending_keys(s3, kms, bucket):
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="u", Body=b"u", ServerSideEncryption="aws:kms",
+                      SSEKMSKeyId="alias/no-such-alias")
+    assert error_code(e.value) == "KMS.NotFoundException" and status(e.value) == 400
+    assert "Invalid keyId" in e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="u", Body=b"u", ServerSideEncryption="aws:kms",
+                      SSEKMSKeyId="0b7b5a4e-0000-4000-8000-000000000000")
+    assert error_code(e.value) == "KMS.NotFoundException"
+    md = kms.create_key()["KeyMetadata"]
+    s3.put_object(Bucket=bucket, Key="dis", Body=b"before", ServerSideEncryption="aws:kms",
+                  SSEKMSKeyId=md["KeyId"])
+    kms.disable_key(KeyId=md["KeyId"])
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="dis2", Body=b"u", ServerSideEncryption="aws:kms",
+                      SSEKMSKeyId=md["KeyId"])
+    assert error_code(e.value) == "KMS.DisabledException" and status(e.value) == 400
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="dis")
+    assert error_code(e.value) == "KMS.DisabledException" and status(e.value) == 400
+    kms.enable_key(KeyId=md["KeyId"])
+    assert s3.get_object(Bucket=bucket, Key="dis")["Body"].read() == b"before"
+    kms.schedule_key_deletion(KeyId=md["KeyId"], PendingWindowInDays=7)
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="pd", Body=b"u", ServerSideEncryption="aws:kms",
+                      SSEKMSKeyId=md["KeyId"])
+    assert error_code(e.value) == "KMS.KMSInvalidStateException" and status(e.value) == 400
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="dis")
+    assert error_code(e.value) == "KMS.KMSInvalidStateException"
+
+
+def test_key_policy_denies_the_caller(s3, kms, server, bucket):
+    root = server.root_account()
+    md = kms.create_key()["KeyMetadata"]
+    s3.put_object(Bucket=bucket, Key="pol", Body=b"secret", ServerSideEncryption="aws:kms",
+                  SSEKMSKeyId=md["KeyId"])
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % root},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "NoCrypto", "Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::%s:root" % root},
+         "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}]}
+    kms.put_key_policy(KeyId=md["KeyId"], PolicyName="default", Policy=json.dumps(policy))
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="pol2", Body=b"x", ServerSideEncryption="aws:kms",
+                      SSEKMSKeyId=md["KeyId"])
+    assert error_code(e.value) == "AccessDenied" and status(e.value) == 403
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="pol")
+    assert error_code(e.value) == "AccessDenied" and status(e.value) == 403
+    # another account's key, reachable by ARN only, is denied by its default policy
+    other_account, key, secret = server.add_account("kms-s3-other")
+    theirs = kms_client(server, key, secret).create_key()["KeyMetadata"]
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="pol3", Body=b"x", ServerSideEncryption="aws:kms",
+                      SSEKMSKeyId=theirs["Arn"])
+    assert error_code(e.value) == "AccessDenied"
+
+
+def test_large_object_and_ranges(s3, bucket):
+    body = os.urandom(16 * MiB + 777)
+    s3.put_object(Bucket=bucket, Key="big", Body=body, ServerSideEncryption="aws:kms")
+    assert s3.get_object(Bucket=bucket, Key="big")["Body"].read() == body
+    a, b = 5 * MiB + 3, 11 * MiB + 9
+    g = s3.get_object(Bucket=bucket, Key="big", Range="bytes=%d-%d" % (a, b))
+    assert g["Body"].read() == body[a:b + 1]
+
+
+def aws_env(server):
+    return dict(os.environ, AWS_ACCESS_KEY_ID=server.access_key,
+                AWS_SECRET_ACCESS_KEY=server.secret_key, AWS_DEFAULT_REGION=server.region,
+                AWS_PAGER="", AWS_EC2_METADATA_DISABLED="true")
+
+
+def test_aws_cli_cp_sse_kms(server, kms, bucket, tmp_path):
+    md = kms.create_key()["KeyMetadata"]
+    src = tmp_path / "small.bin"
+    data = os.urandom(300 * 1024)
+    src.write_bytes(data)
+    aws = ["/usr/bin/aws", "--endpoint-url", server.endpoint]
+    env = aws_env(server)
+    subprocess.run(aws + ["s3", "cp", "--sse", "aws:kms", "--sse-kms-key-id", md["KeyId"],
+                          str(src), "s3://%s/cli.bin" % bucket],
+                   check=True, env=env, capture_output=True)
+    head = json.loads(subprocess.run(aws + ["s3api", "head-object", "--bucket", bucket, "--key",
+                                            "cli.bin"], check=True, env=env,
+                                     capture_output=True).stdout)
+    assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == md["Arn"]
+    out = tmp_path / "down.bin"
+    subprocess.run(aws + ["s3", "cp", "s3://%s/cli.bin" % bucket, str(out)], check=True,
+                   env=env, capture_output=True)
+    assert out.read_bytes() == data
+
+
+def grep_data(data_dir):
+    return subprocess.run(["grep", "-rlaF", MARKER[:24].decode(), data_dir],
+                          capture_output=True, text=True).stdout.split()
+
+
+def test_no_plaintext_reaches_the_disk():
+    srv = Server().start()
+    try:
+        c = srv.client()
+        c.create_bucket(Bucket="kms-marker")
+        c.put_object(Bucket="kms-marker", Key="s", Body=MARKER * 3,
+                     ServerSideEncryption="aws:kms")
+        c.put_object(Bucket="kms-marker", Key="b", Body=MARKER * 100000,
+                     ServerSideEncryption="aws:kms:dsse")
+        assert c.get_object(Bucket="kms-marker", Key="b")["Body"].read() == MARKER * 100000
+        srv.stop()
+        assert grep_data(srv.data) == []
+    finally:
+        srv.stop()
+        srv.cleanup()
