@@ -81,27 +81,68 @@ static int config_parse(struct config_opts *o, int argc, char **argv)
     while (!rc && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         o->flags += c != 'd' && c != 'b' && c != 'i' && c != 'x';
         switch (c) {
-        case 'd': o->data = optarg; break;
-        case 'b': o->bucket = optarg; break;
-        case 'i': o->id = optarg; break;
-        case 'x': o->xml_file = optarg; break;
-        case 'D': o->destination = optarg; break;
-        case 'P': o->dest_prefix = optarg; break;
-        case 'f': o->format = optarg; break;
-        case 'F': o->frequency = optarg; break;
-        case 'v': o->versions = optarg; break;
-        case 'o': o->fields = optarg; break;
-        case 'p': o->prefix = optarg; break;
-        case 'H': o->csv_header = 1; break;
-        case 'n': o->disabled = 1; break;
-        case 'a': o->modified_after = optarg; break;
-        case 'B': o->modified_before = optarg; break;
-        case 'l': o->size_at_least = optarg; break;
-        case 'm': o->size_at_most = optarg; break;
-        case 'k': o->key_pattern = optarg; break;
-        case 's': rc = xmlw_elem(&o->filter, "StorageClass", optarg); break;
-        case 't': rc = config_tag(&o->filter, optarg); break;
-        default: return -1;
+        case 'd':
+            o->data = optarg;
+            break;
+        case 'b':
+            o->bucket = optarg;
+            break;
+        case 'i':
+            o->id = optarg;
+            break;
+        case 'x':
+            o->xml_file = optarg;
+            break;
+        case 'D':
+            o->destination = optarg;
+            break;
+        case 'P':
+            o->dest_prefix = optarg;
+            break;
+        case 'f':
+            o->format = optarg;
+            break;
+        case 'F':
+            o->frequency = optarg;
+            break;
+        case 'v':
+            o->versions = optarg;
+            break;
+        case 'o':
+            o->fields = optarg;
+            break;
+        case 'p':
+            o->prefix = optarg;
+            break;
+        case 'H':
+            o->csv_header = 1;
+            break;
+        case 'n':
+            o->disabled = 1;
+            break;
+        case 'a':
+            o->modified_after = optarg;
+            break;
+        case 'B':
+            o->modified_before = optarg;
+            break;
+        case 'l':
+            o->size_at_least = optarg;
+            break;
+        case 'm':
+            o->size_at_most = optarg;
+            break;
+        case 'k':
+            o->key_pattern = optarg;
+            break;
+        case 's':
+            rc = xmlw_elem(&o->filter, "StorageClass", optarg);
+            break;
+        case 't':
+            rc = config_tag(&o->filter, optarg);
+            break;
+        default:
+            return -1;
         }
     }
     return !rc && optind == argc && o->bucket && o->id ? 0 : -1;

@@ -19,8 +19,7 @@ int inv_dest_load(struct meta_store *meta, const struct inv_config *c, struct me
     else if (rc)
         snprintf(why, size, "%s", err_msg());
     else if (c->account_id && strcmp(c->account_id, dest->owner_id) != 0) {
-        snprintf(why, size, "AccountId %s does not own destination bucket %s", c->account_id,
-                 name);
+        snprintf(why, size, "AccountId %s does not own destination bucket %s", c->account_id, name);
         rc = ERR_INVALID;
     }
     return rc;
