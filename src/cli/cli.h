@@ -6,6 +6,8 @@
 int cli_serve(int argc, char **argv);
 int cli_admin(int argc, char **argv);
 int cli_inventory(int argc, char **argv);
+/* `inventory put|get …` (cmd_inventory_config.c); argv[0] is "put" or "get". */
+int cli_inventory_config(int argc, char **argv);
 /* lifecycle (issue 12) */
 int cli_lifecycle(int argc, char **argv);
 

@@ -1,6 +1,7 @@
 /* cmd_inventory.c — `stocktake inventory run` (one configuration now, through the same code
  * path as the scheduler, safe beside a running server), `stocktake inventory status` and
- * `stocktake inventory ddl` (the CREATE TABLE statement for querying the reports). */
+ * `stocktake inventory ddl` (the CREATE TABLE statement for querying the reports); `put` and
+ * `get` are in cmd_inventory_config.c. */
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,7 +31,9 @@ static void inventory_usage(void)
             "       stocktake inventory status --data DIR [--bucket B] [--limit N]\n"
             "       stocktake inventory ddl --data DIR --bucket B --id ID "
             "[--engine athena|trino|spark|duckdb] [--local-dir DIR]\n"
-            "       stocktake inventory cancel --data DIR --bucket B --id ID\n");
+            "       stocktake inventory cancel --data DIR --bucket B --id ID\n"
+            "       stocktake inventory put|get --data DIR --bucket B --id ID ... "
+            "(`stocktake inventory put` lists its flags)\n");
 }
 
 struct inventory_opts {
@@ -253,6 +256,8 @@ int cli_inventory(int argc, char **argv)
         inventory_usage();
         return 2;
     }
+    if (strcmp(argv[1], "put") == 0 || strcmp(argv[1], "get") == 0)
+        return cli_inventory_config(argc - 1, argv + 1);
     struct inventory_opts o;
     if (inventory_parse(&o, argc - 1, argv + 1)) {
         inventory_usage();

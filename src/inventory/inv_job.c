@@ -16,6 +16,7 @@
 #include "core/str.h"
 #include "crypto/keys.h"
 #include "inventory/inv_config.h"
+#include "inventory/inv_dest.h"
 #include "inventory/inv_filter.h"
 #include "inventory/inv_format.h"
 #include "inventory/inv_grant.h"
@@ -97,18 +98,10 @@ static int inv_job_fail(struct inv_job *j, int rc, const char *fmt, ...)
  * it before exporting); its policy is loaded for the delivery decisions. */
 static int inv_job_check_destination(struct inv_job *j, const struct meta_bucket *src)
 {
-    const char *name = NULL;
-    const char *why = inv_config_destination_error(&j->config, &name);
-    if (why)
-        return inv_job_fail(j, 0, "%s", why);
-    int rc = meta_bucket_get(j->meta, name, &j->dest);
-    if (rc == ERR_NOTFOUND)
-        return inv_job_fail(j, rc, "destination bucket %s does not exist", name);
+    int rc = inv_dest_load(j->meta, &j->config, &j->dest, j->run->error, sizeof(j->run->error));
     if (rc)
-        return inv_job_fail(j, rc, "%s", err_msg());
-    if (j->config.account_id && strcmp(j->config.account_id, j->dest.owner_id) != 0)
-        return inv_job_fail(j, 0, "AccountId %s does not own destination bucket %s",
-                            j->config.account_id, name);
+        return rc;
+    const char *name = j->dest.name;
     rc = inv_grant_load(&j->grant, j->meta, src, &j->dest);
     if (rc)
         return inv_job_fail(j, rc, "the policy of destination bucket %s: %s", name, err_msg());

@@ -9,30 +9,12 @@
 
 #include "core/xmlw.h"
 #include "inventory/inv_config.h"
-#include "inventory/inv_format.h"
-#include "inventory/inv_keys.h"
 #include "inventory/inv_token.h"
+#include "s3/s3_inventory_store.h"
 #include "s3/s3_req.h"
 
-#define INV_MAX_CONFIGS 1000
 #define INV_LIST_PAGE 100
 #define INV_PROLOG "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-
-/* Every key a report of c writes must fit S3's 1,024 bytes: a destination Prefix that makes
- * them longer is refused here, never cut at run time. */
-static enum s3_error s3_inventory_check_keys(struct s3_req *r, const struct inv_config *c)
-{
-    const struct inv_format_ops *f = inv_format_find(c->format);
-    size_t longest = inv_keys_longest(c->prefix, r->bucket, c->id, f ? f->extension : ".parquet");
-    if (longest <= INV_KEY_MAX)
-        return S3_OK;
-    s3_req_set_message(r,
-                       "The destination prefix is too long: report keys would be %zu bytes, "
-                       "more than the %d allowed",
-                       longest, INV_KEY_MAX);
-    s3_req_error_elem(r, "ArgumentName", "Prefix");
-    return S3E_INVALID_ARGUMENT;
-}
 
 enum s3_error s3_op_put_bucket_inventory(struct s3_req *r)
 {
@@ -41,29 +23,13 @@ enum s3_error s3_op_put_bucket_inventory(struct s3_req *r)
         return e;
     if (r->body.xml.len == 0)
         return S3E_MISSING_REQUEST_BODY;
-    const char *id = s3_req_param(r, "id");
-    struct inv_config c;
-    if (!id || inv_config_parse(&c, r->body.xml.data, r->body.xml.len))
-        return S3E_MALFORMED_XML;
-    const char *dest_error = NULL;
-    if (strcmp(id, c.id) != 0)
-        e = S3E_ID_MISMATCH;
-    else if ((dest_error = inv_config_destination_error(&c, NULL)) != NULL)
-        s3_req_set_message(r, "%s", dest_error);
-    if (dest_error)
-        e = S3E_INVALID_S3_DESTINATION_BUCKET;
-    if (!e)
-        e = s3_inventory_check_keys(r, &c);
-    struct buf stored;
-    buf_init(&stored, 1u << 20);
-    if (!e && inv_config_render(&c, &stored))
-        e = S3E_INTERNAL_ERROR;
-    if (!e) {
-        int rc = meta_inventory_put(r->srv->meta, r->bucket, c.id, stored.data, INV_MAX_CONFIGS);
-        e = rc == ERR_TOOBIG ? S3E_TOO_MANY_CONFIGURATIONS : s3_error_from_rc(rc);
-    }
-    buf_dispose(&stored);
-    inv_config_dispose(&c);
+    struct s3_inventory_put_error err;
+    e = s3_inventory_put(r->srv->meta, r->bucket, s3_req_param(r, "id"), r->body.xml.data,
+                         r->body.xml.len, &err);
+    if (e && err.message[0])
+        s3_req_set_message(r, "%s", err.message);
+    if (e && err.argument_name)
+        s3_req_error_elem(r, "ArgumentName", err.argument_name);
     if (!e)
         s3_respond_empty(r, 204);
     return e;
@@ -89,11 +55,7 @@ enum s3_error s3_op_get_bucket_inventory(struct s3_req *r)
         return e;
     struct buf xml;
     buf_init(&xml, BUF_UNLIMITED);
-    int rc = buf_puts(&xml, INV_PROLOG "<InventoryConfiguration xmlns=\"" S3_XMLNS "\">");
-    if (!rc)
-        rc = buf_puts(&xml, config);
-    if (!rc)
-        rc = buf_puts(&xml, "</InventoryConfiguration>");
+    int rc = s3_inventory_document(config, &xml);
     free(config);
     if (rc) {
         buf_dispose(&xml);
