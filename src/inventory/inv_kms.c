@@ -44,8 +44,8 @@ enum kms_error inv_kms_data_key(struct inv_kms *k, const char *key, uint8_t dk[3
     json_decref(o);
     char *rec = xmalloc(S3_SSE_KMS_RECORD_MAX);
     enum kms_error e =
-        ctx ? s3_sse_kms_generate(&k->caller, KEYS_MODE_KMS, k->key_ref[0] ? k->key_ref : NULL,
-                                  ctx, 0, 0, dk, rec)
+        ctx ? s3_sse_kms_generate(&k->caller, KEYS_MODE_KMS, k->key_ref[0] ? k->key_ref : NULL, ctx,
+                                  0, 0, dk, rec)
             : KMS_E_INTERNAL;
     free(ctx);
     if (e) {

@@ -441,3 +441,74 @@ def test_bucket_default_kms(server, s3, kms, bucket, tmp_path):
     assert error_code(e.value) == "KMS.NotFoundException"
     s3.delete_bucket_encryption(Bucket=bucket)
     assert s3.put_object(Bucket=bucket, Key="x", Body=b"x")["ServerSideEncryption"] == "AES256"
+
+
+def test_bucket_policy_condition_keys(s3, kms, bucket):
+    md = kms.create_key()["KeyMetadata"]
+    other = kms.create_key()["KeyMetadata"]
+    arn = "arn:aws:s3:::%s/*" % bucket
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "RequireKms", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+         "Resource": arn,
+         "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}},
+        {"Sid": "RequireKey", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+         "Resource": arn,
+         "Condition": {"StringNotEqualsIfExists": {
+             "s3:x-amz-server-side-encryption-aws-kms-key-id": md["Arn"]}}}]}))
+    try:
+        r = s3.put_object(Bucket=bucket, Key="ok", Body=b"x", ServerSideEncryption="aws:kms",
+                          SSEKMSKeyId=md["Arn"])
+        assert r["SSEKMSKeyId"] == md["Arn"]
+        for extra in ({}, {"ServerSideEncryption": "AES256"},
+                      {"ServerSideEncryption": "aws:kms:dsse", "SSEKMSKeyId": md["Arn"]},
+                      {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": other["Arn"]},
+                      # no key id header: the key is absent, so ...IfExists matches (deny)
+                      {"ServerSideEncryption": "aws:kms"}):
+            with pytest.raises(ClientError) as e:
+                s3.put_object(Bucket=bucket, Key="no", Body=b"x", **extra)
+            assert error_code(e.value) == "AccessDenied", extra
+    finally:
+        s3.delete_bucket_policy(Bucket=bucket)
+
+
+def test_master_key_rotate_keeps_kms_objects():
+    from conftest import BIN
+    srv = Server().start()
+    try:
+        c = srv.client()
+        k = kms_client(srv)
+        c.create_bucket(Bucket="kms-rotate")
+        md = k.create_key()["KeyMetadata"]
+        bodies = {"dflt": os.urandom(100000), "explicit": os.urandom(5000)}
+        c.put_object(Bucket="kms-rotate", Key="dflt", Body=bodies["dflt"],
+                     ServerSideEncryption="aws:kms")
+        c.put_object(Bucket="kms-rotate", Key="explicit", Body=bodies["explicit"],
+                     ServerSideEncryption="aws:kms:dsse", SSEKMSKeyId=md["KeyId"])
+        c.put_object(Bucket="kms-rotate", Key="s3", Body=b"sse-s3", ServerSideEncryption="AES256")
+        u = c.create_multipart_upload(Bucket="kms-rotate", Key="pending",
+                                      ServerSideEncryption="aws:kms", SSEKMSKeyId=md["Arn"])
+        part = os.urandom(4321)
+        r = c.upload_part(Bucket="kms-rotate", Key="pending", UploadId=u["UploadId"],
+                          PartNumber=1, Body=part)
+    finally:
+        srv.stop()
+    p = subprocess.run([BIN, "admin", "--data", srv.data, "master-key", "rotate"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    again = Server(data_dir=srv.data).start()
+    try:
+        c = again.client()
+        for key, v in bodies.items():
+            assert c.get_object(Bucket="kms-rotate", Key=key)["Body"].read() == v
+        assert c.get_object(Bucket="kms-rotate", Key="s3")["Body"].read() == b"sse-s3"
+        c.complete_multipart_upload(Bucket="kms-rotate", Key="pending", UploadId=u["UploadId"],
+                                    MultipartUpload={"Parts": [{"PartNumber": 1,
+                                                                "ETag": r["ETag"]}]})
+        assert c.get_object(Bucket="kms-rotate", Key="pending")["Body"].read() == part
+        # the keys still make new data keys
+        c.put_object(Bucket="kms-rotate", Key="after", Body=b"after",
+                     ServerSideEncryption="aws:kms", SSEKMSKeyId=md["KeyId"])
+        assert c.get_object(Bucket="kms-rotate", Key="after")["Body"].read() == b"after"
+    finally:
+        again.stop()
+        srv.cleanup()
