@@ -97,10 +97,20 @@ static int s3_sse_kms_default_ctx(struct s3_req *r, char *ctx, size_t size)
     return rc;
 }
 
+/* AWS: every request using an SSE-KMS key must be signed with SigV4 (not SigV2). */
+static enum s3_error s3_sse_kms_need_sigv4(struct s3_req *r)
+{
+    s3_req_set_message(r, "Requests specifying Server Side Encryption with AWS KMS managed keys "
+                          "require AWS Signature Version 4.");
+    return S3E_INVALID_ARGUMENT;
+}
+
 enum s3_error s3_sse_kms_for_write(struct s3_req *r, const char *alg, const char *key_ref,
                                    const char *ctx_b64, int bucket_key, uint8_t dk[32],
                                    char record[S3_SSE_KMS_RECORD_MAX])
 {
+    if (r->auth_sigv2)
+        return s3_sse_kms_need_sigv4(r);
     struct kms_caller c;
     s3_sse_kms_caller(r, &c);
     char ctx[S3_SSE_KMS_CTX_MAX + 1];
@@ -181,6 +191,8 @@ static int s3_sse_kms_fields(char *copy, char *f[7])
 
 enum s3_error s3_sse_kms_data_key(struct s3_req *r, const char *record, uint8_t dk[32])
 {
+    if (r->auth_sigv2)
+        return s3_sse_kms_need_sigv4(r);
     char *copy = xstrdup(record), *f[7];
     enum s3_error e = S3E_INTERNAL_ERROR;
     size_t hn = 0, cn = 0;

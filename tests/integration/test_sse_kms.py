@@ -236,6 +236,17 @@ def test_no_plaintext_reaches_the_disk():
         c.put_object(Bucket="kms-marker", Key="b", Body=MARKER * 100000,
                      ServerSideEncryption="aws:kms:dsse")
         assert c.get_object(Bucket="kms-marker", Key="b")["Body"].read() == MARKER * 100000
+        u = c.create_multipart_upload(Bucket="kms-marker", Key="mp", ServerSideEncryption="aws:kms")
+        r = c.upload_part(Bucket="kms-marker", Key="mp", UploadId=u["UploadId"], PartNumber=1,
+                          Body=MARKER * 120000)
+        c.complete_multipart_upload(Bucket="kms-marker", Key="mp", UploadId=u["UploadId"],
+                                    MultipartUpload={"Parts": [{"PartNumber": 1,
+                                                                "ETag": r["ETag"]}]})
+        c.put_object(Bucket="kms-marker", Key="src", Body=MARKER * 10, ServerSideEncryption="AES256")
+        c.copy_object(Bucket="kms-marker", Key="cp", CopySource={"Bucket": "kms-marker",
+                                                                 "Key": "src"},
+                      ServerSideEncryption="aws:kms")
+        assert c.get_object(Bucket="kms-marker", Key="mp")["Body"].read() == MARKER * 120000
         srv.stop()
         assert grep_data(srv.data) == []
     finally:
@@ -512,3 +523,29 @@ def test_master_key_rotate_keeps_kms_objects():
     finally:
         again.stop()
         srv.cleanup()
+
+
+def test_sigv2_requests_are_refused(server, s3, bucket):
+    """AWS: requests using SSE-KMS must be signed with SigV4."""
+    v2 = boto3.client("s3", endpoint_url=server.endpoint, region_name=server.region,
+                      aws_access_key_id=server.access_key,
+                      aws_secret_access_key=server.secret_key,
+                      config=Config(signature_version="s3", s3={"addressing_style": "path"},
+                                    retries={"max_attempts": 1}))
+    s3.put_object(Bucket=bucket, Key="v4", Body=b"v4", ServerSideEncryption="aws:kms")
+    with pytest.raises(ClientError) as e:
+        v2.get_object(Bucket=bucket, Key="v4")
+    assert error_code(e.value) == "InvalidArgument"
+    assert "Signature Version 4" in e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:
+        v2.put_object(Bucket=bucket, Key="v2", Body=b"v2", ServerSideEncryption="aws:kms")
+    assert error_code(e.value) == "InvalidArgument"
+    # SSE-S3 objects are not concerned
+    s3.put_object(Bucket=bucket, Key="s3", Body=b"s3", ServerSideEncryption="AES256")
+    assert v2.get_object(Bucket=bucket, Key="s3")["Body"].read() == b"s3"
+    # anonymous readers are refused
+    s3.put_object(Bucket=bucket, Key="pub", Body=b"p", ServerSideEncryption="aws:kms")
+    anon = server.anonymous_client()
+    with pytest.raises(ClientError) as e:
+        anon.get_object(Bucket=bucket, Key="pub")
+    assert error_code(e.value) == "AccessDenied"
