@@ -32,7 +32,17 @@ static int inv_file_store(struct inv_file *f, const void *data, size_t n)
 
 int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip, enum obj_sse_mode sse)
 {
-    struct obj_write_opts opts = {.md5 = 1, .checksum = INV_FILE_CHECKSUM, .sse = sse};
+    return inv_file_open_kms(out, bs, gzip, sse, NULL, NULL);
+}
+
+int inv_file_open_kms(struct inv_file **out, struct blob_store *bs, int gzip, enum obj_sse_mode sse,
+                      const uint8_t *data_key, const char *record)
+{
+    struct obj_write_opts opts = {.md5 = 1,
+                                  .checksum = INV_FILE_CHECKSUM,
+                                  .sse = sse,
+                                  .customer_key = data_key,
+                                  .sse_record = record};
     struct inv_file *f = xcalloc(1, sizeof(*f));
     f->gzip = gzip;
     if (gzip && deflateInit2(&f->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {

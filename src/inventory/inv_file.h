@@ -32,6 +32,10 @@ struct inv_file_result {
 /* sse: OBJ_SSE_S3 seals the stored bytes (the report's SSE-S3 encryption), else OBJ_SSE_NONE. */
 int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip,
                   enum obj_sse_mode sse) WARN_UNUSED;
+/* The same with OBJ_SSE_KMS: sealed under the KMS data key, whose record (inventory/inv_kms.h)
+ * comes back in the result. */
+int inv_file_open_kms(struct inv_file **out, struct blob_store *bs, int gzip, enum obj_sse_mode sse,
+                      const uint8_t *data_key, const char *record) WARN_UNUSED;
 int inv_file_write(struct inv_file *f, const void *data, size_t n) WARN_UNUSED;
 /* Bytes the format has written so far (before compression), for the file-size cap: the
  * compressor buffers, so stored bytes lag and would make small caps meaningless. */

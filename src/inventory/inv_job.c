@@ -2,6 +2,7 @@
 #include "inventory/inv_job.h"
 #include "object/object.h"
 
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "inventory/inv_grant.h"
 #include "inventory/inv_expiry.h"
 #include "inventory/inv_keys.h"
+#include "inventory/inv_kms.h"
 #include "inventory/inv_lease.h"
 #include "inventory/inv_leftovers.h"
 #include "inventory/inv_manifest.h"
@@ -61,7 +63,10 @@ struct inv_job {
     int wants_expiry;
     char owner_id[13];
     char owner_canonical[65];
-    enum obj_sse_mode sse; /* the configuration's Encryption: SSE-S3 seals every report object */
+    enum obj_sse_mode sse;   /* the report's encryption: SSE-S3 or SSE-KMS seals every object */
+    struct inv_kms kms;      /* SSE-KMS: the key and the service principal asking for data keys */
+    char dest_kms_key[2048]; /* an aws:kms destination default's KMSMasterKeyID */
+    char data_uuid[37];      /* the open data file's key's UUID */
     struct meta_inventory_run *run;
     struct inv_lease *lease;
     int rc;
@@ -146,6 +151,40 @@ static int inv_job_record(struct inv_job *j, const char *key, const char *versio
     return rc ? inv_job_fail(j, rc, "recording %s: %s", key, err_msg()) : 0;
 }
 
+/* An SSE-KMS report object's data key and record; the run fails with the KMS's reason. */
+static int inv_job_kms_key(struct inv_job *j, const char *key, uint8_t dk[32], char **record)
+{
+    char why[512];
+    if (inv_kms_data_key(&j->kms, key, dk, record, why, sizeof(why)))
+        return inv_job_fail(j, ERR_DENIED, "SSE-KMS encryption of reports with key %s: %s",
+                            j->kms.key_ref[0] ? j->kms.key_ref : "alias/aws/s3", why);
+    return 0;
+}
+
+/* Open a file for the report object key (SSE-KMS: under a data key of its own). */
+static int inv_job_open_for(struct inv_job *j, const char *key, int gzip, struct inv_file **f)
+{
+    if (j->sse != OBJ_SSE_KMS)
+        return inv_file_open(f, j->blobs, gzip, j->sse);
+    uint8_t dk[32];
+    char *record = NULL;
+    int rc = inv_job_kms_key(j, key, dk, &record);
+    if (!rc)
+        rc = inv_file_open_kms(f, j->blobs, gzip, OBJ_SSE_KMS, dk, record);
+    OPENSSL_cleanse(dk, sizeof(dk));
+    free(record);
+    return rc;
+}
+
+/* A new data file, its object's key (UUID) chosen now so that its encryption can name it. */
+static int inv_job_file_open(struct inv_job *j)
+{
+    char key[INV_KEY_MAX + 1];
+    hash_uuid(j->data_uuid);
+    int rc = inv_keys_data(key, j->base, j->data_uuid, j->format->extension);
+    return rc ? rc : inv_job_open_for(j, key, j->format->gzip, &j->file);
+}
+
 static int inv_job_roll(struct inv_job *j)
 {
     struct inv_file_result res;
@@ -166,9 +205,8 @@ static int inv_job_roll(struct inv_job *j)
         j->file_blobs = xrealloc(j->file_blobs, j->cap_files * sizeof(*j->file_blobs));
     }
     struct inv_manifest_file *f = &j->files[j->n_files];
-    char uuid[37], key[INV_KEY_MAX + 1];
-    hash_uuid(uuid);
-    if ((rc = inv_keys_data(key, j->base, uuid, j->format->extension)) != 0) {
+    char key[INV_KEY_MAX + 1];
+    if ((rc = inv_keys_data(key, j->base, j->data_uuid, j->format->extension)) != 0) {
         if (blob_remove(j->blobs, res.blob_id))
             log_warn("could not remove blob %s", res.blob_id);
         free(res.sse);
@@ -218,7 +256,7 @@ static int inv_job_row(void *payload, const struct meta_object *o)
     if (!inv_filter_match(j->config.filter_ext, o))
         return 0;
     if (!j->file) {
-        j->rc = inv_file_open(&j->file, j->blobs, j->format->gzip, j->sse);
+        j->rc = inv_job_file_open(j);
         if (!j->rc && j->format->open)
             j->rc = j->format->open(&j->format_state, &j->cols, j->opts->row_group_rows);
         if (!j->rc && j->format->start)
@@ -312,7 +350,7 @@ static int inv_job_put_bytes(struct inv_job *j, const char *key, const char *dat
 {
     struct inv_file *f = NULL;
     struct inv_file_result res;
-    int rc = inv_file_open(&f, j->blobs, 0, j->sse);
+    int rc = inv_job_open_for(j, key, 0, &f);
     if (!rc && (rc = inv_file_write(f, data, len)) != 0)
         inv_file_abort(f);
     if (!rc)
@@ -417,23 +455,33 @@ static int inv_job_dest_encryption(struct inv_job *j, enum inv_encryption *out)
         return inv_job_fail(j, ERR_INVALID, "the encryption configuration of %s does not parse",
                             j->dest.name);
     *out = c.algorithm == S3_SSE_ALG_AES256 ? INV_ENC_SSE_S3 : INV_ENC_SSE_KMS;
+    snprintf(j->dest_kms_key, sizeof(j->dest_kms_key), "%s", c.kms_key_id);
     return 0;
 }
 
 /* The report's encryption: the configuration's Encryption or the destination's default.
- * SSE-S3 seals every report object with the server's master key; SSE-KMS fails the run (no
- * KMS key service yet), before anything is written. */
-static int inv_job_encryption(struct inv_job *j)
+ * SSE-S3 seals every report object with the server's master key; SSE-KMS with a data key per
+ * object from the KMS (inv_kms.h), tried once here so that a key the service may not use
+ * fails the run before anything is written. */
+static int inv_job_encryption(struct inv_job *j, const struct meta_bucket *src)
 {
     enum inv_encryption enc = j->config.encryption;
     int rc = enc == INV_ENC_SSE_S3 || enc == INV_ENC_SSE_KMS ? 0 : inv_job_dest_encryption(j, &enc);
     if (rc)
         return rc;
-    if (enc == INV_ENC_SSE_KMS)
-        return inv_job_fail(j, 0,
-                            "SSE-KMS encryption of reports (key %s) needs a KMS key service, "
-                            "which Stocktake does not have yet",
-                            j->config.kms_key_id ? j->config.kms_key_id : "of the destination");
+    if (enc == INV_ENC_SSE_KMS) {
+        const char *ref =
+            j->config.encryption == INV_ENC_SSE_KMS ? j->config.kms_key_id : j->dest_kms_key;
+        inv_kms_init(&j->kms, j->meta, ref && *ref ? ref : "alias/aws/s3", src, &j->dest);
+        uint8_t dk[32];
+        char *record = NULL;
+        rc = inv_job_kms_key(j, "manifest.json", dk, &record);
+        OPENSSL_cleanse(dk, sizeof(dk));
+        free(record);
+        if (!rc)
+            j->sse = OBJ_SSE_KMS;
+        return rc;
+    }
     if (enc != INV_ENC_SSE_S3)
         return 0;
     if (!keys_master_current())
@@ -464,7 +512,7 @@ static int inv_job_prepare(struct inv_job *j, const char *config_id)
     rc = inv_job_check_destination(j, &src);
     if (rc)
         return rc;
-    rc = inv_job_encryption(j);
+    rc = inv_job_encryption(j, &src);
     if (rc)
         return rc;
     j->format = inv_format_find(j->config.format);

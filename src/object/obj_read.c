@@ -85,7 +85,14 @@ int obj_reader_open_part(struct blob_store *bs, const char *blob_id, uint64_t si
                          const char *upload_sse, uint32_t part, uint64_t start, uint64_t len,
                          struct obj_reader **out)
 {
-    struct obj_unseal_source src = {-1, blob_id, size, upload_sse, NULL, NULL, part, NULL};
+    return obj_reader_open_part_key(bs, blob_id, size, upload_sse, NULL, part, start, len, out);
+}
+
+int obj_reader_open_part_key(struct blob_store *bs, const char *blob_id, uint64_t size,
+                             const char *upload_sse, const uint8_t *data_key, uint32_t part,
+                             uint64_t start, uint64_t len, struct obj_reader **out)
+{
+    struct obj_unseal_source src = {-1, blob_id, size, upload_sse, NULL, data_key, part, NULL};
     return obj_reader_open_source(bs, &src, start, len, out);
 }
 

@@ -187,9 +187,9 @@ static int obj_seal_open(struct obj_writer *w, const struct obj_write_opts *opts
         (!opts->customer_key || !opts->sse_record || opts->sse_parent)) {
         err_set("SSE-KMS without its data key and record");
         rc = ERR_INVALID;
-    } else if (opts->sse == OBJ_SSE_KMS) {
+    } else if (opts->sse == OBJ_SSE_KMS) { /* a part's record is its upload's: none back */
         memcpy(dk, opts->customer_key, KEYS_LEN);
-        record = xstrdup(opts->sse_record);
+        record = opts->part ? NULL : xstrdup(opts->sse_record);
     } else if (opts->sse == OBJ_SSE_C && !opts->customer_key) {
         err_set("SSE-C without a customer key");
         rc = ERR_INVALID;

@@ -50,7 +50,8 @@ struct obj_write_opts {
     uint32_t part;
     const uint8_t *customer_key; /* OBJ_SSE_C: the customer's 32-byte key (never stored);
                                   * OBJ_SSE_KMS: the plain data key the KMS generated */
-    const char *sse_record;      /* OBJ_SSE_KMS: the record to store (its KMS ciphertext) */
+    const char *sse_record;      /* OBJ_SSE_KMS: the record to store (its KMS ciphertext),
+                                  * handed back in obj_written.sse unless part is set */
 };
 
 struct obj_written {
@@ -148,6 +149,10 @@ int obj_reader_open_key(struct blob_store *bs, const struct meta_object *o,
 int obj_reader_open_part(struct blob_store *bs, const char *blob_id, uint64_t size,
                          const char *upload_sse, uint32_t part, uint64_t start, uint64_t len,
                          struct obj_reader **out) WARN_UNUSED;
+/* The same with the plain data key of an SSE-KMS upload (which the caller got from the KMS). */
+int obj_reader_open_part_key(struct blob_store *bs, const char *blob_id, uint64_t size,
+                             const char *upload_sse, const uint8_t *data_key, uint32_t part,
+                             uint64_t start, uint64_t len, struct obj_reader **out) WARN_UNUSED;
 /* Up to n bytes into buf; *got 0 at the end of the range. */
 int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got) WARN_UNUSED;
 /* When the stored bytes are the object's bytes (no decryption stage), the file and offset

@@ -203,8 +203,22 @@ static enum s3_error s3_complete_assemble(struct s3_req *r, const struct meta_up
     struct obj_write_opts opts = {.md5 = 0, .checksum = full ? algo : CHECKSUM_NONE};
     if (obj_sse_mode_of(u->sse) == OBJ_SSE_S3)
         opts.sse = OBJ_SSE_S3; /* the object gets a data key of its own */
+    uint8_t dk[32];
+    const uint8_t *kms_key = NULL;
+    if (obj_sse_mode_of(u->sse) == OBJ_SSE_KMS) {
+        /* the upload's KMS data key (kms:Decrypt, as AWS's Complete), sealing the object
+         * under the upload's record; its segment key is the new blob's own */
+        enum s3_error e = s3_sse_kms_data_key(r, u->sse, dk);
+        if (e)
+            return e;
+        kms_key = dk;
+        opts.sse = OBJ_SSE_KMS;
+        opts.customer_key = dk;
+        opts.sse_record = u->sse;
+    }
     struct obj_writer *w = NULL;
     if (obj_writer_open(r->srv->blobs, &opts, &w)) {
+        OPENSSL_cleanse(dk, sizeof(dk));
         log_error("CompleteMultipartUpload %s/%s: %s", r->bucket, r->key, err_msg());
         return S3E_INTERNAL_ERROR;
     }
@@ -220,15 +234,16 @@ static enum s3_error s3_complete_assemble(struct s3_req *r, const struct meta_up
                           parts[i]->number, parts[i]->blob_id, err_msg());
             continue;
         }
-        rc =
-            obj_reader_open_part(r->srv->blobs, parts[i]->blob_id, (uint64_t)parts[i]->size, u->sse,
-                                 (uint32_t)parts[i]->number, 0, (uint64_t)parts[i]->size, &rd);
+        rc = obj_reader_open_part_key(r->srv->blobs, parts[i]->blob_id, (uint64_t)parts[i]->size,
+                                      u->sse, kms_key, (uint32_t)parts[i]->number, 0,
+                                      (uint64_t)parts[i]->size, &rd);
         if (!rc)
             rc = obj_copy_reader(rd, w);
         if (rc)
             log_error("CompleteMultipartUpload %s/%s part %d (blob %s): %s", r->bucket, r->key,
                       parts[i]->number, parts[i]->blob_id, err_msg());
     }
+    OPENSSL_cleanse(dk, sizeof(dk));
     if (rc) {
         obj_writer_abort(w);
         return S3E_INTERNAL_ERROR;

@@ -3,7 +3,9 @@
  * As AWS since January 2023, a bucket without a stored configuration encrypts new objects with
  * SSE-S3 and GetBucketEncryption answers that default (AES256, BucketKeyEnabled false);
  * DeleteBucketEncryption restores it. Under --legacy-bucket-defaults a bucket has no default
- * encryption until one is put, and Get answers ServerSideEncryptionConfigurationNotFoundError. */
+ * encryption until one is put, and Get answers ServerSideEncryptionConfigurationNotFoundError.
+ * An aws:kms / aws:kms:dsse default names its key (KMSMasterKeyID; none: alias/aws/s3), which
+ * is resolved, as on AWS, by each write it applies to (s3_sse_kms.h). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -24,13 +26,6 @@ enum s3_error s3_op_put_bucket_encryption(struct s3_req *r)
     struct s3_sse_config c;
     char msg[256];
     e = s3_sse_config_parse(&c, r->body.xml.data, r->body.xml.len, msg, sizeof(msg));
-    if (!e && c.algorithm != S3_SSE_ALG_AES256) {
-        snprintf(msg, sizeof(msg),
-                 "Default encryption with %s is not implemented by Stocktake "
-                 "yet.",
-                 s3_sse_algorithm_name(c.algorithm));
-        e = S3E_NOT_IMPLEMENTED;
-    }
     if (e) {
         if (msg[0])
             s3_req_set_message(r, "%s", msg);

@@ -112,11 +112,6 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
                               "implemented by Stocktake yet.");
         e = S3E_NOT_IMPLEMENTED;
     }
-    if (!e && sse.mode == OBJ_SSE_KMS) {
-        s3_req_set_message(r, "Multipart uploads with SSE-KMS are not implemented by Stocktake "
-                              "yet.");
-        e = S3E_NOT_IMPLEMENTED;
-    }
     struct s3_object_grant grant = {"", NULL};
     if (!e)
         e = s3_acl_object_for_write(r, 0, NULL, &grant);
@@ -139,6 +134,8 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     int rec = sse.mode == OBJ_SSE_S3  ? obj_sse_record_new(u.upload_id, &u.sse)
               : sse.mode == OBJ_SSE_C ? obj_sse_record_new_customer(u.upload_id, sse.key, &u.sse)
                                       : 0;
+    if (sse.mode == OBJ_SSE_KMS) /* parts and the object use the KMS data key of the record */
+        u.sse = xstrdup(sse.kms_record);
     OPENSSL_cleanse(sse.key, sizeof(sse.key)); /* its MD5 stays for the answer */
     if (rec) {
         log_error("CreateMultipartUpload %s/%s: %s", r->bucket, r->key, err_msg());
@@ -176,7 +173,7 @@ enum s3_error s3_op_create_multipart_upload(struct s3_req *r)
     }
     struct http_response *resp = s3_response_xml(r, &xml);
     s3_mpu_checksum_headers(resp, &u);
-    s3_sse_response_header(resp, sse_record);
+    s3_sse_write_response_header(resp, sse_record);
     s3_sse_customer_headers(resp, &sse);
     free(sse_record);
     http_req_respond(r->http, resp);

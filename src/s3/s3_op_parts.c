@@ -66,7 +66,8 @@ static enum s3_error s3_part_checksum_setup(struct s3_req *r, const struct meta_
 }
 
 /* A part of an encrypted upload is sealed under the upload's data key (an SSE-C upload's
- * unwrapped with the customer key k), bound to its number. */
+ * unwrapped with the customer key k, an SSE-KMS upload's decrypted by the KMS into k), bound
+ * to its number. */
 static void s3_part_sse_opts(const struct meta_upload *u, int number, const struct s3_sse_want *k,
                              struct obj_write_opts *o)
 {
@@ -74,9 +75,10 @@ static void s3_part_sse_opts(const struct meta_upload *u, int number, const stru
     if (m == OBJ_SSE_NONE)
         return;
     o->sse = m;
-    o->sse_parent = u->sse;
+    o->sse_parent = m == OBJ_SSE_KMS ? NULL : u->sse;
+    o->sse_record = m == OBJ_SSE_KMS ? u->sse : NULL;
     o->part = (uint32_t)number;
-    o->customer_key = m == OBJ_SSE_C ? k->key : NULL;
+    o->customer_key = m == OBJ_SSE_C || m == OBJ_SSE_KMS ? k->key : NULL;
 }
 
 enum s3_error s3_op_upload_part_begin(struct s3_req *r)
@@ -216,10 +218,12 @@ enum s3_error s3_op_upload_part_copy(struct s3_req *r)
     free(sb);
     free(sk);
     free(sv);
-    int sealed = obj_sse_mode_of(u.sse) == OBJ_SSE_S3;
+    char *sealed = u.sse ? xstrdup(u.sse) : NULL; /* for the answer's headers */
     meta_upload_dispose(&u);
-    if (e)
+    if (e) {
+        free(sealed);
         return e;
+    }
     struct buf xml;
     char lm[32];
     clock_format_iso8601(lm, sizeof(lm), p.last_modified_ms);
@@ -232,12 +236,13 @@ enum s3_error s3_op_upload_part_copy(struct s3_req *r)
     if (!rc)
         rc = buf_puts(&xml, "</CopyPartResult>");
     if (rc) {
+        free(sealed);
         buf_dispose(&xml);
         return S3E_INTERNAL_ERROR;
     }
     struct http_response *resp = s3_response_xml(r, &xml);
-    if (sealed)
-        http_response_header(resp, "x-amz-server-side-encryption", "AES256");
+    s3_sse_response_header(resp, sealed);
+    free(sealed);
     s3_sse_customer_headers(resp, &key);
     http_req_respond(r->http, resp);
     return S3_OK;

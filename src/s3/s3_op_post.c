@@ -147,10 +147,15 @@ static enum s3_error s3_post_start_file(struct s3_req *r, const char *filename)
                           "x-amz-server-side-encryption-customer-algorithm"),
             s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption-customer-key"),
             s3_post_field(st->fields, st->n_fields,
-                          "x-amz-server-side-encryption-customer-key-MD5")};
+                          "x-amz-server-side-encryption-customer-key-MD5"),
+            s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption-aws-kms-key-id"),
+            s3_post_field(st->fields, st->n_fields, "x-amz-server-side-encryption-context"),
+            s3_post_field(st->fields, st->n_fields,
+                          "x-amz-server-side-encryption-bucket-key-enabled")};
         e = s3_sse_for_fields(r, &f, &st->want);
         opts.sse = st->want.mode;
         opts.customer_key = st->want.key;
+        opts.sse_record = st->want.kms_record;
     }
     if (e)
         return e;

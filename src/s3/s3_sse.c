@@ -10,12 +10,6 @@
 #include "core/hash.h"
 #include "crypto/keys.h"
 
-static enum s3_error s3_sse_not_implemented(struct s3_req *r, const char *what)
-{
-    s3_req_set_message(r, "%s is not implemented by Stocktake yet.", what);
-    return S3E_NOT_IMPLEMENTED;
-}
-
 static const char *s3_sse_hdr(struct s3_req *r, const char *prefix, const char *name)
 {
     char h[128];
@@ -35,8 +29,13 @@ static enum s3_error s3_sse_bad_key(struct s3_req *r, const char *msg)
 enum s3_error s3_sse_customer(struct s3_req *r, const char *prefix, struct s3_sse_want *out,
                               int *given)
 {
-    const struct s3_sse_fields f = {NULL, s3_sse_hdr(r, prefix, "algorithm"),
-                                    s3_sse_hdr(r, prefix, "key"), s3_sse_hdr(r, prefix, "key-MD5")};
+    const struct s3_sse_fields f = {NULL,
+                                    s3_sse_hdr(r, prefix, "algorithm"),
+                                    s3_sse_hdr(r, prefix, "key"),
+                                    s3_sse_hdr(r, prefix, "key-MD5"),
+                                    NULL,
+                                    NULL,
+                                    NULL};
     return s3_sse_customer_fields(r, &f, out, given);
 }
 
@@ -125,29 +124,12 @@ static enum s3_error s3_sse_check_blocked(struct s3_req *r)
     return S3E_ACCESS_DENIED;
 }
 
-/* No header: the bucket's default. */
-static enum s3_error s3_sse_default(struct s3_req *r, enum obj_sse_mode *out)
-{
-    struct s3_sse_config c;
-    int rc = s3_sse_bucket_config(r, &c);
-    if (rc == ERR_NOTFOUND) {
-        *out = OBJ_SSE_NONE;
-        return S3_OK;
-    }
-    if (rc)
-        return s3_error_from_rc(rc);
-    if (c.algorithm != S3_SSE_ALG_AES256)
-        return s3_sse_not_implemented(r, "Server-side encryption with KMS keys");
-    *out = OBJ_SSE_S3;
-    return S3_OK;
-}
-
 static int s3_sse_is_kms(const char *v)
 {
     return v && (strcmp(v, KEYS_MODE_KMS) == 0 || strcmp(v, KEYS_MODE_DSSE) == 0);
 }
 
-/* SSE-KMS with the headers' key id, context and bucket key (or the bucket default's). */
+/* SSE-KMS with the given key id, context and bucket key (or the bucket default's). */
 static enum s3_error s3_sse_kms_want(struct s3_req *r, const char *alg, const char *key_ref,
                                      const char *ctx, int bucket_key, struct s3_sse_want *out)
 {
@@ -161,38 +143,41 @@ static enum s3_error s3_sse_kms_want(struct s3_req *r, const char *alg, const ch
     return S3_OK;
 }
 
-static int s3_sse_bucket_key_header(struct s3_req *r, int dflt)
+static int s3_sse_bucket_key_value(const char *v, int dflt)
 {
-    const char *b = s3_req_header(r, "x-amz-server-side-encryption-bucket-key-enabled");
-    return b ? strcasecmp(b, "true") == 0 : dflt;
+    return v ? strcasecmp(v, "true") == 0 : dflt;
+}
+
+/* No header: the bucket's default (SSE-KMS / DSSE-KMS with its key and bucket key). */
+static enum s3_error s3_sse_default(struct s3_req *r, const struct s3_sse_fields *f,
+                                    struct s3_sse_want *out)
+{
+    struct s3_sse_config c;
+    int rc = s3_sse_bucket_config(r, &c);
+    if (rc == ERR_NOTFOUND) {
+        out->mode = OBJ_SSE_NONE;
+        return S3_OK;
+    }
+    if (rc)
+        return s3_error_from_rc(rc);
+    if (c.algorithm != S3_SSE_ALG_AES256)
+        return s3_sse_kms_want(r, s3_sse_algorithm_name(c.algorithm),
+                               c.kms_key_id[0] ? c.kms_key_id : NULL, NULL,
+                               s3_sse_bucket_key_value(f->bucket_key, c.bucket_key_enabled), out);
+    out->mode = OBJ_SSE_S3;
+    return S3_OK;
 }
 
 enum s3_error s3_sse_for_write(struct s3_req *r, struct s3_sse_want *out)
 {
-    const char *v = s3_req_header(r, "x-amz-server-side-encryption");
-    int c_given = s3_sse_hdr(r, "x-amz-", "algorithm") || s3_sse_hdr(r, "x-amz-", "key") ||
-                  s3_sse_hdr(r, "x-amz-", "key-MD5");
-    if (s3_sse_is_kms(v) && !c_given) {
-        memset(out, 0, sizeof(*out));
-        return s3_sse_kms_want(r, v,
-                               s3_req_header(r, "x-amz-server-side-encryption-aws-kms-key-id"),
-                               s3_req_header(r, "x-amz-server-side-encryption-context"),
-                               s3_sse_bucket_key_header(r, 0), out);
-    }
-    if (!v && !c_given) {
-        struct s3_sse_config c;
-        int rc = s3_sse_bucket_config(r, &c);
-        if (rc && rc != ERR_NOTFOUND)
-            return s3_error_from_rc(rc);
-        if (!rc && c.algorithm != S3_SSE_ALG_AES256) {
-            memset(out, 0, sizeof(*out));
-            return s3_sse_kms_want(r, s3_sse_algorithm_name(c.algorithm), c.kms_key_id, NULL,
-                                   s3_sse_bucket_key_header(r, c.bucket_key_enabled), out);
-        }
-    }
     const struct s3_sse_fields f = {
-        s3_req_header(r, "x-amz-server-side-encryption"), s3_sse_hdr(r, "x-amz-", "algorithm"),
-        s3_sse_hdr(r, "x-amz-", "key"), s3_sse_hdr(r, "x-amz-", "key-MD5")};
+        s3_req_header(r, "x-amz-server-side-encryption"),
+        s3_sse_hdr(r, "x-amz-", "algorithm"),
+        s3_sse_hdr(r, "x-amz-", "key"),
+        s3_sse_hdr(r, "x-amz-", "key-MD5"),
+        s3_req_header(r, "x-amz-server-side-encryption-aws-kms-key-id"),
+        s3_req_header(r, "x-amz-server-side-encryption-context"),
+        s3_req_header(r, "x-amz-server-side-encryption-bucket-key-enabled")};
     return s3_sse_for_fields(r, &f, out);
 }
 
@@ -203,7 +188,7 @@ enum s3_error s3_sse_for_fields(struct s3_req *r, const struct s3_sse_fields *f,
     int given = 0;
     enum s3_error e = s3_sse_customer_fields(r, f, out, &given);
     if (e || !given)
-        return e ? e : s3_sse_choose(r, f->sse, &out->mode);
+        return e ? e : s3_sse_choose(r, f, out);
     e = f->sse ? S3E_INVALID_ARGUMENT : s3_sse_check_blocked(r);
     if (e == S3E_INVALID_ARGUMENT)
         s3_req_set_message(r, "Server Side Encryption with Customer provided key is "
@@ -213,27 +198,28 @@ enum s3_error s3_sse_for_fields(struct s3_req *r, const struct s3_sse_fields *f,
     return e;
 }
 
-enum s3_error s3_sse_choose(struct s3_req *r, const char *v, enum obj_sse_mode *out)
+enum s3_error s3_sse_choose(struct s3_req *r, const struct s3_sse_fields *f,
+                            struct s3_sse_want *out)
 {
-    *out = OBJ_SSE_NONE;
-    int kms = v && (strcmp(v, "aws:kms") == 0 || strcmp(v, "aws:kms:dsse") == 0);
-    if (kms)
-        return s3_sse_not_implemented(r, "Server-side encryption with KMS keys (SSE-KMS)");
-    if (s3_req_header(r, "x-amz-server-side-encryption-aws-kms-key-id") ||
-        s3_req_header(r, "x-amz-server-side-encryption-context")) {
+    const char *v = f->sse;
+    out->mode = OBJ_SSE_NONE;
+    if (s3_sse_is_kms(v))
+        return s3_sse_kms_want(r, v, f->kms_key_id && *f->kms_key_id ? f->kms_key_id : NULL,
+                               f->context, s3_sse_bucket_key_value(f->bucket_key, 0), out);
+    if (f->kms_key_id || f->context) {
         s3_req_set_message(r, "Server Side Encryption with AWS KMS managed key requires HTTP "
                               "header x-amz-server-side-encryption : aws:kms");
         return S3E_INVALID_ARGUMENT;
     }
     if (!v)
-        return s3_sse_default(r, out);
+        return s3_sse_default(r, f, out);
     if (strcmp(v, "AES256") != 0) {
         s3_req_set_message(r, "The encryption method specified is not supported");
         s3_req_error_elem(r, "ArgumentName", "x-amz-server-side-encryption");
         s3_req_error_elem(r, "ArgumentValue", v);
         return S3E_INVALID_ARGUMENT;
     }
-    *out = OBJ_SSE_S3;
+    out->mode = OBJ_SSE_S3;
     return S3_OK;
 }
 
@@ -280,7 +266,9 @@ enum s3_error s3_sse_part_key(struct s3_req *r, const struct meta_upload *u, str
     memset(k, 0, sizeof(*k));
     enum s3_error e = s3_sse_customer(r, "x-amz-", k, &given);
     int sealed_c = obj_sse_mode_of(u->sse) == OBJ_SSE_C;
-    if (!e && given && !sealed_c) {
+    if (!e && !given && obj_sse_mode_of(u->sse) == OBJ_SSE_KMS)
+        e = s3_sse_kms_data_key(r, u->sse, k->key); /* kms:Decrypt, as AWS's UploadPart */
+    else if (!e && given && !sealed_c) {
         s3_req_set_message(r, "The encryption parameters are not applicable to this upload.");
         e = S3E_INVALID_REQUEST;
     } else if (!e && sealed_c && !given) {

@@ -6,9 +6,9 @@
  * plain HTTP unless serve --allow-insecure-sse-c); without either the bucket's default
  * encryption applies (GetBucketEncryption; SSE-S3 unless the server runs with
  * --legacy-bucket-defaults; SSE-C is blocked unless the configuration's BlockedEncryptionTypes
- * is NONE). aws:kms and aws:kms:dsse take a data key from the KMS (s3_sse_kms.h; POST
- * form fields for them answer 501 NotImplemented); other values are
- * InvalidArgument, as AWS answers them. */
+ * is NONE). aws:kms and aws:kms:dsse (headers, POST form fields, or a bucket default with
+ * its KMSMasterKeyID and BucketKeyEnabled) take a data key from the KMS (s3_sse_kms.h); other
+ * values are InvalidArgument, as AWS answers them. */
 #ifndef STOCKTAKE_S3_SSE_H
 #define STOCKTAKE_S3_SSE_H
 
@@ -32,16 +32,20 @@ enum s3_error s3_sse_for_write(struct s3_req *r, struct s3_sse_want *out);
 
 /* The same from given values (a POST form's fields; NULL: absent). */
 struct s3_sse_fields {
-    const char *sse;       /* x-amz-server-side-encryption */
-    const char *algorithm; /* x-amz-server-side-encryption-customer-algorithm */
-    const char *key;       /* …-customer-key */
-    const char *key_md5;   /* …-customer-key-MD5 */
+    const char *sse;        /* x-amz-server-side-encryption */
+    const char *algorithm;  /* x-amz-server-side-encryption-customer-algorithm */
+    const char *key;        /* …-customer-key */
+    const char *key_md5;    /* …-customer-key-MD5 */
+    const char *kms_key_id; /* x-amz-server-side-encryption-aws-kms-key-id */
+    const char *context;    /* x-amz-server-side-encryption-context */
+    const char *bucket_key; /* x-amz-server-side-encryption-bucket-key-enabled */
 };
 enum s3_error s3_sse_for_fields(struct s3_req *r, const struct s3_sse_fields *f,
                                 struct s3_sse_want *out);
-/* The same for the value v of x-amz-server-side-encryption (NULL: absent),
- * SSE-S3 or the bucket default only. */
-enum s3_error s3_sse_choose(struct s3_req *r, const char *v, enum obj_sse_mode *out);
+/* The same without SSE-C fields: f->sse (NULL: absent: the bucket default), AES256 or
+ * SSE-KMS / DSSE-KMS with f's key id, context and bucket key. */
+enum s3_error s3_sse_choose(struct s3_req *r, const struct s3_sse_fields *f,
+                            struct s3_sse_want *out);
 
 /* The SSE-C key headers under prefix ("x-amz-" or "x-amz-copy-source-") into out (mode
  * OBJ_SSE_C); *given 0 when there are none. InvalidArgument / InvalidRequest as AWS. */
@@ -55,7 +59,8 @@ enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct
                               struct s3_sse_want *k, const uint8_t **ck);
 
 /* UploadPart, UploadPartCopy: the upload's encryption applies to its parts; an SSE-C upload's
- * parts bring its key (k, checked against the upload's record), others bring none. */
+ * parts bring its key (k, checked against the upload's record); an SSE-KMS upload's data key
+ * comes from the KMS into k->key (kms:Decrypt for the caller); others bring none. */
 enum s3_error s3_sse_part_key(struct s3_req *r, const struct meta_upload *u, struct s3_sse_want *k);
 
 /* The bucket's default encryption (stored, else the server's default); ERR_NOTFOUND under

@@ -97,10 +97,20 @@ static int s3_sse_kms_default_ctx(struct s3_req *r, char *ctx, size_t size)
     return rc;
 }
 
+/* AWS: every request using an SSE-KMS key must be signed with SigV4 (not SigV2). */
+static enum s3_error s3_sse_kms_need_sigv4(struct s3_req *r)
+{
+    s3_req_set_message(r, "Requests specifying Server Side Encryption with AWS KMS managed keys "
+                          "require AWS Signature Version 4.");
+    return S3E_INVALID_ARGUMENT;
+}
+
 enum s3_error s3_sse_kms_for_write(struct s3_req *r, const char *alg, const char *key_ref,
                                    const char *ctx_b64, int bucket_key, uint8_t dk[32],
                                    char record[S3_SSE_KMS_RECORD_MAX])
 {
+    if (r->auth_sigv2)
+        return s3_sse_kms_need_sigv4(r);
     struct kms_caller c;
     s3_sse_kms_caller(r, &c);
     char ctx[S3_SSE_KMS_CTX_MAX + 1];
@@ -127,27 +137,39 @@ enum s3_error s3_sse_kms_for_write(struct s3_req *r, const char *alg, const char
             return e;
         key_ref = S3_SSE_KMS_DEFAULT_ALIAS;
     }
+    enum kms_error ke =
+        s3_sse_kms_generate(&c, alg, key_ref, ctx, ctx_b64 != NULL, bucket_key, dk, record);
+    return s3_sse_kms_error(r, ke, key_ref);
+}
+
+enum kms_error s3_sse_kms_generate(const struct kms_caller *c, const char *alg, const char *key_ref,
+                                   const char *ctx, int ctx_given, int bucket_key, uint8_t dk[32],
+                                   char record[S3_SSE_KMS_RECORD_MAX])
+{
     uint8_t *blob = NULL;
     size_t blob_len = 0;
     char arn[256];
     enum kms_error ke =
-        kms_data_key_generate(&c, key_ref, ctx, dk, &blob, &blob_len, arn, sizeof(arn));
+        kms_data_key_generate(c, key_ref, ctx, dk, &blob, &blob_len, arn, sizeof(arn));
     if (ke)
-        return s3_sse_kms_error(r, ke, key_ref);
+        return ke;
     char *hex = xmalloc(blob_len * 2 + 1), b64[S3_SSE_KMS_CTX_MAX * 2];
     hash_hex(blob, blob_len, hex);
     free(blob);
-    hash_base64((const uint8_t *)ctx, strlen(ctx), b64);
-    int n = snprintf(record, S3_SSE_KMS_RECORD_MAX, "1;%s;%s;%d;%s;%d;%s",
+    int n = -1;
+    if (strlen(ctx) <= S3_SSE_KMS_CTX_MAX) {
+        hash_base64((const uint8_t *)ctx, strlen(ctx), b64);
+        n = snprintf(record, S3_SSE_KMS_RECORD_MAX, "1;%s;%s;%d;%s;%d;%s",
                      strcmp(alg, KEYS_MODE_DSSE) == 0 ? KEYS_MODE_DSSE : KEYS_MODE_KMS, arn,
-                     bucket_key ? 1 : 0, hex, ctx_b64 ? 1 : 0, b64);
-    free(hex);
-    if (n < 0 || n >= S3_SSE_KMS_RECORD_MAX) {
-        OPENSSL_cleanse(dk, 32);
-        s3_req_set_message(r, "The encryption context is too large.");
-        return S3E_INVALID_ARGUMENT;
+                     bucket_key ? 1 : 0, hex, ctx_given ? 1 : 0, b64);
     }
-    return S3_OK;
+    free(hex);
+    if (n < 0 || n >= S3_SSE_KMS_RECORD_MAX) { /* a context of at most 1536 bytes fits */
+        OPENSSL_cleanse(dk, 32);
+        err_set("SSE-KMS record too long");
+        return KMS_E_INTERNAL;
+    }
+    return KMS_OK;
 }
 
 /* The record's seven fields, in copy (f[0..6]); -1 when malformed. */
@@ -169,6 +191,8 @@ static int s3_sse_kms_fields(char *copy, char *f[7])
 
 enum s3_error s3_sse_kms_data_key(struct s3_req *r, const char *record, uint8_t dk[32])
 {
+    if (r->auth_sigv2)
+        return s3_sse_kms_need_sigv4(r);
     char *copy = xstrdup(record), *f[7];
     enum s3_error e = S3E_INTERNAL_ERROR;
     size_t hn = 0, cn = 0;

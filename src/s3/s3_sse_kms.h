@@ -9,13 +9,15 @@
  *     <base64 of the context JSON>
  *
  * A read asks the KMS to decrypt the blob for the requester (kms:Decrypt under the key policy;
- * a disabled key fails the read). */
+ * a disabled key fails the read). As on AWS, both need SigV4: a SigV2 request is 400
+ * InvalidArgument. */
 #ifndef STOCKTAKE_S3_SSE_KMS_H
 #define STOCKTAKE_S3_SSE_KMS_H
 
 #include <stdint.h>
 
 #include "http/http.h"
+#include "kms/kms.h"
 #include "s3/s3_error.h"
 #include "s3/s3_req.h"
 
@@ -25,6 +27,12 @@
  * algorithm alg ("aws:kms" / "aws:kms:dsse"); key_ref, ctx_b64 NULL when absent. */
 enum s3_error s3_sse_kms_for_write(struct s3_req *r, const char *alg, const char *key_ref,
                                    const char *ctx_b64, int bucket_key, uint8_t dk[32],
+                                   char record[S3_SSE_KMS_RECORD_MAX]);
+/* The KMS part of it, for any caller (S3's requester, or the s3.amazonaws.com service for
+ * inventory reports): a data key under key_ref for the context JSON ctx (ctx_given: the
+ * writer named it, so answers show it) and its record. */
+enum kms_error s3_sse_kms_generate(const struct kms_caller *c, const char *alg, const char *key_ref,
+                                   const char *ctx, int ctx_given, int bucket_key, uint8_t dk[32],
                                    char record[S3_SSE_KMS_RECORD_MAX]);
 /* The data key of a version's record, decrypted by the KMS for the requester. */
 enum s3_error s3_sse_kms_data_key(struct s3_req *r, const char *record, uint8_t dk[32]);

@@ -2,9 +2,17 @@
 SSE-S3 seals every report object — data files, manifest.json, manifest.checksum and
 symlink.txt — with the server's master key, so reading them back over S3 shows
 x-amz-server-side-encryption: AES256 and no report byte is stored in plaintext; the
-`stocktake inventory run` process finds the master key serve uses. SSE-KMS needs a KMS key
-service Stocktake does not have yet: the run fails with that reason and writes nothing."""
+`stocktake inventory run` process finds the master key serve uses. SSE-KMS follows the seed's
+set-up steps (aws kms put-key-policy with its statement granting s3.amazonaws.com
+kms:GenerateDataKey, then an SSE-KMS inventory): every report object reads back with
+aws:kms and the key's ARN; without the grant, or with a disabled or missing key, the run fails
+with the reason and writes nothing. EncryptionStatus / BucketKeyStatus show SSE-KMS, DSSE-KMS
+and bucket keys."""
+import csv
+import gzip
+import json
 import os
+import subprocess
 
 import pytest
 
@@ -72,14 +80,100 @@ def test_sse_s3_report_objects_are_sealed(server, s3, source, tmp_path, fmt):
                 assert needle not in f.read(), os.path.join(root, n)
 
 
-def test_sse_kms_report_fails_with_the_reason_and_writes_nothing(server, s3, source):
+SEED_STATEMENT = {  # the seed's set-up page, verbatim
+    "Sid": "Allow Amazon S3 use of the CMK",
+    "Effect": "Allow",
+    "Principal": {
+        "Service": "s3.amazonaws.com"
+    },
+    "Action": [
+        "kms:GenerateDataKey"
+    ],
+    "Resource": "*"
+}
+
+
+def _aws(server, *args):
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=server.access_key,
+               AWS_SECRET_ACCESS_KEY=server.secret_key, AWS_DEFAULT_REGION=server.region,
+               AWS_PAGER="", AWS_EC2_METADATA_DISABLED="true")
+    p = subprocess.run(["/usr/bin/aws", "--endpoint-url", server.endpoint, *args, "--output",
+                        "json"], env=env, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout) if p.stdout.strip() else None
+
+
+def _kms_key(server, grant_s3):
+    """A customer managed key made with `aws kms create-key`; with grant_s3, the seed's
+    statement added to its key policy with `aws kms put-key-policy`."""
+    md = _aws(server, "kms", "create-key", "--description", "inventory reports")["KeyMetadata"]
+    if grant_s3:
+        policy = json.loads(_aws(server, "kms", "get-key-policy", "--key-id", md["KeyId"],
+                                 "--policy-name", "default")["Policy"])
+        policy["Statement"].append(SEED_STATEMENT)
+        _aws(server, "kms", "put-key-policy", "--key-id", md["KeyId"], "--policy-name",
+             "default", "--policy", json.dumps(policy))
+    return md
+
+
+def test_sse_kms_report_with_the_seeds_key_policy(server, s3, source, tmp_path):
+    md = _kms_key(server, grant_s3=True)
+    s3.put_object(Bucket=source, Key="kms-obj", Body=b"k", ServerSideEncryption="aws:kms",
+                  SSEKMSKeyId=md["KeyId"], BucketKeyEnabled=True)
+    s3.put_object(Bucket=source, Key="dsse-obj", Body=b"d", ServerSideEncryption="aws:kms:dsse",
+                  SSEKMSKeyId=md["KeyId"])
     s3.put_bucket_inventory_configuration(Bucket=source, Id="kms", InventoryConfiguration=config(
-        "kms", "enc-dest", prefix="kms", fields=["Size"],
-        Encryption={"SSEKMS": {"KeyId": "arn:aws:kms:us-east-1:111122223333:key/abcd"}}))
-    p = run_inventory(server, source, "kms", check=False)
+        "kms", "enc-dest", prefix="kms", fields=["Size", "EncryptionStatus", "BucketKeyStatus"],
+        Encryption={"SSEKMS": {"KeyId": md["Arn"]}}))
+    p = run_inventory(server, source, "kms")
+    manifest, files = fetch_report(s3, "enc-dest", p.stdout.strip(), tmp_path)  # decrypts
+    keys = _report_keys(s3, "enc-dest", "kms/")
+    assert {k.rsplit("/", 1)[-1] for k in keys if "/data/" not in k} >= {
+        "manifest.json", "manifest.checksum", "symlink.txt"}
+    for k in keys:
+        h = s3.head_object(Bucket="enc-dest", Key=k)
+        assert h["ServerSideEncryption"] == "aws:kms" and h["SSEKMSKeyId"] == md["Arn"], k
+        g = s3.get_object(Bucket="enc-dest", Key=k)
+        assert g["ServerSideEncryption"] == "aws:kms" and g["SSEKMSKeyId"] == md["Arn"]
+        g["Body"].read()
+    rows = {}
+    for f in files:
+        with gzip.open(f, "rt") as fh:
+            for row in csv.reader(fh):
+                rows[row[1]] = row[2:]
+    assert rows["kms-obj"][1:] == ["SSE-KMS", "ENABLED"]
+    assert rows["dsse-obj"][1:] == ["DSSE-KMS", "DISABLED"]
+    assert rows["%s/000" % MARKER][1:] == ["SSE-S3", "DISABLED"]
+    # manifest.json names the source bucket: no stored file holds it in plaintext
+    needle = ('"sourceBucket" : "%s"' % source).encode()
+    for root, _, names in os.walk(server.data):
+        for n in names:
+            if not n.endswith((".db", ".db-wal", ".db-shm")):
+                with open(os.path.join(root, n), "rb") as fh:
+                    assert needle not in fh.read(), os.path.join(root, n)
+
+
+def _fails_writing_nothing(server, s3, source, id_, key_id, reason):
+    s3.put_bucket_inventory_configuration(Bucket=source, Id=id_, InventoryConfiguration=config(
+        id_, "enc-dest", prefix=id_, fields=["Size"], Encryption={"SSEKMS": {"KeyId": key_id}}))
+    p = run_inventory(server, source, id_, check=False)
     assert p.returncode != 0
-    assert "SSE-KMS" in p.stderr and "KMS key service" in p.stderr, p.stderr
-    assert _report_keys(s3, "enc-dest", "kms/") == []
+    assert "SSE-KMS" in p.stderr and reason in p.stderr, p.stderr
+    assert "Sanitizer" not in p.stderr, p.stderr
+    assert _report_keys(s3, "enc-dest", id_ + "/") == []
+
+
+def test_sse_kms_report_fails_without_the_grant_and_writes_nothing(server, s3, source):
+    md = _kms_key(server, grant_s3=False)  # the default policy: the account root only
+    _fails_writing_nothing(server, s3, source, "nogrant", md["Arn"], "AccessDeniedException")
+
+
+def test_sse_kms_report_fails_on_disabled_or_missing_key(server, s3, source):
+    md = _kms_key(server, grant_s3=True)
+    _aws(server, "kms", "disable-key", "--key-id", md["KeyId"])
+    _fails_writing_nothing(server, s3, source, "disabled", md["Arn"], "DisabledException")
+    missing = md["Arn"].rsplit("/", 1)[0] + "/00000000-0000-4000-8000-000000000000"
+    _fails_writing_nothing(server, s3, source, "missing", missing, "NotFoundException")
 
 
 def test_report_without_encryption_gets_the_destinations_default(server, s3, source, tmp_path):

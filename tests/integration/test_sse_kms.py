@@ -236,8 +236,316 @@ def test_no_plaintext_reaches_the_disk():
         c.put_object(Bucket="kms-marker", Key="b", Body=MARKER * 100000,
                      ServerSideEncryption="aws:kms:dsse")
         assert c.get_object(Bucket="kms-marker", Key="b")["Body"].read() == MARKER * 100000
+        u = c.create_multipart_upload(Bucket="kms-marker", Key="mp", ServerSideEncryption="aws:kms")
+        r = c.upload_part(Bucket="kms-marker", Key="mp", UploadId=u["UploadId"], PartNumber=1,
+                          Body=MARKER * 120000)
+        c.complete_multipart_upload(Bucket="kms-marker", Key="mp", UploadId=u["UploadId"],
+                                    MultipartUpload={"Parts": [{"PartNumber": 1,
+                                                                "ETag": r["ETag"]}]})
+        c.put_object(Bucket="kms-marker", Key="src", Body=MARKER * 10, ServerSideEncryption="AES256")
+        c.copy_object(Bucket="kms-marker", Key="cp", CopySource={"Bucket": "kms-marker",
+                                                                 "Key": "src"},
+                      ServerSideEncryption="aws:kms")
+        assert c.get_object(Bucket="kms-marker", Key="mp")["Body"].read() == MARKER * 120000
         srv.stop()
         assert grep_data(srv.data) == []
     finally:
         srv.stop()
         srv.cleanup()
+
+
+@pytest.fixture(scope="module")
+def legacy_srv():
+    from conftest import serve_checked
+    yield from serve_checked(["--legacy-bucket-defaults"])
+
+
+def test_copy_between_modes(s3, kms, bucket):
+    md = kms.create_key()["KeyMetadata"]
+    body = os.urandom(300 * 1024 + 11)
+    s3.put_object(Bucket=bucket, Key="s3src", Body=body, ServerSideEncryption="AES256")
+    # SSE-S3 -> SSE-KMS (explicit key, bucket key, context)
+    ctx = base64.b64encode(b'{"purpose":"copy"}').decode()
+    r = s3.copy_object(Bucket=bucket, Key="kmscopy", CopySource={"Bucket": bucket, "Key": "s3src"},
+                       ServerSideEncryption="aws:kms", SSEKMSKeyId=md["KeyId"],
+                       SSEKMSEncryptionContext=ctx, BucketKeyEnabled=True)
+    assert r["ServerSideEncryption"] == "aws:kms" and r["SSEKMSKeyId"] == md["Arn"]
+    assert r["BucketKeyEnabled"] is True and r["SSEKMSEncryptionContext"] == ctx
+    assert r["CopyObjectResult"]["ETag"] != '"%s"' % hashlib.md5(body).hexdigest()
+    g = s3.get_object(Bucket=bucket, Key="kmscopy")
+    assert g["SSEKMSKeyId"] == md["Arn"] and g["Body"].read() == body
+    # SSE-KMS -> DSSE-KMS with the default key
+    r = s3.copy_object(Bucket=bucket, Key="dssecopy",
+                       CopySource={"Bucket": bucket, "Key": "kmscopy"},
+                       ServerSideEncryption="aws:kms:dsse")
+    assert r["ServerSideEncryption"] == "aws:kms:dsse"
+    assert s3.get_object(Bucket=bucket, Key="dssecopy")["Body"].read() == body
+    # SSE-KMS -> SSE-S3
+    r = s3.copy_object(Bucket=bucket, Key="back", CopySource={"Bucket": bucket, "Key": "kmscopy"},
+                       ServerSideEncryption="AES256")
+    assert r["ServerSideEncryption"] == "AES256" and "SSEKMSKeyId" not in r
+    assert s3.get_object(Bucket=bucket, Key="back")["Body"].read() == body
+    # a copy onto itself may change the encryption only
+    r = s3.copy_object(Bucket=bucket, Key="s3src", CopySource={"Bucket": bucket, "Key": "s3src"},
+                       ServerSideEncryption="aws:kms", SSEKMSKeyId=md["Arn"])
+    assert r["SSEKMSKeyId"] == md["Arn"]
+    assert s3.get_object(Bucket=bucket, Key="s3src")["Body"].read() == body
+    # a disabled source key fails the copy
+    kms.disable_key(KeyId=md["KeyId"])
+    try:
+        with pytest.raises(ClientError) as e:
+            s3.copy_object(Bucket=bucket, Key="fail", CopySource={"Bucket": bucket,
+                                                                  "Key": "kmscopy"})
+        assert error_code(e.value) == "KMS.DisabledException"
+    finally:
+        kms.enable_key(KeyId=md["KeyId"])
+
+
+def test_copy_kms_to_plain(legacy_srv):
+    c = legacy_srv.client()
+    c.create_bucket(Bucket="kms-plain")
+    body = os.urandom(70000)
+    c.put_object(Bucket="kms-plain", Key="k", Body=body, ServerSideEncryption="aws:kms")
+    r = c.copy_object(Bucket="kms-plain", Key="p", CopySource={"Bucket": "kms-plain", "Key": "k"})
+    assert "ServerSideEncryption" not in r
+    h = c.head_object(Bucket="kms-plain", Key="p")
+    assert "ServerSideEncryption" not in h and "SSEKMSKeyId" not in h
+    g = c.get_object(Bucket="kms-plain", Key="p")
+    assert g["Body"].read() == body and g["ETag"] == '"%s"' % hashlib.md5(body).hexdigest()
+
+
+def test_multipart_16mib(s3, kms, bucket):
+    md = kms.create_key()["KeyMetadata"]
+    ctx = base64.b64encode(b'{"mp":"yes"}').decode()
+    u = s3.create_multipart_upload(Bucket=bucket, Key="mp", ServerSideEncryption="aws:kms",
+                                   SSEKMSKeyId=md["KeyId"], SSEKMSEncryptionContext=ctx,
+                                   BucketKeyEnabled=True)
+    assert u["ServerSideEncryption"] == "aws:kms" and u["SSEKMSKeyId"] == md["Arn"]
+    assert u["BucketKeyEnabled"] is True and u["SSEKMSEncryptionContext"] == ctx
+    parts = [os.urandom(8 * MiB), os.urandom(8 * MiB), os.urandom(12345)]
+    done = []
+    for i, p in enumerate(parts, 1):
+        r = s3.upload_part(Bucket=bucket, Key="mp", UploadId=u["UploadId"], PartNumber=i, Body=p)
+        assert r["ServerSideEncryption"] == "aws:kms" and r["SSEKMSKeyId"] == md["Arn"]
+        assert r["BucketKeyEnabled"] is True
+        done.append({"PartNumber": i, "ETag": r["ETag"]})
+    c = s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=u["UploadId"],
+                                     MultipartUpload={"Parts": done})
+    assert c["ServerSideEncryption"] == "aws:kms" and c["SSEKMSKeyId"] == md["Arn"]
+    assert c["ETag"].endswith('-3"')
+    whole = b"".join(parts)
+    g = s3.get_object(Bucket=bucket, Key="mp")
+    assert g["SSEKMSKeyId"] == md["Arn"] and g["Body"].read() == whole
+    assert s3.get_object(Bucket=bucket, Key="mp", PartNumber=2)["Body"].read() == parts[1]
+    a = 8 * MiB - 100
+    g = s3.get_object(Bucket=bucket, Key="mp", Range="bytes=%d-%d" % (a, a + 300))
+    assert g["Body"].read() == whole[a:a + 301]
+    # UploadPartCopy from the KMS object into a KMS upload under the default key
+    u2 = s3.create_multipart_upload(Bucket=bucket, Key="mp2", ServerSideEncryption="aws:kms")
+    r = s3.upload_part_copy(Bucket=bucket, Key="mp2", UploadId=u2["UploadId"], PartNumber=1,
+                            CopySource={"Bucket": bucket, "Key": "mp"},
+                            CopySourceRange="bytes=100-5242979")
+    assert r["ServerSideEncryption"] == "aws:kms"
+    s3.complete_multipart_upload(
+        Bucket=bucket, Key="mp2", UploadId=u2["UploadId"],
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": r["CopyPartResult"]["ETag"]}]})
+    assert s3.get_object(Bucket=bucket, Key="mp2")["Body"].read() == whole[100:5242980]
+    # a part of an upload whose key was disabled since is refused as AWS does
+    u3 = s3.create_multipart_upload(Bucket=bucket, Key="mp3", ServerSideEncryption="aws:kms",
+                                    SSEKMSKeyId=md["KeyId"])
+    kms.disable_key(KeyId=md["KeyId"])
+    try:
+        with pytest.raises(ClientError) as e:
+            s3.upload_part(Bucket=bucket, Key="mp3", UploadId=u3["UploadId"], PartNumber=1,
+                           Body=b"x")
+        assert error_code(e.value) == "KMS.DisabledException"
+    finally:
+        kms.enable_key(KeyId=md["KeyId"])
+
+
+def test_aws_cli_multipart_kms(server, kms, bucket, tmp_path):
+    kms.create_alias(AliasName="alias/cli-mp", TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])
+    src = tmp_path / "big.bin"
+    data = os.urandom(16 * MiB + 5)  # above the CLI's multipart threshold
+    src.write_bytes(data)
+    aws = ["/usr/bin/aws", "--endpoint-url", server.endpoint]
+    env = aws_env(server)
+    subprocess.run(aws + ["s3", "cp", "--sse", "aws:kms", "--sse-kms-key-id", "alias/cli-mp",
+                          str(src), "s3://%s/big.bin" % bucket],
+                   check=True, env=env, capture_output=True)
+    head = s3_head = json.loads(subprocess.run(
+        aws + ["s3api", "head-object", "--bucket", bucket, "--key", "big.bin"], check=True,
+        env=env, capture_output=True).stdout)
+    assert head["ServerSideEncryption"] == "aws:kms" and s3_head["ContentLength"] == len(data)
+    out = tmp_path / "down.bin"
+    subprocess.run(aws + ["s3", "cp", "s3://%s/big.bin" % bucket, str(out)], check=True,
+                   env=env, capture_output=True)
+    assert out.read_bytes() == data
+
+
+def test_post_form_kms_fields(server, s3, kms, bucket):
+    import requests
+    md = kms.create_key()["KeyMetadata"]
+    fields = {"x-amz-server-side-encryption": "aws:kms",
+              "x-amz-server-side-encryption-aws-kms-key-id": md["Arn"],
+              "x-amz-server-side-encryption-bucket-key-enabled": "true"}
+    post = s3.generate_presigned_post(bucket, "form-kms", Fields=dict(fields),
+                                      Conditions=[{k: v} for k, v in fields.items()])
+    r = requests.post(post["url"], data=post["fields"], files={"file": ("f", b"form body")})
+    assert r.status_code == 204, r.text
+    assert r.headers["x-amz-server-side-encryption"] == "aws:kms"
+    assert r.headers["x-amz-server-side-encryption-aws-kms-key-id"] == md["Arn"]
+    assert r.headers["x-amz-server-side-encryption-bucket-key-enabled"] == "true"
+    g = s3.get_object(Bucket=bucket, Key="form-kms")
+    assert g["Body"].read() == b"form body" and g["SSEKMSKeyId"] == md["Arn"]
+    fields = {"x-amz-server-side-encryption": "aws:kms",
+              "x-amz-server-side-encryption-aws-kms-key-id": "alias/none-such"}
+    post = s3.generate_presigned_post(bucket, "form-bad", Fields=dict(fields),
+                                      Conditions=[{k: v} for k, v in fields.items()])
+    r = requests.post(post["url"], data=post["fields"], files={"file": ("f", b"x")})
+    assert r.status_code == 400 and "KMS.NotFoundException" in r.text
+
+
+def test_bucket_default_kms(server, s3, kms, bucket, tmp_path):
+    md = kms.create_key()["KeyMetadata"]
+    kms.create_alias(AliasName="alias/bucket-default", TargetKeyId=md["KeyId"])
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                                "KMSMasterKeyID": "alias/bucket-default"},
+         "BucketKeyEnabled": True}]})
+    cfg = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]
+    assert cfg["Rules"][0]["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/bucket-default"}
+    assert cfg["Rules"][0]["BucketKeyEnabled"] is True
+    r = s3.put_object(Bucket=bucket, Key="nohdr", Body=b"default applies")
+    assert r["ServerSideEncryption"] == "aws:kms" and r["SSEKMSKeyId"] == md["Arn"]
+    assert r["BucketKeyEnabled"] is True
+    g = s3.get_object(Bucket=bucket, Key="nohdr")
+    assert g["Body"].read() == b"default applies" and g["BucketKeyEnabled"] is True
+    # headers win over the default
+    r = s3.put_object(Bucket=bucket, Key="s3", Body=b"x", ServerSideEncryption="AES256")
+    assert r["ServerSideEncryption"] == "AES256"
+    r = s3.put_object(Bucket=bucket, Key="nobk", Body=b"x", BucketKeyEnabled=False)
+    assert r["SSEKMSKeyId"] == md["Arn"] and "BucketKeyEnabled" not in r
+    u = s3.create_multipart_upload(Bucket=bucket, Key="mpd")
+    assert u["ServerSideEncryption"] == "aws:kms" and u["SSEKMSKeyId"] == md["Arn"]
+    s3.abort_multipart_upload(Bucket=bucket, Key="mpd", UploadId=u["UploadId"])
+    r = s3.copy_object(Bucket=bucket, Key="cp", CopySource={"Bucket": bucket, "Key": "s3"})
+    assert r["ServerSideEncryption"] == "aws:kms" and r["SSEKMSKeyId"] == md["Arn"]
+    # DSSE-KMS default without a key: the AWS-managed alias/aws/s3 (aws s3api)
+    aws = ["/usr/bin/aws", "--endpoint-url", server.endpoint]
+    env = aws_env(server)
+    subprocess.run(aws + ["s3api", "put-bucket-encryption", "--bucket", bucket,
+                          "--server-side-encryption-configuration",
+                          json.dumps({"Rules": [{"ApplyServerSideEncryptionByDefault":
+                                                 {"SSEAlgorithm": "aws:kms:dsse"}}]})],
+                   check=True, env=env, capture_output=True)
+    r = s3.put_object(Bucket=bucket, Key="dsse", Body=b"dsse default")
+    assert r["ServerSideEncryption"] == "aws:kms:dsse"
+    assert r["SSEKMSKeyId"] == kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]["Arn"]
+    # a default naming a missing key fails the writes it applies to
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                                "KMSMasterKeyID": "alias/gone"}}]})
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="x", Body=b"x")
+    assert error_code(e.value) == "KMS.NotFoundException"
+    s3.delete_bucket_encryption(Bucket=bucket)
+    assert s3.put_object(Bucket=bucket, Key="x", Body=b"x")["ServerSideEncryption"] == "AES256"
+
+
+def test_bucket_policy_condition_keys(s3, kms, bucket):
+    md = kms.create_key()["KeyMetadata"]
+    other = kms.create_key()["KeyMetadata"]
+    arn = "arn:aws:s3:::%s/*" % bucket
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "RequireKms", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+         "Resource": arn,
+         "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}},
+        {"Sid": "RequireKey", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+         "Resource": arn,
+         "Condition": {"StringNotEqualsIfExists": {
+             "s3:x-amz-server-side-encryption-aws-kms-key-id": md["Arn"]}}}]}))
+    try:
+        r = s3.put_object(Bucket=bucket, Key="ok", Body=b"x", ServerSideEncryption="aws:kms",
+                          SSEKMSKeyId=md["Arn"])
+        assert r["SSEKMSKeyId"] == md["Arn"]
+        for extra in ({}, {"ServerSideEncryption": "AES256"},
+                      {"ServerSideEncryption": "aws:kms:dsse", "SSEKMSKeyId": md["Arn"]},
+                      {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": other["Arn"]},
+                      # no key id header: the key is absent, so ...IfExists matches (deny)
+                      {"ServerSideEncryption": "aws:kms"}):
+            with pytest.raises(ClientError) as e:
+                s3.put_object(Bucket=bucket, Key="no", Body=b"x", **extra)
+            assert error_code(e.value) == "AccessDenied", extra
+    finally:
+        s3.delete_bucket_policy(Bucket=bucket)
+
+
+def test_master_key_rotate_keeps_kms_objects():
+    from conftest import BIN
+    srv = Server().start()
+    try:
+        c = srv.client()
+        k = kms_client(srv)
+        c.create_bucket(Bucket="kms-rotate")
+        md = k.create_key()["KeyMetadata"]
+        bodies = {"dflt": os.urandom(100000), "explicit": os.urandom(5000)}
+        c.put_object(Bucket="kms-rotate", Key="dflt", Body=bodies["dflt"],
+                     ServerSideEncryption="aws:kms")
+        c.put_object(Bucket="kms-rotate", Key="explicit", Body=bodies["explicit"],
+                     ServerSideEncryption="aws:kms:dsse", SSEKMSKeyId=md["KeyId"])
+        c.put_object(Bucket="kms-rotate", Key="s3", Body=b"sse-s3", ServerSideEncryption="AES256")
+        u = c.create_multipart_upload(Bucket="kms-rotate", Key="pending",
+                                      ServerSideEncryption="aws:kms", SSEKMSKeyId=md["Arn"])
+        part = os.urandom(4321)
+        r = c.upload_part(Bucket="kms-rotate", Key="pending", UploadId=u["UploadId"],
+                          PartNumber=1, Body=part)
+    finally:
+        srv.stop()
+    p = subprocess.run([BIN, "admin", "--data", srv.data, "master-key", "rotate"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    again = Server(data_dir=srv.data).start()
+    try:
+        c = again.client()
+        for key, v in bodies.items():
+            assert c.get_object(Bucket="kms-rotate", Key=key)["Body"].read() == v
+        assert c.get_object(Bucket="kms-rotate", Key="s3")["Body"].read() == b"sse-s3"
+        c.complete_multipart_upload(Bucket="kms-rotate", Key="pending", UploadId=u["UploadId"],
+                                    MultipartUpload={"Parts": [{"PartNumber": 1,
+                                                                "ETag": r["ETag"]}]})
+        assert c.get_object(Bucket="kms-rotate", Key="pending")["Body"].read() == part
+        # the keys still make new data keys
+        c.put_object(Bucket="kms-rotate", Key="after", Body=b"after",
+                     ServerSideEncryption="aws:kms", SSEKMSKeyId=md["KeyId"])
+        assert c.get_object(Bucket="kms-rotate", Key="after")["Body"].read() == b"after"
+    finally:
+        again.stop()
+        srv.cleanup()
+
+
+def test_sigv2_requests_are_refused(server, s3, bucket):
+    """AWS: requests using SSE-KMS must be signed with SigV4."""
+    v2 = boto3.client("s3", endpoint_url=server.endpoint, region_name=server.region,
+                      aws_access_key_id=server.access_key,
+                      aws_secret_access_key=server.secret_key,
+                      config=Config(signature_version="s3", s3={"addressing_style": "path"},
+                                    retries={"max_attempts": 1}))
+    s3.put_object(Bucket=bucket, Key="v4", Body=b"v4", ServerSideEncryption="aws:kms")
+    with pytest.raises(ClientError) as e:
+        v2.get_object(Bucket=bucket, Key="v4")
+    assert error_code(e.value) == "InvalidArgument"
+    assert "Signature Version 4" in e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:
+        v2.put_object(Bucket=bucket, Key="v2", Body=b"v2", ServerSideEncryption="aws:kms")
+    assert error_code(e.value) == "InvalidArgument"
+    # SSE-S3 objects are not concerned
+    s3.put_object(Bucket=bucket, Key="s3", Body=b"s3", ServerSideEncryption="AES256")
+    assert v2.get_object(Bucket=bucket, Key="s3")["Body"].read() == b"s3"
+    # anonymous readers are refused
+    s3.put_object(Bucket=bucket, Key="pub", Body=b"p", ServerSideEncryption="aws:kms")
+    anon = server.anonymous_client()
+    with pytest.raises(ClientError) as e:
+        anon.get_object(Bucket=bucket, Key="pub")
+    assert error_code(e.value) == "AccessDenied"
