@@ -240,7 +240,11 @@ static int inv_job_row(void *payload, const struct meta_object *o)
         return 1;
     }
     j->row.lifecycle_expiration_ms = j->wants_expiry ? inv_expiry_of(&j->expiry, o) : 0;
-    inv_row_fill(&j->row, &j->cols, j->bucket, o, inv_job_owner(j, o->owner_id));
+    j->rc = inv_row_fill(&j->row, &j->cols, j->bucket, o, inv_job_owner(j, o->owner_id));
+    if (j->rc) {
+        inv_job_fail(j, j->rc, "%s", err_msg());
+        return 1;
+    }
     j->rc = j->format->write_row(j->format_state, j->file, &j->cols, &j->row);
     if (j->rc) {
         inv_job_fail(j, j->rc, "writing a row: %s", err_msg());
@@ -478,6 +482,11 @@ static int inv_job_prepare(struct inv_job *j, const char *config_id)
     if (!j->format)
         return inv_job_fail(j, 0, "the %s report format is not implemented yet", j->config.format);
     inv_columns_build(&j->config, &j->cols);
+    for (size_t i = 0; i < j->cols.n && strcmp(j->format->name, "CSV") != 0; i++)
+        if (j->cols.cols[i] == INV_COL_FIELD0 + INV_FIELD_TAGS ||
+            j->cols.cols[i] == INV_COL_FIELD0 + INV_FIELD_USER_METADATA)
+            return inv_job_fail(j, 0, "the %s column of %s reports is not implemented yet",
+                                inv_column_name(j->cols.cols[i]), j->format->name);
     for (size_t i = 0; i < j->cols.n; i++)
         j->wants_expiry |= j->cols.cols[i] == INV_COL_FIELD0 + INV_FIELD_LIFECYCLE_EXPIRATION_DATE;
     if (j->wants_expiry && (rc = inv_expiry_load(&j->expiry, j->meta, j->bucket)) != 0)
@@ -513,6 +522,7 @@ static void inv_job_cleanup(struct inv_job *j)
     inv_grant_dispose(&j->grant);
     inv_config_dispose(&j->config);
     inv_expiry_dispose(&j->expiry);
+    inv_row_dispose(&j->row);
 }
 
 /* Take the configuration's lease and record the run; a held lease is ERR_CONFLICT, with

@@ -1,0 +1,131 @@
+"""Stocktake's extension report columns Tags, UserMetadata and ContentType
+(docs/INVENTORY-EXTENSIONS.md): OptionalFields values set with boto3 and the aws CLI and read
+back as given; objects made with boto3 (Tagging=, Metadata=, ContentType=) in a versioned bucket
+with a delete marker; reports in CSV (DuckDB), Parquet (DuckDB and hyparquet) and ORC
+(orc_reader.py) compared row by row with ListObjectVersions, GetObjectTagging and HeadObject.
+An AWS-only configuration's manifest fileSchema is unchanged."""
+import gzip
+import json
+import os
+import subprocess
+import urllib.parse
+
+import pytest
+
+from conftest import ROOT, allow_inventory_delivery
+from test_inventory_extensions import cli
+from test_inventory_reports import (ALL_FIELDS, CANONICAL, config, duckdb, fetch_report,
+                                    run_inventory)
+
+JS = os.path.join(ROOT, "tests", "js")
+EXT = ["Tags", "UserMetadata", "ContentType"]
+SRC, DST = "cols-src", "cols-dst"
+
+OBJECTS = [  # key, Tagging, Metadata, ContentType (None: not sent)
+    ("tagged.txt", "env=prod&team=a%20b", {"Owner": "Ann", "x-id": "42"}, "text/plain"),
+    ("plain.bin", "", {}, None),
+    ("quoted.txt", "lang=%E6%97%A5%E6%9C%AC&k%26=v%3D",
+     {"note": 'a, b "c" {d}', "empty": ""}, 'text/plain; charset="utf-8"'),
+    ("dir/space key.json", "only=", {"a": "1", "b": "2", "c": "3"}, "application/json"),
+]
+
+
+@pytest.fixture(scope="module")
+def source(server, s3):
+    s3.create_bucket(Bucket=SRC)
+    s3.create_bucket(Bucket=DST)
+    allow_inventory_delivery(server, s3, DST)
+    s3.put_bucket_versioning(Bucket=SRC, VersioningConfiguration={"Status": "Enabled"})
+    for key, tags, meta, ctype in OBJECTS:
+        kw = {"ContentType": ctype} if ctype else {}
+        s3.put_object(Bucket=SRC, Key=key, Body=key.encode(), Tagging=tags, Metadata=meta, **kw)
+    s3.put_object(Bucket=SRC, Key="gone", Body=b"old", Tagging="t=1")
+    s3.delete_object(Bucket=SRC, Key="gone")  # a delete marker over a tagged version
+    return SRC
+
+
+def expected(s3):
+    """Per (key, version id): the tags, metadata and content type the S3 API reports; delete
+    markers None."""
+    out = {}
+    resp = s3.list_object_versions(Bucket=SRC)
+    for v in resp.get("Versions", []):
+        tags = s3.get_object_tagging(Bucket=SRC, Key=v["Key"], VersionId=v["VersionId"])
+        head = s3.head_object(Bucket=SRC, Key=v["Key"], VersionId=v["VersionId"])
+        out[(v["Key"], v["VersionId"])] = (
+            {t["Key"]: t["Value"] for t in tags["TagSet"]}, head["Metadata"],
+            head["ContentType"])
+    for m in resp.get("DeleteMarkers", []):
+        out[(m["Key"], m["VersionId"])] = (None, None, None)
+    return out
+
+
+def put_config(s3, id_, fmt, fields=ALL_FIELDS + EXT):
+    s3.put_bucket_inventory_configuration(
+        Bucket=SRC, Id=id_, InventoryConfiguration=config(id_, DST, versions="All", fmt=fmt,
+                                                          fields=fields))
+
+
+def unquote_map(v):
+    return None if v == "" else json.loads(urllib.parse.unquote_plus(v))
+
+
+def test_optional_fields_round_trip_boto3_and_aws_cli(server, s3, source, tmp_path):
+    fields = ["ContentType", "Size", "Tags", "UserMetadata", "Tags"]  # order and repeats kept
+    s3.put_bucket_inventory_configuration(
+        Bucket=SRC, Id="rt-boto3", InventoryConfiguration=config("rt-boto3", DST, fields=fields))
+    got = s3.get_bucket_inventory_configuration(Bucket=SRC, Id="rt-boto3")
+    assert got["InventoryConfiguration"]["OptionalFields"] == fields
+    cfg = config("rt-cli", DST, fmt="Parquet", fields=EXT + ["ETag"])
+    cli(server, tmp_path, "put-bucket-inventory-configuration", "--bucket", SRC, "--id",
+        "rt-cli", "--inventory-configuration", json.dumps(cfg))
+    got = cli(server, tmp_path, "get-bucket-inventory-configuration", "--bucket", SRC, "--id",
+              "rt-cli")
+    assert got["InventoryConfiguration"]["OptionalFields"] == EXT + ["ETag"]
+    # a wrong case is not a field: MalformedXML, as for any unknown value
+    with pytest.raises(Exception) as e:
+        s3.put_bucket_inventory_configuration(
+            Bucket=SRC, Id="bad", InventoryConfiguration=config("bad", DST, fields=["tags"]))
+    assert "MalformedXML" in str(e.value)
+
+
+def test_aws_only_manifest_schema_unchanged(server, s3, source, tmp_path):
+    for fmt, schema in [("CSV", "Bucket, Key, VersionId, IsLatest, IsDeleteMarker, "
+                         + ", ".join(CANONICAL))]:
+        put_config(s3, "aws-" + fmt.lower(), fmt, fields=ALL_FIELDS)
+        key = run_inventory(server, SRC, "aws-" + fmt.lower()).stdout.strip()
+        manifest, _ = fetch_report(s3, DST, key, tmp_path)
+        assert manifest["fileSchema"] == schema
+
+
+def test_csv_columns_read_by_duckdb(server, s3, source, tmp_path):
+    put_config(s3, "csv-ext", "CSV")
+    key = run_inventory(server, SRC, "csv-ext").stdout.strip()
+    manifest, files = fetch_report(s3, DST, key, tmp_path)
+    assert manifest["fileSchema"] == ("Bucket, Key, VersionId, IsLatest, IsDeleteMarker, "
+                                      + ", ".join(CANONICAL) + ", Tags, UserMetadata, ContentType")
+    text = b"".join(gzip.decompress(open(f, "rb").read()) for f in files).decode()
+    # the raw bytes: the JSON object encoded as keys are; a '"' of a content type doubled
+    enc = urllib.parse.quote_plus('{"env":"prod","team":"a b"}', safe="/*")
+    assert '"%s","%s","text/plain"\n' % (enc, urllib.parse.quote_plus(
+        '{"owner":"Ann","x-id":"42"}', safe="/*")) in text
+    assert '"%7B%7D","%7B%7D","binary/octet-stream"\n' in text
+    assert '"text/plain; charset=""utf-8"""\n' in text
+    # DuckDB: the fileSchema names, every row against the S3 API
+    sql = ("SELECT key, version_id, json_extract_string(json(url_decode(replace(tags, '+', ' ')))"
+           ", '$.team') AS team FROM inventory WHERE key = 'tagged.txt'")
+    out = duckdb(manifest, [("x", files)], [sql])
+    assert out["results"][0] == [{"key": "tagged.txt", "version_id": out["results"][0][0][
+        "version_id"], "team": "a b"}]
+    want = expected(s3)
+    got = {}
+    for r in out["rows"]:
+        marker = r["is_delete_marker"] == "true"
+        got[(urllib.parse.unquote_plus(r["key"]), r["version_id"])] = (
+            unquote_map(r["tags"]), unquote_map(r["user_metadata"]),
+            None if marker else r["content_type"])
+        if marker:
+            assert r["tags"] == r["user_metadata"] == r["content_type"] == ""
+    assert got == want
+    assert want[("plain.bin", next(v for k, v in want if k == "plain.bin"))] == (
+        {}, {}, "binary/octet-stream")
