@@ -12,7 +12,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import ROOT, allow_inventory_delivery
+from conftest import BIN, ROOT, allow_inventory_delivery
 from test_inventory_extensions import cli
 from test_inventory_reports import (ALL_FIELDS, CANONICAL, config, duckdb, fetch_report,
                                     run_inventory)
@@ -20,6 +20,27 @@ from test_inventory_reports import (ALL_FIELDS, CANONICAL, config, duckdb, fetch
 JS = os.path.join(ROOT, "tests", "js")
 EXT = ["Tags", "UserMetadata", "ContentType"]
 SRC, DST = "cols-src", "cols-dst"
+
+# AWS-only schemas, as written before the extension columns existed (byte for byte)
+PQ_AWS = ("message s3.inventory {  required binary bucket (STRING);  required binary key (STRING)"
+          ";  optional binary version_id (STRING);  optional boolean is_latest;  optional boolean"
+          " is_delete_marker;  optional int64 size;  optional int64 last_modified_date (TIMESTAMP"
+          "(MILLIS,true));  optional binary e_tag (STRING);  optional binary storage_class (STRIN"
+          "G);  optional boolean is_multipart_uploaded;  optional binary replication_status (STRI"
+          "NG);  optional binary encryption_status (STRING);  optional int64 object_lock_retain_u"
+          "ntil_date (TIMESTAMP(MILLIS,true));  optional binary object_lock_mode (STRING);  optio"
+          "nal binary object_lock_legal_hold_status (STRING);  optional binary intelligent_tierin"
+          "g_access_tier (STRING);  optional binary bucket_key_status (STRING);  optional binary "
+          "checksum_algorithm (STRING);  optional binary object_access_control_list (STRING);  op"
+          "tional binary object_owner (STRING);  optional int64 lifecycle_expiration_date (TIMEST"
+          "AMP(MILLIS,true));}")
+ORC_AWS = ("struct<bucket:string,key:string,version_id:string,is_latest:boolean,is_delete_marker:b"
+          "oolean,size:bigint,last_modified_date:timestamp,e_tag:string,storage_class:string,is_m"
+          "ultipart_uploaded:boolean,replication_status:string,encryption_status:string,object_lo"
+          "ck_retain_until_date:timestamp,object_lock_mode:string,object_lock_legal_hold_status:s"
+          "tring,intelligent_tiering_access_tier:string,bucket_key_status:string,checksum_algorit"
+          "hm:string,object_access_control_list:string,object_owner:string,lifecycle_expiration_d"
+          "ate:timestamp>")
 
 OBJECTS = [  # key, Tagging, Metadata, ContentType (None: not sent)
     ("tagged.txt", "env=prod&team=a%20b", {"Owner": "Ann", "x-id": "42"}, "text/plain"),
@@ -91,7 +112,7 @@ def test_optional_fields_round_trip_boto3_and_aws_cli(server, s3, source, tmp_pa
 
 def test_aws_only_manifest_schema_unchanged(server, s3, source, tmp_path):
     for fmt, schema in [("CSV", "Bucket, Key, VersionId, IsLatest, IsDeleteMarker, "
-                         + ", ".join(CANONICAL))]:
+                         + ", ".join(CANONICAL)), ("Parquet", PQ_AWS)]:
         put_config(s3, "aws-" + fmt.lower(), fmt, fields=ALL_FIELDS)
         key = run_inventory(server, SRC, "aws-" + fmt.lower()).stdout.strip()
         manifest, _ = fetch_report(s3, DST, key, tmp_path)
@@ -129,3 +150,91 @@ def test_csv_columns_read_by_duckdb(server, s3, source, tmp_path):
     assert got == want
     assert want[("plain.bin", next(v for k, v in want if k == "plain.bin"))] == (
         {}, {}, "binary/octet-stream")
+
+
+def hyparquet(path):
+    p = subprocess.run(["node", "read_parquet.mjs", path], cwd=JS, capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def run_sql(sql, query):
+    p = subprocess.run(["node", "run_sql.mjs"], cwd=JS,
+                       input=json.dumps({"sql": sql, "query": query}), capture_output=True,
+                       text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def ddl(server, id_, *args):
+    p = subprocess.run([BIN, "inventory", "ddl", "--data", server.data, "--bucket", SRC,
+                        "--id", id_, *args], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def as_map(v):
+    """A map as a reader hands it over: an object, or a list of key/value entries."""
+    if v is None or isinstance(v, dict):
+        return v
+    return {e["key"]: e["value"] for e in v}
+
+
+PQ_MAP = ("  optional group %s (MAP) {    repeated group key_value {      required binary key "
+          "(STRING);      optional binary value (STRING);    }  }")
+
+
+def test_parquet_columns_read_by_duckdb_and_hyparquet(server, s3, source, tmp_path):
+    put_config(s3, "pq-ext", "Parquet")
+    subprocess.run([BIN, "inventory", "run", "--data", server.data, "--bucket", SRC, "--id",
+                    "pq-ext", "--row-group-rows", "2"], check=True, capture_output=True)
+    key = s3.list_objects_v2(Bucket=DST, Prefix="cols-src/pq-ext/")["Contents"]
+    key = next(o["Key"] for o in key if o["Key"].endswith("manifest.json"))
+    manifest, files = fetch_report(s3, DST, key, tmp_path)
+    schema = manifest["fileSchema"]
+    assert schema.endswith(";" + PQ_MAP % "tags" + PQ_MAP % "user_metadata"
+                           + "  optional binary content_type (STRING);}")
+    want = expected(s3)
+    # reader 1: hyparquet — the MAP schema and every row
+    got, groups = {}, 0
+    for path in files:
+        h = hyparquet(path)
+        groups += h["row_groups"]
+        names = [s["name"] for s in h["schema"]]
+        i = names.index("tags")
+        assert names[i:i + 4] == ["tags", "key_value", "key", "value"]
+        assert h["schema"][i]["converted"] == "MAP" and h["schema"][i]["logical"] == {
+            "type": "MAP"}
+        assert [h["schema"][i + k]["repetition"] for k in range(4)] == [
+            "OPTIONAL", "REPEATED", "REQUIRED", "OPTIONAL"]
+        assert names[-1] == "content_type" and names[-2] == "value"
+        cols = [c["column"] for c in h["chunks"]]
+        assert "tags.key_value.key" in cols and "user_metadata.key_value.value" in cols
+        for r in h["rows"]:
+            # hyparquet leaves a null map out of the row
+            got[(r["key"], r["version_id"])] = (as_map(r.get("tags")),
+                                                as_map(r.get("user_metadata")), r["content_type"])
+    assert groups > 1
+    assert got == want
+    # reader 2: DuckDB, through the DDL `stocktake inventory ddl` prints
+    local = tmp_path / "parquet"
+    local.mkdir()
+    for i, path in enumerate(files):
+        (local / ("%d.parquet" % i)).write_bytes(open(path, "rb").read())
+    sql = ddl(server, "pq-ext", "--engine", "duckdb", "--local-dir", str(local))
+    rows = run_sql(sql, "SELECT key, version_id, tags, user_metadata, content_type, "
+                        "tags['env'] AS env, typeof(tags) AS t FROM cols_src_pq_ext")
+    got = {}
+    for r in rows:
+        assert r["t"] == "MAP(VARCHAR, VARCHAR)"
+        got[(r["key"], r["version_id"])] = (as_map(r["tags"]), as_map(r["user_metadata"]),
+                                            r["content_type"])
+        if r["key"] == "tagged.txt":
+            assert r["env"] == "prod"
+    assert got == want
+    athena = ddl(server, "pq-ext")
+    assert "  tags map<string,string>,\n  user_metadata map<string,string>,\n" \
+           "  content_type string\n" in athena
+    assert "tags map(varchar, varchar)" in ddl(server, "pq-ext", "--engine", "trino")
+    assert "  tags string,\n" in ddl(server, "csv-ext")
