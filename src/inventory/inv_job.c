@@ -482,11 +482,6 @@ static int inv_job_prepare(struct inv_job *j, const char *config_id)
     if (!j->format)
         return inv_job_fail(j, 0, "the %s report format is not implemented yet", j->config.format);
     inv_columns_build(&j->config, &j->cols);
-    for (size_t i = 0; i < j->cols.n && strcmp(j->format->name, "ORC") == 0; i++)
-        if (j->cols.cols[i] == INV_COL_FIELD0 + INV_FIELD_TAGS ||
-            j->cols.cols[i] == INV_COL_FIELD0 + INV_FIELD_USER_METADATA)
-            return inv_job_fail(j, 0, "the %s column of %s reports is not implemented yet",
-                                inv_column_name(j->cols.cols[i]), j->format->name);
     for (size_t i = 0; i < j->cols.n; i++)
         j->wants_expiry |= j->cols.cols[i] == INV_COL_FIELD0 + INV_FIELD_LIFECYCLE_EXPIRATION_DATE;
     if (j->wants_expiry && (rc = inv_expiry_load(&j->expiry, j->meta, j->bucket)) != 0)

@@ -12,6 +12,7 @@ import urllib.parse
 
 import pytest
 
+import orc_reader
 from conftest import BIN, ROOT, allow_inventory_delivery
 from test_inventory_extensions import cli
 from test_inventory_reports import (ALL_FIELDS, CANONICAL, config, duckdb, fetch_report,
@@ -112,7 +113,7 @@ def test_optional_fields_round_trip_boto3_and_aws_cli(server, s3, source, tmp_pa
 
 def test_aws_only_manifest_schema_unchanged(server, s3, source, tmp_path):
     for fmt, schema in [("CSV", "Bucket, Key, VersionId, IsLatest, IsDeleteMarker, "
-                         + ", ".join(CANONICAL)), ("Parquet", PQ_AWS)]:
+                         + ", ".join(CANONICAL)), ("Parquet", PQ_AWS), ("ORC", ORC_AWS)]:
         put_config(s3, "aws-" + fmt.lower(), fmt, fields=ALL_FIELDS)
         key = run_inventory(server, SRC, "aws-" + fmt.lower()).stdout.strip()
         manifest, _ = fetch_report(s3, DST, key, tmp_path)
@@ -238,3 +239,41 @@ def test_parquet_columns_read_by_duckdb_and_hyparquet(server, s3, source, tmp_pa
            "  content_type string\n" in athena
     assert "tags map(varchar, varchar)" in ddl(server, "pq-ext", "--engine", "trino")
     assert "  tags string,\n" in ddl(server, "csv-ext")
+
+
+def test_orc_columns_read_by_orc_reader(server, s3, source, tmp_path):
+    put_config(s3, "orc-ext", "ORC")
+    subprocess.run([BIN, "inventory", "run", "--data", server.data, "--bucket", SRC, "--id",
+                    "orc-ext", "--row-group-rows", "2"], check=True, capture_output=True)
+    key = s3.list_objects_v2(Bucket=DST, Prefix="cols-src/orc-ext/")["Contents"]
+    key = next(o["Key"] for o in key if o["Key"].endswith("manifest.json"))
+    manifest, files = fetch_report(s3, DST, key, tmp_path)
+    assert manifest["fileSchema"] == ORC_AWS[:-1] + (
+        ",tags:map<string,string>,user_metadata:map<string,string>,content_type:string>")
+    got, stripes = {}, 0
+    for path in files:
+        orc = orc_reader.read(path)
+        stripes += len(orc.stripes)
+        assert orc.names[-3:] == ["tags", "user_metadata", "content_type"]
+        # the map columns and their key and value children, in the type tree's pre-order
+        tags = orc.columns[orc.names.index("tags")]
+        assert orc_reader._one(orc.types[tags], 1) == orc_reader.MAP
+        assert orc_reader._packed_uint32(orc.types[tags], 2) == [tags + 1, tags + 2]
+        assert [orc_reader._one(orc.types[tags + k], 1) for k in (1, 2)] == [
+            orc_reader.STRING, orc_reader.STRING]
+        assert orc.columns[-1] == len(orc.types) - 1  # content_type: the last column id
+        stats = orc.statistics()
+        rows = orc.rows()
+        maps = [r["tags"] for r in rows]
+        assert orc_reader._one(stats[tags], 1) == sum(m is not None for m in maps)
+        assert orc_reader._one(stats[tags + 1], 1) == sum(len(m) for m in maps if m)
+        for r in rows:
+            got[(r["key"], r["version_id"] or "null")] = (
+                None if r["tags"] is None else dict(r["tags"]),
+                None if r["user_metadata"] is None else dict(r["user_metadata"]),
+                r["content_type"])
+            if r["tags"]:
+                assert [k for k, _ in r["tags"]] == sorted(k for k, _ in r["tags"])
+    assert stripes > 1
+    assert got == expected(s3)
+    assert "  tags map<string,string>,\n" in ddl(server, "orc-ext")
