@@ -277,3 +277,35 @@ def test_orc_columns_read_by_orc_reader(server, s3, source, tmp_path):
     assert stripes > 1
     assert got == expected(s3)
     assert "  tags map<string,string>,\n" in ddl(server, "orc-ext")
+
+
+def test_json_columns_objects_and_duckdb_ddl(server, s3, source, tmp_path):
+    put_config(s3, "json-ext", "JSON")
+    key = run_inventory(server, SRC, "json-ext").stdout.strip()
+    manifest, files = fetch_report(s3, DST, key, tmp_path)
+    assert manifest["fileSchema"].endswith(", Tags, UserMetadata, ContentType")
+    local = tmp_path / "json"
+    local.mkdir()
+    got = {}
+    for i, path in enumerate(files):
+        raw = open(path, "rb").read()
+        (local / ("%d.json.gz" % i)).write_bytes(raw)
+        for line in gzip.decompress(raw).decode().splitlines():
+            r = json.loads(line)
+            assert list(r)[-3:] == EXT
+            if r["Tags"]:  # objects with their keys in byte order
+                assert '"Tags":{%s}' % ",".join(
+                    json.dumps(k, ensure_ascii=False) + ":" + json.dumps(v, ensure_ascii=False)
+                    for k, v in sorted(r["Tags"].items())) in line
+            got[(r["Key"], r["VersionId"])] = (r["Tags"], r["UserMetadata"], r["ContentType"])
+    want = expected(s3)
+    assert got == want
+    sql = ddl(server, "json-ext", "--engine", "duckdb", "--local-dir", str(local))
+    rows = run_sql(sql, "SELECT key, version_id, tags, user_metadata, content_type, "
+                        "typeof(tags) AS t FROM cols_src_json_ext")
+    got = {}
+    for r in rows:
+        assert r["t"] == "MAP(VARCHAR, VARCHAR)"
+        got[(r["key"], r["version_id"])] = (as_map(r["tags"]), as_map(r["user_metadata"]),
+                                            r["content_type"])
+    assert got == want
