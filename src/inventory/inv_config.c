@@ -30,6 +30,9 @@ static const char *const inv_field_names[INV_FIELD_COUNT] = {
     "ObjectAccessControlList",
     "ObjectOwner",
     "LifecycleExpirationDate",
+    "Tags", /* extensions (docs/INVENTORY-EXTENSIONS.md) */
+    "UserMetadata",
+    "ContentType",
 };
 
 const char *inv_field_name(enum inv_field f)

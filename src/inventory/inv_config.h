@@ -18,7 +18,7 @@ struct inv_filter_ext;
 #define INV_MAX_FIELDS 64
 
 /* The optional fields, in the API model's order (report columns use AWS's canonical order,
- * see inv_columns_build). */
+ * see inv_columns_build), then Stocktake's extension fields. */
 enum inv_field {
     INV_FIELD_SIZE,
     INV_FIELD_LAST_MODIFIED_DATE,
@@ -36,6 +36,11 @@ enum inv_field {
     INV_FIELD_OBJECT_ACCESS_CONTROL_LIST,
     INV_FIELD_OBJECT_OWNER,
     INV_FIELD_LIFECYCLE_EXPIRATION_DATE,
+    INV_FIELD_AWS_COUNT, /* the fields above are AWS's; those below Stocktake's extensions
+                          * (docs/INVENTORY-EXTENSIONS.md), reported after all of AWS's */
+    INV_FIELD_TAGS = INV_FIELD_AWS_COUNT,
+    INV_FIELD_USER_METADATA,
+    INV_FIELD_CONTENT_TYPE,
     INV_FIELD_COUNT
 };
 

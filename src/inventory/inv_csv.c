@@ -2,15 +2,23 @@
  * extension CsvHeader asks for one: docs/INVENTORY-EXTENSIONS.md), every
  * field in double quotes, comma-separated, LF after every record, keys form-URL-encoded with
  * '/' kept and space as '+', booleans true/false, timestamps YYYY-MM-DDTHH:MM:SS.mmmZ, absent
- * values as "". No value can hold '"', ',' or a line break, so nothing is ever escaped. */
+ * values as "". No value of AWS's columns can hold '"' or a line break; a '"' in Stocktake's
+ * ContentType column is doubled (RFC 4180; header values hold no line break). Stocktake's map
+ * columns (Tags, UserMetadata) are a compact JSON object with sorted keys (inv_map_json), encoded
+ * as keys are (docs/INVENTORY-EXTENSIONS.md). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "inventory/inv_format.h"
 
-#define INV_CSV_ROW_MAX (64 * 1024)
+struct inv_csv {
+    struct buf line; /* the row being written */
+    struct buf json; /* a map value before its encoding */
+};
 
 int inv_format_csv_schema(const struct inv_columns *cols, struct buf *out)
 {
@@ -21,60 +29,72 @@ int inv_format_csv_schema(const struct inv_columns *cols, struct buf *out)
 }
 
 /* Keep A-Z a-z 0-9 . - _ * and '/'; space becomes '+'; every other byte %XX. */
-static size_t inv_csv_key(char *out, const char *key)
+static int inv_csv_encode(struct buf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
-        unsigned char c = *p;
+    int rc = 0;
+    for (size_t i = 0; i < len && !rc; i++) {
+        unsigned char c = (unsigned char)s[i];
         if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
             c == '.' || c == '-' || c == '_' || c == '*' || c == '/') {
-            out[n++] = (char)c;
+            rc = buf_append(out, &c, 1);
         } else if (c == ' ') {
-            out[n++] = '+';
+            rc = buf_append(out, "+", 1);
         } else {
-            out[n++] = '%';
-            out[n++] = hex[c >> 4];
-            out[n++] = hex[c & 15];
+            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+            rc = buf_append(out, e, 3);
         }
     }
-    return n;
+    return rc;
 }
 
-static size_t inv_csv_int(char *out, int64_t v)
+/* A value as it is, a '"' doubled. */
+static int inv_csv_quoted(struct buf *out, const char *s)
+{
+    int rc = 0;
+    for (const char *q; !rc && (q = strchr(s, '"')) != NULL; s = q + 1)
+        rc = buf_append(out, s, (size_t)(q - s) + 1) || buf_append(out, "\"", 1) ? ERR_TOOBIG : 0;
+    return rc ? rc : buf_puts(out, s);
+}
+
+static int inv_csv_int(struct buf *out, int64_t v)
 {
     char tmp[24];
-    size_t n = 0, len = 0;
+    size_t n = 0;
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     do {
         tmp[n++] = (char)('0' + u % 10);
         u /= 10;
     } while (u);
     if (v < 0)
-        out[len++] = '-';
-    while (n)
-        out[len++] = tmp[--n];
-    return len;
+        tmp[n++] = '-';
+    char rev[24];
+    for (size_t i = 0; i < n; i++)
+        rev[i] = tmp[n - 1 - i];
+    return buf_append(out, rev, n);
 }
 
-static size_t inv_csv_value(char *out, int col, const struct inv_value *v)
+static int inv_csv_value(struct inv_csv *st, int col, const struct inv_value *v)
 {
+    struct buf *out = &st->line;
     switch (v->kind) {
     case INV_STRING:
         if (col == INV_COL_KEY)
-            return inv_csv_key(out, v->s);
-        memcpy(out, v->s, strlen(v->s));
-        return strlen(v->s);
+            return inv_csv_encode(out, v->s, strlen(v->s));
+        return inv_csv_quoted(out, v->s);
     case INV_INT:
         return inv_csv_int(out, v->i);
     case INV_BOOL:
-        memcpy(out, v->i ? "true" : "false", v->i ? 4 : 5);
-        return v->i ? 4 : 5;
+        return buf_puts(out, v->i ? "true" : "false");
     case INV_TIMESTAMP: {
         char ts[32];
         clock_format_iso8601(ts, sizeof(ts), v->i);
-        memcpy(out, ts, 24);
-        return 24;
+        return buf_append(out, ts, 24);
+    }
+    case INV_MAP: {
+        buf_reset(&st->json);
+        int rc = inv_map_json(v->pairs, v->n_pairs, &st->json);
+        return rc ? rc : inv_csv_encode(out, st->json.data, st->json.len);
     }
     case INV_NULL:
         break;
@@ -105,19 +125,38 @@ static int inv_csv_start(void *state, struct inv_file *f, const struct inv_confi
 static int inv_csv_write_row(void *state, struct inv_file *f, const struct inv_columns *cols,
                              const struct inv_row *row)
 {
-    (void)state;
-    /* a key is at most 1024 bytes (3072 encoded); every other value is short */
-    char line[INV_CSV_ROW_MAX];
-    size_t n = 0;
-    for (size_t i = 0; i < cols->n; i++) {
-        if (i)
-            line[n++] = ',';
-        line[n++] = '"';
-        n += inv_csv_value(line + n, cols->cols[i], &row->v[i]);
-        line[n++] = '"';
+    struct inv_csv *st = state;
+    buf_reset(&st->line);
+    int rc = 0;
+    for (size_t i = 0; i < cols->n && !rc; i++) {
+        rc = buf_puts(&st->line, i ? ",\"" : "\"");
+        if (!rc)
+            rc = inv_csv_value(st, cols->cols[i], &row->v[i]);
+        if (!rc)
+            rc = buf_append(&st->line, "\"", 1);
     }
-    line[n++] = '\n';
-    return inv_file_write(f, line, n);
+    if (!rc)
+        rc = buf_append(&st->line, "\n", 1);
+    return rc ? rc : inv_file_write(f, st->line.data, st->line.len);
+}
+
+static int inv_csv_open(void **state, const struct inv_columns *cols, size_t row_group_rows)
+{
+    (void)cols;
+    (void)row_group_rows;
+    struct inv_csv *st = xcalloc(1, sizeof(*st));
+    buf_init(&st->line, BUF_UNLIMITED);
+    buf_init(&st->json, BUF_UNLIMITED);
+    *state = st;
+    return 0;
+}
+
+static void inv_csv_free(void *state)
+{
+    struct inv_csv *st = state;
+    buf_dispose(&st->line);
+    buf_dispose(&st->json);
+    free(st);
 }
 
 const struct inv_format_ops inv_format_csv = {
@@ -125,9 +164,9 @@ const struct inv_format_ops inv_format_csv = {
     .extension = ".csv.gz",
     .gzip = 1,
     .schema = inv_format_csv_schema,
-    .open = NULL,
+    .open = inv_csv_open,
     .start = inv_csv_start,
     .write_row = inv_csv_write_row,
     .finish = NULL,
-    .free = NULL,
+    .free = inv_csv_free,
 };

@@ -50,6 +50,10 @@ static const char *ddl_type(int col, enum ddl_format fmt, enum inv_ddl_engine e)
                 f == INV_FIELD_LIFECYCLE_EXPIRATION_DATE;
     if (fmt == DDL_JSON && (e == INV_DDL_ATHENA || e == INV_DDL_TRINO))
         is_ts = 0;
+    if (f == INV_FIELD_TAGS || f == INV_FIELD_USER_METADATA) /* extensions: map<string,string> */
+        return e == INV_DDL_DUCKDB  ? "MAP(VARCHAR, VARCHAR)"
+               : e == INV_DDL_TRINO ? "map(varchar, varchar)"
+                                    : "map<string,string>";
     if (e == INV_DDL_DUCKDB)
         return is_bool ? "BOOLEAN" : is_big ? "BIGINT" : is_ts ? "TIMESTAMPTZ" : "VARCHAR";
     if (e == INV_DDL_TRINO)

@@ -271,7 +271,11 @@ static int inv_job_row(void *payload, const struct meta_object *o)
         return 1;
     }
     j->row.lifecycle_expiration_ms = j->wants_expiry ? inv_expiry_of(&j->expiry, o) : 0;
-    inv_row_fill(&j->row, &j->cols, j->bucket, o, inv_job_owner(j, o->owner_id));
+    j->rc = inv_row_fill(&j->row, &j->cols, j->bucket, o, inv_job_owner(j, o->owner_id));
+    if (j->rc) {
+        inv_job_fail(j, j->rc, "%s", err_msg());
+        return 1;
+    }
     j->rc = j->format->write_row(j->format_state, j->file, &j->cols, &j->row);
     if (j->rc) {
         inv_job_fail(j, j->rc, "writing a row: %s", err_msg());
@@ -554,6 +558,7 @@ static void inv_job_cleanup(struct inv_job *j)
     inv_grant_dispose(&j->grant);
     inv_config_dispose(&j->config);
     inv_expiry_dispose(&j->expiry);
+    inv_row_dispose(&j->row);
 }
 
 /* Take the configuration's lease and record the run; a held lease is ERR_CONFLICT, with

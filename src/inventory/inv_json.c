@@ -3,7 +3,8 @@
  * fileSchema ("Bucket", "Key", ...) in column order. Values are typed: integers as JSON
  * numbers, booleans as true/false, timestamps as the ISO 8601 strings of AWS's CSV
  * (YYYY-MM-DDTHH:MM:SS.mmmZ), absent values as null. Keys are written as they are (not
- * URL-encoded), escaped as JSON by jansson. */
+ * URL-encoded), escaped as JSON by jansson. Maps (the extension columns Tags, UserMetadata) are
+ * JSON objects with their keys in byte order, {} when empty. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,16 @@ static json_t *inv_json_value(const struct inv_value *v)
         char ts[32];
         clock_format_iso8601(ts, sizeof(ts), v->i);
         return json_string(ts);
+    }
+    case INV_MAP: { /* Stocktake's Tags, UserMetadata: a JSON object in key order */
+        json_t *obj = json_object();
+        for (size_t k = 0; obj && k < v->n_pairs; k++) {
+            if (json_object_set_new(obj, v->pairs[k].key, json_string(v->pairs[k].value))) {
+                json_decref(obj);
+                obj = NULL;
+            }
+        }
+        return obj;
     }
     case INV_NULL:
         break;

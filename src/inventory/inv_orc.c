@@ -9,7 +9,11 @@
  * low-cardinality column, else DIRECT_V2; integers and timestamp seconds in RLE v2; booleans in
  * boolean RLE;
  * timestamps as seconds since 2015-01-01 UTC plus nanoseconds (SECONDARY), writer time zone
- * UTC. File and stripe statistics for every column. No row index (rowIndexStride 0). */
+ * UTC. File and stripe statistics for every column. No row index (rowIndexStride 0).
+ * Stocktake's map columns (Tags, UserMetadata: docs/INVENTORY-EXTENSIONS.md) are
+ * map<string,string>: the MAP column's PRESENT and LENGTH (entries per row, RLE v2) streams,
+ * then its key and value children (the next two column ids, strings DIRECT_V2, one value per
+ * entry, never null). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,9 +30,16 @@
 enum { ORC_PRESENT = 0, ORC_DATA = 1, ORC_LENGTH = 2, ORC_DICTIONARY_DATA = 3, ORC_SECONDARY = 5 };
 enum { ORC_ENC_DIRECT = 0, ORC_ENC_DIRECT_V2 = 2, ORC_ENC_DICTIONARY_V2 = 3 };
 #define ORC_DICT_MAX 256
+#define ORC_COL_MAX (INV_COLUMN_MAX + 2 * INV_ROW_MAPS)
+
+/* a column of the file: a report column, or the key or value child of a map column */
+enum { ORC_ROLE_TOP, ORC_ROLE_KEY, ORC_ROLE_VALUE };
 
 struct orc_col {
     int col;
+    int role;
+    size_t value; /* the row value it is written from (inv_row.v) */
+    size_t cap;   /* of ints: map children grow it */
     const char *name;
     int kind;
     uint8_t *present;
@@ -50,8 +61,9 @@ struct orc_col {
 
 struct orc_writer {
     size_t stripe_rows; /* bound on rows per stripe */
-    size_t n;
-    struct orc_col c[INV_COLUMN_MAX];
+    size_t n;           /* file columns (ids 1..n), map children included */
+    size_t n_top;       /* report columns */
+    struct orc_col c[ORC_COL_MAX];
     size_t rows; /* in the current stripe */
     uint64_t total_rows;
     uint64_t offset;
@@ -62,6 +74,8 @@ struct orc_writer {
 static int orc_kind(int col)
 {
     int f = col - INV_COL_FIELD0;
+    if (f == INV_FIELD_TAGS || f == INV_FIELD_USER_METADATA)
+        return ORC_MAP;
     if (col == INV_COL_IS_LATEST || col == INV_COL_IS_DELETE_MARKER ||
         f == INV_FIELD_IS_MULTIPART_UPLOADED)
         return ORC_BOOLEAN;
@@ -78,6 +92,7 @@ static const char *orc_type_name(int kind)
     return kind == ORC_BOOLEAN     ? "boolean"
            : kind == ORC_LONG      ? "bigint"
            : kind == ORC_TIMESTAMP ? "timestamp"
+           : kind == ORC_MAP       ? "map<string,string>"
                                    : "string";
 }
 
@@ -147,8 +162,27 @@ static int orc_add_string(struct orc_col *c, size_t i, const char *s, size_t n)
     return buf_append(&c->data, s, n);
 }
 
+/* A map child: one string per entry of the row's map. */
+static int orc_add_entries(struct orc_col *c, const struct inv_value *v)
+{
+    int rc = 0;
+    for (size_t k = 0; v->kind == INV_MAP && k < v->n_pairs && !rc; k++) {
+        const char *s = c->role == ORC_ROLE_KEY ? v->pairs[k].key : v->pairs[k].value;
+        size_t n = strlen(s);
+        if (c->n_values == c->cap) {
+            c->cap *= 2;
+            c->ints = xrealloc(c->ints, c->cap * sizeof(*c->ints));
+        }
+        orc_stats_add(&c->stripe, ORC_STRING, 0, s, n);
+        rc = orc_add_string(c, c->n_values++, s, n);
+    }
+    return rc;
+}
+
 static int orc_add(struct orc_col *c, const struct inv_value *v, size_t row)
 {
+    if (c->role != ORC_ROLE_TOP)
+        return orc_add_entries(c, v);
     int present = v->kind != INV_NULL;
     c->present[row] = (uint8_t)present;
     if (!present) {
@@ -157,7 +191,10 @@ static int orc_add(struct orc_col *c, const struct inv_value *v, size_t row)
         return 0;
     }
     size_t i = c->n_values++;
-    if (c->kind == ORC_BOOLEAN) {
+    if (c->kind == ORC_MAP) { /* the entry count; the children hold the entries */
+        c->ints[i] = (int64_t)v->n_pairs;
+        c->stripe.count++;
+    } else if (c->kind == ORC_BOOLEAN) {
         c->bools[i] = (uint8_t)(v->i != 0);
         orc_stats_add(&c->stripe, c->kind, v->i != 0, NULL, 0);
     } else if (c->kind == ORC_LONG) {
@@ -267,10 +304,12 @@ static int orc_column_streams(struct orc_writer *w, struct orc_col *c, int colum
         rc = orc_bool_rle(&raw, c->bools, c->n_values);
     else if (!rc && c->kind == ORC_STRING)
         rc = buf_append(&raw, c->data.data ? c->data.data : "", c->data.len);
+    else if (!rc && c->kind == ORC_MAP)
+        rc = orc_rle_v2(&raw, c->ints, c->n_values, 0);
     else if (!rc)
         rc = orc_rle_v2(&raw, c->ints, c->n_values, 1);
     if (!rc)
-        rc = orc_stream(so, ORC_DATA, column, &raw);
+        rc = orc_stream(so, c->kind == ORC_MAP ? ORC_LENGTH : ORC_DATA, column, &raw);
     buf_reset(&raw);
     if (!rc && (c->kind == ORC_STRING || c->kind == ORC_TIMESTAMP)) {
         rc = orc_rle_v2(&raw, c->kind == ORC_STRING ? c->ints : c->nanos, c->n_values, 0);
@@ -403,20 +442,29 @@ static int orc_types(const struct orc_writer *w, struct buf *footer)
     buf_init(&subtypes, BUF_UNLIMITED);
     int rc = orc_pb_uint(&root, 1, ORC_STRUCT);
     for (size_t i = 0; i < w->n && !rc; i++)
-        rc = orc_pb_varint(&subtypes, i + 1);
+        if (w->c[i].role == ORC_ROLE_TOP)
+            rc = orc_pb_varint(&subtypes, i + 1);
     if (!rc)
         rc = orc_pb_bytes(&root, 2, subtypes.data, subtypes.len);
     for (size_t i = 0; i < w->n && !rc; i++)
-        rc = orc_pb_bytes(&root, 3, w->c[i].name, strlen(w->c[i].name));
+        if (w->c[i].role == ORC_ROLE_TOP)
+            rc = orc_pb_bytes(&root, 3, w->c[i].name, strlen(w->c[i].name));
     if (!rc)
         rc = orc_pb_bytes(footer, 4, root.data, root.len);
     for (size_t i = 0; i < w->n && !rc; i++) {
-        struct buf t;
+        struct buf t, children;
         buf_init(&t, BUF_UNLIMITED);
+        buf_init(&children, BUF_UNLIMITED);
         rc = orc_pb_uint(&t, 1, (uint64_t)w->c[i].kind);
+        if (!rc && w->c[i].kind == ORC_MAP) /* its key and value: the next two columns */
+            rc =
+                orc_pb_varint(&children, i + 2) || orc_pb_varint(&children, i + 3) ? ERR_TOOBIG : 0;
+        if (!rc && w->c[i].kind == ORC_MAP)
+            rc = orc_pb_bytes(&t, 2, children.data, children.len);
         if (!rc)
             rc = orc_pb_bytes(footer, 4, t.data, t.len);
         buf_dispose(&t);
+        buf_dispose(&children);
     }
     buf_dispose(&root);
     buf_dispose(&subtypes);
@@ -508,29 +556,40 @@ static int orc_finish(void *state, struct inv_file *f)
 
 /* ---- the format table ---- */
 
+static void orc_col_init(struct orc_col *c, int col, size_t value, int role)
+{
+    c->col = col;
+    c->role = role;
+    c->value = value;
+    c->cap = ORC_STRIPE_ROWS;
+    c->name = role == ORC_ROLE_KEY     ? "key"
+              : role == ORC_ROLE_VALUE ? "value"
+                                       : inv_column_snake_name(c->col);
+    c->kind = role == ORC_ROLE_TOP ? orc_kind(c->col) : ORC_STRING;
+    c->dict_ok = c->kind == ORC_STRING && role == ORC_ROLE_TOP && c->col != INV_COL_KEY &&
+                 c->col != INV_COL_VERSION_ID && c->col != INV_COL_FIELD0 + INV_FIELD_ETAG;
+    c->use_dict = c->dict_ok;
+    c->present = xmalloc(ORC_STRIPE_ROWS);
+    c->ints = xmalloc(ORC_STRIPE_ROWS * sizeof(*c->ints));
+    c->nanos = c->kind == ORC_TIMESTAMP ? xmalloc(ORC_STRIPE_ROWS * sizeof(*c->nanos)) : NULL;
+    c->bools = c->kind == ORC_BOOLEAN ? xmalloc(ORC_STRIPE_ROWS) : NULL;
+    buf_init(&c->data, BUF_UNLIMITED);
+    orc_stats_init(&c->stripe);
+    orc_stats_init(&c->file);
+}
+
 static int orc_open(void **state, const struct inv_columns *cols, size_t row_group_rows)
 {
     struct orc_writer *w = xcalloc(1, sizeof(*w));
     w->stripe_rows =
         row_group_rows && row_group_rows < ORC_STRIPE_ROWS ? row_group_rows : ORC_STRIPE_ROWS;
-    w->n = cols->n;
+    w->n_top = cols->n;
     buf_init(&w->stripes, BUF_UNLIMITED);
     buf_init(&w->stripe_stats, BUF_UNLIMITED);
-    for (size_t i = 0; i < cols->n; i++) {
-        struct orc_col *c = &w->c[i];
-        c->col = cols->cols[i];
-        c->name = inv_column_snake_name(c->col);
-        c->kind = orc_kind(c->col);
-        c->dict_ok = c->kind == ORC_STRING && c->col != INV_COL_KEY &&
-                     c->col != INV_COL_VERSION_ID && c->col != INV_COL_FIELD0 + INV_FIELD_ETAG;
-        c->use_dict = c->dict_ok;
-        c->present = xmalloc(ORC_STRIPE_ROWS);
-        c->ints = xmalloc(ORC_STRIPE_ROWS * sizeof(*c->ints));
-        c->nanos = c->kind == ORC_TIMESTAMP ? xmalloc(ORC_STRIPE_ROWS * sizeof(*c->nanos)) : NULL;
-        c->bools = c->kind == ORC_BOOLEAN ? xmalloc(ORC_STRIPE_ROWS) : NULL;
-        buf_init(&c->data, BUF_UNLIMITED);
-        orc_stats_init(&c->stripe);
-        orc_stats_init(&c->file);
+    for (size_t top = 0; top < cols->n; top++) {
+        int map = orc_kind(cols->cols[top]) == ORC_MAP;
+        for (int role = ORC_ROLE_TOP; role <= (map ? ORC_ROLE_VALUE : ORC_ROLE_TOP); role++)
+            orc_col_init(&w->c[w->n++], cols->cols[top], top, role);
     }
     *state = w;
     return 0;
@@ -553,7 +612,7 @@ static int orc_write_row(void *state, struct inv_file *f, const struct inv_colum
     if (w->offset == 0)
         rc = orc_write(w, f, "ORC", 3);
     for (size_t i = 0; i < w->n && !rc; i++)
-        rc = orc_add(&w->c[i], &row->v[i], w->rows);
+        rc = orc_add(&w->c[i], &row->v[w->c[i].value], w->rows);
     if (rc)
         return rc;
     w->rows++;

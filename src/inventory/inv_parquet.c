@@ -9,7 +9,12 @@
  * dates INT64 TIMESTAMP(MILLIS, UTC). Values PLAIN; low-cardinality string columns (bucket,
  * storage class, statuses, owner, …) use a dictionary while it stays small. Definition levels
  * and dictionary indices use the RLE/bit-packed hybrid (bit-packed runs). Every chunk carries
- * min, max and null-count statistics; column orders are TYPE_ORDER so readers trust them. */
+ * min, max and null-count statistics; column orders are TYPE_ORDER so readers trust them.
+ * Stocktake's map columns (Tags, UserMetadata: docs/INVENTORY-EXTENSIONS.md) are the standard
+ * three-level MAP — optional group NAME (MAP) { repeated group key_value { required binary key
+ * (STRING); optional binary value (STRING); } } — written as two leaf columns with repetition
+ * levels (width 1) and definition levels (width 2: 0 null map, 1 empty map, 2 key, 3 value),
+ * PLAIN values, no dictionary. */
 #include <snappy-c.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +32,11 @@ enum { PQ_BOOLEAN = 0, PQ_INT64 = 2, PQ_BYTE_ARRAY = 6 };
 enum { PQ_ENC_PLAIN = 0, PQ_ENC_RLE = 3, PQ_ENC_RLE_DICTIONARY = 8 };
 enum { PQ_PAGE_DATA = 0, PQ_PAGE_DICTIONARY = 2 };
 enum { PQ_CODEC_SNAPPY = 1 };
-enum { PQ_CONVERTED_UTF8 = 0, PQ_CONVERTED_TIMESTAMP_MILLIS = 9 };
+enum { PQ_CONVERTED_UTF8 = 0, PQ_CONVERTED_MAP = 1, PQ_CONVERTED_TIMESTAMP_MILLIS = 9 };
+enum { PQ_REQUIRED = 0, PQ_OPTIONAL = 1, PQ_REPEATED = 2 };
+/* a leaf column: a column of its own, or the key or value of a map column */
+enum { PQ_FLAT, PQ_MAP_KEY, PQ_MAP_VALUE };
+#define PQ_LEAF_MAX (INV_COLUMN_MAX + INV_ROW_MAPS)
 
 struct pq_stats {
     int64_t nulls;
@@ -51,6 +60,9 @@ struct pq_group {
 
 struct pq_column {
     int col;
+    int role;        /* PQ_FLAT, PQ_MAP_KEY, PQ_MAP_VALUE */
+    size_t value;    /* the row value it is written from (inv_row.v) */
+    const char *top; /* the column's name; a map leaf's name is "key" or "value" */
     const char *name;
     int physical;
     int required;
@@ -68,12 +80,15 @@ struct pq_column {
     uint16_t *idx;
     size_t n_idx;
     struct pq_stats stats;
+    struct buf reps, mdefs; /* map leaves: the levels, one byte per level entry */
 };
 
 struct pq_writer {
     size_t group_rows; /* rows per row group, at most PQ_GROUP_ROWS */
-    size_t n;
-    struct pq_column c[INV_COLUMN_MAX];
+    size_t n;          /* leaf columns */
+    size_t n_top;      /* report columns */
+    size_t n_maps;
+    struct pq_column c[PQ_LEAF_MAX];
     size_t rows; /* in the current group */
     struct pq_group *groups;
     size_t n_groups, cap_groups;
@@ -83,15 +98,27 @@ struct pq_writer {
 
 /* ---- schema ---- */
 
-static void pq_column_init(struct pq_column *c, int col)
+static int pq_is_map(int col)
+{
+    return col == INV_COL_FIELD0 + INV_FIELD_TAGS ||
+           col == INV_COL_FIELD0 + INV_FIELD_USER_METADATA;
+}
+
+static void pq_column_init(struct pq_column *c, int col, int role)
 {
     memset(c, 0, sizeof(*c));
     c->col = col;
-    c->name = inv_column_snake_name(col);
-    c->required = col == INV_COL_BUCKET || col == INV_COL_KEY;
+    c->role = role;
+    c->top = inv_column_snake_name(col);
+    c->name = role == PQ_MAP_KEY ? "key" : role == PQ_MAP_VALUE ? "value" : c->top;
+    c->required = col == INV_COL_BUCKET || col == INV_COL_KEY || role == PQ_MAP_KEY;
     int f = col - INV_COL_FIELD0;
-    if (col == INV_COL_IS_LATEST || col == INV_COL_IS_DELETE_MARKER ||
-        f == INV_FIELD_IS_MULTIPART_UPLOADED) {
+    buf_init(&c->reps, BUF_UNLIMITED);
+    buf_init(&c->mdefs, BUF_UNLIMITED);
+    if (role != PQ_FLAT) {
+        c->physical = PQ_BYTE_ARRAY;
+    } else if (col == INV_COL_IS_LATEST || col == INV_COL_IS_DELETE_MARKER ||
+               f == INV_FIELD_IS_MULTIPART_UPLOADED) {
         c->physical = PQ_BOOLEAN;
     } else if (f == INV_FIELD_SIZE || f == INV_FIELD_LAST_MODIFIED_DATE ||
                f == INV_FIELD_OBJECT_LOCK_RETAIN_UNTIL_DATE ||
@@ -110,12 +137,33 @@ static void pq_column_init(struct pq_column *c, int col)
     c->use_dict = c->dict_ok;
 }
 
+static void pq_column_dispose(struct pq_column *c)
+{
+    for (size_t k = 0; k < c->n_dict; k++)
+        free(c->dict[k]);
+    free(c->defs);
+    free(c->idx);
+    buf_dispose(&c->plain);
+    buf_dispose(&c->stats.min);
+    buf_dispose(&c->stats.max);
+    buf_dispose(&c->reps);
+    buf_dispose(&c->mdefs);
+}
+
 static int pq_schema(const struct inv_columns *cols, struct buf *out)
 {
     int rc = buf_puts(out, "message s3.inventory {");
     for (size_t i = 0; i < cols->n && !rc; i++) {
+        if (pq_is_map(cols->cols[i])) {
+            rc = buf_printf(out,
+                            "  optional group %s (MAP) {    repeated group key_value {      "
+                            "required binary key (STRING);      optional binary value (STRING);"
+                            "    }  }",
+                            inv_column_snake_name(cols->cols[i]));
+            continue;
+        }
         struct pq_column c;
-        pq_column_init(&c, cols->cols[i]);
+        pq_column_init(&c, cols->cols[i], PQ_FLAT);
         const char *type = c.physical == PQ_BOOLEAN ? "boolean"
                            : c.physical == PQ_INT64 ? "int64"
                                                     : "binary";
@@ -124,11 +172,7 @@ static int pq_schema(const struct inv_columns *cols, struct buf *out)
                                                             : "";
         rc = buf_printf(out, "  %s %s %s%s;", c.required ? "required" : "optional", type, c.name,
                         logical);
-        free(c.defs);
-        free(c.idx);
-        buf_dispose(&c.plain);
-        buf_dispose(&c.stats.min);
-        buf_dispose(&c.stats.max);
+        pq_column_dispose(&c);
     }
     return rc ? rc : buf_puts(out, "}");
 }
@@ -206,8 +250,35 @@ static int pq_add_string(struct pq_column *c, const char *s)
     return pq_plain_string(&c->plain, s, n);
 }
 
+static int pq_level(struct pq_column *c, uint8_t rep, uint8_t def)
+{
+    int rc = buf_append(&c->reps, &rep, 1);
+    return rc ? rc : buf_append(&c->mdefs, &def, 1);
+}
+
+/* A map leaf: one level entry per pair, or one for a null (def 0) or empty (def 1) map. */
+static int pq_add_map(struct pq_column *c, const struct inv_value *v)
+{
+    if (v->kind != INV_MAP || v->n_pairs == 0) {
+        c->stats.nulls++;
+        return pq_level(c, 0, v->kind == INV_MAP ? 1 : 0);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < v->n_pairs && !rc; i++) {
+        const char *s = c->role == PQ_MAP_KEY ? v->pairs[i].key : v->pairs[i].value;
+        size_t n = strlen(s);
+        rc = pq_level(c, i ? 1 : 0, c->role == PQ_MAP_KEY ? 2 : 3);
+        pq_stats_update(&c->stats, s, n, PQ_BYTE_ARRAY);
+        if (!rc)
+            rc = pq_plain_string(&c->plain, s, n);
+    }
+    return rc;
+}
+
 static int pq_add_value(struct pq_column *c, const struct inv_value *v, size_t row)
 {
+    if (c->role != PQ_FLAT)
+        return pq_add_map(c, v);
     int present = v->kind != INV_NULL;
     c->defs[row] = (uint8_t)present;
     if (!present) {
@@ -325,6 +396,22 @@ static int pq_bit_width(size_t n)
     return w;
 }
 
+/* Levels of a data page (format v1): the hybrid encoding after its 4-byte length. */
+static int pq_levels(struct buf *body, const uint8_t *levels, size_t n, int width)
+{
+    struct buf enc;
+    buf_init(&enc, BUF_UNLIMITED);
+    int rc = pq_bitpack(&enc, levels, 0, n, width);
+    uint8_t len[4] = {(uint8_t)enc.len, (uint8_t)(enc.len >> 8), (uint8_t)(enc.len >> 16),
+                      (uint8_t)(enc.len >> 24)};
+    if (!rc)
+        rc = buf_append(body, len, 4);
+    if (!rc)
+        rc = buf_append(body, enc.data, enc.len);
+    buf_dispose(&enc);
+    return rc;
+}
+
 static int pq_chunk_write(struct pq_writer *pw, struct inv_file *f, struct pq_column *c,
                           struct pq_chunk *ch)
 {
@@ -332,7 +419,7 @@ static int pq_chunk_write(struct pq_writer *pw, struct inv_file *f, struct pq_co
     buf_init(&body, BUF_UNLIMITED);
     int rc = 0;
     ch->dict_offset = -1;
-    ch->num_values = (int64_t)pw->rows;
+    ch->num_values = c->role == PQ_FLAT ? (int64_t)pw->rows : (int64_t)c->mdefs.len;
     if (c->use_dict && c->n_dict) {
         ch->dict = 1;
         ch->dict_offset = pw->offset;
@@ -343,17 +430,12 @@ static int pq_chunk_write(struct pq_writer *pw, struct inv_file *f, struct pq_co
         buf_reset(&body);
     }
     ch->data_offset = pw->offset;
-    if (!rc && !c->required) {
-        struct buf levels;
-        buf_init(&levels, BUF_UNLIMITED);
-        rc = pq_bitpack(&levels, c->defs, 0, pw->rows, 1);
-        uint8_t len[4] = {(uint8_t)levels.len, (uint8_t)(levels.len >> 8),
-                          (uint8_t)(levels.len >> 16), (uint8_t)(levels.len >> 24)};
+    if (!rc && c->role != PQ_FLAT) {
+        rc = pq_levels(&body, (const uint8_t *)c->reps.data, c->reps.len, 1);
         if (!rc)
-            rc = buf_append(&body, len, 4);
-        if (!rc)
-            rc = buf_append(&body, levels.data, levels.len);
-        buf_dispose(&levels);
+            rc = pq_levels(&body, (const uint8_t *)c->mdefs.data, c->mdefs.len, 2);
+    } else if (!rc && !c->required) {
+        rc = pq_levels(&body, c->defs, pw->rows, 1);
     }
     if (!rc && c->physical == PQ_BOOLEAN && c->n_bits)
         rc = buf_append(&c->plain, &c->bits, 1);
@@ -366,7 +448,7 @@ static int pq_chunk_write(struct pq_writer *pw, struct inv_file *f, struct pq_co
         rc = buf_append(&body, c->plain.data, c->plain.len);
     }
     if (!rc)
-        rc = pq_page(pw, f, ch, PQ_PAGE_DATA, &body, (int64_t)pw->rows,
+        rc = pq_page(pw, f, ch, PQ_PAGE_DATA, &body, ch->num_values,
                      ch->dict ? PQ_ENC_RLE_DICTIONARY : PQ_ENC_PLAIN);
     buf_dispose(&body);
     /* hand the statistics to the chunk; reset the column for the next group */
@@ -376,6 +458,8 @@ static int pq_chunk_write(struct pq_writer *pw, struct inv_file *f, struct pq_co
     c->stats.nulls = 0;
     c->stats.has = 0;
     buf_reset(&c->plain);
+    buf_reset(&c->reps);
+    buf_reset(&c->mdefs);
     c->bits = 0;
     c->n_bits = 0;
     for (size_t i = 0; i < c->n_dict; i++)
@@ -411,18 +495,40 @@ static int pq_flush_group(struct pq_writer *pw, struct inv_file *f)
 
 /* ---- footer ---- */
 
+/* A map column's two groups, before its key leaf. */
+static void pq_footer_map_groups(struct tc_writer *w, const struct pq_column *c)
+{
+    tc_elem_struct_begin(w);
+    tc_field_i32(w, 3, PQ_OPTIONAL);
+    tc_field_string(w, 4, c->top);
+    tc_field_i32(w, 5, 1);
+    tc_field_i32(w, 6, PQ_CONVERTED_MAP);
+    tc_field_struct_begin(w, 10); /* LogicalType union */
+    tc_field_struct_begin(w, 2);  /* MapType */
+    tc_struct_end(w);
+    tc_struct_end(w);
+    tc_struct_end(w);
+    tc_elem_struct_begin(w);
+    tc_field_i32(w, 3, PQ_REPEATED);
+    tc_field_string(w, 4, "key_value");
+    tc_field_i32(w, 5, 2);
+    tc_struct_end(w);
+}
+
 static void pq_footer_schema(struct tc_writer *w, const struct pq_writer *pw)
 {
-    tc_field_list_begin(w, 2, TC_STRUCT, pw->n + 1);
+    tc_field_list_begin(w, 2, TC_STRUCT, pw->n + 1 + 2 * pw->n_maps);
     tc_elem_struct_begin(w);
     tc_field_string(w, 4, "s3.inventory");
-    tc_field_i32(w, 5, (int32_t)pw->n);
+    tc_field_i32(w, 5, (int32_t)pw->n_top);
     tc_struct_end(w);
     for (size_t i = 0; i < pw->n; i++) {
         const struct pq_column *c = &pw->c[i];
+        if (c->role == PQ_MAP_KEY)
+            pq_footer_map_groups(w, c);
         tc_elem_struct_begin(w);
         tc_field_i32(w, 1, c->physical);
-        tc_field_i32(w, 3, c->required ? 0 : 1);
+        tc_field_i32(w, 3, c->required ? PQ_REQUIRED : PQ_OPTIONAL);
         tc_field_string(w, 4, c->name);
         if (c->physical == PQ_BYTE_ARRAY || c->timestamp) {
             tc_field_i32(w, 6, c->timestamp ? PQ_CONVERTED_TIMESTAMP_MILLIS : PQ_CONVERTED_UTF8);
@@ -457,7 +563,11 @@ static void pq_footer_chunk(struct tc_writer *w, const struct pq_column *c,
     tc_elem_i32(w, PQ_ENC_RLE);
     if (ch->dict)
         tc_elem_i32(w, PQ_ENC_RLE_DICTIONARY);
-    tc_field_list_begin(w, 3, TC_BINARY, 1);
+    tc_field_list_begin(w, 3, TC_BINARY, c->role == PQ_FLAT ? 1 : 3);
+    if (c->role != PQ_FLAT) {
+        tc_elem_string(w, c->top);
+        tc_elem_string(w, "key_value");
+    }
     tc_elem_string(w, c->name);
     tc_field_i32(w, 4, PQ_CODEC_SNAPPY);
     tc_field_i64(w, 5, ch->num_values);
@@ -521,9 +631,17 @@ static int pq_open(void **state, const struct inv_columns *cols, size_t row_grou
     struct pq_writer *pw = xcalloc(1, sizeof(*pw));
     pw->group_rows =
         row_group_rows && row_group_rows < PQ_GROUP_ROWS ? row_group_rows : PQ_GROUP_ROWS;
-    pw->n = cols->n;
-    for (size_t i = 0; i < cols->n; i++)
-        pq_column_init(&pw->c[i], cols->cols[i]);
+    pw->n_top = cols->n;
+    for (size_t i = 0; i < cols->n; i++) {
+        int map = pq_is_map(cols->cols[i]);
+        pq_column_init(&pw->c[pw->n], cols->cols[i], map ? PQ_MAP_KEY : PQ_FLAT);
+        pw->c[pw->n++].value = i;
+        if (map) {
+            pq_column_init(&pw->c[pw->n], cols->cols[i], PQ_MAP_VALUE);
+            pw->c[pw->n++].value = i;
+            pw->n_maps++;
+        }
+    }
     *state = pw;
     return 0;
 }
@@ -532,7 +650,7 @@ static size_t pq_buffered(const struct pq_writer *pw)
 {
     size_t n = 0;
     for (size_t i = 0; i < pw->n; i++)
-        n += pw->c[i].plain.len + pw->c[i].n_idx * 2;
+        n += pw->c[i].plain.len + pw->c[i].n_idx * 2 + pw->c[i].mdefs.len * 2;
     return n;
 }
 
@@ -545,7 +663,7 @@ static int pq_write_row(void *state, struct inv_file *f, const struct inv_column
     if (pw->offset == 0)
         rc = pq_write(pw, f, "PAR1", 4);
     for (size_t i = 0; i < pw->n && !rc; i++)
-        rc = pq_add_value(&pw->c[i], &row->v[i], pw->rows);
+        rc = pq_add_value(&pw->c[i], &row->v[pw->c[i].value], pw->rows);
     if (rc)
         return rc;
     pw->rows++;
@@ -585,16 +703,8 @@ static void pq_free(void *state)
         free(pw->groups[g].chunks);
     }
     free(pw->groups);
-    for (size_t i = 0; i < pw->n; i++) {
-        struct pq_column *c = &pw->c[i];
-        for (size_t k = 0; k < c->n_dict; k++)
-            free(c->dict[k]);
-        free(c->defs);
-        free(c->idx);
-        buf_dispose(&c->plain);
-        buf_dispose(&c->stats.min);
-        buf_dispose(&c->stats.max);
-    }
+    for (size_t i = 0; i < pw->n; i++)
+        pq_column_dispose(&pw->c[i]);
     free(pw);
 }
 

@@ -2,8 +2,10 @@
 #include "inventory/inv_row.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/hash.h"
 #include "crypto/keys.h"
 #include "object/object.h"
@@ -39,6 +41,10 @@ void inv_columns_build(const struct inv_config *c, struct inv_columns *out)
         INV_FIELD_OBJECT_ACCESS_CONTROL_LIST,
         INV_FIELD_OBJECT_OWNER,
         INV_FIELD_LIFECYCLE_EXPIRATION_DATE,
+        /* Stocktake's extensions: after all of AWS's columns (docs/INVENTORY-EXTENSIONS.md) */
+        INV_FIELD_TAGS,
+        INV_FIELD_USER_METADATA,
+        INV_FIELD_CONTENT_TYPE,
     };
     for (size_t i = 0; i < c->n_fields; i++)
         wanted[c->fields[i]] = 1;
@@ -77,23 +83,32 @@ const char *inv_column_snake_name(int col)
                                         "checksum_algorithm",
                                         "object_access_control_list",
                                         "object_owner",
-                                        "lifecycle_expiration_date"};
+                                        "lifecycle_expiration_date",
+                                        "tags",
+                                        "user_metadata",
+                                        "content_type"};
     return names[col];
 }
 
 static struct inv_value inv_str(const char *s)
 {
-    struct inv_value v = {INV_STRING, s, 0};
+    struct inv_value v = {INV_STRING, s, 0, NULL, 0};
     return v;
 }
 
 static struct inv_value inv_int(enum inv_kind kind, int64_t i)
 {
-    struct inv_value v = {kind, NULL, i};
+    struct inv_value v = {kind, NULL, i, NULL, 0};
     return v;
 }
 
-static const struct inv_value inv_null = {INV_NULL, NULL, 0};
+static const struct inv_value inv_null = {INV_NULL, NULL, 0, NULL, 0};
+
+static struct inv_value inv_map(const struct inv_map *m)
+{
+    struct inv_value v = {INV_MAP, NULL, 0, m->pairs, m->n};
+    return v;
+}
 
 /* The ACL as AWS reports it (research §5): the stored document (the form is the same), or
  * for the default ACL the owner's FULL_CONTROL grant. */
@@ -189,6 +204,9 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
         return dm || o->legal_hold == META_LEGAL_HOLD_NONE
                    ? inv_null
                    : inv_str(o->legal_hold == META_LEGAL_HOLD_ON ? "On" : "Off");
+    case INV_FIELD_TAGS: /* filled by inv_row_extension */
+    case INV_FIELD_USER_METADATA:
+    case INV_FIELD_CONTENT_TYPE:
     case INV_FIELD_REPLICATION_STATUS:
     case INV_FIELD_COUNT:
         break;
@@ -196,9 +214,50 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
     return inv_null; /* no replication yet */
 }
 
-void inv_row_fill(struct inv_row *row, const struct inv_columns *cols, const char *bucket,
-                  const struct meta_object *o, const char *owner_canonical_id)
+void inv_row_init(struct inv_row *row)
 {
+    memset(row, 0, sizeof(*row));
+}
+
+void inv_row_dispose(struct inv_row *row)
+{
+    for (size_t i = 0; i < INV_ROW_MAPS; i++)
+        inv_map_reset(&row->maps[i]);
+    free(row->content_type);
+    row->content_type = NULL;
+}
+
+/* An extension field's value (docs/INVENTORY-EXTENSIONS.md): the tag set and user metadata as
+ * maps (empty when there are none), the Content-Type as HEAD answers it (binary/octet-stream
+ * when none was stored); delete markers have none of them. */
+static int inv_row_extension(struct inv_row *row, enum inv_field f, const struct meta_object *o,
+                             struct inv_value *v)
+{
+    *v = inv_null;
+    if (o->is_delete_marker)
+        return 0;
+    int rc = 0;
+    if (f == INV_FIELD_TAGS && (rc = inv_map_from_tags(&row->maps[0], o->tags)) == 0)
+        *v = inv_map(&row->maps[0]);
+    else if (f == INV_FIELD_USER_METADATA &&
+             (rc = inv_map_from_headers(&row->maps[1], o->headers)) == 0)
+        *v = inv_map(&row->maps[1]);
+    else if (f == INV_FIELD_CONTENT_TYPE &&
+             (rc = inv_headers_get(o->headers, "Content-Type", &row->content_type)) == 0)
+        *v = inv_str(row->content_type ? row->content_type : "binary/octet-stream");
+    if (rc) {
+        char why[256];
+        snprintf(why, sizeof(why), "%s", err_msg());
+        err_set("version %s of %s: %s", o->version_id, o->key, why);
+    }
+    return rc;
+}
+
+int inv_row_fill(struct inv_row *row, const struct inv_columns *cols, const char *bucket,
+                 const struct meta_object *o, const char *owner_canonical_id)
+{
+    inv_row_dispose(row);
+    int rc = 0;
     size_t n = strlen(o->etag);
     if (n >= 2 && o->etag[0] == '"')
         snprintf(row->etag, sizeof(row->etag), "%.*s", (int)(n - 2), o->etag + 1);
@@ -217,7 +276,10 @@ void inv_row_fill(struct inv_row *row, const struct inv_columns *cols, const cha
             *v = inv_int(INV_BOOL, o->is_latest);
         else if (c == INV_COL_IS_DELETE_MARKER)
             *v = inv_int(INV_BOOL, o->is_delete_marker);
+        else if (c - INV_COL_FIELD0 >= INV_FIELD_AWS_COUNT)
+            rc = rc ? rc : inv_row_extension(row, (enum inv_field)(c - INV_COL_FIELD0), o, v);
         else
             *v = inv_row_field(row, (enum inv_field)(c - INV_COL_FIELD0), o, owner_canonical_id);
     }
+    return rc;
 }

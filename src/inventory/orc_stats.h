@@ -4,6 +4,7 @@
  *                                as Apache ORC's writer does)
  *   string    StringStatistics   minimum, maximum, sum of lengths (same overflow rule)
  *   boolean   BucketStatistics   count of true values
+ *   map       the count and null flag alone
  *   timestamp TimestampStatistics minimum, maximum, minimumUtc, maximumUtc in milliseconds;
  *                                no sum (the message has none: summing epoch milliseconds
  *                                overflowed int64 after ~5.2 million rows, issue 9). */
@@ -16,7 +17,14 @@
 #include "core/buf.h"
 
 /* ORC type kinds (orc_proto.proto Type.Kind) the report uses. */
-enum { ORC_BOOLEAN = 0, ORC_LONG = 4, ORC_STRING = 7, ORC_TIMESTAMP = 9, ORC_STRUCT = 12 };
+enum {
+    ORC_BOOLEAN = 0,
+    ORC_LONG = 4,
+    ORC_STRING = 7,
+    ORC_TIMESTAMP = 9,
+    ORC_MAP = 11,
+    ORC_STRUCT = 12
+};
 
 struct orc_stats {
     uint64_t count;

@@ -130,9 +130,9 @@ TEST(inv_columns_canonical_order_and_versions)
     CHECK(inv_format_csv.schema(&cols, &b) == 0);
     CHECK_STR(b.data, "Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, ETag, ObjectOwner");
     buf_reset(&b);
-    for (int f = 0; f < INV_FIELD_COUNT; f++)
+    for (int f = 0; f < INV_FIELD_AWS_COUNT; f++)
         c.fields[f] = (enum inv_field)f;
-    c.n_fields = INV_FIELD_COUNT;
+    c.n_fields = INV_FIELD_AWS_COUNT;
     inv_columns_build(&c, &cols);
     CHECK(inv_format_csv.schema(&cols, &b) == 0);
     CHECK_STR(b.data, "Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, "
@@ -141,6 +141,19 @@ TEST(inv_columns_canonical_order_and_versions)
                       "ObjectLockLegalHoldStatus, IntelligentTieringAccessTier, BucketKeyStatus, "
                       "ChecksumAlgorithm, ObjectAccessControlList, ObjectOwner, "
                       "LifecycleExpirationDate");
+    /* Stocktake's extension fields: after all of AWS's, always Tags, UserMetadata, ContentType */
+    buf_reset(&b);
+    enum inv_field ext[] = {INV_FIELD_CONTENT_TYPE, INV_FIELD_SIZE,          INV_FIELD_TAGS,
+                            INV_FIELD_OBJECT_OWNER, INV_FIELD_USER_METADATA, INV_FIELD_TAGS};
+    memcpy(c.fields, ext, sizeof(ext));
+    c.n_fields = 6;
+    inv_columns_build(&c, &cols);
+    CHECK(inv_format_csv.schema(&cols, &b) == 0);
+    CHECK_STR(b.data, "Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, ObjectOwner, Tags, "
+                      "UserMetadata, ContentType");
+    CHECK_STR(inv_column_snake_name(cols.cols[7]), "tags");
+    CHECK_STR(inv_column_snake_name(cols.cols[8]), "user_metadata");
+    CHECK_STR(inv_column_snake_name(cols.cols[9]), "content_type");
     buf_dispose(&b);
 }
 
@@ -175,8 +188,9 @@ TEST(inv_row_acl_and_delete_marker_values)
         char canary[16];
     } r;
     memcpy(r.canary, "canary-canary-c", 16);
+    inv_row_init(&r.row);
     r.row.lifecycle_expiration_ms = 0; /* no lifecycle rule expires it (inv_expiry.h) */
-    inv_row_fill(&r.row, &cols, "b", &o, owner);
+    CHECK(inv_row_fill(&r.row, &cols, "b", &o, owner) == 0);
     CHECK(memcmp(r.canary, "canary-canary-c", 16) == 0);
     const char *acl = r.row.v[col_of(&cols, INV_FIELD_OBJECT_ACCESS_CONTROL_LIST)].s;
     uint8_t json[400];
@@ -189,10 +203,72 @@ TEST(inv_row_acl_and_delete_marker_values)
                             "d5218e7cd47ef2be\"}]}");
     CHECK(r.row.v[2].kind == INV_STRING && strcmp(r.row.v[2].s, "") == 0); /* null version */
     CHECK_STR(r.row.v[col_of(&cols, INV_FIELD_ETAG)].s, "d41d8cd98f00b204e9800998ecf8427e");
+    /* no tags, no metadata, no Content-Type stored: empty maps and S3's default type */
+    CHECK(r.row.v[col_of(&cols, INV_FIELD_TAGS)].kind == INV_MAP);
+    CHECK(r.row.v[col_of(&cols, INV_FIELD_TAGS)].n_pairs == 0);
+    CHECK(r.row.v[col_of(&cols, INV_FIELD_USER_METADATA)].n_pairs == 0);
+    CHECK_STR(r.row.v[col_of(&cols, INV_FIELD_CONTENT_TYPE)].s, "binary/octet-stream");
     o.is_delete_marker = 1;
-    inv_row_fill(&r.row, &cols, "b", &o, owner);
+    CHECK(inv_row_fill(&r.row, &cols, "b", &o, owner) == 0);
+    CHECK(r.row.v[col_of(&cols, INV_FIELD_TAGS)].kind == INV_NULL);
+    CHECK(r.row.v[col_of(&cols, INV_FIELD_CONTENT_TYPE)].kind == INV_NULL);
     CHECK(r.row.v[col_of(&cols, INV_FIELD_SIZE)].kind == INV_NULL);
     CHECK(r.row.v[col_of(&cols, INV_FIELD_ETAG)].kind == INV_NULL);
     CHECK(r.row.v[col_of(&cols, INV_FIELD_LAST_MODIFIED_DATE)].kind == INV_TIMESTAMP);
     CHECK_STR(r.row.v[col_of(&cols, INV_FIELD_OBJECT_OWNER)].s, owner);
+    inv_row_dispose(&r.row);
+}
+
+TEST(inv_row_extension_maps_sorted_decoded_and_owned)
+{
+    struct inv_config c;
+    memset(&c, 0, sizeof(c));
+    snprintf(c.included_versions, sizeof(c.included_versions), "Current");
+    enum inv_field ext[] = {INV_FIELD_USER_METADATA, INV_FIELD_CONTENT_TYPE, INV_FIELD_TAGS};
+    memcpy(c.fields, ext, sizeof(ext));
+    c.n_fields = 3;
+    struct inv_columns cols;
+    inv_columns_build(&c, &cols);
+    struct meta_object o;
+    memset(&o, 0, sizeof(o));
+    o.key = (char *)"k";
+    snprintf(o.version_id, sizeof(o.version_id), "null");
+    o.tags = (char *)"zeta=last&a%20b=c%26d&empty=";
+    o.headers = (char *)"[[\"Content-Type\",\"text/plain; charset=\\\"utf-8\\\"\"],"
+                        "[\"x-amz-meta-b\",\"2\"],[\"Cache-Control\",\"no\"],"
+                        "[\"x-amz-meta-a\",\"\u00e9\\n\"],[\"x-amz-meta-b\",\"again\"]]";
+    struct inv_row row;
+    inv_row_init(&row);
+    CHECK(inv_row_fill(&row, &cols, "b", &o, "owner") == 0);
+    const struct inv_value *tags = &row.v[col_of(&cols, INV_FIELD_TAGS)];
+    CHECK(tags->kind == INV_MAP && tags->n_pairs == 3);
+    CHECK_STR(tags->pairs[0].key, "a b");
+    CHECK_STR(tags->pairs[0].value, "c&d");
+    CHECK_STR(tags->pairs[1].key, "empty");
+    CHECK_STR(tags->pairs[1].value, "");
+    CHECK_STR(tags->pairs[2].key, "zeta");
+    const struct inv_value *meta = &row.v[col_of(&cols, INV_FIELD_USER_METADATA)];
+    CHECK(meta->kind == INV_MAP && meta->n_pairs == 2);
+    CHECK_STR(meta->pairs[0].key, "a");
+    CHECK_STR(meta->pairs[1].key, "b");
+    CHECK_STR(meta->pairs[1].value, "2"); /* the first of a repeated name */
+    CHECK_STR(row.v[col_of(&cols, INV_FIELD_CONTENT_TYPE)].s, "text/plain; charset=\"utf-8\"");
+    struct buf b;
+    buf_init(&b, BUF_UNLIMITED);
+    CHECK(inv_map_json(meta->pairs, meta->n_pairs, &b) == 0);
+    CHECK_STR(b.data, "{\"a\":\"\xc3\xa9\\n\",\"b\":\"2\"}");
+    buf_reset(&b);
+    CHECK(inv_map_json(NULL, 0, &b) == 0);
+    CHECK_STR(b.data, "{}");
+    struct inv_pair bad = {"k", "\xff\x01"}; /* not UTF-8: bytes as \u00XX */
+    buf_reset(&b);
+    CHECK(inv_map_json(&bad, 1, &b) == 0);
+    CHECK_STR(b.data, "{\"k\":\"\\u00ff\\u0001\"}");
+    buf_dispose(&b);
+    o.tags = (char *)"bad=%zz"; /* a stored form that does not decode: the row fails */
+    CHECK(inv_row_fill(&row, &cols, "b", &o, "owner") == ERR_INVALID);
+    o.tags = NULL;
+    o.headers = (char *)"not json";
+    CHECK(inv_row_fill(&row, &cols, "b", &o, "owner") == ERR_INVALID);
+    inv_row_dispose(&row);
 }
