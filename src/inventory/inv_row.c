@@ -46,11 +46,15 @@ void inv_columns_build(const struct inv_config *c, struct inv_columns *out)
         if (wanted[canonical[i]])
             out->cols[out->n++] = INV_COL_FIELD0 + (int)canonical[i];
     }
+    if (c->report_changes) /* after every other column: AWS-shaped readers keep working */
+        out->cols[out->n++] = INV_COL_EVENT_TYPE;
 }
 
 const char *inv_column_name(int col)
 {
     static const char *const fixed[] = {"Bucket", "Key", "VersionId", "IsLatest", "IsDeleteMarker"};
+    if (col == INV_COL_EVENT_TYPE)
+        return "EventType";
     return col < INV_COL_FIELD0 ? fixed[col]
                                 : inv_field_name((enum inv_field)(col - INV_COL_FIELD0));
 }
@@ -78,7 +82,7 @@ const char *inv_column_snake_name(int col)
                                         "object_access_control_list",
                                         "object_owner",
                                         "lifecycle_expiration_date"};
-    return names[col];
+    return col == INV_COL_EVENT_TYPE ? "event_type" : names[col];
 }
 
 static struct inv_value inv_str(const char *s)
@@ -217,6 +221,8 @@ void inv_row_fill(struct inv_row *row, const struct inv_columns *cols, const cha
             *v = inv_int(INV_BOOL, o->is_latest);
         else if (c == INV_COL_IS_DELETE_MARKER)
             *v = inv_int(INV_BOOL, o->is_delete_marker);
+        else if (c == INV_COL_EVENT_TYPE)
+            *v = row->event ? inv_str(row->event) : inv_null;
         else
             *v = inv_row_field(row, (enum inv_field)(c - INV_COL_FIELD0), o, owner_canonical_id);
     }

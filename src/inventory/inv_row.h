@@ -15,7 +15,7 @@
 #include "inventory/inv_config.h"
 #include "meta/meta.h"
 
-#define INV_COLUMN_MAX (5 + INV_FIELD_COUNT)
+#define INV_COLUMN_MAX (6 + INV_FIELD_COUNT)
 
 enum inv_column {
     INV_COL_BUCKET,
@@ -25,6 +25,8 @@ enum inv_column {
     INV_COL_IS_DELETE_MARKER,
     INV_COL_FIELD0 /* + enum inv_field */
 };
+/* A change report's last column (EventType, event_type; docs/INVENTORY-EXTENSIONS.md) */
+#define INV_COL_EVENT_TYPE (INV_COL_FIELD0 + INV_FIELD_COUNT)
 
 struct inv_columns {
     size_t n;
@@ -45,6 +47,8 @@ struct inv_row {
     char acl[(ACL_JSON_MAX + 2) / 3 * 4 + 1]; /* base64 of the ACL JSON (authz/acl_json.h) */
     /* LifecycleExpirationDate, set by the caller before inv_row_fill (inv_expiry.h); 0: none */
     int64_t lifecycle_expiration_ms;
+    /* EventType of a change report's row, set by the caller before inv_row_fill */
+    const char *event;
 };
 
 void inv_columns_build(const struct inv_config *c, struct inv_columns *out);

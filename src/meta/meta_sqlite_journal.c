@@ -97,23 +97,24 @@ static int sqlite_journal_positions(sqlite3 *db, const char *bucket, const char 
     int64_t v = 0, prev = -1, started = 0, updated = 0, since = 0, pruned = 0;
     pos->position = 0;
     pos->since = -1;
-    int rc = sqlite_journal_int(
-        db, "SELECT seq FROM sqlite_sequence WHERE name='change_journal'", NULL, NULL, &v, &found);
+    int rc = sqlite_journal_int(db, "SELECT seq FROM sqlite_sequence WHERE name='change_journal'",
+                                NULL, NULL, &v, &found);
     if (!rc && found)
         pos->position = v;
 #define LAST_RUN(col)                                                                              \
     "SELECT " col " FROM inventory_runs WHERE bucket=?1 AND config_id=?2 AND"                      \
     " outcome='succeeded' AND journal_seq>=0 ORDER BY run_id DESC LIMIT 1"
-    if (!rc && (rc = sqlite_journal_int(db, LAST_RUN("journal_seq"), bucket, config_id, &prev,
-                                        &found)) == 0 &&
+    if (!rc &&
+        (rc = sqlite_journal_int(db, LAST_RUN("journal_seq"), bucket, config_id, &prev, &found)) ==
+            0 &&
         !found)
         prev = -1;
     if (!rc && prev >= 0)
         rc = sqlite_journal_int(db, LAST_RUN("started_ms"), bucket, config_id, &started, &found);
     if (!rc)
-        rc = sqlite_journal_int(db,
-                                "SELECT updated_ms FROM inventory_configs WHERE bucket=?1 AND id=?2",
-                                bucket, config_id, &updated, &found);
+        rc = sqlite_journal_int(
+            db, "SELECT updated_ms FROM inventory_configs WHERE bucket=?1 AND id=?2", bucket,
+            config_id, &updated, &found);
     int journaled = 0;
     if (!rc)
         rc = sqlite_journal_int(db, "SELECT since_seq FROM change_journal_buckets WHERE bucket=?1",
@@ -331,8 +332,9 @@ int meta_sqlite_journal_prune(struct meta_store *s, const char *bucket, int64_t 
     char n[24];
     snprintf(n, sizeof(n), "%lld", (long long)cut);
     if (!rc)
-        rc = meta_sqlite_run(db, "DELETE FROM change_journal WHERE bucket=?1 AND seq<=CAST(?2 AS"
-                                 " INTEGER)",
+        rc = meta_sqlite_run(db,
+                             "DELETE FROM change_journal WHERE bucket=?1 AND seq<=CAST(?2 AS"
+                             " INTEGER)",
                              bucket, n, NULL);
     if (!rc)
         rc = meta_sqlite_run(db,

@@ -49,8 +49,8 @@ static int t_emit(void *arg, const struct meta_object *o, enum inv_change_event 
 
 static const struct inv_changes_ops ops = {t_in, t_differ, t_emit};
 
-static const char *run(int all, const struct meta_object *a, size_t na,
-                       const struct meta_object *b, size_t nb, int exclude, struct got *g)
+static const char *run(int all, const struct meta_object *a, size_t na, const struct meta_object *b,
+                       size_t nb, int exclude, struct got *g)
 {
     memset(g, 0, sizeof(*g));
     g->exclude_seq = exclude;
@@ -124,7 +124,8 @@ TEST(inv_config_report_type)
     CHECK(c.report_changes && c.has_report_type);
     buf_init(&out, BUF_UNLIMITED);
     CHECK(inv_config_render(&c, &out) == 0);
-    CHECK(out.data && strstr(out.data, "</IncludedObjectVersions><ReportType>Changes</ReportType>"));
+    CHECK(out.data &&
+          strstr(out.data, "</IncludedObjectVersions><ReportType>Changes</ReportType>"));
     buf_dispose(&out);
     inv_config_dispose(&c);
     snprintf(xml, sizeof(xml), changes_xml, "Full");
