@@ -206,7 +206,8 @@ static int sqlite_key_flush(struct sqlite_key_state *k, const char *key, meta_in
     qsort(k->then.v, k->then.n, sizeof(*k->then.v), sqlite_key_cmp_newest);
     for (size_t i = 0; i < k->then.n; i++) /* the newest version is the latest */
         k->then.v[i].is_latest = i == 0;
-    int rc = cb(payload, k->then.v, k->then.n, k->now.v, k->now.n);
+    /* a key created and removed again since the position has no row either way */
+    int rc = k->then.n || k->now.n ? cb(payload, k->then.v, k->then.n, k->now.v, k->now.n) : 0;
     sqlite_key_clear(&k->then);
     sqlite_key_clear(&k->now);
     for (size_t i = 0; i < k->n_touched; i++)
