@@ -203,7 +203,8 @@ static int sqlite_key_flush(struct sqlite_key_state *k, const char *key, meta_in
     sqlite3_finalize(stmt);
     if (step != SQLITE_DONE)
         return meta_sqlite_fail(k->db, "versions of a key");
-    qsort(k->then.v, k->then.n, sizeof(*k->then.v), sqlite_key_cmp_newest);
+    if (k->then.n > 1)
+        qsort(k->then.v, k->then.n, sizeof(*k->then.v), sqlite_key_cmp_newest);
     for (size_t i = 0; i < k->then.n; i++) /* the newest version is the latest */
         k->then.v[i].is_latest = i == 0;
     /* a key created and removed again since the position has no row either way */
