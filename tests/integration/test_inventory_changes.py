@@ -284,5 +284,11 @@ def test_changes_equal_difference_of_full_reports(server, s3, dest, tmp_path, ve
     lines = [ln for ln in p.stdout.splitlines() if " chg " in ln]
     assert "(changes from journal position" in lines[0], p.stdout
     assert "(full baseline: first change report)" in lines[1], p.stdout
+    # the query DDL declares the extra column
+    p = subprocess.run([BIN, "inventory", "ddl", "--data", server.data, "--bucket", src, "--id",
+                        "chg"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert ("event_type string" if fmt == "CSV" else "event_type string") in p.stdout, p.stdout
+    assert "GROUP BY event_type" in p.stdout, p.stdout
     # retention: what no Changes configuration diffs from any more is pruned
     assert journal_rows(server, src) == 0
