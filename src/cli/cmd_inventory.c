@@ -241,9 +241,11 @@ static int inventory_status_row(void *payload, const struct meta_inventory_run *
     const char *detail = outcome[0] == 's' ? r->manifest_key : r->error;
     if (strcmp(outcome, "interrupted") == 0 && !detail[0])
         detail = "the run stopped before it completed (killed?)";
-    char eta[96] = "";
+    char eta[160] = "";
     if (strcmp(outcome, "running") == 0 || strcmp(outcome, "cancelling") == 0)
         inventory_eta(meta, r, now, eta, sizeof(eta));
+    else if (outcome[0] == 's' && r->error[0]) /* a change report's note (baseline, position) */
+        snprintf(eta, sizeof(eta), " (%.150s)", r->error);
     printf("%-20s %-24s %-11s %-24s %10s %10lld rows %4lld files %12lld bytes  %s%s\n", r->bucket,
            r->config_id, outcome, started, duration, (long long)r->rows, (long long)r->files,
            (long long)r->bytes, detail, eta);

@@ -203,14 +203,26 @@ static int inv_parse_schedule(struct inv_config *c, const xmlNode *sched)
     return inv_leaf_enum(f[0], freqs, c->frequency, sizeof(c->frequency));
 }
 
-enum { F_ID, F_ENABLED, F_DEST, F_SCHEDULE, F_VERSIONS, F_FILTER, F_FIELDS, F_COUNT };
+enum {
+    F_ID,
+    F_ENABLED,
+    F_DEST,
+    F_SCHEDULE,
+    F_VERSIONS,
+    F_FILTER,
+    F_FIELDS,
+    F_REPORT_TYPE,
+    F_COUNT
+};
 
 static int inv_parse_root(struct inv_config *c, const xmlNode *root)
 {
     static const char *const names[F_COUNT] = {
-        "Id",     "IsEnabled",     "Destination", "Schedule", "IncludedObjectVersions",
-        "Filter", "OptionalFields"};
+        "Id",     "IsEnabled",      "Destination", "Schedule", "IncludedObjectVersions",
+        "Filter", "OptionalFields", "ReportType"};
     static const char *const versions[] = {"All", "Current", NULL};
+    /* ReportType is Stocktake's extension (change reports, docs/INVENTORY-EXTENSIONS.md) */
+    static const char *const report_types[] = {"Full", "Changes", NULL};
     xmlNode *f[F_COUNT];
     if (inv_children(root, names, F_COUNT, f))
         return ERR_INVALID;
@@ -236,6 +248,12 @@ static int inv_parse_root(struct inv_config *c, const xmlNode *root)
         rc = inv_parse_filter(c, f[F_FILTER]);
     if (!rc && f[F_FIELDS])
         rc = inv_parse_fields(c, f[F_FIELDS]);
+    if (!rc && f[F_REPORT_TYPE]) {
+        char type[8];
+        rc = inv_leaf_enum(f[F_REPORT_TYPE], report_types, type, sizeof(type));
+        c->has_report_type = 1;
+        c->report_changes = !rc && strcmp(type, "Changes") == 0;
+    }
     return rc;
 }
 
@@ -364,5 +382,7 @@ int inv_config_render(const struct inv_config *c, struct buf *out)
         if (!rc)
             rc = buf_puts(out, "</OptionalFields>");
     }
+    if (!rc && c->has_report_type)
+        rc = xmlw_elem(out, "ReportType", c->report_changes ? "Changes" : "Full");
     return rc;
 }

@@ -65,6 +65,10 @@ struct inv_config {
     int has_optional_fields;
     size_t n_fields;
     enum inv_field fields[INV_MAX_FIELDS];
+    /* Stocktake's extension <ReportType>Full|Changes</ReportType> (docs/INVENTORY-EXTENSIONS.md):
+     * has_report_type when it was sent (rendered back only then), report_changes for Changes */
+    int has_report_type;
+    int report_changes;
 };
 
 /* The XML name of a field ("LastModifiedDate"). */

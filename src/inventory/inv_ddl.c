@@ -145,6 +145,12 @@ static int ddl_athena(struct buf *out, const struct inv_config *c, const struct 
                             table);
             break;
         }
+    if (!rc && c->report_changes) /* a change report (docs/INVENTORY-EXTENSIONS.md) */
+        rc = buf_printf(out,
+                        "-- What changed since the previous report, for a provided report date.\n"
+                        "-- SELECT event_type, count(*) FROM %s WHERE dt = "
+                        "'YYYY-MM-DD-HH-MM' GROUP BY event_type;\n",
+                        table);
     return rc;
 }
 

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "crypto/keys.h"
+#include "inventory/inv_changes.h"
 #include "inventory/inv_config.h"
 #include "inventory/inv_dest.h"
 #include "inventory/inv_filter.h"
@@ -250,11 +251,10 @@ static int inv_job_progress(struct inv_job *j)
     return 0;
 }
 
-static int inv_job_row(void *payload, const struct meta_object *o)
+/* Write the row of version o (event: a change report's EventType, else NULL); 1 stops the
+ * scan with j->rc set. */
+static int inv_job_write(struct inv_job *j, const struct meta_object *o, const char *event)
 {
-    struct inv_job *j = payload;
-    if (!inv_filter_match(j->config.filter_ext, o))
-        return 0;
     if (!j->file) {
         j->rc = inv_job_file_open(j);
         if (!j->rc && j->format->open)
@@ -271,6 +271,7 @@ static int inv_job_row(void *payload, const struct meta_object *o)
         return 1;
     }
     j->row.lifecycle_expiration_ms = j->wants_expiry ? inv_expiry_of(&j->expiry, o) : 0;
+    j->row.event = event;
     j->rc = inv_row_fill(&j->row, &j->cols, j->bucket, o, inv_job_owner(j, o->owner_id));
     if (j->rc) {
         inv_job_fail(j, j->rc, "%s", err_msg());
@@ -298,6 +299,92 @@ static int inv_job_row(void *payload, const struct meta_object *o)
             return 1;
     }
     return 0;
+}
+
+static int inv_job_row(void *payload, const struct meta_object *o)
+{
+    struct inv_job *j = payload;
+    if (!inv_filter_match(j->config.filter_ext, o))
+        return 0;
+    /* a change report without a previous position: every row is new */
+    return inv_job_write(j, o, j->config.report_changes ? "Created" : NULL);
+}
+
+/* ---- change reports (inv_changes.h): the callbacks of one key's classification ---- */
+
+static int inv_job_change_in(void *arg, const struct meta_object *o)
+{
+    return inv_filter_match(((struct inv_job *)arg)->config.filter_ext, o);
+}
+
+/* The report row of o as bytes (typed values), to compare a version's rows then and now. */
+static int inv_job_row_bytes(struct inv_job *j, const struct meta_object *o, struct buf *out)
+{
+    j->row.lifecycle_expiration_ms = j->wants_expiry ? inv_expiry_of(&j->expiry, o) : 0;
+    j->row.event = NULL;
+    inv_row_fill(&j->row, &j->cols, j->bucket, o, inv_job_owner(j, o->owner_id));
+    int rc = 0;
+    for (size_t i = 0; i < j->cols.n && !rc; i++) {
+        const struct inv_value *v = &j->row.v[i];
+        rc = buf_printf(out, "%d:%lld:%s", (int)v->kind, (long long)v->i, v->s ? v->s : "");
+        if (!rc)
+            rc = buf_append(out, "", 1);
+    }
+    return rc;
+}
+
+static int inv_job_change_differ(void *arg, const struct meta_object *then,
+                                 const struct meta_object *now)
+{
+    struct inv_job *j = arg;
+    struct buf a, b;
+    buf_init(&a, BUF_UNLIMITED);
+    buf_init(&b, BUF_UNLIMITED);
+    int differ = 1; /* rows that cannot be compared are reported */
+    if (inv_job_row_bytes(j, then, &a) == 0 && inv_job_row_bytes(j, now, &b) == 0)
+        differ = a.len != b.len || memcmp(a.data, b.data, a.len) != 0;
+    buf_dispose(&a);
+    buf_dispose(&b);
+    return differ;
+}
+
+static int inv_job_change_emit(void *arg, const struct meta_object *o, enum inv_change_event e)
+{
+    return inv_job_write(arg, o, inv_change_event_name(e));
+}
+
+static int inv_job_change_key(void *payload, const struct meta_object *then, size_t n_then,
+                              const struct meta_object *now, size_t n_now)
+{
+    static const struct inv_changes_ops ops = {inv_job_change_in, inv_job_change_differ,
+                                               inv_job_change_emit};
+    struct inv_job *j = payload;
+    return inv_changes_key(strcmp(j->config.included_versions, "All") == 0, then, n_then, now,
+                           n_now, &ops, j);
+}
+
+/* The snapshot scan: every row, or for a change report the difference since its previous
+ * report (the run records the snapshot's journal position and how it was reported). */
+static int inv_job_scan(struct inv_job *j)
+{
+    const char *prefix = j->config.filter_prefix ? j->config.filter_prefix : "";
+    int all = strcmp(j->config.included_versions, "All") == 0;
+    if (!j->config.report_changes)
+        return meta_inventory_scan(j->meta, j->bucket, prefix, all, inv_job_row, j);
+    struct meta_inventory_changes_pos pos;
+    int rc = meta_inventory_changes(j->meta, j->bucket, j->config.id, prefix, all, inv_job_row,
+                                    inv_job_change_key, j, &pos);
+    if (rc == 0) {
+        j->run->has_journal_seq = 1;
+        j->run->journal_seq = pos.position;
+        if (pos.baseline[0])
+            snprintf(j->run->error, sizeof(j->run->error), "%s", pos.baseline);
+        else
+            snprintf(j->run->error, sizeof(j->run->error),
+                     "changes from journal position %lld to %lld", (long long)pos.since,
+                     (long long)pos.position);
+    }
+    return rc;
 }
 
 /* Store bytes as an object of the destination bucket, as S3's delivery does: decided by the
@@ -626,8 +713,7 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
     }
     rc = inv_job_prepare(&j, config_id);
     if (!rc) {
-        rc = meta_inventory_scan(meta, bucket, j.config.filter_prefix ? j.config.filter_prefix : "",
-                                 strcmp(j.config.included_versions, "All") == 0, inv_job_row, &j);
+        rc = inv_job_scan(&j);
         if (rc == 1)
             rc = j.rc;
         else if (rc)
@@ -643,6 +729,7 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
         notify_ctx_leave();
     }
     inv_job_settle(&j, rc);
+    int changes = j.config.report_changes;
     inv_job_cleanup(&j);
     run->finished_ms = clock_now_ms();
     snprintf(run->outcome, sizeof(run->outcome), "%s",
@@ -652,6 +739,8 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
     if (meta_inventory_run_finish(meta, run))
         log_error("could not record inventory run %lld: %s", (long long)run->run_id, err_msg());
     inv_lease_release(j.lease);
+    if (changes && meta_inventory_journal_prune(meta, bucket, clock_now_ms()))
+        log_warn("inventory %s/%s: pruning the change journal: %s", bucket, config_id, err_msg());
     if (rc)
         log_warn("inventory %s/%s failed: %s", bucket, config_id, run->error);
     else

@@ -52,11 +52,15 @@ void inv_columns_build(const struct inv_config *c, struct inv_columns *out)
         if (wanted[canonical[i]])
             out->cols[out->n++] = INV_COL_FIELD0 + (int)canonical[i];
     }
+    if (c->report_changes) /* after every other column: AWS-shaped readers keep working */
+        out->cols[out->n++] = INV_COL_EVENT_TYPE;
 }
 
 const char *inv_column_name(int col)
 {
     static const char *const fixed[] = {"Bucket", "Key", "VersionId", "IsLatest", "IsDeleteMarker"};
+    if (col == INV_COL_EVENT_TYPE)
+        return "EventType";
     return col < INV_COL_FIELD0 ? fixed[col]
                                 : inv_field_name((enum inv_field)(col - INV_COL_FIELD0));
 }
@@ -87,7 +91,7 @@ const char *inv_column_snake_name(int col)
                                         "tags",
                                         "user_metadata",
                                         "content_type"};
-    return names[col];
+    return col == INV_COL_EVENT_TYPE ? "event_type" : names[col];
 }
 
 static struct inv_value inv_str(const char *s)
@@ -276,6 +280,8 @@ int inv_row_fill(struct inv_row *row, const struct inv_columns *cols, const char
             *v = inv_int(INV_BOOL, o->is_latest);
         else if (c == INV_COL_IS_DELETE_MARKER)
             *v = inv_int(INV_BOOL, o->is_delete_marker);
+        else if (c == INV_COL_EVENT_TYPE)
+            *v = row->event ? inv_str(row->event) : inv_null;
         else if (c - INV_COL_FIELD0 >= INV_FIELD_AWS_COUNT)
             rc = rc ? rc : inv_row_extension(row, (enum inv_field)(c - INV_COL_FIELD0), o, v);
         else

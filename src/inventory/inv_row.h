@@ -17,7 +17,7 @@
 #include "inventory/inv_map.h"
 #include "meta/meta.h"
 
-#define INV_COLUMN_MAX (5 + INV_FIELD_COUNT)
+#define INV_COLUMN_MAX (6 + INV_FIELD_COUNT)
 
 enum inv_column {
     INV_COL_BUCKET,
@@ -27,6 +27,8 @@ enum inv_column {
     INV_COL_IS_DELETE_MARKER,
     INV_COL_FIELD0 /* + enum inv_field */
 };
+/* A change report's last column (EventType, event_type; docs/INVENTORY-EXTENSIONS.md) */
+#define INV_COL_EVENT_TYPE (INV_COL_FIELD0 + INV_FIELD_COUNT)
 
 struct inv_columns {
     size_t n;
@@ -57,6 +59,8 @@ struct inv_row {
      * tag set and user metadata, the Content-Type. The values of the row borrow them. */
     struct inv_map maps[INV_ROW_MAPS];
     char *content_type;
+    /* EventType of a change report's row, set by the caller before inv_row_fill */
+    const char *event;
 };
 
 void inv_columns_build(const struct inv_config *c, struct inv_columns *out);

@@ -231,6 +231,20 @@ int meta_inventory_scan(struct meta_store *s, const char *bucket, const char *pr
     return s->ops->inventory_scan(s, bucket, prefix, all_versions, cb, payload);
 }
 
+int meta_inventory_changes(struct meta_store *s, const char *bucket, const char *config_id,
+                           const char *prefix, int all_versions, meta_object_cb *full_cb,
+                           meta_inventory_key_cb *key_cb, void *payload,
+                           struct meta_inventory_changes_pos *pos)
+{
+    return s->ops->inventory_changes(s, bucket, config_id, prefix, all_versions, full_cb, key_cb,
+                                     payload, pos);
+}
+
+int meta_inventory_journal_prune(struct meta_store *s, const char *bucket, int64_t now_ms)
+{
+    return s->ops->inventory_journal_prune(s, bucket, now_ms);
+}
+
 int meta_inventory_run_begin(struct meta_store *s, struct meta_inventory_run *run)
 {
     return s->ops->inventory_run_begin(s, run);

@@ -304,6 +304,32 @@ int meta_inventory_list(struct meta_store *s, const char *bucket, const char *fr
 int meta_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
                         int all_versions, meta_object_cb *cb, void *payload) WARN_UNUSED;
 
+/* Inventory change reports (schema v14, docs/internals/INVENTORY.md "Change reports"). The
+ * journal holds, for a bucket that is the source of a Changes configuration, every change of a
+ * version with the version's row before it; its positions increase in commit order.
+ * changes: in one read transaction (one snapshot), the snapshot's position and the previous
+ * successful report's of config_id. Without a usable previous position (first report, the
+ * configuration changed since, the journal pruned past it; pos->baseline says which) every row
+ * of the snapshot goes to full_cb, as meta_inventory_scan would hand it; else key_cb is called,
+ * in key order, for each key with a change since then (under prefix): its versions then (at
+ * the previous position; is_latest as then) and now, both newest first, owned by the call.
+ * prune: after a run, drop the entries no Changes configuration of bucket diffs from any more,
+ * and those older than META_JOURNAL_MAX_AGE_MS. */
+#define META_JOURNAL_MAX_AGE_MS (35LL * 86400 * 1000)
+struct meta_inventory_changes_pos {
+    int64_t position;   /* this snapshot's */
+    int64_t since;      /* the previous report's (-1: a full baseline) */
+    char baseline[128]; /* why a full baseline, else "" */
+};
+typedef int meta_inventory_key_cb(void *payload, const struct meta_object *then, size_t n_then,
+                                  const struct meta_object *now, size_t n_now);
+int meta_inventory_changes(struct meta_store *s, const char *bucket, const char *config_id,
+                           const char *prefix, int all_versions, meta_object_cb *full_cb,
+                           meta_inventory_key_cb *key_cb, void *payload,
+                           struct meta_inventory_changes_pos *pos) WARN_UNUSED;
+int meta_inventory_journal_prune(struct meta_store *s, const char *bucket,
+                                 int64_t now_ms) WARN_UNUSED;
+
 /* Inventory runs, for `stocktake inventory status` and the scheduler. */
 struct meta_inventory_run {
     int64_t run_id;
@@ -318,6 +344,9 @@ struct meta_inventory_run {
     char outcome[16]; /* running, succeeded, failed, interrupted */
     char error[512];
     char manifest_key[2048];
+    /* a change report's journal position (the snapshot's), stored when has_journal_seq */
+    int has_journal_seq;
+    int64_t journal_seq;
 };
 /* begin: record a new running run (started_ms, report_ms, bucket, config_id), setting
  * run->run_id; earlier runs of the config still "running" become "interrupted".

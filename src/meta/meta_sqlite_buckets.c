@@ -92,6 +92,8 @@ static int sqlite_bucket_delete_txn(sqlite3 *db, const char *name)
     if (!rc)
         rc = meta_sqlite_run(db, "DELETE FROM inventory_configs WHERE bucket=?", name, NULL, NULL);
     if (!rc)
+        rc = meta_sqlite_journal_sources(db, name);
+    if (!rc)
         rc = meta_sqlite_run(db, "DELETE FROM bucket_configs WHERE bucket=?", name, NULL, NULL);
     return rc;
 }

@@ -213,6 +213,25 @@ int meta_sqlite_kms_alias_set_key(struct meta_store *s, const struct meta_kms_al
 int meta_sqlite_kms_alias_delete(struct meta_store *s, const char *account, const char *alias);
 int meta_sqlite_kms_alias_list(struct meta_store *s, const char *account, const char *key_id,
                                meta_kms_alias_cb *cb, void *payload);
+/* ---- meta_sqlite_journal.c: the change journal of inventory change reports (v14) ---- */
+/* After a configuration of bucket was put or deleted, in its transaction: the bucket is
+ * journaled while it has a Changes configuration (its entries go when it stops). */
+int meta_sqlite_journal_sources(sqlite3 *db, const char *bucket) WARN_UNUSED;
+/* Before a version changes, in the change's transaction, when bucket is journaled: an entry
+ * with the version's row as it is (none: existed 0). The version is row_id's (> 0), else
+ * key's version_id, else key's latest. kind names the change (informative). */
+int meta_sqlite_journal_note(sqlite3 *db, const char *bucket, const char *key,
+                             const char *version_id, int64_t row_id, const char *kind) WARN_UNUSED;
+int meta_sqlite_inventory_changes(struct meta_store *s, const char *bucket, const char *config_id,
+                                  const char *prefix, int all_versions, meta_object_cb *full_cb,
+                                  meta_inventory_key_cb *key_cb, void *payload,
+                                  struct meta_inventory_changes_pos *pos);
+int meta_sqlite_journal_prune(struct meta_store *s, const char *bucket, int64_t now_ms);
+/* A whole object row of SQLITE_OBJECT_COLS, owned by the caller (meta_object_dispose). */
+void meta_sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o);
+/* The inventory scan inside the caller's read transaction. */
+int meta_sqlite_inventory_scan_txn(sqlite3 *db, const char *bucket, const char *prefix,
+                                   int all_versions, meta_object_cb *cb, void *payload);
 /* ---- meta_sqlite_notify.c: targets, the outbox (v13) ---- */
 /* A change of a version in the open transaction: the change hook's events for it, with the
  * bucket's notification configuration (nothing without a hook or a configuration). */

@@ -42,14 +42,19 @@ static int sqlite_inventory_put_txn(sqlite3 *db, const char *bucket, const char 
         return ERR_TOOBIG;
     }
     sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO inventory_configs VALUES (?,?,?,?)", -1,
-                           &stmt, NULL) != SQLITE_OK)
+    /* changes: a Changes configuration (its rendered ReportType), whose bucket is journaled */
+    if (sqlite3_prepare_v2(db,
+                           "INSERT OR REPLACE INTO inventory_configs(bucket, id, config,"
+                           " updated_ms, changes) VALUES (?1,?2,?3,?4,"
+                           " instr(?3, '<ReportType>Changes</ReportType>') > 0)",
+                           -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 3, config, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 4, clock_now_ms());
-    return meta_sqlite_step_done(db, stmt);
+    rc = meta_sqlite_step_done(db, stmt);
+    return rc ? rc : meta_sqlite_journal_sources(db, bucket);
 }
 
 int meta_sqlite_inventory_put(struct meta_store *s, const char *bucket, const char *id,
@@ -87,22 +92,28 @@ int meta_sqlite_inventory_get(struct meta_store *s, const char *bucket, const ch
     return rc;
 }
 
-int meta_sqlite_inventory_delete(struct meta_store *s, const char *bucket, const char *id)
+static int sqlite_inventory_delete_txn(sqlite3 *db, const char *bucket, const char *id)
 {
-    sqlite3 *db;
     sqlite3_stmt *stmt;
-    int rc =
-        meta_sqlite_prepare(s, "DELETE FROM inventory_configs WHERE bucket=? AND id=?", &db, &stmt);
-    if (rc)
-        return rc;
+    if (sqlite3_prepare_v2(db, "DELETE FROM inventory_configs WHERE bucket=? AND id=?", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
-    rc = meta_sqlite_step_done(db, stmt);
+    int rc = meta_sqlite_step_done(db, stmt);
     if (!rc && sqlite3_changes(db) == 0) {
         err_set("no inventory configuration %s", id);
         rc = ERR_NOTFOUND;
     }
-    return rc;
+    return rc ? rc : meta_sqlite_journal_sources(db, bucket);
+}
+
+int meta_sqlite_inventory_delete(struct meta_store *s, const char *bucket, const char *id)
+{
+    sqlite3 *db;
+    int rc = meta_sqlite_begin(s, &db);
+    return rc ? rc
+              : meta_sqlite_commit_or_rollback(db, sqlite_inventory_delete_txn(db, bucket, id));
 }
 
 int meta_sqlite_inventory_list(struct meta_store *s, const char *bucket, const char *from_id,
@@ -133,16 +144,10 @@ int meta_sqlite_inventory_list(struct meta_store *s, const char *bucket, const c
 
 /* ---- inventory scans and runs ---- */
 
-int meta_sqlite_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
-                               int all_versions, meta_object_cb *cb, void *payload)
+int meta_sqlite_inventory_scan_txn(sqlite3 *db, const char *bucket, const char *prefix,
+                                   int all_versions, meta_object_cb *cb, void *payload)
 {
-    sqlite3 *db;
-    int rc = meta_sqlite_connect((struct sqlite_store *)s, &db);
-    if (rc)
-        return rc;
-    /* one read transaction: the WAL snapshot taken at the first read holds for the scan */
-    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return meta_sqlite_fail(db, "begin");
+    int rc;
     char *pend = str_prefix_successor(prefix ? prefix : "");
     sqlite3_stmt *stmt;
     const char *sql =
@@ -171,8 +176,22 @@ int meta_sqlite_inventory_scan(struct meta_store *s, const char *bucket, const c
         rc = stop ? stop : (step == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "inventory scan"));
         sqlite3_finalize(stmt);
     }
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     free(pend);
+    return rc;
+}
+
+int meta_sqlite_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
+                               int all_versions, meta_object_cb *cb, void *payload)
+{
+    sqlite3 *db;
+    int rc = meta_sqlite_connect((struct sqlite_store *)s, &db);
+    if (rc)
+        return rc;
+    /* one read transaction: the WAL snapshot taken at the first read holds for the scan */
+    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return meta_sqlite_fail(db, "begin");
+    rc = meta_sqlite_inventory_scan_txn(db, bucket, prefix, all_versions, cb, payload);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     return rc;
 }
 
@@ -212,7 +231,7 @@ int meta_sqlite_inventory_run_finish(struct meta_store *s, const struct meta_inv
     int rc =
         meta_sqlite_prepare(s,
                             "UPDATE inventory_runs SET finished_ms=?, rows=?, files=?, bytes=?,"
-                            " outcome=?, error=?, manifest_key=? WHERE run_id=?",
+                            " outcome=?, error=?, manifest_key=?, journal_seq=? WHERE run_id=?",
                             &db, &stmt);
     if (rc)
         return rc;
@@ -223,7 +242,8 @@ int meta_sqlite_inventory_run_finish(struct meta_store *s, const struct meta_inv
     sqlite3_bind_text(stmt, 5, run->outcome, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 6, run->error, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 7, run->manifest_key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 8, run->run_id);
+    sqlite3_bind_int64(stmt, 8, run->has_journal_seq ? run->journal_seq : -1);
+    sqlite3_bind_int64(stmt, 9, run->run_id);
     return meta_sqlite_step_done(db, stmt);
 }
 

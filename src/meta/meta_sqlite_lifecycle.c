@@ -6,17 +6,18 @@
 
 #include "meta/meta_sqlite_int.h"
 
-int meta_sqlite_object_set_storage_class(struct meta_store *s, const char *bucket, const char *key,
-                                         const char *version_id, const char *expect_blob,
-                                         const char *storage_class)
+static int sqlite_storage_class_txn(sqlite3 *db, const char *bucket, const char *key,
+                                    const char *version_id, const char *expect_blob,
+                                    const char *storage_class)
 {
-    sqlite3 *db;
+    int rc = meta_sqlite_journal_note(db, bucket, key, version_id, 0, "storage_class");
     sqlite3_stmt *stmt;
-    int rc = meta_sqlite_prepare(s,
-                                 "UPDATE objects SET storage_class=?4 WHERE bucket=?1 AND key=?2"
-                                 " AND version_id=?3 AND is_delete_marker=0"
-                                 " AND (?5 IS NULL OR blob_id=?5)",
-                                 &db, &stmt);
+    if (!rc && sqlite3_prepare_v2(db,
+                                  "UPDATE objects SET storage_class=?4 WHERE bucket=?1 AND key=?2"
+                                  " AND version_id=?3 AND is_delete_marker=0"
+                                  " AND (?5 IS NULL OR blob_id=?5)",
+                                  -1, &stmt, NULL) != SQLITE_OK)
+        rc = meta_sqlite_fail(db, "prepare");
     if (rc)
         return rc;
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
@@ -32,6 +33,19 @@ int meta_sqlite_object_set_storage_class(struct meta_store *s, const char *bucke
         rc = ERR_NOTFOUND;
     }
     return rc;
+}
+
+/* In one transaction with its change-journal entry (meta_sqlite_journal.c). */
+int meta_sqlite_object_set_storage_class(struct meta_store *s, const char *bucket, const char *key,
+                                         const char *version_id, const char *expect_blob,
+                                         const char *storage_class)
+{
+    sqlite3 *db;
+    int rc = meta_sqlite_begin(s, &db);
+    return rc ? rc
+              : meta_sqlite_commit_or_rollback(db, sqlite_storage_class_txn(db, bucket, key,
+                                                                            version_id, expect_blob,
+                                                                            storage_class));
 }
 
 int meta_sqlite_lifecycle_stat_add(struct meta_store *s, const char *bucket, const char *action,

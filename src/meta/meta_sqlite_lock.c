@@ -41,6 +41,8 @@ static int sqlite_lock_txn(sqlite3 *db, const char *bucket, const char *key, con
     if (guard)
         rc = guard(arg, cur);
     if (!rc)
+        rc = meta_sqlite_journal_note(db, bucket, key, version_id, cur->seq, "lock");
+    if (!rc)
         rc = sqlite_lock_update(db, cur->seq, what, lock);
     if (!rc && (what & META_LOCK_SET_RETENTION)) {
         memcpy(cur->lock_mode, lock->lock_mode, sizeof(cur->lock_mode));

@@ -50,7 +50,7 @@ static char *sqlite_dup_nonempty(sqlite3_stmt *stmt, int i)
 }
 
 /* A whole row, owned by the caller (meta_object_dispose). */
-static void sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
+void meta_sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
 {
     meta_sqlite_inventory_row(stmt, o);
     o->key = meta_sqlite_dup(stmt, 0);
@@ -126,8 +126,9 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
 
 int meta_sqlite_object_put_txn(sqlite3 *db, const char *bucket, const struct meta_object *o)
 {
-    int rc = 0;
-    if (strcmp(o->version_id, "null") == 0) {
+    /* the change journal first: the version as it was (a replaced null version) */
+    int rc = meta_sqlite_journal_note(db, bucket, o->key, o->version_id, 0, "put");
+    if (!rc && strcmp(o->version_id, "null") == 0) {
         rc = meta_sqlite_dead_add(db,
                                   SQLITE_DEAD_INSERT "FROM objects WHERE bucket=?1 AND key=?2 AND"
                                                      " version_id=?3 AND blob_id != ''",
@@ -172,7 +173,7 @@ int meta_sqlite_object_select(sqlite3 *db, const char *bucket, const char *key,
         sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
-        sqlite_object_row(stmt, out);
+        meta_sqlite_object_row(stmt, out);
         rc = 0;
     } else if (rc == SQLITE_DONE) {
         err_set(version_id ? "no such version" : "no such key");
@@ -208,10 +209,12 @@ static int sqlite_object_delete_txn(sqlite3 *db, const char *bucket, const char 
         err_set("%s of %s/%s holds another blob now", version_id, bucket, key);
         return ERR_NOTFOUND;
     }
-    rc = meta_sqlite_dead_add(db,
-                              SQLITE_DEAD_INSERT "FROM objects WHERE bucket=?1 AND key=?2 AND"
-                                                 " version_id=?3 AND blob_id != ''",
-                              bucket, key, version_id);
+    rc = meta_sqlite_journal_note(db, bucket, key, version_id, out->seq, "remove");
+    if (!rc)
+        rc = meta_sqlite_dead_add(db,
+                                  SQLITE_DEAD_INSERT "FROM objects WHERE bucket=?1 AND key=?2 AND"
+                                                     " version_id=?3 AND blob_id != ''",
+                                  bucket, key, version_id);
     if (!rc)
         rc = meta_sqlite_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?",
                              bucket, key, version_id);
@@ -251,6 +254,9 @@ static int sqlite_object_set_text_txn(sqlite3 *db, const char *bucket, const cha
                                       const char *version_id, const char *column, const char *value,
                                       enum meta_change_kind kind)
 {
+    int rc = meta_sqlite_journal_note(db, bucket, key, version_id, 0, column);
+    if (rc)
+        return rc;
     sqlite3_stmt *stmt;
     char sql[160];
     snprintf(sql, sizeof(sql), "UPDATE objects SET %s=?4 WHERE bucket=?1 AND key=?2 AND %s", column,
@@ -262,7 +268,7 @@ static int sqlite_object_set_text_txn(sqlite3 *db, const char *bucket, const cha
     if (version_id)
         sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 4, value ? value : "", -1, SQLITE_STATIC);
-    int rc = meta_sqlite_step_done(db, stmt);
+    rc = meta_sqlite_step_done(db, stmt);
     if (!rc && sqlite3_changes(db) == 0) {
         err_set(version_id ? "no such version" : "no such key");
         rc = ERR_NOTFOUND;
@@ -309,7 +315,7 @@ static int sqlite_object_rows(sqlite3 *db, sqlite3_stmt *stmt, meta_object_cb *c
     while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct meta_object o;
         memset(&o, 0, sizeof(o));
-        sqlite_object_row(stmt, &o);
+        meta_sqlite_object_row(stmt, &o);
         stop = cb(payload, &o);
         meta_object_dispose(&o);
     }

@@ -154,9 +154,31 @@ static const char *const schema_v13 =
     "CREATE TABLE notify_sequence(n INTEGER NOT NULL);"
     "INSERT INTO notify_sequence VALUES (0);";
 
+/* Version 14: the change journal of inventory change reports (meta_sqlite_journal.c). A
+ * bucket is journaled while it is the source of a Changes configuration
+ * (change_journal_buckets: since_seq, the position journaling began at; pruned_seq, entries at
+ * or below it may be gone). Each entry is written before the change it describes, in its
+ * transaction, and holds the version's row as it was before (existed 0: there was none), under
+ * the objects table's column names (id is the version's row id). A run records the journal
+ * position of its snapshot (inventory_runs.journal_seq; -1: none). */
+static const char *const schema_v14 =
+    "ALTER TABLE inventory_configs ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE inventory_runs ADD COLUMN journal_seq INTEGER NOT NULL DEFAULT -1;"
+    "CREATE TABLE change_journal_buckets(bucket TEXT PRIMARY KEY, since_seq INTEGER NOT NULL,"
+    " pruned_seq INTEGER NOT NULL);"
+    "CREATE TABLE change_journal(seq INTEGER PRIMARY KEY AUTOINCREMENT, bucket TEXT NOT NULL,"
+    " kind TEXT NOT NULL, at_ms INTEGER NOT NULL, existed INTEGER NOT NULL, key TEXT NOT NULL,"
+    " version_id TEXT NOT NULL, is_latest INTEGER, is_delete_marker INTEGER, size INTEGER,"
+    " last_modified_ms INTEGER, etag TEXT, storage_class TEXT, owner_id TEXT, multipart INTEGER,"
+    " checksum_algorithm TEXT, id INTEGER, acl TEXT, lock_mode TEXT, lock_until_ms INTEGER,"
+    " legal_hold INTEGER, sse TEXT, tier TEXT, headers TEXT, blob_id TEXT, checksum_value TEXT,"
+    " checksum_type TEXT, parts TEXT, tags TEXT, last_access_ms INTEGER, restore TEXT);"
+    "CREATE INDEX change_journal_version ON change_journal(bucket, key, version_id, seq);"
+    "CREATE INDEX change_journal_time ON change_journal(bucket, at_ms);";
+
 static const char *const schema_migrations[] = {
-    schema_v1, schema_v2, schema_v3,  schema_v4,  schema_v5,  schema_v6, schema_v7,
-    schema_v8, schema_v9, schema_v10, schema_v11, schema_v12, schema_v13};
+    schema_v1, schema_v2, schema_v3,  schema_v4,  schema_v5,  schema_v6,  schema_v7,
+    schema_v8, schema_v9, schema_v10, schema_v11, schema_v12, schema_v13, schema_v14};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

@@ -36,6 +36,8 @@ static int sqlite_tiering_txn(sqlite3 *db, const char *bucket, const char *key,
         return rc;
     if (guard)
         rc = guard(arg, &cur);
+    if (!rc && (t->tier || t->restore)) /* report columns change (not for an access alone) */
+        rc = meta_sqlite_journal_note(db, bucket, key, version_id, cur.seq, "tiering");
     if (!rc)
         rc = sqlite_tiering_update(db, cur.seq, t);
     meta_object_dispose(&cur);
