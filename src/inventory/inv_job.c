@@ -322,11 +322,12 @@ static int inv_job_row_bytes(struct inv_job *j, const struct meta_object *o, str
 {
     j->row.lifecycle_expiration_ms = j->wants_expiry ? inv_expiry_of(&j->expiry, o) : 0;
     j->row.event = NULL;
-    inv_row_fill(&j->row, &j->cols, j->bucket, o, inv_job_owner(j, o->owner_id));
-    int rc = 0;
+    int rc = inv_row_fill(&j->row, &j->cols, j->bucket, o, inv_job_owner(j, o->owner_id));
     for (size_t i = 0; i < j->cols.n && !rc; i++) {
         const struct inv_value *v = &j->row.v[i];
         rc = buf_printf(out, "%d:%lld:%s", (int)v->kind, (long long)v->i, v->s ? v->s : "");
+        if (!rc && v->kind == INV_MAP)
+            rc = inv_map_json(v->pairs, v->n_pairs, out);
         if (!rc)
             rc = buf_append(out, "", 1);
     }

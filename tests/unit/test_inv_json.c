@@ -26,6 +26,10 @@ static char *write_rows(const struct inv_format_ops *fmt, const struct inv_confi
         CHECK(fmt->start(state, f, c, cols) == 0);
     for (size_t i = 0; i < n; i++)
         CHECK(fmt->write_row(state, f, cols, &rows[i]) == 0);
+    if (fmt->finish)
+        CHECK(fmt->finish(state, f) == 0);
+    if (fmt->free)
+        fmt->free(state);
     struct inv_file_result res;
     CHECK(inv_file_close(f, &res) == 0);
     int fd = -1;
@@ -43,7 +47,7 @@ static char *write_rows(const struct inv_format_ops *fmt, const struct inv_confi
 
 static struct inv_value val(enum inv_kind k, const char *s, int64_t i)
 {
-    struct inv_value v = {k, s, i};
+    struct inv_value v = {k, s, i, NULL, 0};
     return v;
 }
 
