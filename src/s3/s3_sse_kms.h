@@ -9,8 +9,8 @@
  *     <base64 of the context JSON>
  *
  * A read asks the KMS to decrypt the blob for the requester (kms:Decrypt under the key policy;
- * a disabled key fails the read). As on AWS, both need SigV4: a SigV2 request is 400
- * InvalidArgument. */
+ * a disabled key fails the read). As on AWS, both need TLS or SigV4: a SigV2 request over
+ * plain HTTP is 400 InvalidArgument (POST forms excepted). */
 #ifndef STOCKTAKE_S3_SSE_KMS_H
 #define STOCKTAKE_S3_SSE_KMS_H
 
