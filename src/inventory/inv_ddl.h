@@ -4,7 +4,8 @@
  * Pure: configuration + its columns (inv_columns_build, report order) → text. Column names are
  * AWS's snake-case names (inv_column_snake_name); types per format as research/
  * inventory-format.md §4: CSV declares every column string, ORC/Parquet boolean/bigint/
- * timestamp where the file has them; JSON as ddl_type in inv_ddl.c says (its members keep the
+ * timestamp where the file has them, and map<string,string> for the extension columns Tags and
+ * UserMetadata (ORC, Parquet and JSON); JSON as ddl_type in inv_ddl.c says (its members keep the
  * fileSchema names, which Athena maps and DuckDB renames to the snake-case names). */
 #ifndef STOCKTAKE_INVENTORY_DDL_H
 #define STOCKTAKE_INVENTORY_DDL_H

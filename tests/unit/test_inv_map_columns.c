@@ -93,10 +93,9 @@ TEST(inv_map_columns_parquet_writer)
     char *data = write_file(&inv_format_parquet, &len);
     CHECK(len > 100);
     CHECK(memcmp(data, "PAR1", 4) == 0 && memcmp(data + len - 4, "PAR1", 4) == 0);
-    uint32_t footer = (uint32_t)(unsigned char)data[len - 8] |
-                      (uint32_t)(unsigned char)data[len - 7] << 8 |
-                      (uint32_t)(unsigned char)data[len - 6] << 16 |
-                      (uint32_t)(unsigned char)data[len - 5] << 24;
+    uint32_t footer =
+        (uint32_t)(unsigned char)data[len - 8] | (uint32_t)(unsigned char)data[len - 7] << 8 |
+        (uint32_t)(unsigned char)data[len - 6] << 16 | (uint32_t)(unsigned char)data[len - 5] << 24;
     CHECK(footer + 8 < len);
     const char *meta = data + len - 8 - footer; /* the footer is not compressed */
     CHECK(contains(meta, footer, "user_metadata"));
