@@ -292,3 +292,44 @@ def test_changes_equal_difference_of_full_reports(server, s3, dest, tmp_path, ve
     assert "GROUP BY event_type" in p.stdout, p.stdout
     # retention: what no Changes configuration diffs from any more is pruned
     assert journal_rows(server, src) == 0
+
+
+def test_changes_follow_the_filter_and_a_replaced_configuration(server, s3, dest, tmp_path):
+    """Extension filters apply to both sides (a version entering or leaving the filter is
+    Created / Deleted); a disabled Changes configuration journals nothing; putting the
+    configuration again makes the next report a full baseline."""
+    src = "chg-filter"
+    s3.create_bucket(Bucket=src)
+    disabled = xml_config("f", "Current", "CSV").replace(
+        b"<IsEnabled>true</IsEnabled>", b"<IsEnabled>false</IsEnabled>")
+    assert raw_put(server, src, "f", disabled)[0] == 204
+    s3.put_object(Bucket=src, Key="d/grow", Body=b"x" * 5)
+    s3.put_object(Bucket=src, Key="d/shrink", Body=b"x" * 50)
+    s3.put_object(Bucket=src, Key="d/stay", Body=b"x" * 50)
+    assert journal_rows(server, src) == 0
+    body = xml_config("f", "Current", "CSV").replace(
+        b"<IncludedObjectVersions>Current</IncludedObjectVersions>",
+        b"<IncludedObjectVersions>Current</IncludedObjectVersions>"
+        b"<Filter><Prefix>d/</Prefix><SizeAtLeast>10</SizeAtLeast></Filter>")
+    assert raw_put(server, src, "f", body)[0] == 204
+    cols, rows = report(server, s3, src, "f", "2026-01-01T00:01:00Z", tmp_path)
+    k = cols.index("Key")
+    assert sorted((r[k], r[-1]) for r in rows) == [("d/shrink", "Created"),
+                                                  ("d/stay", "Created")]
+    s3.put_object(Bucket=src, Key="d/grow", Body=b"y" * 20)
+    s3.put_object(Bucket=src, Key="d/shrink", Body=b"y" * 5)
+    s3.put_object(Bucket=src, Key="d/small", Body=b"y")
+    s3.put_object(Bucket=src, Key="other/big", Body=b"y" * 100)
+    cols, rows = report(server, s3, src, "f", "2026-01-01T00:02:00Z", tmp_path)
+    assert sorted((r[k], r[-1]) for r in rows) == [("d/grow", "Created"),
+                                                  ("d/shrink", "Deleted")]
+    deleted = [r for r in rows if r[-1] == "Deleted"][0]
+    assert deleted[cols.index("Size")] == "50"  # its values then
+    assert raw_put(server, src, "f", body)[0] == 204  # the configuration again
+    cols, rows = report(server, s3, src, "f", "2026-01-01T00:03:00Z", tmp_path)
+    assert sorted((r[k], r[-1]) for r in rows) == [("d/grow", "Created"),
+                                                  ("d/stay", "Created")]
+    p = subprocess.run([BIN, "inventory", "status", "--data", server.data, "--bucket", src],
+                       capture_output=True, text=True, timeout=60)
+    assert "(full baseline: the configuration changed since the previous report)" in \
+        p.stdout.splitlines()[1], p.stdout

@@ -119,7 +119,16 @@ TEST(inv_journal_changes)
     CHECK(meta_inventory_put(m, "src", "full", "<Id>full</Id>", 10) == 0);
     CHECK(put(m, "a", "a0") == 0 && del(m, "a", "a0") == 0);
     CHECK(journal_count(dir) == 0); /* no Changes configuration: nothing journaled */
-    CHECK(meta_inventory_put(m, "src", "c", "<Id>c</Id><ReportType>Changes</ReportType>", 10) == 0);
+    CHECK(meta_inventory_put(m, "src", "c",
+                             "<Id>c</Id><IsEnabled>false</IsEnabled>"
+                             "<ReportType>Changes</ReportType>",
+                             10) == 0);
+    CHECK(put(m, "a", "a0") == 0 && del(m, "a", "a0") == 0);
+    CHECK(journal_count(dir) == 0); /* disabled: not journaled */
+    CHECK(meta_inventory_put(m, "src", "c",
+                             "<Id>c</Id><IsEnabled>true</IsEnabled>"
+                             "<ReportType>Changes</ReportType>",
+                             10) == 0);
     struct seen s;
     memset(&s, 0, sizeof(s));
     struct meta_inventory_changes_pos pos;
