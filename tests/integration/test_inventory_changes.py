@@ -16,6 +16,7 @@ import subprocess
 import threading
 import time
 import xml.etree.ElementTree as ET
+import zlib
 
 import pytest
 from botocore.exceptions import ClientError
@@ -23,7 +24,7 @@ from botocore.exceptions import ClientError
 from conftest import BIN, allow_inventory_delivery
 from test_inventory_extensions import cli, curl_put, raw_get, raw_put
 from test_inventory_parquet import duckdb_rows
-from test_inventory_reports import fetch_report, run_inventory
+from test_inventory_reports import fetch_report
 
 DEST = "chg-dst"
 FIELDS = ("Size", "LastModifiedDate", "ETag", "ObjectAccessControlList")
@@ -243,7 +244,7 @@ def test_changes_equal_difference_of_full_reports(server, s3, dest, tmp_path, ve
                                                               report_type=None, prefix="d/"))
     assert status == 204, body
     all_versions = versions == "All"
-    writer = Writer(s3, src, keys, hash(src) & 0xFFFF)
+    writer = Writer(s3, src, keys, zlib.crc32(src.encode()))
     writer.start()
     try:
         while writer.ops < 20:
@@ -288,7 +289,7 @@ def test_changes_equal_difference_of_full_reports(server, s3, dest, tmp_path, ve
     p = subprocess.run([BIN, "inventory", "ddl", "--data", server.data, "--bucket", src, "--id",
                         "chg"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
-    assert ("event_type string" if fmt == "CSV" else "event_type string") in p.stdout, p.stdout
+    assert "event_type string" in p.stdout, p.stdout
     assert "GROUP BY event_type" in p.stdout, p.stdout
     # retention: what no Changes configuration diffs from any more is pruned
     assert journal_rows(server, src) == 0
