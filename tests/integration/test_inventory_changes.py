@@ -4,10 +4,12 @@ change journal kept only for buckets that are the source of a Changes configurat
 reports themselves under concurrent writes: a baseline taken while a writer puts, overwrites,
 re-ACLs and deletes keys, more writes, then a change report and a full report of the same
 snapshot — the change rows must be exactly the difference of the baseline and the full report,
-classified Created / Overwritten / Modified / Deleted, in CSV and in Parquet (read by DuckDB)."""
+classified Created / Overwritten / Modified / Deleted, in CSV, Parquet (DuckDB), ORC (the suite's
+reader) and JSON."""
 import csv
 import gzip
 import io
+import json
 import os
 import random
 import re
@@ -21,6 +23,7 @@ import zlib
 import pytest
 from botocore.exceptions import ClientError
 
+import orc_reader
 from conftest import BIN, allow_inventory_delivery
 from test_inventory_extensions import cli, curl_put, raw_get, raw_put
 from test_inventory_parquet import duckdb_rows
@@ -189,8 +192,16 @@ def report(server, s3, bucket, id_, at, tmp_path, env=None):
         for f in files:
             rows += list(csv.reader(io.StringIO(gzip.decompress(open(f, "rb").read()).decode())))
         return cols, rows
-    rows = duckdb_rows(files) if files else []
-    cols = re.findall(r"(?:required|optional) \w+ (\w+)", manifest["fileSchema"])
+    if manifest["fileFormat"] == "JSON":
+        cols = manifest["fileSchema"].split(", ")
+        rows = [json.loads(ln) for f in files
+                for ln in gzip.decompress(open(f, "rb").read()).decode().splitlines()]
+    elif manifest["fileFormat"] == "ORC":
+        cols = orc_reader.read(files[0]).names if files else []
+        rows = [r for f in files for r in orc_reader.read(f).rows()]
+    else:
+        rows = duckdb_rows(files) if files else []
+        cols = re.findall(r"(?:required|optional) \w+ (\w+)", manifest["fileSchema"])
     return cols, [["" if r[c] is None else str(r[c]) for c in cols] for r in rows]
 
 
@@ -224,7 +235,8 @@ def expected_changes(cols, base, full, all_versions):
 
 
 CASES = [("Enabled", "All", "CSV"), ("Enabled", "Current", "Parquet"),
-         (None, "Current", "CSV"), (None, "All", "Parquet")]
+         (None, "Current", "CSV"), (None, "All", "Parquet"), ("Enabled", "All", "ORC"),
+         ("Suspended", "Current", "JSON")]
 
 
 @pytest.mark.parametrize("versioning,versions,fmt", CASES)
@@ -232,11 +244,13 @@ def test_changes_equal_difference_of_full_reports(server, s3, dest, tmp_path, ve
                                                   versions, fmt):
     src = ("chg-%s-%s-%s" % (versioning or "plain", versions, fmt)).lower()
     acl_bucket(s3, src)
-    if versioning:
-        s3.put_bucket_versioning(Bucket=src, VersioningConfiguration={"Status": versioning})
+    if versioning:  # Suspended: versions first, then null versions on top of them
+        s3.put_bucket_versioning(Bucket=src, VersioningConfiguration={"Status": "Enabled"})
     keys = ["d/k%02d" % i for i in range(24)] + ["other/x", "other/y"]
     for k in keys[::2]:
         s3.put_object(Bucket=src, Key=k, Body=os.urandom(8))
+    if versioning == "Suspended":
+        s3.put_bucket_versioning(Bucket=src, VersioningConfiguration={"Status": versioning})
     status, _, body = raw_put(server, src, "chg", xml_config("chg", versions, fmt,
                                                              prefix="d/"))
     assert status == 204, body
