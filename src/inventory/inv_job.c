@@ -740,7 +740,8 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
     if (meta_inventory_run_finish(meta, run))
         log_error("could not record inventory run %lld: %s", (long long)run->run_id, err_msg());
     inv_lease_release(j.lease);
-    if (changes && meta_inventory_journal_prune(meta, bucket, clock_now_ms()))
+    if (changes &&
+        meta_inventory_journal_prune(meta, bucket, clock_now_ms(), META_JOURNAL_MAX_ENTRIES))
         log_warn("inventory %s/%s: pruning the change journal: %s", bucket, config_id, err_msg());
     if (rc)
         log_warn("inventory %s/%s failed: %s", bucket, config_id, run->error);

@@ -240,9 +240,10 @@ int meta_inventory_changes(struct meta_store *s, const char *bucket, const char 
                                      payload, pos);
 }
 
-int meta_inventory_journal_prune(struct meta_store *s, const char *bucket, int64_t now_ms)
+int meta_inventory_journal_prune(struct meta_store *s, const char *bucket, int64_t now_ms,
+                                 int64_t max_entries)
 {
-    return s->ops->inventory_journal_prune(s, bucket, now_ms);
+    return s->ops->inventory_journal_prune(s, bucket, now_ms, max_entries);
 }
 
 int meta_inventory_run_begin(struct meta_store *s, struct meta_inventory_run *run)

@@ -314,8 +314,10 @@ int meta_inventory_scan(struct meta_store *s, const char *bucket, const char *pr
  * in key order, for each key with a change since then (under prefix): its versions then (at
  * the previous position; is_latest as then) and now, both newest first, owned by the call.
  * prune: after a run, drop the entries no Changes configuration of bucket diffs from any more,
- * and those older than META_JOURNAL_MAX_AGE_MS. */
+ * those older than META_JOURNAL_MAX_AGE_MS, and all but the newest max_entries (the job passes
+ * META_JOURNAL_MAX_ENTRIES). */
 #define META_JOURNAL_MAX_AGE_MS (35LL * 86400 * 1000)
+#define META_JOURNAL_MAX_ENTRIES 1000000LL
 struct meta_inventory_changes_pos {
     int64_t position;   /* this snapshot's */
     int64_t since;      /* the previous report's (-1: a full baseline) */
@@ -327,8 +329,8 @@ int meta_inventory_changes(struct meta_store *s, const char *bucket, const char 
                            const char *prefix, int all_versions, meta_object_cb *full_cb,
                            meta_inventory_key_cb *key_cb, void *payload,
                            struct meta_inventory_changes_pos *pos) WARN_UNUSED;
-int meta_inventory_journal_prune(struct meta_store *s, const char *bucket,
-                                 int64_t now_ms) WARN_UNUSED;
+int meta_inventory_journal_prune(struct meta_store *s, const char *bucket, int64_t now_ms,
+                                 int64_t max_entries) WARN_UNUSED;
 
 /* Inventory runs, for `stocktake inventory status` and the scheduler. */
 struct meta_inventory_run {

@@ -69,7 +69,8 @@ struct meta_backend_ops {
                              const char *prefix, int all_versions, meta_object_cb *full_cb,
                              meta_inventory_key_cb *key_cb, void *payload,
                              struct meta_inventory_changes_pos *pos);
-    int (*inventory_journal_prune)(struct meta_store *s, const char *bucket, int64_t now_ms);
+    int (*inventory_journal_prune)(struct meta_store *s, const char *bucket, int64_t now_ms,
+                                   int64_t max_entries);
     int (*inventory_run_begin)(struct meta_store *s, struct meta_inventory_run *run);
     int (*inventory_run_finish)(struct meta_store *s, const struct meta_inventory_run *run);
     int (*inventory_run_cancel)(struct meta_store *s, const char *bucket, const char *config_id);

@@ -226,7 +226,8 @@ int meta_sqlite_inventory_changes(struct meta_store *s, const char *bucket, cons
                                   const char *prefix, int all_versions, meta_object_cb *full_cb,
                                   meta_inventory_key_cb *key_cb, void *payload,
                                   struct meta_inventory_changes_pos *pos);
-int meta_sqlite_journal_prune(struct meta_store *s, const char *bucket, int64_t now_ms);
+int meta_sqlite_journal_prune(struct meta_store *s, const char *bucket, int64_t now_ms,
+                              int64_t max_entries);
 /* A whole object row of SQLITE_OBJECT_COLS, owned by the caller (meta_object_dispose). */
 void meta_sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o);
 /* The inventory scan inside the caller's read transaction. */

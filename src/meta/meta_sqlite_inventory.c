@@ -42,11 +42,13 @@ static int sqlite_inventory_put_txn(sqlite3 *db, const char *bucket, const char 
         return ERR_TOOBIG;
     }
     sqlite3_stmt *stmt;
-    /* changes: a Changes configuration (its rendered ReportType), whose bucket is journaled */
+    /* changes: an enabled Changes configuration (as inv_config_render writes them), whose
+     * bucket is journaled; a disabled one never runs, so it would never prune the journal */
     if (sqlite3_prepare_v2(db,
                            "INSERT OR REPLACE INTO inventory_configs(bucket, id, config,"
                            " updated_ms, changes) VALUES (?1,?2,?3,?4,"
-                           " instr(?3, '<ReportType>Changes</ReportType>') > 0)",
+                           " instr(?3, '<ReportType>Changes</ReportType>') > 0 AND"
+                           " instr(?3, '<IsEnabled>true</IsEnabled>') > 0)",
                            -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);

@@ -304,14 +304,15 @@ int meta_sqlite_inventory_changes(struct meta_store *s, const char *bucket, cons
 
 /* ---- retention ---- */
 
-int meta_sqlite_journal_prune(struct meta_store *s, const char *bucket, int64_t now_ms)
+int meta_sqlite_journal_prune(struct meta_store *s, const char *bucket, int64_t now_ms,
+                              int64_t max_entries)
 {
     sqlite3 *db;
     int rc = meta_sqlite_begin(s, &db);
     if (rc)
         return rc;
     /* the oldest position a Changes configuration of the bucket still diffs from, else all;
-     * and whatever is older than META_JOURNAL_MAX_AGE_MS */
+     * and whatever is older than META_JOURNAL_MAX_AGE_MS or beyond the newest max_entries */
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(
             db,
@@ -320,11 +321,13 @@ int meta_sqlite_journal_prune(struct meta_store *s, const char *bucket, int64_t 
             " r.outcome='succeeded' AND r.journal_seq>=0 ORDER BY r.run_id DESC LIMIT 1) AS p FROM"
             " inventory_configs c WHERE c.bucket=?1 AND c.changes=1)), (SELECT max(seq) FROM"
             " change_journal WHERE bucket=?1), 0), coalesce((SELECT max(seq) FROM change_journal"
-            " WHERE bucket=?1 AND at_ms<?2), 0))",
+            " WHERE bucket=?1 AND at_ms<?2), 0), coalesce((SELECT seq FROM change_journal WHERE"
+            " bucket=?1 ORDER BY seq DESC LIMIT 1 OFFSET ?3), 0))",
             -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_commit_or_rollback(db, meta_sqlite_fail(db, "prepare"));
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, now_ms - META_JOURNAL_MAX_AGE_MS);
+    sqlite3_bind_int64(stmt, 3, max_entries);
     int64_t cut = 0;
     if (sqlite3_step(stmt) == SQLITE_ROW)
         cut = sqlite3_column_int64(stmt, 0);

@@ -174,6 +174,7 @@ static const char *const schema_v14 =
     " legal_hold INTEGER, sse TEXT, tier TEXT, headers TEXT, blob_id TEXT, checksum_value TEXT,"
     " checksum_type TEXT, parts TEXT, tags TEXT, last_access_ms INTEGER, restore TEXT);"
     "CREATE INDEX change_journal_version ON change_journal(bucket, key, version_id, seq);"
+    "CREATE INDEX change_journal_seq ON change_journal(bucket, seq);"
     "CREATE INDEX change_journal_time ON change_journal(bucket, at_ms);";
 
 static const char *const schema_migrations[] = {

@@ -119,7 +119,16 @@ TEST(inv_journal_changes)
     CHECK(meta_inventory_put(m, "src", "full", "<Id>full</Id>", 10) == 0);
     CHECK(put(m, "a", "a0") == 0 && del(m, "a", "a0") == 0);
     CHECK(journal_count(dir) == 0); /* no Changes configuration: nothing journaled */
-    CHECK(meta_inventory_put(m, "src", "c", "<Id>c</Id><ReportType>Changes</ReportType>", 10) == 0);
+    CHECK(meta_inventory_put(m, "src", "c",
+                             "<Id>c</Id><IsEnabled>false</IsEnabled>"
+                             "<ReportType>Changes</ReportType>",
+                             10) == 0);
+    CHECK(put(m, "a", "a0") == 0 && del(m, "a", "a0") == 0);
+    CHECK(journal_count(dir) == 0); /* disabled: not journaled */
+    CHECK(meta_inventory_put(m, "src", "c",
+                             "<Id>c</Id><IsEnabled>true</IsEnabled>"
+                             "<ReportType>Changes</ReportType>",
+                             10) == 0);
     struct seen s;
     memset(&s, 0, sizeof(s));
     struct meta_inventory_changes_pos pos;
@@ -146,7 +155,7 @@ TEST(inv_journal_changes)
     /* pruned up to the last position: the next run finds nothing, and an older position is
      * gone (a full baseline) */
     record_run(m, pos.position);
-    CHECK(meta_inventory_journal_prune(m, "src", clock_now_ms()) == 0);
+    CHECK(meta_inventory_journal_prune(m, "src", clock_now_ms(), META_JOURNAL_MAX_ENTRIES) == 0);
     CHECK(journal_count(dir) == 0);
     memset(&s, 0, sizeof(s));
     CHECK(meta_inventory_changes(m, "src", "c", "", 1, on_full, on_key, &s, &pos) == 0);
@@ -155,11 +164,21 @@ TEST(inv_journal_changes)
     memset(&s, 0, sizeof(s));
     CHECK(meta_inventory_changes(m, "src", "c", "", 1, on_full, on_key, &s, &pos) == 0);
     CHECK(pos.since == -1 && strstr(pos.baseline, "no longer reaches") && s.full == 2);
+    /* the hard bounds: the newest max_entries, and nothing older than the age cap */
+    CHECK(put(m, "d", "d1") == 0 && put(m, "d", "d2") == 0 && put(m, "d", "d3") == 0);
+    CHECK(journal_count(dir) == 3);
+    CHECK(meta_inventory_journal_prune(m, "src", clock_now_ms(), 2) == 0);
+    CHECK(journal_count(dir) == 2);
+    CHECK(meta_inventory_journal_prune(m, "src", clock_now_ms(), 2) == 0);
+    CHECK(journal_count(dir) == 2);
+    CHECK(meta_inventory_journal_prune(m, "src", clock_now_ms() + META_JOURNAL_MAX_AGE_MS + 1000,
+                                       META_JOURNAL_MAX_ENTRIES) == 0);
+    CHECK(journal_count(dir) == 0);
     /* no Changes configuration any more: the entries go and none are written */
-    CHECK(put(m, "d", "d1") == 0 && journal_count(dir) == 1);
+    CHECK(put(m, "d", "d4") == 0 && journal_count(dir) == 1);
     CHECK(meta_inventory_delete(m, "src", "c") == 0);
     CHECK(journal_count(dir) == 0);
-    CHECK(put(m, "d", "d2") == 0 && journal_count(dir) == 0);
+    CHECK(put(m, "d", "d5") == 0 && journal_count(dir) == 0);
     meta_close(m);
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
