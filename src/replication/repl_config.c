@@ -15,8 +15,8 @@
 
 /* The storage classes a destination may give replicas. */
 static const char *const repl_storage_classes[] = {
-    "STANDARD",     "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
-    "GLACIER",      "DEEP_ARCHIVE",       "GLACIER_IR",  "OUTPOSTS"};
+    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+    "GLACIER",  "DEEP_ARCHIVE",       "GLACIER_IR",  "OUTPOSTS"};
 
 struct repl_parse {
     char *msg;
@@ -114,8 +114,7 @@ static enum repl_config_error repl_switch_child(struct repl_parse *p, const xmlN
     return repl_status(p, c, out);
 }
 
-static enum repl_config_error repl_tag(struct repl_parse *p, struct repl_rule *r,
-                                       const xmlNode *t)
+static enum repl_config_error repl_tag(struct repl_parse *p, struct repl_rule *r, const xmlNode *t)
 {
     static const char *const known[] = {"Key", "Value", NULL};
     const xmlNode *k = s3_xml_child(t, "Key");
@@ -130,7 +129,8 @@ static enum repl_config_error repl_tag(struct repl_parse *p, struct repl_rule *r
     if (!key || !value || !key[0] || strlen(key) > 128 || strlen(value) > 256) {
         free(key);
         free(value);
-        return repl_fail(p, REPL_CONFIG_INVALID_ARGUMENT, "%s", "The TagKey you have provided is invalid");
+        return repl_fail(p, REPL_CONFIG_INVALID_ARGUMENT, "%s",
+                         "The TagKey you have provided is invalid");
     }
     for (size_t i = 0; i < r->n_tags; i++) {
         if (strcmp(r->tags[i].key, key) == 0) {
@@ -200,8 +200,7 @@ static enum repl_config_error repl_rtc(struct repl_parse *p, const xmlNode *d, c
     enum repl_config_error e = repl_status(p, c, &s);
     if (!e && s == REPL_ENABLED)
         return repl_fail(p, REPL_CONFIG_NOT_IMPLEMENTED,
-                         "%s (S3 Replication Time Control) is not implemented by Stocktake.",
-                         name);
+                         "%s (S3 Replication Time Control) is not implemented by Stocktake.", name);
     return e;
 }
 
@@ -278,7 +277,8 @@ static enum repl_config_error repl_selection(struct repl_parse *p, struct repl_r
     static const char *const known[] = {"SseKmsEncryptedObjects", "ReplicaModifications", NULL};
     if (!repl_children_known(s, known, NULL))
         return repl_malformed(p);
-    enum repl_config_error e = repl_switch_child(p, s, "SseKmsEncryptedObjects", &r->sse_kms_objects);
+    enum repl_config_error e =
+        repl_switch_child(p, s, "SseKmsEncryptedObjects", &r->sse_kms_objects);
     if (!e)
         e = repl_switch_child(p, s, "ReplicaModifications", &r->replica_mods);
     return e;
@@ -291,7 +291,8 @@ static enum repl_config_error repl_priority(struct repl_parse *p, struct repl_ru
     char *t = s3_xml_text(n);
     size_t len = t ? strlen(t) : 0;
     int digits = t && len > 0 && len <= 9 && strspn(t, "0123456789") == len;
-    int negative = t && t[0] == '-' && len > 1 && len <= 10 && strspn(t + 1, "0123456789") == len - 1;
+    int negative =
+        t && t[0] == '-' && len > 1 && len <= 10 && strspn(t + 1, "0123456789") == len - 1;
     if (digits)
         r->priority = strtoll(t, NULL, 10);
     free(t);
@@ -436,14 +437,13 @@ static int repl_render_switch(struct buf *b, const char *name, enum repl_switch 
     if (s == REPL_ABSENT)
         return 0;
     const char *v = s == REPL_ENABLED ? "Enabled" : "Disabled";
-    return buf_printf(b, "<%s>", name) || xmlw_elem(b, "Status", v) ||
-           buf_printf(b, "</%s>", name);
+    return buf_printf(b, "<%s>", name) || xmlw_elem(b, "Status", v) || buf_printf(b, "</%s>", name);
 }
 
 static int repl_render_tag(struct buf *b, const struct repl_tag *t)
 {
-    return buf_puts(b, "<Tag>") || xmlw_elem(b, "Key", t->key) ||
-           xmlw_elem(b, "Value", t->value) || buf_puts(b, "</Tag>");
+    return buf_puts(b, "<Tag>") || xmlw_elem(b, "Key", t->key) || xmlw_elem(b, "Value", t->value) ||
+           buf_puts(b, "</Tag>");
 }
 
 static int repl_render_filter(struct buf *b, const struct repl_rule *r)
@@ -479,7 +479,7 @@ static int repl_render_destination(struct buf *b, const struct repl_rule *r)
         rc = rc || xmlw_elem(b, "StorageClass", r->storage_class);
     if (r->owner_override)
         rc = rc || buf_puts(b, "<AccessControlTranslation><Owner>Destination</Owner>"
-                                     "</AccessControlTranslation>");
+                               "</AccessControlTranslation>");
     if (r->has_encryption) {
         rc = rc || buf_puts(b, "<EncryptionConfiguration>");
         if (r->kms_key)

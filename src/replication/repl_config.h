@@ -21,7 +21,12 @@
 #define REPL_TAGS_MAX 10
 #define REPL_ARN_PREFIX "arn:aws:s3:::"
 
-enum repl_filter_kind { REPL_FILTER_NONE = 0, REPL_FILTER_PREFIX, REPL_FILTER_TAG, REPL_FILTER_AND };
+enum repl_filter_kind {
+    REPL_FILTER_NONE = 0,
+    REPL_FILTER_PREFIX,
+    REPL_FILTER_TAG,
+    REPL_FILTER_AND
+};
 
 /* An optional switch: absent, Disabled or Enabled. */
 enum repl_switch { REPL_ABSENT = -1, REPL_DISABLED = 0, REPL_ENABLED = 1 };

@@ -2,8 +2,9 @@
  *
  * PUT parses and validates the document as AWS does (repl_config.c), then what it names on
  * this server: versioning Enabled on the bucket, and every destination an existing bucket
- * with versioning Enabled (InvalidRequest with AWS's messages). GET answers the stored
- * canonical document, or ReplicationConfigurationNotFoundError; DELETE removes it (204). */
+ * with versioning Enabled (InvalidRequest with AWS's messages), and stores the canonical
+ * document (META_CONFIG_REPLICATION). GET answers it, or ReplicationConfigurationNotFoundError;
+ * DELETE removes it (204). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,19 +73,27 @@ enum s3_error s3_op_put_bucket_replication(struct s3_req *r)
         return S3E_MAX_MESSAGE_LENGTH_EXCEEDED;
     struct repl_config c;
     char msg[256];
-    e = s3_replication_error(repl_config_parse(r->body.xml.data, r->body.xml.len, &c, msg,
-                                               sizeof(msg)));
+    e = s3_replication_error(
+        repl_config_parse(r->body.xml.data, r->body.xml.len, &c, msg, sizeof(msg)));
     if (e && msg[0])
         s3_req_set_message(r, "%s", msg);
     if (!e)
         e = s3_replication_check(r, &c);
+    /* stored in its canonical form, with generated IDs; the change hook queues what it
+     * replicates (src/replication/repl_hook.c) and the worker in serve carries it out */
+    struct buf doc;
+    buf_init(&doc, BUF_UNLIMITED);
+    if (!e && repl_config_render(&doc, &c))
+        e = S3E_INTERNAL_ERROR;
     if (!e) {
-        /* Valid, but nothing would carry it out yet: storing rules that never run would be a
-         * lie, so the configuration is refused until the replication worker exists. */
-        s3_req_set_message(r, "Replication is not implemented by Stocktake yet.");
-        e = S3E_NOT_IMPLEMENTED;
+        int rc = meta_bucket_config_put(r->srv->meta, r->bucket, META_CONFIG_REPLICATION, doc.data);
+        if (rc)
+            e = s3_error_from_rc(rc);
     }
+    buf_dispose(&doc);
     repl_config_dispose(&c);
+    if (!e)
+        s3_respond_empty(r, 200);
     return e;
 }
 

@@ -5,11 +5,12 @@
 #include "harness.h"
 #include "replication/repl_config.h"
 
-#define RC(body) "<ReplicationConfiguration><Role>arn:aws:iam::1:role/r</Role>" body \
-                 "</ReplicationConfiguration>"
+#define RC(body)                                                                                   \
+    "<ReplicationConfiguration><Role>arn:aws:iam::1:role/r</Role>" body                            \
+    "</ReplicationConfiguration>"
 #define DEST "<Destination><Bucket>arn:aws:s3:::dst</Bucket></Destination>"
-#define V2(id, prio, filter) \
-    "<Rule><ID>" id "</ID><Priority>" prio "</Priority>" filter "<Status>Enabled</Status>" DEST \
+#define V2(id, prio, filter)                                                                       \
+    "<Rule><ID>" id "</ID><Priority>" prio "</Priority>" filter "<Status>Enabled</Status>" DEST    \
     "<DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication></Rule>"
 
 static enum repl_config_error parse(const char *xml, char *msg)
@@ -73,8 +74,7 @@ TEST(repl_config_validates_as_aws)
                    "</Bucket><AccessControlTranslation><Owner>Destination</Owner>"
                    "</AccessControlTranslation></Destination></Rule>"),
                 msg) == REPL_CONFIG_INVALID_REQUEST);
-    CHECK_STR(msg,
-              "Account must be specified when AccessControlTranslation is specified");
+    CHECK_STR(msg, "Account must be specified when AccessControlTranslation is specified");
     CHECK(parse(RC("<Rule><Prefix/><Status>Enabled</Status><SourceSelectionCriteria>"
                    "<SseKmsEncryptedObjects><Status>Enabled</Status></SseKmsEncryptedObjects>"
                    "</SourceSelectionCriteria>" DEST "</Rule>"),
@@ -88,20 +88,20 @@ TEST(repl_config_validates_as_aws)
 TEST(repl_config_renders_and_matches)
 {
     char msg[256];
-    const char *xml = RC(
-        "<Rule><Priority>1</Priority><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled"
-        "</Status>" DEST "<DeleteMarkerReplication><Status>Enabled</Status>"
-        "</DeleteMarkerReplication></Rule>"
-        "<Rule><ID>tagged</ID><Priority>5</Priority><Filter><And><Prefix>logs/</Prefix><Tag>"
-        "<Key>k</Key><Value>v</Value></Tag></And></Filter><Status>Enabled</Status>"
-        "<ExistingObjectReplication><Status>Disabled</Status></ExistingObjectReplication>"
-        "<Destination><Bucket>arn:aws:s3:::other</Bucket><Account>111122223333</Account>"
-        "<StorageClass>STANDARD_IA</StorageClass><AccessControlTranslation><Owner>Destination"
-        "</Owner></AccessControlTranslation><EncryptionConfiguration><ReplicaKmsKeyID>k1"
-        "</ReplicaKmsKeyID></EncryptionConfiguration></Destination><DeleteMarkerReplication>"
-        "<Status>Disabled</Status></DeleteMarkerReplication></Rule>"
-        "<Rule><ID>off</ID><Priority>9</Priority><Filter/><Status>Disabled</Status>" DEST
-        "<DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication></Rule>");
+    const char *xml =
+        RC("<Rule><Priority>1</Priority><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled"
+           "</Status>" DEST "<DeleteMarkerReplication><Status>Enabled</Status>"
+           "</DeleteMarkerReplication></Rule>"
+           "<Rule><ID>tagged</ID><Priority>5</Priority><Filter><And><Prefix>logs/</Prefix><Tag>"
+           "<Key>k</Key><Value>v</Value></Tag></And></Filter><Status>Enabled</Status>"
+           "<ExistingObjectReplication><Status>Disabled</Status></ExistingObjectReplication>"
+           "<Destination><Bucket>arn:aws:s3:::other</Bucket><Account>111122223333</Account>"
+           "<StorageClass>STANDARD_IA</StorageClass><AccessControlTranslation><Owner>Destination"
+           "</Owner></AccessControlTranslation><EncryptionConfiguration><ReplicaKmsKeyID>k1"
+           "</ReplicaKmsKeyID></EncryptionConfiguration></Destination><DeleteMarkerReplication>"
+           "<Status>Disabled</Status></DeleteMarkerReplication></Rule>"
+           "<Rule><ID>off</ID><Priority>9</Priority><Filter/><Status>Disabled</Status>" DEST
+           "<DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication></Rule>");
     struct repl_config c;
     CHECK(repl_config_parse(xml, strlen(xml), &c, msg, sizeof(msg)) == REPL_CONFIG_OK);
     CHECK(c.n == 3 && strlen(c.rules[0].id) > 0);
