@@ -51,8 +51,8 @@ int cli_replication(int argc, char **argv)
     }
     int64_t lag_ms = st.queued && st.oldest_ms ? clock_now_ms() - st.oldest_ms : 0;
     printf("queued %lld\nlag_seconds %.3f\nretrying %lld\ncompleted %lld\nfailed %lld\n",
-           (long long)st.queued, lag_ms > 0 ? (double)lag_ms / 1000.0 : 0.0,
-           (long long)st.retrying, (long long)st.completed, (long long)st.failed);
+           (long long)st.queued, lag_ms > 0 ? (double)lag_ms / 1000.0 : 0.0, (long long)st.retrying,
+           (long long)st.completed, (long long)st.failed);
     meta_close(meta);
     return 0;
 }

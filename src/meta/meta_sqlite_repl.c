@@ -82,8 +82,8 @@ int meta_sqlite_repl_changed(sqlite3 *db, enum meta_change_kind kind, const char
     return rc;
 }
 
-int meta_sqlite_repl_due(struct meta_store *s, int64_t now_ms, size_t limit,
-                         meta_repl_task_cb *cb, void *payload)
+int meta_sqlite_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_task_cb *cb,
+                         void *payload)
 {
     sqlite3 *db;
     sqlite3_stmt *stmt;
@@ -150,8 +150,8 @@ int meta_sqlite_repl_finish(struct meta_store *s, int64_t id, const char *status
     char *key = NULL;
     rc = sqlite_repl_task_version(db, id, bucket, &key, version);
     sqlite3_stmt *stmt = NULL;
-    if (!rc && sqlite3_prepare_v2(db, "DELETE FROM repl_queue WHERE id=?", -1, &stmt, NULL) !=
-                   SQLITE_OK)
+    if (!rc &&
+        sqlite3_prepare_v2(db, "DELETE FROM repl_queue WHERE id=?", -1, &stmt, NULL) != SQLITE_OK)
         rc = meta_sqlite_fail(db, "prepare");
     if (!rc) {
         sqlite3_bind_int64(stmt, 1, id);
@@ -188,8 +188,7 @@ int meta_sqlite_repl_retry(struct meta_store *s, int64_t id, int64_t next_attemp
     sqlite3 *db;
     sqlite3_stmt *stmt;
     int rc = meta_sqlite_prepare(
-        s, "UPDATE repl_queue SET attempts=attempts+1, next_attempt_ms=?2 WHERE id=?1", &db,
-        &stmt);
+        s, "UPDATE repl_queue SET attempts=attempts+1, next_attempt_ms=?2 WHERE id=?1", &db, &stmt);
     if (rc)
         return rc;
     sqlite3_bind_int64(stmt, 1, id);

@@ -121,8 +121,7 @@ static int repl_copy_bytes(struct blob_store *bs, struct meta_object *src, char 
     if (!rc)
         rc = obj_writer_finish(w, &res);
     if (rc)
-        return repl_why(why, size, rc, "copying the bytes of blob %s: %s", src->blob_id,
-                        err_msg());
+        return repl_why(why, size, rc, "copying the bytes of blob %s: %s", src->blob_id, err_msg());
     snprintf(src->blob_id, sizeof(src->blob_id), "%s", res.blob_id);
     free(src->sse);
     src->sse = res.sse;
@@ -154,8 +153,7 @@ static int repl_put_copy(struct meta_store *meta, struct blob_store *bs,
     free(src->restore);
     src->restore = NULL;
     rc = meta_object_put(meta, dest->name, src);
-    if (rc && src->blob_id[0] && t->op == META_REPL_OBJECT &&
-        blob_remove(bs, src->blob_id))
+    if (rc && src->blob_id[0] && t->op == META_REPL_OBJECT && blob_remove(bs, src->blob_id))
         log_warn("replication: could not remove blob %s: %s", src->blob_id, err_msg());
     if (rc == ERR_EXISTS) /* a concurrent pass stored it */
         return 0;
@@ -183,6 +181,18 @@ int repl_apply(struct meta_store *meta, struct blob_store *bs, const struct meta
     rc = repl_authorize(meta, &sb, &db, t->key, t->op, why, size);
     if (rc)
         return rc;
+    if (t->op == META_REPL_OBJECT && (src->lock_mode[0] || src->legal_hold == META_LEGAL_HOLD_ON)) {
+        char *lock = NULL;
+        rc = meta_bucket_config_get(meta, db.name, META_CONFIG_OBJECT_LOCK, &lock);
+        free(lock);
+        if (rc == ERR_NOTFOUND)
+            return repl_why(why, size, ERR_INVALID,
+                            "DstBucketObjectLockConfigMissing: the version has Object Lock "
+                            "settings and Object Lock is not enabled on %s",
+                            db.name);
+        if (rc)
+            return repl_why(why, size, rc, "Object Lock of %s: %s", db.name, err_msg());
+    }
     struct meta_object have;
     memset(&have, 0, sizeof(have));
     rc = meta_object_get(meta, db.name, t->key, t->version_id, &have);

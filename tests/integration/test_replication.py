@@ -9,6 +9,7 @@ import json
 import subprocess
 import time
 import csv
+import datetime
 import gzip
 import io
 
@@ -354,3 +355,50 @@ def test_kill_9_during_a_backlog_loses_nothing(tmp_path):
         srv.cleanup()
         if first is not srv:
             first.cleanup()
+
+
+def test_multipart_encrypted_and_locked_versions(s3):
+    s3.create_bucket(Bucket="mp-src", ObjectLockEnabledForBucket=True)
+    versioned(s3, "mp-dst")
+    s3.create_bucket(Bucket="mp-locked", ObjectLockEnabledForBucket=True)
+    put(s3, [v2_rule(dest="mp-dst", ID="main", Priority=1),
+             v2_rule(dest="mp-locked", ID="locked", Priority=2, Filter={"Prefix": "lock/"})],
+        bucket="mp-src")
+    part = b"p" * (5 * 1024 * 1024)
+    up = s3.create_multipart_upload(Bucket="mp-src", Key="big", ChecksumAlgorithm="CRC32")
+    parts = []
+    for n in (1, 2):
+        r = s3.upload_part(Bucket="mp-src", Key="big", UploadId=up["UploadId"], PartNumber=n,
+                           Body=part + bytes([n]), ChecksumAlgorithm="CRC32")
+        parts.append({"PartNumber": n, "ETag": r["ETag"], "ChecksumCRC32": r["ChecksumCRC32"]})
+    v = s3.complete_multipart_upload(Bucket="mp-src", Key="big", UploadId=up["UploadId"],
+                                     MultipartUpload={"Parts": parts})["VersionId"]
+    enc = s3.put_object(Bucket="mp-src", Key="enc", Body=b"secret",
+                        ServerSideEncryption="AES256")["VersionId"]
+    until = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+    locked = s3.put_object(Bucket="mp-src", Key="lock/1", Body=b"l", ObjectLockMode="GOVERNANCE",
+                           ObjectLockRetainUntilDate=until)["VersionId"]
+    for key, ver in (("big", v), ("enc", enc), ("lock/1", locked)):
+        wait_status(s3, "mp-src", key, ver, "COMPLETED")
+    src = s3.head_object(Bucket="mp-src", Key="big", VersionId=v, ChecksumMode="ENABLED")
+    dst = s3.head_object(Bucket="mp-dst", Key="big", VersionId=v, ChecksumMode="ENABLED")
+    assert dst["ETag"] == src["ETag"] and dst["ETag"].endswith('-2"')
+    assert dst["ChecksumCRC32"] == src["ChecksumCRC32"]
+    body = s3.get_object(Bucket="mp-dst", Key="big", VersionId=v)["Body"].read()
+    assert body == part + b"\x01" + part + b"\x02"
+    e = s3.get_object(Bucket="mp-dst", Key="enc", VersionId=enc)
+    assert e["ServerSideEncryption"] == "AES256" and e["Body"].read() == b"secret"
+    lk = s3.head_object(Bucket="mp-locked", Key="lock/1", VersionId=locked)
+    assert lk["ObjectLockMode"] == "GOVERNANCE" and lk["ReplicationStatus"] == "REPLICA"
+    # a locked version cannot go to a bucket without Object Lock
+    put(s3, [v2_rule(dest="mp-dst")], bucket="mp-src")
+    locked2 = s3.put_object(Bucket="mp-src", Key="lock/2", Body=b"l", ObjectLockMode="GOVERNANCE",
+                            ObjectLockRetainUntilDate=until)["VersionId"]
+    wait_status(s3, "mp-src", "lock/2", locked2, "FAILED")
+
+
+def test_versioning_cannot_be_suspended_under_replication(same):
+    with pytest.raises(ClientError) as ei:
+        same.put_bucket_versioning(Bucket="same-src",
+                                   VersioningConfiguration={"Status": "Suspended"})
+    assert error_code(ei.value) == "InvalidBucketState"
