@@ -326,28 +326,46 @@ def test_status_command(server, same):
 
 
 def test_kill_9_during_a_backlog_loses_nothing(tmp_path):
-    srv = first = Server(args=["--replication-retry-ms", "100"]).start()
+    """Versions under "live/" replicate while the process is killed (some copied, some in
+    flight); those under "held/" wait for a destination that does not exist yet, so a backlog
+    is certain at the kill. After the restart (and the destination's creation) every one is
+    COMPLETED, each exactly once in its destination."""
+    args = ["--replication-retry-ms", "2000"]
+    srv = first = Server(args=args).start()
     try:
         s3 = srv.client()
         versioned(s3, "bk-src")
         versioned(s3, "bk-dst")
-        put(s3, [v2_rule(dest="bk-dst")], bucket="bk-src")
+        versioned(s3, "bk-held")
+        put(s3, [v2_rule(dest="bk-dst", ID="live", Priority=1, Filter={"Prefix": "live/"}),
+                 v2_rule(dest="bk-held", ID="held", Priority=2, Filter={"Prefix": "held/"})],
+            bucket="bk-src")
+        s3.delete_bucket(Bucket="bk-held")
         versions = {}
-        for i in range(60):
-            key = "obj-%02d" % i
-            versions[key] = s3.put_object(Bucket="bk-src", Key=key,
-                                          Body=b"x" * (i * 1000))["VersionId"]
+        for i in range(30):
+            for prefix in ("live/", "held/"):
+                key = "%sobj-%02d" % (prefix, i)
+                versions[key] = s3.put_object(Bucket="bk-src", Key=key,
+                                              Body=b"x" * (i * 1000))["VersionId"]
         srv.stop(signal.SIGKILL)
-        first = srv
-        srv = Server(data_dir=first.data, args=["--replication-retry-ms", "100"]).start()
+        out = subprocess.run([BIN, "replication", "status", "--data", first.data],
+                             capture_output=True, text=True, check=True).stdout
+        queued = int(out.split("queued ")[1].split()[0])
+        assert queued >= 30, out
+        srv = Server(data_dir=first.data, args=args).start()
         s3 = srv.client()
+        versioned(s3, "bk-held")
         for key, v in versions.items():
             wait_status(s3, "bk-src", key, v, "COMPLETED", timeout=60)
-            assert s3.head_object(Bucket="bk-dst", Key=key, VersionId=v)["ContentLength"] == \
-                int(key[-2:]) * 1000
+            dest = "bk-dst" if key.startswith("live/") else "bk-held"
+            h = s3.head_object(Bucket=dest, Key=key, VersionId=v)
+            assert h["ContentLength"] == int(key[-2:]) * 1000
+        for dest in ("bk-dst", "bk-held"):
+            got = [o["VersionId"] for o in s3.list_object_versions(Bucket=dest)["Versions"]]
+            assert len(got) == 30 and len(set(got)) == 30
         out = subprocess.run([BIN, "replication", "status", "--data", srv.data],
                              capture_output=True, text=True, check=True).stdout
-        assert "queued 0" in out
+        assert "queued 0\n" in out and "completed 60\n" in out, out
     finally:
         assert srv.stop() == 0
         log = srv.read_log()
@@ -355,7 +373,6 @@ def test_kill_9_during_a_backlog_loses_nothing(tmp_path):
         srv.cleanup()
         if first is not srv:
             first.cleanup()
-
 
 def test_multipart_encrypted_and_locked_versions(s3):
     s3.create_bucket(Bucket="mp-src", ObjectLockEnabledForBucket=True)
