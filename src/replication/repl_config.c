@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "core/hash.h"
+#include "core/str.h"
 #include "core/tagset.h"
 #include "core/xmlw.h"
 #include "s3/s3_xml.h"
@@ -293,8 +294,8 @@ static enum repl_config_error repl_priority(struct repl_parse *p, struct repl_ru
     int digits = t && len > 0 && len <= 9 && strspn(t, "0123456789") == len;
     int negative =
         t && t[0] == '-' && len > 1 && len <= 10 && strspn(t + 1, "0123456789") == len - 1;
-    if (digits)
-        r->priority = strtoll(t, NULL, 10);
+    if (digits && str_parse_i64(t, 0, INT64_MAX, &r->priority))
+        digits = 0;
     free(t);
     if (negative)
         return repl_fail(p, REPL_CONFIG_INVALID_ARGUMENT, "%s",

@@ -21,7 +21,7 @@ static int test_repl_hook(const struct meta_change *ch, const char *config,
     CHECK(strcmp(config, "<ReplicationConfiguration/>") == 0);
     if (strncmp(ch->object->key, "r/", 2) != 0)
         return 0;
-    out->op = ch->kind == META_CHANGE_TAGS  ? META_REPL_TAGS
+    out->op = ch->kind == META_CHANGE_TAGS   ? META_REPL_TAGS
               : ch->object->is_delete_marker ? META_REPL_MARKER
                                              : META_REPL_OBJECT;
     snprintf(out->rule_id, sizeof(out->rule_id), "rule");
