@@ -419,3 +419,31 @@ def test_versioning_cannot_be_suspended_under_replication(same):
         same.put_bucket_versioning(Bucket="same-src",
                                    VersioningConfiguration={"Status": "Suspended"})
     assert error_code(ei.value) == "InvalidBucketState"
+
+
+def test_aws_cli_put_and_delete(s3, tmp_path):
+    versioned(s3, "cli-src")
+    versioned(s3, "cli-dst")
+    cfg = tmp_path / "repl.json"
+    cfg.write_text(json.dumps({"Role": ROLE, "Rules": [{
+        "Status": "Enabled", "Priority": 7, "Filter": {"Prefix": "docs/"},
+        "DeleteMarkerReplication": {"Status": "Disabled"},
+        "Destination": {"Bucket": "arn:aws:s3:::cli-dst"}}]}))
+
+    def aws(*args):
+        return subprocess.run(["/usr/bin/aws", "--endpoint-url", s3.meta.endpoint_url, "s3api",
+                               *args], capture_output=True, text=True, env=aws_env(s3))
+
+    p = aws("put-bucket-replication", "--bucket", "cli-src", "--replication-configuration",
+            "file://%s" % cfg)
+    assert p.returncode == 0, p.stderr
+    (rule,) = s3.get_bucket_replication(Bucket="cli-src")["ReplicationConfiguration"]["Rules"]
+    assert rule["Priority"] == 7 and rule["ID"]
+    v = s3.put_object(Bucket="cli-src", Key="docs/a", Body=b"a")["VersionId"]
+    wait_status(s3, "cli-src", "docs/a", v, "COMPLETED")
+    assert aws("delete-bucket-replication", "--bucket", "cli-src").returncode == 0
+    p = aws("get-bucket-replication", "--bucket", "cli-src")
+    assert p.returncode != 0 and "ReplicationConfigurationNotFoundError" in p.stderr
+    # without a configuration new versions are not replicated
+    v2 = s3.put_object(Bucket="cli-src", Key="docs/b", Body=b"b")["VersionId"]
+    assert "ReplicationStatus" not in s3.head_object(Bucket="cli-src", Key="docs/b", VersionId=v2)
