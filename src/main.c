@@ -10,7 +10,8 @@ static void main_usage(void)
                     "  serve       the S3 endpoint (stocktake serve --help)\n"
                     "  admin       accounts and access keys\n"
                     "  inventory   run an inventory configuration now; show run history\n"
-                    "  lifecycle   what the lifecycle worker did (stocktake lifecycle status)\n");
+                    "  lifecycle   what the lifecycle worker did (stocktake lifecycle status)\n"
+                    "  replication the replication queue (stocktake replication status)\n");
 }
 
 int main(int argc, char **argv)
@@ -27,6 +28,8 @@ int main(int argc, char **argv)
         return cli_inventory(argc - 1, argv + 1);
     if (strcmp(argv[1], "lifecycle") == 0)
         return cli_lifecycle(argc - 1, argv + 1);
+    if (strcmp(argv[1], "replication") == 0)
+        return cli_replication(argc - 1, argv + 1);
     main_usage();
     return 2;
 }

@@ -10,6 +10,8 @@ int cli_inventory(int argc, char **argv);
 int cli_inventory_config(int argc, char **argv);
 /* lifecycle (issue 12) */
 int cli_lifecycle(int argc, char **argv);
+/* replication (issue 13) */
+int cli_replication(int argc, char **argv);
 
 /* SSE-S3's master key (crypto/keys.h): loaded from $STOCKTAKE_MASTER_KEY or path (NULL:
  * data_dir/master.key, created 0600 when missing, with a warning that it belongs elsewhere),

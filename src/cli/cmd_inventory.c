@@ -19,6 +19,7 @@
 #include "lifecycle/lc_day.h"
 #include "meta/meta.h"
 #include "notify/notify.h"
+#include "replication/repl.h"
 
 static void inventory_usage(void)
 {
@@ -274,6 +275,7 @@ int cli_inventory(int argc, char **argv)
     int rc = 2;
     if (strcmp(argv[1], "run") == 0) {
         notify_install("us-east-1"); /* events carry their bucket's region */
+        repl_install();              /* report objects are replicated like any others */
         rc = inventory_run(&o, meta);
     } else if (strcmp(argv[1], "cancel") == 0) {
         rc = 2;

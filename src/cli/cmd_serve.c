@@ -21,6 +21,7 @@
 #include "lifecycle/lc_day.h"
 #include "lifecycle/lc_worker.h"
 #include "notify/notify.h"
+#include "replication/repl.h"
 #include "meta/meta.h"
 #include "object/object.h"
 #include "s3/s3.h"
@@ -46,6 +47,7 @@ struct serve_opts {
     const char *master_key_file;
     int allow_insecure_sse_c;
     int64_t notify_retry_ms; /* the first retry of an undelivered event (issue 13) */
+    int64_t repl_retry_ms;   /* the first retry of a replication task (issue 13) */
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -110,7 +112,9 @@ static void serve_usage(void)
                     "  --restore-days D            every archive restore takes D lifecycle days "
                     "(fractions allowed; default: AWS's time per retrieval tier)\n"
                     "  --notify-retry-ms MS        first retry of an undelivered event "
-                    "notification (doubles up to 60 s; default 1000)\n");
+                    "notification (doubles up to 60 s; default 1000)\n"
+                    "  --replication-retry-ms MS   first retry of a replication the destination "
+                    "refused (doubles up to 60 s; FAILED after 5 attempts; default 1000)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -195,6 +199,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"master-key-file", required_argument, NULL, 'K'},
         {"allow-insecure-sse-c", no_argument, NULL, 'X'},
         {"notify-retry-ms", required_argument, NULL, 'N'},
+        {"replication-retry-ms", required_argument, NULL, 'Q'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -216,6 +221,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->tls_min = HTTP_TLS_1_2;
     o->restore_days = -1;
     o->notify_retry_ms = 1000;
+    o->repl_retry_ms = 1000;
     int c;
     int64_t num = 0;
     uint64_t fixed = 0;
@@ -253,6 +259,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->restore_days = (double)fixed / 1e6;
         else if (c == 'N' && str_parse_i64(optarg, 1, 60000, &num) == 0)
             o->notify_retry_ms = num;
+        else if (c == 'Q' && str_parse_i64(optarg, 1, 60000, &num) == 0)
+            o->repl_retry_ms = num;
         else if (c == 'B' && str_parse_i64(optarg, 1, 600000, &num) == 0)
             o->meta_busy_timeout_ms = (int)num;
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
@@ -341,6 +349,7 @@ int cli_serve(int argc, char **argv)
     if (!rc)
         rc = account_ensure_root(meta, &root_key, &created);
     notify_install(o.region);
+    repl_install();
     struct s3_server s3;
     memset(&s3, 0, sizeof(s3));
     s3.meta = meta;
@@ -392,6 +401,9 @@ int cli_serve(int argc, char **argv)
     struct notify_worker *notifier = NULL;
     if (notify_worker_start(&notifier, meta, o.notify_retry_ms))
         log_warn("could not start the notification worker: %s", err_msg());
+    struct repl_worker *replicator = NULL;
+    if (repl_worker_start(&replicator, meta, blobs, o.repl_retry_ms))
+        log_warn("could not start the replication worker: %s", err_msg());
     serve_banner(&o, http_server_port(http), &root_key, created);
     int sig = serve_wait_for_signal();
     log_info("signal %d: stopping", sig);
@@ -399,6 +411,7 @@ int cli_serve(int argc, char **argv)
     tier_worker_stop(tiering);
     lc_worker_stop(lifecycle);
     notify_worker_stop(notifier);
+    repl_worker_stop(replicator);
     http_server_stop(http);
     http_tls_free(&tls);
     periodic_stop(janitor_thread);

@@ -208,14 +208,15 @@ static struct inv_value inv_row_field(struct inv_row *row, enum inv_field f,
         return dm || o->legal_hold == META_LEGAL_HOLD_NONE
                    ? inv_null
                    : inv_str(o->legal_hold == META_LEGAL_HOLD_ON ? "On" : "Off");
+    case INV_FIELD_REPLICATION_STATUS: /* COMPLETED, PENDING, FAILED, REPLICA; empty if none */
+        return dm || !o->replication_status[0] ? inv_null : inv_str(o->replication_status);
     case INV_FIELD_TAGS: /* filled by inv_row_extension */
     case INV_FIELD_USER_METADATA:
     case INV_FIELD_CONTENT_TYPE:
-    case INV_FIELD_REPLICATION_STATUS:
     case INV_FIELD_COUNT:
         break;
     }
-    return inv_null; /* no replication yet */
+    return inv_null;
 }
 
 void inv_row_init(struct inv_row *row)

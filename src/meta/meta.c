@@ -573,3 +573,39 @@ int meta_notify_pending(struct meta_store *s, int64_t *out)
     *out = 0;
     return s->ops->notify_pending(s, out);
 }
+
+/* ---- replication (issue 13) ---- */
+
+static meta_repl_hook_fn *meta_repl_hook;
+
+void meta_repl_hook_set(meta_repl_hook_fn *fn)
+{
+    meta_repl_hook = fn;
+}
+
+meta_repl_hook_fn *meta_repl_hook_get(void)
+{
+    return meta_repl_hook;
+}
+
+int meta_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_task_cb *cb,
+                  void *payload)
+{
+    return s->ops->repl_due(s, now_ms, limit, cb, payload);
+}
+
+int meta_repl_finish(struct meta_store *s, int64_t id, const char *status)
+{
+    return s->ops->repl_finish(s, id, status);
+}
+
+int meta_repl_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms)
+{
+    return s->ops->repl_retry(s, id, next_attempt_ms);
+}
+
+int meta_repl_stats(struct meta_store *s, struct meta_repl_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    return s->ops->repl_stats(s, out);
+}

@@ -100,6 +100,9 @@ struct meta_object {
     /* Archive restores (issue 12): NULL or "" when never restored; else the archive feature's
      * document (in progress / restored until). */
     char *restore;
+    /* Replication (issue 13): "" when not replicated; PENDING, COMPLETED or FAILED on a
+     * source version a rule replicates; REPLICA on the copy the replication worker made. */
+    char replication_status[16];
 };
 
 /* An in-progress multipart upload. */
@@ -632,4 +635,57 @@ int meta_notify_delivered(struct meta_store *s, int64_t id) WARN_UNUSED;
 int meta_notify_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms) WARN_UNUSED;
 /* How many events wait. */
 int meta_notify_pending(struct meta_store *s, int64_t *out) WARN_UNUSED;
+
+/* Replication (issue 13, meta_sqlite_repl.c): the durable queue. Every change of an object
+ * version also asks the replication hook, inside the change's transaction and with the
+ * bucket's replication configuration, whether a rule replicates it; if so a task is queued
+ * in that transaction and the source version's replication_status becomes PENDING, so a
+ * committed change always has its task. Replicas (status REPLICA) are never replicated. */
+enum meta_repl_op {
+    META_REPL_OBJECT = 0, /* copy the version (bytes and metadata) */
+    META_REPL_MARKER,     /* copy the delete marker */
+    META_REPL_TAGS,       /* the replica's tags := the source version's */
+    META_REPL_ACL         /* the replica's ACL := the source version's */
+};
+struct meta_repl_decision {
+    enum meta_repl_op op;
+    char rule_id[256];
+    char dest_bucket[64];
+};
+/* 1 (out filled) when the change is replicated, 0 when not, or an ERR_* code. config is the
+ * bucket's replication document. */
+typedef int meta_repl_hook_fn(const struct meta_change *ch, const char *config,
+                              struct meta_repl_decision *out);
+void meta_repl_hook_set(meta_repl_hook_fn *fn);
+meta_repl_hook_fn *meta_repl_hook_get(void);
+
+struct meta_repl_task {
+    int64_t id;
+    char bucket[64];
+    char *key; /* borrowed in callbacks */
+    char version_id[64];
+    enum meta_repl_op op;
+    char rule_id[256];
+    char dest_bucket[64];
+    int64_t attempts;
+    int64_t next_attempt_ms;
+    int64_t created_ms;
+};
+typedef int meta_repl_task_cb(void *payload, const struct meta_repl_task *t);
+/* The tasks due at now_ms that are first of their (bucket, key) line, oldest first. */
+int meta_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_task_cb *cb,
+                  void *payload) WARN_UNUSED;
+/* Forget task id and set its source version's status (COMPLETED, FAILED; NULL: leave it) in
+ * one transaction; the status is set only when no other task of that version waits. */
+int meta_repl_finish(struct meta_store *s, int64_t id, const char *status) WARN_UNUSED;
+/* Count an attempt of task id, the next at next_attempt_ms. */
+int meta_repl_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms) WARN_UNUSED;
+struct meta_repl_stats {
+    int64_t queued;    /* tasks waiting */
+    int64_t oldest_ms; /* created_ms of the oldest (0: none) */
+    int64_t retrying;  /* tasks with at least one failed attempt */
+    int64_t failed;    /* source versions FAILED */
+    int64_t completed; /* source versions COMPLETED */
+};
+int meta_repl_stats(struct meta_store *s, struct meta_repl_stats *out) WARN_UNUSED;
 #endif

@@ -157,6 +157,12 @@ struct meta_backend_ops {
     int (*notify_delivered)(struct meta_store *s, int64_t id);
     int (*notify_retry)(struct meta_store *s, int64_t id, int64_t next_attempt_ms);
     int (*notify_pending)(struct meta_store *s, int64_t *out);
+    /* replication (issue 13) */
+    int (*repl_due)(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_task_cb *cb,
+                    void *payload);
+    int (*repl_finish)(struct meta_store *s, int64_t id, const char *status);
+    int (*repl_retry)(struct meta_store *s, int64_t id, int64_t next_attempt_ms);
+    int (*repl_stats)(struct meta_store *s, struct meta_repl_stats *out);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;

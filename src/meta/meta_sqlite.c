@@ -313,4 +313,9 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .notify_delivered = meta_sqlite_notify_delivered,
     .notify_retry = meta_sqlite_notify_retry,
     .notify_pending = meta_sqlite_notify_pending,
+    /* replication (issue 13) */
+    .repl_due = meta_sqlite_repl_due,
+    .repl_finish = meta_sqlite_repl_finish,
+    .repl_retry = meta_sqlite_repl_retry,
+    .repl_stats = meta_sqlite_repl_stats,
 };

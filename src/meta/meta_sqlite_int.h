@@ -38,7 +38,7 @@ typedef int meta_sqlite_row_fn(sqlite3_stmt *stmt, void *ctx);
     " legal_hold, sse, tier"
 #define SQLITE_OBJECT_COLS                                                                         \
     SQLITE_INVENTORY_COLS ", headers, blob_id, checksum_value, checksum_type, parts, tags,"        \
-                          " last_access_ms, restore"
+                          " last_access_ms, restore, replication_status"
 #define SQLITE_DEAD_INSERT "INSERT OR IGNORE INTO dead_blobs(blob_id, dead_ms) SELECT blob_id, ?4 "
 
 /* ---- meta_sqlite.c: connections, statements, transactions ---- */
@@ -250,4 +250,14 @@ int meta_sqlite_notify_due(struct meta_store *s, int64_t now_ms, size_t limit,
 int meta_sqlite_notify_delivered(struct meta_store *s, int64_t id);
 int meta_sqlite_notify_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms);
 int meta_sqlite_notify_pending(struct meta_store *s, int64_t *out);
+
+/* ---- meta_sqlite_repl.c: the replication queue ---- */
+/* Ask the replication hook about a change, inside its transaction (meta_sqlite_changed). */
+int meta_sqlite_repl_changed(sqlite3 *db, enum meta_change_kind kind, const char *bucket,
+                             const struct meta_object *o);
+int meta_sqlite_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_task_cb *cb,
+                         void *payload);
+int meta_sqlite_repl_finish(struct meta_store *s, int64_t id, const char *status);
+int meta_sqlite_repl_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms);
+int meta_sqlite_repl_stats(struct meta_store *s, struct meta_repl_stats *out);
 #endif

@@ -153,9 +153,11 @@ int meta_sqlite_inventory_scan_txn(sqlite3 *db, const char *bucket, const char *
     char *pend = str_prefix_successor(prefix ? prefix : "");
     sqlite3_stmt *stmt;
     const char *sql =
-        all_versions ? "SELECT " SQLITE_INVENTORY_COLS ", tags, headers FROM objects WHERE"
+        all_versions ? "SELECT " SQLITE_INVENTORY_COLS
+                       ", tags, headers, replication_status FROM objects WHERE"
                        " bucket=?1 AND key>=?2 AND (?3 IS NULL OR key<?3) ORDER BY key, id DESC"
-                     : "SELECT " SQLITE_INVENTORY_COLS ", tags, headers FROM objects WHERE"
+                     : "SELECT " SQLITE_INVENTORY_COLS
+                       ", tags, headers, replication_status FROM objects WHERE"
                        " bucket=?1 AND is_latest=1 AND is_delete_marker=0 AND key>=?2 AND"
                        " (?3 IS NULL OR key<?3) ORDER BY key";
     if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
@@ -169,10 +171,12 @@ int meta_sqlite_inventory_scan_txn(sqlite3 *db, const char *bucket, const char *
         while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
             struct meta_object o;
             meta_sqlite_inventory_row(stmt, &o);
-            int ncol = sqlite3_column_count(stmt); /* the scan's trailing tags, headers */
-            const char *tags = (const char *)sqlite3_column_text(stmt, ncol - 2);
+            /* the scan's trailing tags, headers, replication_status */
+            int ncol = sqlite3_column_count(stmt);
+            const char *tags = (const char *)sqlite3_column_text(stmt, ncol - 3);
             o.tags = tags && *tags ? (char *)tags : NULL;
-            o.headers = (char *)sqlite3_column_text(stmt, ncol - 1);
+            o.headers = (char *)sqlite3_column_text(stmt, ncol - 2);
+            meta_sqlite_copy(o.replication_status, sizeof(o.replication_status), stmt, ncol - 1);
             stop = cb(payload, &o);
         }
         rc = stop ? stop : (step == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "inventory scan"));

@@ -41,12 +41,14 @@ int meta_sqlite_journal_sources(sqlite3 *db, const char *bucket)
     "INSERT INTO change_journal(bucket, kind, at_ms, existed, key, version_id, is_latest,"         \
     " is_delete_marker, size, last_modified_ms, etag, storage_class, owner_id, multipart,"         \
     " checksum_algorithm, id, acl, lock_mode, lock_until_ms, legal_hold, sse, tier, headers,"      \
-    " blob_id, checksum_value, checksum_type, parts, tags, last_access_ms, restore)"               \
+    " blob_id, checksum_value, checksum_type, parts, tags, last_access_ms, restore,"               \
+    " replication_status)"                                                                         \
     " SELECT ?1, ?5, ?6, o.id IS NOT NULL, coalesce(o.key, ?2), coalesce(o.version_id, ?3, ''),"   \
     " o.is_latest, o.is_delete_marker, o.size, o.last_modified_ms, o.etag, o.storage_class,"       \
     " o.owner_id, o.multipart, o.checksum_algorithm, o.id, o.acl, o.lock_mode, o.lock_until_ms,"   \
     " o.legal_hold, o.sse, o.tier, o.headers, o.blob_id, o.checksum_value, o.checksum_type,"       \
-    " o.parts, o.tags, o.last_access_ms, o.restore FROM (SELECT 1) LEFT JOIN objects o ON "
+    " o.parts, o.tags, o.last_access_ms, o.restore, coalesce(o.replication_status, '')"            \
+    " FROM (SELECT 1) LEFT JOIN objects o ON "
 #define JOURNAL_WHERE " WHERE EXISTS (SELECT 1 FROM change_journal_buckets WHERE bucket=?1)"
 
 int meta_sqlite_journal_note(sqlite3 *db, const char *bucket, const char *key,

@@ -139,6 +139,9 @@ static int sqlite_notify_insert(void *ctx, const char *target, const char *event
 int meta_sqlite_changed(sqlite3 *db, enum meta_change_kind kind, const char *bucket,
                         const struct meta_object *o)
 {
+    int rc0 = meta_sqlite_repl_changed(db, kind, bucket, o);
+    if (rc0)
+        return rc0;
     meta_change_hook_fn *hook;
     void *arg;
     meta_change_hook_get(&hook, &arg);

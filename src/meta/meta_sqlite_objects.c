@@ -64,6 +64,7 @@ void meta_sqlite_object_row(sqlite3_stmt *stmt, struct meta_object *o)
     o->tags = sqlite_dup_nonempty(stmt, 23);
     o->last_access_ms = sqlite3_column_int64(stmt, 24);
     o->restore = sqlite_dup_nonempty(stmt, 25);
+    meta_sqlite_copy(o->replication_status, sizeof(o->replication_status), stmt, 26);
 }
 
 /* Record as dead, inside the open transaction, the blobs that sql selects (its first column
@@ -91,8 +92,9 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
                            " is_delete_marker, size, last_modified_ms, etag, storage_class,"
                            " owner_id, headers, blob_id, multipart, checksum_algorithm,"
                            " checksum_value, checksum_type, parts, acl, tags, lock_mode,"
-                           " lock_until_ms, legal_hold, sse, tier, last_access_ms, restore)"
-                           " VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           " lock_until_ms, legal_hold, sse, tier, last_access_ms, restore,"
+                           " replication_status)"
+                           " VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
@@ -121,6 +123,7 @@ static int sqlite_object_insert(sqlite3 *db, const char *bucket, const struct me
     sqlite3_bind_text(stmt, 23, o->tier, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 24, o->last_access_ms);
     sqlite3_bind_text(stmt, 25, o->restore ? o->restore : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 26, o->replication_status, -1, SQLITE_STATIC);
     return meta_sqlite_step_done(db, stmt);
 }
 

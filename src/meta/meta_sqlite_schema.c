@@ -177,9 +177,23 @@ static const char *const schema_v14 =
     "CREATE INDEX change_journal_seq ON change_journal(bucket, seq);"
     "CREATE INDEX change_journal_time ON change_journal(bucket, at_ms);";
 
+/* Version 15 (issue 13, replication): each version's replication status
+ * (meta_object.replication_status) and the durable queue of replication tasks (meta_sqlite_repl.c),
+ * written in the transaction of the change they replicate. The change journal (v14) keeps the
+ * status of the rows it holds. */
+static const char *const schema_v15 =
+    "ALTER TABLE objects ADD COLUMN replication_status TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE repl_queue(id INTEGER PRIMARY KEY AUTOINCREMENT, bucket TEXT NOT NULL,"
+    " key TEXT NOT NULL, version_id TEXT NOT NULL, op INTEGER NOT NULL, rule_id TEXT NOT NULL,"
+    " dest_bucket TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt_ms INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL);"
+    "CREATE INDEX repl_queue_line ON repl_queue(bucket, key, id);"
+    "CREATE INDEX repl_queue_due ON repl_queue(next_attempt_ms);"
+    "ALTER TABLE change_journal ADD COLUMN replication_status TEXT NOT NULL DEFAULT '';";
+
 static const char *const schema_migrations[] = {
-    schema_v1, schema_v2, schema_v3,  schema_v4,  schema_v5,  schema_v6,  schema_v7,
-    schema_v8, schema_v9, schema_v10, schema_v11, schema_v12, schema_v13, schema_v14};
+    schema_v1, schema_v2,  schema_v3,  schema_v4,  schema_v5,  schema_v6,  schema_v7, schema_v8,
+    schema_v9, schema_v10, schema_v11, schema_v12, schema_v13, schema_v14, schema_v15};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

@@ -73,6 +73,9 @@ int obj_commit(struct meta_store *m, struct blob_store *bs, const struct obj_com
     mc.bucket = c->bucket;
     mc.bucket_id = c->bucket_id && c->bucket_id[0] ? c->bucket_id : NULL;
     mc.object = c->object;
+    /* a version written by a request is never a replica, whatever it was copied from; the
+     * replication hook sets PENDING when a rule replicates it */
+    c->object->replication_status[0] = '\0';
     mc.upload_id = c->upload_id;
     if (c->if_match || c->if_none_match) {
         mc.check = obj_commit_check;

@@ -346,6 +346,8 @@ static void s3_object_headers(struct s3_req *r, struct http_response *resp,
     s3_tagging_count_header(resp, o->tags);
     s3_expiration_header(r, resp, o);
     s3_sse_response_header(resp, o->sse);
+    if (o->replication_status[0])
+        http_response_header(resp, "x-amz-replication-status", o->replication_status);
 }
 
 static void s3_object_checksum_header(struct s3_req *r, struct http_response *resp,

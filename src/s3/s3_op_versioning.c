@@ -34,6 +34,22 @@ static enum s3_error s3_versioning_check_lock(struct s3_req *r)
     return e;
 }
 
+/* Replication needs versioning Enabled on its source: a bucket with a replication
+ * configuration cannot be suspended (AWS). */
+static enum s3_error s3_versioning_check_replication(struct s3_req *r)
+{
+    char *doc = NULL;
+    int rc = meta_bucket_config_get(r->srv->meta, r->bucket, META_CONFIG_REPLICATION, &doc);
+    free(doc);
+    if (rc == ERR_NOTFOUND)
+        return S3_OK;
+    if (rc)
+        return s3_error_from_rc(rc);
+    s3_req_set_message(r, "A replication configuration is present on this bucket, so the "
+                          "versioning state cannot be changed.");
+    return S3E_INVALID_BUCKET_STATE;
+}
+
 enum s3_error s3_op_put_bucket_versioning(struct s3_req *r)
 {
     enum s3_error e = s3_req_load_bucket(r);
@@ -67,6 +83,8 @@ enum s3_error s3_op_put_bucket_versioning(struct s3_req *r)
     free(mfa);
     if (!e && v == META_VERSIONING_SUSPENDED)
         e = s3_versioning_check_lock(r);
+    if (!e && v == META_VERSIONING_SUSPENDED)
+        e = s3_versioning_check_replication(r);
     if (e)
         return e;
     if (meta_bucket_set_versioning(r->srv->meta, r->bucket, v))

@@ -1,0 +1,38 @@
+/* repl.h — replication as the rest of the server sees it (issue 13).
+ *
+ * repl_install: the metadata store's replication hook (meta_repl_hook_set) becomes this
+ * module's (repl_hook.c): every change of an object version is matched, inside its
+ * transaction, against the bucket's ReplicationConfiguration; a matching rule queues a task in
+ * that transaction and the version becomes PENDING. Every process that writes objects installs
+ * it (serve, inventory run).
+ *
+ * repl_worker: the worker inside serve (repl_worker.c) — the queue's due tasks, first of their
+ * (bucket, key) line, each applied to its destination bucket on this server (repl_copy.c):
+ * the source version becomes COMPLETED, or FAILED after REPL_MAX_ATTEMPTS attempts with a
+ * backoff doubling from retry_ms up to REPL_RETRY_CAP_MS. */
+#ifndef STOCKTAKE_REPL_H
+#define STOCKTAKE_REPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "blob/blob.h"
+#include "core/err.h"
+#include "meta/meta.h"
+
+#define REPL_RETRY_CAP_MS 60000
+#define REPL_MAX_ATTEMPTS 5
+
+void repl_install(void);
+
+/* Apply task t (its source version src) to its destination: 0 when the destination holds it
+ * (already did, too); else an ERR_* code, with why (size bytes) saying what refused it. */
+int repl_apply(struct meta_store *meta, struct blob_store *bs, const struct meta_repl_task *t,
+               struct meta_object *src, char *why, size_t size) WARN_UNUSED;
+
+struct repl_worker;
+int repl_worker_start(struct repl_worker **out, struct meta_store *meta, struct blob_store *bs,
+                      int64_t retry_ms) WARN_UNUSED;
+void repl_worker_stop(struct repl_worker *w);
+
+#endif

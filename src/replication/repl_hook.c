@@ -1,0 +1,72 @@
+/* repl_hook.c — the replication hook (repl.h): which change of a version a rule replicates,
+ * decided inside the change's transaction from the bucket's stored configuration. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "object/object.h"
+#include "replication/repl.h"
+#include "replication/repl_config.h"
+
+/* Versions Stocktake can copy: plain and SSE-S3 (re-sealed under a fresh key). SSE-C needs the
+ * customer's key, which is never stored; SSE-KMS is not replicated (AWS replicates it only
+ * with SseKmsEncryptedObjects and a ReplicaKmsKeyID, which the worker does not do yet). */
+static int repl_copyable(const struct meta_object *o)
+{
+    enum obj_sse_mode m = obj_sse_mode_of(o->sse);
+    return m == OBJ_SSE_NONE || m == OBJ_SSE_S3;
+}
+
+static int repl_on_change(const struct meta_change *ch, const char *config,
+                          struct meta_repl_decision *out)
+{
+    struct repl_config c;
+    char msg[256];
+    if (repl_config_parse(config, strlen(config), &c, msg, sizeof(msg)) != REPL_CONFIG_OK) {
+        repl_config_dispose(&c);
+        return 0; /* stored documents were validated by PutBucketReplication */
+    }
+    const struct meta_object *o = ch->object;
+    const struct repl_rule *r = repl_config_match(&c, o->key, o->tags);
+    int yes = 0;
+    if (r) {
+        switch (ch->kind) {
+        case META_CHANGE_PUT:
+            if (o->is_delete_marker) {
+                /* the first schema always replicates delete markers; V2 when enabled */
+                yes = !r->v2 || r->delete_markers == REPL_ENABLED;
+                out->op = META_REPL_MARKER;
+            } else {
+                yes = repl_copyable(o);
+                out->op = META_REPL_OBJECT;
+            }
+            break;
+        case META_CHANGE_TAGS:
+            yes = !o->is_delete_marker;
+            out->op = META_REPL_TAGS;
+            break;
+        case META_CHANGE_ACL:
+            yes = !o->is_delete_marker;
+            out->op = META_REPL_ACL;
+            break;
+        default:
+            break;
+        }
+    }
+    if (yes) {
+        size_t n = strlen(r->id);
+        n = n < sizeof(out->rule_id) - 1 ? n : sizeof(out->rule_id) - 1;
+        memcpy(out->rule_id, r->id, n);
+        out->rule_id[n] = '\0';
+        n = strlen(r->dest_bucket);
+        n = n < sizeof(out->dest_bucket) - 1 ? n : sizeof(out->dest_bucket) - 1;
+        memcpy(out->dest_bucket, r->dest_bucket, n);
+        out->dest_bucket[n] = '\0';
+    }
+    repl_config_dispose(&c);
+    return yes;
+}
+
+void repl_install(void)
+{
+    meta_repl_hook_set(repl_on_change);
+}
