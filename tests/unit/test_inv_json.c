@@ -74,11 +74,12 @@ TEST(inv_json_rows_typed_and_escaped)
     rows[1].v[2] = val(INV_BOOL, NULL, 0);
     rows[1].v[3] = val(INV_NULL, NULL, 0);
     char *got = write_rows(&inv_format_json, &c, &cols, rows, 2);
-    CHECK_STR(got, "{\"Bucket\":\"b\",\"Key\":\"dir/q\\\"uote\\\\ new\\nline tab\\t \xc3\xbc+%\","
-                   "\"IsLatest\":true,\"Size\":9007199254740993,"
-                   "\"LastModifiedDate\":\"2025-12-01T00:00:00.123Z\",\"ReplicationStatus\":null}\n"
-                   "{\"Bucket\":\"b\",\"Key\":\"k\",\"IsLatest\":false,\"Size\":null,"
-                   "\"LastModifiedDate\":\"2025-12-01T00:00:00.123Z\",\"ReplicationStatus\":null}\n");
+    CHECK_STR(got,
+              "{\"Bucket\":\"b\",\"Key\":\"dir/q\\\"uote\\\\ new\\nline tab\\t \xc3\xbc+%\","
+              "\"IsLatest\":true,\"Size\":9007199254740993,"
+              "\"LastModifiedDate\":\"2025-12-01T00:00:00.123Z\",\"ReplicationStatus\":null}\n"
+              "{\"Bucket\":\"b\",\"Key\":\"k\",\"IsLatest\":false,\"Size\":null,"
+              "\"LastModifiedDate\":\"2025-12-01T00:00:00.123Z\",\"ReplicationStatus\":null}\n");
     free(got);
     struct buf b;
     buf_init(&b, BUF_UNLIMITED);
