@@ -29,6 +29,7 @@ static void config_usage(void)
         "       [--fields F1,F2,...] [--prefix P] [--csv-header] [--disabled]\n"
         "       [--modified-after ISO] [--modified-before ISO] [--size-at-least N]\n"
         "       [--size-at-most N] [--storage-class SC]... [--tag K=V]... [--key-pattern GLOB]\n"
+        "       [--report-type Full|Changes]\n"
         "       (defaults: CSV, Daily, Current, enabled)\n");
 }
 
@@ -36,6 +37,7 @@ struct config_opts {
     const char *data, *bucket, *id, *xml_file;
     const char *destination, *dest_prefix, *format, *frequency, *versions, *fields, *prefix;
     const char *key_pattern, *modified_after, *modified_before, *size_at_least, *size_at_most;
+    const char *report_type;
     int csv_header, disabled, flags; /* flags: how many configuration flags were given */
     struct buf filter;               /* the repeatable filter elements, in the order given */
 };
@@ -74,6 +76,7 @@ static int config_parse(struct config_opts *o, int argc, char **argv)
                                              {"storage-class", required_argument, NULL, 's'},
                                              {"tag", required_argument, NULL, 't'},
                                              {"key-pattern", required_argument, NULL, 'k'},
+                                             {"report-type", required_argument, NULL, 'r'},
                                              {NULL, 0, NULL, 0}};
     o->data = "./data";
     int c, rc = 0;
@@ -134,6 +137,9 @@ static int config_parse(struct config_opts *o, int argc, char **argv)
             break;
         case 'k':
             o->key_pattern = optarg;
+            break;
+        case 'r':
+            o->report_type = optarg;
             break;
         case 's':
             rc = xmlw_elem(&o->filter, "StorageClass", optarg);
@@ -224,6 +230,8 @@ static int config_build(const struct config_opts *o, struct buf *out)
         rc = config_filter(o, out);
     if (!rc && o->fields)
         rc = config_fields(o->fields, out);
+    if (!rc && o->report_type) /* change reports (docs/INVENTORY-EXTENSIONS.md) */
+        rc = xmlw_elem(out, "ReportType", o->report_type);
     return rc ? rc : buf_puts(out, "</InventoryConfiguration>");
 }
 

@@ -137,6 +137,10 @@ enum s3_error s3_sse_kms_for_write(struct s3_req *r, const char *alg, const char
         s3_req_set_message(r, "The object key is too long for its encryption context.");
         return S3E_KEY_TOO_LONG;
     }
+    if (r->anonymous) { /* no account to name the key in, and no policy grants anonymous use */
+        s3_req_set_message(r, "Anonymous requests cannot use AWS KMS keys.");
+        return S3E_ACCESS_DENIED;
+    }
     if (!key_ref || !*key_ref) {
         enum s3_error e = s3_sse_kms_default_key(r, &c);
         if (e)

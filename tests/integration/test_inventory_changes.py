@@ -348,3 +348,23 @@ def test_changes_follow_the_filter_and_a_replaced_configuration(server, s3, dest
                        capture_output=True, text=True, timeout=60)
     assert "(full baseline: the configuration changed since the previous report)" in \
         p.stdout.splitlines()[1], p.stdout
+
+
+def test_report_type_from_the_cli(server, s3, dest):
+    s3.create_bucket(Bucket="chg-cli")
+    base = [BIN, "inventory", "put", "--data", server.data, "--bucket", "chg-cli", "--id", "c",
+            "--destination", DEST, "--versions", "All"]
+    p = subprocess.run(base + ["--report-type", "Changes"], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert raw_get(server, "chg-cli", "c").endswith(
+        "<ReportType>Changes</ReportType></InventoryConfiguration>")
+    s3.put_object(Bucket="chg-cli", Key="k", Body=b"x")
+    assert journal_rows(server, "chg-cli") == 1
+    p = subprocess.run(base + ["--report-type", "Delta"], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 1 and "MalformedXML" in p.stderr, p.stderr
+    p = subprocess.run(base, capture_output=True, text=True, timeout=60)  # absent: Full
+    assert p.returncode == 0, p.stderr
+    assert "ReportType" not in raw_get(server, "chg-cli", "c")
+    assert journal_rows(server, "chg-cli") == 0

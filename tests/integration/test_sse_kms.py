@@ -549,3 +549,22 @@ def test_sigv2_requests_are_refused(server, s3, bucket):
     with pytest.raises(ClientError) as e:
         anon.get_object(Bucket=bucket, Key="pub")
     assert error_code(e.value) == "AccessDenied"
+
+
+def test_anonymous_requests_cannot_use_kms_keys(legacy_srv):
+    c = legacy_srv.client()
+    c.create_bucket(Bucket="kms-public")
+    c.put_bucket_policy(Bucket="kms-public", Policy=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*",
+                       "Action": ["s3:PutObject", "s3:GetObject"],
+                       "Resource": "arn:aws:s3:::kms-public/*"}]}))
+    anon = legacy_srv.anonymous_client()
+    anon.put_object(Bucket="kms-public", Key="plain", Body=b"plain")  # the policy allows it
+    with pytest.raises(ClientError) as e:
+        anon.put_object(Bucket="kms-public", Key="k", Body=b"k", ServerSideEncryption="aws:kms")
+    assert error_code(e.value) == "AccessDenied"
+    c.put_object(Bucket="kms-public", Key="sealed", Body=b"s", ServerSideEncryption="aws:kms")
+    assert anon.get_object(Bucket="kms-public", Key="plain")["Body"].read() == b"plain"
+    with pytest.raises(ClientError) as e:  # the key policy knows no anonymous principal
+        anon.get_object(Bucket="kms-public", Key="sealed")
+    assert error_code(e.value) == "AccessDenied"
