@@ -39,6 +39,8 @@ typedef int meta_sqlite_row_fn(sqlite3_stmt *stmt, void *ctx);
 #define SQLITE_OBJECT_COLS                                                                         \
     SQLITE_INVENTORY_COLS ", headers, blob_id, checksum_value, checksum_type, parts, tags,"        \
                           " last_access_ms, restore, replication_status"
+/* The number of SQLITE_OBJECT_COLS (a query's next column is at this index) */
+#define SQLITE_OBJECT_NCOLS 27
 #define SQLITE_DEAD_INSERT "INSERT OR IGNORE INTO dead_blobs(blob_id, dead_ms) SELECT blob_id, ?4 "
 
 /* ---- meta_sqlite.c: connections, statements, transactions ---- */

@@ -262,7 +262,7 @@ static int sqlite_journal_diff(sqlite3 *db, const char *bucket, const char *pref
             k.touched = xrealloc(k.touched, k.cap_touched * sizeof(*k.touched));
         }
         k.touched[k.n_touched++] = meta_sqlite_dup(stmt, 1);
-        if (sqlite3_column_int(stmt, 26))
+        if (sqlite3_column_int(stmt, SQLITE_OBJECT_NCOLS)) /* existed */
             meta_sqlite_object_row(stmt, sqlite_key_push(&k.then));
     }
     if (!rc && step != SQLITE_DONE)
