@@ -402,6 +402,11 @@ def test_aws_cli(aws, tmp_path):
                   check=False)
     assert refused.returncode != 0 and "DisabledException" in refused.stderr
     aws("enable-key", "--key-id", key)
+    md = json.loads(aws("describe-key", "--key-id", "alias/cli").stdout)["KeyMetadata"]
+    assert md["KeyId"] == key and md["KeyState"] == "Enabled" and md["Enabled"] is True
+    aws("enable-key-rotation", "--key-id", key)
+    rot = json.loads(aws("get-key-rotation-status", "--key-id", key).stdout)
+    assert rot["KeyRotationEnabled"] is True
     policy = json.loads(aws("get-key-policy", "--key-id", key, "--policy-name",
                             "default").stdout)["Policy"]
     aws("put-key-policy", "--key-id", key, "--policy-name", "default", "--policy", policy)
