@@ -36,6 +36,10 @@ static long s3_stream_read(void *ctx, uint64_t pos, char *buf, size_t max)
         return (long)n;
     }
     size_t got = 0;
+    if (!st->rd) { /* a HEAD answered from the row has no body to send */
+        log_error("%s: no body to send", st->what);
+        return -1;
+    }
     int rc = obj_reader_read(st->rd, buf, max, &got);
     if (rc || got == 0) {
         log_error("%s: %s (connection aborted)", st->what, rc ? err_msg() : "the blob ended early");

@@ -11,8 +11,9 @@
 #include "http/http.h"
 #include "object/object.h"
 
-/* A response of status with the len bytes rd has left; head: the length only (HEAD). Takes
- * rd (also on failure). NULL on a read or authentication failure, logged with what. */
+/* A response of status with the len bytes rd has left; head: the length only (HEAD; rd may be
+ * NULL then, for a HEAD answered from the row alone). Takes rd (also on failure). NULL on a
+ * read or authentication failure, logged with what. */
 struct http_response *s3_object_stream_response(struct obj_reader *rd, int status, uint64_t len,
                                                 int head, const char *what);
 

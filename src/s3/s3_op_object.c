@@ -406,7 +406,10 @@ static enum s3_error s3_object_send_version(struct s3_req *r, const struct meta_
     if (e)
         return e;
     struct obj_reader *rd = NULL;
-    int rc = obj_reader_open_key(r->srv->blobs, o, ck, range.start, range.length, &rd);
+    int rc = 0;
+    /* HEAD of an SSE-KMS version answers from the row: no data key, so no blob to open */
+    if (!head || ck || obj_sse_mode_of(o->sse) != OBJ_SSE_KMS)
+        rc = obj_reader_open_key(r->srv->blobs, o, ck, range.start, range.length, &rd);
     if (rc) {
         *blob_gone = rc == ERR_NOTFOUND;
         if (!*blob_gone)
@@ -414,7 +417,9 @@ static enum s3_error s3_object_send_version(struct s3_req *r, const struct meta_
                       o->blob_id, err_msg());
         return S3E_INTERNAL_ERROR;
     }
-    struct http_response *resp = s3_object_body(r, o, rd, range.partial ? 206 : 200, range.length);
+    struct http_response *resp =
+        rd ? s3_object_body(r, o, rd, range.partial ? 206 : 200, range.length)
+           : s3_object_stream_response(NULL, range.partial ? 206 : 200, range.length, 1, "HEAD");
     if (!resp)
         return S3E_INTERNAL_ERROR;
     s3_response_headers(r, resp);
@@ -454,7 +459,9 @@ static enum s3_error s3_object_send(struct s3_req *r, const struct meta_object *
                               "operation.");
         return S3E_INVALID_ARGUMENT;
     }
-    enum s3_error e = s3_sse_read_key(r, "x-amz-", o, &key, &ck);
+    enum s3_error e = strcmp(r->op->name, "HeadObject") == 0
+                          ? s3_sse_head_key(r, o, &key, &ck)
+                          : s3_sse_read_key(r, "x-amz-", o, &key, &ck);
     if (!e)
         e = s3_object_send_version(r, o, ck, &key, blob_gone);
     OPENSSL_cleanse(&key, sizeof(key));

@@ -223,8 +223,9 @@ enum s3_error s3_sse_choose(struct s3_req *r, const struct s3_sse_fields *f,
     return S3_OK;
 }
 
-enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct meta_object *o,
-                              struct s3_sse_want *k, const uint8_t **ck)
+static enum s3_error s3_sse_key_for(struct s3_req *r, const char *prefix,
+                                    const struct meta_object *o, int kms_data_key,
+                                    struct s3_sse_want *k, const uint8_t **ck)
 {
     int given = 0;
     memset(k, 0, sizeof(*k));
@@ -234,6 +235,8 @@ enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct
         return e;
     int sealed_c = !o->is_delete_marker && obj_sse_mode_of(o->sse) == OBJ_SSE_C;
     if (!given && !o->is_delete_marker && obj_sse_mode_of(o->sse) == OBJ_SSE_KMS) {
+        if (!kms_data_key)
+            return S3_OK;
         e = s3_sse_kms_data_key(r, o->sse, k->key);
         if (e)
             return e;
@@ -258,6 +261,18 @@ enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct
     }
     *ck = k->key;
     return S3_OK;
+}
+
+enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct meta_object *o,
+                              struct s3_sse_want *k, const uint8_t **ck)
+{
+    return s3_sse_key_for(r, prefix, o, 1, k, ck);
+}
+
+enum s3_error s3_sse_head_key(struct s3_req *r, const struct meta_object *o, struct s3_sse_want *k,
+                              const uint8_t **ck)
+{
+    return s3_sse_key_for(r, "x-amz-", o, 0, k, ck);
 }
 
 enum s3_error s3_sse_part_key(struct s3_req *r, const struct meta_upload *u, struct s3_sse_want *k)

@@ -57,6 +57,10 @@ enum s3_error s3_sse_customer(struct s3_req *r, const char *prefix, struct s3_ss
  * (InvalidRequest when SSE-C headers are given for another). */
 enum s3_error s3_sse_read_key(struct s3_req *r, const char *prefix, const struct meta_object *o,
                               struct s3_sse_want *k, const uint8_t **ck);
+/* HeadObject: as s3_sse_read_key, but an SSE-KMS version answers from its metadata without
+ * a KMS Decrypt (as AWS: HEAD succeeds while the key is disabled); *ck stays NULL for it. */
+enum s3_error s3_sse_head_key(struct s3_req *r, const struct meta_object *o, struct s3_sse_want *k,
+                              const uint8_t **ck);
 
 /* UploadPart, UploadPartCopy: the upload's encryption applies to its parts; an SSE-C upload's
  * parts bring its key (k, checked against the upload's record); an SSE-KMS upload's data key

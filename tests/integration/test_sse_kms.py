@@ -568,3 +568,51 @@ def test_anonymous_requests_cannot_use_kms_keys(legacy_srv):
     with pytest.raises(ClientError) as e:  # the key policy knows no anonymous principal
         anon.get_object(Bucket="kms-public", Key="sealed")
     assert error_code(e.value) == "AccessDenied"
+
+
+def test_head_with_disabled_key_answers_from_metadata(s3, kms, bucket):
+    """AWS answers HeadObject of an SSE-KMS object from its metadata, without a KMS Decrypt:
+    HEAD succeeds while the key is disabled or pending deletion; GET fails."""
+    md = kms.create_key()["KeyMetadata"]
+    body = os.urandom(70000)
+    s3.put_object(Bucket=bucket, Key="hd", Body=body, ServerSideEncryption="aws:kms",
+                  SSEKMSKeyId=md["KeyId"], Metadata={"m": "v"})
+    u = s3.create_multipart_upload(Bucket=bucket, Key="hd-mp", ServerSideEncryption="aws:kms",
+                                   SSEKMSKeyId=md["KeyId"])
+    parts = [os.urandom(5 * MiB), os.urandom(1000)]
+    done = []
+    for n, p in enumerate(parts, 1):
+        r = s3.upload_part(Bucket=bucket, Key="hd-mp", UploadId=u["UploadId"], PartNumber=n,
+                           Body=p)
+        done.append({"PartNumber": n, "ETag": r["ETag"]})
+    s3.complete_multipart_upload(Bucket=bucket, Key="hd-mp", UploadId=u["UploadId"],
+                                 MultipartUpload={"Parts": done})
+    kms.disable_key(KeyId=md["KeyId"])
+    h = s3.head_object(Bucket=bucket, Key="hd")
+    assert h["ContentLength"] == len(body) and h["Metadata"] == {"m": "v"}
+    assert h["ServerSideEncryption"] == "aws:kms" and h["SSEKMSKeyId"] == md["Arn"]
+    h = s3.head_object(Bucket=bucket, Key="hd", Range="bytes=10-99")
+    assert h["ResponseMetadata"]["HTTPStatusCode"] == 206 and h["ContentLength"] == 90
+    assert h["ResponseMetadata"]["HTTPHeaders"]["content-range"] == "bytes 10-99/%d" % len(body)
+    h = s3.head_object(Bucket=bucket, Key="hd-mp")
+    assert h["ContentLength"] == sum(map(len, parts)) and h["ETag"].endswith('-2"')
+    h = s3.head_object(Bucket=bucket, Key="hd-mp", PartNumber=2)
+    assert h["ContentLength"] == 1000 and h["PartsCount"] == 2
+    for k in ("hd", "hd-mp"):
+        with pytest.raises(ClientError) as e:
+            s3.get_object(Bucket=bucket, Key=k)
+        assert error_code(e.value) == "KMS.DisabledException" and status(e.value) == 400
+    # SSE-C headers on HEAD of an SSE-KMS object stay an error
+    with pytest.raises(ClientError) as e:
+        s3.head_object(Bucket=bucket, Key="hd", SSECustomerAlgorithm="AES256",
+                       SSECustomerKey=os.urandom(32))
+    assert status(e.value) == 400
+    kms.schedule_key_deletion(KeyId=md["KeyId"], PendingWindowInDays=7)
+    assert s3.head_object(Bucket=bucket, Key="hd")["ContentLength"] == len(body)
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="hd")
+    assert error_code(e.value) == "KMS.KMSInvalidStateException"
+    kms.cancel_key_deletion(KeyId=md["KeyId"])
+    kms.enable_key(KeyId=md["KeyId"])
+    assert s3.get_object(Bucket=bucket, Key="hd")["Body"].read() == body
+    assert s3.get_object(Bucket=bucket, Key="hd-mp")["Body"].read() == b"".join(parts)
