@@ -616,3 +616,52 @@ def test_head_with_disabled_key_answers_from_metadata(s3, kms, bucket):
     kms.enable_key(KeyId=md["KeyId"])
     assert s3.get_object(Bucket=bucket, Key="hd")["Body"].read() == body
     assert s3.get_object(Bucket=bucket, Key="hd-mp")["Body"].read() == b"".join(parts)
+
+
+def test_tampered_kms_blobs_answer_500_never_wrong_bytes():
+    """A flipped byte, a truncated file or two objects' files swapped on disk: GET of an SSE-KMS
+    object answers 500 InternalError (and logs why), never wrong bytes."""
+    from test_sse import blob_files, flip, sealed_size
+    srv = Server().start()
+    try:
+        c = srv.client()
+        c.create_bucket(Bucket="tamper-kms")
+        k = kms_client(srv).create_key()["KeyMetadata"]["KeyId"]
+        sizes = {"flip": 100001, "cut": 200003, "a": 300007, "b": 300007}
+        bodies = {n: os.urandom(s) for n, s in sizes.items()}
+        for n, body in bodies.items():
+            c.put_object(Bucket="tamper-kms", Key=n, Body=body, ServerSideEncryption="aws:kms",
+                         SSEKMSKeyId=k)
+
+        def blobs_of(size):
+            return [f for f in blob_files(srv.data) if os.path.getsize(f) == sealed_size(size)]
+
+        def get_fails(key, rng=None):
+            kw = {"Range": rng} if rng else {}
+            with pytest.raises(ClientError) as e:
+                c.get_object(Bucket="tamper-kms", Key=key, **kw)
+            assert error_code(e.value) == "InternalError" and status(e.value) == 500
+
+        (f,) = blobs_of(sizes["flip"])
+        flip(f, 16 + 65536 + 16 + 100)  # in the second segment
+        get_fails("flip")
+        get_fails("flip", "bytes=70000-70010")
+        g = c.get_object(Bucket="tamper-kms", Key="flip", Range="bytes=0-999")  # untouched
+        assert g["Body"].read() == bodies["flip"][:1000]
+        (f,) = blobs_of(sizes["cut"])
+        os.truncate(f, os.path.getsize(f) - 16)  # the last segment's tag gone
+        get_fails("cut")
+        fa, fb = blobs_of(sizes["a"])
+        tmp = fa + ".swap"
+        os.rename(fa, tmp)
+        os.rename(fb, fa)
+        os.rename(tmp, fb)
+        get_fails("a")
+        get_fails("b", "bytes=0-9")
+        log = srv.read_log()
+        for key in ("flip", "cut", "a", "b"):  # one line per refused GET names the object
+            assert "tamper-kms/%s " % key in log, log[-3000:]
+        assert "failed authentication" in log, log[-3000:]
+    finally:
+        srv.stop()
+        srv.cleanup()
