@@ -7,6 +7,12 @@ the same CSV bytes through `gzip -6` for comparison.
     make && /usr/bin/python3 bench/inventory_bench.py --objects 1000000 4000000
     make && /usr/bin/python3 bench/inventory_bench.py --format Parquet --objects 1000000
     make && /usr/bin/python3 bench/inventory_bench.py --format ORC --objects 1000000
+    make && /usr/bin/python3 bench/inventory_bench.py --sse --objects 1000000
+
+--sse (issue 11): the objects are encrypted (SSE-S3, SSE-KMS, SSE-KMS with a bucket key and
+DSSE-KMS in turn, their encryption records taken from real PUTs to a server on the same data
+directory) and the report itself is encrypted with SSE-S3; each size runs once plain and once
+encrypted, and the rate of both and their ratio are printed.
 
 Goal (issue 5): the report runs at no less than half of gzip's throughput on the same bytes,
 and peak RSS at 4,000,000 objects is within 10% of that at 1,000,000."""
@@ -31,7 +37,34 @@ FIELDS = ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUpload
 CLASSES = ["STANDARD", "STANDARD_IA", "GLACIER", "INTELLIGENT_TIERING"]
 
 
-def fill(data, n, fmt="CSV"):
+def sse_records(data):
+    """The encryption records of four real objects (SSE-S3, SSE-KMS, SSE-KMS with a bucket
+    key, DSSE-KMS), PUT to a server on data (which also creates the master key there)."""
+    import sys
+    os.environ.setdefault("STOCKTAKE_BIN", BIN)
+    sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+    from conftest import Server
+    srv = Server(data_dir=data).start()
+    try:
+        s3 = srv.client()
+        s3.create_bucket(Bucket="seed")
+        modes = [{"ServerSideEncryption": "AES256"}, {"ServerSideEncryption": "aws:kms"},
+                 {"ServerSideEncryption": "aws:kms", "BucketKeyEnabled": True},
+                 {"ServerSideEncryption": "aws:kms:dsse"}]
+        for i, m in enumerate(modes):
+            s3.put_object(Bucket="seed", Key="m%d" % i, Body=b"x", **m)
+    finally:
+        srv.stop()
+        shutil.rmtree(srv.tmp, ignore_errors=True)
+    db = sqlite3.connect(os.path.join(data, "meta.db"))
+    recs = [r for (r,) in db.execute("SELECT sse FROM objects WHERE bucket='seed' ORDER BY key")]
+    db.close()
+    assert len(recs) == 4 and all(recs), recs
+    return recs
+
+
+def fill(data, n, fmt="CSV", sse=False):
+    records = sse_records(data) if sse else [""]
     out = subprocess.run([BIN, "admin", "--data", data, "account", "add", "bench"],
                          check=True, capture_output=True, text=True).stdout
     account = re.search(r"account (\d{12})", out).group(1)
@@ -42,11 +75,13 @@ def fill(data, n, fmt="CSV"):
     db.execute("INSERT INTO buckets(name, owner_id, region, created_ms, versioning, id)"
                " VALUES ('dst', ?, 'us-east-1', ?, 0, lower(hex(randomblob(16))))", (account, now))
     config = ("<Id>all</Id><IsEnabled>true</IsEnabled><Destination><S3BucketDestination>"
-              "<Format>" + fmt + "</Format><Bucket>arn:aws:s3:::dst</Bucket></S3BucketDestination>"
-              "</Destination><Schedule><Frequency>Daily</Frequency></Schedule>"
+              "<Format>" + fmt + "</Format><Bucket>arn:aws:s3:::dst</Bucket>"
+              + ("<Encryption><SSE-S3/></Encryption>" if sse else "") +
+              "</S3BucketDestination></Destination><Schedule><Frequency>Daily</Frequency></Schedule>"
               "<IncludedObjectVersions>Current</IncludedObjectVersions><OptionalFields>" +
               "".join("<Field>%s</Field>" % f for f in FIELDS) + "</OptionalFields>")
-    db.execute("INSERT INTO inventory_configs VALUES ('src', 'all', ?, ?)", (config, now))
+    db.execute("INSERT INTO inventory_configs(bucket, id, config, updated_ms) VALUES"
+               " ('src', 'all', ?, ?)", (config, now))
     # the destination policy AWS documents: S3 delivers only where it allows it
     policy = json.dumps({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "s3:PutObject",
@@ -62,12 +97,12 @@ def fill(data, n, fmt="CSV"):
             etag = '"%032x"' % (i * 2654435761 % (1 << 128))
             yield ("src", key, "null", 1, 0, 1000 + i % 100000, now - i, etag,
                    CLASSES[i % 4], account, "[]", "none", i % 10 == 0,
-                   "CRC32" if i % 3 == 0 else "", "", "", None)
+                   "CRC32" if i % 3 == 0 else "", "", "", None, records[i % len(records)])
 
     db.executemany("INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker,"
                    " size, last_modified_ms, etag, storage_class, owner_id, headers, blob_id,"
-                   " multipart, checksum_algorithm, checksum_value, checksum_type, parts)"
-                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows())
+                   " multipart, checksum_algorithm, checksum_value, checksum_type, parts, sse)"
+                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows())
     db.commit()
     db.close()
 
@@ -80,19 +115,27 @@ def data_files(data):
     return [os.path.join(data, "blobs", b[:2], b[2:4], b) for b in blobs]
 
 
-def run_one(n, workdir, fmt="CSV"):
-    data = os.path.join(workdir, "data-%d" % n)
+def run_one(n, workdir, fmt="CSV", sse=False, compare=False):
+    data = os.path.join(workdir, "data-%d%s" % (n, "-sse" if sse else ""))
     os.makedirs(data)
     t0 = time.time()
-    fill(data, n, fmt)
+    fill(data, n, fmt, sse)
     fill_s = time.time() - t0
     p = subprocess.run(["/usr/bin/time", "-v", BIN, "inventory", "run", "--data", data,
-                        "--bucket", "src", "--id", "all"], capture_output=True, text=True)
+                        "--bucket", "src", "--id", "all"]
+                       # plain: no default bucket encryption on the report (pre-2023 default)
+                       + ([] if sse else ["--legacy-bucket-defaults"]),
+                       capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
     seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
-    if fmt != "CSV":
+    if sse:  # every report object (data files, manifest, checksum, symlink) is encrypted
+        db = sqlite3.connect(os.path.join(data, "meta.db"))
+        recs = [r for (r,) in db.execute("SELECT sse FROM objects WHERE bucket='dst'")]
+        db.close()
+        assert recs and all(recs), "a report object is not encrypted"
+    if fmt != "CSV" or compare:
         size = sum(os.path.getsize(f) for f in data_files(data))
         shutil.rmtree(data)
         return {"objects": n, "seconds": seconds, "rows_per_s": n / seconds,
@@ -120,7 +163,26 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--objects", type=int, nargs="+", default=[1000000])
     ap.add_argument("--format", default="CSV", choices=["CSV", "Parquet", "ORC"])
+    ap.add_argument("--sse", action="store_true",
+                    help="encrypted objects and report (SSE-S3), against the same run plain")
     a = ap.parse_args()
+    if a.sse:
+        workdir = tempfile.mkdtemp(prefix="stocktake-inv-bench-")
+        try:
+            print("%10s %-9s %8s %12s %9s %12s" % ("objects", "mode", "seconds", "rows/s",
+                                                   "peakRSS", a.format + " MB"))
+            for n in a.objects:
+                res = {}
+                for sse in (False, True):
+                    r = res[sse] = run_one(n, workdir, a.format, sse, True)
+                    print("%10d %-9s %8.2f %12.0f %7.1fMB %12.1f" % (
+                        n, "encrypted" if sse else "plain", r["seconds"], r["rows_per_s"],
+                        r["rss_mb"], r["bytes_mb"]), flush=True)
+                print("           encrypted/plain report rate: %.2f"
+                      % (res[True]["rows_per_s"] / res[False]["rows_per_s"]), flush=True)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return
     if a.format != "CSV":
         workdir = tempfile.mkdtemp(prefix="stocktake-inv-bench-")
         try:

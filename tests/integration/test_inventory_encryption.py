@@ -208,3 +208,42 @@ def test_legacy_destination_without_encryption_gets_plain_reports(tmp_path):
     finally:
         assert srv.stop() == 0
         srv.cleanup()
+
+
+@pytest.mark.parametrize("fmt", ["Parquet", "ORC"])
+def test_encryption_status_of_every_mode_in_parquet_and_orc(tmp_path, fmt):
+    """EncryptionStatus and BucketKeyStatus are the real values in the binary formats too:
+    NOT-SSE, SSE-S3, SSE-C, SSE-KMS (with a bucket key), DSSE-KMS."""
+    import orc_reader
+    from test_inventory_parquet import duckdb_rows
+    from test_sse import allow_sse_c, ssec
+    srv = Server(args=["--legacy-bucket-defaults", "--allow-insecure-sse-c"]).start()
+    try:
+        s3 = srv.client()
+        s3.create_bucket(Bucket="modes-src")
+        s3.create_bucket(Bucket="modes-dst")
+        allow_inventory_delivery(srv, s3, "modes-dst")
+        allow_sse_c(srv, "modes-src")
+        s3.put_object(Bucket="modes-src", Key="plain", Body=b"p")  # legacy: no default
+        s3.put_object(Bucket="modes-src", Key="sse-s3", Body=b"s", ServerSideEncryption="AES256")
+        s3.put_object(Bucket="modes-src", Key="sse-c", Body=b"c", **ssec(os.urandom(32)))
+        s3.put_object(Bucket="modes-src", Key="kms-bk", Body=b"k", ServerSideEncryption="aws:kms",
+                      BucketKeyEnabled=True)
+        s3.put_object(Bucket="modes-src", Key="kms", Body=b"k", ServerSideEncryption="aws:kms")
+        s3.put_object(Bucket="modes-src", Key="dsse", Body=b"d",
+                      ServerSideEncryption="aws:kms:dsse")
+        s3.put_bucket_inventory_configuration(Bucket="modes-src", Id="m", InventoryConfiguration=(
+            config("m", "modes-dst", fmt=fmt, fields=["EncryptionStatus", "BucketKeyStatus"])))
+        p = run_inventory(srv, "modes-src", "m")
+        _, files = fetch_report(s3, "modes-dst", p.stdout.strip(), tmp_path)
+        if fmt == "Parquet":
+            rows = duckdb_rows([str(f) for f in files])
+        else:
+            rows = [r for f in files for r in orc_reader.read(f).rows()]
+        got = {r["key"]: (r["encryption_status"], r["bucket_key_status"]) for r in rows}
+        assert got == {"plain": ("NOT-SSE", "DISABLED"), "sse-s3": ("SSE-S3", "DISABLED"),
+                       "sse-c": ("SSE-C", "DISABLED"), "kms-bk": ("SSE-KMS", "ENABLED"),
+                       "kms": ("SSE-KMS", "DISABLED"), "dsse": ("DSSE-KMS", "DISABLED")}
+    finally:
+        srv.stop()
+        srv.cleanup()
