@@ -216,14 +216,13 @@ def test_encryption_status_of_every_mode_in_parquet_and_orc(tmp_path, fmt):
     NOT-SSE, SSE-S3, SSE-C, SSE-KMS (with a bucket key), DSSE-KMS."""
     import orc_reader
     from test_inventory_parquet import duckdb_rows
-    from test_sse import allow_sse_c, ssec
+    from test_sse import ssec  # legacy defaults: SSE-C allowed, no default encryption
     srv = Server(args=["--legacy-bucket-defaults", "--allow-insecure-sse-c"]).start()
     try:
         s3 = srv.client()
         s3.create_bucket(Bucket="modes-src")
         s3.create_bucket(Bucket="modes-dst")
         allow_inventory_delivery(srv, s3, "modes-dst")
-        allow_sse_c(srv, "modes-src")
         s3.put_object(Bucket="modes-src", Key="plain", Body=b"p")  # legacy: no default
         s3.put_object(Bucket="modes-src", Key="sse-s3", Body=b"s", ServerSideEncryption="AES256")
         s3.put_object(Bucket="modes-src", Key="sse-c", Body=b"c", **ssec(os.urandom(32)))
