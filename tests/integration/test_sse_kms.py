@@ -2,7 +2,8 @@
 driven by boto3 and the aws CLI. PUT/GET/HEAD with the account's AWS-managed key alias/aws/s3
 (created on first use), an explicit key id, key ARN, alias name and alias ARN; the encryption
 context (given, and AWS's default {"aws:s3:arn": ...}); bucket keys; ranged GETs; disabled,
-unknown and pending-deletion keys; key policies denying the caller; no plaintext on disk."""
+unknown and pending-deletion keys; key policies denying the caller; no plaintext on disk; HEAD
+answered from metadata while the key is disabled; tampered blobs answering 500, never bytes."""
 import base64
 import hashlib
 import json
@@ -177,6 +178,8 @@ def test_key_policy_denies_the_caller(s3, kms, server, bucket):
     with pytest.raises(ClientError) as e:
         s3.get_object(Bucket=bucket, Key="pol")
     assert error_code(e.value) == "AccessDenied" and status(e.value) == 403
+    # HeadObject needs no kms:Decrypt (AWS answers it from the object's metadata)
+    assert s3.head_object(Bucket=bucket, Key="pol")["SSEKMSKeyId"] == md["Arn"]
     # another account's key, reachable by ARN only, is denied by its default policy
     other_account, key, secret = server.add_account("kms-s3-other")
     theirs = kms_client(server, key, secret).create_key()["KeyMetadata"]
