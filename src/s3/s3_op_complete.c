@@ -370,8 +370,15 @@ enum s3_error s3_op_complete_multipart_upload(struct s3_req *r)
         return S3_OK;
     if (e)
         return e;
-    struct s3_sse_want key; /* an SSE-C upload's Complete brings its key (s3-tests of AWS) */
-    e = s3_sse_part_key(r, &u, &key);
+    /* An SSE-C upload's Complete may bring its key (s3-tests does), which must then match;
+     * without it Complete works as on AWS (the aws CLI's `s3 cp --sse-c` sends none): the
+     * object is a composite of the parts' sealed streams, so no key is needed to assemble. */
+    struct s3_sse_want key;
+    int given = 0;
+    memset(&key, 0, sizeof(key));
+    e = s3_sse_customer(r, "x-amz-", &key, &given);
+    if (!e && (given || obj_sse_mode_of(u.sse) != OBJ_SSE_C))
+        e = s3_sse_part_key(r, &u, &key);
     OPENSSL_cleanse(key.key, sizeof(key.key)); /* only checked; its MD5 stays for the answer */
     if (e) {
         meta_upload_dispose(&u);

@@ -439,16 +439,29 @@ def test_sse_c_multipart(ssec_srv):
                            CopySource={"Bucket": b, "Key": "src"}, **ssec(key))
     done.append({"PartNumber": 4, "ETag": r["CopyPartResult"]["ETag"]})
     parts.append(b"copied-part" * 1000)
-    # Complete brings the upload's key too (s3-tests of AWS); the parts stay sealed under it
-    for extra in ({}, ssec_encoded(other)):
-        with pytest.raises(ClientError) as e:
-            c.complete_multipart_upload(Bucket=b, Key="mp", UploadId=u["UploadId"],
-                                        MultipartUpload={"Parts": done}, **extra)
-        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    # Complete may bring the upload's key (s3-tests does), then it must be the upload's; the
+    # parts stay sealed under it
+    with pytest.raises(ClientError) as e:
+        c.complete_multipart_upload(Bucket=b, Key="mp", UploadId=u["UploadId"],
+                                    MultipartUpload={"Parts": done}, **ssec_encoded(other))
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     c.complete_multipart_upload(Bucket=b, Key="mp", UploadId=u["UploadId"],
                                 MultipartUpload={"Parts": done}, **ssec_encoded(key))
     whole = b"".join(parts)
     assert c.get_object(Bucket=b, Key="mp", **ssec(key))["Body"].read() == whole
+    # without the key, as on AWS (and as the aws CLI's `s3 cp --sse-c` completes)
+    u2 = c.create_multipart_upload(Bucket=b, Key="mp-nokey", **ssec(key))
+    r = c.upload_part(Bucket=b, Key="mp-nokey", UploadId=u2["UploadId"], PartNumber=1,
+                      Body=b"no key on complete", **ssec(key))
+    r = c.complete_multipart_upload(Bucket=b, Key="mp-nokey", UploadId=u2["UploadId"],
+                                    MultipartUpload={"Parts": [{"PartNumber": 1,
+                                                                "ETag": r["ETag"]}]})
+    assert "SSECustomerAlgorithm" not in r and "ServerSideEncryption" not in r
+    assert c.get_object(Bucket=b, Key="mp-nokey", **ssec(key))["Body"].read() == \
+        b"no key on complete"
+    with pytest.raises(ClientError) as e:
+        c.get_object(Bucket=b, Key="mp-nokey")
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     a = 5 * MiB - 10
     g = c.get_object(Bucket=b, Key="mp", Range="bytes=%d-%d" % (a, a + 80000), **ssec(key))
     assert g["Body"].read() == whole[a:a + 80001]
@@ -735,3 +748,53 @@ def test_master_key_rotate_rewraps_without_rewriting(tmp_path):
     finally:
         final.stop()
         srv.cleanup()
+
+
+def test_aws_cli_every_mode_small_multipart_ranged(ssec_srv, tmp_path):
+    """The aws CLI in every mode: `s3 cp --sse AES256 | aws:kms | --sse-c`, a small and a
+    multipart object each, read back whole with `s3 cp` and in ranges with `s3api get-object
+    --range` (with the customer key for SSE-C); what head-object reports per mode."""
+    import base64
+    import hashlib
+    b = new_bucket(ssec_srv.client())
+    allow_sse_c(ssec_srv, b)
+    key = os.urandom(32)
+    (tmp_path / "ck").write_bytes(key)
+    ck = "fileb://" + str(tmp_path / "ck")
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=ssec_srv.access_key,
+               AWS_SECRET_ACCESS_KEY=ssec_srv.secret_key, AWS_DEFAULT_REGION="us-east-1")
+    aws = ["/usr/bin/aws", "--endpoint-url", ssec_srv.endpoint]
+
+    def run(*args):
+        p = subprocess.run(aws + list(args), env=env, capture_output=True, text=True,
+                           timeout=300)
+        assert p.returncode == 0, (args, p.stderr)
+        return p.stdout
+
+    modes = {"sse-s3": (["--sse", "AES256"], [], []),
+             "kms": (["--sse", "aws:kms"], [], []),
+             "sse-c": (["--sse-c", "AES256", "--sse-c-key", ck], ["--sse-c", "AES256",
+                       "--sse-c-key", ck], ["--sse-customer-algorithm", "AES256",
+                                            "--sse-customer-key", ck])}
+    md5 = base64.b64encode(hashlib.md5(key).digest()).decode()
+    for name, (put, get, api) in modes.items():
+        for size in (70001, 9 * MiB + 3):  # the second above the CLI's multipart threshold
+            data = os.urandom(size)
+            src, out = tmp_path / "up.bin", tmp_path / "down.bin"
+            src.write_bytes(data)
+            k = "%s-%d" % (name, size)
+            run("s3", "cp", *put, str(src), "s3://%s/%s" % (b, k))
+            head = json.loads(run("s3api", "head-object", "--bucket", b, "--key", k, *api))
+            assert head["ContentLength"] == size
+            if name == "sse-c":
+                assert head["SSECustomerKeyMD5"] == md5 and "ServerSideEncryption" not in head
+            else:
+                assert head["ServerSideEncryption"] == ("AES256" if name == "sse-s3"
+                                                        else "aws:kms")
+            assert head["ETag"].endswith('-2"') == (size > 8 * MiB)
+            run("s3", "cp", *get, "s3://%s/%s" % (b, k), str(out))
+            assert out.read_bytes() == data, k
+            lo, hi = 65530, min(size - 1, 65530 + 3 * 65536)
+            run("s3api", "get-object", "--bucket", b, "--key", k, "--range",
+                "bytes=%d-%d" % (lo, hi), *api, str(out))
+            assert out.read_bytes() == data[lo:hi + 1], k
