@@ -72,6 +72,31 @@ def test_put_errors(s3, rules, code):
     assert error_code(ei.value) == code
 
 
+def test_put_needs_an_integrity_header(lcsrv, s3):
+    """PutBucketLifecycleConfiguration without Content-MD5 or an x-amz-checksum-* header is
+    400 InvalidRequest (nothing stored), as AWS; with Content-MD5 it is stored."""
+    import base64
+    import hashlib
+    from sigv4 import signed_request
+
+    s3.create_bucket(Bucket="lc-md5")
+    body = (b'<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule>'
+            b'<ID>m</ID><Filter><Prefix>x/</Prefix></Filter><Status>Enabled</Status>'
+            b'<Expiration><Days>3</Days></Expiration></Rule></LifecycleConfiguration>')
+    status, _, resp = signed_request(lcsrv, "PUT", "/lc-md5", query=[("lifecycle", "")],
+                                     body=body)
+    assert status == 400 and b"<Code>InvalidRequest</Code>" in resp, resp
+    with pytest.raises(ClientError) as ei:
+        s3.get_bucket_lifecycle_configuration(Bucket="lc-md5")
+    assert error_code(ei.value) == "NoSuchLifecycleConfiguration"
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    status, _, resp = signed_request(lcsrv, "PUT", "/lc-md5", query=[("lifecycle", "")],
+                                     body=body, headers={"content-md5": md5})
+    assert status == 200, resp
+    assert [r["ID"] for r in s3.get_bucket_lifecycle_configuration(Bucket="lc-md5")["Rules"]] == [
+        "m"]
+
+
 # ---- the worker (a "day" is 2 s; the worker looks every second) ----
 
 def wait_for(what, cond, timeout=30):
