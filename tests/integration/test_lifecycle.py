@@ -427,6 +427,55 @@ def test_inventory_lifecycle_expiration_date_column(lcsrv, s3, tmp_path, fmt):
     assert rows[("plain", True)][1] == ""
 
 
+@pytest.mark.parametrize("fmt", ["CSV", "Parquet", "ORC"])
+def test_transitions_are_visible_in_reports(lcsrv, s3, tmp_path, fmt):
+    """A version a Transition moved shows its new StorageClass in the inventory report (CSV,
+    Parquet read by DuckDB, ORC by the suite's reader), as HEAD does; one moved to
+    INTELLIGENT_TIERING is in its FREQUENT tier, the others have no tier."""
+    import csv
+    import gzip
+    import io
+    import orc_reader
+    from conftest import allow_inventory_delivery
+    from test_inventory_parquet import duckdb_rows
+    from test_inventory_reports import config, fetch_report, run_inventory
+    src, dest = "lc-trinv-src-" + fmt.lower(), "lc-trinv-dest-" + fmt.lower()
+    s3.create_bucket(Bucket=src)
+    s3.create_bucket(Bucket=dest)
+    allow_inventory_delivery(lcsrv, s3, dest)
+    for k in ("cold/a", "it/b", "hot/c"):
+        s3.put_object(Bucket=src, Key=k, Body=b"x")
+    lifecycle(s3, src, {"ID": "g", "Status": "Enabled", "Filter": {"Prefix": "cold/"},
+                        "Transitions": [{"Days": 0, "StorageClass": "GLACIER"}]},
+              {"ID": "it", "Status": "Enabled", "Filter": {"Prefix": "it/"},
+               "Transitions": [{"Days": 0, "StorageClass": "INTELLIGENT_TIERING"}]})
+    wait_for("the transitions", lambda: (
+        s3.head_object(Bucket=src, Key="cold/a").get("StorageClass"),
+        s3.head_object(Bucket=src, Key="it/b").get("StorageClass")) == (
+        "GLACIER", "INTELLIGENT_TIERING"))
+    s3.put_bucket_inventory_configuration(Bucket=src, Id="tr", InventoryConfiguration=config(
+        "tr", dest, fmt=fmt, fields=["StorageClass", "IntelligentTieringAccessTier"]))
+    p = run_inventory(lcsrv, src, "tr", "--lifecycle-day-seconds", "2")
+    manifest, files = fetch_report(s3, dest, p.stdout.strip(), tmp_path)
+    rows = {}
+    if fmt == "CSV":
+        columns = [c.strip() for c in manifest["fileSchema"].split(",")]
+        for f in files:
+            for rec in csv.reader(io.StringIO(gzip.decompress(open(f, "rb").read()).decode())):
+                r = dict(zip(columns, rec))
+                rows[r["Key"].replace("%2F", "/")] = (r["StorageClass"],
+                                                      r["IntelligentTieringAccessTier"])
+    else:
+        if fmt == "Parquet":
+            got = duckdb_rows(files)
+        else:
+            got = [r for f in files for r in orc_reader.OrcFile(open(f, "rb").read()).rows()]
+        for r in got:
+            rows[r["key"]] = (r["storage_class"], r["intelligent_tiering_access_tier"] or "")
+    assert rows == {"cold/a": ("GLACIER", ""), "it/b": ("INTELLIGENT_TIERING", "FREQUENT"),
+                    "hot/c": ("STANDARD", "")}, rows
+
+
 def test_a_lifecycle_rule_on_the_report_prefix_expires_old_reports(lcsrv, s3):
     """The seed's advice: a lifecycle policy on the destination deletes old inventory lists
     (data files, manifests, symlinks) and leaves the rest of the bucket alone."""
