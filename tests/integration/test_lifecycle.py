@@ -596,3 +596,48 @@ def test_transition_to_intelligent_tiering_starts_in_frequent_access(lcsrv, s3, 
     (tmp_path / "0").mkdir()
     assert _tiers(lcsrv, s3, tmp_path, "lc-it", "lc-it-dest", 0) == {"it/a": "FREQUENT", "std": ""}
     assert s3.get_object(Bucket="lc-it", Key="it/a")["Body"].read() == b"a"
+
+
+def test_restores_with_the_default_durations_finish_within_a_minute(s3):
+    """Without --restore-days the retrieval times are AWS's typical ones counted in lifecycle
+    days: with a 2-second day, a DEEP_ARCHIVE Bulk restore (48 h, 4 s) and GLACIER restores of
+    every tier complete well within a minute, and the restored copies (kept 30 lifecycle days,
+    a minute) are readable."""
+    s3.create_bucket(Bucket="lc-thaw")
+    s3.put_object(Bucket="lc-thaw", Key="deep", Body=b"d", StorageClass="DEEP_ARCHIVE")
+    for tier in ("Expedited", "Standard", "Bulk"):
+        s3.put_object(Bucket="lc-thaw", Key="g-" + tier, Body=tier.encode(), StorageClass="GLACIER")
+        assert s3.restore_object(Bucket="lc-thaw", Key="g-" + tier, RestoreRequest={
+            "Days": 30, "GlacierJobParameters": {"Tier": tier}})[
+            "ResponseMetadata"]["HTTPStatusCode"] == 202
+    start = time.time()
+    s3.restore_object(Bucket="lc-thaw", Key="deep", RestoreRequest={
+        "Days": 30, "GlacierJobParameters": {"Tier": "Bulk"}})
+    assert s3.head_object(Bucket="lc-thaw", Key="deep")["Restore"] == 'ongoing-request="true"'
+    wait_for("the deep restore", lambda: 'ongoing-request="false"' in s3.head_object(
+        Bucket="lc-thaw", Key="deep").get("Restore", ""), timeout=60)
+    # 48 hours are two lifecycle days (4 s), not an instant
+    assert time.time() - start >= 3
+    assert s3.get_object(Bucket="lc-thaw", Key="deep")["Body"].read() == b"d"
+    for tier in ("Expedited", "Standard", "Bulk"):
+        assert s3.get_object(Bucket="lc-thaw", Key="g-" + tier)["Body"].read() == tier.encode()
+
+
+def test_object_lock_retention_days_are_real_days(s3):
+    """The lifecycle day knob never shortens a retention: a default retention of 1 day on a
+    server with 2-second lifecycle days keeps a version for 24 real hours."""
+    import datetime
+    s3.create_bucket(Bucket="lc-realdays", ObjectLockEnabledForBucket=True)
+    s3.put_object_lock_configuration(Bucket="lc-realdays", ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    before = datetime.datetime.now(datetime.timezone.utc)
+    v = s3.put_object(Bucket="lc-realdays", Key="k", Body=b"x")["VersionId"]
+    until = s3.head_object(Bucket="lc-realdays", Key="k")["ObjectLockRetainUntilDate"]
+    assert before + datetime.timedelta(hours=24, seconds=-2) <= until
+    assert until <= before + datetime.timedelta(hours=24, seconds=5)
+    time.sleep(5)  # more than two lifecycle days: still protected
+    with pytest.raises(ClientError) as ei:
+        s3.delete_object(Bucket="lc-realdays", Key="k", VersionId=v)
+    assert error_code(ei.value) == "AccessDenied"
+    s3.delete_object(Bucket="lc-realdays", Key="k", VersionId=v, BypassGovernanceRetention=True)
