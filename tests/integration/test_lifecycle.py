@@ -641,3 +641,49 @@ def test_object_lock_retention_days_are_real_days(s3):
         s3.delete_object(Bucket="lc-realdays", Key="k", VersionId=v)
     assert error_code(ei.value) == "AccessDenied"
     s3.delete_object(Bucket="lc-realdays", Key="k", VersionId=v, BypassGovernanceRetention=True)
+
+
+def test_lifecycle_and_tiering_configuration_with_the_aws_cli(lcsrv, s3):
+    """put/get/delete-bucket-lifecycle-configuration and the Intelligent-Tiering configuration
+    calls through the aws CLI; the worker applies the CLI's rule."""
+    import json
+    env = {"AWS_ACCESS_KEY_ID": lcsrv.access_key, "AWS_SECRET_ACCESS_KEY": lcsrv.secret_key,
+           "AWS_DEFAULT_REGION": lcsrv.region, "PATH": "/usr/bin:/bin"}
+
+    def aws(*args, ok=True):
+        p = subprocess.run(["/usr/bin/aws", "--endpoint-url", lcsrv.endpoint, "s3api", *args],
+                           capture_output=True, text=True, env=env, timeout=60)
+        if not ok:
+            return p
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout) if p.stdout.strip() else None
+
+    s3.create_bucket(Bucket="lc-cli")
+    s3.put_object(Bucket="lc-cli", Key="tmp/a", Body=b"x")
+    s3.put_object(Bucket="lc-cli", Key="keep/b", Body=b"x")
+    conf = {"Rules": [{"ID": "tmp", "Status": "Enabled", "Filter": {"Prefix": "tmp/"},
+                       "Expiration": {"Days": 1}}]}
+    aws("put-bucket-lifecycle-configuration", "--bucket", "lc-cli", "--lifecycle-configuration",
+        json.dumps(conf))
+    assert aws("get-bucket-lifecycle-configuration", "--bucket", "lc-cli")["Rules"] == conf["Rules"]
+    wait_for("the CLI's rule to expire tmp/", lambda: keys(s3, "lc-cli") == ["keep/b"])
+    bad = {"Rules": [{"ID": "z", "Status": "Enabled", "Filter": {"Prefix": ""},
+                      "Expiration": {"Days": 0}}]}
+    p = aws("put-bucket-lifecycle-configuration", "--bucket", "lc-cli",
+            "--lifecycle-configuration", json.dumps(bad), ok=False)
+    assert p.returncode != 0 and "InvalidArgument" in p.stderr
+    aws("delete-bucket-lifecycle", "--bucket", "lc-cli")
+    p = aws("get-bucket-lifecycle-configuration", "--bucket", "lc-cli", ok=False)
+    assert p.returncode != 0 and "NoSuchLifecycleConfiguration" in p.stderr
+    it = {"Id": "arch", "Status": "Enabled", "Filter": {"Prefix": "cold/"},
+          "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}]}
+    aws("put-bucket-intelligent-tiering-configuration", "--bucket", "lc-cli", "--id", "arch",
+        "--intelligent-tiering-configuration", json.dumps(it))
+    got = aws("get-bucket-intelligent-tiering-configuration", "--bucket", "lc-cli", "--id", "arch")
+    assert got["IntelligentTieringConfiguration"] == it
+    listed = aws("list-bucket-intelligent-tiering-configurations", "--bucket", "lc-cli")
+    assert [c["Id"] for c in listed["IntelligentTieringConfigurationList"]] == ["arch"]
+    aws("delete-bucket-intelligent-tiering-configuration", "--bucket", "lc-cli", "--id", "arch")
+    p = aws("get-bucket-intelligent-tiering-configuration", "--bucket", "lc-cli", "--id", "arch",
+            ok=False)
+    assert p.returncode != 0 and "NoSuchConfiguration" in p.stderr
