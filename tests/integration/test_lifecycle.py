@@ -72,6 +72,31 @@ def test_put_errors(s3, rules, code):
     assert error_code(ei.value) == code
 
 
+def test_put_needs_an_integrity_header(lcsrv, s3):
+    """PutBucketLifecycleConfiguration without Content-MD5 or an x-amz-checksum-* header is
+    400 InvalidRequest (nothing stored), as AWS; with Content-MD5 it is stored."""
+    import base64
+    import hashlib
+    from sigv4 import signed_request
+
+    s3.create_bucket(Bucket="lc-md5")
+    body = (b'<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule>'
+            b'<ID>m</ID><Filter><Prefix>x/</Prefix></Filter><Status>Enabled</Status>'
+            b'<Expiration><Days>3</Days></Expiration></Rule></LifecycleConfiguration>')
+    status, _, resp = signed_request(lcsrv, "PUT", "/lc-md5", query=[("lifecycle", "")],
+                                     body=body)
+    assert status == 400 and b"<Code>InvalidRequest</Code>" in resp, resp
+    with pytest.raises(ClientError) as ei:
+        s3.get_bucket_lifecycle_configuration(Bucket="lc-md5")
+    assert error_code(ei.value) == "NoSuchLifecycleConfiguration"
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    status, _, resp = signed_request(lcsrv, "PUT", "/lc-md5", query=[("lifecycle", "")],
+                                     body=body, headers={"content-md5": md5})
+    assert status == 200, resp
+    assert [r["ID"] for r in s3.get_bucket_lifecycle_configuration(Bucket="lc-md5")["Rules"]] == [
+        "m"]
+
+
 # ---- the worker (a "day" is 2 s; the worker looks every second) ----
 
 def wait_for(what, cond, timeout=30):
@@ -402,6 +427,55 @@ def test_inventory_lifecycle_expiration_date_column(lcsrv, s3, tmp_path, fmt):
     assert rows[("plain", True)][1] == ""
 
 
+@pytest.mark.parametrize("fmt", ["CSV", "Parquet", "ORC"])
+def test_transitions_are_visible_in_reports(lcsrv, s3, tmp_path, fmt):
+    """A version a Transition moved shows its new StorageClass in the inventory report (CSV,
+    Parquet read by DuckDB, ORC by the suite's reader), as HEAD does; one moved to
+    INTELLIGENT_TIERING is in its FREQUENT tier, the others have no tier."""
+    import csv
+    import gzip
+    import io
+    import orc_reader
+    from conftest import allow_inventory_delivery
+    from test_inventory_parquet import duckdb_rows
+    from test_inventory_reports import config, fetch_report, run_inventory
+    src, dest = "lc-trinv-src-" + fmt.lower(), "lc-trinv-dest-" + fmt.lower()
+    s3.create_bucket(Bucket=src)
+    s3.create_bucket(Bucket=dest)
+    allow_inventory_delivery(lcsrv, s3, dest)
+    for k in ("cold/a", "it/b", "hot/c"):
+        s3.put_object(Bucket=src, Key=k, Body=b"x")
+    lifecycle(s3, src, {"ID": "g", "Status": "Enabled", "Filter": {"Prefix": "cold/"},
+                        "Transitions": [{"Days": 0, "StorageClass": "GLACIER"}]},
+              {"ID": "it", "Status": "Enabled", "Filter": {"Prefix": "it/"},
+               "Transitions": [{"Days": 0, "StorageClass": "INTELLIGENT_TIERING"}]})
+    wait_for("the transitions", lambda: (
+        s3.head_object(Bucket=src, Key="cold/a").get("StorageClass"),
+        s3.head_object(Bucket=src, Key="it/b").get("StorageClass")) == (
+        "GLACIER", "INTELLIGENT_TIERING"))
+    s3.put_bucket_inventory_configuration(Bucket=src, Id="tr", InventoryConfiguration=config(
+        "tr", dest, fmt=fmt, fields=["StorageClass", "IntelligentTieringAccessTier"]))
+    p = run_inventory(lcsrv, src, "tr", "--lifecycle-day-seconds", "2")
+    manifest, files = fetch_report(s3, dest, p.stdout.strip(), tmp_path)
+    rows = {}
+    if fmt == "CSV":
+        columns = [c.strip() for c in manifest["fileSchema"].split(",")]
+        for f in files:
+            for rec in csv.reader(io.StringIO(gzip.decompress(open(f, "rb").read()).decode())):
+                r = dict(zip(columns, rec))
+                rows[r["Key"].replace("%2F", "/")] = (r["StorageClass"],
+                                                      r["IntelligentTieringAccessTier"])
+    else:
+        if fmt == "Parquet":
+            got = duckdb_rows(files)
+        else:
+            got = [r for f in files for r in orc_reader.OrcFile(open(f, "rb").read()).rows()]
+        for r in got:
+            rows[r["key"]] = (r["storage_class"], r["intelligent_tiering_access_tier"] or "")
+    assert rows == {"cold/a": ("GLACIER", ""), "it/b": ("INTELLIGENT_TIERING", "FREQUENT"),
+                    "hot/c": ("STANDARD", "")}, rows
+
+
 def test_a_lifecycle_rule_on_the_report_prefix_expires_old_reports(lcsrv, s3):
     """The seed's advice: a lifecycle policy on the destination deletes old inventory lists
     (data files, manifests, symlinks) and leaves the rest of the bucket alone."""
@@ -522,3 +596,94 @@ def test_transition_to_intelligent_tiering_starts_in_frequent_access(lcsrv, s3, 
     (tmp_path / "0").mkdir()
     assert _tiers(lcsrv, s3, tmp_path, "lc-it", "lc-it-dest", 0) == {"it/a": "FREQUENT", "std": ""}
     assert s3.get_object(Bucket="lc-it", Key="it/a")["Body"].read() == b"a"
+
+
+def test_restores_with_the_default_durations_finish_within_a_minute(s3):
+    """Without --restore-days the retrieval times are AWS's typical ones counted in lifecycle
+    days: with a 2-second day, a DEEP_ARCHIVE Bulk restore (48 h, 4 s) and GLACIER restores of
+    every tier complete well within a minute, and the restored copies (kept 30 lifecycle days,
+    a minute) are readable."""
+    s3.create_bucket(Bucket="lc-thaw")
+    s3.put_object(Bucket="lc-thaw", Key="deep", Body=b"d", StorageClass="DEEP_ARCHIVE")
+    for tier in ("Expedited", "Standard", "Bulk"):
+        s3.put_object(Bucket="lc-thaw", Key="g-" + tier, Body=tier.encode(), StorageClass="GLACIER")
+        assert s3.restore_object(Bucket="lc-thaw", Key="g-" + tier, RestoreRequest={
+            "Days": 30, "GlacierJobParameters": {"Tier": tier}})[
+            "ResponseMetadata"]["HTTPStatusCode"] == 202
+    start = time.time()
+    s3.restore_object(Bucket="lc-thaw", Key="deep", RestoreRequest={
+        "Days": 30, "GlacierJobParameters": {"Tier": "Bulk"}})
+    assert s3.head_object(Bucket="lc-thaw", Key="deep")["Restore"] == 'ongoing-request="true"'
+    wait_for("the deep restore", lambda: 'ongoing-request="false"' in s3.head_object(
+        Bucket="lc-thaw", Key="deep").get("Restore", ""), timeout=60)
+    # 48 hours are two lifecycle days (4 s), not an instant
+    assert time.time() - start >= 3
+    assert s3.get_object(Bucket="lc-thaw", Key="deep")["Body"].read() == b"d"
+    for tier in ("Expedited", "Standard", "Bulk"):
+        assert s3.get_object(Bucket="lc-thaw", Key="g-" + tier)["Body"].read() == tier.encode()
+
+
+def test_object_lock_retention_days_are_real_days(s3):
+    """The lifecycle day knob never shortens a retention: a default retention of 1 day on a
+    server with 2-second lifecycle days keeps a version for 24 real hours."""
+    import datetime
+    s3.create_bucket(Bucket="lc-realdays", ObjectLockEnabledForBucket=True)
+    s3.put_object_lock_configuration(Bucket="lc-realdays", ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    before = datetime.datetime.now(datetime.timezone.utc)
+    v = s3.put_object(Bucket="lc-realdays", Key="k", Body=b"x")["VersionId"]
+    until = s3.head_object(Bucket="lc-realdays", Key="k")["ObjectLockRetainUntilDate"]
+    assert before + datetime.timedelta(hours=24, seconds=-2) <= until
+    assert until <= before + datetime.timedelta(hours=24, seconds=5)
+    time.sleep(5)  # more than two lifecycle days: still protected
+    with pytest.raises(ClientError) as ei:
+        s3.delete_object(Bucket="lc-realdays", Key="k", VersionId=v)
+    assert error_code(ei.value) == "AccessDenied"
+    s3.delete_object(Bucket="lc-realdays", Key="k", VersionId=v, BypassGovernanceRetention=True)
+
+
+def test_lifecycle_and_tiering_configuration_with_the_aws_cli(lcsrv, s3):
+    """put/get/delete-bucket-lifecycle-configuration and the Intelligent-Tiering configuration
+    calls through the aws CLI; the worker applies the CLI's rule."""
+    import json
+    env = {"AWS_ACCESS_KEY_ID": lcsrv.access_key, "AWS_SECRET_ACCESS_KEY": lcsrv.secret_key,
+           "AWS_DEFAULT_REGION": lcsrv.region, "PATH": "/usr/bin:/bin"}
+
+    def aws(*args, ok=True):
+        p = subprocess.run(["/usr/bin/aws", "--endpoint-url", lcsrv.endpoint, "s3api", *args],
+                           capture_output=True, text=True, env=env, timeout=60)
+        if not ok:
+            return p
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout) if p.stdout.strip() else None
+
+    s3.create_bucket(Bucket="lc-cli")
+    s3.put_object(Bucket="lc-cli", Key="tmp/a", Body=b"x")
+    s3.put_object(Bucket="lc-cli", Key="keep/b", Body=b"x")
+    conf = {"Rules": [{"ID": "tmp", "Status": "Enabled", "Filter": {"Prefix": "tmp/"},
+                       "Expiration": {"Days": 1}}]}
+    aws("put-bucket-lifecycle-configuration", "--bucket", "lc-cli", "--lifecycle-configuration",
+        json.dumps(conf))
+    assert aws("get-bucket-lifecycle-configuration", "--bucket", "lc-cli")["Rules"] == conf["Rules"]
+    wait_for("the CLI's rule to expire tmp/", lambda: keys(s3, "lc-cli") == ["keep/b"])
+    bad = {"Rules": [{"ID": "z", "Status": "Enabled", "Filter": {"Prefix": ""},
+                      "Expiration": {"Days": 0}}]}
+    p = aws("put-bucket-lifecycle-configuration", "--bucket", "lc-cli",
+            "--lifecycle-configuration", json.dumps(bad), ok=False)
+    assert p.returncode != 0 and "InvalidArgument" in p.stderr
+    aws("delete-bucket-lifecycle", "--bucket", "lc-cli")
+    p = aws("get-bucket-lifecycle-configuration", "--bucket", "lc-cli", ok=False)
+    assert p.returncode != 0 and "NoSuchLifecycleConfiguration" in p.stderr
+    it = {"Id": "arch", "Status": "Enabled", "Filter": {"Prefix": "cold/"},
+          "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}]}
+    aws("put-bucket-intelligent-tiering-configuration", "--bucket", "lc-cli", "--id", "arch",
+        "--intelligent-tiering-configuration", json.dumps(it))
+    got = aws("get-bucket-intelligent-tiering-configuration", "--bucket", "lc-cli", "--id", "arch")
+    assert got["IntelligentTieringConfiguration"] == it
+    listed = aws("list-bucket-intelligent-tiering-configurations", "--bucket", "lc-cli")
+    assert [c["Id"] for c in listed["IntelligentTieringConfigurationList"]] == ["arch"]
+    aws("delete-bucket-intelligent-tiering-configuration", "--bucket", "lc-cli", "--id", "arch")
+    p = aws("get-bucket-intelligent-tiering-configuration", "--bucket", "lc-cli", "--id", "arch",
+            ok=False)
+    assert p.returncode != 0 and "NoSuchConfiguration" in p.stderr

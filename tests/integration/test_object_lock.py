@@ -344,3 +344,136 @@ def test_inventory_lock_columns_match_the_api(server, s3, tmp_path):
                              r["object_lock_mode"] or "",
                              r["object_lock_legal_hold_status"] or "")
     assert got == expected
+
+
+def test_lock_writes_need_an_integrity_header(server, s3, locked):
+    """PutObjectLockConfiguration, PutObjectRetention, PutObjectLegalHold and a PutObject that
+    sets a retention need Content-MD5 or an x-amz-checksum-* header, as AWS: 400 InvalidRequest
+    without one, nothing changed; the same request with Content-MD5 succeeds."""
+    import base64
+    import hashlib
+    from sigv4 import signed_request
+
+    v = s3.put_object(Bucket=locked, Key="md5", Body=b"m")["VersionId"]
+    ns = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+    docs = [
+        ("/" + locked, [("object-lock", "")],
+         '<ObjectLockConfiguration %s><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule>'
+         '<DefaultRetention><Mode>GOVERNANCE</Mode><Days>1</Days></DefaultRetention></Rule>'
+         '</ObjectLockConfiguration>' % ns),
+        ("/%s/md5" % locked, [("retention", ""), ("versionId", v)],
+         '<Retention %s><Mode>GOVERNANCE</Mode><RetainUntilDate>2099-01-01T00:00:00.000Z'
+         '</RetainUntilDate></Retention>' % ns),
+        ("/%s/md5" % locked, [("legal-hold", ""), ("versionId", v)],
+         '<LegalHold %s><Status>ON</Status></LegalHold>' % ns),
+    ]
+    for path, query, doc in docs:
+        body = doc.encode()
+        status, _, resp = signed_request(server, "PUT", path, query=query, body=body)
+        assert status == 400 and b"<Code>InvalidRequest</Code>" in resp, (query, resp)
+        assert b"Content-MD5" in resp
+    # nothing was set by the refused requests
+    refused(s3.get_object_retention, "NoSuchObjectLockConfiguration", 404, Bucket=locked,
+            Key="md5", VersionId=v)
+    refused(s3.get_object_legal_hold, "NoSuchObjectLockConfiguration", 404, Bucket=locked,
+            Key="md5", VersionId=v)
+    assert "Rule" not in s3.get_object_lock_configuration(
+        Bucket=locked)["ObjectLockConfiguration"]
+    for path, query, doc in docs:
+        body = doc.encode()
+        md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+        status, _, resp = signed_request(server, "PUT", path, query=query, body=body,
+                                         headers={"content-md5": md5})
+        assert status == 200, (query, resp)
+    assert s3.get_object_legal_hold(Bucket=locked, Key="md5", VersionId=v)["LegalHold"] == {
+        "Status": "ON"}
+    assert s3.get_object_retention(Bucket=locked, Key="md5",
+                                   VersionId=v)["Retention"]["Mode"] == "GOVERNANCE"
+    # a PutObject naming a retention needs one too; a plain PutObject does not
+    lock = {"x-amz-object-lock-mode": "GOVERNANCE",
+            "x-amz-object-lock-retain-until-date": "2099-01-01T00:00:00Z"}
+    status, _, resp = signed_request(server, "PUT", "/%s/put-md5" % locked, body=b"p",
+                                     headers=lock)
+    assert status == 400 and b"<Code>InvalidRequest</Code>" in resp, resp
+    refused(s3.head_object, "404", 404, Bucket=locked, Key="put-md5")
+    md5 = base64.b64encode(hashlib.md5(b"p").digest()).decode()
+    status, h, resp = signed_request(server, "PUT", "/%s/put-md5" % locked, body=b"p",
+                                     headers=dict(lock, **{"content-md5": md5}))
+    assert status == 200, resp
+    assert s3.head_object(Bucket=locked, Key="put-md5")["ObjectLockMode"] == "GOVERNANCE"
+    status, _, resp = signed_request(server, "PUT", "/%s/plain-md5" % locked, body=b"q")
+    assert status == 200, resp
+    for key, vid in (("md5", v), ("put-md5", h["x-amz-version-id"])):
+        s3.put_object_legal_hold(Bucket=locked, Key=key, VersionId=vid,
+                                 LegalHold={"Status": "OFF"})
+        s3.delete_object(Bucket=locked, Key=key, VersionId=vid, BypassGovernanceRetention=True)
+
+
+def test_lock_headers_on_create_multipart_upload_and_copy(s3, locked):
+    """x-amz-object-lock-mode / -retain-until-date / -legal-hold on CreateMultipartUpload
+    reach the completed object; on CopyObject they set the copy's lock (never the source's)."""
+    until = datetime.datetime(2099, 3, 1, tzinfo=UTC)
+    uid = s3.create_multipart_upload(Bucket=locked, Key="mpu", ObjectLockMode="GOVERNANCE",
+                                     ObjectLockRetainUntilDate=until,
+                                     ObjectLockLegalHoldStatus="ON")["UploadId"]
+    etag = s3.upload_part(Bucket=locked, Key="mpu", UploadId=uid, PartNumber=1,
+                          Body=b"m")["ETag"]
+    mv = s3.complete_multipart_upload(Bucket=locked, Key="mpu", UploadId=uid, MultipartUpload={
+        "Parts": [{"PartNumber": 1, "ETag": etag}]})["VersionId"]
+    h = s3.head_object(Bucket=locked, Key="mpu")
+    assert (h["ObjectLockMode"], h["ObjectLockRetainUntilDate"],
+            h["ObjectLockLegalHoldStatus"]) == ("GOVERNANCE", until, "ON")
+    # the copy takes the headers it is sent, not the source's lock
+    cv = s3.copy_object(Bucket=locked, Key="copy", CopySource={"Bucket": locked, "Key": "mpu"},
+                        ObjectLockLegalHoldStatus="ON")["VersionId"]
+    h = s3.head_object(Bucket=locked, Key="copy")
+    assert h["ObjectLockLegalHoldStatus"] == "ON"
+    assert "ObjectLockMode" not in h and "ObjectLockRetainUntilDate" not in h
+    plain = s3.copy_object(Bucket=locked, Key="plain",
+                           CopySource={"Bucket": locked, "Key": "mpu"})["VersionId"]
+    h = s3.head_object(Bucket=locked, Key="plain")
+    assert not any(k.startswith("ObjectLock") for k in h)
+    # the copy and the completed upload are protected like any version
+    refused(s3.delete_object, "AccessDenied", 403, Bucket=locked, Key="copy", VersionId=cv)
+    refused(s3.delete_object, "AccessDenied", 403, Bucket=locked, Key="mpu", VersionId=mv,
+            BypassGovernanceRetention=True)
+    s3.delete_object(Bucket=locked, Key="plain", VersionId=plain)
+    for key, vid in (("copy", cv), ("mpu", mv)):
+        s3.put_object_legal_hold(Bucket=locked, Key=key, VersionId=vid,
+                                 LegalHold={"Status": "OFF"})
+        s3.delete_object(Bucket=locked, Key=key, VersionId=vid, BypassGovernanceRetention=True)
+
+
+def test_lock_headers_on_reads_need_the_read_permissions(server, s3, locked):
+    """HEAD and GET show x-amz-object-lock-mode / -retain-until-date only to a caller granted
+    s3:GetObjectRetention, and x-amz-object-lock-legal-hold only with s3:GetObjectLegalHold."""
+    account, key, secret = server.add_account("lock-reader-%s" % locked)
+    other = server.client(key, secret)
+    arn = "arn:aws:iam::%s:root" % account
+    v = s3.put_object(Bucket=locked, Key="seen", Body=b"s", ObjectLockMode="GOVERNANCE",
+                      ObjectLockRetainUntilDate=FUTURE,
+                      ObjectLockLegalHoldStatus="ON")["VersionId"]
+
+    def policy(*actions):
+        s3.put_bucket_policy(Bucket=locked, Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": arn}, "Action": list(actions),
+                "Resource": ["arn:aws:s3:::%s/*" % locked]}]}))
+
+    def lock_fields(h):
+        return sorted(k for k in h if k.startswith("ObjectLock"))
+
+    policy("s3:GetObject")
+    assert lock_fields(other.head_object(Bucket=locked, Key="seen")) == []
+    assert lock_fields(other.get_object(Bucket=locked, Key="seen")) == []
+    policy("s3:GetObject", "s3:GetObjectRetention")
+    assert lock_fields(other.head_object(Bucket=locked, Key="seen")) == [
+        "ObjectLockMode", "ObjectLockRetainUntilDate"]
+    policy("s3:GetObject", "s3:GetObjectLegalHold")
+    assert lock_fields(other.get_object(Bucket=locked, Key="seen")) == [
+        "ObjectLockLegalHoldStatus"]
+    assert lock_fields(s3.head_object(Bucket=locked, Key="seen")) == [
+        "ObjectLockLegalHoldStatus", "ObjectLockMode", "ObjectLockRetainUntilDate"]
+    s3.delete_bucket_policy(Bucket=locked)
+    s3.put_object_legal_hold(Bucket=locked, Key="seen", VersionId=v, LegalHold={"Status": "OFF"})
+    s3.delete_object(Bucket=locked, Key="seen", VersionId=v, BypassGovernanceRetention=True)

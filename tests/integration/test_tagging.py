@@ -362,3 +362,44 @@ def test_copy_tags_need_tagging_permissions(s3, other):
     expect_error("AccessDenied", other.copy_object, Bucket=dst, Key="d", CopySource=source,
                  TaggingDirective="REPLACE", Tagging="b=2")
     other.copy_object(Bucket=dst, Key="d", CopySource={"Bucket": src, "Key": "plain"})
+
+
+def _aws(server, *args, ok=True):
+    """Run the aws CLI (s3api) against the server; the parsed JSON answer, or the process."""
+    import subprocess
+    env = {"AWS_ACCESS_KEY_ID": server.access_key, "AWS_SECRET_ACCESS_KEY": server.secret_key,
+           "AWS_DEFAULT_REGION": server.region, "PATH": "/usr/bin:/bin"}
+    p = subprocess.run(["/usr/bin/aws", "--endpoint-url", server.endpoint, "s3api", *args],
+                       capture_output=True, text=True, env=env, timeout=60)
+    if not ok:
+        return p
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout) if p.stdout.strip() else None
+
+
+def test_tagging_with_the_aws_cli(srv, s3):
+    """Object tagging (by version, x-amz-tagging on put-object) and bucket tagging through the
+    aws CLI, InvalidTag included."""
+    b = new_bucket(s3, versioned=True)
+    v1 = _aws(srv, "put-object", "--bucket", b, "--key", "k", "--tagging", "a=1&b=2")["VersionId"]
+    _aws(srv, "put-object", "--bucket", b, "--key", "k")
+    got = _aws(srv, "get-object-tagging", "--bucket", b, "--key", "k", "--version-id", v1)
+    assert got["VersionId"] == v1
+    assert got["TagSet"] == [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]
+    assert _aws(srv, "get-object-tagging", "--bucket", b, "--key", "k")["TagSet"] == []
+    _aws(srv, "put-object-tagging", "--bucket", b, "--key", "k", "--tagging",
+         "TagSet=[{Key=env,Value=prod}]")
+    assert get_tags(s3, b, "k") == [("env", "prod")]
+    assert get_tags(s3, b, "k", VersionId=v1) == [("a", "1"), ("b", "2")]
+    _aws(srv, "delete-object-tagging", "--bucket", b, "--key", "k", "--version-id", v1)
+    assert get_tags(s3, b, "k", VersionId=v1) == []
+    p = _aws(srv, "put-object-tagging", "--bucket", b, "--key", "k", "--tagging",
+             "TagSet=[{Key=aws:x,Value=1}]", ok=False)
+    assert p.returncode != 0 and "InvalidTag" in p.stderr
+    _aws(srv, "put-bucket-tagging", "--bucket", b, "--tagging",
+         "TagSet=[{Key=team,Value=data},{Key=cost,Value=42}]")
+    assert _aws(srv, "get-bucket-tagging", "--bucket", b)["TagSet"] == [
+        {"Key": "cost", "Value": "42"}, {"Key": "team", "Value": "data"}]
+    _aws(srv, "delete-bucket-tagging", "--bucket", b)
+    p = _aws(srv, "get-bucket-tagging", "--bucket", b, ok=False)
+    assert p.returncode != 0 and "NoSuchTagSet" in p.stderr

@@ -165,3 +165,30 @@ TEST(lc_decide_uploads_and_noncurrent_transitions)
     lc_rules_dispose(&r);
     lc_day_set_seconds(0);
 }
+
+TEST(lc_decide_real_days_round_to_the_next_midnight_utc)
+{
+    lc_day_set_seconds(0);
+    CHECK(lc_day_ms() == LC_DAY_REAL_MS);
+    /* 2026-12-03T13:00:00Z (1796302800) + 1 day = 2026-12-04T13:00Z -> 2026-12-05T00:00Z */
+    int64_t written = (int64_t)1796302800 * 1000;
+    int64_t dec5 = (int64_t)1796428800 * 1000;
+    CHECK(lc_day_eligible_ms(written, 1) == dec5);
+    /* written exactly at a midnight: due exactly N days later */
+    CHECK(lc_day_eligible_ms(dec5, 30) == dec5 + 30 * LC_DAY_REAL_MS);
+    /* one millisecond past midnight waits for the following one */
+    CHECK(lc_day_eligible_ms(dec5 + 1, 1) == dec5 + 2 * LC_DAY_REAL_MS);
+    CHECK(lc_day_floor_ms(written) == dec5 - 2 * LC_DAY_REAL_MS);
+    struct lc_rules r;
+    parse(LC("<Rule><ID>d</ID><Status>Enabled</Status><Filter><Prefix></Prefix></Filter>"
+             "<Expiration><Days>1</Days></Expiration></Rule>"),
+          &r);
+    struct meta_object v = version("k", "null", written, 1, 0);
+    struct lc_decision d[1];
+    CHECK(lc_decide_key(&r, &v, 1, written + LC_DAY_REAL_MS, d) == 0);
+    CHECK(lc_decide_key(&r, &v, 1, dec5 - 1, d) == 0);
+    CHECK(lc_decide_key(&r, &v, 1, dec5, d) == 1 && d[0].action == LC_ACT_EXPIRE);
+    int64_t at = 0;
+    CHECK(lc_decide_expiry(&r, "k", NULL, 1, written, &at) == &r.rules[0] && at == dec5);
+    lc_rules_dispose(&r);
+}
