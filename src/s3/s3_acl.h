@@ -19,6 +19,10 @@ int s3_acl_bucket_load(struct meta_store *meta, const struct meta_bucket *b, str
  * grants anyone but the owner is InvalidBucketAclWithObjectOwnership). */
 struct s3_req;
 enum s3_error s3_acl_new_bucket(struct s3_req *r, int enforced, struct acl **out);
+/* CreateBucket of a bucket the requester already owns, in us-east-1: AWS answers 200 OK and
+ * resets the bucket's ACL to what the request's headers give (none: the owner's
+ * FULL_CONTROL, nothing stored). Checked as a new bucket's ACL, then Block Public Access. */
+enum s3_error s3_acl_bucket_reset(struct s3_req *r, const struct meta_bucket *b);
 /* Store acl as the ACL of the request's bucket. */
 enum s3_error s3_acl_bucket_store(struct s3_req *r, const struct acl *acl);
 

@@ -153,6 +153,34 @@ static enum s3_error put_bucket_acl(struct s3_req *r, struct acl *acl)
     return e;
 }
 
+enum s3_error s3_acl_bucket_reset(struct s3_req *r, const struct meta_bucket *b)
+{
+    struct acl *acl = xcalloc(1, sizeof(*acl));
+    int disabled = 0, given = 0;
+    enum s3_error e = S3_OK;
+    if (s3_acl_bucket_load(r->srv->meta, b, acl, &disabled))
+        e = S3E_INTERNAL_ERROR;
+    if (!e) {
+        memset(acl, 0, sizeof(*acl));
+        e = s3_acl_from_request(r, acl, &r->account, NULL, 0, NULL, &given);
+    }
+    if (!e && given && disabled && acl_grants_beyond_owner(acl, r->account.canonical_id))
+        e = S3E_INVALID_BUCKET_ACL_WITH_OBJECT_OWNERSHIP;
+    if (!e && given)
+        e = s3_acl_resolve(r, acl);
+    if (!e && given && !disabled)
+        e = s3_pab_check_acl(r, b, acl);
+    if (!e && given && !disabled) {
+        e = s3_acl_bucket_store(r, acl);
+    } else if (!e) { /* the default ACL: none stored */
+        int rc = meta_bucket_config_delete(r->srv->meta, b->name, META_CONFIG_ACL);
+        if (rc && rc != ERR_NOTFOUND)
+            e = s3_error_from_rc(rc);
+    }
+    free(acl);
+    return e;
+}
+
 enum s3_error s3_acl_new_bucket(struct s3_req *r, int enforced, struct acl **out)
 {
     *out = NULL;

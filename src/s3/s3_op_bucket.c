@@ -150,7 +150,7 @@ static void s3_create_bucket_respond(struct s3_req *r)
 
 /* The name is taken. Another account's bucket: BucketAlreadyExists. Your own: 409
  * BucketAlreadyOwnedByYou, except in us-east-1 where AWS keeps its legacy answer, 200 OK with
- * the bucket and its contents untouched. */
+ * the bucket's ACL reset to the request's (its contents and other settings untouched). */
 static enum s3_error s3_create_bucket_exists(struct s3_req *r)
 {
     struct meta_bucket b;
@@ -162,6 +162,9 @@ static enum s3_error s3_create_bucket_exists(struct s3_req *r)
         return S3E_BUCKET_ALREADY_EXISTS;
     if (strcmp(r->srv->region, "us-east-1") != 0)
         return S3E_BUCKET_ALREADY_OWNED_BY_YOU;
+    enum s3_error e = s3_acl_bucket_reset(r, &b);
+    if (e)
+        return e;
     s3_create_bucket_respond(r);
     return S3_OK;
 }

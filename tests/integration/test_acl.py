@@ -266,3 +266,26 @@ def test_grants_by_email_address(legacy, clients):
         p = subprocess.run([BIN, "admin", "--data", legacy.data, "account", "add", "dup",
                             "--email", bad], capture_output=True, text=True)
         assert p.returncode != 0, bad
+
+
+def test_recreating_own_bucket_resets_its_acl(clients):
+    """us-east-1: CreateBucket of a bucket you own answers 200 OK and resets the bucket's ACL
+    to the request's (AWS, BucketAlreadyOwnedByYou), the objects untouched."""
+    owner, other, anon, owner_id, _ = clients
+    name = new_bucket(owner)
+    owner.put_object(Bucket=name, Key="kept", Body=b"x")
+    again = owner.create_bucket(Bucket=name, ACL="public-read")
+    assert again["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert grants(owner, name) == sorted(
+        [("CanonicalUser", owner_id, "FULL_CONTROL"), ("Group", ALL_USERS, "READ")])
+    assert [o["Key"] for o in anon.list_objects_v2(Bucket=name)["Contents"]] == ["kept"]
+    owner.create_bucket(Bucket=name)  # no ACL header: back to the owner's FULL_CONTROL
+    assert grants(owner, name) == [("CanonicalUser", owner_id, "FULL_CONTROL")]
+    with pytest.raises(ClientError) as e:
+        anon.list_objects_v2(Bucket=name)
+    assert error_code(e.value) == "AccessDenied"
+    assert owner.get_object(Bucket=name, Key="kept")["Body"].read() == b"x"
+    with pytest.raises(ClientError) as e:  # another account still gets BucketAlreadyExists
+        other.create_bucket(Bucket=name, ACL="public-read")
+    assert error_code(e.value) == "BucketAlreadyExists"
+    assert grants(owner, name) == [("CanonicalUser", owner_id, "FULL_CONTROL")]
