@@ -651,6 +651,7 @@ struct meta_repl_decision {
     enum meta_repl_op op;
     char rule_id[256];
     char dest_bucket[64];
+    char remote[64]; /* "" : a bucket on this server; else a registered remote's name */
 };
 /* 1 (out filled) when the change is replicated, 0 when not, or an ERR_* code. config is the
  * bucket's replication document. */
@@ -667,6 +668,7 @@ struct meta_repl_task {
     enum meta_repl_op op;
     char rule_id[256];
     char dest_bucket[64];
+    char remote[64]; /* "" : this server */
     int64_t attempts;
     int64_t next_attempt_ms;
     int64_t created_ms;
@@ -688,4 +690,21 @@ struct meta_repl_stats {
     int64_t completed; /* source versions COMPLETED */
 };
 int meta_repl_stats(struct meta_store *s, struct meta_repl_stats *out) WARN_UNUSED;
+
+/* Remote endpoints (schema v16, `admin remote`): other S3 endpoints a replication rule names
+ * by Destination/Account = name. The secret key is a secret: never logged, never listed.
+ * put: create or replace; get/delete: ERR_NOTFOUND when name is not registered. */
+struct meta_remote {
+    char name[64];
+    char endpoint[1024];
+    char access_key[128];
+    char secret_key[256];
+    char region[64];
+    int64_t created_ms;
+};
+int meta_remote_put(struct meta_store *s, const struct meta_remote *r) WARN_UNUSED;
+int meta_remote_get(struct meta_store *s, const char *name, struct meta_remote *out) WARN_UNUSED;
+int meta_remote_delete(struct meta_store *s, const char *name) WARN_UNUSED;
+typedef int meta_remote_cb(void *payload, const struct meta_remote *r);
+int meta_remote_list(struct meta_store *s, meta_remote_cb *cb, void *payload) WARN_UNUSED;
 #endif

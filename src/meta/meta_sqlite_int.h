@@ -262,4 +262,8 @@ int meta_sqlite_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, met
 int meta_sqlite_repl_finish(struct meta_store *s, int64_t id, const char *status);
 int meta_sqlite_repl_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms);
 int meta_sqlite_repl_stats(struct meta_store *s, struct meta_repl_stats *out);
+int meta_sqlite_remote_put(struct meta_store *s, const struct meta_remote *r);
+int meta_sqlite_remote_get(struct meta_store *s, const char *name, struct meta_remote *out);
+int meta_sqlite_remote_delete(struct meta_store *s, const char *name);
+int meta_sqlite_remote_list(struct meta_store *s, meta_remote_cb *cb, void *payload);
 #endif

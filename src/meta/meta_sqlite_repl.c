@@ -69,8 +69,8 @@ int meta_sqlite_repl_changed(sqlite3 *db, enum meta_change_kind kind, const char
         return rc;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO repl_queue(bucket, key, version_id, op, rule_id,"
-                           " dest_bucket, attempts, next_attempt_ms, created_ms)"
-                           " VALUES (?,?,?,?,?,?,0,0,?)",
+                           " dest_bucket, attempts, next_attempt_ms, created_ms, remote)"
+                           " VALUES (?,?,?,?,?,?,0,0,?,?)",
                            -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
@@ -80,6 +80,7 @@ int meta_sqlite_repl_changed(sqlite3 *db, enum meta_change_kind kind, const char
     sqlite3_bind_text(stmt, 5, d.rule_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 6, d.dest_bucket, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 7, clock_now_ms());
+    sqlite3_bind_text(stmt, 8, d.remote, -1, SQLITE_STATIC);
     rc = meta_sqlite_step_done(db, stmt);
     if (!rc)
         rc = sqlite_repl_set_status(db, bucket, o->key, o->version_id, "PENDING");
@@ -94,7 +95,7 @@ int meta_sqlite_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, met
     int rc = meta_sqlite_prepare(
         s,
         "SELECT id, bucket, key, version_id, op, rule_id, dest_bucket, attempts,"
-        " next_attempt_ms, created_ms FROM repl_queue q WHERE next_attempt_ms <= ?1 AND NOT"
+        " next_attempt_ms, created_ms, remote FROM repl_queue q WHERE next_attempt_ms <= ?1 AND NOT"
         " EXISTS (SELECT 1 FROM repl_queue p WHERE p.bucket=q.bucket AND p.key=q.key AND"
         " p.id < q.id) ORDER BY id LIMIT ?2",
         &db, &stmt);
@@ -116,6 +117,7 @@ int meta_sqlite_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, met
         t.attempts = sqlite3_column_int64(stmt, 7);
         t.next_attempt_ms = sqlite3_column_int64(stmt, 8);
         t.created_ms = sqlite3_column_int64(stmt, 9);
+        meta_sqlite_copy(t.remote, sizeof(t.remote), stmt, 10);
         stop = cb(payload, &t);
     }
     int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "replication queue"));

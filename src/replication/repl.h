@@ -30,6 +30,12 @@ void repl_install(void);
 int repl_apply(struct meta_store *meta, struct blob_store *bs, const struct meta_repl_task *t,
                struct meta_object *src, char *why, size_t size) WARN_UNUSED;
 
+/* The same for a task whose destination is a registered remote endpoint (t->remote,
+ * repl_remote.c); storage_class: the rule's Destination/StorageClass or "". */
+int repl_apply_remote(struct meta_store *meta, struct blob_store *bs,
+                      const struct meta_repl_task *t, const struct meta_object *src,
+                      const char *storage_class, char *why, size_t size) WARN_UNUSED;
+
 struct repl_worker;
 int repl_worker_start(struct repl_worker **out, struct meta_store *meta, struct blob_store *bs,
                       int64_t retry_ms) WARN_UNUSED;

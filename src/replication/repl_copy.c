@@ -165,6 +165,12 @@ static int repl_put_copy(struct meta_store *meta, struct blob_store *bs,
 int repl_apply(struct meta_store *meta, struct blob_store *bs, const struct meta_repl_task *t,
                struct meta_object *src, char *why, size_t size)
 {
+    if (t->remote[0]) {
+        char sc[40];
+        int owner_override;
+        repl_rule_overrides(meta, t, sc, sizeof(sc), &owner_override);
+        return repl_apply_remote(meta, bs, t, src, sc, why, size);
+    }
     struct meta_bucket sb, db;
     int rc = meta_bucket_get(meta, t->bucket, &sb);
     if (rc)

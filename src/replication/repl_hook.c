@@ -1,5 +1,6 @@
 /* repl_hook.c — the replication hook (repl.h): which change of a version a rule replicates,
  * decided inside the change's transaction from the bucket's stored configuration. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,8 @@ static int repl_on_change(const struct meta_change *ch, const char *config,
             break;
         }
     }
+    if (yes && out->op == META_REPL_ACL && repl_rule_remote(r))
+        yes = 0; /* a remote's ACLs belong to its own accounts */
     if (yes) {
         size_t n = strlen(r->id);
         n = n < sizeof(out->rule_id) - 1 ? n : sizeof(out->rule_id) - 1;
@@ -61,6 +64,8 @@ static int repl_on_change(const struct meta_change *ch, const char *config,
         n = n < sizeof(out->dest_bucket) - 1 ? n : sizeof(out->dest_bucket) - 1;
         memcpy(out->dest_bucket, r->dest_bucket, n);
         out->dest_bucket[n] = '\0';
+        const char *remote = repl_rule_remote(r);
+        snprintf(out->remote, sizeof(out->remote), "%s", remote ? remote : "");
     }
     repl_config_dispose(&c);
     return yes;
