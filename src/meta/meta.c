@@ -596,7 +596,12 @@ int meta_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_
 
 int meta_repl_finish(struct meta_store *s, int64_t id, const char *status)
 {
-    return s->ops->repl_finish(s, id, status);
+    return s->ops->repl_finish(s, id, status, NULL);
+}
+
+int meta_repl_fail(struct meta_store *s, int64_t id, const char *reason)
+{
+    return s->ops->repl_finish(s, id, "FAILED", reason ? reason : "");
 }
 
 int meta_repl_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms)

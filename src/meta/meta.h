@@ -590,11 +590,13 @@ int meta_notify_target_list(struct meta_store *s, meta_notify_target_cb *cb,
  * a change and its events commit (or vanish) together. One change has one sequencer (16 hex
  * digits, increasing in commit order, so per key too) whatever the number of events. */
 enum meta_change_kind {
-    META_CHANGE_PUT = 0, /* a version or delete marker stored (object: it) */
-    META_CHANGE_REMOVE,  /* a version or delete marker removed (object: it, as it was) */
-    META_CHANGE_ACL,     /* the version's ACL replaced (object: the version, after) */
-    META_CHANGE_TAGS,    /* its tags replaced (tags "" : removed) */
-    META_CHANGE_RESTORE  /* its restore record replaced */
+    META_CHANGE_PUT = 0,           /* a version or delete marker stored (object: it) */
+    META_CHANGE_REMOVE,            /* a version or delete marker removed (object: it, as it was) */
+    META_CHANGE_ACL,               /* the version's ACL replaced (object: the version, after) */
+    META_CHANGE_TAGS,              /* its tags replaced (tags "" : removed) */
+    META_CHANGE_RESTORE,           /* its restore record replaced */
+    META_CHANGE_REPLICATION_FAILED /* its replication became FAILED (object: the version;
+                                    * repl_*: the task that failed and why) */
 };
 struct meta_change {
     enum meta_change_kind kind;
@@ -604,6 +606,11 @@ struct meta_change {
     const struct meta_object *object;
     const char *config; /* the bucket's notification document */
     const char *sequencer;
+    /* META_CHANGE_REPLICATION_FAILED only (else NULL) */
+    const char *repl_rule_id;
+    const char *repl_dest_bucket;
+    const char *repl_reason;
+    int64_t repl_request_ms; /* when the version was queued */
 };
 typedef int meta_notify_emit_fn(void *ctx, const char *target, const char *event_json);
 typedef int meta_change_hook_fn(void *arg, const struct meta_change *ch, meta_notify_emit_fn *emit,
@@ -680,6 +687,10 @@ int meta_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_
 /* Forget task id and set its source version's status (COMPLETED, FAILED; NULL: leave it) in
  * one transaction; the status is set only when no other task of that version waits. */
 int meta_repl_finish(struct meta_store *s, int64_t id, const char *status) WARN_UNUSED;
+/* meta_repl_finish with FAILED, and in the same transaction the version's
+ * META_CHANGE_REPLICATION_FAILED change (s3:Replication:OperationFailedReplication events);
+ * reason: AWS's failure reason (DstBucketNotFound, …). */
+int meta_repl_fail(struct meta_store *s, int64_t id, const char *reason) WARN_UNUSED;
 /* Count an attempt of task id, the next at next_attempt_ms. */
 int meta_repl_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms) WARN_UNUSED;
 struct meta_repl_stats {

@@ -9,8 +9,8 @@ int meta_sqlite_remote_put(struct meta_store *s, const struct meta_remote *r)
 {
     sqlite3 *db;
     sqlite3_stmt *stmt;
-    int rc = meta_sqlite_prepare(s, "INSERT OR REPLACE INTO repl_remotes VALUES (?,?,?,?,?,?)",
-                                 &db, &stmt);
+    int rc = meta_sqlite_prepare(s, "INSERT OR REPLACE INTO repl_remotes VALUES (?,?,?,?,?,?)", &db,
+                                 &stmt);
     if (rc)
         return rc;
     sqlite3_bind_text(stmt, 1, r->name, -1, SQLITE_STATIC);

@@ -73,7 +73,10 @@ static int repl_authorize(struct meta_store *meta, const struct meta_bucket *src
     if (d == AUTHZ_ALLOW)
         return 0;
     return repl_why(why, size, ERR_DENIED,
-                    "%s denied to account %s on arn:aws:s3:::%s/%s by the destination (%s)",
+                    "%s: %s denied to account %s on arn:aws:s3:::%s/%s by the destination (%s)",
+                    op == META_REPL_MARKER ? "DstDelObjNotPermitted"
+                    : op == META_REPL_TAGS ? "DstPutTaggingNotPermitted"
+                                           : "DstPutObjectNotPermitted",
                     repl_action(op), src->owner_id, dest->name, key, reason);
 }
 

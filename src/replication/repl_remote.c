@@ -48,8 +48,7 @@ static int repl_rwhy(char *why, size_t size, int rc, const char *fmt, ...)
     return rc;
 }
 
-static void repl_header_value(const char *line, size_t n, const char *name, char *out,
-                              size_t size)
+static void repl_header_value(const char *line, size_t n, const char *name, char *out, size_t size)
 {
     size_t k = strlen(name);
     if (n <= k + 1 || strncasecmp(line, name, k) != 0 || line[k] != ':')
@@ -182,7 +181,8 @@ static int repl_remote_call(const struct meta_remote *rem, const char *method, c
     curl_slist_free_all(h);
     buf_dispose(&url);
     if (cc != CURLE_OK)
-        return repl_rwhy(why, size, ERR_BACKEND, "remote %s (%s): %s %s/%s: %s", rem->name,
+        return repl_rwhy(why, size, ERR_BACKEND,
+                         "DstServiceUnavailable: remote %s (%s): %s %s/%s: %s", rem->name,
                          rem->endpoint, method, bucket, key, curl_easy_strerror(cc));
     return 0;
 }
@@ -194,8 +194,8 @@ static int repl_status_fail(const struct meta_remote *rem, const char *what,
                          : a->status == 403 ? "DstPutObjectNotPermitted"
                                             : "DstServiceUnavailable";
     return repl_rwhy(why, size, a->status == 403 ? ERR_DENIED : ERR_BACKEND,
-                     "%s: remote %s answered HTTP %ld %s (%s) to %s", reason, rem->name,
-                     a->status, a->code, a->message, what);
+                     "%s: remote %s answered HTTP %ld %s (%s) to %s", reason, rem->name, a->status,
+                     a->code, a->message, what);
 }
 
 static struct curl_slist *repl_hdr(struct curl_slist *h, const char *name, const char *value)
@@ -311,7 +311,7 @@ static int repl_tagging_doc(const char *tags, struct buf *out)
             rc = buf_puts(out, "<Tag><Key>");
             for (int f = 0; f < 2 && !rc; f++) {
                 for (const char *c = f ? v : k; *c && !rc; c++)
-                    rc = *c == '<' ? buf_puts(out, "&lt;")
+                    rc = *c == '<'   ? buf_puts(out, "&lt;")
                          : *c == '>' ? buf_puts(out, "&gt;")
                          : *c == '&' ? buf_puts(out, "&amp;")
                                      : buf_append(out, c, 1);
@@ -362,8 +362,9 @@ int repl_apply_remote(struct meta_store *meta, struct blob_store *bs,
     struct meta_remote rem;
     int rc = meta_remote_get(meta, t->remote, &rem);
     if (rc == ERR_NOTFOUND)
-        return repl_rwhy(why, size, rc, "DstBucketNotFound: the remote endpoint %s is not "
-                                        "registered (admin remote add)",
+        return repl_rwhy(why, size, rc,
+                         "DstBucketNotFound: the remote endpoint %s is not "
+                         "registered (admin remote add)",
                          t->remote);
     if (rc)
         return repl_rwhy(why, size, rc, "remote %s: %s", t->remote, err_msg());

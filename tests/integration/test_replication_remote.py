@@ -208,3 +208,37 @@ def test_kill_9_with_a_backlog_delivers_each_version_once():
         assert marks == {v for vs in versions.values() for v in vs}
     finally:
         p.close()
+
+
+def test_failed_replication_event():
+    """A version that becomes FAILED sends s3:Replication:OperationFailedReplication (AWS has no
+    event for a successful replication), from the outbox written with the status."""
+    from test_notifications import Receiver
+    rec = Receiver()
+    p = Pair(retry_ms=50)
+    try:
+        versioned(p.s3, "evsrc")
+        p.register("gone", dead_endpoint())
+        configure(p.s3, "evsrc", [rule("nowhere", "gone")])
+        arn = "arn:aws:sqs:us-east-1:123456789012:replication-events"
+        p.source.admin("notify", "add", arn, "webhook", rec.url("/repl"))
+        p.s3.put_bucket_notification_configuration(Bucket="evsrc", NotificationConfiguration={
+            "QueueConfigurations": [{"Id": "repl", "QueueArn": arn,
+                                     "Events": ["s3:Replication:*"]}]})
+        v = p.s3.put_object(Bucket="evsrc", Key="doc.txt", Body=b"abc")["VersionId"]
+        wait_status(p.s3, "evsrc", "doc.txt", v, "FAILED", timeout=40)
+        r = rec.wait_records("/repl", 1)[0]
+        assert r["eventName"] == "Replication:OperationFailedReplication"
+        assert r["eventVersion"] == "2.2"
+        assert r["userIdentity"]["principalId"] == "s3.amazonaws.com"
+        assert r["s3"]["object"]["key"] == "doc.txt" and r["s3"]["object"]["versionId"] == v
+        d = r["replicationEventData"]
+        assert d["replicationRuleId"] == "remote"
+        assert d["destinationBucket"] == "arn:aws:s3:::nowhere"
+        assert d["s3Operation"] == "OBJECT_PUT"
+        assert d["failureReason"] == "DstServiceUnavailable"
+        time.sleep(0.5)
+        assert len(rec.records("/repl")) == 1  # the PUT itself is not a Replication event
+    finally:
+        p.close()
+        rec.close()
