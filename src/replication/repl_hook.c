@@ -9,11 +9,14 @@
 #include "replication/repl_config.h"
 
 /* Versions Stocktake can copy: plain and SSE-S3 (re-sealed under a fresh key). SSE-C needs the
- * customer's key, which is never stored; SSE-KMS is not replicated (AWS replicates it only
- * with SseKmsEncryptedObjects and a ReplicaKmsKeyID, which the worker does not do yet). */
-static int repl_copyable(const struct meta_object *o)
+ * customer's key, which is never stored. SSE-KMS, as on AWS, only when the rule's
+ * SseKmsEncryptedObjects is Enabled (with the ReplicaKmsKeyID AWS then requires), re-encrypted
+ * under that key, and only to a bucket on this server (a remote gets no KMS key of ours). */
+static int repl_copyable(const struct meta_object *o, const struct repl_rule *r)
 {
     enum obj_sse_mode m = obj_sse_mode_of(o->sse);
+    if (m == OBJ_SSE_KMS)
+        return r->sse_kms_objects == REPL_ENABLED && r->kms_key && !repl_rule_remote(r);
     return m == OBJ_SSE_NONE || m == OBJ_SSE_S3;
 }
 
@@ -37,7 +40,7 @@ static int repl_on_change(const struct meta_change *ch, const char *config,
                 yes = !r->v2 || r->delete_markers == REPL_ENABLED;
                 out->op = META_REPL_MARKER;
             } else {
-                yes = repl_copyable(o);
+                yes = repl_copyable(o, r);
                 out->op = META_REPL_OBJECT;
             }
             break;
