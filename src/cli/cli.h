@@ -27,4 +27,8 @@ int cli_master_key(struct meta_store *meta, const char *data, int argc, char **a
  * -1 (err_msg() set) or 2 (usage). */
 int cli_notify(struct meta_store *meta, int argc, char **argv);
 
+/* `admin remote add|list|remove …` (cmd_remote.c, issue 13); argv[0] is "remote". Returns 0,
+ * -1 (err_msg() set) or 2 (usage). */
+int cli_remote(struct meta_store *meta, int argc, char **argv);
+
 #endif

@@ -24,6 +24,12 @@ static void admin_usage(void)
                     "       stocktake admin [--data DIR] notify remove ARN\n"
                     "         (the targets of event notifications: ARNs that bucket "
                     "notification configurations name)\n"
+                    "       stocktake admin [--data DIR] remote add NAME --endpoint URL "
+                    "--access-key K --secret-key S [--region R]\n"
+                    "       stocktake admin [--data DIR] remote list\n"
+                    "       stocktake admin [--data DIR] remote remove NAME\n"
+                    "         (other S3 endpoints: a replication rule's Destination Account = "
+                    "NAME; never 12 digits)\n"
                     "ACCESS_KEY: 16 to 128 characters of A-Z a-z 0-9; SECRET: 16 to 128 "
                     "characters.\n");
 }
@@ -105,6 +111,7 @@ int cli_admin(int argc, char **argv)
     }
     int rc = strcmp(argv[i], "master-key") == 0 ? cli_master_key(meta, data, argc - i, argv + i)
              : strcmp(argv[i], "notify") == 0   ? cli_notify(meta, argc - i, argv + i)
+             : strcmp(argv[i], "remote") == 0   ? cli_remote(meta, argc - i, argv + i)
                                                 : admin_run(meta, argc - i, argv + i);
     if (rc == 2)
         admin_usage();

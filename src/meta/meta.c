@@ -596,7 +596,12 @@ int meta_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_
 
 int meta_repl_finish(struct meta_store *s, int64_t id, const char *status)
 {
-    return s->ops->repl_finish(s, id, status);
+    return s->ops->repl_finish(s, id, status, NULL);
+}
+
+int meta_repl_fail(struct meta_store *s, int64_t id, const char *reason)
+{
+    return s->ops->repl_finish(s, id, "FAILED", reason ? reason : "");
 }
 
 int meta_repl_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms)
@@ -608,4 +613,26 @@ int meta_repl_stats(struct meta_store *s, struct meta_repl_stats *out)
 {
     memset(out, 0, sizeof(*out));
     return s->ops->repl_stats(s, out);
+}
+
+/* ---- remote endpoints (issue 13) ---- */
+
+int meta_remote_put(struct meta_store *s, const struct meta_remote *r)
+{
+    return s->ops->remote_put(s, r);
+}
+
+int meta_remote_get(struct meta_store *s, const char *name, struct meta_remote *out)
+{
+    return s->ops->remote_get(s, name, out);
+}
+
+int meta_remote_delete(struct meta_store *s, const char *name)
+{
+    return s->ops->remote_delete(s, name);
+}
+
+int meta_remote_list(struct meta_store *s, meta_remote_cb *cb, void *payload)
+{
+    return s->ops->remote_list(s, cb, payload);
 }

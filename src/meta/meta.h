@@ -590,11 +590,13 @@ int meta_notify_target_list(struct meta_store *s, meta_notify_target_cb *cb,
  * a change and its events commit (or vanish) together. One change has one sequencer (16 hex
  * digits, increasing in commit order, so per key too) whatever the number of events. */
 enum meta_change_kind {
-    META_CHANGE_PUT = 0, /* a version or delete marker stored (object: it) */
-    META_CHANGE_REMOVE,  /* a version or delete marker removed (object: it, as it was) */
-    META_CHANGE_ACL,     /* the version's ACL replaced (object: the version, after) */
-    META_CHANGE_TAGS,    /* its tags replaced (tags "" : removed) */
-    META_CHANGE_RESTORE  /* its restore record replaced */
+    META_CHANGE_PUT = 0,           /* a version or delete marker stored (object: it) */
+    META_CHANGE_REMOVE,            /* a version or delete marker removed (object: it, as it was) */
+    META_CHANGE_ACL,               /* the version's ACL replaced (object: the version, after) */
+    META_CHANGE_TAGS,              /* its tags replaced (tags "" : removed) */
+    META_CHANGE_RESTORE,           /* its restore record replaced */
+    META_CHANGE_REPLICATION_FAILED /* its replication became FAILED (object: the version;
+                                    * repl_*: the task that failed and why) */
 };
 struct meta_change {
     enum meta_change_kind kind;
@@ -604,6 +606,11 @@ struct meta_change {
     const struct meta_object *object;
     const char *config; /* the bucket's notification document */
     const char *sequencer;
+    /* META_CHANGE_REPLICATION_FAILED only (else NULL) */
+    const char *repl_rule_id;
+    const char *repl_dest_bucket;
+    const char *repl_reason;
+    int64_t repl_request_ms; /* when the version was queued */
 };
 typedef int meta_notify_emit_fn(void *ctx, const char *target, const char *event_json);
 typedef int meta_change_hook_fn(void *arg, const struct meta_change *ch, meta_notify_emit_fn *emit,
@@ -651,6 +658,7 @@ struct meta_repl_decision {
     enum meta_repl_op op;
     char rule_id[256];
     char dest_bucket[64];
+    char remote[64]; /* "" : a bucket on this server; else a registered remote's name */
 };
 /* 1 (out filled) when the change is replicated, 0 when not, or an ERR_* code. config is the
  * bucket's replication document. */
@@ -667,6 +675,7 @@ struct meta_repl_task {
     enum meta_repl_op op;
     char rule_id[256];
     char dest_bucket[64];
+    char remote[64]; /* "" : this server */
     int64_t attempts;
     int64_t next_attempt_ms;
     int64_t created_ms;
@@ -678,6 +687,10 @@ int meta_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_
 /* Forget task id and set its source version's status (COMPLETED, FAILED; NULL: leave it) in
  * one transaction; the status is set only when no other task of that version waits. */
 int meta_repl_finish(struct meta_store *s, int64_t id, const char *status) WARN_UNUSED;
+/* meta_repl_finish with FAILED, and in the same transaction the version's
+ * META_CHANGE_REPLICATION_FAILED change (s3:Replication:OperationFailedReplication events);
+ * reason: AWS's failure reason (DstBucketNotFound, …). */
+int meta_repl_fail(struct meta_store *s, int64_t id, const char *reason) WARN_UNUSED;
 /* Count an attempt of task id, the next at next_attempt_ms. */
 int meta_repl_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms) WARN_UNUSED;
 struct meta_repl_stats {
@@ -688,4 +701,21 @@ struct meta_repl_stats {
     int64_t completed; /* source versions COMPLETED */
 };
 int meta_repl_stats(struct meta_store *s, struct meta_repl_stats *out) WARN_UNUSED;
+
+/* Remote endpoints (schema v16, `admin remote`): other S3 endpoints a replication rule names
+ * by Destination/Account = name. The secret key is a secret: never logged, never listed.
+ * put: create or replace; get/delete: ERR_NOTFOUND when name is not registered. */
+struct meta_remote {
+    char name[64];
+    char endpoint[1024];
+    char access_key[128];
+    char secret_key[256];
+    char region[64];
+    int64_t created_ms;
+};
+int meta_remote_put(struct meta_store *s, const struct meta_remote *r) WARN_UNUSED;
+int meta_remote_get(struct meta_store *s, const char *name, struct meta_remote *out) WARN_UNUSED;
+int meta_remote_delete(struct meta_store *s, const char *name) WARN_UNUSED;
+typedef int meta_remote_cb(void *payload, const struct meta_remote *r);
+int meta_remote_list(struct meta_store *s, meta_remote_cb *cb, void *payload) WARN_UNUSED;
 #endif

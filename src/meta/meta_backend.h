@@ -160,9 +160,13 @@ struct meta_backend_ops {
     /* replication (issue 13) */
     int (*repl_due)(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_task_cb *cb,
                     void *payload);
-    int (*repl_finish)(struct meta_store *s, int64_t id, const char *status);
+    int (*repl_finish)(struct meta_store *s, int64_t id, const char *status, const char *reason);
     int (*repl_retry)(struct meta_store *s, int64_t id, int64_t next_attempt_ms);
     int (*repl_stats)(struct meta_store *s, struct meta_repl_stats *out);
+    int (*remote_put)(struct meta_store *s, const struct meta_remote *r);
+    int (*remote_get)(struct meta_store *s, const char *name, struct meta_remote *out);
+    int (*remote_delete)(struct meta_store *s, const char *name);
+    int (*remote_list)(struct meta_store *s, meta_remote_cb *cb, void *payload);
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;

@@ -318,4 +318,8 @@ const struct meta_backend_ops meta_sqlite_ops = {
     .repl_finish = meta_sqlite_repl_finish,
     .repl_retry = meta_sqlite_repl_retry,
     .repl_stats = meta_sqlite_repl_stats,
+    .remote_put = meta_sqlite_remote_put,
+    .remote_get = meta_sqlite_remote_get,
+    .remote_delete = meta_sqlite_remote_delete,
+    .remote_list = meta_sqlite_remote_list,
 };

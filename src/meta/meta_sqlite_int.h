@@ -259,7 +259,14 @@ int meta_sqlite_repl_changed(sqlite3 *db, enum meta_change_kind kind, const char
                              const struct meta_object *o);
 int meta_sqlite_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_task_cb *cb,
                          void *payload);
-int meta_sqlite_repl_finish(struct meta_store *s, int64_t id, const char *status);
+int meta_sqlite_repl_finish(struct meta_store *s, int64_t id, const char *status,
+                            const char *reason);
+int meta_sqlite_changed_ex(sqlite3 *db, const struct meta_change *base,
+                           const struct meta_object *o);
 int meta_sqlite_repl_retry(struct meta_store *s, int64_t id, int64_t next_attempt_ms);
 int meta_sqlite_repl_stats(struct meta_store *s, struct meta_repl_stats *out);
+int meta_sqlite_remote_put(struct meta_store *s, const struct meta_remote *r);
+int meta_sqlite_remote_get(struct meta_store *s, const char *name, struct meta_remote *out);
+int meta_sqlite_remote_delete(struct meta_store *s, const char *name);
+int meta_sqlite_remote_list(struct meta_store *s, meta_remote_cb *cb, void *payload);
 #endif

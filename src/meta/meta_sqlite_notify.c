@@ -142,6 +142,17 @@ int meta_sqlite_changed(sqlite3 *db, enum meta_change_kind kind, const char *buc
     int rc0 = meta_sqlite_repl_changed(db, kind, bucket, o);
     if (rc0)
         return rc0;
+    struct meta_change base;
+    memset(&base, 0, sizeof(base));
+    base.kind = kind;
+    base.bucket = bucket;
+    return meta_sqlite_changed_ex(db, &base, o);
+}
+
+/* The change hook's events of change base (kind, bucket and the repl_* details) of o. */
+int meta_sqlite_changed_ex(sqlite3 *db, const struct meta_change *base, const struct meta_object *o)
+{
+    const char *bucket = base->bucket;
     meta_change_hook_fn *hook;
     void *arg;
     meta_change_hook_get(&hook, &arg);
@@ -168,7 +179,12 @@ int meta_sqlite_changed(sqlite3 *db, enum meta_change_kind kind, const char *buc
     char seq[24];
     rc = sqlite_notify_sequencer(db, seq);
     if (!rc) {
-        struct meta_change ch = {kind, bucket, owner, region, o, doc, seq};
+        struct meta_change ch = *base;
+        ch.bucket_owner = owner;
+        ch.bucket_region = region;
+        ch.object = o;
+        ch.config = doc;
+        ch.sequencer = seq;
         struct sqlite_emit e = {db, bucket, o->key, seq};
         rc = hook(arg, &ch, sqlite_notify_insert, &e);
     }

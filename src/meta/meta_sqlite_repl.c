@@ -60,7 +60,7 @@ int meta_sqlite_repl_changed(sqlite3 *db, enum meta_change_kind kind, const char
     meta_sqlite_copy(owner, sizeof(owner), stmt, 1);
     meta_sqlite_copy(region, sizeof(region), stmt, 2);
     sqlite3_finalize(stmt);
-    struct meta_change ch = {kind, bucket, owner, region, o, doc, ""};
+    struct meta_change ch = {kind, bucket, owner, region, o, doc, "", NULL, NULL, NULL, 0};
     struct meta_repl_decision d;
     memset(&d, 0, sizeof(d));
     rc = hook(&ch, doc, &d);
@@ -69,8 +69,8 @@ int meta_sqlite_repl_changed(sqlite3 *db, enum meta_change_kind kind, const char
         return rc;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO repl_queue(bucket, key, version_id, op, rule_id,"
-                           " dest_bucket, attempts, next_attempt_ms, created_ms)"
-                           " VALUES (?,?,?,?,?,?,0,0,?)",
+                           " dest_bucket, attempts, next_attempt_ms, created_ms, remote)"
+                           " VALUES (?,?,?,?,?,?,0,0,?,?)",
                            -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
@@ -80,6 +80,7 @@ int meta_sqlite_repl_changed(sqlite3 *db, enum meta_change_kind kind, const char
     sqlite3_bind_text(stmt, 5, d.rule_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 6, d.dest_bucket, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 7, clock_now_ms());
+    sqlite3_bind_text(stmt, 8, d.remote, -1, SQLITE_STATIC);
     rc = meta_sqlite_step_done(db, stmt);
     if (!rc)
         rc = sqlite_repl_set_status(db, bucket, o->key, o->version_id, "PENDING");
@@ -94,7 +95,7 @@ int meta_sqlite_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, met
     int rc = meta_sqlite_prepare(
         s,
         "SELECT id, bucket, key, version_id, op, rule_id, dest_bucket, attempts,"
-        " next_attempt_ms, created_ms FROM repl_queue q WHERE next_attempt_ms <= ?1 AND NOT"
+        " next_attempt_ms, created_ms, remote FROM repl_queue q WHERE next_attempt_ms <= ?1 AND NOT"
         " EXISTS (SELECT 1 FROM repl_queue p WHERE p.bucket=q.bucket AND p.key=q.key AND"
         " p.id < q.id) ORDER BY id LIMIT ?2",
         &db, &stmt);
@@ -116,6 +117,7 @@ int meta_sqlite_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, met
         t.attempts = sqlite3_column_int64(stmt, 7);
         t.next_attempt_ms = sqlite3_column_int64(stmt, 8);
         t.created_ms = sqlite3_column_int64(stmt, 9);
+        meta_sqlite_copy(t.remote, sizeof(t.remote), stmt, 10);
         stop = cb(payload, &t);
     }
     int ret = stop ? stop : (rc == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "replication queue"));
@@ -125,11 +127,13 @@ int meta_sqlite_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, met
 
 /* The task's bucket, key and version, in the open transaction; ERR_NOTFOUND when gone. */
 static int sqlite_repl_task_version(sqlite3 *db, int64_t id, char bucket[64], char **key,
-                                    char version[64])
+                                    char version[64], struct meta_repl_task *t)
 {
     sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(db, "SELECT bucket, key, version_id FROM repl_queue WHERE id=?", -1,
-                           &stmt, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db,
+                           "SELECT bucket, key, version_id, rule_id, dest_bucket, created_ms FROM"
+                           " repl_queue WHERE id=?",
+                           -1, &stmt, NULL) != SQLITE_OK)
         return meta_sqlite_fail(db, "prepare");
     sqlite3_bind_int64(stmt, 1, id);
     int rc = sqlite3_step(stmt);
@@ -137,6 +141,9 @@ static int sqlite_repl_task_version(sqlite3 *db, int64_t id, char bucket[64], ch
         meta_sqlite_copy(bucket, 64, stmt, 0);
         *key = meta_sqlite_dup(stmt, 1);
         meta_sqlite_copy(version, 64, stmt, 2);
+        meta_sqlite_copy(t->rule_id, sizeof(t->rule_id), stmt, 3);
+        meta_sqlite_copy(t->dest_bucket, sizeof(t->dest_bucket), stmt, 4);
+        t->created_ms = sqlite3_column_int64(stmt, 5);
     }
     sqlite3_finalize(stmt);
     if (rc == SQLITE_DONE)
@@ -144,15 +151,43 @@ static int sqlite_repl_task_version(sqlite3 *db, int64_t id, char bucket[64], ch
     return rc == SQLITE_ROW ? 0 : meta_sqlite_fail(db, "replication task");
 }
 
-int meta_sqlite_repl_finish(struct meta_store *s, int64_t id, const char *status)
+/* The FAILED version's change (its s3:Replication:OperationFailedReplication events). */
+static int sqlite_repl_failed_event(sqlite3 *db, const char *bucket, const char *key,
+                                    const char *version, const struct meta_repl_task *t,
+                                    const char *reason)
 {
+    struct meta_object o;
+    memset(&o, 0, sizeof(o));
+    int rc = meta_sqlite_object_select(db, bucket, key, version, &o);
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    if (!rc) {
+        struct meta_change ch;
+        memset(&ch, 0, sizeof(ch));
+        ch.kind = META_CHANGE_REPLICATION_FAILED;
+        ch.bucket = bucket;
+        ch.repl_rule_id = t->rule_id;
+        ch.repl_dest_bucket = t->dest_bucket;
+        ch.repl_reason = reason;
+        ch.repl_request_ms = t->created_ms;
+        rc = meta_sqlite_changed_ex(db, &ch, &o);
+    }
+    meta_object_dispose(&o);
+    return rc;
+}
+
+int meta_sqlite_repl_finish(struct meta_store *s, int64_t id, const char *status,
+                            const char *reason)
+{
+    struct meta_repl_task t;
+    memset(&t, 0, sizeof(t));
     sqlite3 *db;
     int rc = meta_sqlite_begin(s, &db);
     if (rc)
         return rc;
     char bucket[64], version[64];
     char *key = NULL;
-    rc = sqlite_repl_task_version(db, id, bucket, &key, version);
+    rc = sqlite_repl_task_version(db, id, bucket, &key, version, &t);
     sqlite3_stmt *stmt = NULL;
     if (!rc &&
         sqlite3_prepare_v2(db, "DELETE FROM repl_queue WHERE id=?", -1, &stmt, NULL) != SQLITE_OK)
@@ -181,6 +216,8 @@ int meta_sqlite_repl_finish(struct meta_store *s, int64_t id, const char *status
     }
     if (!rc && status && !others)
         rc = sqlite_repl_set_status(db, bucket, key, version, status);
+    if (!rc && status && !others && reason)
+        rc = sqlite_repl_failed_event(db, bucket, key, version, &t, reason);
     free(key);
     if (rc == ERR_NOTFOUND) /* already finished (another worker pass) */
         rc = 0;

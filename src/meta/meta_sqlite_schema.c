@@ -191,9 +191,18 @@ static const char *const schema_v15 =
     "CREATE INDEX repl_queue_due ON repl_queue(next_attempt_ms);"
     "ALTER TABLE change_journal ADD COLUMN replication_status TEXT NOT NULL DEFAULT '';";
 
+/* Version 16 (issue 13, replication to other S3 endpoints): the remote endpoints the
+ * administrator registers (`admin remote`; the secret key is kept as access keys' secrets are,
+ * since SigV4 needs it in the clear), and the remote a queued task goes to ('' : this server). */
+static const char *const schema_v16 =
+    "CREATE TABLE repl_remotes(name TEXT PRIMARY KEY, endpoint TEXT NOT NULL,"
+    " access_key TEXT NOT NULL, secret_key TEXT NOT NULL, region TEXT NOT NULL,"
+    " created_ms INTEGER NOT NULL);"
+    "ALTER TABLE repl_queue ADD COLUMN remote TEXT NOT NULL DEFAULT '';";
+
 static const char *const schema_migrations[] = {
-    schema_v1, schema_v2,  schema_v3,  schema_v4,  schema_v5,  schema_v6,  schema_v7, schema_v8,
-    schema_v9, schema_v10, schema_v11, schema_v12, schema_v13, schema_v14, schema_v15};
+    schema_v1, schema_v2,  schema_v3,  schema_v4,  schema_v5,  schema_v6,  schema_v7,  schema_v8,
+    schema_v9, schema_v10, schema_v11, schema_v12, schema_v13, schema_v14, schema_v15, schema_v16};
 
 #define SCHEMA_LATEST ((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
 

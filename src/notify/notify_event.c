@@ -47,6 +47,8 @@ const char *notify_event_name(enum notify_source source, const struct meta_chang
         if (source == NOTIFY_SRC_LIFECYCLE && (!o->restore || !o->restore[0]))
             return "ObjectRestore:Delete";
         return NULL;
+    case META_CHANGE_REPLICATION_FAILED:
+        return source == NOTIFY_SRC_REPLICATION ? "Replication:OperationFailedReplication" : NULL;
     }
     return NULL;
 }
@@ -135,6 +137,19 @@ char *notify_event_render(const struct notify_event_args *a)
         notify_object_json(a->name, a->ch));
     if (!rec)
         return NULL;
+    if (a->ch->kind == META_CHANGE_REPLICATION_FAILED) {
+        char dest[128], req[40];
+        snprintf(dest, sizeof(dest), "arn:aws:s3:::%s",
+                 a->ch->repl_dest_bucket ? a->ch->repl_dest_bucket : "");
+        clock_format_iso8601(req, sizeof(req), a->ch->repl_request_ms);
+        json_object_set_new(
+            rec, "replicationEventData",
+            json_pack(
+                "{s:s, s:s, s:s, s:s, s:s}", "replicationRuleId",
+                a->ch->repl_rule_id ? a->ch->repl_rule_id : "", "destinationBucket", dest,
+                "s3Operation", a->ch->object->is_delete_marker ? "DELETE_MARKER_PUT" : "OBJECT_PUT",
+                "requestTime", req, "failureReason", a->ch->repl_reason ? a->ch->repl_reason : ""));
+    }
     return notify_dump(json_pack("{s:[o]}", "Records", rec));
 }
 

@@ -30,6 +30,18 @@ void repl_install(void);
 int repl_apply(struct meta_store *meta, struct blob_store *bs, const struct meta_repl_task *t,
                struct meta_object *src, char *why, size_t size) WARN_UNUSED;
 
+/* The same for a task whose destination is a registered remote endpoint (t->remote,
+ * repl_remote.c); storage_class: the rule's Destination/StorageClass or "". */
+int repl_apply_remote(struct meta_store *meta, struct blob_store *bs,
+                      const struct meta_repl_task *t, const struct meta_object *src,
+                      const char *storage_class, char *why, size_t size) WARN_UNUSED;
+
+/* An SSE-KMS version o re-encrypted for bucket dest under replica_key (repl_kms.c): its
+ * bytes copied into a new blob; o->blob_id, o->sse become the copy's. */
+int repl_kms_copy(struct meta_store *meta, struct blob_store *bs, const struct meta_bucket *src,
+                  const char *dest, struct meta_object *o, const char *replica_key, char *why,
+                  size_t size) WARN_UNUSED;
+
 struct repl_worker;
 int repl_worker_start(struct repl_worker **out, struct meta_store *meta, struct blob_store *bs,
                       int64_t retry_ms) WARN_UNUSED;

@@ -546,3 +546,14 @@ const struct repl_rule *repl_config_match(const struct repl_config *c, const cha
     }
     return best;
 }
+
+const char *repl_rule_remote(const struct repl_rule *r)
+{
+    const char *a = r->account;
+    if (!a || !a[0])
+        return NULL;
+    size_t n = 0;
+    while (a[n] >= '0' && a[n] <= '9')
+        n++;
+    return n == 12 && a[12] == '\0' ? NULL : a;
+}

@@ -86,4 +86,9 @@ int repl_config_render(struct buf *out, const struct repl_config *c) WARN_UNUSED
 const struct repl_rule *repl_config_match(const struct repl_config *c, const char *key,
                                           const char *tags);
 
+/* The remote endpoint rule r replicates to: its Destination/Account when that is not an
+ * account id (12 digits) — the name of a remote registered with `admin remote add`; NULL: a
+ * bucket on this server. */
+const char *repl_rule_remote(const struct repl_rule *r);
+
 #endif

@@ -73,16 +73,22 @@ static int repl_authorize(struct meta_store *meta, const struct meta_bucket *src
     if (d == AUTHZ_ALLOW)
         return 0;
     return repl_why(why, size, ERR_DENIED,
-                    "%s denied to account %s on arn:aws:s3:::%s/%s by the destination (%s)",
+                    "%s: %s denied to account %s on arn:aws:s3:::%s/%s by the destination (%s)",
+                    op == META_REPL_MARKER ? "DstDelObjNotPermitted"
+                    : op == META_REPL_TAGS ? "DstPutTaggingNotPermitted"
+                                           : "DstPutObjectNotPermitted",
                     repl_action(op), src->owner_id, dest->name, key, reason);
 }
 
 /* The rule's overrides (storage class, owner) for the copy, when the rule is still there. */
 static void repl_rule_overrides(struct meta_store *meta, const struct meta_repl_task *t,
-                                char *storage_class, size_t sc_size, int *owner_override)
+                                char *storage_class, size_t sc_size, int *owner_override,
+                                char *kms_key, size_t kms_size)
 {
     storage_class[0] = '\0';
     *owner_override = 0;
+    if (kms_key)
+        kms_key[0] = '\0';
     char *doc = NULL;
     if (meta_bucket_config_get(meta, t->bucket, META_CONFIG_REPLICATION, &doc))
         return;
@@ -95,6 +101,8 @@ static void repl_rule_overrides(struct meta_store *meta, const struct meta_repl_
             if (c.rules[i].storage_class)
                 snprintf(storage_class, sc_size, "%s", c.rules[i].storage_class);
             *owner_override = c.rules[i].owner_override;
+            if (kms_key && c.rules[i].kms_key)
+                snprintf(kms_key, kms_size, "%s", c.rules[i].kms_key);
         }
     }
     repl_config_dispose(&c);
@@ -129,15 +137,23 @@ static int repl_copy_bytes(struct blob_store *bs, struct meta_object *src, char 
 }
 
 static int repl_put_copy(struct meta_store *meta, struct blob_store *bs,
-                         const struct meta_repl_task *t, const struct meta_bucket *dest,
-                         struct meta_object *src, char *why, size_t size)
+                         const struct meta_repl_task *t, const struct meta_bucket *sb,
+                         const struct meta_bucket *dest, struct meta_object *src, char *why,
+                         size_t size)
 {
-    char sc[40];
+    char sc[40], kms_key[2048];
     int owner_override;
-    repl_rule_overrides(meta, t, sc, sizeof(sc), &owner_override);
+    repl_rule_overrides(meta, t, sc, sizeof(sc), &owner_override, kms_key, sizeof(kms_key));
     int rc = 0;
-    if (t->op == META_REPL_OBJECT)
+    if (t->op == META_REPL_OBJECT && obj_sse_mode_of(src->sse) == OBJ_SSE_KMS) {
+        if (!kms_key[0]) /* the rule changed since: AWS requires the key then */
+            return repl_why(why, size, ERR_INVALID,
+                            "DstKmsKeyNotFound: the rule has no ReplicaKmsKeyID for an SSE-KMS "
+                            "version");
+        rc = repl_kms_copy(meta, bs, sb, dest->name, src, kms_key, why, size);
+    } else if (t->op == META_REPL_OBJECT) {
         rc = repl_copy_bytes(bs, src, why, size);
+    }
     if (rc)
         return rc;
     snprintf(src->replication_status, sizeof(src->replication_status), "REPLICA");
@@ -165,6 +181,12 @@ static int repl_put_copy(struct meta_store *meta, struct blob_store *bs,
 int repl_apply(struct meta_store *meta, struct blob_store *bs, const struct meta_repl_task *t,
                struct meta_object *src, char *why, size_t size)
 {
+    if (t->remote[0]) {
+        char sc[40];
+        int owner_override;
+        repl_rule_overrides(meta, t, sc, sizeof(sc), &owner_override, NULL, 0);
+        return repl_apply_remote(meta, bs, t, src, sc, why, size);
+    }
     struct meta_bucket sb, db;
     int rc = meta_bucket_get(meta, t->bucket, &sb);
     if (rc)
@@ -203,7 +225,7 @@ int repl_apply(struct meta_store *meta, struct blob_store *bs, const struct meta
     switch (t->op) {
     case META_REPL_OBJECT:
     case META_REPL_MARKER:
-        return exists ? 0 : repl_put_copy(meta, bs, t, &db, src, why, size);
+        return exists ? 0 : repl_put_copy(meta, bs, t, &sb, &db, src, why, size);
     case META_REPL_TAGS:
         rc = exists ? meta_object_set_tags(meta, db.name, t->key, t->version_id, src->tags)
                     : ERR_NOTFOUND;

@@ -1,5 +1,6 @@
 /* repl_hook.c — the replication hook (repl.h): which change of a version a rule replicates,
  * decided inside the change's transaction from the bucket's stored configuration. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,11 +9,14 @@
 #include "replication/repl_config.h"
 
 /* Versions Stocktake can copy: plain and SSE-S3 (re-sealed under a fresh key). SSE-C needs the
- * customer's key, which is never stored; SSE-KMS is not replicated (AWS replicates it only
- * with SseKmsEncryptedObjects and a ReplicaKmsKeyID, which the worker does not do yet). */
-static int repl_copyable(const struct meta_object *o)
+ * customer's key, which is never stored. SSE-KMS, as on AWS, only when the rule's
+ * SseKmsEncryptedObjects is Enabled (with the ReplicaKmsKeyID AWS then requires), re-encrypted
+ * under that key, and only to a bucket on this server (a remote gets no KMS key of ours). */
+static int repl_copyable(const struct meta_object *o, const struct repl_rule *r)
 {
     enum obj_sse_mode m = obj_sse_mode_of(o->sse);
+    if (m == OBJ_SSE_KMS)
+        return r->sse_kms_objects == REPL_ENABLED && r->kms_key && !repl_rule_remote(r);
     return m == OBJ_SSE_NONE || m == OBJ_SSE_S3;
 }
 
@@ -36,7 +40,7 @@ static int repl_on_change(const struct meta_change *ch, const char *config,
                 yes = !r->v2 || r->delete_markers == REPL_ENABLED;
                 out->op = META_REPL_MARKER;
             } else {
-                yes = repl_copyable(o);
+                yes = repl_copyable(o, r);
                 out->op = META_REPL_OBJECT;
             }
             break;
@@ -52,6 +56,8 @@ static int repl_on_change(const struct meta_change *ch, const char *config,
             break;
         }
     }
+    if (yes && out->op == META_REPL_ACL && repl_rule_remote(r))
+        yes = 0; /* a remote's ACLs belong to its own accounts */
     if (yes) {
         size_t n = strlen(r->id);
         n = n < sizeof(out->rule_id) - 1 ? n : sizeof(out->rule_id) - 1;
@@ -61,6 +67,8 @@ static int repl_on_change(const struct meta_change *ch, const char *config,
         n = n < sizeof(out->dest_bucket) - 1 ? n : sizeof(out->dest_bucket) - 1;
         memcpy(out->dest_bucket, r->dest_bucket, n);
         out->dest_bucket[n] = '\0';
+        const char *remote = repl_rule_remote(r);
+        snprintf(out->remote, sizeof(out->remote), "%s", remote ? remote : "");
     }
     repl_config_dispose(&c);
     return yes;

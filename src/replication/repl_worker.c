@@ -4,6 +4,7 @@
  * REPL_MAX_ATTEMPTS the task goes and the version is FAILED. Only the first task of a
  * (bucket, key) line is ever due, so a key's versions reach the destination in order. */
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/periodic.h"
+#include "notify/notify_ctx.h"
 #include "replication/repl.h"
 
 #define REPL_BATCH 32
@@ -46,6 +48,22 @@ static int64_t repl_backoff(int64_t retry_ms, int64_t attempts)
     return d < REPL_RETRY_CAP_MS ? d : REPL_RETRY_CAP_MS;
 }
 
+/* AWS's failure reason: the name why starts with ("DstBucketNotFound: …"), else by rc. */
+static void repl_failure_reason(const char *why, int rc, char *out, size_t size)
+{
+    size_t n = 0;
+    while ((why[n] >= 'A' && why[n] <= 'Z') || (why[n] >= 'a' && why[n] <= 'z'))
+        n++;
+    if (n > 3 && why[n] == ':' && n < size &&
+        (strncmp(why, "Dst", 3) == 0 || strncmp(why, "Src", 3) == 0)) {
+        memcpy(out, why, n);
+        out[n] = '\0';
+        return;
+    }
+    snprintf(out, size, "%s",
+             rc == ERR_DENIED ? "DstPutObjectNotPermitted" : "DstServiceUnavailable");
+}
+
 static int repl_one(struct repl_worker *w, const struct meta_repl_task *t)
 {
     struct meta_object src;
@@ -63,7 +81,15 @@ static int repl_one(struct repl_worker *w, const struct meta_repl_task *t)
     if (t->attempts + 1 >= REPL_MAX_ATTEMPTS) {
         log_warn("replication of %s/%s (%s) to %s FAILED after %lld attempts: %s", t->bucket,
                  t->key, t->version_id, t->dest_bucket, (long long)t->attempts + 1, why);
-        return meta_repl_finish(w->meta, t->id, "FAILED");
+        char reason[64];
+        repl_failure_reason(why, rc, reason, sizeof(reason));
+        /* s3:Replication:OperationFailedReplication, in the transaction of the status */
+        struct notify_ctx nc;
+        notify_ctx_service(&nc, NOTIFY_SRC_REPLICATION);
+        notify_ctx_enter(&nc);
+        rc = meta_repl_fail(w->meta, t->id, reason);
+        notify_ctx_leave();
+        return rc;
     }
     log_warn("replication of %s/%s (%s) to %s not done (attempt %lld): %s", t->bucket, t->key,
              t->version_id, t->dest_bucket, (long long)t->attempts + 1, why);

@@ -45,6 +45,20 @@ static enum s3_error s3_replication_check(struct s3_req *r, const struct repl_co
             s3_req_set_message(r, "Destination bucket cannot be the same as the source bucket.");
             return S3E_INVALID_REQUEST;
         }
+        const char *remote = repl_rule_remote(&c->rules[i]);
+        if (remote) { /* a bucket on a registered remote endpoint: not visible here */
+            struct meta_remote rem;
+            int rc = meta_remote_get(r->srv->meta, remote, &rem);
+            memset(rem.secret_key, 0, sizeof(rem.secret_key));
+            if (rc == ERR_NOTFOUND) {
+                s3_req_set_message(r, "Invalid destination: the Account is neither an account id "
+                                      "nor a registered remote endpoint");
+                return S3E_INVALID_ARGUMENT;
+            }
+            if (rc)
+                return s3_error_from_rc(rc);
+            continue;
+        }
         struct meta_bucket b;
         int rc = meta_bucket_get(r->srv->meta, dest, &b);
         if (rc == ERR_NOTFOUND) {

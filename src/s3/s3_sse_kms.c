@@ -199,6 +199,32 @@ static int s3_sse_kms_fields(char *copy, char *f[7])
     return 0;
 }
 
+enum kms_error s3_sse_kms_record_key(const struct kms_caller *c, const char *record, uint8_t dk[32])
+{
+    char *copy = xstrdup(record), *f[7];
+    enum kms_error ke = KMS_E_INTERNAL;
+    size_t hn = 0, cn = 0;
+    uint8_t *blob = NULL;
+    char *ctx = NULL;
+    if (s3_sse_kms_fields(copy, f) == 0) {
+        hn = strlen(f[4]);
+        cn = strlen(f[6]);
+        blob = xmalloc(hn / 2 + 1);
+        ctx = xmalloc(cn + 1);
+    }
+    long got = ctx ? hash_unbase64(f[6], cn, (uint8_t *)ctx) : -1;
+    if (blob && hn % 2 == 0 && hash_unhex(f[4], hn / 2, blob) == 0 && got >= 0) {
+        ctx[got] = '\0';
+        ke = kms_data_key_decrypt(c, blob, hn / 2, ctx, dk);
+    } else {
+        err_set("malformed SSE-KMS record");
+    }
+    free(blob);
+    free(ctx);
+    free(copy);
+    return ke;
+}
+
 enum s3_error s3_sse_kms_data_key(struct s3_req *r, const char *record, uint8_t dk[32])
 {
     if (s3_sse_kms_sigv2_refused(r))

@@ -34,6 +34,9 @@ enum s3_error s3_sse_kms_for_write(struct s3_req *r, const char *alg, const char
 enum kms_error s3_sse_kms_generate(const struct kms_caller *c, const char *alg, const char *key_ref,
                                    const char *ctx, int ctx_given, int bucket_key, uint8_t dk[32],
                                    char record[S3_SSE_KMS_RECORD_MAX]);
+/* The data key of a record, decrypted by the KMS for caller c (S3's own workers). */
+enum kms_error s3_sse_kms_record_key(const struct kms_caller *c, const char *record,
+                                     uint8_t dk[32]);
 /* The data key of a version's record, decrypted by the KMS for the requester. */
 enum s3_error s3_sse_kms_data_key(struct s3_req *r, const char *record, uint8_t dk[32]);
 /* The answer headers of a record: x-amz-server-side-encryption, -aws-kms-key-id,

@@ -64,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(&o, 0, sizeof(o));
         o.key = key;
         memcpy(o.version_id, "null", 5);
-        struct meta_change ch = {META_CHANGE_PUT, "b", "123456789012", "us-east-1", &o, "", "01"};
+        struct meta_change ch = {
+            META_CHANGE_PUT, "b", "123456789012", "us-east-1", &o, "", "01", NULL, NULL, NULL, 0};
         struct notify_ctx ctx;
         memset(&ctx, 0, sizeof(ctx));
         struct notify_event_args a = {

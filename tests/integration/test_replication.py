@@ -447,3 +447,40 @@ def test_aws_cli_put_and_delete(s3, tmp_path):
     # without a configuration new versions are not replicated
     v2 = s3.put_object(Bucket="cli-src", Key="docs/b", Body=b"b")["VersionId"]
     assert "ReplicationStatus" not in s3.head_object(Bucket="cli-src", Key="docs/b", VersionId=v2)
+
+
+def test_sse_kms_versions_replicate_only_when_selected(server, s3):
+    """SSE-KMS versions replicate only with SourceSelectionCriteria/SseKmsEncryptedObjects
+    Enabled, re-encrypted under the rule's ReplicaKmsKeyID; otherwise they get no status."""
+    import boto3
+    from botocore.config import Config
+    kms = boto3.client("kms", endpoint_url=server.endpoint, region_name=server.region,
+                       aws_access_key_id=server.access_key,
+                       aws_secret_access_key=server.secret_key,
+                       config=Config(retries={"max_attempts": 1}))
+    src_key = kms.create_key()["KeyMetadata"]["Arn"]
+    dst_key = kms.create_key()["KeyMetadata"]["Arn"]
+    for b in ("kmssrc", "kmsdst", "kmsplain-src", "kmsplain-dst"):
+        versioned(s3, b)
+    put(s3, [v2_rule(dest="kmsdst", SourceSelectionCriteria={
+        "SseKmsEncryptedObjects": {"Status": "Enabled"}},
+        Destination={"Bucket": "arn:aws:s3:::kmsdst",
+                     "EncryptionConfiguration": {"ReplicaKmsKeyID": dst_key}})],
+        bucket="kmssrc")
+    put(s3, [v2_rule(dest="kmsplain-dst")], bucket="kmsplain-src")
+    v = s3.put_object(Bucket="kmssrc", Key="secret.txt", Body=b"classified",
+                      ServerSideEncryption="aws:kms", SSEKMSKeyId=src_key)["VersionId"]
+    wait_status(s3, "kmssrc", "secret.txt", v, "COMPLETED")
+    got = s3.get_object(Bucket="kmsdst", Key="secret.txt", VersionId=v)
+    assert got["Body"].read() == b"classified"
+    assert got["ReplicationStatus"] == "REPLICA"
+    assert got["ServerSideEncryption"] == "aws:kms"
+    assert got["SSEKMSKeyId"] == dst_key
+    # without SseKmsEncryptedObjects: not replicated, no status (plain versions still are)
+    v = s3.put_object(Bucket="kmsplain-src", Key="k", Body=b"x", ServerSideEncryption="aws:kms",
+                      SSEKMSKeyId=src_key)["VersionId"]
+    p = s3.put_object(Bucket="kmsplain-src", Key="plain", Body=b"y")["VersionId"]
+    wait_status(s3, "kmsplain-src", "plain", p, "COMPLETED")
+    assert "ReplicationStatus" not in s3.head_object(Bucket="kmsplain-src", Key="k", VersionId=v)
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket="kmsplain-dst", Key="k")

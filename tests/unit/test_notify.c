@@ -114,8 +114,8 @@ TEST(notify_event_names_and_json)
     snprintf(o.version_id, sizeof(o.version_id), "null");
     snprintf(o.etag, sizeof(o.etag), "\"abc\"");
     o.size = 5;
-    struct meta_change ch = {META_CHANGE_PUT,   "bk", "111111111111", "eu-west-1", &o, "",
-                             "00000000000000AB"};
+    struct meta_change ch = {META_CHANGE_PUT,    "bk", "111111111111", "eu-west-1", &o, "",
+                             "00000000000000AB", NULL, NULL,           NULL,        0};
     CHECK_STR(notify_event_name(NOTIFY_SRC_PUT, &ch), "ObjectCreated:Put");
     CHECK_STR(notify_event_name(NOTIFY_SRC_COMPLETE, &ch), "ObjectCreated:CompleteMultipartUpload");
     CHECK(notify_event_name(NOTIFY_SRC_NONE, &ch) == NULL);

@@ -126,3 +126,19 @@ TEST(repl_config_renders_and_matches)
     repl_config_dispose(&again);
     repl_config_dispose(&c);
 }
+
+/* Destination/Account: 12 digits is an account of this server; anything else names a remote. */
+TEST(repl_rule_remote_names)
+{
+    struct repl_rule r;
+    memset(&r, 0, sizeof(r));
+    CHECK(repl_rule_remote(&r) == NULL);
+    r.account = "123456789012";
+    CHECK(repl_rule_remote(&r) == NULL);
+    r.account = "site2";
+    CHECK_STR(repl_rule_remote(&r), "site2");
+    r.account = "1234567890123";
+    CHECK_STR(repl_rule_remote(&r), "1234567890123");
+    r.account = "";
+    CHECK(repl_rule_remote(&r) == NULL);
+}

@@ -163,3 +163,47 @@ TEST(meta_repl_queue_in_the_change_transaction)
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }
+
+static int count_remote(void *payload, const struct meta_remote *r)
+{
+    CHECK_STR(r->name, "site2");
+    CHECK_STR(r->secret_key, "s3cr3t-s3cr3t-s3cr3t");
+    ++*(int *)payload;
+    return 0;
+}
+
+/* Remote endpoints (schema v16): put replaces, get/delete of an unknown name is NOTFOUND. */
+TEST(meta_remote_endpoints)
+{
+    char dir[64];
+    snprintf(dir, sizeof(dir), "/tmp/stocktake-remote-XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    struct meta_store *m = NULL;
+    struct meta_config cfg = {"sqlite", dir, 0};
+    CHECK(meta_open(&m, &cfg) == 0);
+    struct meta_remote r, got;
+    memset(&r, 0, sizeof(r));
+    snprintf(r.name, sizeof(r.name), "site2");
+    snprintf(r.endpoint, sizeof(r.endpoint), "http://127.0.0.1:1");
+    snprintf(r.access_key, sizeof(r.access_key), "AK");
+    snprintf(r.secret_key, sizeof(r.secret_key), "s3cr3t-s3cr3t-s3cr3t");
+    snprintf(r.region, sizeof(r.region), "eu-west-1");
+    r.created_ms = 5;
+    CHECK(meta_remote_put(m, &r) == 0);
+    snprintf(r.endpoint, sizeof(r.endpoint), "https://backup.example");
+    CHECK(meta_remote_put(m, &r) == 0);
+    CHECK(meta_remote_get(m, "site2", &got) == 0);
+    CHECK_STR(got.endpoint, "https://backup.example");
+    CHECK_STR(got.region, "eu-west-1");
+    CHECK(got.created_ms == 5);
+    int n = 0;
+    CHECK(meta_remote_list(m, count_remote, &n) == 0);
+    CHECK(n == 1);
+    CHECK(meta_remote_get(m, "nope", &got) == ERR_NOTFOUND);
+    CHECK(meta_remote_delete(m, "site2") == 0);
+    CHECK(meta_remote_delete(m, "site2") == ERR_NOTFOUND);
+    meta_close(m);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
