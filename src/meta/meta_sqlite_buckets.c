@@ -261,3 +261,25 @@ int meta_sqlite_bucket_config_delete(struct meta_store *s, const char *bucket,
               : meta_sqlite_commit_or_rollback(
                     db, sqlite_config_delete_txn(db, bucket, meta_config_kind_name(kind)));
 }
+
+int meta_sqlite_bucket_config_in_tx(sqlite3 *db, const char *bucket, const char *kind, char **doc,
+                                    char owner[16], char region[64])
+{
+    *doc = NULL;
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT c.doc, b.owner_id, b.region FROM bucket_configs c JOIN buckets b"
+                           " ON b.name=c.bucket WHERE c.bucket=? AND c.kind=?",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return meta_sqlite_fail(db, "prepare");
+    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        *doc = meta_sqlite_dup(stmt, 0);
+        meta_sqlite_copy(owner, 16, stmt, 1);
+        meta_sqlite_copy(region, 64, stmt, 2);
+    }
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "bucket configuration");
+}

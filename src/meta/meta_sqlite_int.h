@@ -47,6 +47,11 @@ typedef int meta_sqlite_row_fn(sqlite3_stmt *stmt, void *ctx);
 /* ERR_BUSY for a database still locked after the busy timeout, else ERR_BACKEND; err_msg()
  * names what failed. */
 int meta_sqlite_fail(sqlite3 *db, const char *what);
+/* meta_sqlite_buckets.c: inside the open transaction, the bucket's configuration document of
+ * kind ("notification", "replication", …) with the bucket's owner and region. *doc (the
+ * caller frees it) is NULL when the bucket has none. */
+int meta_sqlite_bucket_config_in_tx(sqlite3 *db, const char *bucket, const char *kind, char **doc,
+                                    char owner[16], char region[64]);
 /* This thread's connection (opened on first use). */
 int meta_sqlite_connect(struct sqlite_store *st, sqlite3 **out) WARN_UNUSED;
 /* A prepared statement on this thread's connection. */

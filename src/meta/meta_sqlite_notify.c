@@ -158,24 +158,10 @@ int meta_sqlite_changed_ex(sqlite3 *db, const struct meta_change *base, const st
     meta_change_hook_get(&hook, &arg);
     if (!hook)
         return 0;
-    sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(
-            db,
-            "SELECT c.doc, b.owner_id, b.region FROM bucket_configs c JOIN buckets b ON"
-            " b.name=c.bucket WHERE c.bucket=? AND c.kind='notification'",
-            -1, &stmt, NULL) != SQLITE_OK)
-        return meta_sqlite_fail(db, "prepare");
-    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(stmt);
-        return rc == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "notification configuration");
-    }
-    char *doc = meta_sqlite_dup(stmt, 0);
-    char owner[16], region[64];
-    meta_sqlite_copy(owner, sizeof(owner), stmt, 1);
-    meta_sqlite_copy(region, sizeof(region), stmt, 2);
-    sqlite3_finalize(stmt);
+    char *doc, owner[16], region[64];
+    int rc = meta_sqlite_bucket_config_in_tx(db, bucket, "notification", &doc, owner, region);
+    if (rc || !doc)
+        return rc;
     char seq[24];
     rc = sqlite_notify_sequencer(db, seq);
     if (!rc) {

@@ -42,24 +42,11 @@ int meta_sqlite_repl_changed(sqlite3 *db, enum meta_change_kind kind, const char
     /* metadata changes follow a version that was replicated (or is on its way) */
     if (kind != META_CHANGE_PUT && !o->replication_status[0])
         return 0;
+    char *doc, owner[16], region[64];
+    int rc = meta_sqlite_bucket_config_in_tx(db, bucket, "replication", &doc, owner, region);
+    if (rc || !doc)
+        return rc;
     sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(
-            db,
-            "SELECT c.doc, b.owner_id, b.region FROM bucket_configs c JOIN buckets b ON"
-            " b.name=c.bucket WHERE c.bucket=? AND c.kind='replication'",
-            -1, &stmt, NULL) != SQLITE_OK)
-        return meta_sqlite_fail(db, "prepare");
-    sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(stmt);
-        return rc == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "replication configuration");
-    }
-    char *doc = meta_sqlite_dup(stmt, 0);
-    char owner[16], region[64];
-    meta_sqlite_copy(owner, sizeof(owner), stmt, 1);
-    meta_sqlite_copy(region, sizeof(region), stmt, 2);
-    sqlite3_finalize(stmt);
     struct meta_change ch = {kind, bucket, owner, region, o, doc, "", NULL, NULL, NULL, 0};
     struct meta_repl_decision d;
     memset(&d, 0, sizeof(d));
