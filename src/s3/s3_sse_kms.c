@@ -229,27 +229,12 @@ enum s3_error s3_sse_kms_data_key(struct s3_req *r, const char *record, uint8_t 
 {
     if (s3_sse_kms_sigv2_refused(r))
         return s3_sse_kms_need_sigv4(r);
+    struct kms_caller c;
+    s3_sse_kms_caller(r, &c);
+    enum kms_error ke = s3_sse_kms_record_key(&c, record, dk);
+    /* the key's ARN, for the message of a refusal */
     char *copy = xstrdup(record), *f[7];
-    enum s3_error e = S3E_INTERNAL_ERROR;
-    size_t hn = 0, cn = 0;
-    uint8_t *blob = NULL;
-    char *ctx = NULL;
-    if (s3_sse_kms_fields(copy, f) == 0) {
-        hn = strlen(f[4]);
-        cn = strlen(f[6]);
-        blob = xmalloc(hn / 2 + 1);
-        ctx = xmalloc(cn + 1);
-    }
-    long got = ctx ? hash_unbase64(f[6], cn, (uint8_t *)ctx) : -1;
-    if (blob && hn % 2 == 0 && hash_unhex(f[4], hn / 2, blob) == 0 && got >= 0) {
-        ctx[got] = '\0';
-        struct kms_caller c;
-        s3_sse_kms_caller(r, &c);
-        enum kms_error ke = kms_data_key_decrypt(&c, blob, hn / 2, ctx, dk);
-        e = s3_sse_kms_error(r, ke, f[2]);
-    }
-    free(blob);
-    free(ctx);
+    enum s3_error e = s3_sse_kms_error(r, ke, s3_sse_kms_fields(copy, f) == 0 ? f[2] : NULL);
     free(copy);
     return e;
 }
