@@ -54,3 +54,13 @@ enum s3_error s3_bucket_doc_delete(struct s3_req *r, enum meta_config_kind kind)
     s3_respond_empty(r, 204);
     return S3_OK;
 }
+
+enum s3_error s3_bucket_doc_put_begin(struct s3_req *r, size_t max)
+{
+    enum s3_error e = s3_req_load_bucket(r);
+    if (!e)
+        e = s3_body_require_integrity(r);
+    if (!e && r->body.xml.len > max)
+        e = S3E_MAX_MESSAGE_LENGTH_EXCEEDED;
+    return e;
+}

@@ -54,14 +54,9 @@ static void s3_cors_add_header(void *ctx, const char *name, const char *value)
 
 enum s3_error s3_op_put_bucket_cors(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
+    enum s3_error e = s3_bucket_doc_put_begin(r, S3_CORS_DOC_MAX);
     if (e)
         return e;
-    e = s3_body_require_integrity(r);
-    if (e)
-        return e;
-    if (r->body.xml.len > S3_CORS_DOC_MAX)
-        return S3E_MAX_MESSAGE_LENGTH_EXCEEDED;
     struct s3_cors_config c;
     char msg[1200];
     e = s3_cors_parse(&c, r->body.xml.data, r->body.xml.len, msg, sizeof(msg));

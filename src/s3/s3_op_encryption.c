@@ -10,19 +10,16 @@
 #include <stdlib.h>
 
 #include "core/buf.h"
+#include "s3/s3_bucket_doc.h"
 #include "s3/s3_req.h"
 #include "s3/s3_sse.h"
 #include "s3/s3_sse_config.h"
 
 enum s3_error s3_op_put_bucket_encryption(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
-    if (!e)
-        e = s3_body_require_integrity(r);
+    enum s3_error e = s3_bucket_doc_put_begin(r, S3_SSE_CONFIG_DOC_MAX);
     if (e)
         return e;
-    if (r->body.xml.len > S3_SSE_CONFIG_DOC_MAX)
-        return S3E_MAX_MESSAGE_LENGTH_EXCEEDED;
     struct s3_sse_config c;
     char msg[256];
     e = s3_sse_config_parse(&c, r->body.xml.data, r->body.xml.len, msg, sizeof(msg));

@@ -26,14 +26,9 @@ static enum s3_error s3_lifecycle_error(enum lc_config_error e)
 
 enum s3_error s3_op_put_bucket_lifecycle(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
+    enum s3_error e = s3_bucket_doc_put_begin(r, META_CONFIG_DOC_MAX - 1);
     if (e)
         return e;
-    e = s3_body_require_integrity(r);
-    if (e)
-        return e;
-    if (r->body.xml.len >= META_CONFIG_DOC_MAX)
-        return S3E_MAX_MESSAGE_LENGTH_EXCEEDED;
     char msg[256];
     e = s3_lifecycle_error(lc_config_validate(r->body.xml.data, r->body.xml.len, msg, sizeof(msg)));
     if (e) {

@@ -77,14 +77,9 @@ static enum s3_error s3_replication_check(struct s3_req *r, const struct repl_co
 
 enum s3_error s3_op_put_bucket_replication(struct s3_req *r)
 {
-    enum s3_error e = s3_req_load_bucket(r);
+    enum s3_error e = s3_bucket_doc_put_begin(r, META_CONFIG_DOC_MAX - 1);
     if (e)
         return e;
-    e = s3_body_require_integrity(r);
-    if (e)
-        return e;
-    if (r->body.xml.len >= META_CONFIG_DOC_MAX)
-        return S3E_MAX_MESSAGE_LENGTH_EXCEEDED;
     struct repl_config c;
     char msg[256];
     e = s3_replication_error(
