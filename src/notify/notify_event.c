@@ -49,6 +49,8 @@ const char *notify_event_name(enum notify_source source, const struct meta_chang
         return NULL;
     case META_CHANGE_REPLICATION_FAILED:
         return source == NOTIFY_SRC_REPLICATION ? "Replication:OperationFailedReplication" : NULL;
+    case META_CHANGE_STORAGE_CLASS:
+        return source == NOTIFY_SRC_LIFECYCLE ? "LifecycleTransition" : NULL;
     }
     return NULL;
 }
@@ -150,6 +152,10 @@ char *notify_event_render(const struct notify_event_args *a)
                 "s3Operation", a->ch->object->is_delete_marker ? "DELETE_MARKER_PUT" : "OBJECT_PUT",
                 "requestTime", req, "failureReason", a->ch->repl_reason ? a->ch->repl_reason : ""));
     }
+    if (a->ch->kind == META_CHANGE_STORAGE_CLASS)
+        json_object_set_new(rec, "lifecycleEventData",
+                            json_pack("{s:{s:s}}", "transitionEventData", "destinationStorageClass",
+                                      a->ch->object->storage_class));
     return notify_dump(json_pack("{s:[o]}", "Records", rec));
 }
 

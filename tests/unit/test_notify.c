@@ -161,6 +161,39 @@ TEST(notify_event_names_and_json)
     free(json);
 }
 
+/* The lifecycle worker's transitions: s3:LifecycleTransition with
+ * lifecycleEventData.transitionEventData.destinationStorageClass, eventVersion 2.3. */
+TEST(notify_event_transition)
+{
+    struct meta_object o;
+    memset(&o, 0, sizeof(o));
+    o.key = (char *)"k";
+    snprintf(o.version_id, sizeof(o.version_id), "v1");
+    snprintf(o.etag, sizeof(o.etag), "\"e\"");
+    snprintf(o.storage_class, sizeof(o.storage_class), "GLACIER");
+    struct meta_change ch = {
+        META_CHANGE_STORAGE_CLASS, "bk", "1", "", &o, "", "01", NULL, NULL, NULL, 0};
+    CHECK_STR(notify_event_name(NOTIFY_SRC_LIFECYCLE, &ch), "LifecycleTransition");
+    CHECK(notify_event_name(NOTIFY_SRC_NONE, &ch) == NULL);
+    CHECK(notify_event_name(NOTIFY_SRC_PUT, &ch) == NULL);
+    struct notify_ctx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    struct notify_event_args a = {"us-east-1", "LifecycleTransition", "cfg", &ctx, &ch, 0};
+    char *json = notify_event_render(&a);
+    CHECK(json != NULL);
+    json_error_t err;
+    json_t *root = json_loads(json, 0, &err);
+    json_t *rec = json_array_get(json_object_get(root, "Records"), 0);
+    CHECK_STR(json_string_value(json_object_get(rec, "eventVersion")), "2.3");
+    json_t *td = json_object_get(json_object_get(rec, "lifecycleEventData"), "transitionEventData");
+    CHECK_STR(json_string_value(json_object_get(td, "destinationStorageClass")), "GLACIER");
+    CHECK_STR(json_string_value(json_object_get(
+                  json_object_get(json_object_get(rec, "s3"), "object"), "versionId")),
+              "v1");
+    json_decref(root);
+    free(json);
+}
+
 TEST(notify_mqtt_urls)
 {
     struct notify_mqtt_url u;
