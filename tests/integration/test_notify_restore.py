@@ -52,3 +52,42 @@ def test_lifecycle_transition_event_per_version(evserver, receiver):
     for vid, cls in got.items():
         assert vers[vid]["StorageClass"] == cls
     assert sorted(got.values()) == ["DEEP_ARCHIVE", "GLACIER"]
+
+
+def test_restore_post_completed_then_delete_once(evserver, receiver):
+    s3 = evserver.client()
+    b = new_bucket(s3)
+    configure(evserver, s3, receiver, "/rs", b, ["s3:ObjectRestore:*"], prefix="cold/")
+    s3.put_object(Bucket=b, Key="cold/a", Body=b"frozen", StorageClass="GLACIER")
+    s3.put_object(Bucket=b, Key="warm/b", Body=b"filtered", StorageClass="GLACIER")
+    for k in ("cold/a", "warm/b"):
+        s3.restore_object(Bucket=b, Key=k, RestoreRequest={
+            "Days": 1, "GlacierJobParameters": {"Tier": "Standard"}})
+    recs = receiver.wait_records("/rs", 2, timeout=30)
+    assert names(recs)[:2] == ["ObjectRestore:Post", "ObjectRestore:Completed"], recs
+    done = recs[1]
+    assert done["eventVersion"] == "2.1"
+    assert done["userIdentity"]["principalId"] == "s3.amazonaws.com"
+    assert done["s3"]["object"]["key"] == "cold/a"
+    assert done["s3"]["object"]["size"] == 6
+    red = done["glacierEventData"]["restoreEventData"]
+    assert red["lifecycleRestoreStorageClass"] == "GLACIER"
+    head = s3.head_object(Bucket=b, Key="cold/a")
+    assert 'ongoing-request="false"' in head["Restore"]
+    assert red["lifecycleRestorationExpiryTime"].endswith(".000Z")
+    assert int(done["s3"]["object"]["sequencer"], 16) > \
+        int(recs[0]["s3"]["object"]["sequencer"], 16)
+    recs = receiver.wait_records("/rs", 3, timeout=40)
+    assert names(recs) == ["ObjectRestore:Post", "ObjectRestore:Completed",
+                           "ObjectRestore:Delete"], recs
+    gone = recs[2]
+    assert gone["eventVersion"] == "2.3" and "glacierEventData" not in gone
+    assert gone["s3"]["object"]["key"] == "cold/a"
+    assert "Restore" not in s3.head_object(Bucket=b, Key="cold/a")
+    time.sleep(4)  # more passes: nothing more
+    assert len(receiver.records("/rs")) == 3
+    # a new restore after the copy expired notifies again, once each
+    s3.restore_object(Bucket=b, Key="cold/a", RestoreRequest={
+        "Days": 1, "GlacierJobParameters": {"Tier": "Standard"}})
+    recs = receiver.wait_records("/rs", 5, timeout=30)
+    assert names(recs)[3:] == ["ObjectRestore:Post", "ObjectRestore:Completed"], recs
