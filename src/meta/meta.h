@@ -590,13 +590,14 @@ int meta_notify_target_list(struct meta_store *s, meta_notify_target_cb *cb,
  * a change and its events commit (or vanish) together. One change has one sequencer (16 hex
  * digits, increasing in commit order, so per key too) whatever the number of events. */
 enum meta_change_kind {
-    META_CHANGE_PUT = 0,           /* a version or delete marker stored (object: it) */
-    META_CHANGE_REMOVE,            /* a version or delete marker removed (object: it, as it was) */
-    META_CHANGE_ACL,               /* the version's ACL replaced (object: the version, after) */
-    META_CHANGE_TAGS,              /* its tags replaced (tags "" : removed) */
-    META_CHANGE_RESTORE,           /* its restore record replaced */
-    META_CHANGE_REPLICATION_FAILED /* its replication became FAILED (object: the version;
-                                    * repl_*: the task that failed and why) */
+    META_CHANGE_PUT = 0,            /* a version or delete marker stored (object: it) */
+    META_CHANGE_REMOVE,             /* a version or delete marker removed (object: it, as it was) */
+    META_CHANGE_ACL,                /* the version's ACL replaced (object: the version, after) */
+    META_CHANGE_TAGS,               /* its tags replaced (tags "" : removed) */
+    META_CHANGE_RESTORE,            /* its restore record replaced */
+    META_CHANGE_REPLICATION_FAILED, /* its replication became FAILED (object: the version;
+                                     * repl_*: the task that failed and why) */
+    META_CHANGE_STORAGE_CLASS       /* a transition set its storage class (object: after) */
 };
 struct meta_change {
     enum meta_change_kind kind;

@@ -32,6 +32,14 @@ static int sqlite_storage_class_txn(sqlite3 *db, const char *bucket, const char 
                 key);
         rc = ERR_NOTFOUND;
     }
+    if (!rc) { /* the transition's events (s3:LifecycleTransition), in its transaction */
+        struct meta_object cur;
+        rc = meta_sqlite_object_select(db, bucket, key, version_id, &cur);
+        if (!rc) {
+            rc = meta_sqlite_changed(db, META_CHANGE_STORAGE_CLASS, bucket, &cur);
+            meta_object_dispose(&cur);
+        }
+    }
     return rc;
 }
 

@@ -19,7 +19,8 @@ enum notify_source {
     NOTIFY_SRC_RESTORE,        /* RestoreObject */
     NOTIFY_SRC_LIFECYCLE,      /* the lifecycle worker's expirations */
     NOTIFY_SRC_SERVICE_PUT,    /* S3 itself writes an object (inventory reports) */
-    NOTIFY_SRC_REPLICATION     /* the replication worker */
+    NOTIFY_SRC_REPLICATION,    /* the replication worker */
+    NOTIFY_SRC_RESTORE_SWEEP   /* the tiering worker: restores completed, restored copies expired */
 };
 
 struct notify_ctx {

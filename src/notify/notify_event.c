@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "tiering/tier.h"
 
 const char *notify_event_name(enum notify_source source, const struct meta_change *ch)
 {
@@ -46,9 +47,21 @@ const char *notify_event_name(enum notify_source source, const struct meta_chang
             return "ObjectRestore:Post";
         if (source == NOTIFY_SRC_LIFECYCLE && (!o->restore || !o->restore[0]))
             return "ObjectRestore:Delete";
+        if (source == NOTIFY_SRC_RESTORE_SWEEP) {
+            struct restore_record r;
+            if (!o->restore || !o->restore[0]) /* an IT archive restore done: back to FREQUENT */
+                return "ObjectRestore:Completed";
+            if (restore_record_parse(o->restore, &r))
+                return NULL;
+            return r.notified == RESTORE_NOTIFIED_COMPLETED ? "ObjectRestore:Completed"
+                   : r.notified == RESTORE_NOTIFIED_DELETE  ? "ObjectRestore:Delete"
+                                                            : NULL;
+        }
         return NULL;
     case META_CHANGE_REPLICATION_FAILED:
         return source == NOTIFY_SRC_REPLICATION ? "Replication:OperationFailedReplication" : NULL;
+    case META_CHANGE_STORAGE_CLASS:
+        return source == NOTIFY_SRC_LIFECYCLE ? "LifecycleTransition" : NULL;
     }
     return NULL;
 }
@@ -150,6 +163,23 @@ char *notify_event_render(const struct notify_event_args *a)
                 "s3Operation", a->ch->object->is_delete_marker ? "DELETE_MARKER_PUT" : "OBJECT_PUT",
                 "requestTime", req, "failureReason", a->ch->repl_reason ? a->ch->repl_reason : ""));
     }
+    if (strcmp(a->name, "ObjectRestore:Completed") == 0) {
+        /* AWS: glacierEventData only on Completed; the expiry when the copy has one */
+        const struct meta_object *o = a->ch->object;
+        struct restore_record r;
+        json_t *red = json_object();
+        if (!restore_record_parse(o->restore, &r) && r.expiry_ms) {
+            char exp[40];
+            clock_format_iso8601(exp, sizeof(exp), r.expiry_ms);
+            json_object_set_new(red, "lifecycleRestorationExpiryTime", json_string(exp));
+        }
+        json_object_set_new(red, "lifecycleRestoreStorageClass", json_string(o->storage_class));
+        json_object_set_new(rec, "glacierEventData", json_pack("{s:o}", "restoreEventData", red));
+    }
+    if (a->ch->kind == META_CHANGE_STORAGE_CLASS)
+        json_object_set_new(rec, "lifecycleEventData",
+                            json_pack("{s:{s:s}}", "transitionEventData", "destinationStorageClass",
+                                      a->ch->object->storage_class));
     return notify_dump(json_pack("{s:[o]}", "Records", rec));
 }
 

@@ -61,22 +61,42 @@ int restore_record_parse(const char *s, struct restore_record *out)
         return 0;
     char tier[16];
     int64_t a, b, c;
-    int end = 0;
+    int end = 0, notified = 0;
     if (sscanf(s, "1;%15[A-Za-z];%" SCNd64 ";%" SCNd64 ";%" SCNd64 "%n", tier, &a, &b, &c, &end) !=
             4 ||
-        s[end] != '\0' || a < 0 || b < a || c < 0)
+        a < 0 || b < a || c < 0)
+        return ERR_INVALID;
+    if (s[end] == ';' && (s[end + 1] == '1' || s[end + 1] == '2') && s[end + 2] == '\0') {
+        notified = s[end + 1] - '0';
+        end += 2;
+    }
+    if (s[end] != '\0')
         return ERR_INVALID;
     snprintf(out->tier, sizeof(out->tier), "%s", tier);
     out->requested_ms = a;
     out->ready_ms = b;
     out->expiry_ms = c;
+    out->notified = notified;
     return 0;
 }
 
 void restore_record_format(const struct restore_record *r, char *out, size_t size)
 {
-    snprintf(out, size, "1;%s;%" PRId64 ";%" PRId64 ";%" PRId64, r->tier, r->requested_ms,
-             r->ready_ms, r->expiry_ms);
+    int n = snprintf(out, size, "1;%s;%" PRId64 ";%" PRId64 ";%" PRId64, r->tier, r->requested_ms,
+                     r->ready_ms, r->expiry_ms);
+    if (r->notified && n > 0 && (size_t)n < size)
+        snprintf(out + n, size - (size_t)n, ";%d", r->notified);
+}
+
+int restore_notify_due(const struct restore_record *r, int64_t now_ms)
+{
+    if (!r->tier[0] || now_ms < r->ready_ms)
+        return r->notified;
+    if (r->notified == RESTORE_NOTIFIED_NONE)
+        return RESTORE_NOTIFIED_COMPLETED; /* Completed first, even when already expired */
+    if (r->notified == RESTORE_NOTIFIED_COMPLETED && r->expiry_ms && now_ms >= r->expiry_ms)
+        return RESTORE_NOTIFIED_DELETE;
+    return r->notified;
 }
 
 enum restore_state restore_state_at(const struct restore_record *r, int64_t now_ms)

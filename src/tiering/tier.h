@@ -10,9 +10,11 @@
  * (lc_day.h).
  *
  * A restore (GLACIER, DEEP_ARCHIVE, or an IT archive tier) is a record in meta_object.restore,
- * "1;<tier>;<requested_ms>;<ready_ms>;<expiry_ms>": in progress until ready_ms, then readable
- * until expiry_ms (0 for an IT tier, whose restored version returns to FREQUENT_ACCESS). Its
- * state is a function of time, so no worker has to finish or expire it. */
+ * "1;<tier>;<requested_ms>;<ready_ms>;<expiry_ms>[;<notified>]": in progress until ready_ms,
+ * then readable until expiry_ms (0 for an IT tier, whose restored version returns to
+ * FREQUENT_ACCESS). Its state is a function of time, so no worker has to finish or expire it;
+ * <notified> (absent: 0) records which of its events the tiering worker's sweep has sent:
+ * 1 s3:ObjectRestore:Completed, 2 also s3:ObjectRestore:Delete (tier_worker.c). */
 #ifndef STOCKTAKE_TIERING_TIER_H
 #define STOCKTAKE_TIERING_TIER_H
 
@@ -59,7 +61,15 @@ struct restore_record {
     int64_t requested_ms;
     int64_t ready_ms;
     int64_t expiry_ms; /* 0: no expiry (an IT archive tier) */
+    int notified;      /* RESTORE_NOTIFIED_* */
 };
+#define RESTORE_NOTIFIED_NONE 0
+#define RESTORE_NOTIFIED_COMPLETED 1 /* s3:ObjectRestore:Completed sent */
+#define RESTORE_NOTIFIED_DELETE 2    /* and s3:ObjectRestore:Delete */
+
+/* The notified state r should move to at now_ms (Completed once ready, then Delete once its
+ * copy expired), or r->notified when none is due. */
+int restore_notify_due(const struct restore_record *r, int64_t now_ms);
 
 /* Parse a stored record; ERR_INVALID when it is not one. NULL or "" is RESTORE_NONE. */
 int restore_record_parse(const char *s, struct restore_record *out) WARN_UNUSED;

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/periodic.h"
 #include "lifecycle/lc_day.h"
+#include "notify/notify_ctx.h"
 #include "tiering/it_config.h"
 #include "tiering/tier.h"
 
@@ -38,8 +39,58 @@ struct tier_scan {
         int restored; /* an archived version whose restore finished */
     } * moves;
     size_t n_moves;
+    /* restores whose next event is due (Completed, then Delete): the record seen, the next */
+    struct tier_note {
+        char *key;
+        char version_id[64];
+        char seen[128];
+        char next[128];
+    } * notes;
+    size_t n_notes;
     struct tier_pass_stats *stats;
 };
+
+/* A GLACIER / DEEP_ARCHIVE version whose restore became ready or whose copy expired and was not
+ * notified yet: note it (IT versions notify when tier_apply returns them to FREQUENT_ACCESS). */
+static void tier_scan_restore(struct tier_scan *s, const struct meta_object *o)
+{
+    struct restore_record r;
+    if (o->is_delete_marker || !o->restore || !o->restore[0] || tier_is_intelligent(o) ||
+        restore_record_parse(o->restore, &r) || strlen(o->restore) >= sizeof(s->notes[0].seen))
+        return;
+    int due = restore_notify_due(&r, s->now_ms);
+    if (due == r.notified)
+        return;
+    r.notified = due;
+    s->notes = xrealloc(s->notes, (s->n_notes + 1) * sizeof(*s->notes));
+    struct tier_note *n = &s->notes[s->n_notes++];
+    memset(n, 0, sizeof(*n));
+    n->key = xstrdup(o->key);
+    snprintf(n->version_id, sizeof(n->version_id), "%s", o->version_id);
+    snprintf(n->seen, sizeof(n->seen), "%s", o->restore);
+    restore_record_format(&r, n->next, sizeof(n->next));
+}
+
+/* meta guard: the restore record is still the one the note was decided from. */
+static int tier_note_guard(void *arg, const struct meta_object *cur)
+{
+    const struct tier_note *n = arg;
+    return cur->restore && strcmp(cur->restore, n->seen) == 0 ? 0 : ERR_CONFLICT;
+}
+
+/* Record the event as sent and emit it (the change hook) in one transaction, so each restore
+ * notifies Completed and Delete once each, whatever kill -9 interrupts. */
+static int tier_note_apply(struct tier_scan *s, const struct tier_note *n)
+{
+    struct meta_tiering t = {NULL, -1, n->next};
+    int rc = meta_object_set_tiering(s->meta, s->bucket, n->key, n->version_id, &t, tier_note_guard,
+                                     (void *)n);
+    if (rc == ERR_CONFLICT || rc == ERR_NOTFOUND)
+        return 0; /* changed meanwhile: the next pass decides again */
+    if (!rc)
+        s->stats->notified++;
+    return rc;
+}
 
 static const char *tier_target(const struct tier_scan *s, const struct meta_object *o,
                                int *restored)
@@ -59,6 +110,7 @@ static int tier_scan_each(void *payload, const struct meta_object *o)
     free(s->marker_key);
     s->marker_key = xstrdup(o->key);
     s->marker_seq = o->seq;
+    tier_scan_restore(s, o);
     if (!tier_is_intelligent(o))
         return 0;
     s->stats->scanned++;
@@ -112,7 +164,7 @@ static int tier_bucket(struct meta_store *meta, const char *bucket, int64_t now_
     else if (rc == ERR_NOTFOUND)
         rc = 0;
     free(doc);
-    struct tier_scan s = {meta, bucket, &configs, now_ms, NULL, -1, 0, NULL, 0, stats};
+    struct tier_scan s = {meta, bucket, &configs, now_ms, NULL, -1, 0, NULL, 0, NULL, 0, stats};
     do {
         s.seen = 0;
         if (!rc)
@@ -125,8 +177,15 @@ static int tier_bucket(struct meta_store *meta, const char *bucket, int64_t now_
             free(s.moves[i].key);
         }
         s.n_moves = 0;
+        for (size_t i = 0; i < s.n_notes; i++) {
+            if (!rc)
+                rc = tier_note_apply(&s, &s.notes[i]);
+            free(s.notes[i].key);
+        }
+        s.n_notes = 0;
     } while (!rc && s.seen == TIER_SCAN_PAGE);
     free(s.moves);
+    free(s.notes);
     free(s.marker_key);
     it_configs_dispose(&configs);
     return rc;
@@ -150,11 +209,15 @@ int tier_worker_pass(struct meta_store *meta, int64_t now_ms, struct tier_pass_s
     memset(out, 0, sizeof(*out));
     struct tier_bucket_list l = {NULL, 0};
     int rc = meta_bucket_list(meta, NULL, tier_collect_bucket, &l);
+    struct notify_ctx nc; /* restores completed or expired notify as S3's own (issue 13) */
+    notify_ctx_service(&nc, NOTIFY_SRC_RESTORE_SWEEP);
+    notify_ctx_enter(&nc);
     for (size_t i = 0; !rc && i < l.n; i++) {
         rc = tier_bucket(meta, l.names[i], now_ms, out);
         if (rc == ERR_NOTFOUND) /* deleted meanwhile */
             rc = 0;
     }
+    notify_ctx_leave();
     free(l.names);
     return rc;
 }

@@ -161,6 +161,39 @@ TEST(notify_event_names_and_json)
     free(json);
 }
 
+/* The lifecycle worker's transitions: s3:LifecycleTransition with
+ * lifecycleEventData.transitionEventData.destinationStorageClass, eventVersion 2.3. */
+TEST(notify_event_transition)
+{
+    struct meta_object o;
+    memset(&o, 0, sizeof(o));
+    o.key = (char *)"k";
+    snprintf(o.version_id, sizeof(o.version_id), "v1");
+    snprintf(o.etag, sizeof(o.etag), "\"e\"");
+    snprintf(o.storage_class, sizeof(o.storage_class), "GLACIER");
+    struct meta_change ch = {
+        META_CHANGE_STORAGE_CLASS, "bk", "1", "", &o, "", "01", NULL, NULL, NULL, 0};
+    CHECK_STR(notify_event_name(NOTIFY_SRC_LIFECYCLE, &ch), "LifecycleTransition");
+    CHECK(notify_event_name(NOTIFY_SRC_NONE, &ch) == NULL);
+    CHECK(notify_event_name(NOTIFY_SRC_PUT, &ch) == NULL);
+    struct notify_ctx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    struct notify_event_args a = {"us-east-1", "LifecycleTransition", "cfg", &ctx, &ch, 0};
+    char *json = notify_event_render(&a);
+    CHECK(json != NULL);
+    json_error_t err;
+    json_t *root = json_loads(json, 0, &err);
+    json_t *rec = json_array_get(json_object_get(root, "Records"), 0);
+    CHECK_STR(json_string_value(json_object_get(rec, "eventVersion")), "2.3");
+    json_t *td = json_object_get(json_object_get(rec, "lifecycleEventData"), "transitionEventData");
+    CHECK_STR(json_string_value(json_object_get(td, "destinationStorageClass")), "GLACIER");
+    CHECK_STR(json_string_value(json_object_get(
+                  json_object_get(json_object_get(rec, "s3"), "object"), "versionId")),
+              "v1");
+    json_decref(root);
+    free(json);
+}
+
 TEST(notify_mqtt_urls)
 {
     struct notify_mqtt_url u;
@@ -180,4 +213,47 @@ TEST(notify_mqtt_urls)
                          "mqtt://@h/t", "mqtt://[::1/t", "mqtt://h:/t"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CHECK(notify_mqtt_parse_url(bad[i], &u) != 0);
+}
+
+/* The tiering worker's restore sweep: the record's mark names the event (;1 Completed, ;2
+ * Delete); Completed carries glacierEventData.restoreEventData. */
+TEST(notify_event_restore_sweep)
+{
+    struct meta_object o;
+    memset(&o, 0, sizeof(o));
+    o.key = (char *)"k";
+    snprintf(o.version_id, sizeof(o.version_id), "null");
+    snprintf(o.etag, sizeof(o.etag), "\"e\"");
+    snprintf(o.storage_class, sizeof(o.storage_class), "DEEP_ARCHIVE");
+    o.restore = (char *)"1;Bulk;0;1000;86400000";
+    struct meta_change ch = {META_CHANGE_RESTORE, "bk", "1", "", &o, "", "02", NULL, NULL, NULL, 0};
+    CHECK(notify_event_name(NOTIFY_SRC_RESTORE_SWEEP, &ch) == NULL); /* not marked */
+    CHECK_STR(notify_event_name(NOTIFY_SRC_RESTORE, &ch), "ObjectRestore:Post");
+    o.restore = (char *)"1;Bulk;0;1000;86400000;2";
+    CHECK_STR(notify_event_name(NOTIFY_SRC_RESTORE_SWEEP, &ch), "ObjectRestore:Delete");
+    CHECK_STR(notify_event_version("ObjectRestore:Delete"), "2.3");
+    o.restore = (char *)"1;Bulk;0;1000;86400000;1";
+    CHECK_STR(notify_event_name(NOTIFY_SRC_RESTORE_SWEEP, &ch), "ObjectRestore:Completed");
+    CHECK_STR(notify_event_version("ObjectRestore:Completed"), "2.1");
+    struct notify_ctx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    struct notify_event_args a = {"us-east-1", "ObjectRestore:Completed", "cfg", &ctx, &ch, 0};
+    char *json = notify_event_render(&a);
+    CHECK(json != NULL);
+    json_error_t err;
+    json_t *root = json_loads(json, 0, &err);
+    json_t *rec = json_array_get(json_object_get(root, "Records"), 0);
+    json_t *red = json_object_get(json_object_get(rec, "glacierEventData"), "restoreEventData");
+    CHECK_STR(json_string_value(json_object_get(red, "lifecycleRestorationExpiryTime")),
+              "1970-01-02T00:00:00.000Z");
+    CHECK_STR(json_string_value(json_object_get(red, "lifecycleRestoreStorageClass")),
+              "DEEP_ARCHIVE");
+    json_decref(root);
+    free(json);
+    o.restore = NULL; /* an IT archive restore finished: the record is cleared */
+    CHECK_STR(notify_event_name(NOTIFY_SRC_RESTORE_SWEEP, &ch), "ObjectRestore:Completed");
+    a.name = "ObjectRestore:Delete";
+    json = notify_event_render(&a);
+    CHECK(json != NULL && strstr(json, "glacierEventData") == NULL);
+    free(json);
 }

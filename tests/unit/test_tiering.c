@@ -47,7 +47,7 @@ TEST(tier_decide_by_idle_days)
 
 TEST(tier_restore_records)
 {
-    struct restore_record r = {"Bulk", 1000, 2000, 5000}, back;
+    struct restore_record r = {"Bulk", 1000, 2000, 5000, 0}, back;
     char s[128];
     restore_record_format(&r, s, sizeof(s));
     CHECK(restore_record_parse(s, &back) == 0);
@@ -58,6 +58,25 @@ TEST(tier_restore_records)
     CHECK(restore_record_parse("", &back) == 0 && restore_state_at(&back, 1) == RESTORE_NONE);
     CHECK(restore_record_parse("1;Bulk;5;4;0", &back) == ERR_INVALID);
     CHECK(restore_record_parse("1;Bulk;1;2;3x", &back) == ERR_INVALID);
+    /* the sweep's notified mark: absent is 0; 1 (Completed sent), 2 (Delete sent) */
+    CHECK_STR(s, "1;Bulk;1000;2000;5000");
+    CHECK(restore_notify_due(&r, 1999) == RESTORE_NOTIFIED_NONE);
+    CHECK(restore_notify_due(&r, 2000) == RESTORE_NOTIFIED_COMPLETED);
+    CHECK(restore_notify_due(&r, 6000) == RESTORE_NOTIFIED_COMPLETED); /* Completed first */
+    r.notified = RESTORE_NOTIFIED_COMPLETED;
+    CHECK(restore_notify_due(&r, 4999) == RESTORE_NOTIFIED_COMPLETED);
+    CHECK(restore_notify_due(&r, 5000) == RESTORE_NOTIFIED_DELETE);
+    restore_record_format(&r, s, sizeof(s));
+    CHECK_STR(s, "1;Bulk;1000;2000;5000;1");
+    CHECK(restore_record_parse(s, &back) == 0 && back.notified == 1);
+    CHECK(restore_state_at(&back, 3000) == RESTORE_DONE);
+    CHECK(restore_record_parse("1;Bulk;1;2;3;2", &back) == 0 && back.notified == 2);
+    CHECK(restore_notify_due(&back, 10) == RESTORE_NOTIFIED_DELETE);
+    CHECK(restore_record_parse("1;Bulk;1;2;3;3", &back) == ERR_INVALID);
+    CHECK(restore_record_parse("1;Bulk;1;2;3;1x", &back) == ERR_INVALID);
+    CHECK(restore_record_parse("1;Bulk;1;2;3;", &back) == ERR_INVALID);
+    r.expiry_ms = 0; /* an IT restore: no copy to expire */
+    CHECK(restore_notify_due(&r, 1000000) == RESTORE_NOTIFIED_COMPLETED);
     struct meta_object g;
     memset(&g, 0, sizeof(g));
     snprintf(g.storage_class, sizeof(g.storage_class), "GLACIER");
@@ -177,7 +196,7 @@ TEST(tier_worker_pass_moves_versions)
     tier_expect(f.m, "cold/a", TIER_ARCHIVE);
     tier_expect(f.m, "warm", TIER_INFREQUENT);
     /* a finished restore brings the archived version back to FREQUENT_ACCESS */
-    struct restore_record r = {"Standard", t0 + 126 * DAY, t0 + 127 * DAY, 0};
+    struct restore_record r = {"Standard", t0 + 126 * DAY, t0 + 127 * DAY, 0, 0};
     char doc[128];
     restore_record_format(&r, doc, sizeof(doc));
     struct meta_tiering t = {NULL, -1, doc};
@@ -190,6 +209,57 @@ TEST(tier_worker_pass_moves_versions)
     CHECK(meta_object_get(f.m, "tb", "cold/a", NULL, &o) == 0);
     CHECK(o.last_access_ms == t0 + 128 * DAY && (!o.restore || !o.restore[0]));
     meta_object_dispose(&o);
+    meta_close(f.m);
+    char cmd[96];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f.dir);
+    CHECK(system(cmd) == 0);
+}
+
+/* The sweep: a GLACIER version's restore gets its Completed mark once ready, its Delete mark once
+ * the copy expired, once each (the events go with them, through the change hook). */
+TEST(tier_worker_pass_marks_restores)
+{
+    struct tier_fixture f;
+    snprintf(f.dir, sizeof(f.dir), "/tmp/stocktake-tier-XXXXXX");
+    CHECK(mkdtemp(f.dir) != NULL);
+    struct meta_config cfg = {"sqlite", f.dir, 0};
+    CHECK(meta_open(&f.m, &cfg) == 0);
+    struct meta_bucket b;
+    memset(&b, 0, sizeof(b));
+    snprintf(b.name, sizeof(b.name), "tb");
+    snprintf(b.owner_id, sizeof(b.owner_id), "111122223333");
+    CHECK(meta_bucket_create(f.m, &b) == 0);
+    int64_t t0 = 1000 * DAY;
+    struct meta_object o = it_obj("", t0);
+    o.key = (char *)"g";
+    snprintf(o.storage_class, sizeof(o.storage_class), "GLACIER");
+    snprintf(o.version_id, sizeof(o.version_id), "v1");
+    o.is_latest = 1;
+    o.last_modified_ms = t0;
+    snprintf(o.etag, sizeof(o.etag), "\"x\"");
+    snprintf(o.blob_id, sizeof(o.blob_id), "b-g");
+    CHECK(meta_object_put(f.m, "tb", &o) == 0);
+    struct restore_record r = {"Standard", t0, t0 + DAY, t0 + 3 * DAY, 0};
+    char doc[128];
+    restore_record_format(&r, doc, sizeof(doc));
+    struct meta_tiering t = {NULL, -1, doc};
+    CHECK(meta_object_set_tiering(f.m, "tb", "g", "v1", &t, NULL, NULL) == 0);
+    struct tier_pass_stats st;
+    CHECK(tier_worker_pass(f.m, t0 + 1, &st) == 0 && st.notified == 0); /* restoring */
+    CHECK(tier_worker_pass(f.m, t0 + DAY, &st) == 0 && st.notified == 1);
+    CHECK(tier_worker_pass(f.m, t0 + 2 * DAY, &st) == 0 && st.notified == 0); /* once */
+    struct meta_object got;
+    CHECK(meta_object_get(f.m, "tb", "g", NULL, &got) == 0);
+    CHECK(got.restore &&
+          strcmp(got.restore, "1;Standard;86400000000;86486400000;86659200000;1") == 0);
+    CHECK_STR(got.storage_class, "GLACIER");
+    meta_object_dispose(&got);
+    CHECK(tier_worker_pass(f.m, t0 + 3 * DAY, &st) == 0 && st.notified == 1);
+    CHECK(tier_worker_pass(f.m, t0 + 4 * DAY, &st) == 0 && st.notified == 0);
+    CHECK(meta_object_get(f.m, "tb", "g", NULL, &got) == 0);
+    CHECK(got.restore && restore_record_parse(got.restore, &r) == 0 &&
+          r.notified == RESTORE_NOTIFIED_DELETE);
+    meta_object_dispose(&got);
     meta_close(f.m);
     char cmd[96];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", f.dir);
