@@ -2,6 +2,7 @@
 temporary data directory, stopped by the fixture that started it, and clients pointed at it.
 
 STOCKTAKE_BIN selects the binary (scripts/test.sh passes the ASan+UBSan build)."""
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import boto3
 import pytest
 from botocore import UNSIGNED
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("STOCKTAKE_BIN", os.path.join(ROOT, "build", "stocktake"))
@@ -197,3 +199,16 @@ def allow_inventory_delivery(server, client, dest, source="*", source_account=No
 
 def error_code(exc):
     return exc.response["Error"]["Code"]
+
+
+def denied(fn, **kw):
+    """The error code of a call that must fail."""
+    with pytest.raises(ClientError) as e:
+        fn(**kw)
+    return error_code(e.value)
+
+
+def put_policy(s3, bucket, *statements):
+    """Put a 2012-10-17 bucket policy made of statements."""
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": list(statements)}))

@@ -6,7 +6,7 @@ import os
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_code
+from conftest import error_code, denied
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTH_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
@@ -38,12 +38,6 @@ def grants(s3, bucket):
         ge = g["Grantee"]
         out.append((ge["Type"], ge.get("ID") or ge.get("URI"), g["Permission"]))
     return sorted(out)
-
-
-def denied(fn, **kw):
-    with pytest.raises(ClientError) as e:
-        fn(**kw)
-    return error_code(e.value)
 
 
 def test_default_acl_is_owner_full_control(clients):

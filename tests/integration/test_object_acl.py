@@ -19,7 +19,7 @@ from botocore import UNSIGNED
 from botocore.exceptions import ClientError
 
 import orc_reader
-from conftest import BIN, allow_inventory_delivery, error_code
+from conftest import BIN, allow_inventory_delivery, error_code, denied
 from test_inventory_parquet import hyparquet
 from test_inventory_reports import config, fetch_report
 
@@ -52,12 +52,6 @@ def grants(s3, bucket, key, **kw):
         ge = g["Grantee"]
         out.append((ge["Type"], ge.get("ID") or ge.get("URI"), g["Permission"]))
     return sorted(out)
-
-
-def denied(fn, **kw):
-    with pytest.raises(ClientError) as e:
-        fn(**kw)
-    return error_code(e.value)
 
 
 def curl_status(url):

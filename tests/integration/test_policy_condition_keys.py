@@ -3,14 +3,12 @@ policy tests do not reach: s3:x-amz-server-side-encryption with Null and StringN
 s3:delimiter, aws:UserAgent, aws:PrincipalType (Account / Anonymous), s3:authType
 (REST-HEADER / REST-QUERY-STRING), s3:RequestObjectTag/<key>, s3:object-lock-mode and
 ForAnyValue on s3:RequestObjectTagKeys."""
-import json
 import os
 import urllib.request
 
 import pytest
-from botocore.exceptions import ClientError
 
-from conftest import error_code
+from conftest import denied, put_policy
 
 _n = [0]
 
@@ -27,17 +25,6 @@ def new_bucket(s3, **kw):
     name = "condkeys-%d-%d" % (os.getpid(), _n[0])
     s3.create_bucket(Bucket=name, **kw)
     return name
-
-
-def put_policy(s3, b, *statements):
-    s3.put_bucket_policy(Bucket=b, Policy=json.dumps(
-        {"Version": "2012-10-17", "Statement": list(statements)}))
-
-
-def denied(fn, **kw):
-    with pytest.raises(ClientError) as e:
-        fn(**kw)
-    return error_code(e.value)
 
 
 def test_require_server_side_encryption(accts):

@@ -1,13 +1,11 @@
 """Bucket-policy principals and resources end to end: {"CanonicalUser": id}, a list of
 principals (account id and arn:aws:iam::ID:root), NotResource, and the policy deciding every
 step of another account's multipart upload (create, part, list parts, complete, abort)."""
-import json
 import os
 
 import pytest
-from botocore.exceptions import ClientError
 
-from conftest import error_code
+from conftest import denied, put_policy
 
 _n = [0]
 
@@ -28,17 +26,6 @@ def new_bucket(s3):
     s3.put_object(Bucket=name, Key="pub/k", Body=b"v")
     s3.put_object(Bucket=name, Key="priv/k", Body=b"s")
     return name
-
-
-def put_policy(s3, b, *statements):
-    s3.put_bucket_policy(Bucket=b, Policy=json.dumps(
-        {"Version": "2012-10-17", "Statement": list(statements)}))
-
-
-def denied(fn, **kw):
-    with pytest.raises(ClientError) as e:
-        fn(**kw)
-    return error_code(e.value)
 
 
 def test_canonical_user_principal(accts):

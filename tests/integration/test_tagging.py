@@ -9,7 +9,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from conftest import error_code, serve_checked
+from conftest import error_code, serve_checked, put_policy
 
 _n = [0]
 
@@ -230,11 +230,6 @@ def test_bucket_tagging(s3):
 def other(srv):
     _, key, secret = srv.add_account("tagging-b")
     return srv.client(key, secret)
-
-
-def put_policy(s3, b, *statements):
-    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17",
-                                                      "Statement": list(statements)}))
 
 
 def test_policy_existing_object_tag_allows_tagged_reads(s3, other):
