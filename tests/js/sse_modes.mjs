@@ -6,41 +6,15 @@
 // check and exits non-zero when any check fails. Run by tests/integration/test_js_sdk.py.
 import { createHash, randomBytes } from "node:crypto";
 import {
-  S3Client, PutObjectCommand, GetObjectCommand, HeadObjectCommand, CopyObjectCommand,
+  PutObjectCommand, GetObjectCommand, HeadObjectCommand, CopyObjectCommand,
   CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand,
 } from "@aws-sdk/client-s3";
+import { assert, bodyBytes, check, clientFromEnv, failures } from "./checks.mjs";
 
-const client = new S3Client({
-  endpoint: process.env.STOCKTAKE_ENDPOINT, region: process.env.STOCKTAKE_REGION,
-  forcePathStyle: true,
-  credentials: {
-    accessKeyId: process.env.STOCKTAKE_ACCESS_KEY,
-    secretAccessKey: process.env.STOCKTAKE_SECRET_KEY,
-  },
-  maxAttempts: 1,
-});
+const client = clientFromEnv();
 const Bucket = process.env.STOCKTAKE_BUCKET;
 const kmsArn = process.env.STOCKTAKE_KMS_KEY_ARN;
 const MiB = 1024 * 1024;
-let failures = 0;
-
-async function check(name, fn) {
-  try {
-    await fn();
-    console.log(`ok ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}: ${e.name}: ${e.message}`);
-  }
-}
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-async function bodyBytes(resp) {
-  return Buffer.from(await resp.Body.transformToByteArray());
-}
 
 async function expectError(promise, status) {
   try {
@@ -182,4 +156,4 @@ await check("copy sse-c to sse-kms and back", async () => {
   assert((await bodyBytes(g2)).equals(body), "sse-c copy differs");
 });
 
-process.exit(failures ? 1 : 0);
+process.exit(failures() ? 1 : 0);
