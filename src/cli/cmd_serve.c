@@ -402,7 +402,7 @@ int cli_serve(int argc, char **argv)
     if (notify_worker_start(&notifier, meta, o.notify_retry_ms))
         log_warn("could not start the notification worker: %s", err_msg());
     struct repl_worker *replicator = NULL;
-    if (repl_worker_start(&replicator, meta, blobs, o.repl_retry_ms))
+    if (repl_worker_start(&replicator, meta, blobs, o.repl_retry_ms, o.legacy_bucket_defaults))
         log_warn("could not start the replication worker: %s", err_msg());
     serve_banner(&o, http_server_port(http), &root_key, created);
     int sig = serve_wait_for_signal();

@@ -134,7 +134,8 @@ static int obj_unseal_layout(struct obj_unseal *u, const struct obj_unseal_sourc
         u->n = 1;
         u->parts[0].plain_size = src->size;
         u->parts[0].number = src->part;
-        snprintf(u->parts[0].blob_id, sizeof(u->parts[0].blob_id), "%s", src->blob_id);
+        snprintf(u->parts[0].blob_id, sizeof(u->parts[0].blob_id), "%s",
+                 src->seal_id ? src->seal_id : src->blob_id);
         rc = obj_unseal_part_header(u, &u->parts[0], &end);
     }
     if (rc == ERR_IO)
@@ -224,20 +225,20 @@ void obj_unseal_free(struct obj_unseal *u)
     free(u);
 }
 
-int obj_append_sealed_part(struct blob_store *bs, const char *blob_id, struct obj_writer *w)
+/* Append blob_id's bytes, as stored, to w. */
+static int obj_blob_append(struct blob_store *bs, const char *blob_id, struct obj_writer *w)
 {
     int fd = -1;
     int rc = blob_open_read(bs, blob_id, &fd);
     if (rc)
         return rc;
-    rc = obj_writer_write(w, blob_id, BLOB_ID_LEN);
     char *chunk = xmalloc(1u << 20);
     for (ssize_t k = 1; !rc && k > 0;) {
         k = read(fd, chunk, 1u << 20);
         if (k < 0 && errno == EINTR)
             k = 1;
         else if (k < 0) {
-            err_set("read of part blob %s: %s", blob_id, strerror(errno));
+            err_set("read of blob %s: %s", blob_id, strerror(errno));
             rc = ERR_IO;
         } else if (k > 0)
             rc = obj_writer_write(w, chunk, (size_t)k);
@@ -245,4 +246,19 @@ int obj_append_sealed_part(struct blob_store *bs, const char *blob_id, struct ob
     free(chunk);
     close(fd);
     return rc;
+}
+
+int obj_append_sealed_part(struct blob_store *bs, const char *blob_id, struct obj_writer *w)
+{
+    int rc = obj_writer_write(w, blob_id, BLOB_ID_LEN);
+    return rc ? rc : obj_blob_append(bs, blob_id, w);
+}
+
+int obj_copy_sealed(struct blob_store *bs, const struct meta_object *src, struct obj_writer *w)
+{
+    if (obj_sse_mode_of(src->sse) != OBJ_SSE_C) {
+        err_set("only SSE-C versions are copied sealed");
+        return ERR_INVALID;
+    }
+    return obj_blob_append(bs, src->blob_id, w);
 }

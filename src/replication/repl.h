@@ -26,9 +26,12 @@
 void repl_install(void);
 
 /* Apply task t (its source version src) to its destination: 0 when the destination holds it
- * (already did, too); else an ERR_* code, with why (size bytes) saying what refused it. */
-int repl_apply(struct meta_store *meta, struct blob_store *bs, const struct meta_repl_task *t,
-               struct meta_object *src, char *why, size_t size) WARN_UNUSED;
+ * (already did, too); else an ERR_* code, with why (size bytes) saying what refused it.
+ * legacy: the server's --legacy-bucket-defaults (whether a destination without an encryption
+ * configuration blocks SSE-C). */
+int repl_apply(struct meta_store *meta, struct blob_store *bs, int legacy,
+               const struct meta_repl_task *t, struct meta_object *src, char *why,
+               size_t size) WARN_UNUSED;
 
 /* The same for a task whose destination is a registered remote endpoint (t->remote,
  * repl_remote.c); storage_class: the rule's Destination/StorageClass or "". */
@@ -44,7 +47,7 @@ int repl_kms_copy(struct meta_store *meta, struct blob_store *bs, const struct m
 
 struct repl_worker;
 int repl_worker_start(struct repl_worker **out, struct meta_store *meta, struct blob_store *bs,
-                      int64_t retry_ms) WARN_UNUSED;
+                      int64_t retry_ms, int legacy) WARN_UNUSED;
 void repl_worker_stop(struct repl_worker *w);
 
 #endif

@@ -8,15 +8,19 @@
 #include "replication/repl.h"
 #include "replication/repl_config.h"
 
-/* Versions Stocktake can copy: plain and SSE-S3 (re-sealed under a fresh key). SSE-C needs the
- * customer's key, which is never stored. SSE-KMS, as on AWS, only when the rule's
- * SseKmsEncryptedObjects is Enabled (with the ReplicaKmsKeyID AWS then requires), re-encrypted
- * under that key, and only to a bucket on this server (a remote gets no KMS key of ours). */
+/* Versions Stocktake can copy: plain and SSE-S3 (re-sealed under a fresh key); SSE-C, as on
+ * AWS, to a bucket on this server (its sealed bytes copied as they are: the customer's key is
+ * never stored, and a remote could not read them without our record); SSE-KMS, as on AWS,
+ * only when the rule's SseKmsEncryptedObjects is Enabled (with the ReplicaKmsKeyID AWS then
+ * requires), re-encrypted under that key, and only to a bucket on this server (a remote gets
+ * no KMS key of ours). */
 static int repl_copyable(const struct meta_object *o, const struct repl_rule *r)
 {
     enum obj_sse_mode m = obj_sse_mode_of(o->sse);
     if (m == OBJ_SSE_KMS)
         return r->sse_kms_objects == REPL_ENABLED && r->kms_key && !repl_rule_remote(r);
+    if (m == OBJ_SSE_C)
+        return !repl_rule_remote(r);
     return m == OBJ_SSE_NONE || m == OBJ_SSE_S3;
 }
 

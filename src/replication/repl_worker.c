@@ -22,6 +22,7 @@ struct repl_worker {
     struct meta_store *meta;
     struct blob_store *bs;
     int64_t retry_ms;
+    int legacy; /* --legacy-bucket-defaults */
     struct periodic *thread;
     atomic_int stop;
 };
@@ -74,7 +75,7 @@ static int repl_one(struct repl_worker *w, const struct meta_repl_task *t)
     if (rc)
         return rc;
     char why[1024] = "";
-    rc = repl_apply(w->meta, w->bs, t, &src, why, sizeof(why));
+    rc = repl_apply(w->meta, w->bs, w->legacy, t, &src, why, sizeof(why));
     meta_object_dispose(&src);
     if (!rc)
         return meta_repl_finish(w->meta, t->id, "COMPLETED");
@@ -126,9 +127,10 @@ static void repl_tick(void *arg)
 }
 
 int repl_worker_start(struct repl_worker **out, struct meta_store *meta, struct blob_store *bs,
-                      int64_t retry_ms)
+                      int64_t retry_ms, int legacy)
 {
     struct repl_worker *w = xcalloc(1, sizeof(*w));
+    w->legacy = legacy;
     w->meta = meta;
     w->bs = bs;
     w->retry_ms = retry_ms > 0 ? retry_ms : 1000;
