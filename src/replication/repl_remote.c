@@ -9,7 +9,9 @@
  * before the task was finished) and nothing is sent again, so a retried task never makes a
  * second remote version. A delete marker is a DELETE of the key (done when the key's current
  * version already is a delete marker); tags changes are PutObjectTagging of the remote version
- * that carries the marker. The remote assigns its own version ids. */
+ * that carries the marker. The remote assigns its own version ids. A multipart version is sent
+ * as a multipart upload with the same parts (repl_remote_mpu.c), so its ETag and composite
+ * checksum are the source's on the remote too. */
 #include <curl/curl.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -24,22 +26,11 @@
 #include "core/uri.h"
 #include "object/object.h"
 #include "replication/repl.h"
+#include "replication/repl_remote.h"
 
 #define REPL_REMOTE_TIMEOUT_MS 60000
-#define REPL_MARKER_HEADER "x-amz-meta-stocktake-replica-of"
 
-struct repl_answer {
-    long status;
-    char version_id[128];
-    char replica_of[128];
-    int delete_marker;
-    char code[64];     /* the error answer's <Code> */
-    char message[256]; /* and <Message> */
-    char body[1024];
-    size_t body_len;
-};
-
-static int repl_rwhy(char *why, size_t size, int rc, const char *fmt, ...)
+int repl_rwhy(char *why, size_t size, int rc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -72,6 +63,7 @@ static size_t repl_on_header(char *p, size_t size, size_t n, void *ctx)
     char dm[8] = "";
     repl_header_value(p, len, "x-amz-version-id", a->version_id, sizeof(a->version_id));
     repl_header_value(p, len, REPL_MARKER_HEADER, a->replica_of, sizeof(a->replica_of));
+    repl_header_value(p, len, "etag", a->etag, sizeof(a->etag));
     repl_header_value(p, len, "x-amz-delete-marker", dm, sizeof(dm));
     if (dm[0])
         a->delete_marker = strcmp(dm, "true") == 0;
@@ -90,8 +82,7 @@ static size_t repl_on_body(char *p, size_t size, size_t n, void *ctx)
     return len;
 }
 
-static void repl_xml_text(const char *body, const char *open, const char *close, char *out,
-                          size_t size)
+void repl_xml_text(const char *body, const char *open, const char *close, char *out, size_t size)
 {
     const char *c = strstr(body, open);
     const char *e = c ? strstr(c, close) : NULL;
@@ -116,17 +107,9 @@ static size_t repl_on_read(char *p, size_t size, size_t n, void *ctx)
     return got;
 }
 
-struct repl_body {
-    struct obj_reader *rd; /* streamed (PUT object), or */
-    const char *data;      /* a small document (tagging) */
-    uint64_t size;
-};
-
-/* One request to the remote; 0 with a->status (any HTTP status), or an error (no answer). */
-static int repl_remote_call(const struct meta_remote *rem, const char *method, const char *bucket,
-                            const char *key, const char *query, struct curl_slist *h,
-                            const struct repl_body *body, struct repl_answer *a, char *why,
-                            size_t size)
+int repl_remote_call(const struct meta_remote *rem, const char *method, const char *bucket,
+                     const char *key, const char *query, struct curl_slist *h,
+                     const struct repl_body *body, struct repl_answer *a, char *why, size_t size)
 {
     memset(a, 0, sizeof(*a));
     struct buf url;
@@ -187,8 +170,8 @@ static int repl_remote_call(const struct meta_remote *rem, const char *method, c
     return 0;
 }
 
-static int repl_status_fail(const struct meta_remote *rem, const char *what,
-                            const struct repl_answer *a, char *why, size_t size)
+int repl_status_fail(const struct meta_remote *rem, const char *what, const struct repl_answer *a,
+                     char *why, size_t size)
 {
     const char *reason = a->status == 404   ? "DstBucketNotFound"
                          : a->status == 403 ? "DstPutObjectNotPermitted"
@@ -198,7 +181,7 @@ static int repl_status_fail(const struct meta_remote *rem, const char *what,
                      a->code, a->message, what);
 }
 
-static struct curl_slist *repl_hdr(struct curl_slist *h, const char *name, const char *value)
+struct curl_slist *repl_hdr(struct curl_slist *h, const char *name, const char *value)
 {
     char line[4096];
     if (strpbrk(value, "\r\n"))
@@ -207,8 +190,7 @@ static struct curl_slist *repl_hdr(struct curl_slist *h, const char *name, const
     return curl_slist_append(h, line);
 }
 
-/* The headers a PUT of version o carries. */
-static struct curl_slist *repl_put_headers(const struct meta_object *o, const char *storage_class)
+struct curl_slist *repl_put_headers(const struct meta_object *o, const char *storage_class)
 {
     struct curl_slist *h = NULL;
     json_t *hs = o->headers ? json_loads(o->headers, 0, NULL) : NULL;
@@ -264,6 +246,8 @@ static int repl_remote_put(struct blob_store *bs, const struct meta_remote *rem,
         return rc;
     if (a.status == 200 && strcmp(a.replica_of, o->version_id) == 0)
         return 0; /* an earlier attempt stored it */
+    if (o->multipart && o->parts)
+        return repl_remote_put_multipart(bs, rem, t, o, storage_class, why, size);
     struct obj_reader *rd = NULL;
     rc = obj_reader_open(bs, o, 0, (uint64_t)o->size, &rd);
     if (rc)
