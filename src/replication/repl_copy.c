@@ -211,10 +211,10 @@ int repl_apply(struct meta_store *meta, struct blob_store *bs, int legacy,
                const struct meta_repl_task *t, struct meta_object *src, char *why, size_t size)
 {
     if (t->remote[0]) {
-        char sc[40];
+        char sc[40], kms_key[2048];
         int owner_override;
-        repl_rule_overrides(meta, t, sc, sizeof(sc), &owner_override, NULL, 0);
-        return repl_apply_remote(meta, bs, t, src, sc, why, size);
+        repl_rule_overrides(meta, t, sc, sizeof(sc), &owner_override, kms_key, sizeof(kms_key));
+        return repl_apply_remote(meta, bs, t, src, sc, kms_key, why, size);
     }
     struct meta_bucket sb, db;
     int rc = meta_bucket_get(meta, t->bucket, &sb);

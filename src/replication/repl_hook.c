@@ -12,13 +12,12 @@
  * AWS, to a bucket on this server (its sealed bytes copied as they are: the customer's key is
  * never stored, and a remote could not read them without our record); SSE-KMS, as on AWS,
  * only when the rule's SseKmsEncryptedObjects is Enabled (with the ReplicaKmsKeyID AWS then
- * requires), re-encrypted under that key, and only to a bucket on this server (a remote gets
- * no KMS key of ours). */
+ * requires), re-encrypted under that key (on a remote: a key of the remote's KMS). */
 static int repl_copyable(const struct meta_object *o, const struct repl_rule *r)
 {
     enum obj_sse_mode m = obj_sse_mode_of(o->sse);
     if (m == OBJ_SSE_KMS)
-        return r->sse_kms_objects == REPL_ENABLED && r->kms_key && !repl_rule_remote(r);
+        return r->sse_kms_objects == REPL_ENABLED && r->kms_key;
     if (m == OBJ_SSE_C)
         return !repl_rule_remote(r);
     return m == OBJ_SSE_NONE || m == OBJ_SSE_S3;

@@ -47,17 +47,28 @@ int repl_status_fail(const struct meta_remote *rem, const char *what, const stru
                      char *why, size_t size);
 /* h plus the header "name: value" (values with CR/LF are left out). */
 struct curl_slist *repl_hdr(struct curl_slist *h, const char *name, const char *value);
-/* The headers a PUT (or CreateMultipartUpload) of version o carries. */
-struct curl_slist *repl_put_headers(const struct meta_object *o, const char *storage_class);
+/* What a version is sent as: o itself, its plain data key when it is SSE-KMS (else NULL), the
+ * rule's storage class and ReplicaKmsKeyID ("" when none). */
+struct repl_remote_src {
+    const struct meta_object *o;
+    const uint8_t *data_key;
+    const char *storage_class;
+    const char *kms_key;
+};
+
+/* The headers a PUT (or CreateMultipartUpload) of s carries. */
+struct curl_slist *repl_put_headers(const struct repl_remote_src *s);
+/* Open bytes [start, start+len) of s's version (decrypted). */
+int repl_remote_open(struct blob_store *bs, const struct repl_remote_src *s, uint64_t start,
+                     uint64_t len, struct obj_reader **out) WARN_UNUSED;
 /* The text between open and close in body, into out ("" stays when absent or too long). */
-void repl_xml_text(const char *body, const char *open, const char *close, char *out,
-                   size_t size);
+void repl_xml_text(const char *body, const char *open, const char *close, char *out, size_t size);
 
 /* Version o (multipart, with its parts list) sent as a multipart upload with the same parts,
  * so the remote's ETag ("…-N") and composite checksum are the source's (repl_remote_mpu.c).
  * A failed attempt aborts its upload. */
 int repl_remote_put_multipart(struct blob_store *bs, const struct meta_remote *rem,
-                              const struct meta_repl_task *t, const struct meta_object *o,
-                              const char *storage_class, char *why, size_t size) WARN_UNUSED;
+                              const struct meta_repl_task *t, const struct repl_remote_src *s,
+                              char *why, size_t size) WARN_UNUSED;
 
 #endif

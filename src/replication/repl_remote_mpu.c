@@ -82,10 +82,11 @@ static int repl_mpu_query(struct buf *q, const char *first, const char *upload_i
 }
 
 static int repl_mpu_create(const struct meta_remote *rem, const struct meta_repl_task *t,
-                           const struct meta_object *o, const char *storage_class,
-                           char *upload_id, size_t id_size, char *why, size_t size)
+                           const struct repl_remote_src *s, char *upload_id, size_t id_size,
+                           char *why, size_t size)
 {
-    struct curl_slist *h = repl_put_headers(o, storage_class);
+    const struct meta_object *o = s->o;
+    struct curl_slist *h = repl_put_headers(s);
     int typed = 0;
     for (struct curl_slist *l = h; l; l = l->next)
         typed |= strncasecmp(l->data, "content-type:", 13) == 0;
@@ -98,8 +99,8 @@ static int repl_mpu_create(const struct meta_remote *rem, const struct meta_repl
     }
     struct repl_body none = {NULL, "", 0};
     struct repl_answer a;
-    int rc = repl_remote_call(rem, "POST", t->dest_bucket, t->key, "uploads=", h, &none, &a, why,
-                              size);
+    int rc =
+        repl_remote_call(rem, "POST", t->dest_bucket, t->key, "uploads=", h, &none, &a, why, size);
     if (rc)
         return rc;
     if (a.status != 200)
@@ -115,12 +116,13 @@ static int repl_mpu_create(const struct meta_remote *rem, const struct meta_repl
 }
 
 static int repl_mpu_part_send(struct blob_store *bs, const struct meta_remote *rem,
-                              const struct meta_repl_task *t, const struct meta_object *o,
+                              const struct meta_repl_task *t, const struct repl_remote_src *s,
                               const char *upload_id, struct repl_mpu_part *p, char *why,
                               size_t size)
 {
+    const struct meta_object *o = s->o;
     struct obj_reader *rd = NULL;
-    int rc = obj_reader_open(bs, o, p->offset, p->size, &rd);
+    int rc = repl_remote_open(bs, s, p->offset, p->size, &rd);
     if (rc)
         return repl_rwhy(why, size, rc, "reading %s/%s (%s) part %ld: %s", t->bucket, t->key,
                          o->version_id, p->number, err_msg());
@@ -140,8 +142,7 @@ static int repl_mpu_part_send(struct blob_store *bs, const struct meta_remote *r
     if (rc)
         curl_slist_free_all(h);
     else
-        rc = repl_remote_call(rem, "PUT", t->dest_bucket, t->key, q.data, h, &body, &a, why,
-                              size);
+        rc = repl_remote_call(rem, "PUT", t->dest_bucket, t->key, q.data, h, &body, &a, why, size);
     buf_dispose(&q);
     obj_reader_close(rd);
     if (!rc && a.status != 200)
@@ -191,8 +192,8 @@ static int repl_mpu_complete(const struct meta_remote *rem, const struct meta_re
     struct repl_answer a;
     if (!rc)
         rc = repl_remote_call(rem, "POST", t->dest_bucket, t->key, q.data,
-                              curl_slist_append(NULL, "Content-Type: application/xml"), &body,
-                              &a, why, size);
+                              curl_slist_append(NULL, "Content-Type: application/xml"), &body, &a,
+                              why, size);
     buf_dispose(&q);
     buf_dispose(&doc);
     /* S3 may answer 200 with an <Error> document once the body has started */
@@ -221,9 +222,10 @@ static void repl_mpu_abort(const struct meta_remote *rem, const struct meta_repl
 }
 
 int repl_remote_put_multipart(struct blob_store *bs, const struct meta_remote *rem,
-                              const struct meta_repl_task *t, const struct meta_object *o,
-                              const char *storage_class, char *why, size_t size)
+                              const struct meta_repl_task *t, const struct repl_remote_src *s,
+                              char *why, size_t size)
 {
+    const struct meta_object *o = s->o;
     json_t *arr = NULL;
     struct repl_mpu_part *parts = NULL;
     size_t n = 0;
@@ -234,9 +236,9 @@ int repl_remote_put_multipart(struct blob_store *bs, const struct meta_remote *r
                          err_msg());
     }
     char upload_id[1024] = "";
-    rc = repl_mpu_create(rem, t, o, storage_class, upload_id, sizeof(upload_id), why, size);
+    rc = repl_mpu_create(rem, t, s, upload_id, sizeof(upload_id), why, size);
     for (size_t i = 0; i < n && !rc; i++)
-        rc = repl_mpu_part_send(bs, rem, t, o, upload_id, &parts[i], why, size);
+        rc = repl_mpu_part_send(bs, rem, t, s, upload_id, &parts[i], why, size);
     if (!rc)
         rc = repl_mpu_complete(rem, t, o, upload_id, parts, n, why, size);
     if (rc && upload_id[0])

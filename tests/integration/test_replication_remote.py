@@ -193,6 +193,43 @@ def test_multipart_version_keeps_its_etag_and_composite_checksum(pair):
     assert d2["ETag"].endswith('-1"')
 
 
+def test_sse_kms_version_goes_encrypted_under_the_remote_key(pair):
+    import boto3
+    pair.register("site-kms")
+
+    def kms(srv, key, secret):
+        return boto3.client("kms", endpoint_url=srv.endpoint, region_name=srv.region,
+                            aws_access_key_id=key, aws_secret_access_key=secret)
+    local_key = kms(pair.source, pair.source.access_key,
+                    pair.source.secret_key).create_key()["KeyMetadata"]["Arn"]
+    remote_key = kms(pair.remote, pair.key, pair.secret).create_key()["KeyMetadata"]["Arn"]
+    versioned(pair.rs3, "backup-kms")
+    versioned(pair.s3, "src-kms")
+    configure(pair.s3, "src-kms", [rule(
+        "backup-kms", "site-kms",
+        SourceSelectionCriteria={"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+        Destination={"Bucket": "arn:aws:s3:::backup-kms", "Account": "site-kms",
+                     "EncryptionConfiguration": {"ReplicaKmsKeyID": remote_key}})])
+    v = pair.s3.put_object(Bucket="src-kms", Key="secret", Body=b"classified",
+                           ServerSideEncryption="aws:kms", SSEKMSKeyId=local_key)["VersionId"]
+    wait_status(pair.s3, "src-kms", "secret", v, "COMPLETED")
+    got = pair.rs3.get_object(Bucket="backup-kms", Key="secret")
+    assert got["Body"].read() == b"classified"
+    assert got["ServerSideEncryption"] == "aws:kms" and got["SSEKMSKeyId"] == remote_key
+    assert got["Metadata"]["stocktake-replica-of"] == v
+    # a replica key the remote does not have: FAILED, and nothing stored there
+    configure(pair.s3, "src-kms", [rule(
+        "backup-kms", "site-kms",
+        SourceSelectionCriteria={"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+        Destination={"Bucket": "arn:aws:s3:::backup-kms", "Account": "site-kms",
+                     "EncryptionConfiguration": {"ReplicaKmsKeyID": local_key}})])
+    v2 = pair.s3.put_object(Bucket="src-kms", Key="other", Body=b"x",
+                            ServerSideEncryption="aws:kms", SSEKMSKeyId=local_key)["VersionId"]
+    wait_status(pair.s3, "src-kms", "other", v2, "FAILED", timeout=60)
+    with pytest.raises(ClientError):
+        pair.rs3.head_object(Bucket="backup-kms", Key="other")
+
+
 def wait_log(srv, text, timeout=20):
     deadline = time.time() + timeout
     while time.time() < deadline:
