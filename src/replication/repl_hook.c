@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notify/notify_ctx.h"
 #include "object/object.h"
 #include "replication/repl.h"
 #include "replication/repl_config.h"
@@ -39,8 +40,11 @@ static int repl_on_change(const struct meta_change *ch, const char *config,
         switch (ch->kind) {
         case META_CHANGE_PUT:
             if (o->is_delete_marker) {
-                /* the first schema always replicates delete markers; V2 when enabled */
-                yes = !r->v2 || r->delete_markers == REPL_ENABLED;
+                /* the first schema always replicates delete markers; V2 when enabled; never
+                 * those lifecycle expiration makes (as AWS) */
+                const struct notify_ctx *nc = notify_ctx_current();
+                yes = (!r->v2 || r->delete_markers == REPL_ENABLED) &&
+                      !(nc && nc->source == NOTIFY_SRC_LIFECYCLE);
                 out->op = META_REPL_MARKER;
             } else {
                 yes = repl_copyable(o, r);

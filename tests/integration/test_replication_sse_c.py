@@ -139,3 +139,4 @@ def test_destination_blocking_sse_c_fails_the_version(server, s3):
     # plain versions still replicate into it
     p = s3.put_object(Bucket="cb-src", Key="plain", Body=b"p")["VersionId"]
     wait_status(s3, "cb-src", "plain", p, "COMPLETED")
+
