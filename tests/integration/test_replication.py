@@ -1,7 +1,5 @@
-"""Replication: Put/Get/DeleteBucketReplication with AWS's validation and errors.
-
-Until the replication worker exists, a valid configuration is refused with 501 NotImplemented
-and nothing is stored (accepting rules that never run would be a lie)."""
+"""Replication: Put/Get/DeleteBucketReplication with AWS's validation and errors, and the worker
+copying versions, delete markers, tags and ACLs to destination buckets on this server."""
 import base64
 import signal
 import hashlib
