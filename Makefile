@@ -29,7 +29,7 @@ LDFLAGS := -pie -Wl,-z,relro,-z,now
 endif
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/s3/*.c src/authz/*.c src/object/*.c src/meta/*.c src/blob/*.c src/account/*.c src/inventory/*.c \
-                              src/lifecycle/*.c src/tiering/*.c src/kms/*.c src/crypto/*.c src/notify/*.c src/replication/*.c \
+                              src/lifecycle/*.c src/tiering/*.c src/kms/*.c src/crypto/*.c src/notify/*.c src/replication/*.c src/logging/*.c \
                               src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
