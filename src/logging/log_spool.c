@@ -16,6 +16,7 @@
 #include "core/fsperm.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "core/uri.h"
 
 #define LOG_SPOOL_MAGIC "stocktake-access-log-batch 1"
@@ -258,7 +259,11 @@ static long long log_ready_ms(const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    return strtoll(base + SHA256_LEN * 2 + 1, NULL, 10);
+    const char *ms = base + SHA256_LEN * 2 + 1;
+    uint64_t v = 0;
+    if (str_parse_u64n(ms, strcspn(ms, "-"), 10, INT64_MAX, &v))
+        return 0;
+    return (long long)v;
 }
 
 static int log_ready_time_cmp(const void *a, const void *b)
@@ -328,17 +333,21 @@ static int log_header_parse(char *line, struct log_batch_id *id)
     size_t plen = 0;
     if (uri_decode(&prefix, &plen, p, strlen(p), 0))
         return ERR_INVALID;
-    int ok = strlen(f[1]) < sizeof(id->source) && strlen(f[2]) < sizeof(id->source_account) &&
+    int64_t first = 0, fmt = 0, ds = 0;
+    int ok = str_parse_i64(f[0], 0, INT64_MAX, &first) == 0 &&
+             str_parse_i64(f[5], LOG_KEY_NONE, LOG_KEY_PARTITIONED, &fmt) == 0 &&
+             str_parse_i64(f[6], LOG_DATE_DELIVERY, LOG_DATE_EVENT, &ds) == 0 &&
+             strlen(f[1]) < sizeof(id->source) && strlen(f[2]) < sizeof(id->source_account) &&
              strlen(f[3]) < sizeof(id->region) && strlen(f[4]) < sizeof(id->target) &&
              plen <= LOG_PREFIX_MAX && plen == strlen(prefix);
     if (ok) {
-        id->first_ms = strtoll(f[0], NULL, 10);
+        id->first_ms = first;
         snprintf(id->source, sizeof(id->source), "%s", f[1]);
         snprintf(id->source_account, sizeof(id->source_account), "%s", f[2]);
         snprintf(id->region, sizeof(id->region), "%s", f[3]);
         snprintf(id->target, sizeof(id->target), "%s", f[4]);
-        id->key_format = (enum log_key_format)atoi(f[5]);
-        id->date_source = (enum log_date_source)atoi(f[6]);
+        id->key_format = (enum log_key_format)fmt;
+        id->date_source = (enum log_date_source)ds;
         memcpy(id->prefix, prefix, plen + 1);
     }
     free(prefix);

@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "logging/log_config.h"
 #include "logging/log_record.h"
 #include "logging/log_spool.h"
@@ -207,8 +208,9 @@ static int64_t s3_log_object_size(const struct s3_req *r, int status)
     if (!strcmp(name, "GetObject") || !strcmp(name, "HeadObject")) {
         const char *cr = http_req_response_header(r->http, "Content-Range");
         const char *slash = cr ? strrchr(cr, '/') : NULL;
-        if (slash && slash[1] >= '0' && slash[1] <= '9')
-            return strtoll(slash + 1, NULL, 10);
+        int64_t total = 0;
+        if (slash && str_parse_i64(slash + 1, 0, INT64_MAX, &total) == 0)
+            return total;
         return http_req_response_size(r->http);
     }
     if (!strcmp(name, "PutObject") || !strcmp(name, "UploadPart") || !strcmp(name, "PostObject"))
