@@ -392,6 +392,16 @@ const char *http_req_response_header(const struct http_request *req, const char 
     return req->resp ? MHD_get_response_header(req->resp->mhd, name) : NULL;
 }
 
+int http_req_tls(const struct http_request *req, char *version, size_t vsize, char *cipher,
+                 size_t csize)
+{
+    if (!req->srv->secure)
+        return ERR_INVALID;
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    return http_tls_describe(info ? info->tls_session : NULL, version, vsize, cipher, csize);
+}
+
 const char *http_req_version(const struct http_request *req)
 {
     return req->version && *req->version ? req->version : "HTTP/1.1";

@@ -241,6 +241,9 @@ void s3_log_request(struct s3_req *r)
     const char *version = http_req_response_header(r->http, "x-amz-version-id");
     if (!version)
         version = s3_req_param(r, "versionId");
+    char tls_version[16] = "", cipher[128] = "";
+    if (http_req_tls(r->http, tls_version, sizeof(tls_version), cipher, sizeof(cipher)))
+        tls_version[0] = cipher[0] = '\0';
     int64_t complete = r->log_complete_ms ? r->log_complete_ms : r->log_start_ms;
     int64_t answer = r->log_answer_ms ? r->log_answer_ms : now;
     struct log_record rec = {
@@ -273,6 +276,8 @@ void s3_log_request(struct s3_req *r)
                      : r->auth_type == AUTHZ_AUTH_QUERY  ? "QueryString"
                                                          : NULL,
         .host_header = s3_req_header(r, "Host"),
+        .cipher_suite = cipher,
+        .tls_version = tls_version,
     };
     struct buf line;
     buf_init(&line, BUF_UNLIMITED);

@@ -374,3 +374,59 @@ def test_spool_survives_kill_9():
         log = srv.read_log()
         srv.cleanup()
     assert "Sanitizer" not in log and "runtime error:" not in log, log
+
+
+def test_tls_fields_over_https(tmp_path):
+    """Over HTTPS the record names the negotiated protocol and cipher suite as AWS does
+    (OpenSSL's names: TLSv1.3, TLS_AES_128_GCM_SHA256 / ECDHE-RSA-AES128-GCM-SHA256)."""
+    import boto3
+    from botocore.config import Config
+    d = str(tmp_path)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    d + "/k.pem", "-out", d + "/c.pem", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True)
+    os.chmod(d + "/k.pem", 0o600)
+    bin_ = os.environ.get("STOCKTAKE_BIN", "build/stocktake")
+    env = dict(os.environ, STOCKTAKE_ROOT_ACCESS_KEY="STKTLSLOGKEY00000001",
+               STOCKTAKE_ROOT_SECRET_KEY="tls-log-secret-0123456789abcdefghijklmn")
+    p = subprocess.Popen([bin_, "serve", "--listen", "127.0.0.1:0", "--data", d + "/data",
+                          "--tls-cert", d + "/c.pem", "--tls-key", d + "/k.pem",
+                          "--logging-flush-seconds", "3600"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        port = int(re.search(r"https://127\.0\.0\.1:(\d+)", p.stdout.readline()).group(1))
+        s3 = boto3.client("s3", endpoint_url="https://127.0.0.1:%d" % port,
+                          region_name="us-east-1", verify=d + "/c.pem",
+                          aws_access_key_id=env["STOCKTAKE_ROOT_ACCESS_KEY"],
+                          aws_secret_access_key=env["STOCKTAKE_ROOT_SECRET_KEY"],
+                          config=Config(s3={"addressing_style": "path"}))
+        src, dst = new_bucket(s3, "src"), new_bucket(s3, "dst")
+        sts_account = re.search(r"account:\s+(\d{12})", "".join(
+            p.stdout.readline() for _ in range(4))).group(1)
+        s3.put_bucket_policy(Bucket=dst, Policy=logging_policy(dst, src, sts_account, "logs/"))
+        s3.put_bucket_logging(Bucket=src, BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": dst, "TargetPrefix": "logs/"}})
+        s3.put_object(Bucket=src, Key="tls", Body=b"1")
+        time.sleep(0.3)
+        # the flush extension, signed by botocore's signer, over HTTPS
+        import botocore.awsrequest
+        import botocore.auth
+        from botocore.credentials import Credentials
+        req = botocore.awsrequest.AWSRequest(
+            method="POST", url="https://127.0.0.1:%d/%s?logging" % (port, src), data=b"")
+        botocore.auth.S3SigV4Auth(Credentials(env["STOCKTAKE_ROOT_ACCESS_KEY"],
+                                              env["STOCKTAKE_ROOT_SECRET_KEY"]),
+                                  "s3", "us-east-1").add_auth(req)
+        import ssl
+        ctx = ssl.create_default_context(cafile=d + "/c.pem")
+        r = urllib.request.Request(req.url, data=b"", method="POST", headers=dict(req.headers))
+        with urllib.request.urlopen(r, context=ctx) as f:
+            assert f.status == 200
+        lines = log_lines(s3, dst)
+        rec = [parse(l) for l in lines if " tls " in l][0]
+        assert rec["TLSVersion"] in ("TLSv1.2", "TLSv1.3"), rec
+        assert re.match(r"^(TLS_[A-Z0-9_]+|[A-Z0-9]+(-[A-Z0-9]+)+)$", rec["CipherSuite"]), rec
+    finally:
+        p.terminate()
+        p.wait()
