@@ -20,6 +20,8 @@
 #include "crypto/keys.h"
 #include "lifecycle/lc_day.h"
 #include "lifecycle/lc_worker.h"
+#include "logging/log_deliver.h"
+#include "logging/log_spool.h"
 #include "notify/notify.h"
 #include "replication/repl.h"
 #include "meta/meta.h"
@@ -46,9 +48,13 @@ struct serve_opts {
     /* SSE (issue 11) */
     const char *master_key_file;
     int allow_insecure_sse_c;
-    int64_t notify_retry_ms; /* the first retry of an undelivered event (issue 13) */
-    int64_t repl_retry_ms;   /* the first retry of a replication task (issue 13) */
+    int64_t notify_retry_ms;  /* the first retry of an undelivered event (issue 13) */
+    int64_t repl_retry_ms;    /* the first retry of a replication task (issue 13) */
+    int64_t logging_flush_ms; /* server access logs: a batch's age at delivery (issue 17) */
 };
+
+/* getopt value of --logging-flush-seconds (no short option) */
+#define SERVE_OPT_LOGGING_FLUSH 1701
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
  * the expiry, so their part files do not pile up. */
@@ -114,7 +120,9 @@ static void serve_usage(void)
                     "  --notify-retry-ms MS        first retry of an undelivered event "
                     "notification (doubles up to 60 s; default 1000)\n"
                     "  --replication-retry-ms MS   first retry of a replication the destination "
-                    "refused (doubles up to 60 s; FAILED after 5 attempts; default 1000)\n");
+                    "refused (doubles up to 60 s; FAILED after 5 attempts; default 1000)\n"
+                    "  --logging-flush-seconds S   server access logs are delivered S seconds "
+                    "after a batch's first record (default 300)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -200,6 +208,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"allow-insecure-sse-c", no_argument, NULL, 'X'},
         {"notify-retry-ms", required_argument, NULL, 'N'},
         {"replication-retry-ms", required_argument, NULL, 'Q'},
+        {"logging-flush-seconds", required_argument, NULL, SERVE_OPT_LOGGING_FLUSH},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -222,6 +231,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->restore_days = -1;
     o->notify_retry_ms = 1000;
     o->repl_retry_ms = 1000;
+    o->logging_flush_ms = 300 * 1000;
     int c;
     int64_t num = 0;
     uint64_t fixed = 0;
@@ -261,6 +271,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->notify_retry_ms = num;
         else if (c == 'Q' && str_parse_i64(optarg, 1, 60000, &num) == 0)
             o->repl_retry_ms = num;
+        else if (c == SERVE_OPT_LOGGING_FLUSH && str_parse_i64(optarg, 1, 86400, &num) == 0)
+            o->logging_flush_ms = num * 1000;
         else if (c == 'B' && str_parse_i64(optarg, 1, 600000, &num) == 0)
             o->meta_busy_timeout_ms = (int)num;
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
@@ -360,6 +372,8 @@ int cli_serve(int argc, char **argv)
     s3.require_sigv4 = o.require_sigv4;
     s3.restore_days = o.restore_days;
     s3.allow_insecure_sse_c = o.allow_insecure_sse_c;
+    if (!rc && log_spool_open(&s3.access_logs, o.data, o.logging_flush_ms))
+        log_warn("server access logging is off: %s", err_msg());
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
     struct http_server_config hc = {
@@ -375,6 +389,7 @@ int cli_serve(int argc, char **argv)
         rc = http_server_start(&http, &hc, &handler);
     if (rc) {
         fprintf(stderr, "stocktake: %s\n", err_msg());
+        log_spool_close(s3.access_logs);
         http_tls_free(&tls);
         meta_close(meta);
         blob_store_close(blobs);
@@ -404,6 +419,8 @@ int cli_serve(int argc, char **argv)
     struct repl_worker *replicator = NULL;
     if (repl_worker_start(&replicator, meta, blobs, o.repl_retry_ms, o.legacy_bucket_defaults))
         log_warn("could not start the replication worker: %s", err_msg());
+    if (s3.access_logs && log_worker_start(&s3.access_log_worker, s3.access_logs, meta, blobs))
+        log_warn("could not start the access log delivery: %s", err_msg());
     serve_banner(&o, http_server_port(http), &root_key, created);
     int sig = serve_wait_for_signal();
     log_info("signal %d: stopping", sig);
@@ -413,6 +430,9 @@ int cli_serve(int argc, char **argv)
     notify_worker_stop(notifier);
     repl_worker_stop(replicator);
     http_server_stop(http);
+    /* after the server: the last requests' records are in the spool, delivered now */
+    log_worker_stop(s3.access_log_worker);
+    log_spool_close(s3.access_logs);
     http_tls_free(&tls);
     periodic_stop(janitor_thread);
     obj_gc_stop(collector);

@@ -34,6 +34,7 @@ struct http_server {
 struct http_response {
     struct MHD_Response *mhd;
     int status;
+    uint64_t size; /* the body's bytes */
 };
 
 struct http_request {
@@ -42,6 +43,7 @@ struct http_request {
     char *path; /* raw target; the query follows its NUL */
     const char *query;
     const char *method;
+    const char *version; /* "HTTP/1.1", borrowed from libmicrohttpd */
     struct kv_pair headers[HTTP_MAX_HEADERS];
     size_t n_headers;
     void *ctx;
@@ -175,12 +177,12 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
     struct http_server *srv = cls;
     struct http_request *req = *con_cls;
     (void)url;
-    (void)version;
     if (req->rejected)
         return MHD_NO;
     if (!req->started) {
         http_guard_headers_done(srv->guard, http_conn_guard(conn));
         req->method = method;
+        req->version = version;
         MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_header, req);
         int ok = 0;
         enum MHD_Result r = http_framing_check(req, &ok);
@@ -375,10 +377,41 @@ int http_req_has_response(const struct http_request *req)
     return req->resp != NULL;
 }
 
+int http_req_status(const struct http_request *req)
+{
+    return req->resp ? req->resp->status : 0;
+}
+
+int64_t http_req_response_size(const struct http_request *req)
+{
+    return req->resp ? (int64_t)req->resp->size : -1;
+}
+
+const char *http_req_response_header(const struct http_request *req, const char *name)
+{
+    return req->resp ? MHD_get_response_header(req->resp->mhd, name) : NULL;
+}
+
+int http_req_tls(const struct http_request *req, char *version, size_t vsize, char *cipher,
+                 size_t csize)
+{
+    if (!req->srv->secure)
+        return ERR_INVALID;
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    return http_tls_describe(info ? info->tls_session : NULL, version, vsize, cipher, csize);
+}
+
+const char *http_req_version(const struct http_request *req)
+{
+    return req->version && *req->version ? req->version : "HTTP/1.1";
+}
+
 struct http_response *http_response_new_buffer(int status, char *data, size_t len)
 {
     struct http_response *resp = xcalloc(1, sizeof(*resp));
     resp->status = status;
+    resp->size = len;
     resp->mhd = MHD_create_response_from_buffer(
         len, data ? data : (void *)"", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (!resp->mhd)
@@ -390,6 +423,7 @@ struct http_response *http_response_new_fd(int status, int fd, uint64_t offset, 
 {
     struct http_response *resp = xcalloc(1, sizeof(*resp));
     resp->status = status;
+    resp->size = size;
     resp->mhd = MHD_create_response_from_fd_at_offset64(size, fd, offset);
     if (!resp->mhd)
         abort();
@@ -427,6 +461,7 @@ struct http_response *http_response_new_stream(int status, uint64_t size, size_t
     st->free_ctx = free_ctx;
     st->ctx = ctx;
     resp->status = status;
+    resp->size = size;
     resp->mhd =
         MHD_create_response_from_callback(size, block, http_stream_cb, st, http_stream_free);
     if (!resp->mhd)

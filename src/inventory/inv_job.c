@@ -1,5 +1,6 @@
 /* inv_job.c — one inventory run (see inv_job.h). */
 #include "inventory/inv_job.h"
+#include "object/obj_deliver.h"
 #include "object/object.h"
 
 #include <openssl/crypto.h>
@@ -397,41 +398,19 @@ static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, 
                        const char *md5_hex, const char *checksum, const char *sse,
                        const char *content_type)
 {
-    struct meta_object o;
-    memset(&o, 0, sizeof(o));
-    o.key = (char *)key;
-    if (j->dest.versioning == META_VERSIONING_ENABLED)
-        hash_version_id(o.version_id);
-    else
-        snprintf(o.version_id, sizeof(o.version_id), "null");
-    o.is_latest = 1;
-    o.size = (int64_t)size;
-    o.last_modified_ms = clock_now_ms();
-    snprintf(o.etag, sizeof(o.etag), "\"%s\"", md5_hex);
-    snprintf(o.storage_class, sizeof(o.storage_class), "STANDARD");
-    memcpy(o.owner_id, j->dest.owner_id, sizeof(o.owner_id));
-    char headers[128];
-    snprintf(headers, sizeof(headers), "[[\"Content-Type\",\"%s\"]]", content_type);
-    o.headers = headers;
-    snprintf(o.blob_id, sizeof(o.blob_id), "%s", blob_id);
-    o.sse = (char *)sse;
-    if (checksum && checksum[0]) {
-        snprintf(o.checksum_algorithm, sizeof(o.checksum_algorithm), "%s",
-                 checksum_algo_name(INV_FILE_CHECKSUM));
-        o.checksum_value = (char *)checksum;
-        snprintf(o.checksum_type, sizeof(o.checksum_type), "FULL_OBJECT");
-    }
     int rc = inv_job_check_grant(j, key);
+    char version_id[64];
+    obj_deliver_version_id(&j->dest, version_id, sizeof(version_id));
     if (!rc)
-        rc = inv_job_record(j, o.key, o.version_id, o.blob_id);
+        rc = inv_job_record(j, key, version_id, blob_id);
     if (rc) { /* the blob is ours until obj_commit takes it */
         if (blob_remove(j->blobs, blob_id))
             log_warn("could not remove blob %s", blob_id);
         return rc;
     }
-    struct obj_commit c = {j->dest.name, j->dest.id, &o, NULL, NULL, NULL};
-    enum obj_failure why;
-    rc = obj_commit(j->meta, j->blobs, &c, &why);
+    struct obj_delivery d = {key,      version_id, blob_id,     size, md5_hex, INV_FILE_CHECKSUM,
+                             checksum, sse,        content_type};
+    rc = obj_deliver_put(j->meta, j->blobs, &j->dest, &d);
     if (rc)
         return inv_job_fail(j, rc, "delivering %s: %s", key, err_msg());
     return 0;

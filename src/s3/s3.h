@@ -7,6 +7,9 @@
 #include "http/http.h"
 #include "meta/meta.h"
 
+struct log_spool;
+struct log_worker;
+
 struct s3_server {
     struct meta_store *meta;  /* borrowed */
     struct blob_store *blobs; /* borrowed */
@@ -25,6 +28,10 @@ struct s3_server {
     /* SSE (issue 11): accept SSE-C customer keys over plain HTTP (serve --allow-insecure-sse-c);
      * AWS refuses them without TLS. */
     int allow_insecure_sse_c;
+    /* Server access logging (issue 17, src/logging/): where records of buckets with logging
+     * enabled are spooled, and the worker that delivers them (NULL: no logging, as in tools). */
+    struct log_spool *access_logs;
+    struct log_worker *access_log_worker;
 };
 
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */

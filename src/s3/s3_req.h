@@ -146,6 +146,12 @@ struct s3_req {
     struct buf error_extra;
     char *error_headers[4][2]; /* extra headers on the error answer (owned) */
     size_t n_error_headers;
+    /* for the server access log record (s3_log_hook.c): when the request came and when its
+     * answer was ready (clock_now_ms), and the error code answered (NULL: none) */
+    int64_t log_start_ms;
+    int64_t log_complete_ms; /* the body was read */
+    int64_t log_answer_ms;
+    const char *log_error_code;
 };
 
 /* Operation handlers (s3_op_*.c), as named in s3_ops.def. */
@@ -231,6 +237,10 @@ enum s3_error s3_auth_check_body(struct s3_req *r);
  * TrentService.<Op>), and its error answer in AWS JSON form. */
 int s3_req_is_kms(const struct s3_req *r);
 void s3_kms_respond_error(struct s3_req *r, enum s3_error e);
+
+/* Server access logging (s3_log_hook.c): one record of r, when its bucket has logging
+ * enabled, into the spool; called once, when the request is done. */
+void s3_log_request(struct s3_req *r);
 
 /* Body pipeline (s3_body.c). */
 void s3_body_init(struct s3_body *b);

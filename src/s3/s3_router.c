@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/uri.h"
@@ -261,6 +262,7 @@ static struct s3_req *s3_req_new(struct http_request *http, struct s3_server *sr
     r->http = http;
     r->srv = srv;
     r->is_head = strcmp(http_req_method(http), "HEAD") == 0;
+    r->log_start_ms = clock_now_ms();
     r->secure = http_req_secure(http);
     uint8_t id[8], host[24];
     hash_random(id, sizeof(id));
@@ -400,6 +402,8 @@ static void s3_on_headers(struct http_request *http)
     enum s3_error e = s3_req_start(r);
     if (e)
         s3_respond_error(r, e);
+    if (http_req_has_response(http))
+        r->log_answer_ms = clock_now_ms();
 }
 
 static void s3_on_body(struct http_request *http, const char *data, size_t n)
@@ -417,6 +421,7 @@ static void s3_on_body(struct http_request *http, const char *data, size_t n)
 static void s3_on_complete(struct http_request *http)
 {
     struct s3_req *r = http_req_ctx(http);
+    r->log_complete_ms = clock_now_ms();
     enum s3_error e = r->body_error;
     if (e && r->body_error_message) {
         free(r->error_message);
@@ -432,6 +437,7 @@ static void s3_on_complete(struct http_request *http)
     }
     if (e)
         s3_respond_error(r, e);
+    r->log_answer_ms = clock_now_ms();
 }
 
 static void s3_on_done(struct http_request *http, int completed)
@@ -441,6 +447,7 @@ static void s3_on_done(struct http_request *http, int completed)
         return;
     if (!completed && r->op)
         log_info("request %s (%s) ended before it completed", r->request_id, r->op->name);
+    s3_log_request(r); /* server access logging: the one hook */
     s3_req_free(r);
 }
 
