@@ -30,7 +30,7 @@ endif
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/s3/*.c src/authz/*.c src/object/*.c src/meta/*.c src/blob/*.c src/account/*.c src/inventory/*.c \
                               src/lifecycle/*.c src/tiering/*.c src/kms/*.c src/crypto/*.c src/notify/*.c src/replication/*.c \
-                              src/cli/*.c))
+                              src/cli/*.c src/admin/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))

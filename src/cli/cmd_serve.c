@@ -8,8 +8,10 @@
 #include <sys/stat.h>
 
 #include "account/account.h"
+#include "admin/admin_runs.h"
 #include "blob/blob.h"
 #include "cli/cli.h"
+#include "core/access_log.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/periodic.h"
@@ -48,6 +50,10 @@ struct serve_opts {
     int allow_insecure_sse_c;
     int64_t notify_retry_ms; /* the first retry of an undelivered event (issue 13) */
     int64_t repl_retry_ms;   /* the first retry of a replication task (issue 13) */
+    /* issue 17: metrics and access logs */
+    const char *metrics_token;
+    const char *access_log;
+    enum access_log_format access_log_format;
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -114,7 +120,15 @@ static void serve_usage(void)
                     "  --notify-retry-ms MS        first retry of an undelivered event "
                     "notification (doubles up to 60 s; default 1000)\n"
                     "  --replication-retry-ms MS   first retry of a replication the destination "
-                    "refused (doubles up to 60 s; FAILED after 5 attempts; default 1000)\n");
+                    "refused (doubles up to 60 s; FAILED after 5 attempts; default 1000)\n"
+                    "  --metrics-token T           GET /_stocktake/metrics needs "
+                    "Authorization: Bearer T\n"
+                    "                              (env STOCKTAKE_METRICS_TOKEN; default: "
+                    "open, as scrapers expect)\n"
+                    "  --access-log FILE|-         one line per request (FILE created 0600; "
+                    "-: standard output)\n"
+                    "  --access-log-format text|json  common-log-like text (default) or one "
+                    "JSON object per line\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -200,6 +214,9 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"allow-insecure-sse-c", no_argument, NULL, 'X'},
         {"notify-retry-ms", required_argument, NULL, 'N'},
         {"replication-retry-ms", required_argument, NULL, 'Q'},
+        {"metrics-token", required_argument, NULL, 'W'},
+        {"access-log", required_argument, NULL, 'A'},
+        {"access-log-format", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -222,6 +239,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->restore_days = -1;
     o->notify_retry_ms = 1000;
     o->repl_retry_ms = 1000;
+    o->metrics_token = getenv("STOCKTAKE_METRICS_TOKEN");
     int c;
     int64_t num = 0;
     uint64_t fixed = 0;
@@ -249,6 +267,12 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->master_key_file = optarg;
         else if (c == 'X')
             o->allow_insecure_sse_c = 1;
+        else if (c == 'W' && optarg[0])
+            o->metrics_token = optarg;
+        else if (c == 'A' && optarg[0])
+            o->access_log = optarg;
+        else if (c == 'F' && access_log_format_parse(optarg, &o->access_log_format) == 0)
+            continue;
         else if (c == 'm' && http_tls_parse_min_version(optarg, &o->tls_min) == 0)
             continue;
         else if (c == 'u' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
@@ -360,6 +384,14 @@ int cli_serve(int argc, char **argv)
     s3.require_sigv4 = o.require_sigv4;
     s3.restore_days = o.restore_days;
     s3.allow_insecure_sse_c = o.allow_insecure_sse_c;
+    s3.metrics_token = o.metrics_token && o.metrics_token[0] ? o.metrics_token : NULL;
+    struct access_log *access_log = NULL;
+    if (!rc && o.access_log)
+        rc = access_log_open(&access_log, o.access_log, o.access_log_format);
+    s3.access_log = access_log;
+    o.inventory.job.legacy_bucket_defaults = o.legacy_bucket_defaults;
+    struct admin_runs *admin_runs = rc ? NULL : admin_runs_new(meta, blobs, &o.inventory.job);
+    s3.admin_runs = admin_runs;
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
     struct http_server_config hc = {
@@ -376,6 +408,8 @@ int cli_serve(int argc, char **argv)
     if (rc) {
         fprintf(stderr, "stocktake: %s\n", err_msg());
         http_tls_free(&tls);
+        admin_runs_free(admin_runs);
+        access_log_close(access_log);
         meta_close(meta);
         blob_store_close(blobs);
         return 1;
@@ -389,7 +423,6 @@ int cli_serve(int argc, char **argv)
     if (obj_gc_start(&collector, meta, blobs, &o.gc))
         log_warn("could not start the blob collector: %s", err_msg());
     struct inv_sched *sched = NULL;
-    o.inventory.job.legacy_bucket_defaults = o.legacy_bucket_defaults;
     if (inv_sched_start(&sched, meta, blobs, &o.inventory))
         log_warn("could not start the inventory scheduler: %s", err_msg());
     struct tier_worker *tiering = NULL;
@@ -413,6 +446,8 @@ int cli_serve(int argc, char **argv)
     notify_worker_stop(notifier);
     repl_worker_stop(replicator);
     http_server_stop(http);
+    admin_runs_free(admin_runs); /* after the server: no run starts now */
+    access_log_close(access_log);
     http_tls_free(&tls);
     periodic_stop(janitor_thread);
     obj_gc_stop(collector);

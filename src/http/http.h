@@ -74,6 +74,13 @@ void *http_req_app(const struct http_request *req);
 void *http_req_ctx(const struct http_request *req);
 void http_req_set_ctx(struct http_request *req, void *ctx);
 int http_req_has_response(const struct http_request *req);
+/* For metrics and access logs, at on_done: the response's status (0: none), the body bytes
+ * received, the response body's bytes as declared (0 for HEAD), and the microseconds since
+ * the request line came. */
+int http_req_status(const struct http_request *req);
+uint64_t http_req_bytes_in(const struct http_request *req);
+uint64_t http_req_bytes_out(const struct http_request *req);
+int64_t http_req_elapsed_us(const struct http_request *req);
 
 /* Responses. A response is handed to the request with http_req_respond (which takes it). */
 /* Body from memory; takes ownership of data (malloc'd, may be NULL with len 0). */

@@ -7,6 +7,9 @@
 #include "http/http.h"
 #include "meta/meta.h"
 
+struct admin_runs; /* admin/admin_runs.h */
+struct access_log; /* core/access_log.h */
+
 struct s3_server {
     struct meta_store *meta;  /* borrowed */
     struct blob_store *blobs; /* borrowed */
@@ -25,6 +28,13 @@ struct s3_server {
     /* SSE (issue 11): accept SSE-C customer keys over plain HTTP (serve --allow-insecure-sse-c);
      * AWS refuses them without TLS. */
     int allow_insecure_sse_c;
+    /* The admin API's run-now (NULL: it answers NotImplemented); borrowed. */
+    struct admin_runs *admin_runs;
+    /* GET /_stocktake/metrics needs "Authorization: Bearer <token>" (serve --metrics-token);
+     * NULL: it is open, as scrapers expect. */
+    const char *metrics_token;
+    /* One line per request (serve --access-log); NULL: none. Borrowed. */
+    struct access_log *access_log;
 };
 
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */
