@@ -8,8 +8,10 @@
 #include <sys/stat.h>
 
 #include "account/account.h"
+#include "admin/admin_runs.h"
 #include "blob/blob.h"
 #include "cli/cli.h"
+#include "core/access_log.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/periodic.h"
@@ -51,6 +53,10 @@ struct serve_opts {
     int64_t notify_retry_ms;  /* the first retry of an undelivered event (issue 13) */
     int64_t repl_retry_ms;    /* the first retry of a replication task (issue 13) */
     int64_t logging_flush_ms; /* server access logs: a batch's age at delivery (issue 17) */
+    /* issue 17: metrics and access logs */
+    const char *metrics_token;
+    const char *access_log;
+    enum access_log_format access_log_format;
 };
 
 /* getopt value of --logging-flush-seconds (no short option) */
@@ -122,7 +128,15 @@ static void serve_usage(void)
                     "  --replication-retry-ms MS   first retry of a replication the destination "
                     "refused (doubles up to 60 s; FAILED after 5 attempts; default 1000)\n"
                     "  --logging-flush-seconds S   server access logs are delivered S seconds "
-                    "after a batch's first record (default 300)\n");
+                    "after a batch's first record (default 300)\n"
+                    "  --metrics-token T           GET /_stocktake/metrics needs "
+                    "Authorization: Bearer T\n"
+                    "                              (env STOCKTAKE_METRICS_TOKEN; default: "
+                    "open, as scrapers expect)\n"
+                    "  --access-log FILE|-         one line per request (FILE created 0600; "
+                    "-: standard output)\n"
+                    "  --access-log-format text|json  common-log-like text (default) or one "
+                    "JSON object per line\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -209,6 +223,9 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"notify-retry-ms", required_argument, NULL, 'N'},
         {"replication-retry-ms", required_argument, NULL, 'Q'},
         {"logging-flush-seconds", required_argument, NULL, SERVE_OPT_LOGGING_FLUSH},
+        {"metrics-token", required_argument, NULL, 'W'},
+        {"access-log", required_argument, NULL, 'A'},
+        {"access-log-format", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -232,6 +249,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->notify_retry_ms = 1000;
     o->repl_retry_ms = 1000;
     o->logging_flush_ms = 300 * 1000;
+    o->metrics_token = getenv("STOCKTAKE_METRICS_TOKEN");
     int c;
     int64_t num = 0;
     uint64_t fixed = 0;
@@ -259,6 +277,12 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->master_key_file = optarg;
         else if (c == 'X')
             o->allow_insecure_sse_c = 1;
+        else if (c == 'W' && optarg[0])
+            o->metrics_token = optarg;
+        else if (c == 'A' && optarg[0])
+            o->access_log = optarg;
+        else if (c == 'F' && access_log_format_parse(optarg, &o->access_log_format) == 0)
+            continue;
         else if (c == 'm' && http_tls_parse_min_version(optarg, &o->tls_min) == 0)
             continue;
         else if (c == 'u' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
@@ -374,6 +398,14 @@ int cli_serve(int argc, char **argv)
     s3.allow_insecure_sse_c = o.allow_insecure_sse_c;
     if (!rc && log_spool_open(&s3.access_logs, o.data, o.logging_flush_ms))
         log_warn("server access logging is off: %s", err_msg());
+    s3.metrics_token = o.metrics_token && o.metrics_token[0] ? o.metrics_token : NULL;
+    struct access_log *access_log = NULL;
+    if (!rc && o.access_log)
+        rc = access_log_open(&access_log, o.access_log, o.access_log_format);
+    s3.access_log = access_log;
+    o.inventory.job.legacy_bucket_defaults = o.legacy_bucket_defaults;
+    struct admin_runs *admin_runs = rc ? NULL : admin_runs_new(meta, blobs, &o.inventory.job);
+    s3.admin_runs = admin_runs;
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
     struct http_server_config hc = {
@@ -391,6 +423,8 @@ int cli_serve(int argc, char **argv)
         fprintf(stderr, "stocktake: %s\n", err_msg());
         log_spool_close(s3.access_logs);
         http_tls_free(&tls);
+        admin_runs_free(admin_runs);
+        access_log_close(access_log);
         meta_close(meta);
         blob_store_close(blobs);
         return 1;
@@ -404,7 +438,6 @@ int cli_serve(int argc, char **argv)
     if (obj_gc_start(&collector, meta, blobs, &o.gc))
         log_warn("could not start the blob collector: %s", err_msg());
     struct inv_sched *sched = NULL;
-    o.inventory.job.legacy_bucket_defaults = o.legacy_bucket_defaults;
     if (inv_sched_start(&sched, meta, blobs, &o.inventory))
         log_warn("could not start the inventory scheduler: %s", err_msg());
     struct tier_worker *tiering = NULL;
@@ -433,6 +466,8 @@ int cli_serve(int argc, char **argv)
     /* after the server: the last requests' records are in the spool, delivered now */
     log_worker_stop(s3.access_log_worker);
     log_spool_close(s3.access_logs);
+    admin_runs_free(admin_runs); /* after the server: no run starts now */
+    access_log_close(access_log);
     http_tls_free(&tls);
     periodic_stop(janitor_thread);
     obj_gc_stop(collector);

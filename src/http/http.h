@@ -85,6 +85,12 @@ const char *http_req_version(const struct http_request *req);
  * access logs write them; ERR_INVALID over plain HTTP. */
 int http_req_tls(const struct http_request *req, char *version, size_t vsize, char *cipher,
                  size_t csize) WARN_UNUSED;
+/* For metrics and access logs, at on_done: the response's status (0: none), the body bytes
+ * received, the response body's bytes as declared (0 for HEAD), and the microseconds since
+ * the request line came. */
+uint64_t http_req_bytes_in(const struct http_request *req);
+uint64_t http_req_bytes_out(const struct http_request *req);
+int64_t http_req_elapsed_us(const struct http_request *req);
 
 /* Responses. A response is handed to the request with http_req_respond (which takes it). */
 /* Body from memory; takes ownership of data (malloc'd, may be NULL with len 0). */

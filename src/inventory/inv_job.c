@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/str.h"
 #include "crypto/keys.h"
 #include "inventory/inv_changes.h"
@@ -687,6 +688,8 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
     int64_t t = opts->now_ms ? opts->now_ms : run->started_ms;
     run->report_ms = t - t % 60000;
     int rc = inv_job_begin(&j, config_id);
+    if (opts->on_begin)
+        opts->on_begin(opts->on_begin_ctx, rc, run);
     if (rc) {
         log_info("inventory %s/%s not run: %s", bucket, config_id, run->error);
         return rc;
@@ -716,6 +719,7 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
              !rc           ? "succeeded"
              : j.cancelled ? "cancelled"
                            : "failed");
+    metrics_inventory_run(run->outcome, run->rows, run->finished_ms - run->started_ms);
     if (meta_inventory_run_finish(meta, run))
         log_error("could not record inventory run %lld: %s", (long long)run->run_id, err_msg());
     inv_lease_release(j.lease);

@@ -9,6 +9,8 @@
 
 struct log_spool;
 struct log_worker;
+struct admin_runs; /* admin/admin_runs.h */
+struct access_log; /* core/access_log.h */
 
 struct s3_server {
     struct meta_store *meta;  /* borrowed */
@@ -32,6 +34,13 @@ struct s3_server {
      * enabled are spooled, and the worker that delivers them (NULL: no logging, as in tools). */
     struct log_spool *access_logs;
     struct log_worker *access_log_worker;
+    /* The admin API's run-now (NULL: it answers NotImplemented); borrowed. */
+    struct admin_runs *admin_runs;
+    /* GET /_stocktake/metrics needs "Authorization: Bearer <token>" (serve --metrics-token);
+     * NULL: it is open, as scrapers expect. */
+    const char *metrics_token;
+    /* One line per request (serve --access-log); NULL: none. Borrowed. */
+    struct access_log *access_log;
 };
 
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */

@@ -81,6 +81,7 @@ static enum s3_error s3_auth_mismatch(struct s3_req *r, const struct s3_auth_ctx
 static enum s3_error s3_auth_verify(struct s3_req *r, struct s3_auth_ctx *a)
 {
     struct meta_access_key key;
+    snprintf(r->access_key, sizeof(r->access_key), "%s", a->auth.access_key);
     int rc = meta_key_get(r->srv->meta, a->auth.access_key, &key);
     if (rc == ERR_NOTFOUND) {
         s3_req_error_elem(r, "AWSAccessKeyId", a->auth.access_key);
@@ -507,6 +508,7 @@ static enum s3_error s3_auth_v2_verify(struct s3_req *r, const struct sigv2_auth
                                        const char *expires)
 {
     struct meta_access_key key;
+    snprintf(r->access_key, sizeof(r->access_key), "%s", a->access_key);
     int rc = meta_key_get(r->srv->meta, a->access_key, &key);
     if (rc == ERR_NOTFOUND) {
         s3_req_error_elem(r, "AWSAccessKeyId", a->access_key);

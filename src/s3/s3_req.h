@@ -105,6 +105,10 @@ struct s3_req {
     /* who is asking: the signer's account, or anonymous (unsigned; account all zero) */
     struct meta_account account;
     int anonymous;
+    /* the access key id the request was signed with ("" unsigned), for the access log */
+    char access_key[129];
+    /* the operation it is counted and logged as (s3_admin.h); -1: r->op's, or none */
+    int metric_op;
     /* a key service request signed without x-amz-content-sha256 (botocore signs non-S3
      * services' bodies without sending it): verified once its body is read
      * (s3_auth_check_body, s3_op_kms.c); until then r->account is not set */

@@ -18,10 +18,11 @@
 #include "core/uri.h"
 #include "core/utf8.h"
 #include "core/xmlw.h"
+#include "core/metrics.h"
+#include "s3/s3_admin.h"
 #include "s3/s3_req.h"
 #include "s3/sigv2.h"
 
-#define S3_RESERVED_PREFIX "_stocktake"
 #define S3_MAX_PARAMS 64
 
 static const struct s3_op_info s3_ops[S3_OP_COUNT] = {
@@ -264,6 +265,7 @@ static struct s3_req *s3_req_new(struct http_request *http, struct s3_server *sr
     r->is_head = strcmp(http_req_method(http), "HEAD") == 0;
     r->log_start_ms = clock_now_ms();
     r->secure = http_req_secure(http);
+    r->metric_op = -1;
     uint8_t id[8], host[24];
     hash_random(id, sizeof(id));
     hash_random(host, sizeof(host));
@@ -359,7 +361,16 @@ static enum s3_error s3_req_start(struct s3_req *r)
         e = s3_req_parse_target(r);
     if (e)
         return e;
+    if (s3_admin_is_metrics(r)) {
+        s3_admin_metrics(r);
+        return S3_OK;
+    }
+    if (s3_admin_is_api(r)) {
+        s3_admin_api(r);
+        return S3_OK;
+    }
     if (s3_req_is_health(r)) {
+        r->metric_op = S3_METRIC_HEALTH;
         char *ok = xstrdup("ok\n");
         struct http_response *resp = s3_response_new(r, 200, ok, strlen(ok));
         http_response_header(resp, "Content-Type", "text/plain");
@@ -448,11 +459,37 @@ static void s3_on_done(struct http_request *http, int completed)
     if (!completed && r->op)
         log_info("request %s (%s) ended before it completed", r->request_id, r->op->name);
     s3_log_request(r); /* server access logging: the one hook */
+    if (r->metric_op < 0)
+        r->metric_op = r->op ? (int)(r->op - s3_ops) : S3_METRIC_UNKNOWN;
+    s3_observe_request(r);
     s3_req_free(r);
+}
+
+static const char *const s3_metric_extra_names[] = {
+    [S3_METRIC_UNKNOWN - S3_OP_COUNT] = "Unknown",
+    [S3_METRIC_HEALTH - S3_OP_COUNT] = "Health",
+    [S3_METRIC_METRICS - S3_OP_COUNT] = "Metrics",
+    [S3_METRIC_ADMIN_INVENTORY_RUN - S3_OP_COUNT] = "AdminInventoryRun",
+    [S3_METRIC_ADMIN_INVENTORY_STATUS - S3_OP_COUNT] = "AdminInventoryStatus",
+    [S3_METRIC_ADMIN_INVENTORY_CANCEL - S3_OP_COUNT] = "AdminInventoryCancel",
+    [S3_METRIC_ADMIN_OTHER - S3_OP_COUNT] = "AdminOther",
+};
+
+const char *s3_metric_op_name(int op)
+{
+    if (op >= 0 && op < S3_OP_COUNT)
+        return s3_ops[op].name;
+    if (op >= S3_OP_COUNT && op < S3_METRIC_COUNT)
+        return s3_metric_extra_names[op - S3_OP_COUNT];
+    return "Unknown";
 }
 
 void s3_handler_init(struct http_handler *out, struct s3_server *srv)
 {
+    static const char *names[S3_METRIC_COUNT];
+    for (int i = 0; i < S3_METRIC_COUNT; i++)
+        names[i] = s3_metric_op_name(i);
+    metrics_set_operations(names, S3_METRIC_COUNT);
     out->on_headers = s3_on_headers;
     out->on_body = s3_on_body;
     out->on_complete = s3_on_complete;
