@@ -24,6 +24,7 @@
 #include "replication/repl.h"
 #include "meta/meta.h"
 #include "object/object.h"
+#include "s3/console_token.h"
 #include "s3/s3.h"
 #include "tiering/tier_worker.h"
 
@@ -46,8 +47,9 @@ struct serve_opts {
     /* SSE (issue 11) */
     const char *master_key_file;
     int allow_insecure_sse_c;
-    int64_t notify_retry_ms; /* the first retry of an undelivered event (issue 13) */
-    int64_t repl_retry_ms;   /* the first retry of a replication task (issue 13) */
+    int64_t notify_retry_ms;       /* the first retry of an undelivered event (issue 13) */
+    int64_t repl_retry_ms;         /* the first retry of a replication task (issue 13) */
+    int64_t console_session_ttl_s; /* the web console's sessions (CONSOLE.md) */
 };
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
@@ -114,7 +116,9 @@ static void serve_usage(void)
                     "  --notify-retry-ms MS        first retry of an undelivered event "
                     "notification (doubles up to 60 s; default 1000)\n"
                     "  --replication-retry-ms MS   first retry of a replication the destination "
-                    "refused (doubles up to 60 s; FAILED after 5 attempts; default 1000)\n");
+                    "refused (doubles up to 60 s; FAILED after 5 attempts; default 1000)\n"
+                    "  --console-session-ttl S     web console sessions (/_stocktake/console/) "
+                    "last S seconds (default 3600)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -200,6 +204,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"allow-insecure-sse-c", no_argument, NULL, 'X'},
         {"notify-retry-ms", required_argument, NULL, 'N'},
         {"replication-retry-ms", required_argument, NULL, 'Q'},
+        {"console-session-ttl", required_argument, NULL, 'W'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -222,6 +227,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->restore_days = -1;
     o->notify_retry_ms = 1000;
     o->repl_retry_ms = 1000;
+    o->console_session_ttl_s = 3600;
     int c;
     int64_t num = 0;
     uint64_t fixed = 0;
@@ -261,6 +267,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->notify_retry_ms = num;
         else if (c == 'Q' && str_parse_i64(optarg, 1, 60000, &num) == 0)
             o->repl_retry_ms = num;
+        else if (c == 'W' && str_parse_i64(optarg, 1, 7 * 86400, &num) == 0)
+            o->console_session_ttl_s = num;
         else if (c == 'B' && str_parse_i64(optarg, 1, 600000, &num) == 0)
             o->meta_busy_timeout_ms = (int)num;
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
@@ -360,6 +368,9 @@ int cli_serve(int argc, char **argv)
     s3.require_sigv4 = o.require_sigv4;
     s3.restore_days = o.restore_days;
     s3.allow_insecure_sse_c = o.allow_insecure_sse_c;
+    s3.console_session_ttl_s = o.console_session_ttl_s;
+    const struct keys_master *mk = keys_master_current();
+    console_token_server_key(mk ? mk->key : NULL, mk ? sizeof(mk->key) : 0, s3.console_key);
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
     struct http_server_config hc = {

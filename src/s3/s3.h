@@ -25,6 +25,10 @@ struct s3_server {
     /* SSE (issue 11): accept SSE-C customer keys over plain HTTP (serve --allow-insecure-sse-c);
      * AWS refuses them without TLS. */
     int allow_insecure_sse_c;
+    /* The web console's sessions (docs/internals/CONSOLE.md): how long one lasts (serve
+     * --console-session-ttl) and the key their tokens are signed with (console_token.h). */
+    int64_t console_session_ttl_s;
+    uint8_t console_key[32];
 };
 
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */
