@@ -30,7 +30,11 @@ endif
 
 # every module folder of src/ (src/main.c is the program)
 LIB_SRC := $(sort $(wildcard src/*/*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
+# the web console's files, bundled from console/ and embedded (src/s3/console_assets.h)
+CONSOLE_GEN := build/gen/console_assets.c
+CONSOLE_SRC := $(sort $(wildcard console/src/*.js console/static/*)) console/package.json \
+               $(wildcard console/node_modules/.package-lock.json)
+LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o) $(OUT)/obj/$(CONSOLE_GEN:.c=.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -40,6 +44,11 @@ all: $(OUT)/stocktake
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(CONSOLE_GEN): $(CONSOLE_SRC) scripts/console_build.sh scripts/console_embed.sh
+	@mkdir -p $(dir $@)
+	bash scripts/console_build.sh build/console
+	bash scripts/console_embed.sh build/console > $@.tmp && mv $@.tmp $@
 
 $(OUT)/libstocktake.a: $(LIB_OBJ)
 	@rm -f $@

@@ -28,6 +28,7 @@
 #include "replication/repl.h"
 #include "meta/meta.h"
 #include "object/object.h"
+#include "s3/console_token.h"
 #include "s3/s3.h"
 #include "tiering/tier_worker.h"
 
@@ -57,10 +58,12 @@ struct serve_opts {
     const char *metrics_token;
     const char *access_log;
     enum access_log_format access_log_format;
+    int64_t console_session_ttl_s; /* the web console's sessions (CONSOLE.md) */
 };
 
 /* getopt value of --logging-flush-seconds (no short option) */
 #define SERVE_OPT_LOGGING_FLUSH 1701
+#define SERVE_OPT_CONSOLE_TTL 1702
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
  * the expiry, so their part files do not pile up. */
@@ -136,7 +139,9 @@ static void serve_usage(void)
                     "  --access-log FILE|-         one line per request (FILE created 0600; "
                     "-: standard output)\n"
                     "  --access-log-format text|json  common-log-like text (default) or one "
-                    "JSON object per line\n");
+                    "JSON object per line\n"
+                    "  --console-session-ttl S     web console sessions (/_stocktake/console/) "
+                    "last S seconds (default 3600)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -226,6 +231,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"metrics-token", required_argument, NULL, 'W'},
         {"access-log", required_argument, NULL, 'A'},
         {"access-log-format", required_argument, NULL, 'F'},
+        {"console-session-ttl", required_argument, NULL, SERVE_OPT_CONSOLE_TTL},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -250,6 +256,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->repl_retry_ms = 1000;
     o->logging_flush_ms = 300 * 1000;
     o->metrics_token = getenv("STOCKTAKE_METRICS_TOKEN");
+    o->console_session_ttl_s = 3600;
     int c;
     int64_t num = 0;
     uint64_t fixed = 0;
@@ -297,6 +304,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->repl_retry_ms = num;
         else if (c == SERVE_OPT_LOGGING_FLUSH && str_parse_i64(optarg, 1, 86400, &num) == 0)
             o->logging_flush_ms = num * 1000;
+        else if (c == SERVE_OPT_CONSOLE_TTL && str_parse_i64(optarg, 1, 7 * 86400, &num) == 0)
+            o->console_session_ttl_s = num;
         else if (c == 'B' && str_parse_i64(optarg, 1, 600000, &num) == 0)
             o->meta_busy_timeout_ms = (int)num;
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
@@ -406,6 +415,9 @@ int cli_serve(int argc, char **argv)
     o.inventory.job.legacy_bucket_defaults = o.legacy_bucket_defaults;
     struct admin_runs *admin_runs = rc ? NULL : admin_runs_new(meta, blobs, &o.inventory.job);
     s3.admin_runs = admin_runs;
+    s3.console_session_ttl_s = o.console_session_ttl_s;
+    const struct keys_master *mk = keys_master_current();
+    console_token_server_key(mk ? mk->key : NULL, mk ? sizeof(mk->key) : 0, s3.console_key);
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
     struct http_server_config hc = {

@@ -41,6 +41,10 @@ struct s3_server {
     const char *metrics_token;
     /* One line per request (serve --access-log); NULL: none. Borrowed. */
     struct access_log *access_log;
+    /* The web console's sessions (docs/internals/CONSOLE.md): how long one lasts (serve
+     * --console-session-ttl) and the key their tokens are signed with (console_token.h). */
+    int64_t console_session_ttl_s;
+    uint8_t console_key[32];
 };
 
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */

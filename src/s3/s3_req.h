@@ -119,6 +119,10 @@ struct s3_req {
     int auth_sigv2;
     /* the bucket came from a virtual-hosted-style Host header (SigV2 signs "/bucket" + path) */
     int host_style;
+    /* a web console request (s3_console.c): the session endpoints, not an S3 operation */
+    int console;
+    /* authenticated by a console session cookie (s3_console_auth.c), not a signature */
+    int console_session;
     /* the connection is TLS (aws:SecureTransport) */
     int secure;
     /* the bucket, once an operation has loaded it */
@@ -245,6 +249,15 @@ void s3_kms_respond_error(struct s3_req *r, enum s3_error e);
 /* Server access logging (s3_log_hook.c): one record of r, when its bucket has logging
  * enabled, into the spool; called once, when the request is done. */
 void s3_log_request(struct s3_req *r);
+/* The web console (s3_console.c, s3_console_auth.c; docs/internals/CONSOLE.md). */
+/* Is r for /_stocktake/console[/...] (path-style)? */
+int s3_console_is_path(const struct s3_req *r);
+/* Serve the console file or session endpoint r names (a response, or an error to answer). */
+enum s3_error s3_console_begin(struct s3_req *r);
+/* Authenticate r by its console session cookie: S3_OK with r->account set, or AccessDenied
+ * (missing, tampered, expired session; cross-site request). ak (128 bytes) and *expires get the
+ * session's access key id and expiry. */
+enum s3_error s3_console_auth(struct s3_req *r, char ak[128], int64_t *expires);
 
 /* Body pipeline (s3_body.c). */
 void s3_body_init(struct s3_body *b);

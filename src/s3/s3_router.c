@@ -339,7 +339,7 @@ static enum notify_source s3_req_notify_source(const struct s3_op_info *op)
 /* The thread's notification context becomes r's (once it is routed and authenticated). */
 static void s3_req_notify_enter(struct s3_req *r)
 {
-    if (!r->op)
+    if (!r->op || r->console)
         return;
     struct notify_ctx *n = &r->notify;
     if (!n->source) {
@@ -377,6 +377,8 @@ static enum s3_error s3_req_start(struct s3_req *r)
         http_req_respond(r->http, resp);
         return S3_OK;
     }
+    if (s3_console_is_path(r))
+        return s3_console_begin(r); /* the web console's files and session (s3_console.c) */
     /* Browsers send a CORS preflight without credentials, whatever the URL carries (a presigned
      * one's query signs the real request, not the OPTIONS): AWS does not authenticate it. */
     if (strcmp(http_req_method(r->http), "OPTIONS") == 0) {
