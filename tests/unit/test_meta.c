@@ -39,7 +39,7 @@ static int fixture_open(struct meta_fixture *f, const char *backend)
     f->m = NULL;
     if (!mkdtemp(f->dir))
         return -1;
-    struct meta_config cfg = {backend, f->dir, 0};
+    struct meta_config cfg = {backend, f->dir, 0, NULL};
     return meta_open(&f->m, &cfg);
 }
 
@@ -1084,7 +1084,7 @@ static void check_migrated(int from)
     CHECK(make_old_db(dir, from) == 0);
     CHECK(raw_version(dir) == from);
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     CHECK(meta_open(&m, &cfg) == 0);
     CHECK(raw_version(dir) == meta_sqlite_schema_latest());
     struct meta_bucket b;
@@ -1139,7 +1139,7 @@ TEST(meta_sqlite_schema_refuses_newer_database)
     CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     CHECK(meta_open(&m, &cfg) == ERR_INVALID);
     CHECK(strstr(err_msg(), "schema version") != NULL);
     char cmd[128];
@@ -1153,7 +1153,7 @@ TEST(meta_sqlite_busy_is_err_busy)
     snprintf(dir, sizeof(dir), "/tmp/stocktake-meta-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     CHECK(meta_open(&m, &cfg) == 0);
     meta_sqlite_set_busy_timeout(m, 50);
     /* another connection holds the write lock past the busy timeout */
