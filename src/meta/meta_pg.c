@@ -268,8 +268,8 @@ int meta_pg_txn_again(struct meta_store *s, int rc, int attempt)
     return 1;
 }
 
-int meta_pg_query(struct meta_store *s, const char *sql, const char *param,
-                  meta_pg_row_fn *row_fn, void *ctx)
+int meta_pg_query(struct meta_store *s, const char *sql, const char *param, meta_pg_row_fn *row_fn,
+                  void *ctx)
 {
     pgx *db;
     pgx_stmt *stmt;

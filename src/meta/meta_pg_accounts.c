@@ -104,9 +104,9 @@ int meta_pg_key_get(struct meta_store *s, const char *access_key, struct meta_ac
 {
     struct pgm_one one = {out, 0};
     int rc = meta_pg_query(s,
-                               "SELECT access_key, secret, account_id, created_ms FROM access_keys "
-                               "WHERE access_key=?",
-                               access_key, pgm_key_one, &one);
+                           "SELECT access_key, secret, account_id, created_ms FROM access_keys "
+                           "WHERE access_key=?",
+                           access_key, pgm_key_one, &one);
     if (!rc && !one.found) {
         err_set("no access key");
         return ERR_NOTFOUND;
@@ -126,7 +126,7 @@ int meta_pg_key_list(struct meta_store *s, meta_key_cb *cb, void *payload)
 {
     struct pgm_cb c = {(void *)cb, payload};
     return meta_pg_query(s,
-                             "SELECT access_key, secret, account_id, created_ms FROM access_keys "
-                             "ORDER BY created_ms, seq",
-                             NULL, pgm_key_each, &c);
+                         "SELECT access_key, secret, account_id, created_ms FROM access_keys "
+                         "ORDER BY created_ms, seq",
+                         NULL, pgm_key_each, &c);
 }

@@ -15,11 +15,10 @@ int meta_pg_bucket_create(struct meta_store *s, const struct meta_bucket *b)
 {
     pgx *db;
     pgx_stmt *stmt;
-    int rc =
-        meta_pg_prepare(s,
-                            "INSERT INTO buckets(name, owner_id, region, created_ms, versioning,"
-                            " id) VALUES (?,?,?,?,?,replace(gen_random_uuid()::text, '-', ''))",
-                            &db, &stmt);
+    int rc = meta_pg_prepare(s,
+                             "INSERT INTO buckets(name, owner_id, region, created_ms, versioning,"
+                             " id) VALUES (?,?,?,?,?,replace(gen_random_uuid()::text, '-', ''))",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, b->name, -1, PGX_STATIC);
@@ -53,7 +52,7 @@ int meta_pg_bucket_get(struct meta_store *s, const char *name, struct meta_bucke
 {
     struct pgm_one one = {out, 0};
     int rc = meta_pg_query(s, "SELECT " PGX_BUCKET_COLS " FROM buckets WHERE name=?", name,
-                               pgm_bucket_one, &one);
+                           pgm_bucket_one, &one);
     if (!rc && !one.found) {
         err_set("no bucket %s", name);
         return ERR_NOTFOUND;
@@ -64,9 +63,9 @@ int meta_pg_bucket_get(struct meta_store *s, const char *name, struct meta_bucke
 static int pgm_bucket_delete_txn(pgx *db, const char *name)
 {
     int rc = meta_pg_run(db,
-                             "DELETE FROM buckets WHERE name=?1 AND NOT EXISTS "
-                             "(SELECT 1 FROM objects WHERE bucket=?1)",
-                             name, NULL, NULL);
+                         "DELETE FROM buckets WHERE name=?1 AND NOT EXISTS "
+                         "(SELECT 1 FROM objects WHERE bucket=?1)",
+                         name, NULL, NULL);
     if (rc)
         return rc;
     if (pgx_changes(db) == 0) {
@@ -77,14 +76,14 @@ static int pgm_bucket_delete_txn(pgx *db, const char *name)
      * so a bucket re-created under the name (by anyone) never sees them; their parts' blobs
      * are left to the collector */
     rc = meta_pg_dead_add(db,
-                              PGX_DEAD_INSERT "FROM parts WHERE upload_id IN"
-                                                 " (SELECT upload_id FROM uploads WHERE bucket=?1)",
-                              name, NULL, NULL);
+                          PGX_DEAD_INSERT "FROM parts WHERE upload_id IN"
+                                          " (SELECT upload_id FROM uploads WHERE bucket=?1)",
+                          name, NULL, NULL);
     if (!rc)
         rc = meta_pg_run(db,
-                             "DELETE FROM parts WHERE upload_id IN"
-                             " (SELECT upload_id FROM uploads WHERE bucket=?1)",
-                             name, NULL, NULL);
+                         "DELETE FROM parts WHERE upload_id IN"
+                         " (SELECT upload_id FROM uploads WHERE bucket=?1)",
+                         name, NULL, NULL);
     if (!rc)
         rc = meta_pg_run(db, "DELETE FROM uploads WHERE bucket=?", name, NULL, NULL);
     if (!rc)
@@ -123,19 +122,18 @@ static int pgm_bucket_each(pgx_stmt *stmt, void *ctx)
 }
 
 int meta_pg_bucket_list(struct meta_store *s, const char *owner_id, meta_bucket_cb *cb,
-                            void *payload)
+                        void *payload)
 {
     struct pgm_cb c = {(void *)cb, payload};
     if (owner_id)
         return meta_pg_query(
-            s, "SELECT " PGX_BUCKET_COLS " FROM buckets WHERE owner_id=? ORDER BY name",
-            owner_id, pgm_bucket_each, &c);
+            s, "SELECT " PGX_BUCKET_COLS " FROM buckets WHERE owner_id=? ORDER BY name", owner_id,
+            pgm_bucket_each, &c);
     return meta_pg_query(s, "SELECT " PGX_BUCKET_COLS " FROM buckets ORDER BY name", NULL,
-                             pgm_bucket_each, &c);
+                         pgm_bucket_each, &c);
 }
 
-int meta_pg_bucket_set_versioning(struct meta_store *s, const char *name,
-                                      enum meta_versioning v)
+int meta_pg_bucket_set_versioning(struct meta_store *s, const char *name, enum meta_versioning v)
 {
     pgx *db;
     pgx_stmt *stmt;
@@ -177,7 +175,7 @@ static int pgm_config_gen_bump(pgx *db, const char *bucket)
 {
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db, "UPDATE buckets SET config_gen=config_gen+1 WHERE name=?", -1, &stmt,
-                           NULL) != PGX_OK)
+                       NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
     return meta_pg_step_done(db, stmt);
@@ -189,9 +187,11 @@ static int pgm_config_put_txn(pgx *db, const char *bucket, const char *kind, con
     pgx_stmt *stmt;
     if (rc)
         return rc;
-    if (pgx_prepare_v2(db, "INSERT INTO bucket_configs VALUES (?,?,?,?)"
-                       " ON CONFLICT (bucket, kind) DO UPDATE SET doc=EXCLUDED.doc, updated_ms=EXCLUDED.updated_ms", -1, &stmt,
-                           NULL) != PGX_OK)
+    if (pgx_prepare_v2(db,
+                       "INSERT INTO bucket_configs VALUES (?,?,?,?)"
+                       " ON CONFLICT (bucket, kind) DO UPDATE SET doc=EXCLUDED.doc, "
+                       "updated_ms=EXCLUDED.updated_ms",
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, kind, -1, PGX_STATIC);
@@ -201,8 +201,8 @@ static int pgm_config_put_txn(pgx *db, const char *bucket, const char *kind, con
     return rc ? rc : pgm_config_gen_bump(db, bucket);
 }
 
-int meta_pg_bucket_config_put(struct meta_store *s, const char *bucket,
-                                  enum meta_config_kind kind, const char *doc)
+int meta_pg_bucket_config_put(struct meta_store *s, const char *bucket, enum meta_config_kind kind,
+                              const char *doc)
 {
     pgx *db;
     int rc;
@@ -210,13 +210,13 @@ int meta_pg_bucket_config_put(struct meta_store *s, const char *bucket,
     return rc;
 }
 
-int meta_pg_bucket_config_get(struct meta_store *s, const char *bucket,
-                                  enum meta_config_kind kind, char **out_doc)
+int meta_pg_bucket_config_get(struct meta_store *s, const char *bucket, enum meta_config_kind kind,
+                              char **out_doc)
 {
     pgx *db;
     pgx_stmt *stmt;
-    int rc = meta_pg_prepare(s, "SELECT doc FROM bucket_configs WHERE bucket=? AND kind=?", &db,
-                                 &stmt);
+    int rc =
+        meta_pg_prepare(s, "SELECT doc FROM bucket_configs WHERE bucket=? AND kind=?", &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
@@ -239,7 +239,7 @@ static int pgm_config_delete_txn(pgx *db, const char *bucket, const char *kind)
 {
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db, "DELETE FROM bucket_configs WHERE bucket=? AND kind=?", -1, &stmt,
-                           NULL) != PGX_OK)
+                       NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, kind, -1, PGX_STATIC);
@@ -252,7 +252,7 @@ static int pgm_config_delete_txn(pgx *db, const char *bucket, const char *kind)
 }
 
 int meta_pg_bucket_config_delete(struct meta_store *s, const char *bucket,
-                                     enum meta_config_kind kind)
+                                 enum meta_config_kind kind)
 {
     pgx *db;
     int rc;
@@ -261,14 +261,14 @@ int meta_pg_bucket_config_delete(struct meta_store *s, const char *bucket,
 }
 
 int meta_pg_bucket_config_in_tx(pgx *db, const char *bucket, const char *kind, char **doc,
-                                    char owner[16], char region[64])
+                                char owner[16], char region[64])
 {
     *doc = NULL;
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db,
-                           "SELECT c.doc, b.owner_id, b.region FROM bucket_configs c JOIN buckets b"
-                           " ON b.name=c.bucket WHERE c.bucket=? AND c.kind=?",
-                           -1, &stmt, NULL) != PGX_OK)
+                       "SELECT c.doc, b.owner_id, b.region FROM bucket_configs c JOIN buckets b"
+                       " ON b.name=c.bucket WHERE c.bucket=? AND c.kind=?",
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, kind, -1, PGX_STATIC);

@@ -12,12 +12,13 @@
 /* ---- inventory configurations ---- */
 
 static int pgm_inventory_count(pgx *db, const char *bucket, const char *id, int64_t *total,
-                                  int *exists)
+                               int *exists)
 {
     pgx_stmt *stmt;
-    if (pgx_prepare_v2(db, "SELECT count(*), count(*) FILTER (WHERE id=?2) FROM inventory_configs"
+    if (pgx_prepare_v2(db,
+                       "SELECT count(*), count(*) FILTER (WHERE id=?2) FROM inventory_configs"
                        " WHERE bucket=?1",
-                           -1, &stmt, NULL) != PGX_OK)
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, id, -1, PGX_STATIC);
@@ -30,8 +31,8 @@ static int pgm_inventory_count(pgx *db, const char *bucket, const char *id, int6
     return rc == PGX_ROW ? 0 : meta_pg_fail(db, "count");
 }
 
-static int pgm_inventory_put_txn(pgx *db, const char *bucket, const char *id,
-                                    const char *config, size_t max_configs)
+static int pgm_inventory_put_txn(pgx *db, const char *bucket, const char *id, const char *config,
+                                 size_t max_configs)
 {
     int64_t total = 0;
     int exists = 0;
@@ -52,7 +53,7 @@ static int pgm_inventory_put_txn(pgx *db, const char *bucket, const char *id,
                        " strpos(?3::text, '<IsEnabled>true</IsEnabled>') > 0)::int)"
                        " ON CONFLICT (bucket, id) DO UPDATE SET config=EXCLUDED.config,"
                        " updated_ms=EXCLUDED.updated_ms, changes=EXCLUDED.changes",
-                           -1, &stmt, NULL) != PGX_OK)
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, id, -1, PGX_STATIC);
@@ -63,7 +64,7 @@ static int pgm_inventory_put_txn(pgx *db, const char *bucket, const char *id,
 }
 
 int meta_pg_inventory_put(struct meta_store *s, const char *bucket, const char *id,
-                              const char *config, size_t max_configs)
+                          const char *config, size_t max_configs)
 {
     pgx *db;
     int rc;
@@ -72,12 +73,12 @@ int meta_pg_inventory_put(struct meta_store *s, const char *bucket, const char *
 }
 
 int meta_pg_inventory_get(struct meta_store *s, const char *bucket, const char *id,
-                              char **out_config)
+                          char **out_config)
 {
     pgx *db;
     pgx_stmt *stmt;
-    int rc = meta_pg_prepare(s, "SELECT config FROM inventory_configs WHERE bucket=? AND id=?",
-                                 &db, &stmt);
+    int rc = meta_pg_prepare(s, "SELECT config FROM inventory_configs WHERE bucket=? AND id=?", &db,
+                             &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
@@ -100,7 +101,7 @@ static int pgm_inventory_delete_txn(pgx *db, const char *bucket, const char *id)
 {
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db, "DELETE FROM inventory_configs WHERE bucket=? AND id=?", -1, &stmt,
-                           NULL) != PGX_OK)
+                       NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, id, -1, PGX_STATIC);
@@ -121,15 +122,14 @@ int meta_pg_inventory_delete(struct meta_store *s, const char *bucket, const cha
 }
 
 int meta_pg_inventory_list(struct meta_store *s, const char *bucket, const char *from_id,
-                               size_t limit, meta_inventory_cb *cb, void *payload)
+                           size_t limit, meta_inventory_cb *cb, void *payload)
 {
     pgx *db;
     pgx_stmt *stmt;
-    int rc =
-        meta_pg_prepare(s,
-                            "SELECT bucket, id, config FROM inventory_configs WHERE"
-                            " (?1 IS NULL OR bucket=?1) AND id>=?2 ORDER BY bucket, id LIMIT ?3",
-                            &db, &stmt);
+    int rc = meta_pg_prepare(s,
+                             "SELECT bucket, id, config FROM inventory_configs WHERE"
+                             " (?1 IS NULL OR bucket=?1) AND id>=?2 ORDER BY bucket, id LIMIT ?3",
+                             &db, &stmt);
     if (rc)
         return rc;
     if (bucket)
@@ -139,8 +139,7 @@ int meta_pg_inventory_list(struct meta_store *s, const char *bucket, const char 
     int stop = 0;
     while (!stop && (rc = pgx_step(stmt)) == PGX_ROW)
         stop = cb(payload, (const char *)pgx_column_text(stmt, 0),
-                  (const char *)pgx_column_text(stmt, 1),
-                  (const char *)pgx_column_text(stmt, 2));
+                  (const char *)pgx_column_text(stmt, 1), (const char *)pgx_column_text(stmt, 2));
     int ret = stop ? stop : (rc == PGX_DONE ? 0 : meta_pg_fail(db, "inventory list"));
     pgx_finalize(stmt);
     return ret;
@@ -148,20 +147,19 @@ int meta_pg_inventory_list(struct meta_store *s, const char *bucket, const char 
 
 /* ---- inventory scans and runs ---- */
 
-int meta_pg_inventory_scan_txn(pgx *db, const char *bucket, const char *prefix,
-                                   int all_versions, meta_object_cb *cb, void *payload)
+int meta_pg_inventory_scan_txn(pgx *db, const char *bucket, const char *prefix, int all_versions,
+                               meta_object_cb *cb, void *payload)
 {
     int rc;
     char *pend = str_prefix_successor(prefix ? prefix : "");
     pgx_stmt *stmt;
     const char *sql =
-        all_versions ? "SELECT " PGX_INVENTORY_COLS
-                       ", tags, headers, replication_status FROM objects WHERE"
-                       " bucket=?1 AND key>=?2 AND (?3 IS NULL OR key<?3) ORDER BY key, id DESC"
-                     : "SELECT " PGX_INVENTORY_COLS
-                       ", tags, headers, replication_status FROM objects WHERE"
-                       " bucket=?1 AND is_latest=1 AND is_delete_marker=0 AND key>=?2 AND"
-                       " (?3 IS NULL OR key<?3) ORDER BY key";
+        all_versions
+            ? "SELECT " PGX_INVENTORY_COLS ", tags, headers, replication_status FROM objects WHERE"
+              " bucket=?1 AND key>=?2 AND (?3 IS NULL OR key<?3) ORDER BY key, id DESC"
+            : "SELECT " PGX_INVENTORY_COLS ", tags, headers, replication_status FROM objects WHERE"
+              " bucket=?1 AND is_latest=1 AND is_delete_marker=0 AND key>=?2 AND"
+              " (?3 IS NULL OR key<?3) ORDER BY key";
     if (pgx_prepare_v2(db, sql, -1, &stmt, NULL) != PGX_OK) {
         rc = meta_pg_fail(db, "prepare");
     } else {
@@ -190,7 +188,7 @@ int meta_pg_inventory_scan_txn(pgx *db, const char *bucket, const char *prefix,
 }
 
 int meta_pg_inventory_scan(struct meta_store *s, const char *bucket, const char *prefix,
-                               int all_versions, meta_object_cb *cb, void *payload)
+                           int all_versions, meta_object_cb *cb, void *payload)
 {
     pgx *db;
     /* one read-only REPEATABLE READ transaction: one snapshot for the whole scan */
@@ -220,11 +218,11 @@ static int pg_run_begin_txn(pgx *db, struct meta_inventory_run *run)
                          run->bucket, run->config_id, NULL);
     pgx_stmt *stmt = NULL;
     if (!rc && pgx_prepare_v2(db,
-                                  "INSERT INTO inventory_runs(bucket, config_id, started_ms,"
-                                  " finished_ms, report_ms, rows, files, bytes, outcome, error,"
-                                  " manifest_key) VALUES (?,?,?,0,?,0,0,0,'running','','')"
-                                  " RETURNING run_id",
-                                  -1, &stmt, NULL) != PGX_OK)
+                              "INSERT INTO inventory_runs(bucket, config_id, started_ms,"
+                              " finished_ms, report_ms, rows, files, bytes, outcome, error,"
+                              " manifest_key) VALUES (?,?,?,0,?,0,0,0,'running','','')"
+                              " RETURNING run_id",
+                              -1, &stmt, NULL) != PGX_OK)
         rc = meta_pg_fail(db, "prepare");
     if (!rc) {
         pgx_bind_text(stmt, 1, run->bucket, -1, PGX_STATIC);
@@ -244,11 +242,10 @@ int meta_pg_inventory_run_finish(struct meta_store *s, const struct meta_invento
 {
     pgx *db;
     pgx_stmt *stmt;
-    int rc =
-        meta_pg_prepare(s,
-                            "UPDATE inventory_runs SET finished_ms=?, rows=?, files=?, bytes=?,"
-                            " outcome=?, error=?, manifest_key=?, journal_seq=? WHERE run_id=?",
-                            &db, &stmt);
+    int rc = meta_pg_prepare(s,
+                             "UPDATE inventory_runs SET finished_ms=?, rows=?, files=?, bytes=?,"
+                             " outcome=?, error=?, manifest_key=?, journal_seq=? WHERE run_id=?",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_int64(stmt, 1, run->finished_ms);
@@ -263,15 +260,14 @@ int meta_pg_inventory_run_finish(struct meta_store *s, const struct meta_invento
     return meta_pg_step_done(db, stmt);
 }
 
-int meta_pg_inventory_run_cancel(struct meta_store *s, const char *bucket,
-                                     const char *config_id)
+int meta_pg_inventory_run_cancel(struct meta_store *s, const char *bucket, const char *config_id)
 {
     pgx *db;
     pgx_stmt *stmt;
     int rc = meta_pg_prepare(s,
-                                 "UPDATE inventory_runs SET outcome='cancelling' WHERE bucket=?"
-                                 " AND config_id=? AND outcome='running'",
-                                 &db, &stmt);
+                             "UPDATE inventory_runs SET outcome='cancelling' WHERE bucket=?"
+                             " AND config_id=? AND outcome='running'",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, bucket, -1, PGX_TRANSIENT);
@@ -287,7 +283,7 @@ int meta_pg_inventory_run_cancel(struct meta_store *s, const char *bucket,
 /* On a connection of its own: the job calls it inside its scan's read transaction on the
  * thread's connection, whose snapshot would neither publish the count nor see a cancel. */
 int meta_pg_inventory_run_progress(struct meta_store *s, int64_t run_id, int64_t rows,
-                                       int *cancelled)
+                                   int *cancelled)
 {
     pgx *db = NULL;
     *cancelled = 0;
@@ -295,16 +291,16 @@ int meta_pg_inventory_run_progress(struct meta_store *s, int64_t run_id, int64_t
     if (rc)
         return rc;
     pgx_stmt *stmt = NULL;
-    if (pgx_prepare_v2(db, "UPDATE inventory_runs SET rows=? WHERE run_id=?", -1, &stmt,
-                           NULL) != PGX_OK)
+    if (pgx_prepare_v2(db, "UPDATE inventory_runs SET rows=? WHERE run_id=?", -1, &stmt, NULL) !=
+        PGX_OK)
         rc = meta_pg_fail(db, "prepare");
     if (!rc) {
         pgx_bind_int64(stmt, 1, rows);
         pgx_bind_int64(stmt, 2, run_id);
         rc = meta_pg_step_done(db, stmt);
     }
-    if (!rc && pgx_prepare_v2(db, "SELECT outcome FROM inventory_runs WHERE run_id=?", -1,
-                                  &stmt, NULL) != PGX_OK)
+    if (!rc && pgx_prepare_v2(db, "SELECT outcome FROM inventory_runs WHERE run_id=?", -1, &stmt,
+                              NULL) != PGX_OK)
         rc = meta_pg_fail(db, "prepare");
     if (!rc) {
         pgx_bind_int64(stmt, 1, run_id);
@@ -321,16 +317,16 @@ int meta_pg_inventory_run_progress(struct meta_store *s, int64_t run_id, int64_t
 }
 
 int meta_pg_inventory_run_list(struct meta_store *s, const char *bucket, const char *config_id,
-                                   size_t limit, meta_inventory_run_cb *cb, void *payload)
+                               size_t limit, meta_inventory_run_cb *cb, void *payload)
 {
     pgx *db;
     pgx_stmt *stmt;
     int rc = meta_pg_prepare(s,
-                                 "SELECT run_id, bucket, config_id, started_ms, finished_ms,"
-                                 " report_ms, rows, files, bytes, outcome, error, manifest_key FROM"
-                                 " inventory_runs WHERE (?1 IS NULL OR bucket=?1) AND"
-                                 " (?2 IS NULL OR config_id=?2) ORDER BY run_id DESC LIMIT ?3",
-                                 &db, &stmt);
+                             "SELECT run_id, bucket, config_id, started_ms, finished_ms,"
+                             " report_ms, rows, files, bytes, outcome, error, manifest_key FROM"
+                             " inventory_runs WHERE (?1 IS NULL OR bucket=?1) AND"
+                             " (?2 IS NULL OR config_id=?2) ORDER BY run_id DESC LIMIT ?3",
+                             &db, &stmt);
     if (rc)
         return rc;
     if (bucket)

@@ -23,26 +23,27 @@ int meta_pg_journal_sources(pgx *db, const char *bucket)
         bucket, NULL, NULL);
     if (!rc)
         rc = meta_pg_run(db,
-                             "DELETE FROM change_journal_buckets WHERE bucket=?1 AND NOT EXISTS"
-                             " (SELECT 1 FROM inventory_configs WHERE bucket=?1 AND changes=1)",
-                             bucket, NULL, NULL);
+                         "DELETE FROM change_journal_buckets WHERE bucket=?1 AND NOT EXISTS"
+                         " (SELECT 1 FROM inventory_configs WHERE bucket=?1 AND changes=1)",
+                         bucket, NULL, NULL);
     if (!rc)
         rc = meta_pg_run(db,
-                             "DELETE FROM change_journal WHERE bucket=?1 AND NOT EXISTS"
-                             " (SELECT 1 FROM change_journal_buckets WHERE bucket=?1)",
-                             bucket, NULL, NULL);
+                         "DELETE FROM change_journal WHERE bucket=?1 AND NOT EXISTS"
+                         " (SELECT 1 FROM change_journal_buckets WHERE bucket=?1)",
+                         bucket, NULL, NULL);
     return rc;
 }
 
 /* ---- entries ---- */
 
 #define JOURNAL_INSERT                                                                             \
-    "INSERT INTO change_journal(seq, bucket, kind, at_ms, existed, key, version_id, is_latest,"         \
+    "INSERT INTO change_journal(seq, bucket, kind, at_ms, existed, key, version_id, is_latest,"    \
     " is_delete_marker, size, last_modified_ms, etag, storage_class, owner_id, multipart,"         \
     " checksum_algorithm, id, acl, lock_mode, lock_until_ms, legal_hold, sse, tier, headers,"      \
     " blob_id, checksum_value, checksum_type, parts, tags, last_access_ms, restore,"               \
     " replication_status)"                                                                         \
-    " SELECT (SELECT n FROM change_journal_counter), ?1::text, ?5::text, ?6, (o.id IS NOT NULL)::int, coalesce(o.key, ?2),"                \
+    " SELECT (SELECT n FROM change_journal_counter), ?1::text, ?5::text, ?6, (o.id IS NOT "        \
+    "NULL)::int, coalesce(o.key, ?2),"                                                             \
     " coalesce(o.version_id, ?3, ''),"                                                             \
     " o.is_latest, o.is_delete_marker, o.size, o.last_modified_ms, o.etag, o.storage_class,"       \
     " o.owner_id, o.multipart, o.checksum_algorithm, o.id, o.acl, o.lock_mode, o.lock_until_ms,"   \
@@ -51,8 +52,8 @@ int meta_pg_journal_sources(pgx *db, const char *bucket)
     " FROM (SELECT 1) AS one LEFT JOIN objects o ON "
 #define JOURNAL_WHERE " WHERE EXISTS (SELECT 1 FROM change_journal_buckets WHERE bucket=?1)"
 
-int meta_pg_journal_note(pgx *db, const char *bucket, const char *key,
-                             const char *version_id, int64_t row_id, const char *kind)
+int meta_pg_journal_note(pgx *db, const char *bucket, const char *key, const char *version_id,
+                         int64_t row_id, const char *kind)
 {
     const char *sql =
         row_id > 0   ? JOURNAL_INSERT "o.id=?4 AND o.bucket=?1" JOURNAL_WHERE
@@ -83,8 +84,8 @@ int meta_pg_journal_note(pgx *db, const char *bucket, const char *key,
 
 /* ---- the change scan ---- */
 
-static int pgm_journal_int(pgx *db, const char *sql, const char *a, const char *b,
-                              int64_t *out, int *found)
+static int pgm_journal_int(pgx *db, const char *sql, const char *a, const char *b, int64_t *out,
+                           int *found)
 {
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db, sql, -1, &stmt, NULL) != PGX_OK)
@@ -103,14 +104,13 @@ static int pgm_journal_int(pgx *db, const char *sql, const char *a, const char *
 
 /* The position of this snapshot and the previous report's, or why there is none. */
 static int pgm_journal_positions(pgx *db, const char *bucket, const char *config_id,
-                                    struct meta_inventory_changes_pos *pos)
+                                 struct meta_inventory_changes_pos *pos)
 {
     int found = 0;
     int64_t v = 0, prev = -1, started = 0, updated = 0, since = 0, pruned = 0;
     pos->position = 0;
     pos->since = -1;
-    int rc = pgm_journal_int(db, "SELECT n FROM change_journal_counter",
-                                NULL, NULL, &v, &found);
+    int rc = pgm_journal_int(db, "SELECT n FROM change_journal_counter", NULL, NULL, &v, &found);
     if (!rc && found)
         pos->position = v;
 #define LAST_RUN(col)                                                                              \
@@ -124,16 +124,16 @@ static int pgm_journal_positions(pgx *db, const char *bucket, const char *config
     if (!rc && prev >= 0)
         rc = pgm_journal_int(db, LAST_RUN("started_ms"), bucket, config_id, &started, &found);
     if (!rc)
-        rc = pgm_journal_int(
-            db, "SELECT updated_ms FROM inventory_configs WHERE bucket=?1 AND id=?2", bucket,
-            config_id, &updated, &found);
+        rc = pgm_journal_int(db,
+                             "SELECT updated_ms FROM inventory_configs WHERE bucket=?1 AND id=?2",
+                             bucket, config_id, &updated, &found);
     int journaled = 0;
     if (!rc)
         rc = pgm_journal_int(db, "SELECT since_seq FROM change_journal_buckets WHERE bucket=?1",
-                                bucket, NULL, &since, &journaled);
+                             bucket, NULL, &since, &journaled);
     if (!rc && journaled)
         rc = pgm_journal_int(db, "SELECT pruned_seq FROM change_journal_buckets WHERE bucket=?1",
-                                bucket, NULL, &pruned, &found);
+                             bucket, NULL, &pruned, &found);
     if (rc)
         return rc;
     if (prev < 0)
@@ -196,13 +196,13 @@ static int pgm_key_touched(const struct pgm_key_state *k, const char *version_id
 }
 
 static int pgm_key_flush(struct pgm_key_state *k, const char *key, meta_inventory_key_cb *cb,
-                            void *payload)
+                         void *payload)
 {
     pgx_stmt *stmt;
     if (pgx_prepare_v2(k->db,
-                           "SELECT " PGX_OBJECT_COLS
-                           " FROM objects WHERE bucket=?1 AND key=?2 ORDER BY id DESC",
-                           -1, &stmt, NULL) != PGX_OK)
+                       "SELECT " PGX_OBJECT_COLS
+                       " FROM objects WHERE bucket=?1 AND key=?2 ORDER BY id DESC",
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(k->db, "prepare");
     pgx_bind_text(stmt, 1, k->bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, key, -1, PGX_STATIC);
@@ -230,7 +230,7 @@ static int pgm_key_flush(struct pgm_key_state *k, const char *key, meta_inventor
 }
 
 static int pgm_journal_diff(pgx *db, const char *bucket, const char *prefix, int64_t since,
-                               meta_inventory_key_cb *cb, void *payload)
+                            meta_inventory_key_cb *cb, void *payload)
 {
     char *pend = str_prefix_successor(prefix ? prefix : "");
     pgx_stmt *stmt;
@@ -293,9 +293,9 @@ static int pgm_journal_diff(pgx *db, const char *bucket, const char *prefix, int
 }
 
 int meta_pg_inventory_changes(struct meta_store *s, const char *bucket, const char *config_id,
-                                  const char *prefix, int all_versions, meta_object_cb *full_cb,
-                                  meta_inventory_key_cb *key_cb, void *payload,
-                                  struct meta_inventory_changes_pos *pos)
+                              const char *prefix, int all_versions, meta_object_cb *full_cb,
+                              meta_inventory_key_cb *key_cb, void *payload,
+                              struct meta_inventory_changes_pos *pos)
 {
     pgx *db;
     memset(pos, 0, sizeof(*pos));
@@ -343,14 +343,14 @@ static int pg_journal_prune_txn(pgx *db, const char *bucket, int64_t now_ms, int
     snprintf(n, sizeof(n), "%lld", (long long)cut);
     if (!rc)
         rc = meta_pg_run(db,
-                             "DELETE FROM change_journal WHERE bucket=?1 AND seq<=CAST(?2 AS"
-                             " BIGINT)",
-                             bucket, n, NULL);
+                         "DELETE FROM change_journal WHERE bucket=?1 AND seq<=CAST(?2 AS"
+                         " BIGINT)",
+                         bucket, n, NULL);
     if (!rc)
         rc = meta_pg_run(db,
-                             "UPDATE change_journal_buckets SET pruned_seq=greatest(pruned_seq,"
-                             " CAST(?2 AS BIGINT)) WHERE bucket=?1",
-                             bucket, n, NULL);
+                         "UPDATE change_journal_buckets SET pruned_seq=greatest(pruned_seq,"
+                         " CAST(?2 AS BIGINT)) WHERE bucket=?1",
+                         bucket, n, NULL);
     return rc;
 }
 

@@ -28,13 +28,13 @@ static void pgm_kms_key_row(pgx_stmt *stmt, struct meta_kms_key *k)
 }
 
 static int pgm_kms_material_insert(pgx *db, const char *key_id, uint32_t version,
-                                      const char *wrapped, int64_t now_ms)
+                                   const char *wrapped, int64_t now_ms)
 {
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db,
-                           "INSERT INTO kms_key_material(key_id, version, wrapped, created_ms)"
-                           " VALUES (?1, ?2, ?3, ?4)",
-                           -1, &stmt, NULL) != PGX_OK)
+                       "INSERT INTO kms_key_material(key_id, version, wrapped, created_ms)"
+                       " VALUES (?1, ?2, ?3, ?4)",
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, key_id, -1, PGX_STATIC);
     pgx_bind_int64(stmt, 2, version);
@@ -43,8 +43,7 @@ static int pgm_kms_material_insert(pgx *db, const char *key_id, uint32_t version
     return meta_pg_step_done(db, stmt);
 }
 
-int meta_pg_kms_key_create(struct meta_store *s, const struct meta_kms_key *k,
-                               const char *wrapped)
+int meta_pg_kms_key_create(struct meta_store *s, const struct meta_kms_key *k, const char *wrapped)
 {
     pgx *db;
     int rc = meta_pg_begin(s, &db);
@@ -52,9 +51,9 @@ int meta_pg_kms_key_create(struct meta_store *s, const struct meta_kms_key *k,
         return rc;
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db,
-                           "INSERT INTO kms_keys(" KMS_KEY_COLS ") VALUES (?1, ?2, ?3, ?4,"
-                           " ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                           -1, &stmt, NULL) != PGX_OK) {
+                       "INSERT INTO kms_keys(" KMS_KEY_COLS ") VALUES (?1, ?2, ?3, ?4,"
+                       " ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                       -1, &stmt, NULL) != PGX_OK) {
         rc = meta_pg_fail(db, "prepare");
     } else {
         pgx_bind_text(stmt, 1, k->key_id, -1, PGX_STATIC);
@@ -87,7 +86,7 @@ int meta_pg_kms_key_get(struct meta_store *s, const char *key_id, struct meta_km
 {
     struct pgm_one one = {out, 0};
     int rc = meta_pg_query(s, "SELECT " KMS_KEY_COLS " FROM kms_keys WHERE key_id=?1", key_id,
-                               pgm_kms_key_one, &one);
+                           pgm_kms_key_one, &one);
     if (rc == 1)
         rc = 0;
     if (!rc && !one.found) {
@@ -102,10 +101,10 @@ int meta_pg_kms_key_update(struct meta_store *s, const struct meta_kms_key *k)
     pgx *db;
     pgx_stmt *stmt;
     int rc = meta_pg_prepare(s,
-                                 "UPDATE kms_keys SET description=?2, state=?3, deletion_ms=?4,"
-                                 " policy=?5, current_version=?6, rotation_days=?7,"
-                                 " rotation_from_ms=?8 WHERE key_id=?1",
-                                 &db, &stmt);
+                             "UPDATE kms_keys SET description=?2, state=?3, deletion_ms=?4,"
+                             " policy=?5, current_version=?6, rotation_days=?7,"
+                             " rotation_from_ms=?8 WHERE key_id=?1",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, k->key_id, -1, PGX_STATIC);
@@ -141,17 +140,17 @@ static int pgm_kms_key_each(pgx_stmt *stmt, void *ctx)
 }
 
 int meta_pg_kms_key_list(struct meta_store *s, const char *account, meta_kms_key_cb *cb,
-                             void *payload)
+                         void *payload)
 {
     struct pgm_kms_list l = {cb, payload};
     return meta_pg_query(s,
-                             "SELECT " KMS_KEY_COLS " FROM kms_keys WHERE account=?1"
-                             " ORDER BY key_id",
-                             account, pgm_kms_key_each, &l);
+                         "SELECT " KMS_KEY_COLS " FROM kms_keys WHERE account=?1"
+                         " ORDER BY key_id",
+                         account, pgm_kms_key_each, &l);
 }
 
 int meta_pg_kms_material_add(struct meta_store *s, const char *key_id, uint32_t version,
-                                 const char *wrapped, int64_t now_ms)
+                             const char *wrapped, int64_t now_ms)
 {
     pgx *db;
     int rc = meta_pg_begin(s, &db);
@@ -160,7 +159,7 @@ int meta_pg_kms_material_add(struct meta_store *s, const char *key_id, uint32_t 
     rc = pgm_kms_material_insert(db, key_id, version, wrapped, now_ms);
     pgx_stmt *stmt;
     if (!rc && pgx_prepare_v2(db, "UPDATE kms_keys SET current_version=?2 WHERE key_id=?1", -1,
-                                  &stmt, NULL) != PGX_OK)
+                              &stmt, NULL) != PGX_OK)
         rc = meta_pg_fail(db, "prepare");
     else if (!rc) {
         pgx_bind_text(stmt, 1, key_id, -1, PGX_STATIC);
@@ -171,7 +170,7 @@ int meta_pg_kms_material_add(struct meta_store *s, const char *key_id, uint32_t 
 }
 
 int meta_pg_kms_material_get(struct meta_store *s, const char *key_id, uint32_t version,
-                                 char **out_wrapped)
+                             char **out_wrapped)
 {
     pgx *db;
     pgx_stmt *stmt;
@@ -199,7 +198,7 @@ int meta_pg_kms_material_get(struct meta_store *s, const char *key_id, uint32_t 
  * update leaves: binding a parameter the statement lacks is a harmless PGX_RANGE);
  * ERR_NOTFOUND when an update matched none. */
 static int pgm_kms_alias_write(struct meta_store *s, const char *sql,
-                                  const struct meta_kms_alias *a)
+                               const struct meta_kms_alias *a)
 {
     pgx *db;
     pgx_stmt *stmt;
@@ -221,15 +220,15 @@ static int pgm_kms_alias_write(struct meta_store *s, const char *sql,
 int meta_pg_kms_alias_create(struct meta_store *s, const struct meta_kms_alias *a)
 {
     return pgm_kms_alias_write(s,
-                                  "INSERT INTO kms_aliases(account, alias, key_id, created_ms)"
-                                  " VALUES (?1, ?2, ?3, ?4)",
-                                  a);
+                               "INSERT INTO kms_aliases(account, alias, key_id, created_ms)"
+                               " VALUES (?1, ?2, ?3, ?4)",
+                               a);
 }
 
 int meta_pg_kms_alias_set_key(struct meta_store *s, const struct meta_kms_alias *a)
 {
-    return pgm_kms_alias_write(
-        s, "UPDATE kms_aliases SET key_id=?3 WHERE account=?1 AND alias=?2", a);
+    return pgm_kms_alias_write(s, "UPDATE kms_aliases SET key_id=?3 WHERE account=?1 AND alias=?2",
+                               a);
 }
 
 static void pgm_kms_alias_row(pgx_stmt *stmt, struct meta_kms_alias *a)
@@ -241,14 +240,14 @@ static void pgm_kms_alias_row(pgx_stmt *stmt, struct meta_kms_alias *a)
 }
 
 int meta_pg_kms_alias_get(struct meta_store *s, const char *account, const char *alias,
-                              struct meta_kms_alias *out)
+                          struct meta_kms_alias *out)
 {
     pgx *db;
     pgx_stmt *stmt;
     int rc = meta_pg_prepare(s,
-                                 "SELECT account, alias, key_id, created_ms FROM kms_aliases"
-                                 " WHERE account=?1 AND alias=?2",
-                                 &db, &stmt);
+                             "SELECT account, alias, key_id, created_ms FROM kms_aliases"
+                             " WHERE account=?1 AND alias=?2",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, account, -1, PGX_STATIC);
@@ -286,14 +285,14 @@ int meta_pg_kms_alias_delete(struct meta_store *s, const char *account, const ch
 }
 
 int meta_pg_kms_alias_list(struct meta_store *s, const char *account, const char *key_id,
-                               meta_kms_alias_cb *cb, void *payload)
+                           meta_kms_alias_cb *cb, void *payload)
 {
     pgx *db;
     pgx_stmt *stmt;
     int rc = meta_pg_prepare(s,
-                                 "SELECT account, alias, key_id, created_ms FROM kms_aliases"
-                                 " WHERE account=?1 AND (?2 IS NULL OR key_id=?2) ORDER BY alias",
-                                 &db, &stmt);
+                             "SELECT account, alias, key_id, created_ms FROM kms_aliases"
+                             " WHERE account=?1 AND (?2 IS NULL OR key_id=?2) ORDER BY alias",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, account, -1, PGX_STATIC);

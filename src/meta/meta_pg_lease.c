@@ -13,8 +13,8 @@
 static int lease_current(pgx *db, const char *bucket, const char *config_id, char *token)
 {
     pgx_stmt *stmt;
-    if (pgx_prepare_v2(db, "SELECT token FROM inventory_leases WHERE bucket=? AND config_id=?",
-                           -1, &stmt, NULL) != PGX_OK)
+    if (pgx_prepare_v2(db, "SELECT token FROM inventory_leases WHERE bucket=? AND config_id=?", -1,
+                       &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, config_id, -1, PGX_STATIC);
@@ -33,12 +33,15 @@ static int lease_current(pgx *db, const char *bucket, const char *config_id, cha
 static int lease_store(pgx *db, const struct meta_inventory_lease *l)
 {
     pgx_stmt *stmt;
-    if (pgx_prepare_v2(db,
-                           "INSERT INTO inventory_leases(bucket, config_id, token,"
-                           " run_id, host, boot_id, pid, pid_start, expires_ms)"
-                           " VALUES (?,?,?,?,?,?,?,?,?)"
-                           " ON CONFLICT (bucket, config_id) DO UPDATE SET token=EXCLUDED.token, run_id=EXCLUDED.run_id, host=EXCLUDED.host, boot_id=EXCLUDED.boot_id, pid=EXCLUDED.pid, pid_start=EXCLUDED.pid_start, expires_ms=EXCLUDED.expires_ms",
-                           -1, &stmt, NULL) != PGX_OK)
+    if (pgx_prepare_v2(
+            db,
+            "INSERT INTO inventory_leases(bucket, config_id, token,"
+            " run_id, host, boot_id, pid, pid_start, expires_ms)"
+            " VALUES (?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (bucket, config_id) DO UPDATE SET token=EXCLUDED.token, "
+            "run_id=EXCLUDED.run_id, host=EXCLUDED.host, boot_id=EXCLUDED.boot_id, "
+            "pid=EXCLUDED.pid, pid_start=EXCLUDED.pid_start, expires_ms=EXCLUDED.expires_ms",
+            -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, l->bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, l->config_id, -1, PGX_STATIC);
@@ -56,7 +59,7 @@ static int lease_take_txn(pgx *db, const struct meta_inventory_lease *lease,
                           const char *expect_token);
 
 int meta_pg_lease_take(struct meta_store *s, const struct meta_inventory_lease *lease,
-                           const char *expect_token)
+                       const char *expect_token)
 {
     pgx *db;
     int rc;
@@ -82,14 +85,14 @@ static int lease_take_txn(pgx *db, const struct meta_inventory_lease *lease,
 }
 
 int meta_pg_lease_get(struct meta_store *s, const char *bucket, const char *config_id,
-                          struct meta_inventory_lease *out)
+                      struct meta_inventory_lease *out)
 {
     pgx *db;
     pgx_stmt *stmt;
     int rc = meta_pg_prepare(s,
-                                 "SELECT token, run_id, host, boot_id, pid, pid_start, expires_ms"
-                                 " FROM inventory_leases WHERE bucket=? AND config_id=?",
-                                 &db, &stmt);
+                             "SELECT token, run_id, host, boot_id, pid, pid_start, expires_ms"
+                             " FROM inventory_leases WHERE bucket=? AND config_id=?",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, bucket, -1, PGX_TRANSIENT);
@@ -122,9 +125,9 @@ int meta_pg_lease_renew(struct meta_store *s, const struct meta_inventory_lease 
     pgx *db;
     pgx_stmt *stmt;
     int rc = meta_pg_prepare(s,
-                                 "UPDATE inventory_leases SET expires_ms=?, run_id=? WHERE"
-                                 " bucket=? AND config_id=? AND token=?",
-                                 &db, &stmt);
+                             "UPDATE inventory_leases SET expires_ms=?, run_id=? WHERE"
+                             " bucket=? AND config_id=? AND token=?",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_int64(stmt, 1, lease->expires_ms);
@@ -141,7 +144,7 @@ int meta_pg_lease_renew(struct meta_store *s, const struct meta_inventory_lease 
 }
 
 int meta_pg_lease_release(struct meta_store *s, const char *bucket, const char *config_id,
-                              const char *token)
+                          const char *token)
 {
     pgx *db;
     pgx_stmt *stmt;
@@ -158,14 +161,14 @@ int meta_pg_lease_release(struct meta_store *s, const char *bucket, const char *
 /* ---- objects a run wrote ---- */
 
 int meta_pg_run_object_add(struct meta_store *s, const char *bucket, const char *config_id,
-                               const struct meta_inventory_run_object *o)
+                           const struct meta_inventory_run_object *o)
 {
     pgx *db;
     pgx_stmt *stmt;
     int rc = meta_pg_prepare(s,
-                                 "INSERT INTO inventory_run_objects(run_id, bucket, config_id,"
-                                 " dest_bucket, key, version_id, blob_id) VALUES (?,?,?,?,?,?,?)",
-                                 &db, &stmt);
+                             "INSERT INTO inventory_run_objects(run_id, bucket, config_id,"
+                             " dest_bucket, key, version_id, blob_id) VALUES (?,?,?,?,?,?,?)",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_int64(stmt, 1, o->run_id);
@@ -179,15 +182,15 @@ int meta_pg_run_object_add(struct meta_store *s, const char *bucket, const char 
 }
 
 int meta_pg_run_object_list(struct meta_store *s, const char *bucket, const char *config_id,
-                                meta_inventory_run_object_cb *cb, void *payload)
+                            meta_inventory_run_object_cb *cb, void *payload)
 {
     pgx *db;
     pgx_stmt *stmt;
     int rc = meta_pg_prepare(s,
-                                 "SELECT run_id, dest_bucket, key, version_id, blob_id FROM"
-                                 " inventory_run_objects WHERE bucket=? AND config_id=?"
-                                 " ORDER BY run_id, seq",
-                                 &db, &stmt);
+                             "SELECT run_id, dest_bucket, key, version_id, blob_id FROM"
+                             " inventory_run_objects WHERE bucket=? AND config_id=?"
+                             " ORDER BY run_id, seq",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, bucket, -1, PGX_TRANSIENT);
@@ -226,10 +229,10 @@ int meta_pg_live_run_start(struct meta_store *s, int64_t now_ms, int64_t *out_ms
     pgx *db;
     pgx_stmt *stmt;
     int rc = meta_pg_prepare(s,
-                                 "SELECT COALESCE(MIN(r.started_ms), 0) FROM inventory_leases l"
-                                 " JOIN inventory_runs r ON r.run_id = l.run_id"
-                                 " WHERE l.expires_ms > ?",
-                                 &db, &stmt);
+                             "SELECT COALESCE(MIN(r.started_ms), 0) FROM inventory_leases l"
+                             " JOIN inventory_runs r ON r.run_id = l.run_id"
+                             " WHERE l.expires_ms > ?",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_int64(stmt, 1, now_ms);

@@ -32,8 +32,8 @@ static int pgm_lock_update(pgx *db, int64_t seq, int what, const struct meta_obj
 }
 
 static int pgm_lock_txn(pgx *db, const char *bucket, const char *key, const char *version_id,
-                           int what, const struct meta_object *lock, meta_object_guard *guard,
-                           void *arg, struct meta_object *cur)
+                        int what, const struct meta_object *lock, meta_object_guard *guard,
+                        void *arg, struct meta_object *cur)
 {
     int rc = meta_pg_object_select(db, bucket, key, version_id, cur);
     if (rc)
@@ -56,8 +56,8 @@ static int pgm_lock_txn(pgx *db, const char *bucket, const char *key, const char
 }
 
 int meta_pg_object_set_lock(struct meta_store *s, const char *bucket, const char *key,
-                                const char *version_id, int what, const struct meta_object *lock,
-                                meta_object_guard *guard, void *arg, struct meta_object *out)
+                            const char *version_id, int what, const struct meta_object *lock,
+                            meta_object_guard *guard, void *arg, struct meta_object *out)
 {
     if (!(what & (META_LOCK_SET_RETENTION | META_LOCK_SET_LEGAL_HOLD)))
         return ERR_INVALID;

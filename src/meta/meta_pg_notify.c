@@ -16,9 +16,12 @@ int meta_pg_notify_target_put(struct meta_store *s, const struct meta_notify_tar
 {
     pgx *db;
     pgx_stmt *stmt;
-    int rc = meta_pg_prepare(s, "INSERT INTO notify_targets VALUES (?,?,?,?,?)"
-                       " ON CONFLICT (arn) DO UPDATE SET kind=EXCLUDED.kind, endpoint=EXCLUDED.endpoint, auth_token=EXCLUDED.auth_token, created_ms=EXCLUDED.created_ms", &db,
-                                 &stmt);
+    int rc = meta_pg_prepare(
+        s,
+        "INSERT INTO notify_targets VALUES (?,?,?,?,?)"
+        " ON CONFLICT (arn) DO UPDATE SET kind=EXCLUDED.kind, endpoint=EXCLUDED.endpoint, "
+        "auth_token=EXCLUDED.auth_token, created_ms=EXCLUDED.created_ms",
+        &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, t->arn, -1, PGX_STATIC);
@@ -47,14 +50,13 @@ static int pgm_target_one(pgx_stmt *stmt, void *ctx)
     return 0;
 }
 
-int meta_pg_notify_target_get(struct meta_store *s, const char *arn,
-                                  struct meta_notify_target *out)
+int meta_pg_notify_target_get(struct meta_store *s, const char *arn, struct meta_notify_target *out)
 {
     struct pgm_one one = {out, 0};
     int rc = meta_pg_query(s,
-                               "SELECT arn, kind, endpoint, auth_token, created_ms FROM"
-                               " notify_targets WHERE arn=?",
-                               arn, pgm_target_one, &one);
+                           "SELECT arn, kind, endpoint, auth_token, created_ms FROM"
+                           " notify_targets WHERE arn=?",
+                           arn, pgm_target_one, &one);
     if (!rc && !one.found) {
         err_set("no notification target %s", arn);
         rc = ERR_NOTFOUND;
@@ -90,9 +92,9 @@ int meta_pg_notify_target_list(struct meta_store *s, meta_notify_target_cb *cb, 
 {
     struct pgm_cb c = {(void *)cb, payload};
     return meta_pg_query(s,
-                             "SELECT arn, kind, endpoint, auth_token, created_ms FROM"
-                             " notify_targets ORDER BY arn",
-                             NULL, pgm_target_each, &c);
+                         "SELECT arn, kind, endpoint, auth_token, created_ms FROM"
+                         " notify_targets ORDER BY arn",
+                         NULL, pgm_target_each, &c);
 }
 
 /* ---- the outbox ---- */
@@ -124,9 +126,9 @@ static int pgm_notify_insert(void *ctx, const char *target, const char *event)
     struct pgm_emit *e = ctx;
     pgx_stmt *stmt;
     if (pgx_prepare_v2(e->db,
-                           "INSERT INTO notify_outbox(bucket, key, sequencer, target, event,"
-                           " attempts, next_attempt_ms, created_ms) VALUES (?,?,?,?,?,0,0,?)",
-                           -1, &stmt, NULL) != PGX_OK)
+                       "INSERT INTO notify_outbox(bucket, key, sequencer, target, event,"
+                       " attempts, next_attempt_ms, created_ms) VALUES (?,?,?,?,?,0,0,?)",
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(e->db, "prepare");
     pgx_bind_text(stmt, 1, e->bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, e->key, -1, PGX_STATIC);
@@ -138,7 +140,7 @@ static int pgm_notify_insert(void *ctx, const char *target, const char *event)
 }
 
 int meta_pg_changed(pgx *db, enum meta_change_kind kind, const char *bucket,
-                        const struct meta_object *o)
+                    const struct meta_object *o)
 {
     int rc0 = meta_pg_repl_changed(db, kind, bucket, o);
     if (rc0)
@@ -180,7 +182,7 @@ int meta_pg_changed_ex(pgx *db, const struct meta_change *base, const struct met
 }
 
 int meta_pg_notify_enqueue(struct meta_store *s, const char *bucket, const char *key,
-                               const char *target, const char *event_json)
+                           const char *target, const char *event_json)
 {
     pgx *db;
     int rc = meta_pg_begin(s, &db);
@@ -195,8 +197,8 @@ int meta_pg_notify_enqueue(struct meta_store *s, const char *bucket, const char 
     return meta_pg_commit_or_rollback(db, rc);
 }
 
-int meta_pg_notify_due(struct meta_store *s, int64_t now_ms, size_t limit,
-                           meta_notify_event_cb *cb, void *payload)
+int meta_pg_notify_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_notify_event_cb *cb,
+                       void *payload)
 {
     pgx *db;
     pgx_stmt *stmt;
@@ -262,6 +264,5 @@ static int pgm_notify_count(pgx_stmt *stmt, void *ctx)
 
 int meta_pg_notify_pending(struct meta_store *s, int64_t *out)
 {
-    return meta_pg_query(s, "SELECT count(*) FROM notify_outbox", NULL, pgm_notify_count,
-                             out);
+    return meta_pg_query(s, "SELECT count(*) FROM notify_outbox", NULL, pgm_notify_count, out);
 }

@@ -90,14 +90,14 @@ static int pgm_object_insert(pgx *db, const char *bucket, const struct meta_obje
 {
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db,
-                           "INSERT INTO objects(bucket, key, version_id, is_latest,"
-                           " is_delete_marker, size, last_modified_ms, etag, storage_class,"
-                           " owner_id, headers, blob_id, multipart, checksum_algorithm,"
-                           " checksum_value, checksum_type, parts, acl, tags, lock_mode,"
-                           " lock_until_ms, legal_hold, sse, tier, last_access_ms, restore,"
-                           " replication_status)"
-                           " VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, &stmt, NULL) != PGX_OK)
+                       "INSERT INTO objects(bucket, key, version_id, is_latest,"
+                       " is_delete_marker, size, last_modified_ms, etag, storage_class,"
+                       " owner_id, headers, blob_id, multipart, checksum_algorithm,"
+                       " checksum_value, checksum_type, parts, acl, tags, lock_mode,"
+                       " lock_until_ms, legal_hold, sse, tier, last_access_ms, restore,"
+                       " replication_status)"
+                       " VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, o->key, -1, PGX_STATIC);
@@ -135,18 +135,17 @@ int meta_pg_object_put_txn(pgx *db, const char *bucket, const struct meta_object
     int rc = meta_pg_journal_note(db, bucket, o->key, o->version_id, 0, "put");
     if (!rc && strcmp(o->version_id, "null") == 0) {
         rc = meta_pg_dead_add(db,
-                                  PGX_DEAD_INSERT "FROM objects WHERE bucket=?1 AND key=?2 AND"
-                                                     " version_id=?3 AND blob_id != ''",
-                                  bucket, o->key, "null");
+                              PGX_DEAD_INSERT "FROM objects WHERE bucket=?1 AND key=?2 AND"
+                                              " version_id=?3 AND blob_id != ''",
+                              bucket, o->key, "null");
         if (!rc)
-            rc =
-                meta_pg_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?",
-                                bucket, o->key, "null");
+            rc = meta_pg_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?",
+                             bucket, o->key, "null");
     }
     if (!rc)
-        rc = meta_pg_run(
-            db, "UPDATE objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1", bucket,
-            o->key, NULL);
+        rc = meta_pg_run(db,
+                         "UPDATE objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1",
+                         bucket, o->key, NULL);
     if (!rc)
         rc = pgm_object_insert(db, bucket, o);
     if (!rc)
@@ -163,8 +162,8 @@ int meta_pg_object_put(struct meta_store *s, const char *bucket, const struct me
 }
 
 /* One object row of bucket/key: the version_id one, or the latest when version_id is NULL. */
-int meta_pg_object_select(pgx *db, const char *bucket, const char *key,
-                              const char *version_id, struct meta_object *out)
+int meta_pg_object_select(pgx *db, const char *bucket, const char *key, const char *version_id,
+                          struct meta_object *out)
 {
     pgx_stmt *stmt;
     const char *sql = version_id ? "SELECT " PGX_OBJECT_COLS
@@ -192,7 +191,7 @@ int meta_pg_object_select(pgx *db, const char *bucket, const char *key,
 }
 
 int meta_pg_object_get(struct meta_store *s, const char *bucket, const char *key,
-                           const char *version_id, struct meta_object *out)
+                       const char *version_id, struct meta_object *out)
 {
     pgx *db;
     int rc = meta_pg_connect((struct pg_store *)s, &db);
@@ -200,8 +199,8 @@ int meta_pg_object_get(struct meta_store *s, const char *bucket, const char *key
 }
 
 static int pgm_object_delete_txn(pgx *db, const char *bucket, const char *key,
-                                    const char *version_id, const char *expect_blob,
-                                    meta_object_guard *guard, void *arg, struct meta_object *out)
+                                 const char *version_id, const char *expect_blob,
+                                 meta_object_guard *guard, void *arg, struct meta_object *out)
 {
     int rc = meta_pg_object_select(db, bucket, key, version_id, out);
     if (rc)
@@ -218,19 +217,19 @@ static int pgm_object_delete_txn(pgx *db, const char *bucket, const char *key,
     rc = meta_pg_journal_note(db, bucket, key, version_id, out->seq, "remove");
     if (!rc)
         rc = meta_pg_dead_add(db,
-                                  PGX_DEAD_INSERT "FROM objects WHERE bucket=?1 AND key=?2 AND"
-                                                     " version_id=?3 AND blob_id != ''",
-                                  bucket, key, version_id);
+                              PGX_DEAD_INSERT "FROM objects WHERE bucket=?1 AND key=?2 AND"
+                                              " version_id=?3 AND blob_id != ''",
+                              bucket, key, version_id);
     if (!rc)
         rc = meta_pg_run(db, "DELETE FROM objects WHERE bucket=? AND key=? AND version_id=?",
-                             bucket, key, version_id);
+                         bucket, key, version_id);
     /* the newest remaining version, if any, becomes the latest */
     if (!rc)
         rc = meta_pg_run(db,
-                             "UPDATE objects SET is_latest=1 WHERE id=(SELECT max(id) FROM objects"
-                             " WHERE bucket=?1 AND key=?2) AND NOT EXISTS (SELECT 1 FROM objects"
-                             " WHERE bucket=?1 AND key=?2 AND is_latest=1)",
-                             bucket, key, NULL);
+                         "UPDATE objects SET is_latest=1 WHERE id=(SELECT max(id) FROM objects"
+                         " WHERE bucket=?1 AND key=?2) AND NOT EXISTS (SELECT 1 FROM objects"
+                         " WHERE bucket=?1 AND key=?2 AND is_latest=1)",
+                         bucket, key, NULL);
     if (!rc)
         rc = meta_pg_changed(db, META_CHANGE_REMOVE, bucket, out);
     if (rc)
@@ -239,13 +238,14 @@ static int pgm_object_delete_txn(pgx *db, const char *bucket, const char *key,
 }
 
 int meta_pg_object_delete_version(struct meta_store *s, const char *bucket, const char *key,
-                                      const char *version_id, const char *expect_blob,
-                                      meta_object_guard *guard, void *arg, struct meta_object *out)
+                                  const char *version_id, const char *expect_blob,
+                                  meta_object_guard *guard, void *arg, struct meta_object *out)
 {
     pgx *db;
     memset(out, 0, sizeof(*out));
     int rc;
-    META_PG_TXN(s, db, rc, pgm_object_delete_txn(db, bucket, key, version_id, expect_blob, guard, arg, out));
+    META_PG_TXN(s, db, rc,
+                pgm_object_delete_txn(db, bucket, key, version_id, expect_blob, guard, arg, out));
     if (rc)
         meta_object_dispose(out);
     return rc;
@@ -254,8 +254,8 @@ int meta_pg_object_delete_version(struct meta_store *s, const char *bucket, cons
 /* Replace one column (a fixed name, never input) of one version, or of the latest, in the open
  * transaction; then the change's events (kind). */
 static int pgm_object_set_text_txn(pgx *db, const char *bucket, const char *key,
-                                      const char *version_id, const char *column, const char *value,
-                                      enum meta_change_kind kind)
+                                   const char *version_id, const char *column, const char *value,
+                                   enum meta_change_kind kind)
 {
     int rc = meta_pg_journal_note(db, bucket, key, version_id, 0, column);
     if (rc)
@@ -288,23 +288,24 @@ static int pgm_object_set_text_txn(pgx *db, const char *bucket, const char *key,
 }
 
 static int pgm_object_set_text(struct meta_store *s, const char *bucket, const char *key,
-                                  const char *version_id, const char *column, const char *value,
-                                  enum meta_change_kind kind)
+                               const char *version_id, const char *column, const char *value,
+                               enum meta_change_kind kind)
 {
     pgx *db;
     int rc;
-    META_PG_TXN(s, db, rc, pgm_object_set_text_txn(db, bucket, key, version_id, column, value, kind));
+    META_PG_TXN(s, db, rc,
+                pgm_object_set_text_txn(db, bucket, key, version_id, column, value, kind));
     return rc;
 }
 
 int meta_pg_object_set_acl(struct meta_store *s, const char *bucket, const char *key,
-                               const char *version_id, const char *acl)
+                           const char *version_id, const char *acl)
 {
     return pgm_object_set_text(s, bucket, key, version_id, "acl", acl, META_CHANGE_ACL);
 }
 
 int meta_pg_object_set_tags(struct meta_store *s, const char *bucket, const char *key,
-                                const char *version_id, const char *tags)
+                            const char *version_id, const char *tags)
 {
     return pgm_object_set_text(s, bucket, key, version_id, "tags", tags, META_CHANGE_TAGS);
 }
@@ -326,8 +327,8 @@ static int pgm_object_rows(pgx *db, pgx_stmt *stmt, meta_object_cb *cb, void *pa
 }
 
 int meta_pg_object_scan(struct meta_store *s, const char *bucket, const char *prefix,
-                            const char *start, int start_inclusive, size_t limit,
-                            meta_object_cb *cb, void *payload)
+                        const char *start, int start_inclusive, size_t limit, meta_object_cb *cb,
+                        void *payload)
 {
     pgx *db;
     pgx_stmt *stmt;
@@ -356,18 +357,18 @@ int meta_pg_object_scan(struct meta_store *s, const char *bucket, const char *pr
 }
 
 int meta_pg_version_scan(struct meta_store *s, const char *bucket, const char *prefix,
-                             const char *key_marker, int64_t seq_marker, size_t limit,
-                             meta_object_cb *cb, void *payload)
+                         const char *key_marker, int64_t seq_marker, size_t limit,
+                         meta_object_cb *cb, void *payload)
 {
     pgx *db;
     pgx_stmt *stmt;
     char *pend = str_prefix_successor(prefix ? prefix : "");
     int rc = meta_pg_prepare(s,
-                                 "SELECT " PGX_OBJECT_COLS " FROM objects WHERE bucket=?1 AND"
-                                 " key>=?2 AND (?3 IS NULL OR key<?3) AND"
-                                 " (key>?4 OR (key=?4 AND (?5<0 OR (?5>0 AND id<?5))))"
-                                 " ORDER BY key, id DESC LIMIT ?6",
-                                 &db, &stmt);
+                             "SELECT " PGX_OBJECT_COLS " FROM objects WHERE bucket=?1 AND"
+                             " key>=?2 AND (?3 IS NULL OR key<?3) AND"
+                             " (key>?4 OR (key=?4 AND (?5<0 OR (?5>0 AND id<?5))))"
+                             " ORDER BY key, id DESC LIMIT ?6",
+                             &db, &stmt);
     if (rc) {
         free(pend);
         return rc;
@@ -439,16 +440,17 @@ static int pgm_commit_upload(pgx *db, struct meta_commit *c)
         return rc;
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db, "DELETE FROM completed_uploads WHERE completed_ms < ?", -1, &stmt,
-                           NULL) != PGX_OK)
+                       NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_int64(stmt, 1, c->object->last_modified_ms - PGX_COMPLETED_KEEP_MS);
     rc = meta_pg_step_done(db, stmt);
     if (rc)
         return rc;
-    if (pgx_prepare_v2(db, "INSERT INTO completed_uploads VALUES (?,?,?,?,?) ON CONFLICT"
-                           " (upload_id) DO UPDATE SET bucket=EXCLUDED.bucket, key=EXCLUDED.key,"
-                           " version_id=EXCLUDED.version_id, completed_ms=EXCLUDED.completed_ms", -1,
-                           &stmt, NULL) != PGX_OK)
+    if (pgx_prepare_v2(db,
+                       "INSERT INTO completed_uploads VALUES (?,?,?,?,?) ON CONFLICT"
+                       " (upload_id) DO UPDATE SET bucket=EXCLUDED.bucket, key=EXCLUDED.key,"
+                       " version_id=EXCLUDED.version_id, completed_ms=EXCLUDED.completed_ms",
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, c->upload_id, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, c->bucket, -1, PGX_STATIC);
@@ -488,7 +490,7 @@ int meta_pg_object_commit(struct meta_store *s, struct meta_commit *c)
 }
 
 int meta_pg_upload_completed(struct meta_store *s, const char *bucket, const char *upload_id,
-                                 char *out_version_id, size_t size)
+                             char *out_version_id, size_t size)
 {
     pgx *db;
     pgx_stmt *stmt;
@@ -513,14 +515,14 @@ int meta_pg_upload_completed(struct meta_store *s, const char *bucket, const cha
 }
 
 int meta_pg_dead_blob_scan(struct meta_store *s, int64_t dead_before_ms, size_t limit,
-                               meta_dead_blob_cb *cb, void *payload)
+                           meta_dead_blob_cb *cb, void *payload)
 {
     pgx *db;
     pgx_stmt *stmt;
     int rc = meta_pg_prepare(s,
-                                 "SELECT blob_id FROM dead_blobs WHERE dead_ms < ? ORDER BY dead_ms"
-                                 " LIMIT ?",
-                                 &db, &stmt);
+                             "SELECT blob_id FROM dead_blobs WHERE dead_ms < ? ORDER BY dead_ms"
+                             " LIMIT ?",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_int64(stmt, 1, dead_before_ms);
@@ -551,12 +553,12 @@ int meta_pg_blob_referenced(struct meta_store *s, const char *blob_id, int *out)
 {
     pgx *db;
     pgx_stmt *stmt;
-    int rc = meta_pg_prepare(
-        s,
-        "SELECT EXISTS(SELECT 1 FROM objects WHERE blob_id=?1 AND blob_id != '')"
-        " OR EXISTS(SELECT 1 FROM parts WHERE blob_id=?1)"
-        " OR EXISTS(SELECT 1 FROM dead_blobs WHERE blob_id=?1)",
-        &db, &stmt);
+    int rc =
+        meta_pg_prepare(s,
+                        "SELECT EXISTS(SELECT 1 FROM objects WHERE blob_id=?1 AND blob_id != '')"
+                        " OR EXISTS(SELECT 1 FROM parts WHERE blob_id=?1)"
+                        " OR EXISTS(SELECT 1 FROM dead_blobs WHERE blob_id=?1)",
+                        &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, blob_id, -1, PGX_STATIC);

@@ -9,9 +9,12 @@ int meta_pg_remote_put(struct meta_store *s, const struct meta_remote *r)
 {
     pgx *db;
     pgx_stmt *stmt;
-    int rc = meta_pg_prepare(s, "INSERT INTO repl_remotes VALUES (?,?,?,?,?,?)"
-                       " ON CONFLICT (name) DO UPDATE SET endpoint=EXCLUDED.endpoint, access_key=EXCLUDED.access_key, secret_key=EXCLUDED.secret_key, region=EXCLUDED.region, created_ms=EXCLUDED.created_ms", &db,
-                                 &stmt);
+    int rc = meta_pg_prepare(s,
+                             "INSERT INTO repl_remotes VALUES (?,?,?,?,?,?)"
+                             " ON CONFLICT (name) DO UPDATE SET endpoint=EXCLUDED.endpoint, "
+                             "access_key=EXCLUDED.access_key, secret_key=EXCLUDED.secret_key, "
+                             "region=EXCLUDED.region, created_ms=EXCLUDED.created_ms",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, r->name, -1, PGX_STATIC);
@@ -46,9 +49,9 @@ int meta_pg_remote_get(struct meta_store *s, const char *name, struct meta_remot
 {
     struct pgm_one one = {out, 0};
     int rc = meta_pg_query(s,
-                               "SELECT name, endpoint, access_key, secret_key, region, created_ms"
-                               " FROM repl_remotes WHERE name=?",
-                               name, pgm_remote_one, &one);
+                           "SELECT name, endpoint, access_key, secret_key, region, created_ms"
+                           " FROM repl_remotes WHERE name=?",
+                           name, pgm_remote_one, &one);
     if (!rc && !one.found) {
         err_set("no remote endpoint %s", name);
         rc = ERR_NOTFOUND;
@@ -86,7 +89,7 @@ int meta_pg_remote_list(struct meta_store *s, meta_remote_cb *cb, void *payload)
 {
     struct pgm_cb c = {(void *)cb, payload};
     return meta_pg_query(s,
-                             "SELECT name, endpoint, access_key, secret_key, region, created_ms"
-                             " FROM repl_remotes ORDER BY name",
-                             NULL, pgm_remote_each, &c);
+                         "SELECT name, endpoint, access_key, secret_key, region, created_ms"
+                         " FROM repl_remotes ORDER BY name",
+                         NULL, pgm_remote_each, &c);
 }

@@ -11,8 +11,8 @@
 #include "core/clock.h"
 #include "meta/meta_pg_int.h"
 
-static int pgm_repl_set_status(pgx *db, const char *bucket, const char *key,
-                                  const char *version_id, const char *status)
+static int pgm_repl_set_status(pgx *db, const char *bucket, const char *key, const char *version_id,
+                               const char *status)
 {
     /* the status is a report column: change reports see its change (meta_pg_journal.c) */
     int rc = meta_pg_journal_note(db, bucket, key, version_id, 0, "replication");
@@ -20,9 +20,9 @@ static int pgm_repl_set_status(pgx *db, const char *bucket, const char *key,
         return rc;
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db,
-                           "UPDATE objects SET replication_status=?4 WHERE bucket=?1 AND key=?2"
-                           " AND version_id=?3",
-                           -1, &stmt, NULL) != PGX_OK)
+                       "UPDATE objects SET replication_status=?4 WHERE bucket=?1 AND key=?2"
+                       " AND version_id=?3",
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, key, -1, PGX_STATIC);
@@ -32,7 +32,7 @@ static int pgm_repl_set_status(pgx *db, const char *bucket, const char *key,
 }
 
 int meta_pg_repl_changed(pgx *db, enum meta_change_kind kind, const char *bucket,
-                             const struct meta_object *o)
+                         const struct meta_object *o)
 {
     meta_repl_hook_fn *hook = meta_repl_hook_get();
     if (!hook || strcmp(o->replication_status, "REPLICA") == 0)
@@ -55,10 +55,10 @@ int meta_pg_repl_changed(pgx *db, enum meta_change_kind kind, const char *bucket
     if (rc <= 0)
         return rc;
     if (pgx_prepare_v2(db,
-                           "INSERT INTO repl_queue(bucket, key, version_id, op, rule_id,"
-                           " dest_bucket, attempts, next_attempt_ms, created_ms, remote)"
-                           " VALUES (?,?,?,?,?,?,0,0,?,?)",
-                           -1, &stmt, NULL) != PGX_OK)
+                       "INSERT INTO repl_queue(bucket, key, version_id, op, rule_id,"
+                       " dest_bucket, attempts, next_attempt_ms, created_ms, remote)"
+                       " VALUES (?,?,?,?,?,?,0,0,?,?)",
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
     pgx_bind_text(stmt, 2, o->key, -1, PGX_STATIC);
@@ -75,7 +75,7 @@ int meta_pg_repl_changed(pgx *db, enum meta_change_kind kind, const char *bucket
 }
 
 int meta_pg_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_repl_task_cb *cb,
-                         void *payload)
+                     void *payload)
 {
     pgx *db;
     pgx_stmt *stmt;
@@ -113,14 +113,14 @@ int meta_pg_repl_due(struct meta_store *s, int64_t now_ms, size_t limit, meta_re
 }
 
 /* The task's bucket, key and version, in the open transaction; ERR_NOTFOUND when gone. */
-static int pgm_repl_task_version(pgx *db, int64_t id, char bucket[64], char **key,
-                                    char version[64], struct meta_repl_task *t)
+static int pgm_repl_task_version(pgx *db, int64_t id, char bucket[64], char **key, char version[64],
+                                 struct meta_repl_task *t)
 {
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db,
-                           "SELECT bucket, key, version_id, rule_id, dest_bucket, created_ms FROM"
-                           " repl_queue WHERE id=?",
-                           -1, &stmt, NULL) != PGX_OK)
+                       "SELECT bucket, key, version_id, rule_id, dest_bucket, created_ms FROM"
+                       " repl_queue WHERE id=?",
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_int64(stmt, 1, id);
     int rc = pgx_step(stmt);
@@ -139,9 +139,8 @@ static int pgm_repl_task_version(pgx *db, int64_t id, char bucket[64], char **ke
 }
 
 /* The FAILED version's change (its s3:Replication:OperationFailedReplication events). */
-static int pgm_repl_failed_event(pgx *db, const char *bucket, const char *key,
-                                    const char *version, const struct meta_repl_task *t,
-                                    const char *reason)
+static int pgm_repl_failed_event(pgx *db, const char *bucket, const char *key, const char *version,
+                                 const struct meta_repl_task *t, const char *reason)
 {
     struct meta_object o;
     memset(&o, 0, sizeof(o));
@@ -163,8 +162,7 @@ static int pgm_repl_failed_event(pgx *db, const char *bucket, const char *key,
     return rc;
 }
 
-int meta_pg_repl_finish(struct meta_store *s, int64_t id, const char *status,
-                            const char *reason)
+int meta_pg_repl_finish(struct meta_store *s, int64_t id, const char *status, const char *reason)
 {
     struct meta_repl_task t;
     memset(&t, 0, sizeof(t));
@@ -176,8 +174,7 @@ int meta_pg_repl_finish(struct meta_store *s, int64_t id, const char *status,
     char *key = NULL;
     rc = pgm_repl_task_version(db, id, bucket, &key, version, &t);
     pgx_stmt *stmt = NULL;
-    if (!rc &&
-        pgx_prepare_v2(db, "DELETE FROM repl_queue WHERE id=?", -1, &stmt, NULL) != PGX_OK)
+    if (!rc && pgx_prepare_v2(db, "DELETE FROM repl_queue WHERE id=?", -1, &stmt, NULL) != PGX_OK)
         rc = meta_pg_fail(db, "prepare");
     if (!rc) {
         pgx_bind_int64(stmt, 1, id);
@@ -186,9 +183,9 @@ int meta_pg_repl_finish(struct meta_store *s, int64_t id, const char *status,
     int others = 0;
     if (!rc && status) {
         if (pgx_prepare_v2(db,
-                               "SELECT EXISTS(SELECT 1 FROM repl_queue WHERE bucket=?1 AND"
-                               " key=?2 AND version_id=?3)",
-                               -1, &stmt, NULL) != PGX_OK) {
+                           "SELECT EXISTS(SELECT 1 FROM repl_queue WHERE bucket=?1 AND"
+                           " key=?2 AND version_id=?3)",
+                           -1, &stmt, NULL) != PGX_OK) {
             rc = meta_pg_fail(db, "prepare");
         } else {
             pgx_bind_text(stmt, 1, bucket, -1, PGX_STATIC);
@@ -244,14 +241,14 @@ static int pgm_repl_status_row(pgx_stmt *stmt, void *ctx)
 int meta_pg_repl_stats(struct meta_store *s, struct meta_repl_stats *out)
 {
     int rc = meta_pg_query(s,
-                               "SELECT count(*), coalesce(min(created_ms), 0),"
-                               " count(*) FILTER (WHERE attempts > 0) FROM repl_queue",
-                               NULL, pgm_repl_queue_row, out);
+                           "SELECT count(*), coalesce(min(created_ms), 0),"
+                           " count(*) FILTER (WHERE attempts > 0) FROM repl_queue",
+                           NULL, pgm_repl_queue_row, out);
     if (!rc)
         rc = meta_pg_query(s,
-                               "SELECT count(*) FILTER (WHERE replication_status='FAILED'),"
-                               " count(*) FILTER (WHERE replication_status='COMPLETED') FROM objects"
-                               " WHERE replication_status != ''",
-                               NULL, pgm_repl_status_row, out);
+                           "SELECT count(*) FILTER (WHERE replication_status='FAILED'),"
+                           " count(*) FILTER (WHERE replication_status='COMPLETED') FROM objects"
+                           " WHERE replication_status != ''",
+                           NULL, pgm_repl_status_row, out);
     return rc;
 }

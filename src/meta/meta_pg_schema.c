@@ -19,8 +19,8 @@
 
 /* Version 1: everything of SQLite's schema version 16. */
 static const char *const schema_v1 =
-    "CREATE TABLE accounts(id" T " PRIMARY KEY, canonical_id" T " UNIQUE, name" T
-    ", created_ms" I ", email" T " DEFAULT '',"
+    "CREATE TABLE accounts(id" T " PRIMARY KEY, canonical_id" T " UNIQUE, name" T ", created_ms" I
+    ", email" T " DEFAULT '',"
     " seq BIGINT GENERATED ALWAYS AS IDENTITY);"
     "CREATE UNIQUE INDEX accounts_email ON accounts(lower(email)) WHERE email <> '';"
     "CREATE TABLE access_keys(access_key" T " PRIMARY KEY, secret" T ", account_id" T
@@ -39,35 +39,32 @@ static const char *const schema_v1 =
     "CREATE INDEX objects_key_id ON objects(bucket, key, id);"
     "CREATE INDEX objects_blob ON objects(blob_id) WHERE blob_id <> '';"
     "CREATE TABLE uploads(upload_id" T " PRIMARY KEY, bucket" T ", key" T ", initiated_ms" I
-    ", owner_id" T ", headers" T ", storage_class" T ", checksum_algorithm" T
-    ", checksum_type" T ", acl" T " DEFAULT '', tags" T " DEFAULT '', lock_mode" T
-    " DEFAULT '', lock_until_ms" I " DEFAULT 0, legal_hold" I " DEFAULT 0, sse" T
-    " DEFAULT '');"
+    ", owner_id" T ", headers" T ", storage_class" T ", checksum_algorithm" T ", checksum_type" T
+    ", acl" T " DEFAULT '', tags" T " DEFAULT '', lock_mode" T " DEFAULT '', lock_until_ms" I
+    " DEFAULT 0, legal_hold" I " DEFAULT 0, sse" T " DEFAULT '');"
     "CREATE INDEX uploads_key ON uploads(bucket, key, initiated_ms);"
     "CREATE TABLE parts(upload_id" T " REFERENCES uploads(upload_id) ON DELETE CASCADE,"
-    " number" I ", etag" T ", size" I ", last_modified_ms" I ", blob_id" T
-    ", checksum_value" T ", PRIMARY KEY(upload_id, number));"
+    " number" I ", etag" T ", size" I ", last_modified_ms" I ", blob_id" T ", checksum_value" T
+    ", PRIMARY KEY(upload_id, number));"
     "CREATE INDEX parts_blob ON parts(blob_id);"
-    "CREATE TABLE inventory_configs(bucket" T ", id" T ", config" T ", updated_ms" I
-    ", changes" I " DEFAULT 0, PRIMARY KEY(bucket, id));"
+    "CREATE TABLE inventory_configs(bucket" T ", id" T ", config" T ", updated_ms" I ", changes" I
+    " DEFAULT 0, PRIMARY KEY(bucket, id));"
     "CREATE TABLE inventory_runs(run_id" ID ", bucket" T ", config_id" T ", started_ms" I
-    ", finished_ms" I ", report_ms" I ", rows" I ", files" I ", bytes" I ", outcome" T
-    ", error" T ", manifest_key" T ", journal_seq" I " DEFAULT -1);"
+    ", finished_ms" I ", report_ms" I ", rows" I ", files" I ", bytes" I ", outcome" T ", error" T
+    ", manifest_key" T ", journal_seq" I " DEFAULT -1);"
     "CREATE INDEX inventory_runs_config ON inventory_runs(bucket, config_id, run_id);"
     "CREATE TABLE bucket_configs(bucket" T ", kind" T ", doc" T ", updated_ms" I
     ", PRIMARY KEY(bucket, kind));"
-    "CREATE TABLE inventory_leases(bucket" T ", config_id" T ", token" T ", run_id" I
-    ", host" T ", boot_id" T ", pid" I ", pid_start" I ", expires_ms" I
-    ", PRIMARY KEY(bucket, config_id));"
-    "CREATE TABLE inventory_run_objects(run_id" I ", bucket" T ", config_id" T
-    ", dest_bucket" T ", key" T ", version_id" T ", blob_id" T
-    ", seq BIGINT GENERATED ALWAYS AS IDENTITY);"
+    "CREATE TABLE inventory_leases(bucket" T ", config_id" T ", token" T ", run_id" I ", host" T
+    ", boot_id" T ", pid" I ", pid_start" I ", expires_ms" I ", PRIMARY KEY(bucket, config_id));"
+    "CREATE TABLE inventory_run_objects(run_id" I ", bucket" T ", config_id" T ", dest_bucket" T
+    ", key" T ", version_id" T ", blob_id" T ", seq BIGINT GENERATED ALWAYS AS IDENTITY);"
     "CREATE INDEX inventory_run_objects_config ON inventory_run_objects(bucket, config_id,"
     " run_id);"
     "CREATE TABLE dead_blobs(blob_id" T " PRIMARY KEY, dead_ms" I ");"
     "CREATE INDEX dead_blobs_time ON dead_blobs(dead_ms);"
-    "CREATE TABLE completed_uploads(upload_id" T " PRIMARY KEY, bucket" T ", key" T
-    ", version_id" T ", completed_ms" I ");"
+    "CREATE TABLE completed_uploads(upload_id" T " PRIMARY KEY, bucket" T ", key" T ", version_id" T
+    ", completed_ms" I ");"
     "CREATE INDEX completed_uploads_time ON completed_uploads(completed_ms);"
     "CREATE TABLE lifecycle_stats(bucket" T ", action" T ", count" I ", last_ms" I
     ", PRIMARY KEY(bucket, action));"
@@ -87,15 +84,14 @@ static const char *const schema_v1 =
     "CREATE INDEX notify_outbox_due ON notify_outbox(next_attempt_ms);"
     "CREATE TABLE notify_sequence(n" I ");"
     "INSERT INTO notify_sequence VALUES (0);"
-    "CREATE TABLE change_journal_buckets(bucket" T " PRIMARY KEY, since_seq" I
-    ", pruned_seq" I ");"
-    "CREATE TABLE change_journal(seq" ID ", bucket" T ", kind" T ", at_ms" I ", existed" I
-    ", key" T ", version_id" T ", is_latest" IN ", is_delete_marker" IN ", size" IN
-    ", last_modified_ms" IN ", etag" TN ", storage_class" TN ", owner_id" TN ", multipart" IN
-    ", checksum_algorithm" TN ", id" IN ", acl" TN ", lock_mode" TN ", lock_until_ms" IN
-    ", legal_hold" IN ", sse" TN ", tier" TN ", headers" TN ", blob_id" TN
-    ", checksum_value" TN ", checksum_type" TN ", parts" TN ", tags" TN ", last_access_ms" IN
-    ", restore" TN ", replication_status" T " DEFAULT '');"
+    "CREATE TABLE change_journal_buckets(bucket" T " PRIMARY KEY, since_seq" I ", pruned_seq" I ");"
+    "CREATE TABLE change_journal(seq" ID ", bucket" T ", kind" T ", at_ms" I ", existed" I ", key" T
+    ", version_id" T ", is_latest" IN ", is_delete_marker" IN ", size" IN ", last_modified_ms" IN
+    ", etag" TN ", storage_class" TN ", owner_id" TN ", multipart" IN ", checksum_algorithm" TN
+    ", id" IN ", acl" TN ", lock_mode" TN ", lock_until_ms" IN ", legal_hold" IN ", sse" TN
+    ", tier" TN ", headers" TN ", blob_id" TN ", checksum_value" TN ", checksum_type" TN
+    ", parts" TN ", tags" TN ", last_access_ms" IN ", restore" TN ", replication_status" T
+    " DEFAULT '');"
     "CREATE INDEX change_journal_version ON change_journal(bucket, key, version_id, seq);"
     "CREATE INDEX change_journal_seq ON change_journal(bucket, seq);"
     "CREATE INDEX change_journal_time ON change_journal(bucket, at_ms);"
@@ -103,13 +99,13 @@ static const char *const schema_v1 =
      * transaction of each entry: a snapshot's position covers exactly the entries it sees */
     "CREATE TABLE change_journal_counter(n" I ");"
     "INSERT INTO change_journal_counter VALUES (0);"
-    "CREATE TABLE repl_queue(id" ID ", bucket" T ", key" T ", version_id" T ", op" I
-    ", rule_id" T ", dest_bucket" T ", attempts" I " DEFAULT 0, next_attempt_ms" I
-    " DEFAULT 0, created_ms" I ", remote" T " DEFAULT '');"
+    "CREATE TABLE repl_queue(id" ID ", bucket" T ", key" T ", version_id" T ", op" I ", rule_id" T
+    ", dest_bucket" T ", attempts" I " DEFAULT 0, next_attempt_ms" I " DEFAULT 0, created_ms" I
+    ", remote" T " DEFAULT '');"
     "CREATE INDEX repl_queue_line ON repl_queue(bucket, key, id);"
     "CREATE INDEX repl_queue_due ON repl_queue(next_attempt_ms);"
-    "CREATE TABLE repl_remotes(name" T " PRIMARY KEY, endpoint" T ", access_key" T
-    ", secret_key" T ", region" T ", created_ms" I ");";
+    "CREATE TABLE repl_remotes(name" T " PRIMARY KEY, endpoint" T ", access_key" T ", secret_key" T
+    ", region" T ", created_ms" I ");";
 
 static const char *const schema_migrations[] = {schema_v1};
 
@@ -170,8 +166,10 @@ static int schema_migrate_txn(pgx *db, int target)
         return schema_fail(db, "create schema_version");
     for (int v = version; v < target; v++) {
         char bump[96];
-        snprintf(bump, sizeof(bump), "DELETE FROM schema_version; INSERT INTO schema_version"
-                 " VALUES (%d)", v + 1);
+        snprintf(bump, sizeof(bump),
+                 "DELETE FROM schema_version; INSERT INTO schema_version"
+                 " VALUES (%d)",
+                 v + 1);
         if (pgx_exec(db, schema_migrations[v], NULL, NULL, NULL) != PGX_OK)
             return schema_fail(db, "migration");
         if (pgx_exec(db, bump, NULL, NULL, NULL) != PGX_OK)

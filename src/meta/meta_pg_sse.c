@@ -15,11 +15,12 @@ struct pgm_sse_row {
 
 /* The rows of table with a record in column (read before any update, so the scan is not
  * disturbed). */
-static int pgm_sse_rows(pgx *db, const char *table, const char *column,
-                           struct pgm_sse_row **out, size_t *n)
+static int pgm_sse_rows(pgx *db, const char *table, const char *column, struct pgm_sse_row **out,
+                        size_t *n)
 {
     char sql[128];
-    snprintf(sql, sizeof(sql), "SELECT ctid::text, %s FROM %s WHERE %s != ''", column, table, column);
+    snprintf(sql, sizeof(sql), "SELECT ctid::text, %s FROM %s WHERE %s != ''", column, table,
+             column);
     pgx_stmt *stmt;
     if (pgx_prepare_v2(db, sql, -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
@@ -40,7 +41,7 @@ static int pgm_sse_rows(pgx *db, const char *table, const char *column,
 }
 
 static int pgm_sse_rewrite_table(pgx *db, const char *table, const char *column,
-                                    meta_sse_rewrite_fn *fn, void *ctx, long *changed)
+                                 meta_sse_rewrite_fn *fn, void *ctx, long *changed)
 {
     struct pgm_sse_row *rows = NULL;
     size_t n = 0;

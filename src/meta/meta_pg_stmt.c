@@ -191,8 +191,8 @@ static int pgx_cursor_execute(pgx_stmt *st)
     snprintf(sql, n, "DECLARE %s NO SCROLL CURSOR FOR %s", st->cursor_name, st->sql);
     Oid types[PGX_MAX_PARAMS];
     pgx_types(st, types);
-    PGresult *res = PQexecParams(db->conn, sql, st->nparams, types,
-                                 (const char *const *)st->values, NULL, NULL, 0);
+    PGresult *res = PQexecParams(db->conn, sql, st->nparams, types, (const char *const *)st->values,
+                                 NULL, NULL, 0);
     free(sql);
     int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     if (!ok)
@@ -264,8 +264,8 @@ static int pgx_execute(pgx_stmt *st)
         const char *name = pgx_statement(st);
         if (!name)
             return PGX_ERROR;
-        st->res = PQexecPrepared(db->conn, name, st->nparams, (const char *const *)st->values,
-                                 NULL, NULL, 0);
+        st->res = PQexecPrepared(db->conn, name, st->nparams, (const char *const *)st->values, NULL,
+                                 NULL, 0);
         ExecStatusType status = PQresultStatus(st->res);
         if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
             const char *n = PQcmdTuples(st->res);

@@ -23,7 +23,7 @@
 #define PGX_NULL 5
 #define PGX_TEXT 3
 #define PGX_STATIC ((void (*)(void *))0)
-#define PGX_TRANSIENT ((void (*)(void *))-1)
+#define PGX_TRANSIENT ((void (*)(void *)) - 1)
 #define PGX_MAX_PARAMS 40
 
 typedef int64_t pgx_int64;
@@ -38,8 +38,8 @@ struct pgx_cached {
 typedef struct pgx {
     PGconn *conn;
     int in_txn;
-    int retryable;   /* a serialization failure or deadlock happened in this transaction */
-    int last_rc;     /* the ERR_* code of the last failure */
+    int retryable; /* a serialization failure or deadlock happened in this transaction */
+    int last_rc;   /* the ERR_* code of the last failure */
     char sqlstate[6];
     char errmsg[256];
     int64_t changes; /* rows the last statement changed */
@@ -59,7 +59,7 @@ typedef struct pgx_stmt {
     PGresult *res;
     int executed;
     int row, nrows;
-    int batch;            /* > 0: a cursor, FETCHed batch rows at a time */
+    int batch; /* > 0: a cursor, FETCHed batch rows at a time */
     int cursor_open;
     char cursor_name[24];
 } pgx_stmt;

@@ -26,9 +26,8 @@ static int pgm_tiering_update(pgx *db, int64_t id, const struct meta_tiering *t)
     return rc;
 }
 
-static int pgm_tiering_txn(pgx *db, const char *bucket, const char *key,
-                              const char *version_id, const struct meta_tiering *t,
-                              meta_object_guard *guard, void *arg)
+static int pgm_tiering_txn(pgx *db, const char *bucket, const char *key, const char *version_id,
+                           const struct meta_tiering *t, meta_object_guard *guard, void *arg)
 {
     struct meta_object cur;
     int rc = meta_pg_object_select(db, bucket, key, version_id, &cur);
@@ -52,8 +51,8 @@ static int pgm_tiering_txn(pgx *db, const char *bucket, const char *key,
 }
 
 int meta_pg_object_set_tiering(struct meta_store *s, const char *bucket, const char *key,
-                                   const char *version_id, const struct meta_tiering *t,
-                                   meta_object_guard *guard, void *arg)
+                               const char *version_id, const struct meta_tiering *t,
+                               meta_object_guard *guard, void *arg)
 {
     pgx *db;
     int rc;

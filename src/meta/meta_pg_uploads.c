@@ -9,7 +9,7 @@
 
 /* ---- multipart uploads ---- */
 
-#define PGX_UPLOAD_COLS                                                                         \
+#define PGX_UPLOAD_COLS                                                                            \
     "upload_id, bucket, key, initiated_ms, owner_id, headers, storage_class, checksum_algorithm,"  \
     " checksum_type, acl, tags, lock_mode, lock_until_ms, legal_hold, sse"
 
@@ -19,10 +19,10 @@ int meta_pg_upload_create(struct meta_store *s, const struct meta_upload *u)
     pgx_stmt *stmt;
     /* only into the bucket the request loaded: not one deleted, or re-created, since */
     int rc = meta_pg_prepare(s,
-                                 "INSERT INTO uploads(" PGX_UPLOAD_COLS
-                                 ") SELECT ?1,?2,?3,?4,?5,?6,?7,?8,?9,?11,?12,?13,?14,?15,?16 WHERE"
-                                 " EXISTS(SELECT 1 FROM buckets WHERE name=?2 AND id=?10)",
-                                 &db, &stmt);
+                             "INSERT INTO uploads(" PGX_UPLOAD_COLS
+                             ") SELECT ?1,?2,?3,?4,?5,?6,?7,?8,?9,?11,?12,?13,?14,?15,?16 WHERE"
+                             " EXISTS(SELECT 1 FROM buckets WHERE name=?2 AND id=?10)",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 10, u->bucket_id, -1, PGX_STATIC);
@@ -91,11 +91,11 @@ static int pgm_upload_one(pgx_stmt *stmt, void *ctx)
 }
 
 int meta_pg_upload_get(struct meta_store *s, const char *bucket, const char *upload_id,
-                           struct meta_upload *out)
+                       struct meta_upload *out)
 {
     struct pgm_upload_one one = {bucket, out, 0};
     int rc = meta_pg_query(s, "SELECT " PGX_UPLOAD_COLS " FROM uploads WHERE upload_id=?",
-                               upload_id, pgm_upload_one, &one);
+                           upload_id, pgm_upload_one, &one);
     if (!rc && !one.found) {
         err_set("no such upload");
         return ERR_NOTFOUND;
@@ -105,19 +105,18 @@ int meta_pg_upload_get(struct meta_store *s, const char *bucket, const char *upl
 
 int meta_pg_upload_delete_txn(pgx *db, const char *bucket, const char *upload_id)
 {
-    int rc =
-        meta_pg_dead_add(db,
-                             PGX_DEAD_INSERT "FROM parts WHERE upload_id=?2 AND EXISTS (SELECT 1"
-                                                " FROM uploads WHERE upload_id=?2 AND bucket=?1)",
-                             bucket, upload_id, NULL);
+    int rc = meta_pg_dead_add(db,
+                              PGX_DEAD_INSERT "FROM parts WHERE upload_id=?2 AND EXISTS (SELECT 1"
+                                              " FROM uploads WHERE upload_id=?2 AND bucket=?1)",
+                              bucket, upload_id, NULL);
     if (!rc)
         rc = meta_pg_run(db,
-                             "DELETE FROM parts WHERE upload_id=?2 AND EXISTS (SELECT 1 FROM"
-                             " uploads WHERE upload_id=?2 AND bucket=?1)",
-                             bucket, upload_id, NULL);
+                         "DELETE FROM parts WHERE upload_id=?2 AND EXISTS (SELECT 1 FROM"
+                         " uploads WHERE upload_id=?2 AND bucket=?1)",
+                         bucket, upload_id, NULL);
     if (!rc)
         rc = meta_pg_run(db, "DELETE FROM uploads WHERE bucket=? AND upload_id=?", bucket,
-                             upload_id, NULL);
+                         upload_id, NULL);
     if (!rc && pgx_changes(db) == 0) {
         err_set("no such upload");
         rc = ERR_NOTFOUND;
@@ -134,24 +133,23 @@ int meta_pg_upload_delete(struct meta_store *s, const char *bucket, const char *
 }
 
 int meta_pg_upload_scan(struct meta_store *s, const char *bucket, const char *prefix,
-                            const char *key_marker, const char *upload_id_marker,
-                            int64_t initiated_before, size_t limit, meta_upload_cb *cb,
-                            void *payload)
+                        const char *key_marker, const char *upload_id_marker,
+                        int64_t initiated_before, size_t limit, meta_upload_cb *cb, void *payload)
 {
     pgx *db;
     pgx_stmt *stmt;
     char *pend = str_prefix_successor(prefix ? prefix : "");
-    int rc = meta_pg_prepare(
-        s,
-        "SELECT " PGX_UPLOAD_COLS " FROM uploads WHERE (?1 IS NULL OR bucket=?1) AND"
-        " key>=?2 AND (?3 IS NULL OR key<?3) AND (?7=0 OR initiated_ms<?7) AND"
-        /* after the marker upload; a marker upload gone since (aborted or completed between
-           pages) resumes at the key's first upload left */
-        " (key>?4 OR (key=?4 AND ?5 IS NOT NULL AND COALESCE((initiated_ms,"
-        " upload_id) > (SELECT initiated_ms, upload_id FROM uploads WHERE"
-        " upload_id=?5 AND key=?4), true)))"
-        " ORDER BY bucket, key, initiated_ms, upload_id LIMIT ?6",
-        &db, &stmt);
+    int rc = meta_pg_prepare(s,
+                             "SELECT " PGX_UPLOAD_COLS
+                             " FROM uploads WHERE (?1 IS NULL OR bucket=?1) AND"
+                             " key>=?2 AND (?3 IS NULL OR key<?3) AND (?7=0 OR initiated_ms<?7) AND"
+                             /* after the marker upload; a marker upload gone since (aborted or
+                                completed between pages) resumes at the key's first upload left */
+                             " (key>?4 OR (key=?4 AND ?5 IS NOT NULL AND COALESCE((initiated_ms,"
+                             " upload_id) > (SELECT initiated_ms, upload_id FROM uploads WHERE"
+                             " upload_id=?5 AND key=?4), true)))"
+                             " ORDER BY bucket, key, initiated_ms, upload_id LIMIT ?6",
+                             &db, &stmt);
     if (rc) {
         free(pend);
         return rc;
@@ -183,15 +181,18 @@ static int pgm_part_put_txn(pgx *db, const char *upload_id, const struct meta_pa
 {
     char number[16];
     snprintf(number, sizeof(number), "%d", p->number);
-    int rc =
-        meta_pg_dead_add(db, PGX_DEAD_INSERT "FROM parts WHERE upload_id=?1 AND number=CAST(?2 AS BIGINT)",
-                             upload_id, number, NULL);
+    int rc = meta_pg_dead_add(
+        db, PGX_DEAD_INSERT "FROM parts WHERE upload_id=?1 AND number=CAST(?2 AS BIGINT)",
+        upload_id, number, NULL);
     pgx_stmt *stmt;
     if (rc)
         return rc;
-    if (pgx_prepare_v2(db, "INSERT INTO parts VALUES (?,?,?,?,?,?,?)"
-                       " ON CONFLICT (upload_id, number) DO UPDATE SET etag=EXCLUDED.etag, size=EXCLUDED.size, last_modified_ms=EXCLUDED.last_modified_ms, blob_id=EXCLUDED.blob_id, checksum_value=EXCLUDED.checksum_value", -1, &stmt,
-                           NULL) != PGX_OK)
+    if (pgx_prepare_v2(db,
+                       "INSERT INTO parts VALUES (?,?,?,?,?,?,?)"
+                       " ON CONFLICT (upload_id, number) DO UPDATE SET etag=EXCLUDED.etag, "
+                       "size=EXCLUDED.size, last_modified_ms=EXCLUDED.last_modified_ms, "
+                       "blob_id=EXCLUDED.blob_id, checksum_value=EXCLUDED.checksum_value",
+                       -1, &stmt, NULL) != PGX_OK)
         return meta_pg_fail(db, "prepare");
     pgx_bind_text(stmt, 1, upload_id, -1, PGX_STATIC);
     pgx_bind_int(stmt, 2, p->number);
@@ -216,16 +217,15 @@ int meta_pg_part_put(struct meta_store *s, const char *upload_id, const struct m
     return rc;
 }
 
-int meta_pg_part_scan(struct meta_store *s, const char *upload_id, int after_number,
-                          size_t limit, meta_part_cb *cb, void *payload)
+int meta_pg_part_scan(struct meta_store *s, const char *upload_id, int after_number, size_t limit,
+                      meta_part_cb *cb, void *payload)
 {
     pgx *db;
     pgx_stmt *stmt;
-    int rc =
-        meta_pg_prepare(s,
-                            "SELECT number, etag, size, last_modified_ms, blob_id, checksum_value"
-                            " FROM parts WHERE upload_id=? AND number>? ORDER BY number LIMIT ?",
-                            &db, &stmt);
+    int rc = meta_pg_prepare(s,
+                             "SELECT number, etag, size, last_modified_ms, blob_id, checksum_value"
+                             " FROM parts WHERE upload_id=? AND number>? ORDER BY number LIMIT ?",
+                             &db, &stmt);
     if (rc)
         return rc;
     pgx_bind_text(stmt, 1, upload_id, -1, PGX_TRANSIENT);

@@ -89,6 +89,43 @@ def pg_meta_for(data):
         return None
 
 
+def _sql_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, (int, float)):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def meta_sql(data, sql, params=()):
+    """Run one statement (SQLite's ? placeholders) on the metadata of the server whose data
+    directory is data, on whichever backend it uses; returns the rows (numbers as int)."""
+    meta = pg_meta_for(data)
+    if not meta:
+        import sqlite3
+        db = sqlite3.connect(os.path.join(data, "meta.db"), timeout=30)
+        try:
+            with db:
+                return db.execute(sql, tuple(params)).fetchall()
+        finally:
+            db.close()
+    parts = sql.split("?")
+    assert len(parts) == len(params) + 1, sql
+    text = parts[0] + "".join(_sql_literal(v) + rest for v, rest in zip(params, parts[1:]))
+    out = subprocess.run(["psql", "-qAt", "-F", "\t", "-v", "ON_ERROR_STOP=1", meta, "-c", text],
+                         check=True, capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        row = []
+        for f in line.split("\t"):
+            try:
+                row.append(int(f))
+            except ValueError:
+                row.append(f)
+        rows.append(tuple(row))
+    return rows
+
+
 def pg_register(data):
     """Give data (a data directory) a fresh database, unless it has one; returns the database
     name this call created (the caller drops it), or None."""
