@@ -324,7 +324,7 @@ static int pg_journal_prune_txn(pgx *db, const char *bucket, int64_t now_ms, int
             "SELECT greatest(coalesce((SELECT min(p) FROM (SELECT (SELECT r.journal_seq FROM"
             " inventory_runs r WHERE r.bucket=c.bucket AND r.config_id=c.id AND"
             " r.outcome='succeeded' AND r.journal_seq>=0 ORDER BY r.run_id DESC LIMIT 1) AS p FROM"
-            " inventory_configs c WHERE c.bucket=?1 AND c.changes=1)), (SELECT max(seq) FROM"
+            " inventory_configs c WHERE c.bucket=?1 AND c.changes=1) AS ps), (SELECT max(seq) FROM"
             " change_journal WHERE bucket=?1), 0), coalesce((SELECT max(seq) FROM change_journal"
             " WHERE bucket=?1 AND at_ms<?2), 0), coalesce((SELECT seq FROM change_journal WHERE"
             " bucket=?1 ORDER BY seq DESC LIMIT 1 OFFSET ?3), 0))",

@@ -204,9 +204,11 @@ def test_killed_run_is_interrupted_and_cleaned_up(server, s3, pair, hook):
 
 
 def put_lease(server, src, host, expires_ms, pid=1):
-    meta_sql(server.data, "DELETE FROM inventory_leases WHERE bucket=? AND config_id=?",
-             (src, "cfg"))
-    meta_sql(server.data, "INSERT INTO inventory_leases VALUES (?,?,?,?,?,?,?,?,?)",
+    # an upsert both backends know
+    meta_sql(server.data, "INSERT INTO inventory_leases VALUES (?,?,?,?,?,?,?,?,?)"
+             " ON CONFLICT(bucket, config_id) DO UPDATE SET token=excluded.token,"
+             " run_id=excluded.run_id, host=excluded.host, boot_id=excluded.boot_id,"
+             " pid=excluded.pid, pid_start=excluded.pid_start, expires_ms=excluded.expires_ms",
              (src, "cfg", "f" * 32, 777, host, "other-boot", pid, 12345, expires_ms))
 
 
