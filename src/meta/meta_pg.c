@@ -237,6 +237,7 @@ static int pg_begin_with(struct meta_store *s, pgx **out, const char *sql)
     if (rc)
         return rc;
     (*out)->retryable = 0;
+    (*out)->unique_race = 0;
     if (pgx_exec(*out, sql, NULL, NULL, NULL) != PGX_OK)
         return meta_pg_fail(*out, "begin");
     (*out)->in_txn = 1;
@@ -257,7 +258,12 @@ int meta_pg_txn_again(struct meta_store *s, int rc, int attempt)
 {
     struct pg_store *st = (struct pg_store *)s;
     pgx *db = pthread_getspecific(st->conn_key);
-    if (rc != ERR_BUSY || !db || !db->retryable || attempt + 1 >= META_PG_TXN_TRIES)
+    if (!db || attempt + 1 >= META_PG_TXN_TRIES)
+        return 0;
+    /* a unique violation is run again a few times: when it came from a concurrent insert
+     * the next try sees that row; a real duplicate stays ERR_EXISTS */
+    int race = rc == ERR_EXISTS && db->unique_race && attempt < META_PG_UNIQUE_TRIES;
+    if (!race && (rc != ERR_BUSY || !db->retryable))
         return 0;
     static _Thread_local unsigned seed;
     if (!seed)

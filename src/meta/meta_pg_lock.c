@@ -35,6 +35,7 @@ static int pgm_lock_txn(pgx *db, const char *bucket, const char *key, const char
                         int what, const struct meta_object *lock, meta_object_guard *guard,
                         void *arg, struct meta_object *cur)
 {
+    meta_object_dispose(cur); /* a try before may have read it (its commit failed) */
     int rc = meta_pg_object_select(db, bucket, key, version_id, cur);
     if (rc)
         return rc;

@@ -202,6 +202,7 @@ static int pgm_object_delete_txn(pgx *db, const char *bucket, const char *key,
                                  const char *version_id, const char *expect_blob,
                                  meta_object_guard *guard, void *arg, struct meta_object *out)
 {
+    meta_object_dispose(out); /* a try before may have read it (its commit failed) */
     int rc = meta_pg_object_select(db, bucket, key, version_id, out);
     if (rc)
         return rc;

@@ -280,6 +280,10 @@ static int pgx_execute(pgx_stmt *st)
         if (state && strncmp(state, "23", 2) == 0) {
             pgx_note_failure(db, st->res, "constraint");
             db->last_rc = ERR_EXISTS;
+            /* two transactions inserting one key: SSI may report the loser's unique
+             * violation instead of a serialization failure */
+            if (db->in_txn && strcmp(state, "23505") == 0)
+                db->unique_race = 1;
             return PGX_CONSTRAINT;
         }
         int again = !db->in_txn && state && pgx_sqlstate_retryable(state) &&

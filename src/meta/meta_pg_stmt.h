@@ -38,8 +38,9 @@ struct pgx_cached {
 typedef struct pgx {
     PGconn *conn;
     int in_txn;
-    int retryable; /* a serialization failure or deadlock happened in this transaction */
-    int last_rc;   /* the ERR_* code of the last failure */
+    int retryable;   /* a serialization failure or deadlock happened in this transaction */
+    int unique_race; /* a unique violation happened in this transaction (maybe a race) */
+    int last_rc;     /* the ERR_* code of the last failure */
     char sqlstate[6];
     char errmsg[256];
     int64_t changes; /* rows the last statement changed */
