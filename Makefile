@@ -7,7 +7,7 @@
 #   make test             everything: unit, fuzz replay, integration (see scripts/test.sh)
 
 CC      ?= gcc
-PKGS    := libmicrohttpd gnutls sqlite3 libssl libcrypto zlib libxml-2.0 jansson libcurl libmosquitto
+PKGS    := libmicrohttpd gnutls sqlite3 libpq libssl libcrypto zlib libxml-2.0 jansson libcurl libmosquitto
 SNAPPY  := -lsnappy
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                -Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Isrc \

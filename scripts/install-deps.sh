@@ -11,9 +11,10 @@ mode=${1:-build}
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
 
-build_pkgs=(build-essential pkg-config libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libssl-dev zlib1g-dev
-            libsnappy-dev libxml2-dev libjansson-dev libcurl4-openssl-dev libmosquitto-dev)
-test_pkgs=(python3 python3-pytest python3-boto3 awscli clang-format openssl curl mosquitto
+build_pkgs=(build-essential pkg-config libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev
+            libssl-dev zlib1g-dev libsnappy-dev libxml2-dev libjansson-dev libcurl4-openssl-dev
+            libmosquitto-dev)
+test_pkgs=(postgresql python3 python3-pytest python3-boto3 awscli clang-format openssl curl mosquitto
            mosquitto-clients chromium)
 
 wanted=("${build_pkgs[@]}")

@@ -385,7 +385,7 @@ int cli_serve(int argc, char **argv)
     struct http_server *http = NULL;
     struct meta_access_key root_key;
     int created = 0, rc;
-    struct meta_config mc = {"sqlite", o.data, o.meta_busy_timeout_ms};
+    struct meta_config mc = cli_meta_config(o.data, o.meta_busy_timeout_ms);
     rc = blob_store_open(&blobs, o.data, 1);
     if (!rc)
         rc = cli_master_key_install(o.master_key_file, o.data);

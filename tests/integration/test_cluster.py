@@ -1,18 +1,16 @@
 """Several nodes (issue 16): two `stocktake serve` processes on different ports sharing one
 metadata store and one blob directory serve one namespace, and the background work runs once
 per cluster (work leases, src/cluster/work_lease.h). This module runs them on the embedded
-SQLite store in one shared data directory; with STOCKTAKE_TEST_META set the same tests run on
-the shared PostgreSQL database the Server fixture gives."""
-import os
+SQLite store in one shared data directory; with STOCKTAKE_TEST_META set the nodes share the
+PostgreSQL database conftest gives that data directory (and its blob directory)."""
 import signal
-import sqlite3
 import threading
 import time
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import Server, allow_inventory_delivery, error_code
+from conftest import Server, allow_inventory_delivery, error_code, meta_sql
 
 
 def clean(log):
@@ -140,11 +138,7 @@ def test_keys_policies_and_kms_keys_work_on_every_node(cluster):
 
 
 def leases(data):
-    db = sqlite3.connect(os.path.join(data, "meta.db"), timeout=30)
-    try:
-        return db.execute("SELECT config_id, pid FROM inventory_leases WHERE bucket=''").fetchall()
-    finally:
-        db.close()
+    return meta_sql(data, "SELECT config_id, pid FROM inventory_leases WHERE bucket=''")
 
 
 def wait_for(fn, timeout=20):
@@ -215,13 +209,9 @@ def test_killed_node_mid_report_another_node_completes_it():
             "Schedule": {"Frequency": "Daily"}, "OptionalFields": ["Size"]})
 
         def holder():
-            db = sqlite3.connect(os.path.join(c.nodes[0].data, "meta.db"), timeout=30)
-            try:
-                row = db.execute("SELECT pid FROM inventory_leases WHERE bucket='inv-src' AND "
-                                 "config_id='cfg' AND run_id > 0").fetchone()
-            finally:
-                db.close()
-            return row[0] if row else None
+            rows = meta_sql(c.nodes[0].data, "SELECT pid FROM inventory_leases WHERE "
+                            "bucket='inv-src' AND config_id='cfg' AND run_id > 0")
+            return rows[0][0] if rows else None
 
         pid = wait_for(holder)
         victim = [n for n in c.nodes if n.proc.pid == pid][0]
