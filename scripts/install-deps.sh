@@ -10,9 +10,11 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev zlib1g-dev
-            libsnappy-dev libxml2-dev libjansson-dev libcurl4-openssl-dev libmosquitto-dev)
+            libsnappy-dev libxml2-dev libjansson-dev libcurl4-openssl-dev libmosquitto-dev
+            librados-dev)
+# ceph-*: the throw-away single-node cluster of the RADOS blob tests (scripts/ceph-test-cluster.sh)
 test_pkgs=(python3 python3-pytest python3-boto3 awscli clang-format openssl curl mosquitto
-           mosquitto-clients)
+           mosquitto-clients ceph-mon ceph-osd ceph-common)
 
 wanted=("${build_pkgs[@]}")
 if [ "$mode" = test ]; then

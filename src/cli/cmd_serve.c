@@ -9,6 +9,7 @@
 
 #include "account/account.h"
 #include "blob/blob.h"
+#include "cli/cli_blobs.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -31,6 +32,7 @@ struct serve_opts {
     char host[256];
     int port;
     const char *data;
+    struct blob_config blobs;
     const char *region;
     const char *domain;
     double upload_expiry_days;
@@ -74,7 +76,7 @@ static void serve_usage(void)
                     "  --listen   address and port (default 127.0.0.1:9000; port 0 picks one)\n"
                     "  --tls-cert FILE --tls-key FILE  serve HTTPS (key must be mode 600)\n"
                     "  --tls-min-version 1.2|1.3       lowest TLS version (default 1.2)\n"
-                    "  --data     data directory (default ./data)\n"
+                    "  --data     data directory (default ./data)\n" CLI_BLOBS_USAGE
                     "  --region   the region this endpoint serves (default us-east-1)\n"
                     "  --domain   base domain for virtual-hosted-style requests "
                     "(default localhost)\n"
@@ -200,6 +202,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"allow-insecure-sse-c", no_argument, NULL, 'X'},
         {"notify-retry-ms", required_argument, NULL, 'N'},
         {"replication-retry-ms", required_argument, NULL, 'Q'},
+        CLI_BLOBS_LONGOPTS,
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -231,6 +234,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             continue;
         if (c == 'd')
             o->data = optarg;
+        else if (cli_blobs_opt(&o->blobs, c, optarg))
+            continue;
         else if (c == 'r')
             o->region = optarg;
         else if (c == 'D')
@@ -295,6 +300,8 @@ static void serve_banner(const struct serve_opts *o, int port, const struct meta
            v6 ? "]" : "", port);
     printf("  region:     %s\n", o->region);
     printf("  data:       %s\n", o->data);
+    if (o->blobs.spec)
+        printf("  blobs:      %s\n", o->blobs.spec);
     printf("  account:    %s\n", k->account_id);
     printf("  access key: %s\n", k->access_key);
     if (created)
@@ -341,7 +348,9 @@ int cli_serve(int argc, char **argv)
     struct meta_access_key root_key;
     int created = 0, rc;
     struct meta_config mc = {"sqlite", o.data, o.meta_busy_timeout_ms};
-    rc = blob_store_open(&blobs, o.data, 1);
+    o.blobs.data_dir = o.data;
+    o.blobs.clear_tmp = 1;
+    rc = blob_store_open_config(&blobs, &o.blobs);
     if (!rc)
         rc = cli_master_key_install(o.master_key_file, o.data);
     if (!rc)
