@@ -71,8 +71,6 @@ auth client required = cephx
 keyring = $dir/keyring
 run dir = $dir/run
 pid file = $dir/run/\$name.pid
-admin socket = $dir/run/\$name.asok
-log file = $dir/log/\$name.log
 mon data = $dir/mon/\$name
 osd data = $dir/osd/\$name
 osd objectstore = memstore
@@ -91,6 +89,15 @@ osd max object namespace len = 64
 osd op num shards = 1
 osd op num threads per shard = 2
 mon osd full ratio = 0.98
+[mon]
+admin socket = $dir/run/\$name.asok
+log file = $dir/log/\$name.log
+[osd]
+admin socket = $dir/run/\$name.asok
+log file = $dir/log/\$name.log
+[client]
+admin socket =
+log file = $dir/log/client.log
 EOF
 
 ceph-authtool --create-keyring "$dir/keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null

@@ -65,8 +65,7 @@ int blob_rados_open(struct blob_store **out, const char *spec, const struct blob
     if (rc < 0)
         return blob_rados_err(rc, "create", name);
     rc = rados_conf_read_file(c, cfg->ceph_conf); /* NULL: the default search path */
-    int err = rc < 0 ? blob_rados_err(rc, "read conf", cfg->ceph_conf ? cfg->ceph_conf : "")
-                     : 0;
+    int err = rc < 0 ? blob_rados_err(rc, "read conf", cfg->ceph_conf ? cfg->ceph_conf : "") : 0;
     if (!err && cfg->ceph_keyring && cfg->ceph_keyring[0])
         err = blob_rados_conf(c, "keyring", cfg->ceph_keyring);
     /* fail a request rather than hang it when the cluster is unreachable */

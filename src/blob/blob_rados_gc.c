@@ -16,8 +16,7 @@
 #define BLOB_RADOS_ABANDONED_MS (24 * 3600 * 1000LL) /* a write in progress this long is dead */
 
 /* Remove chunk name unless a live blob other than `removing` keeps it (its owner). */
-static int blob_rados_chunk_drop(struct blob_rados_store *s, const char *name,
-                                 const char *removing)
+static int blob_rados_chunk_drop(struct blob_rados_store *s, const char *name, const char *removing)
 {
     char owner[BLOB_ID_LEN + 1];
     int rc = blob_rados_owner_get(s, name, owner);

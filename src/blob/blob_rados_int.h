@@ -78,7 +78,6 @@ int blob_rados_owner_get(struct blob_rados_store *s, const char *name,
 
 /* blob_rados_gc.c */
 int blob_rados_remove(struct blob_store *bs, const char *id);
-int blob_rados_scan(struct blob_store *bs, int64_t older_than_ms, blob_scan_cb *cb,
-                    void *payload);
+int blob_rados_scan(struct blob_store *bs, int64_t older_than_ms, blob_scan_cb *cb, void *payload);
 
 #endif

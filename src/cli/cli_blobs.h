@@ -8,14 +8,16 @@
 #define CLI_BLOBS_OPT_BASE 0x1000
 /* entries for a struct option table */
 #define CLI_BLOBS_LONGOPTS                                                                         \
-    {"blobs", required_argument, NULL, CLI_BLOBS_OPT_BASE},                                       \
-        {"ceph-conf", required_argument, NULL, CLI_BLOBS_OPT_BASE + 1},                           \
-        {"ceph-user", required_argument, NULL, CLI_BLOBS_OPT_BASE + 2},                           \
-        {"ceph-keyring", required_argument, NULL, CLI_BLOBS_OPT_BASE + 3}
+    {"blobs", required_argument, NULL, CLI_BLOBS_OPT_BASE},                                        \
+        {"ceph-conf", required_argument, NULL, CLI_BLOBS_OPT_BASE + 1},                            \
+        {"ceph-user", required_argument, NULL, CLI_BLOBS_OPT_BASE + 2},                            \
+    {                                                                                              \
+        "ceph-keyring", required_argument, NULL, CLI_BLOBS_OPT_BASE + 3                            \
+    }
 
 #define CLI_BLOBS_USAGE                                                                            \
-    "  --blobs fs:DIR|rados:POOL[/NAMESPACE]  where object bytes live (default fs: the data "    \
-    "directory)\n"                                                                              \
+    "  --blobs fs:DIR|rados:POOL[/NAMESPACE]  where object bytes live (default fs: the data "      \
+    "directory)\n"                                                                                 \
     "  --ceph-conf FILE            ceph.conf of the RADOS cluster (rados:POOL)\n"                  \
     "  --ceph-user NAME            cephx user (default admin)\n"                                   \
     "  --ceph-keyring FILE         its keyring (default: as ceph.conf says)\n"

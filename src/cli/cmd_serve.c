@@ -10,6 +10,7 @@
 #include "account/account.h"
 #include "blob/blob.h"
 #include "cli/cli_blobs.h"
+#include "core/fsperm.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -350,7 +351,10 @@ int cli_serve(int argc, char **argv)
     struct meta_config mc = {"sqlite", o.data, o.meta_busy_timeout_ms};
     o.blobs.data_dir = o.data;
     o.blobs.clear_tmp = 1;
-    rc = blob_store_open_config(&blobs, &o.blobs);
+    int made = 0; /* the metadata and keys live here whichever blob store holds the bytes */
+    rc = fsperm_dir(o.data, &made);
+    if (!rc)
+        rc = blob_store_open_config(&blobs, &o.blobs);
     if (!rc)
         rc = cli_master_key_install(o.master_key_file, o.data);
     if (!rc)

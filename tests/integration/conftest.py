@@ -1,7 +1,9 @@
 """Fixtures for the integration tests: a real stocktake binary on a free loopback port with a
 temporary data directory, stopped by the fixture that started it, and clients pointed at it.
 
-STOCKTAKE_BIN selects the binary (scripts/test.sh passes the ASan+UBSan build)."""
+STOCKTAKE_BIN selects the binary (scripts/test.sh passes the ASan+UBSan build).
+STOCKTAKE_TEST_CEPH_CONF (and _KEYRING, _POOL; scripts/test-rados.sh sets them) runs every
+server and `inventory run` with its blobs in that Ceph cluster (rados_bin.sh)."""
 import json
 import os
 import re
@@ -21,6 +23,9 @@ from botocore.exceptions import ClientError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("STOCKTAKE_BIN", os.path.join(ROOT, "build", "stocktake"))
+if os.environ.get("STOCKTAKE_TEST_CEPH_CONF"):
+    os.environ["STOCKTAKE_REAL_BIN"] = BIN
+    BIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rados_bin.sh")
 REGION = "us-east-1"
 ACCESS_KEY = "STKTESTROOTKEY0000001"
 SECRET_KEY = "test-root-secret-key-0123456789abcdefghij"
