@@ -27,6 +27,10 @@ if os.environ.get("STOCKTAKE_TEST_CEPH_CONF"):
     os.environ["STOCKTAKE_REAL_BIN"] = BIN
     BIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rados_bin.sh")
 REGION = "us-east-1"
+# a test that looks at blob files under the data directory has nothing to look at on RADOS
+fs_blobs_only = pytest.mark.skipif(bool(os.environ.get("STOCKTAKE_TEST_CEPH_CONF")),
+                                   reason="inspects blob files on the file system "
+                                          "(the blobs are in RADOS in this run)")
 ACCESS_KEY = "STKTESTROOTKEY0000001"
 SECRET_KEY = "test-root-secret-key-0123456789abcdefghij"
 
