@@ -127,19 +127,15 @@ int blob_reader_open(struct blob_store *bs, const char *id, struct blob_reader *
     return 0;
 }
 
-uint64_t blob_reader_size(const struct blob_reader *rd)
+uint64_t blob_reader_size(struct blob_reader *rd)
 {
-    return rd->size;
+    return rd->bs->ops->reader_size(rd);
 }
 
 int blob_reader_pread(struct blob_reader *rd, void *buf, size_t n, uint64_t at, size_t *got)
 {
     *got = 0;
-    if (at >= rd->size || n == 0)
-        return 0;
-    if (n > rd->size - at)
-        n = (size_t)(rd->size - at);
-    return rd->bs->ops->reader_pread(rd, buf, n, at, got);
+    return n ? rd->bs->ops->reader_pread(rd, buf, n, at, got) : 0;
 }
 
 int blob_reader_take_fd(struct blob_reader *rd)

@@ -62,7 +62,8 @@ void blob_writer_abort(struct blob_writer *w);
 
 /* Open a committed blob for reading. ERR_NOTFOUND: no such blob. */
 int blob_reader_open(struct blob_store *bs, const char *id, struct blob_reader **out) WARN_UNUSED;
-uint64_t blob_reader_size(const struct blob_reader *rd);
+/* The blob's size (fs: an fstat, only when asked, so a GET that sends the file costs none). */
+uint64_t blob_reader_size(struct blob_reader *rd);
 /* Read [at, at+n) into buf: all of it, or fewer bytes only where the blob ends (*got). */
 int blob_reader_pread(struct blob_reader *rd, void *buf, size_t n, uint64_t at,
                       size_t *got) WARN_UNUSED;

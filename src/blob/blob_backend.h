@@ -23,7 +23,6 @@ struct blob_writer {
 
 struct blob_reader {
     struct blob_store *bs;
-    uint64_t size;
 };
 
 struct blob_backend_ops {
@@ -37,8 +36,9 @@ struct blob_backend_ops {
     /* Durable and visible, then free w (whatever the outcome). */
     int (*writer_commit)(struct blob_writer *w);
     void (*writer_abort)(struct blob_writer *w);
-    /* Allocates the reader with base.size set. */
     int (*reader_open)(struct blob_store *bs, const char *id, struct blob_reader **out);
+    uint64_t (*reader_size)(struct blob_reader *rd);
+    /* n > 0; fewer bytes (*got) only where the blob ends */
     int (*reader_pread)(struct blob_reader *rd, void *buf, size_t n, uint64_t at, size_t *got);
     int (*reader_take_fd)(struct blob_reader *rd); /* NULL: none */
     void (*reader_close)(struct blob_reader *rd);

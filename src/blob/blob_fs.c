@@ -250,18 +250,18 @@ static int blob_fs_reader_open(struct blob_store *base, const char *id, struct b
         err_set("open %s: %s", path, strerror(errno));
         return errno == ENOENT ? ERR_NOTFOUND : ERR_IO;
     }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        err_set("stat %s: %s", path, strerror(errno));
-        close(fd);
-        return ERR_IO;
-    }
     struct blob_fs_reader *rd = xcalloc(1, sizeof(*rd));
-    rd->base.size = (uint64_t)st.st_size;
     rd->fd = fd;
     memcpy(rd->id, id, BLOB_ID_LEN + 1);
     *out = &rd->base;
     return 0;
+}
+
+static uint64_t blob_fs_reader_size(struct blob_reader *base)
+{
+    struct blob_fs_reader *rd = (struct blob_fs_reader *)base;
+    struct stat st;
+    return rd->fd >= 0 && fstat(rd->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 }
 
 static int blob_fs_reader_pread(struct blob_reader *base, void *buf, size_t n, uint64_t at,
@@ -313,7 +313,13 @@ static int blob_fs_writer_append(struct blob_writer *base, const char *id, uint6
     if (rc)
         return rc;
     int in = ((struct blob_fs_reader *)src)->fd;
-    uint64_t left = src->size;
+    struct stat st;
+    if (fstat(in, &st) != 0) {
+        err_set("stat of blob %s: %s", id, strerror(errno));
+        blob_fs_reader_close(src);
+        return ERR_IO;
+    }
+    uint64_t total = (uint64_t)st.st_size, left = total;
     off_t in_off = 0;
     int fallback = 0;
     while (!rc && left > 0 && !fallback) {
@@ -347,9 +353,9 @@ static int blob_fs_writer_append(struct blob_writer *base, const char *id, uint6
     }
     free(chunk);
     if (!rc && !fallback)
-        w->size += src->size;
+        w->size += total;
     if (!rc)
-        *appended = src->size;
+        *appended = total;
     blob_fs_reader_close(src);
     return rc;
 }
@@ -380,6 +386,7 @@ static const struct blob_backend_ops blob_fs_ops = {
     .writer_commit = blob_fs_writer_commit,
     .writer_abort = blob_fs_writer_abort,
     .reader_open = blob_fs_reader_open,
+    .reader_size = blob_fs_reader_size,
     .reader_pread = blob_fs_reader_pread,
     .reader_take_fd = blob_fs_reader_take_fd,
     .reader_close = blob_fs_reader_close,

@@ -390,15 +390,25 @@ static int blob_rados_reader_open(struct blob_store *bs, const char *id, struct 
     }
     rd->s = s;
     memcpy(rd->id, id, BLOB_ID_LEN + 1);
-    rd->base.size = rd->m.size;
     *out = &rd->base;
     return 0;
+}
+
+static uint64_t blob_rados_reader_size(struct blob_reader *base)
+{
+    return ((struct blob_rados_reader *)base)->m.size;
 }
 
 static int blob_rados_reader_pread(struct blob_reader *base, void *buf, size_t n, uint64_t at,
                                    size_t *got)
 {
     struct blob_rados_reader *rd = (struct blob_rados_reader *)base;
+    if (at >= rd->m.size) {
+        *got = 0;
+        return 0;
+    }
+    if (n > rd->m.size - at)
+        n = (size_t)(rd->m.size - at);
     char *p = buf;
     size_t done = 0;
     while (done < n) {
@@ -442,6 +452,7 @@ static const struct blob_backend_ops blob_rados_ops = {
     .writer_commit = blob_rados_writer_commit,
     .writer_abort = blob_rados_writer_abort,
     .reader_open = blob_rados_reader_open,
+    .reader_size = blob_rados_reader_size,
     .reader_pread = blob_rados_reader_pread,
     .reader_take_fd = NULL,
     .reader_close = blob_rados_reader_close,

@@ -79,8 +79,14 @@ TEST(blob_rados_manifest_round_trip_and_lookup)
     free(text);
     blob_rados_manifest_free(&back);
     blob_rados_manifest_free(&m);
-    const char *bad[] = {"", "v2\n", "v1\n- 1 1 0\n", "v1\n- 1 0 5\n", "v1\n- 1 1 4194305\n",
-                         "v1\nzz 1 1 5\n", "v1\n- 1 1 5", "v1\n- 1 1 -5\n",
+    const char *bad[] = {"",
+                         "v2\n",
+                         "v1\n- 1 1 0\n",
+                         "v1\n- 1 0 5\n",
+                         "v1\n- 1 1 4194305\n",
+                         "v1\nzz 1 1 5\n",
+                         "v1\n- 1 1 5",
+                         "v1\n- 1 1 -5\n",
                          "v1\n- 99999999999999999999 1 5\n"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CHECK(blob_rados_manifest_parse(bad[i], strlen(bad[i]), &back) == ERR_INVALID);
