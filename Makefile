@@ -9,10 +9,12 @@
 CC      ?= gcc
 PKGS    := libmicrohttpd gnutls sqlite3 libpq libssl libcrypto zlib libxml-2.0 jansson libcurl libmosquitto
 SNAPPY  := -lsnappy
+# librados (Debian librados-dev) ships no pkg-config file before Reef: ask, else link it by name
+RADOS   := $(shell pkg-config --libs rados 2>/dev/null || echo -lrados)
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                -Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Isrc \
                $(shell pkg-config --cflags $(PKGS))
-LDLIBS  := $(shell pkg-config --libs $(PKGS)) $(SNAPPY) -lpthread -lm
+LDLIBS  := $(shell pkg-config --libs $(PKGS)) $(SNAPPY) $(RADOS) -lpthread -lm
 
 ifeq ($(SANITIZER),1)
 OUT     := build/asan

@@ -1,4 +1,10 @@
-/* blob_fs.c — the file-system blob store (see blob.h). */
+/* blob_fs.c — the file-system blob store (see blob.h).
+ *
+ * Layout under the data directory:  tmp/<uuid>  while being written, then
+ * blobs/<aa>/<bb>/<uuid> once committed (aa, bb: the first hex pairs, to keep folders small).
+ * A write is durable before anything refers to it: write the temp file, fsync it, rename it
+ * into place, fsync the folder. A crash or an abort leaves at most a temp file (removed at the
+ * next start) or an unreferenced blob, never a torn one. */
 #include "blob/blob.h"
 
 #include <dirent.h>
@@ -12,26 +18,36 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blob/blob_backend.h"
 #include "core/alloc.h"
 #include "core/fsperm.h"
-#include "core/hash.h"
 
 #define BLOB_FANOUT (1u << 16) /* blobs/xx/yy: 256 × 256 leaf directories */
 
-struct blob_store {
+struct blob_fs_store {
+    struct blob_store base;
     char *dir;
     /* leaf directories this process made or found, so a commit makes and checks its two
      * fan-out directories once per process, not on every write */
     atomic_uchar leaf_known[BLOB_FANOUT];
 };
 
-struct blob_writer {
-    struct blob_store *bs;
+struct blob_fs_writer {
+    struct blob_writer base;
+    struct blob_fs_store *bs;
     int fd;
     uint64_t size;
     char id[BLOB_ID_LEN + 1];
     char tmp_path[PATH_MAX];
 };
+
+struct blob_fs_reader {
+    struct blob_reader base;
+    int fd;
+    char id[BLOB_ID_LEN + 1];
+};
+
+static const struct blob_backend_ops blob_fs_ops;
 
 static int blob_fsync_dir(const char *path);
 
@@ -71,7 +87,7 @@ static void blob_clear_tmp(const char *tmp_dir)
     closedir(d);
 }
 
-int blob_store_open(struct blob_store **out, const char *data_dir, int clear_tmp)
+int blob_fs_open(struct blob_store **out, const char *data_dir, int clear_tmp)
 {
     char path[PATH_MAX];
     int rc = blob_mkdir(data_dir);
@@ -85,30 +101,31 @@ int blob_store_open(struct blob_store **out, const char *data_dir, int clear_tmp
         rc = blob_mkdir(path);
     if (rc)
         return rc;
-    struct blob_store *bs = xcalloc(1, sizeof(*bs));
+    struct blob_fs_store *bs = xcalloc(1, sizeof(*bs));
+    bs->base.ops = &blob_fs_ops;
     bs->dir = xstrdup(data_dir);
-    *out = bs;
+    *out = &bs->base;
     return 0;
 }
 
-void blob_store_close(struct blob_store *bs)
+static void blob_fs_close(struct blob_store *base)
 {
-    if (!bs)
-        return;
+    struct blob_fs_store *bs = (struct blob_fs_store *)base;
     free(bs->dir);
     free(bs);
 }
 
-static void blob_path(const struct blob_store *bs, const char *id, char *out, size_t size)
+static void blob_path(const struct blob_fs_store *bs, const char *id, char *out, size_t size)
 {
     snprintf(out, size, "%s/blobs/%.2s/%.2s/%s", bs->dir, id, id + 2, id);
 }
 
-int blob_writer_open(struct blob_store *bs, struct blob_writer **out)
+static int blob_fs_writer_open(struct blob_store *base, const char *id, struct blob_writer **out)
 {
-    struct blob_writer *w = xcalloc(1, sizeof(*w));
-    w->bs = bs;
-    hash_uuid(w->id);
+    struct blob_fs_writer *w = xcalloc(1, sizeof(*w));
+    w->bs = (struct blob_fs_store *)base;
+    struct blob_fs_store *bs = w->bs;
+    memcpy(w->id, id, BLOB_ID_LEN + 1);
     snprintf(w->tmp_path, sizeof(w->tmp_path), "%s/tmp/%s", bs->dir, w->id);
     w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, FSPERM_FILE_MODE);
     if (w->fd < 0) {
@@ -116,12 +133,13 @@ int blob_writer_open(struct blob_store *bs, struct blob_writer **out)
         free(w);
         return ERR_IO;
     }
-    *out = w;
+    *out = &w->base;
     return 0;
 }
 
-int blob_writer_write(struct blob_writer *w, const void *data, size_t n)
+static int blob_fs_writer_write(struct blob_writer *base, const void *data, size_t n)
 {
+    struct blob_fs_writer *w = (struct blob_fs_writer *)base;
     const char *p = data;
     while (n > 0) {
         ssize_t k = write(w->fd, p, n);
@@ -136,11 +154,6 @@ int blob_writer_write(struct blob_writer *w, const void *data, size_t n)
         w->size += (uint64_t)k;
     }
     return 0;
-}
-
-uint64_t blob_writer_size(const struct blob_writer *w)
-{
-    return w->size;
 }
 
 static int blob_fsync_dir(const char *path)
@@ -172,7 +185,7 @@ static long blob_leaf_index(const char *id)
 
 /* Make (0700, fsynced in their parent when new) or check the two fan-out directories of id,
  * once per process and leaf. */
-static int blob_leaf_ensure(struct blob_store *bs, const char *id)
+static int blob_leaf_ensure(struct blob_fs_store *bs, const char *id)
 {
     long leaf = blob_leaf_index(id);
     if (leaf >= 0 && atomic_load_explicit(&bs->leaf_known[leaf], memory_order_acquire))
@@ -188,13 +201,9 @@ static int blob_leaf_ensure(struct blob_store *bs, const char *id)
     return rc;
 }
 
-const char *blob_writer_id(const struct blob_writer *w)
+static int blob_fs_writer_commit(struct blob_writer *base)
 {
-    return w->id;
-}
-
-int blob_writer_commit(struct blob_writer *w, char *out_id)
-{
+    struct blob_fs_writer *w = (struct blob_fs_writer *)base;
     char dir[PATH_MAX], final_path[PATH_MAX];
     int rc = 0;
     if (fsync(w->fd) != 0) {
@@ -216,57 +225,145 @@ int blob_writer_commit(struct blob_writer *w, char *out_id)
     }
     if (!rc)
         rc = blob_fsync_dir(dir);
-    if (!rc)
-        memcpy(out_id, w->id, BLOB_ID_LEN + 1);
-    else
+    if (rc)
         unlink(w->tmp_path);
     free(w);
     return rc;
 }
 
-void blob_writer_abort(struct blob_writer *w)
+static void blob_fs_writer_abort(struct blob_writer *base)
 {
-    if (!w)
-        return;
+    struct blob_fs_writer *w = (struct blob_fs_writer *)base;
     if (w->fd >= 0)
         close(w->fd);
     unlink(w->tmp_path);
     free(w);
 }
 
-static int blob_id_valid(const char *id)
+static int blob_fs_reader_open(struct blob_store *base, const char *id, struct blob_reader **out)
 {
-    if (strlen(id) != BLOB_ID_LEN)
-        return 0;
-    for (const char *p = id; *p; p++) {
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || *p == '-'))
-            return 0;
-    }
-    return 1;
-}
-
-int blob_open_read(struct blob_store *bs, const char *id, int *out_fd)
-{
+    struct blob_fs_store *bs = (struct blob_fs_store *)base;
     char path[PATH_MAX];
-    if (!blob_id_valid(id)) {
-        err_set("bad blob id");
-        return ERR_INVALID;
-    }
     blob_path(bs, id, path, sizeof(path));
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         err_set("open %s: %s", path, strerror(errno));
         return errno == ENOENT ? ERR_NOTFOUND : ERR_IO;
     }
-    *out_fd = fd;
+    struct blob_fs_reader *rd = xcalloc(1, sizeof(*rd));
+    rd->fd = fd;
+    memcpy(rd->id, id, BLOB_ID_LEN + 1);
+    *out = &rd->base;
     return 0;
 }
 
-int blob_remove(struct blob_store *bs, const char *id)
+static uint64_t blob_fs_reader_size(struct blob_reader *base)
 {
+    struct blob_fs_reader *rd = (struct blob_fs_reader *)base;
+    struct stat st;
+    return rd->fd >= 0 && fstat(rd->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+static int blob_fs_reader_pread(struct blob_reader *base, void *buf, size_t n, uint64_t at,
+                                size_t *got)
+{
+    struct blob_fs_reader *rd = (struct blob_fs_reader *)base;
+    char *p = buf;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t k = pread(rd->fd, p + done, n - done, (off_t)(at + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            err_set("read of blob %s: %s", rd->id, strerror(errno));
+            return ERR_IO;
+        }
+        if (k == 0)
+            break;
+        done += (size_t)k;
+    }
+    *got = done;
+    return 0;
+}
+
+static int blob_fs_reader_take_fd(struct blob_reader *base)
+{
+    struct blob_fs_reader *rd = (struct blob_fs_reader *)base;
+    int fd = rd->fd;
+    rd->fd = -1;
+    return fd;
+}
+
+static void blob_fs_reader_close(struct blob_reader *base)
+{
+    struct blob_fs_reader *rd = (struct blob_fs_reader *)base;
+    if (rd->fd >= 0)
+        close(rd->fd);
+    free(rd);
+}
+
+/* Compose: the kernel copies the bytes file to file (copy_file_range: a reflink on file
+ * systems that share extents, else an in-kernel copy), falling back to read/write where it
+ * is not supported. */
+static int blob_fs_writer_append(struct blob_writer *base, const char *id, uint64_t *appended)
+{
+    struct blob_fs_writer *w = (struct blob_fs_writer *)base;
+    struct blob_reader *src = NULL;
+    int rc = blob_fs_reader_open(&w->bs->base, id, &src);
+    if (rc)
+        return rc;
+    int in = ((struct blob_fs_reader *)src)->fd;
+    struct stat st;
+    if (fstat(in, &st) != 0) {
+        err_set("stat of blob %s: %s", id, strerror(errno));
+        blob_fs_reader_close(src);
+        return ERR_IO;
+    }
+    uint64_t total = (uint64_t)st.st_size, left = total;
+    off_t in_off = 0;
+    int fallback = 0;
+    while (!rc && left > 0 && !fallback) {
+        size_t want = left > (1u << 30) ? (1u << 30) : (size_t)left;
+        ssize_t k = copy_file_range(in, &in_off, w->fd, NULL, want, 0);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0 &&
+            (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL) &&
+            in_off == 0) {
+            fallback = 1;
+        } else if (k <= 0) {
+            err_set("copy of blob %s: %s", id, k < 0 ? strerror(errno) : "end of file");
+            rc = ERR_IO;
+        } else {
+            left -= (uint64_t)k;
+        }
+    }
+    char *chunk = fallback ? xmalloc(1u << 20) : NULL;
+    while (!rc && fallback && left > 0) {
+        size_t got = 0;
+        rc = blob_fs_reader_pread(src, chunk, 1u << 20, (uint64_t)in_off, &got);
+        if (!rc && got == 0) {
+            err_set("copy of blob %s: end of file", id);
+            rc = ERR_IO;
+        }
+        if (!rc)
+            rc = blob_fs_writer_write(base, chunk, got);
+        in_off += (off_t)got;
+        left -= got;
+    }
+    free(chunk);
+    if (!rc && !fallback)
+        w->size += total;
+    if (!rc)
+        *appended = total;
+    blob_fs_reader_close(src);
+    return rc;
+}
+
+static int blob_fs_remove(struct blob_store *base, const char *id)
+{
+    struct blob_fs_store *bs = (struct blob_fs_store *)base;
     char path[PATH_MAX];
-    if (!blob_id_valid(id))
-        return 0;
     blob_path(bs, id, path, sizeof(path));
     if (unlink(path) != 0 && errno != ENOENT) {
         err_set("unlink %s: %s", path, strerror(errno));
@@ -275,7 +372,24 @@ int blob_remove(struct blob_store *bs, const char *id)
     return 0;
 }
 
-const char *blob_store_dir(const struct blob_store *bs)
+const char *blob_fs_dir(const struct blob_store *base)
 {
-    return bs->dir;
+    return ((const struct blob_fs_store *)base)->dir;
 }
+
+static const struct blob_backend_ops blob_fs_ops = {
+    .name = "fs",
+    .close = blob_fs_close,
+    .writer_open = blob_fs_writer_open,
+    .writer_write = blob_fs_writer_write,
+    .writer_append = blob_fs_writer_append,
+    .writer_commit = blob_fs_writer_commit,
+    .writer_abort = blob_fs_writer_abort,
+    .reader_open = blob_fs_reader_open,
+    .reader_size = blob_fs_reader_size,
+    .reader_pread = blob_fs_reader_pread,
+    .reader_take_fd = blob_fs_reader_take_fd,
+    .reader_close = blob_fs_reader_close,
+    .remove = blob_fs_remove,
+    .scan = blob_fs_scan,
+};

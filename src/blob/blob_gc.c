@@ -1,5 +1,6 @@
-/* blob_gc.c — walking blobs/<aa>/<bb>/<id> for the collector (see blob_gc.h). */
-#include "blob/blob_gc.h"
+/* blob_gc.c — walking blobs/<aa>/<bb>/<id> of the file-system store for the collector
+ * (blob_gc.h). */
+#include "blob/blob_backend.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -61,10 +62,10 @@ static int blob_scan_level(int dfd, int depth, int64_t older_than_ms, blob_scan_
     return stop;
 }
 
-int blob_scan(struct blob_store *bs, int64_t older_than_ms, blob_scan_cb *cb, void *payload)
+int blob_fs_scan(struct blob_store *bs, int64_t older_than_ms, blob_scan_cb *cb, void *payload)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof(path), "%s/blobs", blob_store_dir(bs));
+    snprintf(path, sizeof(path), "%s/blobs", blob_fs_dir(bs));
     int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
         err_set("open %s: %s", path, strerror(errno));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "blob/blob.h"
+#include "cli/cli_blobs.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/str.h"
@@ -29,6 +30,8 @@ static void inventory_usage(void)
             "[--file-size-cap BYTES] [--at YYYY-MM-DDTHH:MM:SSZ]\n"
             "                              [--row-group-rows N] [--lifecycle-day-seconds N]\n"
             "                              [--master-key-file PATH] [--legacy-bucket-defaults]\n"
+            "                              [--blobs fs:DIR|rados:POOL --ceph-conf FILE "
+            "[--ceph-user NAME] [--ceph-keyring FILE]]\n"
             "                              (the report's encryption, as serve's options say)\n"
             "       stocktake inventory status --data DIR [--bucket B] [--limit N]\n"
             "       stocktake inventory ddl --data DIR --bucket B --id ID "
@@ -40,6 +43,7 @@ static void inventory_usage(void)
 
 struct inventory_opts {
     const char *data;
+    struct blob_config blobs;
     const char *bucket;
     const char *id;
     uint64_t cap;
@@ -67,6 +71,7 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
         {"legacy-bucket-defaults", no_argument, NULL, 'L'},
         {"engine", required_argument, NULL, 'E'},
         {"local-dir", required_argument, NULL, 'D'},
+        CLI_BLOBS_LONGOPTS,
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->data = "./data";
@@ -78,6 +83,8 @@ static int inventory_parse(struct inventory_opts *o, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         if (c == 'd')
             o->data = optarg;
+        else if (cli_blobs_opt(&o->blobs, c, optarg))
+            continue;
         else if (c == 'b')
             o->bucket = optarg;
         else if (c == 'i')
@@ -115,7 +122,10 @@ static int inventory_run(const struct inventory_opts *o, struct meta_store *meta
         return 2;
     }
     /* the master key: SSE-S3 reports are sealed with it, as objects written through serve */
-    if (blob_store_open(&blobs, o->data, 0) ||
+    struct blob_config bc = o->blobs;
+    bc.data_dir = o->data;
+    bc.clear_tmp = 0;
+    if (blob_store_open_config(&blobs, &bc) ||
         cli_master_key_install(o->master_key_file, o->data)) {
         fprintf(stderr, "stocktake: %s\n", err_msg());
         blob_store_close(blobs);

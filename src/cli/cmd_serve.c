@@ -10,6 +10,8 @@
 #include "account/account.h"
 #include "admin/admin_runs.h"
 #include "blob/blob.h"
+#include "cli/cli_blobs.h"
+#include "core/fsperm.h"
 #include "cli/cli.h"
 #include "core/access_log.h"
 #include "core/clock.h"
@@ -36,6 +38,7 @@ struct serve_opts {
     char host[256];
     int port;
     const char *data;
+    struct blob_config blobs;
     const char *region;
     const char *domain;
     double upload_expiry_days;
@@ -89,7 +92,7 @@ static void serve_usage(void)
                     "  --listen   address and port (default 127.0.0.1:9000; port 0 picks one)\n"
                     "  --tls-cert FILE --tls-key FILE  serve HTTPS (key must be mode 600)\n"
                     "  --tls-min-version 1.2|1.3       lowest TLS version (default 1.2)\n"
-                    "  --data     data directory (default ./data)\n"
+                    "  --data     data directory (default ./data)\n" CLI_BLOBS_USAGE
                     "  --region   the region this endpoint serves (default us-east-1)\n"
                     "  --domain   base domain for virtual-hosted-style requests "
                     "(default localhost)\n"
@@ -232,6 +235,7 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"access-log", required_argument, NULL, 'A'},
         {"access-log-format", required_argument, NULL, 'F'},
         {"console-session-ttl", required_argument, NULL, SERVE_OPT_CONSOLE_TTL},
+        CLI_BLOBS_LONGOPTS,
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     snprintf(o->host, sizeof(o->host), "127.0.0.1");
@@ -266,6 +270,8 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             continue;
         if (c == 'd')
             o->data = optarg;
+        else if (cli_blobs_opt(&o->blobs, c, optarg))
+            continue;
         else if (c == 'r')
             o->region = optarg;
         else if (c == 'D')
@@ -340,6 +346,8 @@ static void serve_banner(const struct serve_opts *o, int port, const struct meta
            v6 ? "]" : "", port);
     printf("  region:     %s\n", o->region);
     printf("  data:       %s\n", o->data);
+    if (o->blobs.spec)
+        printf("  blobs:      %s\n", o->blobs.spec);
     printf("  account:    %s\n", k->account_id);
     printf("  access key: %s\n", k->access_key);
     if (created)
@@ -386,7 +394,12 @@ int cli_serve(int argc, char **argv)
     struct meta_access_key root_key;
     int created = 0, rc;
     struct meta_config mc = cli_meta_config(o.data, o.meta_busy_timeout_ms);
-    rc = blob_store_open(&blobs, o.data, 1);
+    o.blobs.data_dir = o.data;
+    o.blobs.clear_tmp = 1;
+    int made = 0; /* the metadata and keys live here whichever blob store holds the bytes */
+    rc = fsperm_dir(o.data, &made);
+    if (!rc)
+        rc = blob_store_open_config(&blobs, &o.blobs);
     if (!rc)
         rc = cli_master_key_install(o.master_key_file, o.data);
     if (!rc)

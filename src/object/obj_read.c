@@ -1,5 +1,6 @@
 /* obj_read.c — the read path: a byte range of one stored version. A plain blob's bytes are the
- * object's bytes (obj_reader_take_fd hands the file to sendfile); a sealed one (SSE) is read a
+ * object's bytes (obj_reader_take_fd hands the file to sendfile where the blob backend has
+ * one, else they are read through blob_reader_pread); a sealed one (SSE) is read a
  * span of segments at a time, only the segments the range touches, each authenticated before
  * a byte of it is returned (obj_reader_take_fd says -1). */
 #include "object/object.h"
@@ -20,7 +21,7 @@
 
 #define OBJ_COPY_CHUNK (1u << 20)
 struct obj_reader {
-    int fd;
+    struct blob_reader *blob;
     uint64_t offset;    /* next byte to read: in the blob (plain) or the plaintext (sealed) */
     uint64_t remaining; /* bytes left in the range */
     char blob_id[BLOB_ID_LEN + 1];
@@ -36,22 +37,22 @@ static int obj_reader_open_source(struct blob_store *bs, const struct obj_unseal
         err_set("range past the end of the object");
         return ERR_INVALID;
     }
-    int fd = -1;
+    struct blob_reader *blob = NULL;
     if (fault_hit(FAULT_BLOB_OPEN)) {
         err_set("injected fault: blob %s gone", blob_id);
         return ERR_NOTFOUND;
     }
-    int rc = blob_open_read(bs, blob_id, &fd);
+    int rc = blob_reader_open(bs, blob_id, &blob);
     if (rc)
         return rc;
     struct obj_reader *rd = xcalloc(1, sizeof(*rd));
-    rd->fd = fd;
+    rd->blob = blob;
     rd->offset = start;
     rd->remaining = len;
     snprintf(rd->blob_id, sizeof(rd->blob_id), "%s", blob_id);
     if (src->sse && src->sse[0]) {
         struct obj_unseal_source u = *src;
-        u.fd = fd;
+        u.blob = blob;
         rc = obj_unseal_open(&u, &rd->unseal);
         if (rc) {
             obj_reader_close(rd);
@@ -82,7 +83,7 @@ int obj_reader_open_key(struct blob_store *bs, const struct meta_object *o,
     if (sse_c && !composite)
         keys_record_bind(o->sse, sealed, sizeof(sealed));
     const char *seal = sealed[0] ? sealed : o->blob_id;
-    struct obj_unseal_source src = {-1,
+    struct obj_unseal_source src = {NULL,
                                     o->blob_id,
                                     (uint64_t)o->size,
                                     o->sse,
@@ -105,7 +106,7 @@ int obj_reader_open_part_key(struct blob_store *bs, const char *blob_id, uint64_
                              const char *upload_sse, const uint8_t *data_key, uint32_t part,
                              uint64_t start, uint64_t len, struct obj_reader **out)
 {
-    struct obj_unseal_source src = {-1,       blob_id, size, upload_sse, NULL,
+    struct obj_unseal_source src = {NULL,     blob_id, size, upload_sse, NULL,
                                     data_key, part,    NULL, NULL};
     return obj_reader_open_source(bs, &src, start, len, out);
 }
@@ -116,19 +117,18 @@ int obj_reader_read(struct obj_reader *rd, void *buf, size_t n, size_t *got)
     if (rd->remaining == 0)
         return 0;
     size_t want = n < rd->remaining ? n : (size_t)rd->remaining;
-    ssize_t k;
+    size_t k;
     if (rd->unseal) {
         long rc = obj_unseal_read(rd->unseal, rd->offset, buf, want);
         if (rc < 0)
             return (int)rc;
-        k = rc;
+        k = (size_t)rc;
     } else {
-        do
-            k = pread(rd->fd, buf, want, (off_t)rd->offset);
-        while (k < 0 && errno == EINTR);
-        if (k <= 0) {
-            err_set("short read of blob %s: %s", rd->blob_id,
-                    k < 0 ? strerror(errno) : "end of file");
+        int rc = blob_reader_pread(rd->blob, buf, want, rd->offset, &k);
+        if (rc)
+            return rc;
+        if (k == 0) {
+            err_set("short read of blob %s: end of blob", rd->blob_id);
             return ERR_IO;
         }
     }
@@ -142,8 +142,7 @@ int obj_reader_take_fd(struct obj_reader *rd, uint64_t *offset)
 {
     if (rd->unseal)
         return -1;
-    int fd = rd->fd;
-    rd->fd = -1;
+    int fd = blob_reader_take_fd(rd->blob);
     *offset = rd->offset;
     return fd;
 }
@@ -152,9 +151,8 @@ void obj_reader_close(struct obj_reader *rd)
 {
     if (!rd)
         return;
-    if (rd->fd >= 0)
-        close(rd->fd);
     obj_unseal_free(rd->unseal);
+    blob_reader_close(rd->blob);
     free(rd);
 }
 

@@ -27,7 +27,7 @@ struct obj_unseal_part {
 };
 
 struct obj_unseal {
-    int fd;
+    struct blob_reader *blob;
     uint8_t dk[KEYS_LEN];
     struct obj_unseal_part *parts;
     size_t n, cur; /* cur: the part ctx is set up for (n: none) */
@@ -36,20 +36,15 @@ struct obj_unseal {
     size_t span_cap;
 };
 
-static int obj_unseal_pread(int fd, void *buf, size_t n, uint64_t at)
+static int obj_unseal_pread(struct blob_reader *blob, void *buf, size_t n, uint64_t at)
 {
-    uint8_t *p = buf;
-    while (n) {
-        ssize_t k = pread(fd, p, n, (off_t)at);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            err_set("short read of an encrypted blob: %s", k < 0 ? strerror(errno) : "end of file");
-            return k < 0 ? ERR_IO : ERR_INVALID;
-        }
-        p += k;
-        n -= (size_t)k;
-        at += (uint64_t)k;
+    size_t got = 0;
+    int rc = blob_reader_pread(blob, buf, n, at, &got);
+    if (rc)
+        return rc;
+    if (got < n) {
+        err_set("short read of an encrypted blob: end of blob");
+        return ERR_INVALID;
     }
     return 0;
 }
@@ -76,7 +71,7 @@ static int obj_unseal_key(const struct obj_unseal_source *src, uint8_t dk[KEYS_L
 /* Read part p's header at p->base and the sealed size it implies; *end past its stream. */
 static int obj_unseal_part_header(struct obj_unseal *u, struct obj_unseal_part *p, uint64_t *end)
 {
-    int rc = obj_unseal_pread(u->fd, p->hdr, SEG_HEADER_LEN, p->base);
+    int rc = obj_unseal_pread(u->blob, p->hdr, SEG_HEADER_LEN, p->base);
     if (rc)
         return rc;
     if (seg_header_parse(p->hdr, &p->seg_size) != SEG_OK)
@@ -105,7 +100,7 @@ static int obj_unseal_layout_composite(struct obj_unseal *u, const char *list, u
         p->plain_start = plain;
         p->plain_size = (uint64_t)size;
         p->number = (uint32_t)number;
-        rc = obj_unseal_pread(u->fd, p->blob_id, BLOB_ID_LEN, at);
+        rc = obj_unseal_pread(u->blob, p->blob_id, BLOB_ID_LEN, at);
         p->base = at + BLOB_ID_LEN;
         if (!rc)
             rc = obj_unseal_part_header(u, p, &at);
@@ -120,11 +115,7 @@ static int obj_unseal_layout_composite(struct obj_unseal *u, const char *list, u
 /* The parts and their sealed streams must fill the file exactly and add up to src->size. */
 static int obj_unseal_layout(struct obj_unseal *u, const struct obj_unseal_source *src)
 {
-    struct stat st;
-    if (fstat(src->fd, &st) != 0) {
-        err_set("stat of blob %s: %s", src->blob_id, strerror(errno));
-        return ERR_IO;
-    }
+    uint64_t blob_size = blob_reader_size(src->blob);
     uint64_t end = 0;
     int rc;
     if (src->composite) {
@@ -141,7 +132,7 @@ static int obj_unseal_layout(struct obj_unseal *u, const struct obj_unseal_sourc
     if (rc == ERR_IO)
         return rc;
     uint64_t total = u->n ? u->parts[u->n - 1].plain_start + u->parts[u->n - 1].plain_size : 0;
-    if (rc || end != (uint64_t)st.st_size || total != src->size) {
+    if (rc || end != blob_size || total != src->size) {
         err_set("encrypted blob %s is malformed or truncated", src->blob_id);
         return ERR_INVALID;
     }
@@ -151,7 +142,7 @@ static int obj_unseal_layout(struct obj_unseal *u, const struct obj_unseal_sourc
 int obj_unseal_open(const struct obj_unseal_source *src, struct obj_unseal **out)
 {
     struct obj_unseal *u = xcalloc(1, sizeof(*u));
-    u->fd = src->fd;
+    u->blob = src->blob;
     int rc = obj_unseal_key(src, u->dk);
     if (!rc)
         rc = obj_unseal_layout(u, src);
@@ -201,7 +192,7 @@ long obj_unseal_read(struct obj_unseal *u, uint64_t off, void *buf, size_t want)
         u->span = xmalloc(slen);
         u->span_cap = slen;
     }
-    int rc = obj_unseal_pread(u->fd, u->span, slen, p->base + soff);
+    int rc = obj_unseal_pread(u->blob, u->span, slen, p->base + soff);
     if (rc)
         return rc;
     enum seg_result r = seg_open_span(&u->ctx, p->hdr, (size_t)p->plain_size, u->span, first,
@@ -228,24 +219,8 @@ void obj_unseal_free(struct obj_unseal *u)
 /* Append blob_id's bytes, as stored, to w. */
 static int obj_blob_append(struct blob_store *bs, const char *blob_id, struct obj_writer *w)
 {
-    int fd = -1;
-    int rc = blob_open_read(bs, blob_id, &fd);
-    if (rc)
-        return rc;
-    char *chunk = xmalloc(1u << 20);
-    for (ssize_t k = 1; !rc && k > 0;) {
-        k = read(fd, chunk, 1u << 20);
-        if (k < 0 && errno == EINTR)
-            k = 1;
-        else if (k < 0) {
-            err_set("read of blob %s: %s", blob_id, strerror(errno));
-            rc = ERR_IO;
-        } else if (k > 0)
-            rc = obj_writer_write(w, chunk, (size_t)k);
-    }
-    free(chunk);
-    close(fd);
-    return rc;
+    (void)bs; /* the writer's store: the blob is composed in, not copied through here */
+    return obj_writer_append_blob(w, blob_id);
 }
 
 int obj_append_sealed_part(struct blob_store *bs, const char *blob_id, struct obj_writer *w)

@@ -16,8 +16,10 @@
 
 struct obj_unseal;
 
+struct blob_reader;
+
 struct obj_unseal_source {
-    int fd;
+    struct blob_reader *blob; /* the sealed blob, open (not owned) */
     const char *blob_id;
     uint64_t size;         /* the plaintext size the version records */
     const char *sse;       /* the record */

@@ -41,6 +41,7 @@ struct obj_writer {
     const struct obj_stage *stages[OBJ_STAGES]; /* NULL: the stage is absent */
     struct hash_stream *md5;
     struct checksum *checksum;
+    struct blob_store *bs;
     struct blob_writer *blob;
     struct obj_seal *seal;
     uint64_t plain_size; /* the object's bytes written */
@@ -261,6 +262,7 @@ int obj_writer_open(struct blob_store *bs, const struct obj_write_opts *opts,
                     struct obj_writer **out)
 {
     struct obj_writer *w = xcalloc(1, sizeof(*w));
+    w->bs = bs;
     int rc = blob_writer_open(bs, &w->blob);
     if (rc) {
         free(w);
@@ -290,6 +292,47 @@ int obj_writer_write(struct obj_writer *w, const void *data, size_t n)
 {
     w->plain_size += n;
     return n ? obj_stage_pass(w, 0, data, n) : 0;
+}
+
+/* The bytes of blob_id through the stages (a writer that hashes or encrypts them). */
+static int obj_writer_append_copy(struct obj_writer *w, const char *blob_id)
+{
+    struct blob_reader *rd = NULL;
+    int rc = blob_reader_open(w->bs, blob_id, &rd);
+    if (rc)
+        return rc;
+    char *chunk = xmalloc(1u << 20);
+    uint64_t at = 0, size = blob_reader_size(rd);
+    while (!rc && at < size) {
+        size_t got = 0;
+        rc = blob_reader_pread(rd, chunk, 1u << 20, at, &got);
+        if (!rc && got == 0) {
+            err_set("blob %s ended early", blob_id);
+            rc = ERR_IO;
+        }
+        if (!rc)
+            rc = obj_writer_write(w, chunk, got);
+        at += got;
+    }
+    OPENSSL_cleanse(chunk, 1u << 20);
+    free(chunk);
+    blob_reader_close(rd);
+    return rc;
+}
+
+int obj_writer_append_blob(struct obj_writer *w, const char *blob_id)
+{
+    if (w->stages[OBJ_STAGE_HASH] || w->stages[OBJ_STAGE_TRANSFORM] != &obj_stage_identity)
+        return obj_writer_append_copy(w, blob_id);
+    if (fault_hit(FAULT_BLOB_WRITE)) {
+        err_set("injected fault: blob write");
+        return ERR_IO;
+    }
+    uint64_t before = blob_writer_size(w->blob);
+    int rc = blob_writer_append_blob(w->blob, blob_id);
+    if (!rc)
+        w->plain_size += blob_writer_size(w->blob) - before;
+    return rc;
 }
 
 uint64_t obj_writer_size(const struct obj_writer *w)

@@ -67,6 +67,10 @@ struct obj_writer;
 int obj_writer_open(struct blob_store *bs, const struct obj_write_opts *opts,
                     struct obj_writer **out) WARN_UNUSED;
 int obj_writer_write(struct obj_writer *w, const void *data, size_t n) WARN_UNUSED;
+/* Compose: append the whole of committed blob blob_id as it is stored (blob.h's
+ * blob_writer_append_blob: no bytes through this process where the backend allows). A writer
+ * that hashes or encrypts reads the bytes through its stages instead. */
+int obj_writer_append_blob(struct obj_writer *w, const char *blob_id) WARN_UNUSED;
 /* The object's bytes written so far. */
 uint64_t obj_writer_size(const struct obj_writer *w);
 /* Finish every stage and make the blob durable; frees w whatever the outcome. */

@@ -1,11 +1,13 @@
 /* s3_op_complete.c — CompleteMultipartUpload.
  *
  * Checks the part list (ascending, every part present with its ETag, all but the last at
- * least 5 MiB), concatenates the parts into one new blob through the object layer (computing
- * a FULL_OBJECT checksum on the way when one was asked for), then obj_commit stores the
- * object, removes the upload and records its part blobs as dead in one metadata transaction,
- * with If-Match / If-None-Match decided there. A repeated Complete of a completed upload
- * answers as the first did (AWS). The ETag is the MD5 of the parts' binary MD5s, "-N"; a
+ * least 5 MiB), concatenates the parts into one new blob: composed by the blob backend when
+ * the parts' bytes are the object's (plain, or SSE-C's composite of sealed streams; see
+ * blob.h's blob_writer_append_blob), else through the object layer (re-sealing SSE-S3/KMS
+ * parts, computing a FULL_OBJECT checksum on the way when one was asked for), then obj_commit
+ * stores the object, removes the upload and records its part blobs as dead in one metadata
+ * transaction, with If-Match / If-None-Match decided there. A repeated Complete of a completed
+ * upload answers as the first did (AWS). The ETag is the MD5 of the parts' binary MD5s, "-N"; a
  * COMPOSITE checksum is the checksum of the parts' binary checksums, "-N". */
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -223,12 +225,24 @@ static enum s3_error s3_complete_assemble(struct s3_req *r, const struct meta_up
         return S3E_INTERNAL_ERROR;
     }
     int rc = 0, composite = obj_sse_mode_of(u->sse) == OBJ_SSE_C;
+    int plain_compose = !full && obj_sse_mode_of(u->sse) == OBJ_SSE_NONE;
     int64_t plain = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         struct obj_reader *rd = NULL;
         plain += parts[i]->size;
         if (composite) { /* no key to re-encrypt with: the parts' sealed streams as they are */
             rc = obj_append_sealed_part(r->srv->blobs, parts[i]->blob_id, w);
+            if (rc)
+                log_error("CompleteMultipartUpload %s/%s part %d (blob %s): %s", r->bucket, r->key,
+                          parts[i]->number, parts[i]->blob_id, err_msg());
+            continue;
+        }
+        if (plain_compose) { /* the parts' bytes are the object's: compose, no copy here */
+            rc = obj_writer_append_blob(w, parts[i]->blob_id);
+            if (!rc && obj_writer_size(w) != (uint64_t)plain) {
+                err_set("part blob size differs from the part's record");
+                rc = ERR_INVALID;
+            }
             if (rc)
                 log_error("CompleteMultipartUpload %s/%s part %d (blob %s): %s", r->bucket, r->key,
                           parts[i]->number, parts[i]->blob_id, err_msg());

@@ -7,7 +7,10 @@ STOCKTAKE_TEST_META (a libpq conninfo or URI of a maintenance database, as
 scripts/pg-test-cluster.sh sets it) runs every server on PostgreSQL: each Server's data
 directory gets a fresh database (created here, dropped by cleanup), and BIN is a wrapper that
 adds --meta with that database to any command given --data of a registered directory (so
-`admin`, `inventory …` and the rest run against the server's database)."""
+`admin`, `inventory …` and the rest run against the server's database).
+
+STOCKTAKE_TEST_CEPH_CONF (and _KEYRING, _POOL; scripts/test-rados.sh sets them) runs every
+server and `inventory run` with its blobs in that Ceph cluster (rados_bin.sh)."""
 import json
 import os
 import re
@@ -29,6 +32,13 @@ from botocore.exceptions import ClientError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("STOCKTAKE_BIN", os.path.join(ROOT, "build", "stocktake"))
+if os.environ.get("STOCKTAKE_TEST_CEPH_CONF"):
+    os.environ["STOCKTAKE_REAL_BIN"] = BIN
+    BIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rados_bin.sh")
+# a test that looks at blob files under the data directory has nothing to look at on RADOS
+fs_blobs_only = pytest.mark.skipif(bool(os.environ.get("STOCKTAKE_TEST_CEPH_CONF")),
+                                   reason="inspects blob files on the file system "
+                                          "(the blobs are in RADOS in this run)")
 REAL_BIN = BIN
 PG_META = os.environ.get("STOCKTAKE_TEST_META", "")
 # a test that reads or writes meta.db itself: skipped, visibly, when the metadata is elsewhere

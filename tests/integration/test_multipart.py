@@ -11,7 +11,7 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
-from conftest import Server, error_code, serve_checked
+from conftest import Server, error_code, serve_checked, fs_blobs_only
 
 MIB = 1024 * 1024
 
@@ -161,6 +161,7 @@ def test_complete_errors(s3, bucket):
     assert error_code(e.value) == "NoSuchUpload"
 
 
+@fs_blobs_only
 def test_replace_part_and_abort_cleans_up(server, s3, bucket):
     before = settled_blob_count(server)
     uid = s3.create_multipart_upload(Bucket=bucket, Key="ab")["UploadId"]

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import BIN, Server, allow_inventory_delivery, error_code, serve_checked
+from conftest import BIN, Server, allow_inventory_delivery, error_code, serve_checked, fs_blobs_only
 
 MARKER = b"STOCKTAKE-SSE-MARKER-7c41e0-plaintext-never-on-disk"
 MiB = 1024 * 1024
@@ -414,6 +414,7 @@ def test_sse_c_put_get_head_copy(ssec_srv):
     assert c.get_object(Bucket=b, Key="mp")["Body"].read() == body
 
 
+@fs_blobs_only
 def test_sse_c_multipart(ssec_srv):
     c = ssec_srv.client()
     b = new_bucket(c)
@@ -510,6 +511,7 @@ def grep_data(data_dir):
                           capture_output=True, text=True).stdout.split()
 
 
+@fs_blobs_only
 def test_no_plaintext_reaches_the_disk():
     srv = Server(args=["--blob-grace-seconds", "0.1", "--allow-insecure-sse-c"]).start()
     try:
@@ -535,6 +537,7 @@ def test_no_plaintext_reaches_the_disk():
         srv.cleanup()
 
 
+@fs_blobs_only
 def test_tampered_blob_answers_500_never_wrong_bytes():
     srv = Server().start()
     try:
