@@ -1,10 +1,13 @@
 /* blob_fs.c — the file-system blob store (see blob.h).
  *
- * Layout under the data directory:  tmp/<uuid>  while being written, then
- * blobs/<aa>/<bb>/<uuid> once committed (aa, bb: the first hex pairs, to keep folders small).
- * A write is durable before anything refers to it: write the temp file, fsync it, rename it
- * into place, fsync the folder. A crash or an abort leaves at most a temp file (removed at the
- * next start) or an unreferenced blob, never a torn one. */
+ * Layout under the data directory:  tmp/<writer>.<uuid>  while being written (writer: the
+ * process's proc_tag_self), then blobs/<aa>/<bb>/<uuid> once committed (aa, bb: the first hex
+ * pairs, to keep folders small). A write is durable before anything refers to it: write the
+ * temp file, fsync it, rename it into place, fsync the folder. A crash or an abort leaves at
+ * most a temp file or an unreferenced blob, never a torn one. At the next start a temp file
+ * goes when the process that wrote it is gone — at once when it ran on this host and boot,
+ * after BLOB_TMP_STALE_S without a write otherwise — so several nodes may share the folder
+ * (CLUSTER.md): a node starting never removes the files another live node is writing. */
 #include "blob/blob.h"
 
 #include <dirent.h>
@@ -16,17 +19,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "blob/blob_backend.h"
 #include "core/alloc.h"
 #include "core/fsperm.h"
+#include "core/proc.h"
 
+/* a temp file of a writer this host cannot see, untouched this long, is left over */
+#define BLOB_TMP_STALE_S 3600
 #define BLOB_FANOUT (1u << 16) /* blobs/xx/yy: 256 × 256 leaf directories */
 
 struct blob_fs_store {
     struct blob_store base;
     char *dir;
+    char tag[PROC_TAG_MAX]; /* this process, in its temp files' names */
     /* leaf directories this process made or found, so a commit makes and checks its two
      * fan-out directories once per process, not on every write */
     atomic_uchar leaf_known[BLOB_FANOUT];
@@ -73,14 +81,28 @@ static int blob_mkdir(const char *path)
     return !rc && created ? blob_fsync_parent(path) : rc;
 }
 
+/* Is temp file name (in folder d) left by a writer that is gone? */
+static int blob_tmp_stale(DIR *d, const char *name, time_t now)
+{
+    const char *dot = strchr(name, '.');
+    enum proc_state st = dot ? proc_tag_state(name, (size_t)(dot - name)) : PROC_UNKNOWN;
+    if (st != PROC_UNKNOWN)
+        return st == PROC_GONE;
+    struct stat sb; /* another host's writer, or a name without one: its age tells */
+    if (fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+        return 0;
+    return now - sb.st_mtime > BLOB_TMP_STALE_S;
+}
+
 static void blob_clear_tmp(const char *tmp_dir)
 {
     DIR *d = opendir(tmp_dir);
     if (!d)
         return;
+    time_t now = time(NULL);
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.' || !blob_tmp_stale(d, e->d_name, now))
             continue;
         unlinkat(dirfd(d), e->d_name, 0);
     }
@@ -104,6 +126,7 @@ int blob_fs_open(struct blob_store **out, const char *data_dir, int clear_tmp)
     struct blob_fs_store *bs = xcalloc(1, sizeof(*bs));
     bs->base.ops = &blob_fs_ops;
     bs->dir = xstrdup(data_dir);
+    proc_tag_self(bs->tag, sizeof(bs->tag));
     *out = &bs->base;
     return 0;
 }
@@ -126,7 +149,7 @@ static int blob_fs_writer_open(struct blob_store *base, const char *id, struct b
     w->bs = (struct blob_fs_store *)base;
     struct blob_fs_store *bs = w->bs;
     memcpy(w->id, id, BLOB_ID_LEN + 1);
-    snprintf(w->tmp_path, sizeof(w->tmp_path), "%s/tmp/%s", bs->dir, w->id);
+    snprintf(w->tmp_path, sizeof(w->tmp_path), "%s/tmp/%s.%s", bs->dir, bs->tag, w->id);
     w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, FSPERM_FILE_MODE);
     if (w->fd < 0) {
         err_set("create %s: %s", w->tmp_path, strerror(errno));

@@ -13,6 +13,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/periodic.h"
+#include "core/proc.h"
 #include "core/str.h"
 
 struct inv_lease {
@@ -25,49 +26,14 @@ struct inv_lease {
 
 /* ---- who holds a lease ---- */
 
-static void inv_lease_read_line(const char *path, char *out, size_t size)
-{
-    out[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    if (fgets(out, (int)size, f))
-        out[strcspn(out, "\n")] = '\0';
-    fclose(f);
-}
-
-/* The start time of pid (field 22 of /proc/<pid>/stat, clock ticks after boot); 0 when pid
- * does not exist or is a zombie (killed, not yet reaped). */
-static int64_t inv_lease_pid_start(long pid)
-{
-    char path[64], stat[1024];
-    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-    inv_lease_read_line(path, stat, sizeof(stat));
-    const char *p = strrchr(stat, ')'); /* the command name may hold spaces and ')' */
-    if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X' || p[2] == '\0')
-        return 0;
-    p += 2; /* field 3, the state */
-    for (int field = 3; field < 22 && p; field++) {
-        p = strchr(p, ' ');
-        if (p)
-            p++;
-    }
-    if (!p)
-        return 0;
-    uint64_t v = 0;
-    if (str_parse_u64n(p, strcspn(p, " \n"), 10, INT64_MAX, &v))
-        return 0;
-    return (int64_t)v;
-}
-
 static void inv_lease_identify(struct meta_inventory_lease *l)
 {
-    if (gethostname(l->host, sizeof(l->host)) != 0)
-        l->host[0] = '\0';
-    l->host[sizeof(l->host) - 1] = '\0';
-    inv_lease_read_line("/proc/sys/kernel/random/boot_id", l->boot_id, sizeof(l->boot_id));
-    l->pid = (int64_t)getpid();
-    l->pid_start = inv_lease_pid_start((long)getpid());
+    struct proc_id me;
+    proc_id_self(&me);
+    snprintf(l->host, sizeof(l->host), "%s", me.host);
+    snprintf(l->boot_id, sizeof(l->boot_id), "%s", me.boot_id);
+    l->pid = me.pid;
+    l->pid_start = me.pid_start;
 }
 
 /* On this host and boot the process table is the truth: a live holder keeps its lease even
@@ -75,15 +41,21 @@ static void inv_lease_identify(struct meta_inventory_lease *l)
  * a dead one loses it at once. Elsewhere only expiry tells. */
 int inv_lease_stale(const struct meta_inventory_lease *l, int64_t now_ms)
 {
-    struct meta_inventory_lease me;
-    memset(&me, 0, sizeof(me));
-    inv_lease_identify(&me);
-    if (strcmp(l->host, me.host) != 0 || !me.boot_id[0])
-        return l->expires_ms <= now_ms;
-    if (strcmp(l->boot_id, me.boot_id) != 0)
-        return 1; /* this machine rebooted since */
-    int64_t start = inv_lease_pid_start((long)l->pid);
-    return start == 0 || start != l->pid_start;
+    struct proc_id id;
+    memset(&id, 0, sizeof(id));
+    snprintf(id.host, sizeof(id.host), "%s", l->host);
+    snprintf(id.boot_id, sizeof(id.boot_id), "%s", l->boot_id);
+    id.pid = l->pid;
+    id.pid_start = l->pid_start;
+    switch (proc_id_state(&id)) {
+    case PROC_ALIVE:
+        return 0;
+    case PROC_GONE:
+        return 1;
+    case PROC_UNKNOWN:
+        break;
+    }
+    return l->expires_ms <= now_ms;
 }
 
 void inv_lease_describe(const struct meta_inventory_lease *l, char *out, size_t size)

@@ -234,3 +234,35 @@ def test_killed_node_mid_report_another_node_completes_it():
         assert "taking over the lease" in survivor.read_log()
     finally:
         c.close()
+
+
+def test_a_node_starting_keeps_the_uploads_another_node_is_writing():
+    """A starting node clears the temp files only of writers that are gone (blob_fs.c): an
+    upload in flight on a live node survives another node's start."""
+    import http.client
+    import urllib.parse
+    first = Server().start()
+    second = None
+    try:
+        s3 = first.client()
+        s3.create_bucket(Bucket="inflight")
+        url = s3.generate_presigned_url("put_object", Params={"Bucket": "inflight", "Key": "k"})
+        u = urllib.parse.urlsplit(url)
+        body = bytes(range(256)) * 4096  # 1 MiB
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        conn.putrequest("PUT", u.path + "?" + u.query)
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders()
+        conn.send(body[:len(body) // 2])
+        time.sleep(0.5)  # the first half is in the node's temp file now
+        second = Server(data_dir=first.data).start()
+        conn.send(body[len(body) // 2:])
+        resp = conn.getresponse()
+        assert resp.status == 200, resp.read()
+        assert second.client().get_object(Bucket="inflight", Key="k")["Body"].read() == body
+    finally:
+        for node in (second, first):
+            if node:
+                assert node.stop() == 0
+                clean(node.read_log())
+        first.cleanup()
