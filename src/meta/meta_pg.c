@@ -236,6 +236,10 @@ static int pg_begin_with(struct meta_store *s, pgx **out, const char *sql)
     int rc = meta_pg_connect((struct pg_store *)s, out);
     if (rc)
         return rc;
+    if ((*out)->in_txn) { /* as SQLite refuses a transaction within a transaction */
+        err_set("postgres begin: a transaction is already open on this thread's connection");
+        return ERR_BACKEND;
+    }
     (*out)->retryable = 0;
     (*out)->unique_race = 0;
     if (pgx_exec(*out, sql, NULL, NULL, NULL) != PGX_OK)
