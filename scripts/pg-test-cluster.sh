@@ -45,7 +45,7 @@ trap 'exit 130' INT TERM
 cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$dir'
-max_connections = 400
+max_connections = 1000
 shared_buffers = 128MB
 fsync = off
 synchronous_commit = off

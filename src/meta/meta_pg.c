@@ -217,8 +217,19 @@ int meta_pg_run(pgx *db, const char *sql, const char *bucket, const char *key,
 
 int meta_pg_commit_or_rollback(pgx *db, int rc)
 {
-    if (!rc && pgx_exec(db, "COMMIT", NULL, NULL, NULL) != PGX_OK)
-        rc = meta_pg_fail(db, "commit");
+    if (!rc) {
+        /* a transaction in which a statement failed "commits" as ROLLBACK: that is a failure
+         * (the failed statement's error was swallowed somewhere) */
+        PGresult *res = PQexec(db->conn, "COMMIT");
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            pgx_note_failure(db, res, "commit");
+            rc = meta_pg_fail(db, "commit");
+        } else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+            err_set("postgres commit: the transaction had failed (%s)", db->errmsg);
+            rc = db->retryable ? ERR_BUSY : ERR_BACKEND;
+        }
+        PQclear(res);
+    }
     if (rc && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
         pgx_exec(db, "ROLLBACK", NULL, NULL, NULL);
     db->in_txn = 0;
@@ -236,6 +247,10 @@ static int pg_begin_with(struct meta_store *s, pgx **out, const char *sql)
     int rc = meta_pg_connect((struct pg_store *)s, out);
     if (rc)
         return rc;
+    if ((*out)->in_txn) { /* as SQLite refuses a transaction within a transaction */
+        err_set("postgres begin: a transaction is already open on this thread's connection");
+        return ERR_BACKEND;
+    }
     (*out)->retryable = 0;
     (*out)->unique_race = 0;
     if (pgx_exec(*out, sql, NULL, NULL, NULL) != PGX_OK)

@@ -24,8 +24,8 @@ struct pg_store {
 /* How many times a write transaction runs before a serialization failure or deadlock that
  * keeps coming back is ERR_BUSY (S3's 503 SlowDown). */
 #define META_PG_TXN_TRIES 10
-/* How many of those tries a unique violation is given (it may be two transactions inserting one
- * row; SSI does not always report that as a serialization failure) */
+/* How many of those tries a unique violation is given: it may be two transactions inserting one
+ * row; SSI does not always report that as a serialization failure */
 #define META_PG_UNIQUE_TRIES 3
 
 /* Run the transaction body expr (an int expression using db) in a write transaction on s's
