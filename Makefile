@@ -7,7 +7,7 @@
 #   make test             everything: unit, fuzz replay, integration (see scripts/test.sh)
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libcrypto zlib libxml-2.0 jansson libcurl libmosquitto
+PKGS    := libmicrohttpd gnutls sqlite3 libpq libssl libcrypto zlib libxml-2.0 jansson libcurl libmosquitto
 SNAPPY  := -lsnappy
 # librados (Debian librados-dev) ships no pkg-config file before Reef: ask, else link it by name
 RADOS   := $(shell pkg-config --libs rados 2>/dev/null || echo -lrados)
@@ -30,10 +30,13 @@ CFLAGS  := $(CFLAGS_BASE) -O2 -g -fstack-protector-strong -U_FORTIFY_SOURCE -D_F
 LDFLAGS := -pie -Wl,-z,relro,-z,now
 endif
 
-LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/s3/*.c src/authz/*.c src/object/*.c src/meta/*.c src/blob/*.c src/account/*.c src/inventory/*.c \
-                              src/lifecycle/*.c src/tiering/*.c src/kms/*.c src/crypto/*.c src/notify/*.c src/replication/*.c \
-                              src/cli/*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
+# every module folder of src/ (src/main.c is the program)
+LIB_SRC := $(sort $(wildcard src/*/*.c))
+# the web console's files, bundled from console/ and embedded (src/s3/console_assets.h)
+CONSOLE_GEN := build/gen/console_assets.c
+CONSOLE_SRC := $(sort $(wildcard console/src/*.js console/static/*)) console/package.json \
+               $(wildcard console/node_modules/.package-lock.json)
+LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o) $(OUT)/obj/$(CONSOLE_GEN:.c=.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -43,6 +46,11 @@ all: $(OUT)/stocktake
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(CONSOLE_GEN): $(CONSOLE_SRC) scripts/console_build.sh scripts/console_embed.sh
+	@mkdir -p $(dir $@)
+	bash scripts/console_build.sh build/console
+	bash scripts/console_embed.sh build/console > $@.tmp && mv $@.tmp $@
 
 $(OUT)/libstocktake.a: $(LIB_OBJ)
 	@rm -f $@

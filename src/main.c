@@ -11,11 +11,19 @@ static void main_usage(void)
                     "  admin       accounts and access keys\n"
                     "  inventory   run an inventory configuration now; show run history\n"
                     "  lifecycle   what the lifecycle worker did (stocktake lifecycle status)\n"
-                    "  replication the replication queue (stocktake replication status)\n");
+                    "  replication the replication queue (stocktake replication status)\n"
+                    "every command takes --meta URI: the metadata store (default: SQLite in the\n"
+                    "data directory; postgres://… or a libpq conninfo: PostgreSQL)\n");
 }
 
 int main(int argc, char **argv)
 {
+    if (argc < 2) {
+        main_usage();
+        return 2;
+    }
+    if (cli_meta_take(&argc, argv) != 0)
+        return 2;
     if (argc < 2) {
         main_usage();
         return 2;

@@ -33,7 +33,7 @@ static enum authz_decision authz_deny(const char **reason, const char *why)
 static enum authz_decision authz_owner_service(const struct authz_principal *p,
                                                const struct authz_context *ctx, const char **reason)
 {
-    if (strcmp(p->service, AUTHZ_SERVICE_S3) != 0)
+    if (strcmp(p->service, AUTHZ_SERVICE_S3) != 0 && strcmp(p->service, AUTHZ_SERVICE_LOGGING) != 0)
         return authz_deny(reason, "unknown service principal");
     if (!ctx || !ctx->bucket_policy)
         return authz_deny(reason, "the bucket has no policy");
@@ -224,12 +224,13 @@ static const char *authz_delivery_header(void *ctx, const char *name)
     return strcasecmp(name, "x-amz-acl") == 0 ? "bucket-owner-full-control" : NULL;
 }
 
-enum authz_decision authz_decide_delivery(const char *source_bucket, const char *source_account,
+enum authz_decision authz_decide_delivery(const char *service, const char *source_bucket,
+                                          const char *source_account,
                                           const struct authz_resource *dest,
                                           const struct policy *dest_policy, const char **reason)
 {
     struct authz_principal p;
-    authz_principal_service(&p, AUTHZ_SERVICE_S3);
+    authz_principal_service(&p, service);
     char source_arn[80];
     struct authz_resource src = {source_bucket, NULL, source_account};
     if (authz_resource_arn(source_arn, sizeof(source_arn), &src))

@@ -39,6 +39,8 @@
 #include "core/err.h"
 
 #define AUTHZ_SERVICE_S3 "s3.amazonaws.com"
+/* the principal that writes server access logs (src/logging/) */
+#define AUTHZ_SERVICE_LOGGING "logging.s3.amazonaws.com"
 
 struct acl;    /* authz/acl.h */
 struct policy; /* authz/policy.h: a parsed bucket policy */
@@ -135,12 +137,14 @@ enum authz_decision authz_decide(const struct authz_principal *principal, const 
                                  const struct authz_resource *resource,
                                  const struct authz_context *context, const char **reason);
 
-/* Delivery by the service principal s3.amazonaws.com (inventory reports, later logs and
- * replication): s3:PutObject on dest, with aws:SourceAccount source_account, aws:SourceArn
- * the ARN of source_bucket and s3:x-amz-acl "bucket-owner-full-control" in the context,
- * decided by dest_policy (the destination bucket's policy) as AWS does. dest_policy NULL: the
- * older owner rule (dest owned by source_account) decides instead. */
-enum authz_decision authz_decide_delivery(const char *source_bucket, const char *source_account,
+/* Delivery by the service principal service (AUTHZ_SERVICE_S3 for inventory reports,
+ * AUTHZ_SERVICE_LOGGING for server access logs): s3:PutObject on dest, with aws:SourceAccount
+ * source_account, aws:SourceArn the ARN of source_bucket and s3:x-amz-acl
+ * "bucket-owner-full-control" in the context, decided by dest_policy (the destination bucket's
+ * policy) as AWS does. dest_policy NULL: the older owner rule (dest owned by source_account)
+ * decides instead. */
+enum authz_decision authz_decide_delivery(const char *service, const char *source_bucket,
+                                          const char *source_account,
                                           const struct authz_resource *dest,
                                           const struct policy *dest_policy, const char **reason);
 

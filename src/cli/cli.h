@@ -3,6 +3,15 @@
 #ifndef STOCKTAKE_CLI_H
 #define STOCKTAKE_CLI_H
 
+#include "meta/meta.h"
+
+/* --meta URI (cli_meta.c): main takes it out of argv (after the command name; any position)
+ * before the command parses the rest. -1 (message printed) when it is missing or not a store
+ * meta_config_init knows. */
+int cli_meta_take(int *argc, char **argv);
+/* The metadata configuration of this run: --meta's store, else SQLite in data_dir. */
+struct meta_config cli_meta_config(const char *data_dir, int busy_timeout_ms);
+
 int cli_serve(int argc, char **argv);
 int cli_admin(int argc, char **argv);
 int cli_inventory(int argc, char **argv);

@@ -104,7 +104,7 @@ int cli_admin(int argc, char **argv)
         return 2;
     }
     struct meta_store *meta = NULL;
-    struct meta_config mc = {"sqlite", data, 0};
+    struct meta_config mc = cli_meta_config(data, 0);
     if (meta_open(&meta, &mc)) {
         fprintf(stderr, "stocktake: %s\n", err_msg());
         return 1;

@@ -17,6 +17,7 @@
 #include "inventory/inv_ddl.h"
 #include "inventory/inv_job.h"
 #include "inventory/inv_lease.h"
+#include "inventory/inv_status.h"
 #include "lifecycle/lc_day.h"
 #include "meta/meta.h"
 #include "notify/notify.h"
@@ -130,8 +131,8 @@ static int inventory_run(const struct inventory_opts *o, struct meta_store *meta
         blob_store_close(blobs);
         return 1;
     }
-    struct inv_job_opts jo = {o->cap, o->at_ms, 100000, o->row_group_rows,
-                              o->legacy_bucket_defaults};
+    struct inv_job_opts jo = {
+        o->cap, o->at_ms, 100000, o->row_group_rows, o->legacy_bucket_defaults, NULL, NULL};
     struct meta_inventory_run run;
     int rc = inv_job_run(meta, blobs, o->bucket, o->id, &jo, &run);
     blob_store_close(blobs);
@@ -183,66 +184,15 @@ static int inventory_ddl(const struct inventory_opts *o, struct meta_store *meta
     return rc ? 1 : 0;
 }
 
-/* A run recorded as running whose lease is gone, taken over or stale was killed: it shows as
- * interrupted (the next run of its configuration records it so and removes its objects). */
-static const char *inventory_outcome(struct meta_store *meta, const struct meta_inventory_run *r,
-                                     int64_t now_ms)
-{
-    if (strcmp(r->outcome, "running") != 0 && strcmp(r->outcome, "cancelling") != 0)
-        return r->outcome;
-    struct meta_inventory_lease l;
-    if (meta_inventory_lease_get(meta, r->bucket, r->config_id, &l) != 0 || l.run_id != r->run_id ||
-        inv_lease_stale(&l, now_ms))
-        return "interrupted";
-    return r->outcome;
-}
-
-static int inventory_count_row(void *payload, const struct meta_object *o)
-{
-    (void)o;
-    ++*(int64_t *)payload;
-    return 0;
-}
-
-/* For a running run: " (ETA 12s of ~N rows)" — the total estimated as the versions its scan
- * covers now (bucket, filter prefix, included versions; extension filters not applied), the
- * rate as rows so far over the time since start. */
-static void inventory_eta(struct meta_store *meta, const struct meta_inventory_run *r, int64_t now,
-                          char *out, size_t size)
-{
-    out[0] = '\0';
-    char *stored = NULL;
-    struct inv_config c;
-    if (meta_inventory_get(meta, r->bucket, r->config_id, &stored) != 0)
-        return;
-    int rc = inv_config_parse_stored(&c, stored);
-    free(stored);
-    if (rc)
-        return;
-    int64_t total = 0;
-    rc = meta_inventory_scan(meta, r->bucket, c.filter_prefix ? c.filter_prefix : "",
-                             strcmp(c.included_versions, "All") == 0, inventory_count_row, &total);
-    inv_config_dispose(&c);
-    if (rc)
-        return;
-    int64_t elapsed = now - r->started_ms;
-    if (r->rows <= 0 || elapsed <= 0) {
-        snprintf(out, size, " (ETA unknown, ~%lld rows)", (long long)total);
-        return;
-    }
-    int64_t left = total > r->rows ? total - r->rows : 0;
-    snprintf(out, size, " (ETA %llds, ~%lld rows)",
-             (long long)((double)left * (double)elapsed / (double)r->rows / 1000.0 + 0.999),
-             (long long)total);
-}
-
 static int inventory_status_row(void *payload, const struct meta_inventory_run *r)
 {
     struct meta_store *meta = payload;
     char started[32], duration[32];
     clock_format_iso8601(started, sizeof(started), r->started_ms);
     int64_t now = clock_now_ms();
-    const char *outcome = inventory_outcome(meta, r, now);
+    struct inv_status st;
+    inv_status_of(meta, r, now, &st);
+    const char *outcome = st.state;
     if (r->finished_ms)
         snprintf(duration, sizeof(duration), "%lldms", (long long)(r->finished_ms - r->started_ms));
     else if (strcmp(outcome, "running") == 0)
@@ -253,8 +203,11 @@ static int inventory_status_row(void *payload, const struct meta_inventory_run *
     if (strcmp(outcome, "interrupted") == 0 && !detail[0])
         detail = "the run stopped before it completed (killed?)";
     char eta[160] = "";
-    if (strcmp(outcome, "running") == 0 || strcmp(outcome, "cancelling") == 0)
-        inventory_eta(meta, r, now, eta, sizeof(eta));
+    if (st.live && st.eta_s >= 0) /* " (ETA 12s of ~N rows)" */
+        snprintf(eta, sizeof(eta), " (ETA %llds, ~%lld rows)", (long long)st.eta_s,
+                 (long long)st.rows_total);
+    else if (st.live && st.rows_total >= 0)
+        snprintf(eta, sizeof(eta), " (ETA unknown, ~%lld rows)", (long long)st.rows_total);
     else if (outcome[0] == 's' && r->error[0]) /* a change report's note (baseline, position) */
         snprintf(eta, sizeof(eta), " (%.150s)", r->error);
     printf("%-20s %-24s %-11s %-24s %10s %10lld rows %4lld files %12lld bytes  %s%s\n", r->bucket,
@@ -277,7 +230,7 @@ int cli_inventory(int argc, char **argv)
         return 2;
     }
     struct meta_store *meta = NULL;
-    struct meta_config mc = {"sqlite", o.data, 0};
+    struct meta_config mc = cli_meta_config(o.data, 0);
     if (meta_open(&meta, &mc)) {
         fprintf(stderr, "stocktake: %s\n", err_msg());
         return 1;

@@ -351,7 +351,7 @@ int cli_inventory_config(int argc, char **argv)
         return 2;
     }
     struct meta_store *meta = NULL;
-    struct meta_config mc = {"sqlite", o.data, 0};
+    struct meta_config mc = cli_meta_config(o.data, 0);
     int rc = 1;
     struct meta_bucket b;
     if (meta_open(&meta, &mc)) {

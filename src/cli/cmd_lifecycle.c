@@ -100,7 +100,7 @@ int cli_lifecycle(int argc, char **argv)
         return 2;
     }
     struct meta_store *meta = NULL;
-    struct meta_config mc = {"sqlite", o.data, 0};
+    struct meta_config mc = cli_meta_config(o.data, 0);
     if (meta_open(&meta, &mc)) {
         fprintf(stderr, "stocktake: %s\n", err_msg());
         return 1;

@@ -39,7 +39,7 @@ int cli_replication(int argc, char **argv)
         return 2;
     }
     struct meta_store *meta = NULL;
-    struct meta_config mc = {"sqlite", data, 0};
+    struct meta_config mc = cli_meta_config(data, 0);
     struct meta_repl_stats st;
     int rc = meta_open(&meta, &mc);
     if (!rc)

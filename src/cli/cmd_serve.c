@@ -8,10 +8,12 @@
 #include <sys/stat.h>
 
 #include "account/account.h"
+#include "admin/admin_runs.h"
 #include "blob/blob.h"
 #include "cli/cli_blobs.h"
 #include "core/fsperm.h"
 #include "cli/cli.h"
+#include "core/access_log.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/periodic.h"
@@ -22,10 +24,13 @@
 #include "crypto/keys.h"
 #include "lifecycle/lc_day.h"
 #include "lifecycle/lc_worker.h"
+#include "logging/log_deliver.h"
+#include "logging/log_spool.h"
 #include "notify/notify.h"
 #include "replication/repl.h"
 #include "meta/meta.h"
 #include "object/object.h"
+#include "s3/console_token.h"
 #include "s3/s3.h"
 #include "tiering/tier_worker.h"
 
@@ -49,9 +54,19 @@ struct serve_opts {
     /* SSE (issue 11) */
     const char *master_key_file;
     int allow_insecure_sse_c;
-    int64_t notify_retry_ms; /* the first retry of an undelivered event (issue 13) */
-    int64_t repl_retry_ms;   /* the first retry of a replication task (issue 13) */
+    int64_t notify_retry_ms;  /* the first retry of an undelivered event (issue 13) */
+    int64_t repl_retry_ms;    /* the first retry of a replication task (issue 13) */
+    int64_t logging_flush_ms; /* server access logs: a batch's age at delivery (issue 17) */
+    /* issue 17: metrics and access logs */
+    const char *metrics_token;
+    const char *access_log;
+    enum access_log_format access_log_format;
+    int64_t console_session_ttl_s; /* the web console's sessions (CONSOLE.md) */
 };
+
+/* getopt value of --logging-flush-seconds (no short option) */
+#define SERVE_OPT_LOGGING_FLUSH 1701
+#define SERVE_OPT_CONSOLE_TTL 1702
 
 /* The janitor: at start and then hourly, abort multipart uploads abandoned for longer than
  * the expiry, so their part files do not pile up. */
@@ -117,7 +132,19 @@ static void serve_usage(void)
                     "  --notify-retry-ms MS        first retry of an undelivered event "
                     "notification (doubles up to 60 s; default 1000)\n"
                     "  --replication-retry-ms MS   first retry of a replication the destination "
-                    "refused (doubles up to 60 s; FAILED after 5 attempts; default 1000)\n");
+                    "refused (doubles up to 60 s; FAILED after 5 attempts; default 1000)\n"
+                    "  --logging-flush-seconds S   server access logs are delivered S seconds "
+                    "after a batch's first record (default 300)\n"
+                    "  --metrics-token T           GET /_stocktake/metrics needs "
+                    "Authorization: Bearer T\n"
+                    "                              (env STOCKTAKE_METRICS_TOKEN; default: "
+                    "open, as scrapers expect)\n"
+                    "  --access-log FILE|-         one line per request (FILE created 0600; "
+                    "-: standard output)\n"
+                    "  --access-log-format text|json  common-log-like text (default) or one "
+                    "JSON object per line\n"
+                    "  --console-session-ttl S     web console sessions (/_stocktake/console/) "
+                    "last S seconds (default 3600)\n");
 }
 
 static int serve_parse_listen(struct serve_opts *o, const char *v)
@@ -203,6 +230,11 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
         {"allow-insecure-sse-c", no_argument, NULL, 'X'},
         {"notify-retry-ms", required_argument, NULL, 'N'},
         {"replication-retry-ms", required_argument, NULL, 'Q'},
+        {"logging-flush-seconds", required_argument, NULL, SERVE_OPT_LOGGING_FLUSH},
+        {"metrics-token", required_argument, NULL, 'W'},
+        {"access-log", required_argument, NULL, 'A'},
+        {"access-log-format", required_argument, NULL, 'F'},
+        {"console-session-ttl", required_argument, NULL, SERVE_OPT_CONSOLE_TTL},
         CLI_BLOBS_LONGOPTS,
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
@@ -226,6 +258,9 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
     o->restore_days = -1;
     o->notify_retry_ms = 1000;
     o->repl_retry_ms = 1000;
+    o->logging_flush_ms = 300 * 1000;
+    o->metrics_token = getenv("STOCKTAKE_METRICS_TOKEN");
+    o->console_session_ttl_s = 3600;
     int c;
     int64_t num = 0;
     uint64_t fixed = 0;
@@ -255,6 +290,12 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->master_key_file = optarg;
         else if (c == 'X')
             o->allow_insecure_sse_c = 1;
+        else if (c == 'W' && optarg[0])
+            o->metrics_token = optarg;
+        else if (c == 'A' && optarg[0])
+            o->access_log = optarg;
+        else if (c == 'F' && access_log_format_parse(optarg, &o->access_log_format) == 0)
+            continue;
         else if (c == 'm' && http_tls_parse_min_version(optarg, &o->tls_min) == 0)
             continue;
         else if (c == 'u' && str_parse_fixed(optarg, 6, INT64_MAX, &fixed) == 0)
@@ -267,6 +308,10 @@ static int serve_parse(struct serve_opts *o, int argc, char **argv)
             o->notify_retry_ms = num;
         else if (c == 'Q' && str_parse_i64(optarg, 1, 60000, &num) == 0)
             o->repl_retry_ms = num;
+        else if (c == SERVE_OPT_LOGGING_FLUSH && str_parse_i64(optarg, 1, 86400, &num) == 0)
+            o->logging_flush_ms = num * 1000;
+        else if (c == SERVE_OPT_CONSOLE_TTL && str_parse_i64(optarg, 1, 7 * 86400, &num) == 0)
+            o->console_session_ttl_s = num;
         else if (c == 'B' && str_parse_i64(optarg, 1, 600000, &num) == 0)
             o->meta_busy_timeout_ms = (int)num;
         else if (c == 'H' && str_parse_i64(optarg, 0, 23, &num) == 0)
@@ -348,7 +393,7 @@ int cli_serve(int argc, char **argv)
     struct http_server *http = NULL;
     struct meta_access_key root_key;
     int created = 0, rc;
-    struct meta_config mc = {"sqlite", o.data, o.meta_busy_timeout_ms};
+    struct meta_config mc = cli_meta_config(o.data, o.meta_busy_timeout_ms);
     o.blobs.data_dir = o.data;
     o.blobs.clear_tmp = 1;
     int made = 0; /* the metadata and keys live here whichever blob store holds the bytes */
@@ -373,6 +418,19 @@ int cli_serve(int argc, char **argv)
     s3.require_sigv4 = o.require_sigv4;
     s3.restore_days = o.restore_days;
     s3.allow_insecure_sse_c = o.allow_insecure_sse_c;
+    if (!rc && log_spool_open(&s3.access_logs, o.data, o.logging_flush_ms))
+        log_warn("server access logging is off: %s", err_msg());
+    s3.metrics_token = o.metrics_token && o.metrics_token[0] ? o.metrics_token : NULL;
+    struct access_log *access_log = NULL;
+    if (!rc && o.access_log)
+        rc = access_log_open(&access_log, o.access_log, o.access_log_format);
+    s3.access_log = access_log;
+    o.inventory.job.legacy_bucket_defaults = o.legacy_bucket_defaults;
+    struct admin_runs *admin_runs = rc ? NULL : admin_runs_new(meta, blobs, &o.inventory.job);
+    s3.admin_runs = admin_runs;
+    s3.console_session_ttl_s = o.console_session_ttl_s;
+    const struct keys_master *mk = keys_master_current();
+    console_token_server_key(mk ? mk->key : NULL, mk ? sizeof(mk->key) : 0, s3.console_key);
     struct http_handler handler;
     s3_handler_init(&handler, &s3);
     struct http_server_config hc = {
@@ -388,7 +446,10 @@ int cli_serve(int argc, char **argv)
         rc = http_server_start(&http, &hc, &handler);
     if (rc) {
         fprintf(stderr, "stocktake: %s\n", err_msg());
+        log_spool_close(s3.access_logs);
         http_tls_free(&tls);
+        admin_runs_free(admin_runs);
+        access_log_close(access_log);
         meta_close(meta);
         blob_store_close(blobs);
         return 1;
@@ -402,7 +463,6 @@ int cli_serve(int argc, char **argv)
     if (obj_gc_start(&collector, meta, blobs, &o.gc))
         log_warn("could not start the blob collector: %s", err_msg());
     struct inv_sched *sched = NULL;
-    o.inventory.job.legacy_bucket_defaults = o.legacy_bucket_defaults;
     if (inv_sched_start(&sched, meta, blobs, &o.inventory))
         log_warn("could not start the inventory scheduler: %s", err_msg());
     struct tier_worker *tiering = NULL;
@@ -415,8 +475,10 @@ int cli_serve(int argc, char **argv)
     if (notify_worker_start(&notifier, meta, o.notify_retry_ms))
         log_warn("could not start the notification worker: %s", err_msg());
     struct repl_worker *replicator = NULL;
-    if (repl_worker_start(&replicator, meta, blobs, o.repl_retry_ms))
+    if (repl_worker_start(&replicator, meta, blobs, o.repl_retry_ms, o.legacy_bucket_defaults))
         log_warn("could not start the replication worker: %s", err_msg());
+    if (s3.access_logs && log_worker_start(&s3.access_log_worker, s3.access_logs, meta, blobs))
+        log_warn("could not start the access log delivery: %s", err_msg());
     serve_banner(&o, http_server_port(http), &root_key, created);
     int sig = serve_wait_for_signal();
     log_info("signal %d: stopping", sig);
@@ -426,6 +488,11 @@ int cli_serve(int argc, char **argv)
     notify_worker_stop(notifier);
     repl_worker_stop(replicator);
     http_server_stop(http);
+    /* after the server: the last requests' records are in the spool, delivered now */
+    log_worker_stop(s3.access_log_worker);
+    log_spool_close(s3.access_logs);
+    admin_runs_free(admin_runs); /* after the server: no run starts now */
+    access_log_close(access_log);
     http_tls_free(&tls);
     periodic_stop(janitor_thread);
     obj_gc_stop(collector);

@@ -92,6 +92,9 @@ int keys_unwrap_customer(const uint8_t ck[KEYS_LEN], const char *record, const c
 
 /* The record's mode ("AES256", "SSE-C"), into out; "" for a NULL/empty or malformed record. */
 void keys_record_mode(const char *record, char *out, size_t size);
+/* The id a record was sealed for (its fourth field: the blob or upload id), into out; ""
+ * for a NULL/empty or malformed record or one that does not fit. */
+void keys_record_bind(const char *record, char *out, size_t size);
 
 /* A per-blob segment key: HMAC-SHA256(dk, "stocktake-seg-v1" | blob id), so that no two blobs
  * share a (key, nonce) pair even when they share a data key (the parts of one upload). */

@@ -236,6 +236,25 @@ void keys_record_mode(const char *record, char *out, size_t size)
     }
 }
 
+void keys_record_bind(const char *record, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (!record || strncmp(record, "1;", 2) != 0)
+        return;
+    const char *p = record + 2;
+    for (int field = 1; field < 3; field++) { /* past the mode and the key id */
+        p = strchr(p, ';');
+        if (!p)
+            return;
+        p++;
+    }
+    size_t n = strcspn(p, ";");
+    if (p[n] == ';' && n < size) {
+        memcpy(out, p, n);
+        out[n] = '\0';
+    }
+}
+
 void keys_blob_key(const uint8_t dk[KEYS_LEN], const char *blob_id, uint8_t out[KEYS_LEN])
 {
     char msg[128];

@@ -74,6 +74,23 @@ void *http_req_app(const struct http_request *req);
 void *http_req_ctx(const struct http_request *req);
 void http_req_set_ctx(struct http_request *req, void *ctx);
 int http_req_has_response(const struct http_request *req);
+/* The response set so far (for access logs, in on_done): its status (0: none), its body's
+ * size in bytes (-1: none; a HEAD response's is the size it announces), one of its headers
+ * (NULL: none), and the request's protocol version ("HTTP/1.1"). */
+int http_req_status(const struct http_request *req);
+int64_t http_req_response_size(const struct http_request *req);
+const char *http_req_response_header(const struct http_request *req, const char *name);
+const char *http_req_version(const struct http_request *req);
+/* Over TLS: the negotiated protocol ("TLSv1.3") and cipher suite in OpenSSL's names, as S3's
+ * access logs write them; ERR_INVALID over plain HTTP. */
+int http_req_tls(const struct http_request *req, char *version, size_t vsize, char *cipher,
+                 size_t csize) WARN_UNUSED;
+/* For metrics and access logs, at on_done: the response's status (0: none), the body bytes
+ * received, the response body's bytes as declared (0 for HEAD), and the microseconds since
+ * the request line came. */
+uint64_t http_req_bytes_in(const struct http_request *req);
+uint64_t http_req_bytes_out(const struct http_request *req);
+int64_t http_req_elapsed_us(const struct http_request *req);
 
 /* Responses. A response is handed to the request with http_req_respond (which takes it). */
 /* Body from memory; takes ownership of data (malloc'd, may be NULL with len 0). */

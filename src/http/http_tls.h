@@ -6,6 +6,8 @@
 #ifndef STOCKTAKE_HTTP_TLS_H
 #define STOCKTAKE_HTTP_TLS_H
 
+#include <stddef.h>
+
 #include "core/err.h"
 
 enum http_tls_version {
@@ -29,5 +31,11 @@ int http_tls_supported(void) WARN_UNUSED;
 int http_tls_load(struct http_tls *out, const char *cert_file, const char *key_file,
                   enum http_tls_version min) WARN_UNUSED;
 void http_tls_free(struct http_tls *tls);
+
+/* A connection's negotiated protocol ("TLSv1.3") and cipher suite, in OpenSSL's names
+ * ("ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256") as S3's access logs write them;
+ * session is libmicrohttpd's GnuTLS session (http_tls_names.c). ERR_INVALID without one. */
+int http_tls_describe(void *session, char *version, size_t vsize, char *cipher,
+                      size_t csize) WARN_UNUSED;
 
 #endif

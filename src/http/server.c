@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "http/http_guard.h"
 #include "http/http_tls.h"
 
@@ -34,6 +36,7 @@ struct http_server {
 struct http_response {
     struct MHD_Response *mhd;
     int status;
+    uint64_t size; /* the body's bytes, as declared */
 };
 
 struct http_request {
@@ -42,14 +45,24 @@ struct http_request {
     char *path; /* raw target; the query follows its NUL */
     const char *query;
     const char *method;
+    const char *version; /* "HTTP/1.1", borrowed from libmicrohttpd */
     struct kv_pair headers[HTTP_MAX_HEADERS];
     size_t n_headers;
     void *ctx;
     struct http_response *resp;
     int started;
-    int rejected;  /* refused by http_framing_check; the handler never saw it */
-    char peer[48]; /* the client's address as text, filled on first use */
+    int rejected;      /* refused by http_framing_check; the handler never saw it */
+    char peer[48];     /* the client's address as text, filled on first use */
+    uint64_t bytes_in; /* body bytes received */
+    int64_t start_us;  /* when its request line came (CLOCK_MONOTONIC) */
 };
+
+static int64_t http_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static struct http_guard_conn *http_conn_guard(struct MHD_Connection *conn)
 {
@@ -66,7 +79,9 @@ static void http_notify_connection(void *cls, struct MHD_Connection *conn, void 
         const union MHD_ConnectionInfo *info =
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
         *socket_context = info ? http_guard_register(srv->guard, info->connect_fd) : NULL;
+        metrics_connections_add(1);
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        metrics_connections_add(-1);
         http_guard_unregister(srv->guard, *socket_context);
         *socket_context = NULL;
     }
@@ -77,6 +92,7 @@ static void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *con
     struct http_request *req = xcalloc(1, sizeof(*req));
     req->srv = cls;
     req->conn = conn;
+    req->start_us = http_now_us();
     http_guard_line_seen(req->srv->guard, http_conn_guard(conn));
     req->path = xstrdup(uri ? uri : "/");
     char *q = strchr(req->path, '?');
@@ -175,12 +191,12 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
     struct http_server *srv = cls;
     struct http_request *req = *con_cls;
     (void)url;
-    (void)version;
     if (req->rejected)
         return MHD_NO;
     if (!req->started) {
         http_guard_headers_done(srv->guard, http_conn_guard(conn));
         req->method = method;
+        req->version = version;
         MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_header, req);
         int ok = 0;
         enum MHD_Result r = http_framing_check(req, &ok);
@@ -191,6 +207,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         return req->resp ? http_queue(req) : MHD_YES;
     }
     if (*upload_data_size) {
+        req->bytes_in += *upload_data_size;
         if (!req->resp)
             srv->handler.on_body(req, upload_data, *upload_data_size);
         *upload_data_size = 0;
@@ -375,10 +392,58 @@ int http_req_has_response(const struct http_request *req)
     return req->resp != NULL;
 }
 
+int http_req_status(const struct http_request *req)
+{
+    return req->resp ? req->resp->status : 0;
+}
+
+int64_t http_req_response_size(const struct http_request *req)
+{
+    return req->resp ? (int64_t)req->resp->size : -1;
+}
+
+const char *http_req_response_header(const struct http_request *req, const char *name)
+{
+    return req->resp ? MHD_get_response_header(req->resp->mhd, name) : NULL;
+}
+
+int http_req_tls(const struct http_request *req, char *version, size_t vsize, char *cipher,
+                 size_t csize)
+{
+    if (!req->srv->secure)
+        return ERR_INVALID;
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    return http_tls_describe(info ? info->tls_session : NULL, version, vsize, cipher, csize);
+}
+
+const char *http_req_version(const struct http_request *req)
+{
+    return req->version && *req->version ? req->version : "HTTP/1.1";
+}
+
+uint64_t http_req_bytes_in(const struct http_request *req)
+{
+    return req->bytes_in;
+}
+
+uint64_t http_req_bytes_out(const struct http_request *req)
+{
+    if (!req->resp || (req->method && strcmp(req->method, "HEAD") == 0))
+        return 0;
+    return req->resp->size;
+}
+
+int64_t http_req_elapsed_us(const struct http_request *req)
+{
+    return http_now_us() - req->start_us;
+}
+
 struct http_response *http_response_new_buffer(int status, char *data, size_t len)
 {
     struct http_response *resp = xcalloc(1, sizeof(*resp));
     resp->status = status;
+    resp->size = len;
     resp->mhd = MHD_create_response_from_buffer(
         len, data ? data : (void *)"", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (!resp->mhd)
@@ -390,6 +455,7 @@ struct http_response *http_response_new_fd(int status, int fd, uint64_t offset, 
 {
     struct http_response *resp = xcalloc(1, sizeof(*resp));
     resp->status = status;
+    resp->size = size;
     resp->mhd = MHD_create_response_from_fd_at_offset64(size, fd, offset);
     if (!resp->mhd)
         abort();
@@ -427,6 +493,7 @@ struct http_response *http_response_new_stream(int status, uint64_t size, size_t
     st->free_ctx = free_ctx;
     st->ctx = ctx;
     resp->status = status;
+    resp->size = size == MHD_SIZE_UNKNOWN ? 0 : size;
     resp->mhd =
         MHD_create_response_from_callback(size, block, http_stream_cb, st, http_stream_free);
     if (!resp->mhd)

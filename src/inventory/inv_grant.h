@@ -17,6 +17,7 @@
 struct policy;
 
 struct inv_grant {
+    const char *service;     /* the delivering principal: AUTHZ_SERVICE_S3 (inventory) */
     char source[64];         /* the source bucket */
     char source_account[13]; /* its owner: aws:SourceAccount */
     char dest[64];           /* the destination bucket */
@@ -27,6 +28,11 @@ struct inv_grant {
 /* Load the destination's policy. ERR_* on a metadata failure (err_msg() says which). */
 int inv_grant_load(struct inv_grant *g, struct meta_store *meta, const struct meta_bucket *source,
                    const struct meta_bucket *dest) WARN_UNUSED;
+/* The same for another delivering service principal (AUTHZ_SERVICE_LOGGING: server access
+ * logs, src/logging/), which must be a string constant. */
+int inv_grant_load_for(struct inv_grant *g, const char *service, struct meta_store *meta,
+                       const struct meta_bucket *source,
+                       const struct meta_bucket *dest) WARN_UNUSED;
 
 /* May the report object key be written? 0 when allowed; else ERR_DENIED with why (a sentence
  * naming the principal, the action, the object and the context keys; size bytes) filled. */

@@ -1,5 +1,6 @@
 /* inv_job.c — one inventory run (see inv_job.h). */
 #include "inventory/inv_job.h"
+#include "object/obj_deliver.h"
 #include "object/object.h"
 
 #include <openssl/crypto.h>
@@ -14,6 +15,7 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/str.h"
 #include "crypto/keys.h"
 #include "inventory/inv_changes.h"
@@ -397,41 +399,19 @@ static int inv_job_put(struct inv_job *j, const char *key, const char *blob_id, 
                        const char *md5_hex, const char *checksum, const char *sse,
                        const char *content_type)
 {
-    struct meta_object o;
-    memset(&o, 0, sizeof(o));
-    o.key = (char *)key;
-    if (j->dest.versioning == META_VERSIONING_ENABLED)
-        hash_version_id(o.version_id);
-    else
-        snprintf(o.version_id, sizeof(o.version_id), "null");
-    o.is_latest = 1;
-    o.size = (int64_t)size;
-    o.last_modified_ms = clock_now_ms();
-    snprintf(o.etag, sizeof(o.etag), "\"%s\"", md5_hex);
-    snprintf(o.storage_class, sizeof(o.storage_class), "STANDARD");
-    memcpy(o.owner_id, j->dest.owner_id, sizeof(o.owner_id));
-    char headers[128];
-    snprintf(headers, sizeof(headers), "[[\"Content-Type\",\"%s\"]]", content_type);
-    o.headers = headers;
-    snprintf(o.blob_id, sizeof(o.blob_id), "%s", blob_id);
-    o.sse = (char *)sse;
-    if (checksum && checksum[0]) {
-        snprintf(o.checksum_algorithm, sizeof(o.checksum_algorithm), "%s",
-                 checksum_algo_name(INV_FILE_CHECKSUM));
-        o.checksum_value = (char *)checksum;
-        snprintf(o.checksum_type, sizeof(o.checksum_type), "FULL_OBJECT");
-    }
     int rc = inv_job_check_grant(j, key);
+    char version_id[64];
+    obj_deliver_version_id(&j->dest, version_id, sizeof(version_id));
     if (!rc)
-        rc = inv_job_record(j, o.key, o.version_id, o.blob_id);
+        rc = inv_job_record(j, key, version_id, blob_id);
     if (rc) { /* the blob is ours until obj_commit takes it */
         if (blob_remove(j->blobs, blob_id))
             log_warn("could not remove blob %s", blob_id);
         return rc;
     }
-    struct obj_commit c = {j->dest.name, j->dest.id, &o, NULL, NULL, NULL};
-    enum obj_failure why;
-    rc = obj_commit(j->meta, j->blobs, &c, &why);
+    struct obj_delivery d = {key,      version_id, blob_id,     size, md5_hex, INV_FILE_CHECKSUM,
+                             checksum, sse,        content_type};
+    rc = obj_deliver_put(j->meta, j->blobs, &j->dest, &d);
     if (rc)
         return inv_job_fail(j, rc, "delivering %s: %s", key, err_msg());
     return 0;
@@ -708,6 +688,8 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
     int64_t t = opts->now_ms ? opts->now_ms : run->started_ms;
     run->report_ms = t - t % 60000;
     int rc = inv_job_begin(&j, config_id);
+    if (opts->on_begin)
+        opts->on_begin(opts->on_begin_ctx, rc, run);
     if (rc) {
         log_info("inventory %s/%s not run: %s", bucket, config_id, run->error);
         return rc;
@@ -737,6 +719,7 @@ int inv_job_run(struct meta_store *meta, struct blob_store *blobs, const char *b
              !rc           ? "succeeded"
              : j.cancelled ? "cancelled"
                            : "failed");
+    metrics_inventory_run(run->outcome, run->rows, run->finished_ms - run->started_ms);
     if (meta_inventory_run_finish(meta, run))
         log_error("could not record inventory run %lld: %s", (long long)run->run_id, err_msg());
     inv_lease_release(j.lease);

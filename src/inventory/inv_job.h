@@ -28,6 +28,11 @@ struct inv_job_opts {
     /* a destination without an encryption configuration encrypts nothing (pre-2023 buckets,
      * serve --legacy-bucket-defaults) instead of SSE-S3 */
     int legacy_bucket_defaults;
+    /* called once, from the run's thread, when the run is recorded (rc 0, run->run_id set) or
+     * could not start (rc; run->outcome "busy" when another run holds the lease): the admin
+     * API's run-now answers its caller then (NULL: nobody waits) */
+    void (*on_begin)(void *ctx, int rc, const struct meta_inventory_run *run);
+    void *on_begin_ctx;
 };
 
 /* Run configuration config_id of bucket once. Returns 0 when the report was delivered; the

@@ -12,6 +12,7 @@
 #include "inventory/inv_config.h"
 
 #define INV_DAY_MS (24LL * 3600 * 1000)
+#define INV_SCHED_RUNS_SEEN 32 /* runs looked at for the last ended one */
 
 /* Days since 1970-01-01 of the first of the month holding day (Hinnant's civil-from-days
  * and days-from-civil, proleptic Gregorian). */
@@ -68,8 +69,15 @@ struct inv_due {
     int64_t now_ms;
 };
 
+/* The report time of the newest run that ended (succeeded, failed, or cancelled by a user). Runs
+ * left "interrupted" (their process died) or still "running" do not count: the slot is due again,
+ * so another node redoes a report whose node was killed — the run lease (inv_lease.h) keeps a
+ * live run from being doubled, and a dead one's lease is taken over. */
 static int inv_last_report(void *payload, const struct meta_inventory_run *run)
 {
+    if (strcmp(run->outcome, "succeeded") != 0 && strcmp(run->outcome, "failed") != 0 &&
+        strcmp(run->outcome, "cancelled") != 0)
+        return 0;
     *(int64_t *)payload = run->report_ms;
     return 1;
 }
@@ -81,7 +89,8 @@ static int inv_collect_due(void *payload, const char *bucket, const char *id, co
     if (inv_config_parse_stored(&c, config))
         return 0;
     int64_t last = 0;
-    int lrc = meta_inventory_run_list(d->meta, bucket, id, 1, inv_last_report, &last);
+    int lrc =
+        meta_inventory_run_list(d->meta, bucket, id, INV_SCHED_RUNS_SEEN, inv_last_report, &last);
     if ((lrc == 0 || lrc == 1) &&
         inv_sched_due(c.is_enabled, c.frequency, last, d->now_ms, d->opts->hour_utc)) {
         if (d->n == d->cap) {

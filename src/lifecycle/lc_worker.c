@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster/work_lease.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -17,6 +18,7 @@ struct lc_worker {
     struct meta_store *meta;
     struct blob_store *blobs;
     struct periodic *thread;
+    struct work_lease *lease; /* one node of a cluster applies the rules */
     atomic_int stop;
 };
 
@@ -98,6 +100,8 @@ int lc_worker_run_all(struct meta_store *m, struct blob_store *bs, int64_t now_m
 static void lc_worker_tick(void *arg)
 {
     struct lc_worker *w = arg;
+    if (!work_lease_hold(w->lease))
+        return;
     if (lc_worker_pass(w->meta, w->blobs, clock_now_ms(), &w->stop))
         log_warn("lifecycle: pass incomplete: %s", err_msg());
 }
@@ -113,9 +117,11 @@ int lc_worker_start(struct lc_worker **out, struct meta_store *m, struct blob_st
     struct lc_worker *w = xcalloc(1, sizeof(*w));
     w->meta = m;
     w->blobs = bs;
+    w->lease = work_lease_new(m, "lifecycle");
     atomic_init(&w->stop, 0);
     int rc = periodic_start(&w->thread, lc_worker_interval_ms(), lc_worker_tick, w);
     if (rc) {
+        work_lease_free(w->lease);
         free(w);
         return rc;
     }
@@ -129,5 +135,6 @@ void lc_worker_stop(struct lc_worker *w)
         return;
     atomic_store(&w->stop, 1);
     periodic_stop(w->thread);
+    work_lease_free(w->lease);
     free(w);
 }

@@ -5,7 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct meta_backend_ops *const meta_backends[] = {&meta_sqlite_ops};
+static const struct meta_backend_ops *const meta_backends[] = {&meta_sqlite_ops, &meta_pg_ops};
+
+int meta_config_init(struct meta_config *cfg, const char *meta, const char *data_dir,
+                     int busy_timeout_ms)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->backend = "sqlite";
+    cfg->data_dir = data_dir;
+    cfg->busy_timeout_ms = busy_timeout_ms;
+    if (!meta || !*meta || strcmp(meta, "sqlite") == 0)
+        return 0;
+    if (strncmp(meta, "postgres://", 11) == 0 || strncmp(meta, "postgresql://", 13) == 0 ||
+        strchr(meta, '=')) {
+        cfg->backend = "postgres";
+        cfg->conninfo = meta;
+        return 0;
+    }
+    err_set("--meta: '%s' is neither sqlite nor a PostgreSQL URI (postgres://…)", meta);
+    return ERR_INVALID;
+}
 
 void meta_object_dispose(struct meta_object *o)
 {

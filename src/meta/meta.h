@@ -16,12 +16,19 @@
 struct meta_store;
 
 struct meta_config {
-    const char *backend;  /* "sqlite" */
+    const char *backend;  /* "sqlite" or "postgres" */
     const char *data_dir; /* the sqlite backend keeps data_dir/meta.db */
     /* How long a write waits for another writer's lock before it fails with ERR_BUSY (S3
      * answers 503 SlowDown); 0: the backend's default (30 s). */
     int busy_timeout_ms;
+    const char *conninfo; /* postgres: a libpq URI (postgres://…) or "key=value …" string */
 };
+
+/* Fill cfg for the metadata named by meta (the --meta option): NULL, "" or "sqlite" is the
+ * SQLite database in data_dir; a postgres:// or postgresql:// URI, or a libpq "key=value"
+ * string, is PostgreSQL. ERR_INVALID (err_msg() set) for anything else. */
+int meta_config_init(struct meta_config *cfg, const char *meta, const char *data_dir,
+                     int busy_timeout_ms) WARN_UNUSED;
 
 struct meta_account {
     char id[13];           /* 12-digit account id */

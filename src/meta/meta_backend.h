@@ -170,5 +170,6 @@ struct meta_backend_ops {
 };
 
 extern const struct meta_backend_ops meta_sqlite_ops;
+extern const struct meta_backend_ops meta_pg_ops;
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster/work_lease.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -21,6 +22,7 @@ struct notify_worker {
     struct meta_store *meta;
     int64_t retry_ms;
     struct periodic *thread;
+    struct work_lease *lease; /* one node of a cluster delivers */
     atomic_int stop;
 };
 
@@ -91,6 +93,8 @@ static int notify_batch_run(struct notify_worker *w, int *more)
 static void notify_tick(void *arg)
 {
     struct notify_worker *w = arg;
+    if (!work_lease_hold(w->lease))
+        return;
     int more = 1;
     for (int i = 0; more && i < 64 && !atomic_load(&w->stop); i++) {
         if (notify_batch_run(w, &more)) {
@@ -108,10 +112,12 @@ int notify_worker_start(struct notify_worker **out, struct meta_store *meta, int
     struct notify_worker *w = xcalloc(1, sizeof(*w));
     w->meta = meta;
     w->retry_ms = retry_ms > 0 ? retry_ms : 1000;
+    w->lease = work_lease_new(meta, "notifications");
     atomic_init(&w->stop, 0);
     int64_t tick = w->retry_ms < NOTIFY_TICK_MAX_MS ? w->retry_ms : NOTIFY_TICK_MAX_MS;
     rc = periodic_start(&w->thread, tick, notify_tick, w);
     if (rc) {
+        work_lease_free(w->lease);
         free(w);
         return rc;
     }
@@ -125,5 +131,6 @@ void notify_worker_stop(struct notify_worker *w)
         return;
     atomic_store(&w->stop, 1);
     periodic_stop(w->thread);
+    work_lease_free(w->lease);
     free(w);
 }

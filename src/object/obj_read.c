@@ -75,10 +75,23 @@ int obj_reader_open_key(struct blob_store *bs, const struct meta_object *o,
 {
     /* an SSE-C multipart object is a composite of its parts' sealed streams, whose record is
      * its upload's (bound to the upload id) */
-    int composite = obj_sse_mode_of(o->sse) == OBJ_SSE_C && o->multipart && o->parts;
-    struct obj_unseal_source src = {
-        NULL,         o->blob_id, (uint64_t)o->size,          o->sse, composite ? NULL : o->blob_id,
-        customer_key, 0,          composite ? o->parts : NULL};
+    int sse_c = obj_sse_mode_of(o->sse) == OBJ_SSE_C;
+    int composite = sse_c && o->multipart && o->parts;
+    /* a single SSE-C stream is bound to the id its record names: its blob's, or for a
+     * replica's byte copy (obj_copy_sealed) the source's */
+    char sealed[BLOB_ID_LEN + 1] = "";
+    if (sse_c && !composite)
+        keys_record_bind(o->sse, sealed, sizeof(sealed));
+    const char *seal = sealed[0] ? sealed : o->blob_id;
+    struct obj_unseal_source src = {NULL,
+                                    o->blob_id,
+                                    (uint64_t)o->size,
+                                    o->sse,
+                                    composite ? NULL : seal,
+                                    customer_key,
+                                    0,
+                                    composite ? o->parts : NULL,
+                                    composite ? NULL : seal};
     return obj_reader_open_source(bs, &src, start, len, out);
 }
 
@@ -93,7 +106,8 @@ int obj_reader_open_part_key(struct blob_store *bs, const char *blob_id, uint64_
                              const char *upload_sse, const uint8_t *data_key, uint32_t part,
                              uint64_t start, uint64_t len, struct obj_reader **out)
 {
-    struct obj_unseal_source src = {NULL, blob_id, size, upload_sse, NULL, data_key, part, NULL};
+    struct obj_unseal_source src = {NULL,     blob_id, size, upload_sse, NULL,
+                                    data_key, part,    NULL, NULL};
     return obj_reader_open_source(bs, &src, start, len, out);
 }
 

@@ -125,7 +125,8 @@ static int obj_unseal_layout(struct obj_unseal *u, const struct obj_unseal_sourc
         u->n = 1;
         u->parts[0].plain_size = src->size;
         u->parts[0].number = src->part;
-        snprintf(u->parts[0].blob_id, sizeof(u->parts[0].blob_id), "%s", src->blob_id);
+        snprintf(u->parts[0].blob_id, sizeof(u->parts[0].blob_id), "%s",
+                 src->seal_id ? src->seal_id : src->blob_id);
         rc = obj_unseal_part_header(u, &u->parts[0], &end);
     }
     if (rc == ERR_IO)
@@ -215,9 +216,24 @@ void obj_unseal_free(struct obj_unseal *u)
     free(u);
 }
 
+/* Append blob_id's bytes, as stored, to w. */
+static int obj_blob_append(struct blob_store *bs, const char *blob_id, struct obj_writer *w)
+{
+    (void)bs; /* the writer's store: the blob is composed in, not copied through here */
+    return obj_writer_append_blob(w, blob_id);
+}
+
 int obj_append_sealed_part(struct blob_store *bs, const char *blob_id, struct obj_writer *w)
 {
-    (void)bs; /* the writer's store: the part is composed in, not copied through here */
     int rc = obj_writer_write(w, blob_id, BLOB_ID_LEN);
-    return rc ? rc : obj_writer_append_blob(w, blob_id);
+    return rc ? rc : obj_blob_append(bs, blob_id, w);
+}
+
+int obj_copy_sealed(struct blob_store *bs, const struct meta_object *src, struct obj_writer *w)
+{
+    if (obj_sse_mode_of(src->sse) != OBJ_SSE_C) {
+        err_set("only SSE-C versions are copied sealed");
+        return ERR_INVALID;
+    }
+    return obj_blob_append(bs, src->blob_id, w);
 }

@@ -27,6 +27,8 @@ struct obj_unseal_source {
     const uint8_t *ck;     /* the customer key of an SSE-C record (NULL: none given) */
     uint32_t part;         /* the part number of a single stream */
     const char *composite; /* a composite's parts list (meta_object.parts), else NULL */
+    const char *seal_id;   /* the id a single stream's segments are bound to (NULL: blob_id;
+                            * an SSE-C replica's byte copy keeps its source's) */
 };
 
 /* Unwrap the data key and check that the blob describes exactly src->size bytes. ERR_DENIED:

@@ -187,6 +187,12 @@ int obj_sse_record_new_customer(const char *bind_id, const uint8_t *customer_key
  * reader decrypts part by part (the version's parts list must name each part's number). */
 int obj_append_sealed_part(struct blob_store *bs, const char *blob_id,
                            struct obj_writer *w) WARN_UNUSED;
+/* Copy SSE-C version src's blob as stored (sealed: the customer's key is never needed, and
+ * never stored) into w, a plain writer: the replica reads with the same record and key, its
+ * segments bound to the id the record names (obj_reader_open_key). ERR_INVALID for another
+ * mode. */
+int obj_copy_sealed(struct blob_store *bs, const struct meta_object *src,
+                    struct obj_writer *w) WARN_UNUSED;
 /* The mode of a stored record (meta_object.sse / meta_upload.sse). */
 enum obj_sse_mode obj_sse_mode_of(const char *record);
 

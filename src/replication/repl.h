@@ -26,15 +26,20 @@
 void repl_install(void);
 
 /* Apply task t (its source version src) to its destination: 0 when the destination holds it
- * (already did, too); else an ERR_* code, with why (size bytes) saying what refused it. */
-int repl_apply(struct meta_store *meta, struct blob_store *bs, const struct meta_repl_task *t,
-               struct meta_object *src, char *why, size_t size) WARN_UNUSED;
+ * (already did, too); else an ERR_* code, with why (size bytes) saying what refused it.
+ * legacy: the server's --legacy-bucket-defaults (whether a destination without an encryption
+ * configuration blocks SSE-C). */
+int repl_apply(struct meta_store *meta, struct blob_store *bs, int legacy,
+               const struct meta_repl_task *t, struct meta_object *src, char *why,
+               size_t size) WARN_UNUSED;
 
 /* The same for a task whose destination is a registered remote endpoint (t->remote,
- * repl_remote.c); storage_class: the rule's Destination/StorageClass or "". */
+ * repl_remote.c); storage_class: the rule's Destination/StorageClass or ""; kms_key: the
+ * rule's ReplicaKmsKeyID (a key of the remote's KMS) or "" (an SSE-KMS source needs one). */
 int repl_apply_remote(struct meta_store *meta, struct blob_store *bs,
                       const struct meta_repl_task *t, const struct meta_object *src,
-                      const char *storage_class, char *why, size_t size) WARN_UNUSED;
+                      const char *storage_class, const char *kms_key, char *why,
+                      size_t size) WARN_UNUSED;
 
 /* An SSE-KMS version o re-encrypted for bucket dest under replica_key (repl_kms.c): its
  * bytes copied into a new blob; o->blob_id, o->sse become the copy's. */
@@ -42,9 +47,15 @@ int repl_kms_copy(struct meta_store *meta, struct blob_store *bs, const struct m
                   const char *dest, struct meta_object *o, const char *replica_key, char *why,
                   size_t size) WARN_UNUSED;
 
+/* The plain data key (32 bytes) of SSE-KMS version o of bucket src, decrypted by the KMS for
+ * src's owner account (SrcKmsKeyInvalidState in why when refused). */
+int repl_kms_source_key(struct meta_store *meta, const struct meta_bucket *src,
+                        const struct meta_object *o, uint8_t dk[32], char *why,
+                        size_t size) WARN_UNUSED;
+
 struct repl_worker;
 int repl_worker_start(struct repl_worker **out, struct meta_store *meta, struct blob_store *bs,
-                      int64_t retry_ms) WARN_UNUSED;
+                      int64_t retry_ms, int legacy) WARN_UNUSED;
 void repl_worker_stop(struct repl_worker *w);
 
 #endif

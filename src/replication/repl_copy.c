@@ -19,6 +19,7 @@
 #include "object/object.h"
 #include "replication/repl.h"
 #include "replication/repl_config.h"
+#include "s3/s3_sse_config.h"
 
 static int repl_why(char *why, size_t size, int rc, const char *fmt, ...)
 {
@@ -110,17 +111,20 @@ static void repl_rule_overrides(struct meta_store *meta, const struct meta_repl_
 }
 
 /* Copy the version's bytes into a new blob of the destination (src->blob_id, src->sse become
- * the copy's). */
+ * the copy's). An SSE-C version's sealed bytes are copied as they are and keep their record,
+ * so the same customer key reads the replica. */
 static int repl_copy_bytes(struct blob_store *bs, struct meta_object *src, char *why, size_t size)
 {
+    enum obj_sse_mode mode = obj_sse_mode_of(src->sse);
     struct obj_write_opts wo;
     memset(&wo, 0, sizeof(wo));
     wo.checksum = CHECKSUM_NONE;
-    wo.sse = obj_sse_mode_of(src->sse) == OBJ_SSE_S3 ? OBJ_SSE_S3 : OBJ_SSE_NONE;
+    wo.sse = mode == OBJ_SSE_S3 ? OBJ_SSE_S3 : OBJ_SSE_NONE;
     struct obj_writer *w = NULL;
     int rc = obj_writer_open(bs, &wo, &w);
     if (!rc) {
-        rc = obj_copy_range(bs, src, 0, (uint64_t)src->size, w);
+        rc = mode == OBJ_SSE_C ? obj_copy_sealed(bs, src, w)
+                               : obj_copy_range(bs, src, 0, (uint64_t)src->size, w);
         if (rc)
             obj_writer_abort(w);
     }
@@ -131,8 +135,12 @@ static int repl_copy_bytes(struct blob_store *bs, struct meta_object *src, char 
     if (rc)
         return repl_why(why, size, rc, "copying the bytes of blob %s: %s", src->blob_id, err_msg());
     snprintf(src->blob_id, sizeof(src->blob_id), "%s", res.blob_id);
-    free(src->sse);
-    src->sse = res.sse;
+    if (mode == OBJ_SSE_C) {
+        free(res.sse); /* a plain writer's: none */
+    } else {
+        free(src->sse);
+        src->sse = res.sse;
+    }
     return 0;
 }
 
@@ -178,14 +186,35 @@ static int repl_put_copy(struct meta_store *meta, struct blob_store *bs,
     return 0;
 }
 
-int repl_apply(struct meta_store *meta, struct blob_store *bs, const struct meta_repl_task *t,
-               struct meta_object *src, char *why, size_t size)
+/* As AWS: replication writes of SSE-C versions into a bucket that blocks SSE-C are refused
+ * (403 AccessDenied there). */
+static int repl_check_sse_c(struct meta_store *meta, int legacy, const struct meta_bucket *dest,
+                            const struct meta_object *src, char *why, size_t size)
+{
+    if (obj_sse_mode_of(src->sse) != OBJ_SSE_C)
+        return 0;
+    struct s3_sse_config c;
+    int rc = s3_sse_config_load(meta, dest->name, legacy, &c);
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    if (rc)
+        return repl_why(why, size, rc, "encryption configuration of %s: %s", dest->name, err_msg());
+    if (c.blocked == S3_SSE_BLOCK_SSE_C)
+        return repl_why(why, size, ERR_DENIED,
+                        "DstPutObjectNotPermitted: SSE-C writes are blocked on %s "
+                        "(BlockedEncryptionTypes)",
+                        dest->name);
+    return 0;
+}
+
+int repl_apply(struct meta_store *meta, struct blob_store *bs, int legacy,
+               const struct meta_repl_task *t, struct meta_object *src, char *why, size_t size)
 {
     if (t->remote[0]) {
-        char sc[40];
+        char sc[40], kms_key[2048];
         int owner_override;
-        repl_rule_overrides(meta, t, sc, sizeof(sc), &owner_override, NULL, 0);
-        return repl_apply_remote(meta, bs, t, src, sc, why, size);
+        repl_rule_overrides(meta, t, sc, sizeof(sc), &owner_override, kms_key, sizeof(kms_key));
+        return repl_apply_remote(meta, bs, t, src, sc, kms_key, why, size);
     }
     struct meta_bucket sb, db;
     int rc = meta_bucket_get(meta, t->bucket, &sb);
@@ -224,6 +253,10 @@ int repl_apply(struct meta_store *meta, struct blob_store *bs, const struct meta
         return repl_why(why, size, rc, "destination version: %s", err_msg());
     switch (t->op) {
     case META_REPL_OBJECT:
+        if (exists)
+            return 0;
+        rc = repl_check_sse_c(meta, legacy, &db, src, why, size);
+        return rc ? rc : repl_put_copy(meta, bs, t, &sb, &db, src, why, size);
     case META_REPL_MARKER:
         return exists ? 0 : repl_put_copy(meta, bs, t, &sb, &db, src, why, size);
     case META_REPL_TAGS:

@@ -4,19 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notify/notify_ctx.h"
 #include "object/object.h"
 #include "replication/repl.h"
 #include "replication/repl_config.h"
 
-/* Versions Stocktake can copy: plain and SSE-S3 (re-sealed under a fresh key). SSE-C needs the
- * customer's key, which is never stored. SSE-KMS, as on AWS, only when the rule's
- * SseKmsEncryptedObjects is Enabled (with the ReplicaKmsKeyID AWS then requires), re-encrypted
- * under that key, and only to a bucket on this server (a remote gets no KMS key of ours). */
+/* Versions Stocktake can copy: plain and SSE-S3 (re-sealed under a fresh key); SSE-C, as on
+ * AWS, to a bucket on this server (its sealed bytes copied as they are: the customer's key is
+ * never stored, and a remote could not read them without our record); SSE-KMS, as on AWS,
+ * only when the rule's SseKmsEncryptedObjects is Enabled (with the ReplicaKmsKeyID AWS then
+ * requires), re-encrypted under that key (on a remote: a key of the remote's KMS). */
 static int repl_copyable(const struct meta_object *o, const struct repl_rule *r)
 {
     enum obj_sse_mode m = obj_sse_mode_of(o->sse);
     if (m == OBJ_SSE_KMS)
-        return r->sse_kms_objects == REPL_ENABLED && r->kms_key && !repl_rule_remote(r);
+        return r->sse_kms_objects == REPL_ENABLED && r->kms_key;
+    if (m == OBJ_SSE_C)
+        return !repl_rule_remote(r);
     return m == OBJ_SSE_NONE || m == OBJ_SSE_S3;
 }
 
@@ -36,8 +40,11 @@ static int repl_on_change(const struct meta_change *ch, const char *config,
         switch (ch->kind) {
         case META_CHANGE_PUT:
             if (o->is_delete_marker) {
-                /* the first schema always replicates delete markers; V2 when enabled */
-                yes = !r->v2 || r->delete_markers == REPL_ENABLED;
+                /* the first schema always replicates delete markers; V2 when enabled; never
+                 * those lifecycle expiration makes (as AWS) */
+                const struct notify_ctx *nc = notify_ctx_current();
+                yes = (!r->v2 || r->delete_markers == REPL_ENABLED) &&
+                      !(nc && nc->source == NOTIFY_SRC_LIFECYCLE);
                 out->op = META_REPL_MARKER;
             } else {
                 yes = repl_copyable(o, r);

@@ -40,6 +40,30 @@ static int repl_kms_caller_init(struct repl_kms_caller *k, struct meta_store *me
     return 0;
 }
 
+/* The source version's plain data key, decrypted by the KMS for k's account. */
+static int repl_kms_decrypt(struct repl_kms_caller *k, const struct meta_object *o, uint8_t dk[32],
+                            char *why, size_t size)
+{
+    enum kms_error e = s3_sse_kms_record_key(&k->c, o->sse, dk);
+    if (!e)
+        return 0;
+    snprintf(why, size, "SrcKmsKeyInvalidState: the source version's data key: %s: %s",
+             kms_error_name(e), err_msg());
+    return ERR_DENIED;
+}
+
+int repl_kms_source_key(struct meta_store *meta, const struct meta_bucket *src,
+                        const struct meta_object *o, uint8_t dk[32], char *why, size_t size)
+{
+    struct repl_kms_caller k;
+    int rc = repl_kms_caller_init(&k, meta, src);
+    if (rc) {
+        snprintf(why, size, "source bucket owner %s: %s", src->owner_id, err_msg());
+        return rc;
+    }
+    return repl_kms_decrypt(&k, o, dk, why, size);
+}
+
 int repl_kms_copy(struct meta_store *meta, struct blob_store *bs, const struct meta_bucket *src,
                   const char *dest, struct meta_object *o, const char *replica_key, char *why,
                   size_t size)
@@ -51,12 +75,10 @@ int repl_kms_copy(struct meta_store *meta, struct blob_store *bs, const struct m
         return rc0;
     }
     uint8_t sdk[32], ddk[32];
-    enum kms_error e = s3_sse_kms_record_key(&k.c, o->sse, sdk);
-    if (e) {
-        snprintf(why, size, "SrcKmsKeyInvalidState: the source version's data key: %s: %s",
-                 kms_error_name(e), err_msg());
-        return ERR_DENIED;
-    }
+    rc0 = repl_kms_decrypt(&k, o, sdk, why, size);
+    if (rc0)
+        return rc0;
+    enum kms_error e;
     char *arn = NULL;
     if (asprintf(&arn, "arn:aws:s3:::%s/%s", dest, o->key) < 0)
         return ERR_NOMEM;

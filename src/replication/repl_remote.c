@@ -9,9 +9,12 @@
  * before the task was finished) and nothing is sent again, so a retried task never makes a
  * second remote version. A delete marker is a DELETE of the key (done when the key's current
  * version already is a delete marker); tags changes are PutObjectTagging of the remote version
- * that carries the marker. The remote assigns its own version ids. */
+ * that carries the marker. The remote assigns its own version ids. A multipart version is sent
+ * as a multipart upload with the same parts (repl_remote_mpu.c), so its ETag and composite
+ * checksum are the source's on the remote too. */
 #include <curl/curl.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,24 +25,14 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/uri.h"
+#include "crypto/keys.h"
 #include "object/object.h"
 #include "replication/repl.h"
+#include "replication/repl_remote.h"
 
 #define REPL_REMOTE_TIMEOUT_MS 60000
-#define REPL_MARKER_HEADER "x-amz-meta-stocktake-replica-of"
 
-struct repl_answer {
-    long status;
-    char version_id[128];
-    char replica_of[128];
-    int delete_marker;
-    char code[64];     /* the error answer's <Code> */
-    char message[256]; /* and <Message> */
-    char body[1024];
-    size_t body_len;
-};
-
-static int repl_rwhy(char *why, size_t size, int rc, const char *fmt, ...)
+int repl_rwhy(char *why, size_t size, int rc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -72,6 +65,7 @@ static size_t repl_on_header(char *p, size_t size, size_t n, void *ctx)
     char dm[8] = "";
     repl_header_value(p, len, "x-amz-version-id", a->version_id, sizeof(a->version_id));
     repl_header_value(p, len, REPL_MARKER_HEADER, a->replica_of, sizeof(a->replica_of));
+    repl_header_value(p, len, "etag", a->etag, sizeof(a->etag));
     repl_header_value(p, len, "x-amz-delete-marker", dm, sizeof(dm));
     if (dm[0])
         a->delete_marker = strcmp(dm, "true") == 0;
@@ -90,8 +84,7 @@ static size_t repl_on_body(char *p, size_t size, size_t n, void *ctx)
     return len;
 }
 
-static void repl_xml_text(const char *body, const char *open, const char *close, char *out,
-                          size_t size)
+void repl_xml_text(const char *body, const char *open, const char *close, char *out, size_t size)
 {
     const char *c = strstr(body, open);
     const char *e = c ? strstr(c, close) : NULL;
@@ -116,17 +109,9 @@ static size_t repl_on_read(char *p, size_t size, size_t n, void *ctx)
     return got;
 }
 
-struct repl_body {
-    struct obj_reader *rd; /* streamed (PUT object), or */
-    const char *data;      /* a small document (tagging) */
-    uint64_t size;
-};
-
-/* One request to the remote; 0 with a->status (any HTTP status), or an error (no answer). */
-static int repl_remote_call(const struct meta_remote *rem, const char *method, const char *bucket,
-                            const char *key, const char *query, struct curl_slist *h,
-                            const struct repl_body *body, struct repl_answer *a, char *why,
-                            size_t size)
+int repl_remote_call(const struct meta_remote *rem, const char *method, const char *bucket,
+                     const char *key, const char *query, struct curl_slist *h,
+                     const struct repl_body *body, struct repl_answer *a, char *why, size_t size)
 {
     memset(a, 0, sizeof(*a));
     struct buf url;
@@ -173,7 +158,7 @@ static int repl_remote_call(const struct meta_remote *rem, const char *method, c
         }
     }
     CURLcode cc = curl_easy_perform(c);
-    memset(userpwd, 0, sizeof(userpwd));
+    OPENSSL_cleanse(userpwd, sizeof(userpwd));
     if (cc == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->status);
     repl_answer_code(a);
@@ -187,8 +172,8 @@ static int repl_remote_call(const struct meta_remote *rem, const char *method, c
     return 0;
 }
 
-static int repl_status_fail(const struct meta_remote *rem, const char *what,
-                            const struct repl_answer *a, char *why, size_t size)
+int repl_status_fail(const struct meta_remote *rem, const char *what, const struct repl_answer *a,
+                     char *why, size_t size)
 {
     const char *reason = a->status == 404   ? "DstBucketNotFound"
                          : a->status == 403 ? "DstPutObjectNotPermitted"
@@ -198,7 +183,7 @@ static int repl_status_fail(const struct meta_remote *rem, const char *what,
                      a->code, a->message, what);
 }
 
-static struct curl_slist *repl_hdr(struct curl_slist *h, const char *name, const char *value)
+struct curl_slist *repl_hdr(struct curl_slist *h, const char *name, const char *value)
 {
     char line[4096];
     if (strpbrk(value, "\r\n"))
@@ -207,9 +192,16 @@ static struct curl_slist *repl_hdr(struct curl_slist *h, const char *name, const
     return curl_slist_append(h, line);
 }
 
-/* The headers a PUT of version o carries. */
-static struct curl_slist *repl_put_headers(const struct meta_object *o, const char *storage_class)
+int repl_remote_open(struct blob_store *bs, const struct repl_remote_src *s, uint64_t start,
+                     uint64_t len, struct obj_reader **out)
 {
+    return obj_reader_open_key(bs, s->o, s->data_key, start, len, out);
+}
+
+struct curl_slist *repl_put_headers(const struct repl_remote_src *s)
+{
+    const struct meta_object *o = s->o;
+    const char *storage_class = s->storage_class;
     struct curl_slist *h = NULL;
     json_t *hs = o->headers ? json_loads(o->headers, 0, NULL) : NULL;
     size_t i;
@@ -249,29 +241,40 @@ static struct curl_slist *repl_put_headers(const struct meta_object *o, const ch
     const char *sc = storage_class && storage_class[0] ? storage_class : o->storage_class;
     if (sc[0] && strcmp(sc, "STANDARD") != 0)
         h = repl_hdr(h, "x-amz-storage-class", sc);
-    if (obj_sse_mode_of(o->sse) == OBJ_SSE_S3)
+    enum obj_sse_mode mode = obj_sse_mode_of(o->sse);
+    if (mode == OBJ_SSE_S3)
         h = repl_hdr(h, "x-amz-server-side-encryption", "AES256");
+    if (mode == OBJ_SSE_KMS && s->kms_key[0]) { /* under the remote's ReplicaKmsKeyID */
+        char m[16];
+        keys_record_mode(o->sse, m, sizeof(m));
+        h = repl_hdr(h, "x-amz-server-side-encryption",
+                     strcmp(m, KEYS_MODE_DSSE) == 0 ? KEYS_MODE_DSSE : KEYS_MODE_KMS);
+        h = repl_hdr(h, "x-amz-server-side-encryption-aws-kms-key-id", s->kms_key);
+    }
     return h;
 }
 
 static int repl_remote_put(struct blob_store *bs, const struct meta_remote *rem,
-                           const struct meta_repl_task *t, const struct meta_object *o,
-                           const char *storage_class, char *why, size_t size)
+                           const struct meta_repl_task *t, const struct repl_remote_src *s,
+                           char *why, size_t size)
 {
+    const struct meta_object *o = s->o;
     struct repl_answer a;
     int rc = repl_remote_call(rem, "HEAD", t->dest_bucket, t->key, NULL, NULL, NULL, &a, why, size);
     if (rc)
         return rc;
     if (a.status == 200 && strcmp(a.replica_of, o->version_id) == 0)
         return 0; /* an earlier attempt stored it */
+    if (o->multipart && o->parts)
+        return repl_remote_put_multipart(bs, rem, t, s, why, size);
     struct obj_reader *rd = NULL;
-    rc = obj_reader_open(bs, o, 0, (uint64_t)o->size, &rd);
+    rc = repl_remote_open(bs, s, 0, (uint64_t)o->size, &rd);
     if (rc)
         return repl_rwhy(why, size, rc, "reading %s/%s (%s): %s", t->bucket, t->key, o->version_id,
                          err_msg());
     struct repl_body body = {rd, NULL, (uint64_t)o->size};
-    rc = repl_remote_call(rem, "PUT", t->dest_bucket, t->key, NULL,
-                          repl_put_headers(o, storage_class), &body, &a, why, size);
+    rc = repl_remote_call(rem, "PUT", t->dest_bucket, t->key, NULL, repl_put_headers(s), &body, &a,
+                          why, size);
     obj_reader_close(rd);
     if (!rc && a.status != 200)
         rc = repl_status_fail(rem, "PutObject", &a, why, size);
@@ -355,22 +358,53 @@ static int repl_remote_tags(const struct meta_remote *rem, const struct meta_rep
     return rc;
 }
 
+/* The plain data key of an SSE-KMS source (0 and nothing for other modes). */
+static int repl_remote_data_key(struct meta_store *meta, const struct meta_repl_task *t,
+                                const struct meta_object *src, const char *kms_key, uint8_t dk[32],
+                                int *have, char *why, size_t size)
+{
+    *have = 0;
+    if (t->op != META_REPL_OBJECT || obj_sse_mode_of(src->sse) != OBJ_SSE_KMS)
+        return 0;
+    if (!kms_key[0]) /* the rule changed since: AWS requires the key then */
+        return repl_rwhy(why, size, ERR_INVALID,
+                         "DstKmsKeyNotFound: the rule has no ReplicaKmsKeyID for an SSE-KMS "
+                         "version");
+    struct meta_bucket sb;
+    int rc = meta_bucket_get(meta, t->bucket, &sb);
+    if (rc)
+        return repl_rwhy(why, size, rc, "source bucket %s: %s", t->bucket, err_msg());
+    rc = repl_kms_source_key(meta, &sb, src, dk, why, size);
+    *have = rc == 0;
+    return rc;
+}
+
 int repl_apply_remote(struct meta_store *meta, struct blob_store *bs,
                       const struct meta_repl_task *t, const struct meta_object *src,
-                      const char *storage_class, char *why, size_t size)
+                      const char *storage_class, const char *kms_key, char *why, size_t size)
 {
+    uint8_t dk[32];
+    int have_dk = 0;
+    int rc0 = repl_remote_data_key(meta, t, src, kms_key, dk, &have_dk, why, size);
+    if (rc0)
+        return rc0;
+    struct repl_remote_src s = {src, have_dk ? dk : NULL, storage_class, kms_key};
     struct meta_remote rem;
     int rc = meta_remote_get(meta, t->remote, &rem);
     if (rc == ERR_NOTFOUND)
-        return repl_rwhy(why, size, rc,
-                         "DstBucketNotFound: the remote endpoint %s is not "
-                         "registered (admin remote add)",
-                         t->remote);
-    if (rc)
-        return repl_rwhy(why, size, rc, "remote %s: %s", t->remote, err_msg());
+        rc = repl_rwhy(why, size, rc,
+                       "DstBucketNotFound: the remote endpoint %s is not "
+                       "registered (admin remote add)",
+                       t->remote);
+    else if (rc)
+        rc = repl_rwhy(why, size, rc, "remote %s: %s", t->remote, err_msg());
+    if (rc) {
+        OPENSSL_cleanse(dk, sizeof(dk));
+        return rc;
+    }
     switch (t->op) {
     case META_REPL_OBJECT:
-        rc = repl_remote_put(bs, &rem, t, src, storage_class, why, size);
+        rc = repl_remote_put(bs, &rem, t, &s, why, size);
         break;
     case META_REPL_MARKER:
         rc = repl_remote_marker(&rem, t, why, size);
@@ -382,6 +416,7 @@ int repl_apply_remote(struct meta_store *meta, struct blob_store *bs,
         rc = 0;
         break;
     }
-    memset(rem.secret_key, 0, sizeof(rem.secret_key));
+    OPENSSL_cleanse(rem.secret_key, sizeof(rem.secret_key));
+    OPENSSL_cleanse(dk, sizeof(dk));
     return rc;
 }

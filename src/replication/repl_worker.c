@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster/work_lease.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -22,7 +23,9 @@ struct repl_worker {
     struct meta_store *meta;
     struct blob_store *bs;
     int64_t retry_ms;
+    int legacy; /* --legacy-bucket-defaults */
     struct periodic *thread;
+    struct work_lease *lease; /* one node of a cluster replicates */
     atomic_int stop;
 };
 
@@ -74,7 +77,7 @@ static int repl_one(struct repl_worker *w, const struct meta_repl_task *t)
     if (rc)
         return rc;
     char why[1024] = "";
-    rc = repl_apply(w->meta, w->bs, t, &src, why, sizeof(why));
+    rc = repl_apply(w->meta, w->bs, w->legacy, t, &src, why, sizeof(why));
     meta_object_dispose(&src);
     if (!rc)
         return meta_repl_finish(w->meta, t->id, "COMPLETED");
@@ -116,6 +119,8 @@ static int repl_batch_run(struct repl_worker *w, int *more)
 static void repl_tick(void *arg)
 {
     struct repl_worker *w = arg;
+    if (!work_lease_hold(w->lease))
+        return;
     int more = 1;
     for (int i = 0; more && i < 64 && !atomic_load(&w->stop); i++) {
         if (repl_batch_run(w, &more)) {
@@ -126,16 +131,19 @@ static void repl_tick(void *arg)
 }
 
 int repl_worker_start(struct repl_worker **out, struct meta_store *meta, struct blob_store *bs,
-                      int64_t retry_ms)
+                      int64_t retry_ms, int legacy)
 {
     struct repl_worker *w = xcalloc(1, sizeof(*w));
+    w->legacy = legacy;
     w->meta = meta;
     w->bs = bs;
     w->retry_ms = retry_ms > 0 ? retry_ms : 1000;
+    w->lease = work_lease_new(meta, "replication");
     atomic_init(&w->stop, 0);
     int64_t tick = w->retry_ms < REPL_TICK_MAX_MS ? w->retry_ms : REPL_TICK_MAX_MS;
     int rc = periodic_start(&w->thread, tick, repl_tick, w);
     if (rc) {
+        work_lease_free(w->lease);
         free(w);
         return rc;
     }
@@ -149,5 +157,6 @@ void repl_worker_stop(struct repl_worker *w)
         return;
     atomic_store(&w->stop, 1);
     periodic_stop(w->thread);
+    work_lease_free(w->lease);
     free(w);
 }

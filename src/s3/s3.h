@@ -7,6 +7,11 @@
 #include "http/http.h"
 #include "meta/meta.h"
 
+struct log_spool;
+struct log_worker;
+struct admin_runs; /* admin/admin_runs.h */
+struct access_log; /* core/access_log.h */
+
 struct s3_server {
     struct meta_store *meta;  /* borrowed */
     struct blob_store *blobs; /* borrowed */
@@ -25,6 +30,21 @@ struct s3_server {
     /* SSE (issue 11): accept SSE-C customer keys over plain HTTP (serve --allow-insecure-sse-c);
      * AWS refuses them without TLS. */
     int allow_insecure_sse_c;
+    /* Server access logging (issue 17, src/logging/): where records of buckets with logging
+     * enabled are spooled, and the worker that delivers them (NULL: no logging, as in tools). */
+    struct log_spool *access_logs;
+    struct log_worker *access_log_worker;
+    /* The admin API's run-now (NULL: it answers NotImplemented); borrowed. */
+    struct admin_runs *admin_runs;
+    /* GET /_stocktake/metrics needs "Authorization: Bearer <token>" (serve --metrics-token);
+     * NULL: it is open, as scrapers expect. */
+    const char *metrics_token;
+    /* One line per request (serve --access-log); NULL: none. Borrowed. */
+    struct access_log *access_log;
+    /* The web console's sessions (docs/internals/CONSOLE.md): how long one lasts (serve
+     * --console-session-ttl) and the key their tokens are signed with (console_token.h). */
+    int64_t console_session_ttl_s;
+    uint8_t console_key[32];
 };
 
 /* The handler table for http_server_start, bound to srv (which must outlive the server). */

@@ -2,7 +2,9 @@
  *
  * s3_auth_check picks the scheme: "AWS4-HMAC-SHA256 …" or X-Amz-Algorithm is SigV4, "AWS …" or
  * AWSAccessKeyId/Signature is SigV2 (refused under serve --require-sigv4), one of them at most.
- * A request with neither goes on as anonymous, for the authorization step to decide.
+ * A request with neither goes on as anonymous, for the authorization step to decide, unless
+ * it carries the web console's X-Stocktake-Console header: then its session cookie must
+ * authenticate it (s3_console_auth.c).
  *
  * SigV4: the signature is checked over the path and query as sent; the payload mode named in
  * x-amz-content-sha256 is handed to the body pipeline, which checks the body's digest or chunk
@@ -21,6 +23,7 @@
 #include "core/clock.h"
 #include "core/str.h"
 #include "core/xmlw.h"
+#include "s3/console_token.h"
 #include "s3/s3_req.h"
 #include "s3/sigv2.h"
 #include "s3/sigv4.h"
@@ -81,6 +84,7 @@ static enum s3_error s3_auth_mismatch(struct s3_req *r, const struct s3_auth_ctx
 static enum s3_error s3_auth_verify(struct s3_req *r, struct s3_auth_ctx *a)
 {
     struct meta_access_key key;
+    snprintf(r->access_key, sizeof(r->access_key), "%s", a->auth.access_key);
     int rc = meta_key_get(r->srv->meta, a->auth.access_key, &key);
     if (rc == ERR_NOTFOUND) {
         s3_req_error_elem(r, "AWSAccessKeyId", a->auth.access_key);
@@ -507,6 +511,7 @@ static enum s3_error s3_auth_v2_verify(struct s3_req *r, const struct sigv2_auth
                                        const char *expires)
 {
     struct meta_access_key key;
+    snprintf(r->access_key, sizeof(r->access_key), "%s", a->access_key);
     int rc = meta_key_get(r->srv->meta, a->access_key, &key);
     if (rc == ERR_NOTFOUND) {
         s3_req_error_elem(r, "AWSAccessKeyId", a->access_key);
@@ -615,6 +620,11 @@ enum s3_error s3_auth_check(struct s3_req *r)
         return s3_auth_v4(r, authz);
     if (v2_query)
         return s3_auth_v2(r, NULL);
+    if (s3_req_header(r, CONSOLE_HEADER)) {
+        char ak[CONSOLE_TOKEN_AK_MAX];
+        int64_t expires;
+        return s3_console_auth(r, ak, &expires); /* a console session (s3_console_auth.c) */
+    }
     r->anonymous = 1; /* unsigned: authorization decides (s3_authz.c) */
     r->body.payload = S3_PAYLOAD_UNSIGNED;
     return S3_OK;

@@ -105,6 +105,10 @@ struct s3_req {
     /* who is asking: the signer's account, or anonymous (unsigned; account all zero) */
     struct meta_account account;
     int anonymous;
+    /* the access key id the request was signed with ("" unsigned), for the access log */
+    char access_key[129];
+    /* the operation it is counted and logged as (s3_admin.h); -1: r->op's, or none */
+    int metric_op;
     /* a key service request signed without x-amz-content-sha256 (botocore signs non-S3
      * services' bodies without sending it): verified once its body is read
      * (s3_auth_check_body, s3_op_kms.c); until then r->account is not set */
@@ -115,6 +119,10 @@ struct s3_req {
     int auth_sigv2;
     /* the bucket came from a virtual-hosted-style Host header (SigV2 signs "/bucket" + path) */
     int host_style;
+    /* a web console request (s3_console.c): the session endpoints, not an S3 operation */
+    int console;
+    /* authenticated by a console session cookie (s3_console_auth.c), not a signature */
+    int console_session;
     /* the connection is TLS (aws:SecureTransport) */
     int secure;
     /* the bucket, once an operation has loaded it */
@@ -146,6 +154,12 @@ struct s3_req {
     struct buf error_extra;
     char *error_headers[4][2]; /* extra headers on the error answer (owned) */
     size_t n_error_headers;
+    /* for the server access log record (s3_log_hook.c): when the request came and when its
+     * answer was ready (clock_now_ms), and the error code answered (NULL: none) */
+    int64_t log_start_ms;
+    int64_t log_complete_ms; /* the body was read */
+    int64_t log_answer_ms;
+    const char *log_error_code;
 };
 
 /* Operation handlers (s3_op_*.c), as named in s3_ops.def. */
@@ -231,6 +245,19 @@ enum s3_error s3_auth_check_body(struct s3_req *r);
  * TrentService.<Op>), and its error answer in AWS JSON form. */
 int s3_req_is_kms(const struct s3_req *r);
 void s3_kms_respond_error(struct s3_req *r, enum s3_error e);
+
+/* Server access logging (s3_log_hook.c): one record of r, when its bucket has logging
+ * enabled, into the spool; called once, when the request is done. */
+void s3_log_request(struct s3_req *r);
+/* The web console (s3_console.c, s3_console_auth.c; docs/internals/CONSOLE.md). */
+/* Is r for /_stocktake/console[/...] (path-style)? */
+int s3_console_is_path(const struct s3_req *r);
+/* Serve the console file or session endpoint r names (a response, or an error to answer). */
+enum s3_error s3_console_begin(struct s3_req *r);
+/* Authenticate r by its console session cookie: S3_OK with r->account set, or AccessDenied
+ * (missing, tampered, expired session; cross-site request). ak (128 bytes) and *expires get the
+ * session's access key id and expiry. */
+enum s3_error s3_console_auth(struct s3_req *r, char ak[128], int64_t *expires);
 
 /* Body pipeline (s3_body.c). */
 void s3_body_init(struct s3_body *b);

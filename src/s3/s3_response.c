@@ -79,6 +79,7 @@ void s3_respond_empty(struct s3_req *r, int status)
 void s3_respond_error(struct s3_req *r, enum s3_error e)
 {
     int status = s3_error_status(e);
+    r->log_error_code = s3_error_code(e);
     if (status >= 500)
         log_error("request %s: %s: %s", r->request_id, s3_error_code(e), err_msg());
     else

@@ -12,15 +12,17 @@
 #include <strings.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/uri.h"
 #include "core/utf8.h"
 #include "core/xmlw.h"
+#include "core/metrics.h"
+#include "s3/s3_admin.h"
 #include "s3/s3_req.h"
 #include "s3/sigv2.h"
 
-#define S3_RESERVED_PREFIX "_stocktake"
 #define S3_MAX_PARAMS 64
 
 static const struct s3_op_info s3_ops[S3_OP_COUNT] = {
@@ -261,7 +263,9 @@ static struct s3_req *s3_req_new(struct http_request *http, struct s3_server *sr
     r->http = http;
     r->srv = srv;
     r->is_head = strcmp(http_req_method(http), "HEAD") == 0;
+    r->log_start_ms = clock_now_ms();
     r->secure = http_req_secure(http);
+    r->metric_op = -1;
     uint8_t id[8], host[24];
     hash_random(id, sizeof(id));
     hash_random(host, sizeof(host));
@@ -335,7 +339,7 @@ static enum notify_source s3_req_notify_source(const struct s3_op_info *op)
 /* The thread's notification context becomes r's (once it is routed and authenticated). */
 static void s3_req_notify_enter(struct s3_req *r)
 {
-    if (!r->op)
+    if (!r->op || r->console)
         return;
     struct notify_ctx *n = &r->notify;
     if (!n->source) {
@@ -357,13 +361,24 @@ static enum s3_error s3_req_start(struct s3_req *r)
         e = s3_req_parse_target(r);
     if (e)
         return e;
+    if (s3_admin_is_metrics(r)) {
+        s3_admin_metrics(r);
+        return S3_OK;
+    }
+    if (s3_admin_is_api(r)) {
+        s3_admin_api(r);
+        return S3_OK;
+    }
     if (s3_req_is_health(r)) {
+        r->metric_op = S3_METRIC_HEALTH;
         char *ok = xstrdup("ok\n");
         struct http_response *resp = s3_response_new(r, 200, ok, strlen(ok));
         http_response_header(resp, "Content-Type", "text/plain");
         http_req_respond(r->http, resp);
         return S3_OK;
     }
+    if (s3_console_is_path(r))
+        return s3_console_begin(r); /* the web console's files and session (s3_console.c) */
     /* Browsers send a CORS preflight without credentials, whatever the URL carries (a presigned
      * one's query signs the real request, not the OPTIONS): AWS does not authenticate it. */
     if (strcmp(http_req_method(r->http), "OPTIONS") == 0) {
@@ -400,6 +415,8 @@ static void s3_on_headers(struct http_request *http)
     enum s3_error e = s3_req_start(r);
     if (e)
         s3_respond_error(r, e);
+    if (http_req_has_response(http))
+        r->log_answer_ms = clock_now_ms();
 }
 
 static void s3_on_body(struct http_request *http, const char *data, size_t n)
@@ -417,6 +434,7 @@ static void s3_on_body(struct http_request *http, const char *data, size_t n)
 static void s3_on_complete(struct http_request *http)
 {
     struct s3_req *r = http_req_ctx(http);
+    r->log_complete_ms = clock_now_ms();
     enum s3_error e = r->body_error;
     if (e && r->body_error_message) {
         free(r->error_message);
@@ -432,6 +450,7 @@ static void s3_on_complete(struct http_request *http)
     }
     if (e)
         s3_respond_error(r, e);
+    r->log_answer_ms = clock_now_ms();
 }
 
 static void s3_on_done(struct http_request *http, int completed)
@@ -441,11 +460,38 @@ static void s3_on_done(struct http_request *http, int completed)
         return;
     if (!completed && r->op)
         log_info("request %s (%s) ended before it completed", r->request_id, r->op->name);
+    s3_log_request(r); /* server access logging: the one hook */
+    if (r->metric_op < 0)
+        r->metric_op = r->op ? (int)(r->op - s3_ops) : S3_METRIC_UNKNOWN;
+    s3_observe_request(r);
     s3_req_free(r);
+}
+
+static const char *const s3_metric_extra_names[] = {
+    [S3_METRIC_UNKNOWN - S3_OP_COUNT] = "Unknown",
+    [S3_METRIC_HEALTH - S3_OP_COUNT] = "Health",
+    [S3_METRIC_METRICS - S3_OP_COUNT] = "Metrics",
+    [S3_METRIC_ADMIN_INVENTORY_RUN - S3_OP_COUNT] = "AdminInventoryRun",
+    [S3_METRIC_ADMIN_INVENTORY_STATUS - S3_OP_COUNT] = "AdminInventoryStatus",
+    [S3_METRIC_ADMIN_INVENTORY_CANCEL - S3_OP_COUNT] = "AdminInventoryCancel",
+    [S3_METRIC_ADMIN_OTHER - S3_OP_COUNT] = "AdminOther",
+};
+
+const char *s3_metric_op_name(int op)
+{
+    if (op >= 0 && op < S3_OP_COUNT)
+        return s3_ops[op].name;
+    if (op >= S3_OP_COUNT && op < S3_METRIC_COUNT)
+        return s3_metric_extra_names[op - S3_OP_COUNT];
+    return "Unknown";
 }
 
 void s3_handler_init(struct http_handler *out, struct s3_server *srv)
 {
+    static const char *names[S3_METRIC_COUNT];
+    for (int i = 0; i < S3_METRIC_COUNT; i++)
+        names[i] = s3_metric_op_name(i);
+    metrics_set_operations(names, S3_METRIC_COUNT);
     out->on_headers = s3_on_headers;
     out->on_body = s3_on_body;
     out->on_complete = s3_on_complete;

@@ -87,25 +87,7 @@ static enum s3_error s3_sse_customer_fields(struct s3_req *r, const struct s3_ss
 
 int s3_sse_bucket_config(struct s3_req *r, struct s3_sse_config *out)
 {
-    char *doc = NULL;
-    int rc = meta_bucket_config_get(r->srv->meta, r->bucket, META_CONFIG_ENCRYPTION, &doc);
-    if (rc == ERR_NOTFOUND && !r->srv->legacy_bucket_defaults) {
-        s3_sse_config_default(out);
-        out->blocked = S3_SSE_BLOCK_SSE_C; /* AWS since April 2026 */
-        return 0;
-    }
-    if (rc)
-        return rc;
-    char msg[256];
-    enum s3_error e = s3_sse_config_parse(out, doc, strlen(doc), msg, sizeof(msg));
-    free(doc);
-    if (e) {
-        err_set("stored encryption configuration of %s does not parse", r->bucket);
-        return ERR_INVALID;
-    }
-    if (out->blocked == S3_SSE_BLOCK_UNSET && !r->srv->legacy_bucket_defaults)
-        out->blocked = S3_SSE_BLOCK_SSE_C;
-    return 0;
+    return s3_sse_config_load(r->srv->meta, r->bucket, r->srv->legacy_bucket_defaults, out);
 }
 
 /* SSE-C writes into a bucket whose encryption configuration blocks them: 403 AccessDenied. */

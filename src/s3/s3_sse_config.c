@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/xmlw.h"
+#include "meta/meta.h"
 #include "s3/s3_xml.h"
 
 static const char *const s3_sse_alg_names[] = {"AES256", "aws:kms", "aws:kms:dsse"};
@@ -168,4 +170,28 @@ int s3_sse_config_render(struct buf *out, const struct s3_sse_config *c)
     if (!rc)
         rc = buf_puts(out, "</Rule></ServerSideEncryptionConfiguration>");
     return rc;
+}
+
+int s3_sse_config_load(struct meta_store *m, const char *bucket, int legacy,
+                       struct s3_sse_config *out)
+{
+    char *doc = NULL;
+    int rc = meta_bucket_config_get(m, bucket, META_CONFIG_ENCRYPTION, &doc);
+    if (rc == ERR_NOTFOUND && !legacy) {
+        s3_sse_config_default(out);
+        out->blocked = S3_SSE_BLOCK_SSE_C; /* AWS since April 2026 */
+        return 0;
+    }
+    if (rc)
+        return rc;
+    char msg[256];
+    enum s3_error e = s3_sse_config_parse(out, doc, strlen(doc), msg, sizeof(msg));
+    free(doc);
+    if (e) {
+        err_set("stored encryption configuration of %s does not parse", bucket);
+        return ERR_INVALID;
+    }
+    if (out->blocked == S3_SSE_BLOCK_UNSET && !legacy)
+        out->blocked = S3_SSE_BLOCK_SSE_C;
+    return 0;
 }

@@ -34,6 +34,12 @@ int s3_sse_config_render(struct buf *out, const struct s3_sse_config *c) WARN_UN
  * SSE-S3, BucketKeyEnabled false; BlockedEncryptionTypes unset (the caller decides: AWS blocks
  * SSE-C on new buckets since April 2026). */
 void s3_sse_config_default(struct s3_sse_config *out);
+struct meta_store;
+/* The configuration that applies to bucket: the stored one, else (unless legacy: the server's
+ * --legacy-bucket-defaults; then ERR_NOTFOUND) the default; an unset BlockedEncryptionTypes
+ * blocks SSE-C unless legacy (AWS since April 2026). Requests, and replication's writes. */
+int s3_sse_config_load(struct meta_store *m, const char *bucket, int legacy,
+                       struct s3_sse_config *out) WARN_UNUSED;
 /* AWS's name of an algorithm: "AES256", "aws:kms", "aws:kms:dsse". */
 const char *s3_sse_algorithm_name(enum s3_sse_algorithm a);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster/work_lease.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -19,6 +20,7 @@
 struct tier_worker {
     struct meta_store *meta;
     struct periodic *thread;
+    struct work_lease *lease; /* one node of a cluster moves tiers */
 };
 
 /* One page of a bucket's versions; moves are made after the page is read (no write inside the
@@ -225,6 +227,8 @@ int tier_worker_pass(struct meta_store *meta, int64_t now_ms, struct tier_pass_s
 static void tier_worker_tick(void *arg)
 {
     struct tier_worker *w = arg;
+    if (!work_lease_hold(w->lease))
+        return;
     struct tier_pass_stats st;
     if (tier_worker_pass(w->meta, clock_now_ms(), &st))
         log_warn("tiering: pass failed: %s", err_msg());
@@ -234,6 +238,7 @@ int tier_worker_start(struct tier_worker **out, struct meta_store *meta)
 {
     struct tier_worker *w = xcalloc(1, sizeof(*w));
     w->meta = meta;
+    w->lease = work_lease_new(meta, "tiering");
     int64_t period = lc_day_ms() / 4;
     if (period < 1000)
         period = 1000;
@@ -241,6 +246,7 @@ int tier_worker_start(struct tier_worker **out, struct meta_store *meta)
         period = 3600 * 1000;
     int rc = periodic_start(&w->thread, period, tier_worker_tick, w);
     if (rc) {
+        work_lease_free(w->lease);
         free(w);
         return rc;
     }
@@ -253,5 +259,6 @@ void tier_worker_stop(struct tier_worker *w)
     if (!w)
         return;
     periodic_stop(w->thread);
+    work_lease_free(w->lease);
     free(w);
 }

@@ -2,6 +2,13 @@
 temporary data directory, stopped by the fixture that started it, and clients pointed at it.
 
 STOCKTAKE_BIN selects the binary (scripts/test.sh passes the ASan+UBSan build).
+
+STOCKTAKE_TEST_META (a libpq conninfo or URI of a maintenance database, as
+scripts/pg-test-cluster.sh sets it) runs every server on PostgreSQL: each Server's data
+directory gets a fresh database (created here, dropped by cleanup), and BIN is a wrapper that
+adds --meta with that database to any command given --data of a registered directory (so
+`admin`, `inventory …` and the rest run against the server's database).
+
 STOCKTAKE_TEST_CEPH_CONF (and _KEYRING, _POOL; scripts/test-rados.sh sets them) runs every
 server and `inventory run` with its blobs in that Ceph cluster (rados_bin.sh)."""
 import json
@@ -13,7 +20,9 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
+import uuid
 
 import boto3
 import pytest
@@ -26,11 +35,128 @@ BIN = os.environ.get("STOCKTAKE_BIN", os.path.join(ROOT, "build", "stocktake"))
 if os.environ.get("STOCKTAKE_TEST_CEPH_CONF"):
     os.environ["STOCKTAKE_REAL_BIN"] = BIN
     BIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rados_bin.sh")
-REGION = "us-east-1"
 # a test that looks at blob files under the data directory has nothing to look at on RADOS
 fs_blobs_only = pytest.mark.skipif(bool(os.environ.get("STOCKTAKE_TEST_CEPH_CONF")),
                                    reason="inspects blob files on the file system "
                                           "(the blobs are in RADOS in this run)")
+REAL_BIN = BIN
+PG_META = os.environ.get("STOCKTAKE_TEST_META", "")
+# a test that reads or writes meta.db itself: skipped, visibly, when the metadata is elsewhere
+sqlite_only = pytest.mark.skipif(bool(PG_META), reason="inspects the SQLite meta.db directly;"
+                                 " the metadata is in PostgreSQL (STOCKTAKE_TEST_META)")
+REGION = "us-east-1"
+
+
+def _pg_registry():
+    """The wrapper BIN and the directory mapping data directories to their databases."""
+    reg = tempfile.mkdtemp(prefix="stocktake-pgmeta-")
+    wrapper = os.path.join(reg, "stocktake")
+    with open(wrapper, "w") as f:
+        f.write("""#!/bin/bash
+# stocktake with --meta for a data directory conftest registered (see conftest.py)
+data="" prev=""
+for a in "$@"; do [ "$prev" = --data ] && data=$a; prev=$a; done
+if [ -n "$data" ]; then
+    f="%s/map/$(realpath -m -- "$data" | sed 's|/|%%|g')"
+    [ -f "$f" ] && exec %s "$@" --meta "$(cat "$f")"
+fi
+exec %s "$@"
+""" % (reg, REAL_BIN, REAL_BIN))
+    os.chmod(wrapper, 0o755)
+    os.makedirs(os.path.join(reg, "map"))
+    return reg, wrapper
+
+
+if PG_META:
+    PG_REG, BIN = _pg_registry()
+
+
+def _pg_psql(sql):
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", PG_META, "-c", sql], check=True,
+                   capture_output=True)
+
+
+def _pg_with_db(meta, name):
+    """meta (a conninfo or a URI) naming database name instead."""
+    if meta.startswith(("postgres://", "postgresql://")):
+        u = urllib.parse.urlsplit(meta)
+        return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, u.query, u.fragment))
+    return "%s dbname=%s" % (meta, name)
+
+
+def _pg_map_path(data):
+    return os.path.join(PG_REG, "map", os.path.realpath(data).replace("/", "%"))
+
+
+def pg_meta_for(data):
+    """The --meta of a registered data directory, else None (SQLite)."""
+    if not PG_META:
+        return None
+    try:
+        with open(_pg_map_path(data)) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _sql_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, (int, float)):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def meta_sql(data, sql, params=()):
+    """Run one statement (SQLite's ? placeholders) on the metadata of the server whose data
+    directory is data, on whichever backend it uses; returns the rows (numbers as int)."""
+    meta = pg_meta_for(data)
+    if not meta:
+        import sqlite3
+        db = sqlite3.connect(os.path.join(data, "meta.db"), timeout=30)
+        try:
+            with db:
+                return db.execute(sql, tuple(params)).fetchall()
+        finally:
+            db.close()
+    parts = sql.split("?")
+    assert len(parts) == len(params) + 1, sql
+    text = parts[0] + "".join(_sql_literal(v) + rest for v, rest in zip(params, parts[1:]))
+    out = subprocess.run(["psql", "-qAt", "-F", "\t", "-v", "ON_ERROR_STOP=1", meta, "-c", text],
+                         check=True, capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        row = []
+        for f in line.split("\t"):
+            try:
+                row.append(int(f))
+            except ValueError:
+                row.append(f)
+        rows.append(tuple(row))
+    return rows
+
+
+def pg_register(data):
+    """Give data (a data directory) a fresh database, unless it has one; returns the database
+    name this call created (the caller drops it), or None."""
+    if not PG_META or pg_meta_for(data):
+        return None
+    name = "st_" + uuid.uuid4().hex[:16]
+    _pg_psql("CREATE DATABASE %s" % name)
+    with open(_pg_map_path(data), "w") as f:
+        f.write(_pg_with_db(PG_META, name))
+    return name
+
+
+def pg_unregister(data, name):
+    if not name:
+        return
+    try:
+        os.unlink(_pg_map_path(data))
+    except OSError:
+        pass
+    subprocess.run(["psql", "-q", PG_META, "-c", "DROP DATABASE IF EXISTS %s WITH (FORCE)" % name],
+                   capture_output=True)
 ACCESS_KEY = "STKTESTROOTKEY0000001"
 SECRET_KEY = "test-root-secret-key-0123456789abcdefghij"
 
@@ -49,6 +175,7 @@ class Server:
         self.proc = None
         self.port = None
         self.log_path = os.path.join(self.tmp, "server.log")
+        self.pg_db = pg_register(self.data)
 
     def start(self):
         env = dict(os.environ)
@@ -103,6 +230,8 @@ class Server:
         return code
 
     def cleanup(self):
+        pg_unregister(self.data, self.pg_db)
+        self.pg_db = None
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def admin(self, *args):

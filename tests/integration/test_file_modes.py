@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from conftest import Server
+from conftest import Server, sqlite_only
 
 
 def mode(path):
@@ -45,6 +45,7 @@ def fresh():
     assert code == 0
 
 
+@sqlite_only
 def test_new_data_dir_is_private(fresh):
     s3 = fresh.client()
     s3.create_bucket(Bucket="modes")
@@ -60,6 +61,7 @@ def test_new_data_dir_is_private(fresh):
     check_private(fresh.data)
 
 
+@sqlite_only
 def test_loose_data_dir_is_tightened_at_start():
     srv = Server()
     try:

@@ -13,7 +13,6 @@ import json
 import os
 import random
 import re
-import sqlite3
 import subprocess
 import threading
 import time
@@ -24,7 +23,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import orc_reader
-from conftest import BIN, allow_inventory_delivery
+from conftest import BIN, allow_inventory_delivery, meta_sql
 from test_inventory_extensions import cli, curl_put, raw_get, raw_put
 from test_inventory_parquet import duckdb_rows
 from test_inventory_reports import fetch_report
@@ -61,12 +60,8 @@ def acl_bucket(s3, name):
 
 
 def journal_rows(server, bucket):
-    db = sqlite3.connect(os.path.join(server.data, "meta.db"), timeout=30)
-    try:
-        return db.execute("SELECT count(*) FROM change_journal WHERE bucket=?",
-                          (bucket,)).fetchone()[0]
-    finally:
-        db.close()
+    return meta_sql(server.data, "SELECT count(*) FROM change_journal WHERE bucket=?",
+                    (bucket,))[0][0]
 
 
 def test_report_type_round_trip(server, s3, dest, tmp_path):

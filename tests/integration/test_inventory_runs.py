@@ -8,13 +8,12 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import time
 
 import pytest
 
-from conftest import BIN, Server, allow_inventory_delivery
+from conftest import BIN, Server, allow_inventory_delivery, meta_sql
 
 _n = [0]
 
@@ -82,12 +81,9 @@ def wait_for(fn, timeout=60):
 
 
 def leased(server, src):
-    db = sqlite3.connect(os.path.join(server.data, "meta.db"), timeout=30)
-    try:
-        return db.execute("SELECT run_id FROM inventory_leases WHERE bucket=? AND config_id='cfg'",
-                          (src,)).fetchall()
-    finally:
-        db.close()
+    return meta_sql(server.data,
+                    "SELECT run_id FROM inventory_leases WHERE bucket=? AND config_id='cfg'",
+                    (src,))
 
 
 def check_report(s3, bucket, manifest_key):
@@ -208,11 +204,12 @@ def test_killed_run_is_interrupted_and_cleaned_up(server, s3, pair, hook):
 
 
 def put_lease(server, src, host, expires_ms, pid=1):
-    db = sqlite3.connect(os.path.join(server.data, "meta.db"), timeout=30)
-    with db:
-        db.execute("INSERT OR REPLACE INTO inventory_leases VALUES (?,?,?,?,?,?,?,?,?)",
-                   (src, "cfg", "f" * 32, 777, host, "other-boot", pid, 12345, expires_ms))
-    db.close()
+    # an upsert both backends know
+    meta_sql(server.data, "INSERT INTO inventory_leases VALUES (?,?,?,?,?,?,?,?,?)"
+             " ON CONFLICT(bucket, config_id) DO UPDATE SET token=excluded.token,"
+             " run_id=excluded.run_id, host=excluded.host, boot_id=excluded.boot_id,"
+             " pid=excluded.pid, pid_start=excluded.pid_start, expires_ms=excluded.expires_ms",
+             (src, "cfg", "f" * 32, 777, host, "other-boot", pid, 12345, expires_ms))
 
 
 def test_lease_of_another_host_until_it_expires(server, s3, pair):

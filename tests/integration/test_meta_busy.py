@@ -8,7 +8,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_code, serve_checked
+from conftest import error_code, serve_checked, sqlite_only
 
 
 def blob_files(data):
@@ -24,6 +24,7 @@ def server():
     yield from serve_checked(["--meta-busy-timeout-ms", "300"])
 
 
+@sqlite_only
 def test_locked_database_answers_slowdown_and_loses_nothing(server):
     s3 = server.client()
     s3.create_bucket(Bucket="busy")

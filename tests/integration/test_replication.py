@@ -1,7 +1,5 @@
-"""Replication: Put/Get/DeleteBucketReplication with AWS's validation and errors.
-
-Until the replication worker exists, a valid configuration is refused with 501 NotImplemented
-and nothing is stored (accepting rules that never run would be a lie)."""
+"""Replication: Put/Get/DeleteBucketReplication with AWS's validation and errors, and the worker
+copying versions, delete markers, tags and ACLs to destination buckets on this server."""
 import base64
 import signal
 import hashlib
@@ -484,3 +482,44 @@ def test_sse_kms_versions_replicate_only_when_selected(server, s3):
     assert "ReplicationStatus" not in s3.head_object(Bucket="kmsplain-src", Key="k", VersionId=v)
     with pytest.raises(ClientError):
         s3.head_object(Bucket="kmsplain-dst", Key="k")
+
+
+def test_lifecycle_delete_markers_are_not_replicated(tmp_path):
+    """As AWS: delete markers that lifecycle expiration adds are not replicated; a user's
+    delete marker is (DeleteMarkerReplication Enabled)."""
+    srv = Server(args=["--replication-retry-ms", "100", "--lifecycle-day-seconds", "2"]).start()
+    try:
+        s3 = srv.client()
+        versioned(s3, "lcr-src")
+        versioned(s3, "lcr-dst")
+        put(s3, [v2_rule(dest="lcr-dst")], bucket="lcr-src")
+        v = s3.put_object(Bucket="lcr-src", Key="exp/k", Body=b"x")["VersionId"]
+        wait_status(s3, "lcr-src", "exp/k", v, "COMPLETED")
+        u = s3.put_object(Bucket="lcr-src", Key="user/k", Body=b"y")["VersionId"]
+        wait_status(s3, "lcr-src", "user/k", u, "COMPLETED")
+        s3.delete_object(Bucket="lcr-src", Key="user/k")
+        s3.put_bucket_lifecycle_configuration(Bucket="lcr-src", LifecycleConfiguration={
+            "Rules": [{"ID": "e", "Status": "Enabled", "Filter": {"Prefix": "exp/"},
+                       "Expiration": {"Days": 1}}]})
+        deadline = time.time() + 30
+        markers = []
+        while time.time() < deadline and not markers:
+            markers = [m for m in s3.list_object_versions(Bucket="lcr-src", Prefix="exp/")
+                       .get("DeleteMarkers", [])]
+            time.sleep(0.2)
+        assert markers, "lifecycle made no delete marker"
+        deadline = time.time() + 10
+        user_markers = []
+        while time.time() < deadline and not user_markers:
+            user_markers = s3.list_object_versions(Bucket="lcr-dst", Prefix="user/").get(
+                "DeleteMarkers", [])
+            time.sleep(0.1)
+        assert len(user_markers) == 1
+        time.sleep(1)  # several worker ticks
+        dst = s3.list_object_versions(Bucket="lcr-dst", Prefix="exp/")
+        assert not dst.get("DeleteMarkers") and len(dst["Versions"]) == 1
+    finally:
+        assert srv.stop() == 0
+        log = srv.read_log()
+        srv.cleanup()
+        assert "Sanitizer" not in log and "runtime error:" not in log, log

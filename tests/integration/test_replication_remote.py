@@ -149,6 +149,87 @@ def test_put_overwrite_tags_delete_marker_replicate(pair):
     assert len(pair.rs3.list_object_versions(Bucket="backup")["Versions"]) == 2
 
 
+def test_multipart_version_keeps_its_etag_and_composite_checksum(pair):
+    pair.register("site-mp")
+    versioned(pair.rs3, "backup-mp")
+    versioned(pair.s3, "src-mp")
+    configure(pair.s3, "src-mp", [rule("backup-mp", "site-mp")])
+    s3 = pair.s3
+    up = s3.create_multipart_upload(Bucket="src-mp", Key="big", ChecksumAlgorithm="CRC32",
+                                    ContentType="application/x-thing", Metadata={"a": "b"},
+                                    ServerSideEncryption="AES256")
+    chunks, parts = [], []
+    for n in (1, 3, 4):  # part numbers need not be consecutive
+        chunk = bytes([n]) * (5 * 1024 * 1024 if n != 4 else 777)
+        chunks.append(chunk)
+        r = s3.upload_part(Bucket="src-mp", Key="big", UploadId=up["UploadId"], PartNumber=n,
+                           Body=chunk, ChecksumAlgorithm="CRC32")
+        parts.append({"PartNumber": n, "ETag": r["ETag"], "ChecksumCRC32": r["ChecksumCRC32"]})
+    v = s3.complete_multipart_upload(Bucket="src-mp", Key="big", UploadId=up["UploadId"],
+                                     MultipartUpload={"Parts": parts})["VersionId"]
+    wait_status(s3, "src-mp", "big", v, "COMPLETED", timeout=60)
+    src = s3.head_object(Bucket="src-mp", Key="big", VersionId=v, ChecksumMode="ENABLED")
+    dst = pair.rs3.head_object(Bucket="backup-mp", Key="big", ChecksumMode="ENABLED")
+    assert dst["ETag"] == src["ETag"] and dst["ETag"].endswith('-3"')
+    assert dst["ChecksumCRC32"] == src["ChecksumCRC32"] and dst["ChecksumCRC32"].endswith("-3")
+    assert dst["ContentType"] == "application/x-thing"
+    assert dst["Metadata"]["a"] == "b" and dst["Metadata"]["stocktake-replica-of"] == v
+    assert dst["ServerSideEncryption"] == "AES256"
+    assert pair.rs3.get_object(Bucket="backup-mp", Key="big")["Body"].read() == b"".join(chunks)
+    p3 = pair.rs3.get_object(Bucket="backup-mp", Key="big", PartNumber=2)
+    assert p3["Body"].read() == chunks[1]
+    # no upload was left behind on the remote
+    assert not pair.rs3.list_multipart_uploads(Bucket="backup-mp").get("Uploads")
+    # a multipart version without a checksum algorithm
+    up = s3.create_multipart_upload(Bucket="src-mp", Key="plain")
+    r = s3.upload_part(Bucket="src-mp", Key="plain", UploadId=up["UploadId"], PartNumber=1,
+                       Body=b"x" * 10)
+    v2 = s3.complete_multipart_upload(
+        Bucket="src-mp", Key="plain", UploadId=up["UploadId"],
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": r["ETag"]}]})["VersionId"]
+    wait_status(s3, "src-mp", "plain", v2, "COMPLETED")
+    d2 = pair.rs3.head_object(Bucket="backup-mp", Key="plain")
+    assert d2["ETag"] == s3.head_object(Bucket="src-mp", Key="plain")["ETag"]
+    assert d2["ETag"].endswith('-1"')
+
+
+def test_sse_kms_version_goes_encrypted_under_the_remote_key(pair):
+    import boto3
+    pair.register("site-kms")
+
+    def kms(srv, key, secret):
+        return boto3.client("kms", endpoint_url=srv.endpoint, region_name=srv.region,
+                            aws_access_key_id=key, aws_secret_access_key=secret)
+    local_key = kms(pair.source, pair.source.access_key,
+                    pair.source.secret_key).create_key()["KeyMetadata"]["Arn"]
+    remote_key = kms(pair.remote, pair.key, pair.secret).create_key()["KeyMetadata"]["Arn"]
+    versioned(pair.rs3, "backup-kms")
+    versioned(pair.s3, "src-kms")
+    configure(pair.s3, "src-kms", [rule(
+        "backup-kms", "site-kms",
+        SourceSelectionCriteria={"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+        Destination={"Bucket": "arn:aws:s3:::backup-kms", "Account": "site-kms",
+                     "EncryptionConfiguration": {"ReplicaKmsKeyID": remote_key}})])
+    v = pair.s3.put_object(Bucket="src-kms", Key="secret", Body=b"classified",
+                           ServerSideEncryption="aws:kms", SSEKMSKeyId=local_key)["VersionId"]
+    wait_status(pair.s3, "src-kms", "secret", v, "COMPLETED")
+    got = pair.rs3.get_object(Bucket="backup-kms", Key="secret")
+    assert got["Body"].read() == b"classified"
+    assert got["ServerSideEncryption"] == "aws:kms" and got["SSEKMSKeyId"] == remote_key
+    assert got["Metadata"]["stocktake-replica-of"] == v
+    # a replica key the remote does not have: FAILED, and nothing stored there
+    configure(pair.s3, "src-kms", [rule(
+        "backup-kms", "site-kms",
+        SourceSelectionCriteria={"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+        Destination={"Bucket": "arn:aws:s3:::backup-kms", "Account": "site-kms",
+                     "EncryptionConfiguration": {"ReplicaKmsKeyID": local_key}})])
+    v2 = pair.s3.put_object(Bucket="src-kms", Key="other", Body=b"x",
+                            ServerSideEncryption="aws:kms", SSEKMSKeyId=local_key)["VersionId"]
+    wait_status(pair.s3, "src-kms", "other", v2, "FAILED", timeout=60)
+    with pytest.raises(ClientError):
+        pair.rs3.head_object(Bucket="backup-kms", Key="other")
+
+
 def wait_log(srv, text, timeout=20):
     deadline = time.time() + timeout
     while time.time() < deadline:

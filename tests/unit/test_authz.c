@@ -90,13 +90,18 @@ TEST(authz_delivery_by_the_destination_policy)
     struct authz_resource dst = {"dst", "src/inv/data/x.csv.gz", "222222222222"};
     const char *reason = NULL;
     /* another account's bucket, allowed by its policy for this source and account only */
-    CHECK(authz_decide_delivery("src", "111111111111", &dst, p, &reason) == AUTHZ_ALLOW);
-    CHECK(authz_decide_delivery("src", "333333333333", &dst, p, &reason) == AUTHZ_DENY);
+    CHECK(authz_decide_delivery(AUTHZ_SERVICE_S3, "src", "111111111111", &dst, p, &reason) ==
+          AUTHZ_ALLOW);
+    CHECK(authz_decide_delivery(AUTHZ_SERVICE_S3, "src", "333333333333", &dst, p, &reason) ==
+          AUTHZ_DENY);
     CHECK(strstr(reason, "no statement") != NULL);
-    CHECK(authz_decide_delivery("other", "111111111111", &dst, p, &reason) == AUTHZ_DENY);
+    CHECK(authz_decide_delivery(AUTHZ_SERVICE_S3, "other", "111111111111", &dst, p, &reason) ==
+          AUTHZ_DENY);
     struct authz_resource elsewhere = {"dst2", "k", "222222222222"};
-    CHECK(authz_decide_delivery("src", "111111111111", &elsewhere, p, &reason) == AUTHZ_DENY);
-    CHECK(authz_decide_delivery("src", "111111111111", &dst, NULL, &reason) == AUTHZ_DENY);
+    CHECK(authz_decide_delivery(AUTHZ_SERVICE_S3, "src", "111111111111", &elsewhere, p, &reason) ==
+          AUTHZ_DENY);
+    CHECK(authz_decide_delivery(AUTHZ_SERVICE_S3, "src", "111111111111", &dst, NULL, &reason) ==
+          AUTHZ_DENY);
     CHECK(strstr(reason, "no policy") != NULL);
     /* an account may not use the service's statement */
     struct authz_principal acct;

@@ -107,7 +107,7 @@ TEST(inv_journal_changes)
     snprintf(dir, sizeof(dir), "/tmp/stocktake-journal-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     CHECK(meta_open(&m, &cfg) == 0);
     struct meta_bucket b;
     memset(&b, 0, sizeof(b));

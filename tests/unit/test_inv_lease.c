@@ -18,7 +18,7 @@ static struct meta_store *lease_store(char *dir, size_t size)
     if (!mkdtemp(dir))
         return NULL;
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     return meta_open(&m, &cfg) == 0 ? m : NULL;
 }
 

@@ -72,7 +72,7 @@ static int left_fixture_open(struct left_fixture *f)
     memset(f, 0, sizeof(*f));
     snprintf(f->dir, sizeof(f->dir), "/tmp/stocktake-left-XXXXXX");
     CHECK(mkdtemp(f->dir) != NULL);
-    struct meta_config cfg = {"sqlite", f->dir, 0};
+    struct meta_config cfg = {"sqlite", f->dir, 0, NULL};
     CHECK(meta_open(&f->m, &cfg) == 0 && blob_store_open(&f->bs, f->dir, 1) == 0);
     return f->m && f->bs ? 0 : -1;
 }

@@ -175,6 +175,15 @@ TEST(keys_customer_wrap_verify)
     char mode[16];
     keys_record_mode(rec, mode, sizeof(mode));
     CHECK_STR(mode, KEYS_MODE_C);
+    char bind[40];
+    keys_record_bind(rec, bind, sizeof(bind));
+    CHECK_STR(bind, "blob-c");
+    keys_record_bind(rec, bind, 4); /* does not fit */
+    CHECK_STR(bind, "");
+    keys_record_bind("1;SSE-C;kid", bind, sizeof(bind));
+    CHECK_STR(bind, "");
+    keys_record_bind(NULL, bind, sizeof(bind));
+    CHECK_STR(bind, "");
     CHECK(keys_customer_matches(ck, rec) == 1);
     CHECK(keys_customer_matches(other, rec) == 0);
     CHECK(keys_unwrap_customer(ck, rec, "blob-c", back) == 0 && memcmp(dk, back, KEYS_LEN) == 0);

@@ -28,7 +28,7 @@ static int kms_fixture_open(struct kms_fixture *f)
     snprintf(f->dir, sizeof(f->dir), "/tmp/stocktake-kms-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    struct meta_config cfg = {"sqlite", f->dir, 0};
+    struct meta_config cfg = {"sqlite", f->dir, 0, NULL};
     if (meta_open(&f->m, &cfg))
         return -1;
     static struct keys_master mk;

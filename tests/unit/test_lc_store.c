@@ -26,7 +26,7 @@ static int lc_fixture_open(struct lc_fixture *f, enum meta_versioning v)
     snprintf(f->dir, sizeof(f->dir), "/tmp/stocktake-lc-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    struct meta_config cfg = {"sqlite", f->dir, 0};
+    struct meta_config cfg = {"sqlite", f->dir, 0, NULL};
     if (blob_store_open(&f->bs, f->dir, 1) || meta_open(&f->m, &cfg))
         return -1;
     memset(&f->b, 0, sizeof(f->b));

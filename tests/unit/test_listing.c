@@ -20,7 +20,7 @@ static struct meta_store *listing_store(char *dir, size_t size)
     if (!mkdtemp(dir))
         return NULL;
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     if (meta_open(&m, &cfg))
         return NULL;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {

@@ -12,15 +12,18 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "meta_test_pg.h"
 #include "meta/meta.h"
 #include "meta/meta_sqlite_schema.h"
 
-static const char *const meta_test_backends[] = {"sqlite"};
+static const char *const meta_test_backends[] = {"sqlite", "postgres"};
 #define N_BACKENDS (sizeof(meta_test_backends) / sizeof(meta_test_backends[0]))
 
 struct meta_fixture {
     char dir[64];
     struct meta_store *m;
+    char pg_name[48]; /* postgres: the case's database */
+    char conninfo[512];
 };
 
 static int fixture_open(struct meta_fixture *f, const char *backend);
@@ -28,9 +31,11 @@ static int fixture_open(struct meta_fixture *f, const char *backend);
 /* 1 after opening a fresh store (a failure is recorded as a failed CHECK). */
 static int fixture_start(struct meta_fixture *f, const char *backend)
 {
+    if (strcmp(backend, "postgres") == 0 && !meta_test_pg_enabled())
+        return 0; /* no server (STOCKTAKE_TEST_PG_URI): the case runs on SQLite only */
     int rc = fixture_open(f, backend);
     CHECK(rc == 0);
-    return 1;
+    return rc == 0;
 }
 
 static int fixture_open(struct meta_fixture *f, const char *backend)
@@ -39,13 +44,24 @@ static int fixture_open(struct meta_fixture *f, const char *backend)
     f->m = NULL;
     if (!mkdtemp(f->dir))
         return -1;
-    struct meta_config cfg = {backend, f->dir, 0};
+    struct meta_config cfg = {backend, f->dir, 0, NULL};
+    f->pg_name[0] = '\0';
+    if (strcmp(backend, "postgres") == 0) {
+        if (meta_test_pg_create(f->conninfo, sizeof(f->conninfo), f->pg_name, sizeof(f->pg_name)) !=
+            0)
+            return -1;
+        cfg.conninfo = f->conninfo;
+    }
     return meta_open(&f->m, &cfg);
 }
 
 static void fixture_close(struct meta_fixture *f)
 {
     meta_close(f->m);
+    f->m = NULL;
+    if (f->pg_name[0])
+        meta_test_pg_drop(f->pg_name);
+    f->pg_name[0] = '\0';
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
     CHECK(system(cmd) == 0);
@@ -1084,7 +1100,7 @@ static void check_migrated(int from)
     CHECK(make_old_db(dir, from) == 0);
     CHECK(raw_version(dir) == from);
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     CHECK(meta_open(&m, &cfg) == 0);
     CHECK(raw_version(dir) == meta_sqlite_schema_latest());
     struct meta_bucket b;
@@ -1139,7 +1155,7 @@ TEST(meta_sqlite_schema_refuses_newer_database)
     CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     CHECK(meta_open(&m, &cfg) == ERR_INVALID);
     CHECK(strstr(err_msg(), "schema version") != NULL);
     char cmd[128];
@@ -1153,7 +1169,7 @@ TEST(meta_sqlite_busy_is_err_busy)
     snprintf(dir, sizeof(dir), "/tmp/stocktake-meta-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     CHECK(meta_open(&m, &cfg) == 0);
     meta_sqlite_set_busy_timeout(m, 50);
     /* another connection holds the write lock past the busy timeout */

@@ -17,7 +17,7 @@ static struct meta_store *notify_open(char *dir, size_t size, const char *backen
     snprintf(dir, size, "/tmp/stocktake-notify-XXXXXX");
     struct meta_store *m = NULL;
     CHECK(mkdtemp(dir) != NULL);
-    struct meta_config cfg = {backend, dir, 0};
+    struct meta_config cfg = {backend, dir, 0, NULL};
     CHECK(meta_open(&m, &cfg) == 0);
     return m;
 }

@@ -29,7 +29,7 @@ static int fixture_open(struct fixture *f)
     snprintf(f->dir, sizeof(f->dir), "/tmp/stocktake-unit-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    struct meta_config cfg = {"sqlite", f->dir, 0};
+    struct meta_config cfg = {"sqlite", f->dir, 0, NULL};
     if (blob_store_open(&f->bs, f->dir, 1) || meta_open(&f->m, &cfg))
         return -1;
     memset(&f->b, 0, sizeof(f->b));
@@ -285,7 +285,7 @@ TEST(object_bucket_ids_are_added_to_an_older_store)
                        NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     CHECK(meta_open(&m, &cfg) == 0);
     struct meta_bucket b;
     CHECK(m && meta_bucket_get(m, "old", &b) == 0 && strlen(b.id) == 32);

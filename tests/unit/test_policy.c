@@ -440,14 +440,15 @@ TEST(policy_delivery_through_the_destination_policy)
     CHECK(p != NULL);
     struct authz_resource dest = {"bkt", "*", OWNER};
     const char *why = NULL;
-    CHECK(authz_decide_delivery("src", OTHER, &dest, p, &why) == AUTHZ_ALLOW);
-    CHECK(authz_decide_delivery("other-src", OTHER, &dest, p, &why) == AUTHZ_DENY);
-    CHECK(authz_decide_delivery("src", OWNER, &dest, p, &why) == AUTHZ_DENY);
+    CHECK(authz_decide_delivery(AUTHZ_SERVICE_S3, "src", OTHER, &dest, p, &why) == AUTHZ_ALLOW);
+    CHECK(authz_decide_delivery(AUTHZ_SERVICE_S3, "other-src", OTHER, &dest, p, &why) ==
+          AUTHZ_DENY);
+    CHECK(authz_decide_delivery(AUTHZ_SERVICE_S3, "src", OWNER, &dest, p, &why) == AUTHZ_DENY);
     policy_free(p);
     /* no statement for the service, or no policy at all: denied, the owner's bucket too */
     struct policy *none = parse(STMT(ALLOW_ALL_GET));
-    CHECK(authz_decide_delivery("src", OWNER, &dest, none, &why) == AUTHZ_DENY);
-    CHECK(authz_decide_delivery("src", OWNER, &dest, NULL, &why) == AUTHZ_DENY);
+    CHECK(authz_decide_delivery(AUTHZ_SERVICE_S3, "src", OWNER, &dest, none, &why) == AUTHZ_DENY);
+    CHECK(authz_decide_delivery(AUTHZ_SERVICE_S3, "src", OWNER, &dest, NULL, &why) == AUTHZ_DENY);
     policy_free(none);
 }
 

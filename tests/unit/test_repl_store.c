@@ -87,7 +87,7 @@ TEST(meta_repl_queue_in_the_change_transaction)
     snprintf(dir, sizeof(dir), "/tmp/stocktake-repl-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     CHECK(meta_open(&m, &cfg) == 0);
     repl_hook_calls = 0;
     meta_repl_hook_set(test_repl_hook);
@@ -179,7 +179,7 @@ TEST(meta_remote_endpoints)
     snprintf(dir, sizeof(dir), "/tmp/stocktake-remote-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     struct meta_store *m = NULL;
-    struct meta_config cfg = {"sqlite", dir, 0};
+    struct meta_config cfg = {"sqlite", dir, 0, NULL};
     CHECK(meta_open(&m, &cfg) == 0);
     struct meta_remote r, got;
     memset(&r, 0, sizeof(r));

@@ -172,7 +172,7 @@ TEST(tier_worker_pass_moves_versions)
     struct tier_fixture f;
     snprintf(f.dir, sizeof(f.dir), "/tmp/stocktake-tier-XXXXXX");
     CHECK(mkdtemp(f.dir) != NULL);
-    struct meta_config cfg = {"sqlite", f.dir, 0};
+    struct meta_config cfg = {"sqlite", f.dir, 0, NULL};
     CHECK(meta_open(&f.m, &cfg) == 0);
     struct meta_bucket b;
     memset(&b, 0, sizeof(b));
@@ -222,7 +222,7 @@ TEST(tier_worker_pass_marks_restores)
     struct tier_fixture f;
     snprintf(f.dir, sizeof(f.dir), "/tmp/stocktake-tier-XXXXXX");
     CHECK(mkdtemp(f.dir) != NULL);
-    struct meta_config cfg = {"sqlite", f.dir, 0};
+    struct meta_config cfg = {"sqlite", f.dir, 0, NULL};
     CHECK(meta_open(&f.m, &cfg) == 0);
     struct meta_bucket b;
     memset(&b, 0, sizeof(b));
