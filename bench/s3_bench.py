@@ -3,13 +3,19 @@
 concurrent clients (separate processes, each with its own boto3 client), against a release
 build of stocktake on a temporary data directory on loopback.
 
-    make && /usr/bin/python3 bench/s3_bench.py [--clients 4] [--seconds 5]
+    make && /usr/bin/python3 bench/s3_bench.py [--clients 4] [--seconds 5] [--serve-args ARGS]
+
+--serve-args adds serve options, e.g. the blobs in RADOS on a test cluster
+(scripts/ceph-test-cluster.sh start /tmp/c):
+    --serve-args "--blobs rados:stocktake/bench --ceph-conf /tmp/c/ceph.conf
+                  --ceph-keyring /tmp/c/keyring"
 
 Prints one line per operation and size: ops/s and MB/s. Numbers depend on the machine and
 the disk (every PUT is fsynced), so compare runs on the same machine."""
 import argparse
 import multiprocessing as mp
 import os
+import shlex
 import sys
 import time
 
@@ -59,12 +65,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--serve-args", default="", help="more `stocktake serve` options")
     a = ap.parse_args()
-    srv = Server().start()
+    srv = Server(args=shlex.split(a.serve_args)).start()
     try:
         s3 = srv.client()
-        print("stocktake S3 benchmark: %d clients, %.0f s per step, loopback, fsync on"
-              % (a.clients, a.seconds))
+        print("stocktake S3 benchmark: %d clients, %.0f s per step, loopback, fsync on%s"
+              % (a.clients, a.seconds, (", serve " + a.serve_args) if a.serve_args else ""))
         print("%-5s %-7s %10s %10s" % ("op", "size", "ops/s", "MB/s"))
         with mp.Pool(a.clients) as pool:
             for size, label in ((4096, "4KiB"), (16 * 1024 * 1024, "16MiB")):
