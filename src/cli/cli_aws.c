@@ -31,8 +31,8 @@ static int cli_aws_eq(const char *s, const char *e, const char *want)
     return (size_t)(e - s) == n && memcmp(s, want, n) == 0;
 }
 
-int cli_aws_ini_get(const char *text, size_t len, const char *section, const char *key,
-                    char *out, size_t size)
+int cli_aws_ini_get(const char *text, size_t len, const char *section, const char *key, char *out,
+                    size_t size)
 {
     const char *p = text, *end = text + len;
     int in_section = 0;
@@ -113,7 +113,8 @@ static int cli_aws_profile_get(const char *profile, const char *key, char *out, 
     free(text);
     if (rc != ERR_NOTFOUND) {
         if (where)
-            snprintf(where, where_size, "%s [%s]", path, profile);
+            if (snprintf(where, where_size, "%s [%s]", path, profile) >= (int)where_size)
+                where[where_size - 1] = '\0'; /* a message only: shortened */
         return rc;
     }
     cli_aws_path(path, sizeof(path), "AWS_CONFIG_FILE", "config");
@@ -126,8 +127,8 @@ static int cli_aws_profile_get(const char *profile, const char *key, char *out, 
     if (text)
         OPENSSL_cleanse(text, len);
     free(text);
-    if (!rc && where)
-        snprintf(where, where_size, "%s [%s]", path, section);
+    if (!rc && where && snprintf(where, where_size, "%s [%s]", path, section) >= (int)where_size)
+        where[where_size - 1] = '\0';
     return rc;
 }
 

@@ -32,7 +32,7 @@ void cli_aws_creds_clear(struct cli_aws_creds *c);
 /* The value of key in [section] of an INI text (aws CLI files: "key = value" lines, '#' and
  * ';' comments, section and key names compared exactly after trimming). 0 with the value
  * (trimmed) in out, ERR_NOTFOUND when absent, ERR_TOOBIG when it does not fit. */
-int cli_aws_ini_get(const char *text, size_t len, const char *section, const char *key,
-                    char *out, size_t size) WARN_UNUSED;
+int cli_aws_ini_get(const char *text, size_t len, const char *section, const char *key, char *out,
+                    size_t size) WARN_UNUSED;
 
 #endif

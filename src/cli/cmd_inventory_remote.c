@@ -349,8 +349,8 @@ static int remote_status(const struct remote_opts *o, const struct cli_aws_creds
     json_array_foreach(runs, i, r)
     {
         const char *state = remote_str(r, "state");
-        const char *detail = strcmp(state, "succeeded") == 0 ? remote_str(r, "manifestKey")
-                                                             : remote_str(r, "error");
+        const char *detail =
+            strcmp(state, "succeeded") == 0 ? remote_str(r, "manifestKey") : remote_str(r, "error");
         char extra[96] = "";
         if (!remote_finished(r)) {
             char eta[32];

@@ -13,13 +13,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const sections[] = {"default", "profile default", "stocktake",
                                            "profile stocktake", ""};
-    static const char *const keys[] = {"aws_access_key_id", "aws_secret_access_key", "region",
-                                       ""};
+    static const char *const keys[] = {"aws_access_key_id", "aws_secret_access_key", "region", ""};
     char out[129];
     for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {
         for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-            int rc = cli_aws_ini_get((const char *)data, size, sections[s], keys[k], out,
-                                     sizeof(out));
+            int rc =
+                cli_aws_ini_get((const char *)data, size, sections[s], keys[k], out, sizeof(out));
             if (rc == 0) {
                 size_t n = strlen(out);
                 if (n >= sizeof(out))
