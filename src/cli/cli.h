@@ -17,6 +17,9 @@ int cli_admin(int argc, char **argv);
 int cli_inventory(int argc, char **argv);
 /* `inventory put|get …` (cmd_inventory_config.c); argv[0] is "put" or "get". */
 int cli_inventory_config(int argc, char **argv);
+/* `inventory run|status|cancel --endpoint URL …` (cmd_inventory_remote.c): argv[0] is the
+ * subcommand. */
+int cli_inventory_remote(int argc, char **argv);
 /* lifecycle (issue 12) */
 int cli_lifecycle(int argc, char **argv);
 /* replication (issue 13) */

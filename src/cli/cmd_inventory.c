@@ -37,6 +37,9 @@ static void inventory_usage(void)
             "       stocktake inventory ddl --data DIR --bucket B --id ID "
             "[--engine athena|trino|spark|duckdb] [--local-dir DIR]\n"
             "       stocktake inventory cancel --data DIR --bucket B --id ID\n"
+            "       stocktake inventory run|status|cancel --endpoint URL --bucket B [--id ID]\n"
+            "                              [--profile P] [--region R] [--no-wait] "
+            "(a server's admin API)\n"
             "       stocktake inventory put|get --data DIR --bucket B --id ID ... "
             "(`stocktake inventory put` lists its flags)\n");
 }
@@ -224,6 +227,10 @@ int cli_inventory(int argc, char **argv)
     }
     if (strcmp(argv[1], "put") == 0 || strcmp(argv[1], "get") == 0)
         return cli_inventory_config(argc - 1, argv + 1);
+    for (int i = 2; i < argc; i++) { /* a server's admin API rather than its data directory */
+        if (strcmp(argv[i], "--endpoint") == 0 || strncmp(argv[i], "--endpoint=", 11) == 0)
+            return cli_inventory_remote(argc - 1, argv + 1);
+    }
     struct inventory_opts o;
     if (inventory_parse(&o, argc - 1, argv + 1)) {
         inventory_usage();

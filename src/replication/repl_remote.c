@@ -1,6 +1,6 @@
 /* repl_remote.c — one replication task applied to a bucket on a remote S3 endpoint registered
  * with `admin remote add` (repl.h): HTTP(S) with libcurl, signed with SigV4
- * (CURLOPT_AWS_SIGV4 "aws:amz:REGION:s3", unsigned payload). A version is PUT with its
+ * (core/http_sigv4.h: CURLOPT_AWS_SIGV4, unsigned payload). A version is PUT with its
  * content type and stored headers (x-amz-meta-*, Cache-Control, …), its tags (x-amz-tagging),
  * full-object checksum, Object Lock settings, storage class and SSE-S3 (as AES256 on the
  * remote), and the user metadata entry x-amz-meta-stocktake-replica-of: <source version id>.
@@ -24,6 +24,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/http_sigv4.h"
 #include "core/uri.h"
 #include "crypto/keys.h"
 #include "object/object.h"
@@ -126,14 +127,10 @@ int repl_remote_call(const struct meta_remote *rem, const char *method, const ch
         buf_dispose(&url);
         return repl_rwhy(why, size, ERR_NOMEM, "remote %s: cannot build the request", rem->name);
     }
-    char sigv4[96], userpwd[400];
-    snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", rem->region);
-    snprintf(userpwd, sizeof(userpwd), "%s:%s", rem->access_key, rem->secret_key);
-    h = curl_slist_append(h, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
+    struct http_sigv4 sig;
+    http_sigv4_setup(c, &sig, rem->region, rem->access_key, rem->secret_key, &h);
     curl_easy_setopt(c, CURLOPT_URL, url.data);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_AWS_SIGV4, sigv4);
-    curl_easy_setopt(c, CURLOPT_USERPWD, userpwd);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)REPL_REMOTE_TIMEOUT_MS);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
@@ -158,7 +155,7 @@ int repl_remote_call(const struct meta_remote *rem, const char *method, const ch
         }
     }
     CURLcode cc = curl_easy_perform(c);
-    OPENSSL_cleanse(userpwd, sizeof(userpwd));
+    http_sigv4_clear(&sig);
     if (cc == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->status);
     repl_answer_code(a);
