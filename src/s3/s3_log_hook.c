@@ -142,12 +142,13 @@ static void s3_log_operation(const struct s3_req *r, char *out, size_t size)
 }
 
 /* The bucket's logging target, from the cache or the metadata: 1 when logging is enabled. */
-static int s3_log_target(struct s3_req *r, struct log_batch_id *target, char owner[65])
+static int s3_log_target(struct s3_req *r, const char *bucket, struct log_batch_id *target,
+                         char owner[65])
 {
     struct meta_bucket b;
-    if (r->bucket_info.id[0] && strcmp(r->bucket_info.name, r->bucket) == 0)
+    if (r->bucket_info.id[0] && strcmp(r->bucket_info.name, bucket) == 0)
         b = r->bucket_info;
-    else if (meta_bucket_get(r->srv->meta, r->bucket, &b))
+    else if (meta_bucket_get(r->srv->meta, bucket, &b))
         return 0; /* no such bucket: nothing to log to */
     size_t h = 5381;
     for (const char *p = b.id; *p; p++)
@@ -218,29 +219,33 @@ static int64_t s3_log_object_size(const struct s3_req *r, int status)
     return -1;
 }
 
-void s3_log_request(struct s3_req *r)
+/* What one record says beyond the request's common fields. */
+struct s3_log_what {
+    const char *bucket;
+    const char *operation;
+    const char *key;
+    int status;
+    const char *error_code;
+    int64_t bytes_sent;
+    int64_t object_size;
+    const char *version;
+};
+
+/* Append one record of r about w into the log of w->bucket, when it has logging enabled. */
+static void s3_log_emit(struct s3_req *r, const struct s3_log_what *w, int64_t now)
 {
-    if (!r->srv->access_logs || !r->bucket || !r->bucket[0] || strcmp(r->bucket, "_stocktake") == 0)
-        return;
     struct log_batch_id target;
     char owner[65];
-    if (!s3_log_target(r, &target, owner))
+    if (!s3_log_target(r, w->bucket, &target, owner))
         return;
-    int64_t now = clock_now_ms();
     target.first_ms = now;
-    char operation[96];
-    s3_log_operation(r, operation, sizeof(operation));
     const char *path = http_req_path(r->http), *query = http_req_query(r->http);
     struct buf uri;
     buf_init(&uri, BUF_UNLIMITED);
     int rc = buf_puts(&uri, path);
     if (!rc && query[0])
         rc = buf_printf(&uri, "?%s", query);
-    int status = http_req_status(r->http);
     int authenticated = !r->anonymous && r->account.canonical_id[0];
-    const char *version = http_req_response_header(r->http, "x-amz-version-id");
-    if (!version)
-        version = s3_req_param(r, "versionId");
     char tls_version[16] = "", cipher[128] = "";
     if (http_req_tls(r->http, tls_version, sizeof(tls_version), cipher, sizeof(cipher)))
         tls_version[0] = cipher[0] = '\0';
@@ -248,25 +253,25 @@ void s3_log_request(struct s3_req *r)
     int64_t answer = r->log_answer_ms ? r->log_answer_ms : now;
     struct log_record rec = {
         .bucket_owner = owner,
-        .bucket = r->bucket,
+        .bucket = w->bucket,
         .time_ms = r->log_start_ms,
         .remote_ip = http_req_peer(r->http),
         .requester = authenticated ? r->account.canonical_id : NULL,
         .request_id = r->request_id,
-        .operation = operation,
-        .key = r->key,
+        .operation = w->operation,
+        .key = w->key,
         .method = http_req_method(r->http),
         .raw_uri = uri.data,
         .http_version = http_req_version(r->http),
-        .status = status,
-        .error_code = r->log_error_code,
-        .bytes_sent = r->is_head ? -1 : http_req_response_size(r->http),
-        .object_size = s3_log_object_size(r, status),
+        .status = w->status,
+        .error_code = w->error_code,
+        .bytes_sent = w->bytes_sent,
+        .object_size = w->object_size,
         .total_ms = now - r->log_start_ms,
         .turnaround_ms = answer >= complete ? answer - complete : 0,
         .referrer = s3_req_header(r, "Referer"),
         .user_agent = s3_req_header(r, "User-Agent"),
-        .version_id = version,
+        .version_id = w->version,
         .host_id = r->host_id,
         .signature_version = !authenticated  ? NULL
                              : r->auth_sigv2 ? "SigV2"
@@ -286,8 +291,50 @@ void s3_log_request(struct s3_req *r)
     if (!rc)
         rc = log_spool_append(r->srv->access_logs, &target, line.data, line.len);
     if (rc)
-        log_warn("access log record of request %s for bucket %s: %s", r->request_id, r->bucket,
+        log_warn("access log record of request %s for bucket %s: %s", r->request_id, w->bucket,
                  err_msg());
     buf_dispose(&line);
     buf_dispose(&uri);
+}
+
+void s3_log_request(struct s3_req *r)
+{
+    if (!r->srv->access_logs || !r->bucket || !r->bucket[0] || strcmp(r->bucket, "_stocktake") == 0)
+        return;
+    int64_t now = clock_now_ms();
+    char operation[96];
+    s3_log_operation(r, operation, sizeof(operation));
+    int status = http_req_status(r->http);
+    const char *version = http_req_response_header(r->http, "x-amz-version-id");
+    if (!version)
+        version = s3_req_param(r, "versionId");
+    struct s3_log_what w = {r->bucket,
+                            operation,
+                            r->key,
+                            status,
+                            r->log_error_code,
+                            r->is_head ? -1 : http_req_response_size(r->http),
+                            s3_log_object_size(r, status),
+                            version};
+    s3_log_emit(r, &w, now);
+    /* AWS's derived records: each object a DeleteObjects removed (BATCH.DELETE.OBJECT), and
+     * the copy source's read in its own bucket's log (REST.COPY.OBJECT_GET / PART_GET) */
+    for (size_t off = 0; off < r->log_deleted.len;) {
+        const char *key = r->log_deleted.data + off;
+        struct s3_log_what d = {r->bucket, "BATCH.DELETE.OBJECT", key, 204, NULL, -1, -1, NULL};
+        s3_log_emit(r, &d, now);
+        off += strlen(key) + 1;
+    }
+    if (r->log_copy_bucket && r->log_copy_key && r->op) {
+        int part = strcmp(r->op->name, "UploadPartCopy") == 0;
+        struct s3_log_what c = {r->log_copy_bucket,
+                                part ? "REST.COPY.PART_GET" : "REST.COPY.OBJECT_GET",
+                                r->log_copy_key,
+                                status,
+                                r->log_error_code,
+                                -1,
+                                -1,
+                                r->log_copy_version};
+        s3_log_emit(r, &c, now);
+    }
 }

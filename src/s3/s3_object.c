@@ -336,6 +336,13 @@ enum s3_error s3_copy_source_parse(struct s3_req *r, char **bucket, char **key, 
         *bucket = *key = NULL;
         goto bad;
     }
+    /* the source's read is logged in its bucket's access log (s3_log_hook.c) */
+    free(r->log_copy_bucket);
+    free(r->log_copy_key);
+    free(r->log_copy_version);
+    r->log_copy_bucket = xstrdup(*bucket);
+    r->log_copy_key = xstrdup(*key);
+    r->log_copy_version = *version ? xstrdup(*version) : NULL;
     return S3_OK;
 bad:
     s3_req_set_message(r, "Invalid copy source object key");

@@ -41,6 +41,8 @@ static int s3_delete_one(struct s3_req *r, struct buf *xml, xmlNode *obj, int qu
                           : s3_req_authorize_version(r, action, &r->bucket_info, key, version);
     if (!e)
         e = s3_object_delete_key(r, key, version, &res);
+    if (!e && buf_append(&r->log_deleted, key, strlen(key) + 1))
+        r->log_deleted.len = 0; /* only the access log's records; the delete stands */
     if (e) {
         rc = s3_delete_result_error(xml, key, version, e);
     } else if (!quiet) {

@@ -160,6 +160,10 @@ struct s3_req {
     int64_t log_complete_ms; /* the body was read */
     int64_t log_answer_ms;
     const char *log_error_code;
+    /* the keys a DeleteObjects removed, each NUL-terminated (BATCH.DELETE.OBJECT records),
+     * and a copy's source (REST.COPY.OBJECT_GET in the source bucket's log; owned) */
+    struct buf log_deleted;
+    char *log_copy_bucket, *log_copy_key, *log_copy_version;
 };
 
 /* Operation handlers (s3_op_*.c), as named in s3_ops.def. */

@@ -277,6 +277,7 @@ static struct s3_req *s3_req_new(struct http_request *http, struct s3_server *sr
     r->host_id[hash_base64(host, sizeof(host), r->host_id)] = '\0';
     s3_body_init(&r->body);
     buf_init(&r->error_extra, 64 * 1024);
+    buf_init(&r->log_deleted, BUF_UNLIMITED);
     return r;
 }
 
@@ -295,6 +296,10 @@ static void s3_req_free(struct s3_req *r)
     free(r->body_error_message);
     free(r->error_message);
     buf_dispose(&r->error_extra);
+    buf_dispose(&r->log_deleted);
+    free(r->log_copy_bucket);
+    free(r->log_copy_key);
+    free(r->log_copy_version);
     for (size_t i = 0; i < r->n_error_headers; i++) {
         free(r->error_headers[i][0]);
         free(r->error_headers[i][1]);

@@ -235,6 +235,27 @@ def test_records_for_operations(s3, server):
     assert all(r["Bucket"] == src for r in recs)
 
 
+def test_derived_records_batch_delete_and_copy_source(s3, server):
+    """AWS's derived records: BATCH.DELETE.OBJECT for each key DeleteObjects removes, and the
+    copy source's read (REST.COPY.OBJECT_GET) in the source bucket's own log."""
+    src, dst, other = new_bucket(s3, "src"), new_bucket(s3, "dst"), new_bucket(s3, "oth")
+    enable(s3, server, src, dst)
+    for k in ("d1", "d2"):
+        s3.put_object(Bucket=src, Key=k, Body=b"12345")
+    s3.delete_objects(Bucket=src, Delete={"Objects": [{"Key": "d1"}, {"Key": "d2"}]})
+    s3.put_object(Bucket=src, Key="c", Body=b"copy me")
+    s3.copy_object(Bucket=other, Key="copied", CopySource={"Bucket": src, "Key": "c"})
+    recs = records(s3, server, src, dst)
+    ops = [(r["Operation"], r["Key"]) for r in recs]
+    assert ("REST.POST.MULTI_OBJECT_DELETE", "-") in ops
+    assert ("BATCH.DELETE.OBJECT", "d1") in ops and ("BATCH.DELETE.OBJECT", "d2") in ops
+    get = [r for r in recs if r["Operation"] == "REST.COPY.OBJECT_GET"]
+    assert len(get) == 1 and get[0]["Key"] == "c" and get[0]["Bucket"] == src
+    assert get[0]["RequestURI"] == "PUT /%s/copied HTTP/1.1" % other
+    # the destination bucket has no logging: its REST.COPY.OBJECT record goes nowhere
+    assert not any(r["Operation"] == "REST.COPY.OBJECT" for r in recs)
+
+
 def test_record_fields(s3, server):
     src, dst = new_bucket(s3, "src"), new_bucket(s3, "dst")
     enable(s3, server, src, dst)
