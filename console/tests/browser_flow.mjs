@@ -15,6 +15,8 @@ const out = env.ARTIFACTS;
 const url = env.CONSOLE_URL;
 const statePath = path.join(out, 'state.json');
 const errors = [];
+// the configurations the flow makes: one CSV.gz report, one Parquet report
+const CONFIGS = [[env.CONFIG_ID, 'CSV'], [env.CONFIG_ID + '-parquet', 'Parquet']];
 let shot = 0;
 
 function check(cond, what) {
@@ -121,24 +123,28 @@ async function phaseSetup(page) {
   check(true, 'versioning enabled from the settings page');
   await snap(page, 'settings');
   await page.goto(`${url}#/b/${env.SOURCE}/inventory`);
-  await page.waitForSelector('#inv-form');
-  await page.fill('#inv-id', env.CONFIG_ID);
-  await page.fill('#inv-dest', env.DEST);
-  await page.fill('#inv-dest-prefix', 'reports');
-  await page.selectOption('#inv-format', env.FORMAT || 'CSV');
-  for (const f of ['StorageClass', 'EncryptionStatus', 'ReplicationStatus', 'ObjectLockMode', 'Size', 'LastModifiedDate']) {
-    await page.check(`input.inv-field[value="${f}"]`);
+  for (const [id, format] of CONFIGS) {
+    await page.waitForSelector('#inv-form');
+    await page.fill('#inv-id', id);
+    await page.fill('#inv-dest', env.DEST);
+    await page.fill('#inv-dest-prefix', 'reports');
+    await page.selectOption('#inv-format', format);
+    for (const f of ['StorageClass', 'EncryptionStatus', 'ReplicationStatus', 'ObjectLockMode', 'Size', 'LastModifiedDate']) {
+      await page.check(`input.inv-field[value="${f}"]`);
+    }
+    await page.click('#inv-save');
+    await page.waitForSelector(`#inv-table td:text-is("${id}")`);
+    check(true, `inventory configuration ${id} (${format}) saved with the destination policy`);
   }
-  await page.click('#inv-save');
-  await page.waitForSelector(`#inv-table td:text-is("${env.CONFIG_ID}")`);
-  check(true, 'inventory configuration saved with the destination policy');
   await snap(page, 'inventory-configured');
   if (env.ADMIN_API === '1') {
-    await page.click(`#inv-table tr:has(td:text-is("${env.CONFIG_ID}")) button.run-now`);
-    await page.waitForSelector('#run-history tr.run');
-    await snap(page, 'run-started');
-    await page.waitForSelector('#run-history tr.state-succeeded', { timeout: 120000 });
-    check(true, 'run now: the history shows the run succeeded');
+    for (const [id] of CONFIGS) {
+      await page.click(`#inv-table tr:has(td:text-is("${id}")) button.run-now`);
+      await page.waitForSelector(`#run-history tr.run:has(td:text-is("${id}"))`);
+      await snap(page, 'run-started');
+      await page.waitForSelector(`#run-history tr.state-succeeded:has(td:text-is("${id}"))`, { timeout: 120000 });
+      check(true, `run now: the history shows the run of ${id} succeeded`);
+    }
     await snap(page, 'run-history');
   }
 }
@@ -149,17 +155,19 @@ async function phaseReport(page) {
   if (env.ADMIN_API === '1') {
     await page.waitForSelector('#run-history tr.state-succeeded');
     const text = await page.textContent('#run-history');
-    check(text.includes(env.CONFIG_ID), 'run history lists the run');
+    check(CONFIGS.every(([id]) => text.includes(id)), 'run history lists the runs');
   }
   await snap(page, 'inventory');
-  await page.goto(`${url}#/b/${env.SOURCE}/charts/${env.CONFIG_ID}`);
-  await page.waitForSelector('#charts[data-ready="true"]', { timeout: 60000 });
-  const status = await page.textContent('#charts-status');
-  check(/ 2 objects/.test(status), 'charts read the report: ' + status);
-  const n = await page.$$eval('#charts canvas', (cs) => cs.length);
-  check(n === 8, `all ${n} charts drawn`);
-  await page.waitForTimeout(500);
-  await snap(page, 'charts');
+  for (const [id, format] of CONFIGS) {
+    await page.goto(`${url}#/b/${env.SOURCE}/charts/${id}`);
+    await page.waitForSelector('#charts[data-ready="true"]', { timeout: 60000 });
+    const status = await page.textContent('#charts-status');
+    check(status.includes(`(${format},`) && / 2 objects/.test(status), 'charts read the report: ' + status);
+    const n = await page.$$eval('#charts canvas', (cs) => cs.length);
+    check(n === 8, `all ${n} charts drawn`);
+    await page.waitForTimeout(500);
+    await snap(page, `charts-${format}`);
+  }
 }
 
 main().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });
