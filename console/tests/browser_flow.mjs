@@ -15,6 +15,8 @@ const out = env.ARTIFACTS;
 const url = env.CONSOLE_URL;
 const statePath = path.join(out, 'state.json');
 const errors = [];
+// the configurations the flow makes: one CSV.gz report, one Parquet report
+const CONFIGS = [[env.CONFIG_ID, 'CSV'], [env.CONFIG_ID + '-parquet', 'Parquet']];
 let shot = 0;
 
 function check(cond, what) {
@@ -51,6 +53,7 @@ async function main() {
     if (phase === 'signin') await phaseSignIn(page, context);
     else if (phase === 'setup') await phaseSetup(page);
     else if (phase === 'report') await phaseReport(page);
+    else if (phase === 'history') await phaseHistory(page);
     else throw new Error('unknown phase ' + phase);
   } finally {
     await browser.close();
@@ -121,24 +124,28 @@ async function phaseSetup(page) {
   check(true, 'versioning enabled from the settings page');
   await snap(page, 'settings');
   await page.goto(`${url}#/b/${env.SOURCE}/inventory`);
-  await page.waitForSelector('#inv-form');
-  await page.fill('#inv-id', env.CONFIG_ID);
-  await page.fill('#inv-dest', env.DEST);
-  await page.fill('#inv-dest-prefix', 'reports');
-  await page.selectOption('#inv-format', env.FORMAT || 'CSV');
-  for (const f of ['StorageClass', 'EncryptionStatus', 'ReplicationStatus', 'ObjectLockMode', 'Size', 'LastModifiedDate']) {
-    await page.check(`input.inv-field[value="${f}"]`);
+  for (const [id, format] of CONFIGS) {
+    await page.waitForSelector('#inv-form');
+    await page.fill('#inv-id', id);
+    await page.fill('#inv-dest', env.DEST);
+    await page.fill('#inv-dest-prefix', 'reports');
+    await page.selectOption('#inv-format', format);
+    for (const f of ['StorageClass', 'EncryptionStatus', 'ReplicationStatus', 'ObjectLockMode', 'Size', 'LastModifiedDate']) {
+      await page.check(`input.inv-field[value="${f}"]`);
+    }
+    await page.click('#inv-save');
+    await page.waitForSelector(`#inv-table td:text-is("${id}")`);
+    check(true, `inventory configuration ${id} (${format}) saved with the destination policy`);
   }
-  await page.click('#inv-save');
-  await page.waitForSelector(`#inv-table td:text-is("${env.CONFIG_ID}")`);
-  check(true, 'inventory configuration saved with the destination policy');
   await snap(page, 'inventory-configured');
   if (env.ADMIN_API === '1') {
-    await page.click(`#inv-table tr:has(td:text-is("${env.CONFIG_ID}")) button.run-now`);
-    await page.waitForSelector('#run-history tr.run');
-    await snap(page, 'run-started');
-    await page.waitForSelector('#run-history tr.state-succeeded', { timeout: 120000 });
-    check(true, 'run now: the history shows the run succeeded');
+    for (const [id] of CONFIGS) {
+      await page.click(`#inv-table tr:has(td:text-is("${id}")) button.run-now`);
+      await page.waitForSelector(`#run-history tr.run:has(td:text-is("${id}"))`);
+      await snap(page, 'run-started');
+      await page.waitForSelector(`#run-history tr.state-succeeded:has(td:text-is("${id}"))`, { timeout: 120000 });
+      check(true, `run now: the history shows the run of ${id} succeeded`);
+    }
     await snap(page, 'run-history');
   }
 }
@@ -149,17 +156,63 @@ async function phaseReport(page) {
   if (env.ADMIN_API === '1') {
     await page.waitForSelector('#run-history tr.state-succeeded');
     const text = await page.textContent('#run-history');
-    check(text.includes(env.CONFIG_ID), 'run history lists the run');
+    check(CONFIGS.every(([id]) => text.includes(id)), 'run history lists the runs');
   }
   await snap(page, 'inventory');
-  await page.goto(`${url}#/b/${env.SOURCE}/charts/${env.CONFIG_ID}`);
-  await page.waitForSelector('#charts[data-ready="true"]', { timeout: 60000 });
-  const status = await page.textContent('#charts-status');
-  check(/ 2 objects/.test(status), 'charts read the report: ' + status);
-  const n = await page.$$eval('#charts canvas', (cs) => cs.length);
-  check(n === 8, `all ${n} charts drawn`);
-  await page.waitForTimeout(500);
-  await snap(page, 'charts');
+  for (const [id, format] of CONFIGS) {
+    await page.goto(`${url}#/b/${env.SOURCE}/charts/${id}`);
+    await page.waitForSelector('#charts[data-ready="true"]', { timeout: 60000 });
+    const status = await page.textContent('#charts-status');
+    check(status.includes(`(${format},`) && / 2 objects/.test(status), 'charts read the report: ' + status);
+    const n = await page.$$eval('#charts canvas', (cs) => cs.length);
+    check(n === 8, `all ${n} charts drawn`);
+    await page.waitForTimeout(500);
+    await snap(page, `charts-${format}`);
+  }
+}
+
+// The history's rendering of the admin API's answers as docs/ADMIN-API.md gives them: the
+// status answers are served by the test (page.route) from a script of states: running with
+// progress, then succeeded with the real report's manifest, whose files the page lists.
+async function phaseHistory(page) {
+  const manifestKey = env.MANIFEST_KEY;
+  const run = (over) => ({ runId: 7, bucket: env.SOURCE, id: env.CONFIG_ID, state: 'running', startedAt: '2026-12-03T10:00:00Z',
+    finishedAt: null, reportAt: '2026-12-03T10:00:00Z', rows: 500, rowsTotal: 1000, rate: 250, etaSeconds: 2, files: 0, bytes: 0,
+    error: null, manifestKey: null, destinationBucket: env.DEST, ...over });
+  const script = [run({}), run({ rows: 900, etaSeconds: 1 }),
+    run({ state: 'succeeded', rows: 1000, finishedAt: '2026-12-03T10:00:04Z', etaSeconds: 0, files: 1, bytes: 1234, manifestKey })];
+  let polls = 0, started = 0;
+  await page.route('**/_stocktake/api/inventory/**', async (route) => {
+    const u = new URL(route.request().url());
+    const hdr = route.request().headers()['x-stocktake-console'];
+    if (hdr !== '1') return route.fulfill({ status: 403, contentType: 'application/json', body: '{"error":"AccessDenied","message":"no header"}' });
+    if (u.pathname.endsWith('/run')) {
+      started++;
+      return route.fulfill({ status: 202, contentType: 'application/json', body: JSON.stringify({ bucket: env.SOURCE, id: u.searchParams.get('id'), runId: 7, state: 'running' }) });
+    }
+    const runs = started ? [script[Math.min(polls++, script.length - 1)]] : [];
+    const failed = run({ runId: 6, state: 'failed', rows: 10, finishedAt: '2026-12-02T10:00:01Z', error: 'AccessDenied: the destination policy does not let S3 write', rate: 0, etaSeconds: null });
+    return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ runs: [...runs, failed] }) });
+  });
+  await page.goto(`${url}#/b/${env.SOURCE}/inventory`);
+  await page.waitForSelector('#run-history tr.state-failed');
+  check((await page.textContent('#run-history')).includes('destination policy does not let S3 write'), 'a failed run shows its error');
+  await page.click(`#inv-table tr:has(td:text-is("${env.CONFIG_ID}")) button.run-now`);
+  await page.waitForSelector('#run-history tr.state-running');
+  const row = await page.textContent('#run-history tr.state-running');
+  check(/500 \/ 1000/.test(row) && row.includes('250 rows/s') && row.includes('2s'), 'live progress: rows, rate, ETA: ' + row);
+  check(await page.$eval('#run-history tr.state-running progress', (p) => p.value) === 50, 'the progress bar is at 50%');
+  await snap(page, 'progress');
+  await page.waitForSelector('#run-history tr.state-succeeded', { timeout: 20000 });
+  check(polls >= 3, `the history was polled while the run ran (${polls} polls)`);
+  await page.click('#run-history tr.state-succeeded button:text-is("files")');
+  await page.waitForSelector('#file-list li');
+  check((await page.textContent('#file-list')).includes('/data/'), 'the run links to its report files');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#run-history tr.state-succeeded button:text-is("manifest")')]);
+  const saved = path.join(out, 'downloaded-manifest.json');
+  await dl.saveAs(saved);
+  check(JSON.parse(fs.readFileSync(saved, 'utf8')).files.length === 1, 'the manifest link downloads manifest.json');
+  await snap(page, 'history');
 }
 
 main().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });
