@@ -10,7 +10,8 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev zlib1g-dev
-            libsnappy-dev libxml2-dev libjansson-dev libcurl4-openssl-dev libmosquitto-dev)
+            libsnappy-dev libxml2-dev libjansson-dev libcurl4-openssl-dev libmosquitto-dev
+            libisal-dev)
 test_pkgs=(python3 python3-pytest python3-boto3 awscli clang-format openssl curl mosquitto
            mosquitto-clients)
 

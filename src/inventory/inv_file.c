@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "core/alloc.h"
 #include "core/hash.h"
+#include "inventory/inv_deflate.h"
 #include "object/object.h"
 
 #define INV_FILE_BUF (256 * 1024)
@@ -16,16 +16,15 @@ struct inv_file {
     struct obj_writer *w; /* the object layer's write path: MD5, checksum, blob */
     uint64_t stored;
     uint64_t written;
-    int gzip;
-    z_stream z;
-    size_t pending; /* bytes in in[], not yet given to deflate */
+    struct inv_deflate *z; /* gzip: one member; NULL: stored as written */
+    size_t pending;        /* bytes in in[], not yet given to deflate */
     unsigned char in[INV_FILE_BUF];
-    unsigned char out[INV_FILE_BUF];
 };
 
 /* The last stage: count stored bytes and hand them to the object layer's writer. */
-static int inv_file_store(struct inv_file *f, const void *data, size_t n)
+static int inv_file_store(void *arg, const void *data, size_t n)
 {
+    struct inv_file *f = arg;
     f->stored += n;
     return obj_writer_write(f->w, data, n);
 }
@@ -44,16 +43,14 @@ int inv_file_open_kms(struct inv_file **out, struct blob_store *bs, int gzip, en
                                   .customer_key = data_key,
                                   .sse_record = record};
     struct inv_file *f = xcalloc(1, sizeof(*f));
-    f->gzip = gzip;
-    if (gzip && deflateInit2(&f->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        free(f);
-        err_set("deflateInit2 failed");
-        return ERR_NOMEM;
-    }
-    int rc = obj_writer_open(bs, &opts, &f->w);
+    int rc = gzip ? inv_deflate_open(&f->z, 1) : 0;
     if (rc) {
-        if (gzip)
-            deflateEnd(&f->z);
+        free(f);
+        return rc;
+    }
+    rc = obj_writer_open(bs, &opts, &f->w);
+    if (rc) {
+        inv_deflate_free(f->z);
         free(f);
         return rc;
     }
@@ -61,38 +58,24 @@ int inv_file_open_kms(struct inv_file **out, struct blob_store *bs, int gzip, en
     return 0;
 }
 
-static int inv_file_deflate(struct inv_file *f, const void *data, size_t n, int flush)
+static int inv_file_deflate(struct inv_file *f, const void *data, size_t n, int finish)
 {
-    f->z.next_in = (unsigned char *)data;
-    f->z.avail_in = (uInt)n;
-    do {
-        f->z.next_out = f->out;
-        f->z.avail_out = sizeof(f->out);
-        int zr = deflate(&f->z, flush);
-        if (zr == Z_STREAM_ERROR) {
-            err_set("deflate failed");
-            return ERR_IO;
-        }
-        size_t have = sizeof(f->out) - f->z.avail_out;
-        if (have && inv_file_store(f, f->out, have))
-            return ERR_IO;
-    } while (f->z.avail_out == 0 || (flush == Z_FINISH && f->z.avail_in > 0));
-    return 0;
+    return inv_deflate_write(f->z, data, n, finish, inv_file_store, f);
 }
 
 /* Rows are small: gather them so deflate works on large blocks. */
 int inv_file_write(struct inv_file *f, const void *data, size_t n)
 {
     f->written += n;
-    if (!f->gzip)
+    if (!f->z)
         return inv_file_store(f, data, n);
     if (f->pending + n > sizeof(f->in)) {
-        int rc = inv_file_deflate(f, f->in, f->pending, Z_NO_FLUSH);
+        int rc = inv_file_deflate(f, f->in, f->pending, 0);
         f->pending = 0;
         if (rc)
             return rc;
         if (n > sizeof(f->in))
-            return inv_file_deflate(f, data, n, Z_NO_FLUSH);
+            return inv_file_deflate(f, data, n, 0);
     }
     memcpy(f->in + f->pending, data, n);
     f->pending += n;
@@ -106,9 +89,8 @@ uint64_t inv_file_written(const struct inv_file *f)
 
 int inv_file_close(struct inv_file *f, struct inv_file_result *out)
 {
-    int rc = f->gzip ? inv_file_deflate(f, f->in, f->pending, Z_FINISH) : 0;
-    if (f->gzip)
-        deflateEnd(&f->z);
+    int rc = f->z ? inv_file_deflate(f, f->in, f->pending, 1) : 0;
+    inv_deflate_free(f->z);
     struct obj_written res;
     if (rc)
         obj_writer_abort(f->w);
@@ -129,8 +111,7 @@ void inv_file_abort(struct inv_file *f)
 {
     if (!f)
         return;
-    if (f->gzip)
-        deflateEnd(&f->z);
+    inv_deflate_free(f->z);
     obj_writer_abort(f->w);
     free(f);
 }
