@@ -124,9 +124,8 @@ static int inv_pipe_row(void *arg, const struct meta_object *o)
 {
     struct inv_pipe *p = arg;
     size_t need = inv_pipe_len(o->key) + inv_pipe_len(o->headers) +
-                  inv_pipe_len(o->checksum_value) + inv_pipe_len(o->parts) +
-                  inv_pipe_len(o->acl) + inv_pipe_len(o->tags) + inv_pipe_len(o->sse) +
-                  inv_pipe_len(o->restore);
+                  inv_pipe_len(o->checksum_value) + inv_pipe_len(o->parts) + inv_pipe_len(o->acl) +
+                  inv_pipe_len(o->tags) + inv_pipe_len(o->sse) + inv_pipe_len(o->restore);
     struct inv_batch *b = p->filling;
     if (b && (b->n == INV_PIPE_ROWS || b->used + need > b->cap)) {
         inv_pipe_push(p);
