@@ -56,8 +56,8 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static const char *const WORDS[] = {"alpha", "report", "invoice", "sensor", "frame", "thumb",
-                                    "orders", "events", "export", "chunk", "summary", "clip",
+static const char *const WORDS[] = {"alpha",    "report", "invoice", "sensor", "frame",   "thumb",
+                                    "orders",   "events", "export",  "chunk",  "summary", "clip",
                                     "customer", "ledger", "metrics", "archive"};
 #define NWORDS (sizeof(WORDS) / sizeof(WORDS[0]))
 
@@ -93,8 +93,7 @@ static char *dir_name(int *kind)
                  (int)(rnd() % 10000));
     } else if (t < 0.90) {
         *kind = 3;
-        snprintf(buf, sizeof(buf), "backups/%s-db/%04d-%02d-%02d/", WORDS[rnd() % NWORDS], y, m,
-                 d);
+        snprintf(buf, sizeof(buf), "backups/%s-db/%04d-%02d-%02d/", WORDS[rnd() % NWORDS], y, m, d);
     } else {
         *kind = 4;
         snprintf(buf, sizeof(buf), "static/v%d.%d/assets/", (int)(rnd() % 10), (int)(rnd() % 30));
@@ -186,8 +185,8 @@ static int put_row(const char *bucket, const char *key, const char *vid, int lat
     return sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
 }
 
-static int fill(const char *path, const char *bucket, long long n, uint64_t seed,
-                const char *owner, int versioned)
+static int fill(const char *path, const char *bucket, long long n, uint64_t seed, const char *owner,
+                int versioned)
 {
     rng_state = seed;
     sqlite3 *db;
@@ -221,7 +220,10 @@ static int fill(const char *path, const char *bucket, long long n, uint64_t seed
         char key[256], vid[40] = "null", old[40];
         double t = unif();
         snprintf(key, sizeof(key), "%s%09lld-%s%s%s", dir, i, WORDS[rnd() % NWORDS],
-                 t < 0.01 ? " copy" : t < 0.02 ? "-\xc3\xa9t\xc3\xa9" : "", EXT[k]);
+                 t < 0.01   ? " copy"
+                 : t < 0.02 ? "-\xc3\xa9t\xc3\xa9"
+                            : "",
+                 EXT[k]);
         int rc = 0;
         if (versioned) {
             double v = unif();
@@ -324,7 +326,7 @@ static int deflate_file(const char *engine, const char *path)
 #ifdef HAVE_ISAL
     } else if (strncmp(engine, "isal", 4) == 0) {
         int level = engine[4] - '0';
-        size_t lb = level == 1 ? ISAL_DEF_LVL1_DEFAULT
+        size_t lb = level == 1   ? ISAL_DEF_LVL1_DEFAULT
                     : level == 2 ? ISAL_DEF_LVL2_DEFAULT
                                  : ISAL_DEF_LVL3_DEFAULT;
         struct isal_zstream z;

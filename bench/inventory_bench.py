@@ -301,7 +301,8 @@ class _Srv:
         env = {k: v for k, v in os.environ.items() if not k.startswith("STOCKTAKE_ROOT_")}
         self.log = open(os.path.join(data, "bench-server.log"), "ab")
         self.proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:0", "--data", data,
-                                      "--legacy-bucket-defaults"], stdout=subprocess.PIPE,
+                                      "--legacy-bucket-defaults", "--inventory-tick-seconds",
+                                      "86400"], stdout=subprocess.PIPE,
                                      stderr=self.log, env=env, stdin=subprocess.DEVNULL)
         line = self.proc.stdout.readline().decode()
         m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
@@ -445,7 +446,20 @@ def wal_bench(a):
         data = os.path.join(workdir, "data")
         os.makedirs(data)
         account, key, secret, fill_s = setup(data, n, a.seed, False)
+        # the server's scheduler runs due configurations at its first tick: the configurations
+        # come back after it (the tick is then a day away)
+        meta = os.path.join(data, "meta.db")
+        db = sqlite3.connect(meta)
+        configs = db.execute("SELECT bucket, id, config, updated_ms FROM inventory_configs"
+                             ).fetchall()
+        db.execute("DELETE FROM inventory_configs")
+        db.commit()
         srv = _Srv(data)
+        time.sleep(2)
+        db.executemany("INSERT INTO inventory_configs(bucket, id, config, updated_ms) VALUES"
+                       " (?, ?, ?, ?)", configs)
+        db.commit()
+        db.close()
         stop = threading.Event()
         puts = [0]
 
