@@ -12,7 +12,8 @@
  * objects over 16 MiB that are multipart; LastModified uniform over three years; storage
  * classes STANDARD 72%, STANDARD_IA 12%, INTELLIGENT_TIERING 8%, GLACIER 5%, DEEP_ARCHIVE 3%;
  * checksums CRC64NVME 40%, CRC32 10%, SHA256 5%, none 45%; replication COMPLETED 10%;
- * GOVERNANCE lock 2%; Content-Type by extension; private ACL, no SSE.
+ * GOVERNANCE lock 2%; Content-Type by extension; private ACL, no SSE; last access now (so a
+ * server's tiering worker leaves Intelligent-Tiering objects alone during the bench).
  * VERSIONED 1: version ids random; per key 80% one current version, 15% a noncurrent version
  * under the current one, 5% a delete marker over a noncurrent version (about 21% of rows are
  * noncurrent versions or delete markers). */
@@ -199,8 +200,9 @@ static int fill(const char *path, const char *bucket, long long n, uint64_t seed
                            " is_delete_marker, size, last_modified_ms, etag, storage_class,"
                            " owner_id, headers, blob_id, multipart, checksum_algorithm,"
                            " checksum_value, checksum_type, parts, lock_mode, lock_until_ms,"
-                           " replication_status) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,'',"
-                           "?12,?13,?14,?15,NULL,?16,?17,?18)",
+                           " replication_status, last_access_ms) VALUES (?1,?2,?3,?4,?5,?6,?7,"
+                           "?8,?9,?10,?11,'',?12,?13,?14,?15,NULL,?16,?17,?18,"
+                           " unixepoch() * 1000)",
                            -1, &ins, NULL) != SQLITE_OK) {
         fprintf(stderr, "prepare: %s\n", sqlite3_errmsg(db));
         return 1;

@@ -315,7 +315,11 @@ class _Srv:
 
     def stop(self):
         self.proc.terminate()
-        self.proc.wait()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # a background worker still busy: no need to wait
+            self.proc.kill()
+            self.proc.wait()
         self.log.close()
 
 

@@ -17,7 +17,11 @@ static void iso_by_gmtime(char *out, size_t size, int64_t ms)
 
 TEST(clock_iso8601_matches_gmtime)
 {
-    static const int64_t fixed[] = {0, 999, 86399999, 86400000, 951782400000LL /* 2000-02-29 */,
+    static const int64_t fixed[] = {0,
+                                    999,
+                                    86399999,
+                                    86400000,
+                                    951782400000LL /* 2000-02-29 */,
                                     4107542399999LL /* 2100-02-28T23:59:59.999 */,
                                     253402300799999LL /* 9999-12-31T23:59:59.999 */};
     char a[32], b[32];
