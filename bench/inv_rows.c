@@ -281,6 +281,7 @@ static int scan(const char *path, const char *bucket, int all)
         return 1;
     sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
     double t0 = now_s();
+    clock_t c0 = clock();
     long long rows = 0;
     uint64_t sink = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -294,7 +295,8 @@ static int scan(const char *path, const char *bucket, int all)
         rows++;
     }
     double s = now_s() - t0;
-    printf("%lld %.3f %llu\n", rows, s, (unsigned long long)(sink & 1));
+    printf("%lld %.3f %.3f %llu\n", rows, s, (double)(clock() - c0) / CLOCKS_PER_SEC,
+           (unsigned long long)(sink & 1));
     sqlite3_finalize(st);
     sqlite3_close(db);
     return 0;
