@@ -15,6 +15,14 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-pr
                -Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Isrc \
                $(shell pkg-config --cflags $(PKGS))
 LDLIBS  := $(shell pkg-config --libs $(PKGS)) $(SNAPPY) $(RADOS) -lpthread -lm
+# Intel ISA-L (Debian libisal-dev) compresses CSV.gz reports and ORC's ZLIB chunks
+# (src/inventory/inv_deflate.c); zlib is the fallback where it is missing. ISAL=0 forces zlib.
+ISAL    ?= $(shell pkg-config --exists libisal 2>/dev/null && echo 1 || \
+             (test -f /usr/include/isa-l/igzip_lib.h && echo 1 || echo 0))
+ifeq ($(ISAL),1)
+CFLAGS_BASE += -DHAVE_ISAL
+LDLIBS  += -lisal
+endif
 
 ifeq ($(SANITIZER),1)
 OUT     := build/asan

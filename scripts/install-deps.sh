@@ -13,7 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev
             libssl-dev zlib1g-dev libsnappy-dev libxml2-dev libjansson-dev libcurl4-openssl-dev
-            libmosquitto-dev librados-dev)
+            libmosquitto-dev librados-dev libisal-dev)
 # ceph-*: the throw-away single-node cluster of the RADOS blob tests (scripts/ceph-test-cluster.sh)
 test_pkgs=(postgresql python3 python3-pytest python3-boto3 awscli clang-format openssl curl mosquitto
            mosquitto-clients chromium ceph-mon ceph-osd ceph-common)

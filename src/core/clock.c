@@ -45,7 +45,26 @@ void clock_format_iso8601(char *out, size_t size, int64_t ms)
     struct tm tm;
     int millis;
     char buf[25];
-    clock_split(ms, &tm, &millis);
+    if (ms >= 0 && ms < 253402300800000LL) { /* 1970..9999: civil date by arithmetic */
+        int64_t days = ms / 86400000, rest = ms % 86400000;
+        /* days to y-m-d (H. Hinnant's civil_from_days), no gmtime_r and its tz lock */
+        int64_t z = days + 719468, era = z / 146097;
+        int64_t doe = z - era * 146097;
+        int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        int64_t mp = (5 * doy + 2) / 153;
+        int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+        memset(&tm, 0, sizeof(tm));
+        tm.tm_year = (int)(yoe + era * 400 + (m <= 2) - 1900);
+        tm.tm_mon = (int)m - 1;
+        tm.tm_mday = (int)d;
+        tm.tm_hour = (int)(rest / 3600000);
+        tm.tm_min = (int)(rest / 60000 % 60);
+        tm.tm_sec = (int)(rest / 1000 % 60);
+        millis = (int)(rest % 1000);
+    } else {
+        clock_split(ms, &tm, &millis);
+    }
     char *p = clock_digits(buf, tm.tm_year + 1900, 4);
     *p++ = '-';
     p = clock_digits(p, tm.tm_mon + 1, 2);
@@ -61,7 +80,11 @@ void clock_format_iso8601(char *out, size_t size, int64_t ms)
     p = clock_digits(p, millis, 3);
     *p++ = 'Z';
     *p = '\0';
-    snprintf(out, size, "%s", buf);
+    if (size == 0)
+        return;
+    size_t n = (size_t)(p - buf) < size - 1 ? (size_t)(p - buf) : size - 1;
+    memcpy(out, buf, n);
+    out[n] = '\0';
 }
 
 void clock_format_http(char *out, size_t size, int64_t ms)

@@ -28,21 +28,36 @@ int inv_format_csv_schema(const struct inv_columns *cols, struct buf *out)
     return rc;
 }
 
-/* Keep A-Z a-z 0-9 . - _ * and '/'; space becomes '+'; every other byte %XX. */
+/* Bytes kept as they are in an encoded value: A-Z a-z 0-9 . - _ * and '/'. */
+static const unsigned char inv_csv_safe[256] = {
+    ['*'] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1, ['_'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
+    ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['A'] = 1,
+    ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,
+    ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,
+    ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1,
+    ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+    ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1,
+    ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1};
+
+/* Keep the safe bytes; space becomes '+'; every other byte %XX. Runs of safe bytes are
+ * copied at once (keys are mostly safe). */
 static int inv_csv_encode(struct buf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     int rc = 0;
-    for (size_t i = 0; i < len && !rc; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-            c == '.' || c == '-' || c == '_' || c == '*' || c == '/') {
-            rc = buf_append(out, &c, 1);
-        } else if (c == ' ') {
-            rc = buf_append(out, "+", 1);
-        } else {
+    size_t i = 0;
+    while (i < len && !rc) {
+        size_t run = i;
+        while (run < len && inv_csv_safe[(unsigned char)s[run]])
+            run++;
+        if (run > i)
+            rc = buf_append(out, s + i, run - i);
+        i = run;
+        if (i < len && !rc) {
+            unsigned char c = (unsigned char)s[i++];
             char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-            rc = buf_append(out, e, 3);
+            rc = c == ' ' ? buf_append(out, "+", 1) : buf_append(out, e, 3);
         }
     }
     return rc;

@@ -1,13 +1,18 @@
-/* inv_file.c — the data-file stream chain (see inv_file.h). */
+/* inv_file.c — the data-file stream chain (see inv_file.h). The format's bytes gather in one of
+ * two buffers; a full buffer goes to the file's stage thread, which deflates it (gzip files)
+ * and hands the result to the object layer's writer (MD5, CRC64NVME, SSE, blob writes) while
+ * the next buffer fills: the report's third stage (docs/internals/INVENTORY.md, "Report
+ * throughput"). The hand-over is one buffer deep, so memory stays two buffers. */
 #include "inventory/inv_file.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "core/alloc.h"
 #include "core/hash.h"
+#include "inventory/inv_deflate.h"
 #include "object/object.h"
 
 #define INV_FILE_BUF (256 * 1024)
@@ -16,18 +21,113 @@ struct inv_file {
     struct obj_writer *w; /* the object layer's write path: MD5, checksum, blob */
     uint64_t stored;
     uint64_t written;
-    int gzip;
-    z_stream z;
-    size_t pending; /* bytes in in[], not yet given to deflate */
-    unsigned char in[INV_FILE_BUF];
-    unsigned char out[INV_FILE_BUF];
+    struct inv_deflate *z; /* gzip: one member; NULL: stored as written */
+    size_t pending;        /* bytes in in[cur], not yet handed over */
+    int cur;               /* the buffer being filled */
+    /* the stage thread (threaded 0: none could be started, the caller's thread does it) */
+    int threaded;
+    pthread_t tid;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a block handed over, taken, or quit */
+    int busy;          /* in[!cur] is being processed */
+    int quit;
+    size_t job_len;
+    int rc;           /* the stage's first failure */
+    char rc_msg[512]; /* and its message (err_msg is per thread) */
+    unsigned char in[2][INV_FILE_BUF];
 };
 
 /* The last stage: count stored bytes and hand them to the object layer's writer. */
-static int inv_file_store(struct inv_file *f, const void *data, size_t n)
+static int inv_file_store(void *arg, const void *data, size_t n)
 {
+    struct inv_file *f = arg;
     f->stored += n;
     return obj_writer_write(f->w, data, n);
+}
+
+static int inv_file_process(struct inv_file *f, const void *data, size_t n, int finish)
+{
+    if (!f->z)
+        return n ? inv_file_store(f, data, n) : 0;
+    return inv_deflate_write(f->z, data, n, finish, inv_file_store, f);
+}
+
+static void *inv_file_stage(void *arg)
+{
+    struct inv_file *f = arg;
+    pthread_mutex_lock(&f->mu);
+    for (;;) {
+        while (!f->busy && !f->quit)
+            pthread_cond_wait(&f->cv, &f->mu);
+        if (!f->busy)
+            break;
+        const unsigned char *block = f->in[!f->cur];
+        size_t n = f->job_len;
+        int failed = f->rc != 0;
+        pthread_mutex_unlock(&f->mu);
+        int rc = failed ? 0 : inv_file_process(f, block, n, 0);
+        pthread_mutex_lock(&f->mu);
+        if (rc && !f->rc) {
+            f->rc = rc;
+            snprintf(f->rc_msg, sizeof(f->rc_msg), "%s", err_msg());
+        }
+        f->busy = 0;
+        pthread_cond_broadcast(&f->cv);
+    }
+    pthread_mutex_unlock(&f->mu);
+    return NULL;
+}
+
+/* Wait until the stage is idle; its failure, if any, as this thread's error. */
+static int inv_file_idle(struct inv_file *f)
+{
+    if (!f->threaded)
+        return f->rc;
+    pthread_mutex_lock(&f->mu);
+    while (f->busy)
+        pthread_cond_wait(&f->cv, &f->mu);
+    int rc = f->rc;
+    if (rc)
+        err_set("%s", f->rc_msg);
+    pthread_mutex_unlock(&f->mu);
+    return rc;
+}
+
+/* The filled buffer to the stage; the other becomes the one being filled. */
+static int inv_file_hand_over(struct inv_file *f)
+{
+    if (!f->threaded) {
+        int rc = inv_file_process(f, f->in[f->cur], f->pending, 0);
+        f->pending = 0;
+        return rc;
+    }
+    int rc = inv_file_idle(f);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&f->mu);
+    f->job_len = f->pending;
+    f->cur = !f->cur;
+    f->pending = 0;
+    f->busy = 1;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    return 0;
+}
+
+static void inv_file_stop(struct inv_file *f)
+{
+    if (!f->threaded)
+        return;
+    pthread_mutex_lock(&f->mu);
+    while (f->busy)
+        pthread_cond_wait(&f->cv, &f->mu);
+    f->quit = 1;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    pthread_join(f->tid, NULL);
+    pthread_cond_destroy(&f->cv);
+    pthread_mutex_destroy(&f->mu);
+    f->threaded = 0;
 }
 
 int inv_file_open(struct inv_file **out, struct blob_store *bs, int gzip, enum obj_sse_mode sse)
@@ -44,58 +144,46 @@ int inv_file_open_kms(struct inv_file **out, struct blob_store *bs, int gzip, en
                                   .customer_key = data_key,
                                   .sse_record = record};
     struct inv_file *f = xcalloc(1, sizeof(*f));
-    f->gzip = gzip;
-    if (gzip && deflateInit2(&f->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        free(f);
-        err_set("deflateInit2 failed");
-        return ERR_NOMEM;
-    }
-    int rc = obj_writer_open(bs, &opts, &f->w);
+    int rc = gzip ? inv_deflate_open(&f->z, 1) : 0;
     if (rc) {
-        if (gzip)
-            deflateEnd(&f->z);
         free(f);
         return rc;
     }
+    rc = obj_writer_open(bs, &opts, &f->w);
+    if (rc) {
+        inv_deflate_free(f->z);
+        free(f);
+        return rc;
+    }
+    pthread_mutex_init(&f->mu, NULL);
+    pthread_cond_init(&f->cv, NULL);
+    f->threaded = pthread_create(&f->tid, NULL, inv_file_stage, f) == 0;
+    if (!f->threaded) {
+        pthread_cond_destroy(&f->cv);
+        pthread_mutex_destroy(&f->mu);
+    }
     *out = f;
-    return 0;
-}
-
-static int inv_file_deflate(struct inv_file *f, const void *data, size_t n, int flush)
-{
-    f->z.next_in = (unsigned char *)data;
-    f->z.avail_in = (uInt)n;
-    do {
-        f->z.next_out = f->out;
-        f->z.avail_out = sizeof(f->out);
-        int zr = deflate(&f->z, flush);
-        if (zr == Z_STREAM_ERROR) {
-            err_set("deflate failed");
-            return ERR_IO;
-        }
-        size_t have = sizeof(f->out) - f->z.avail_out;
-        if (have && inv_file_store(f, f->out, have))
-            return ERR_IO;
-    } while (f->z.avail_out == 0 || (flush == Z_FINISH && f->z.avail_in > 0));
     return 0;
 }
 
 /* Rows are small: gather them so deflate works on large blocks. */
 int inv_file_write(struct inv_file *f, const void *data, size_t n)
 {
+    const unsigned char *p = data;
     f->written += n;
-    if (!f->gzip)
-        return inv_file_store(f, data, n);
-    if (f->pending + n > sizeof(f->in)) {
-        int rc = inv_file_deflate(f, f->in, f->pending, Z_NO_FLUSH);
-        f->pending = 0;
-        if (rc)
-            return rc;
-        if (n > sizeof(f->in))
-            return inv_file_deflate(f, data, n, Z_NO_FLUSH);
+    while (n > 0) {
+        size_t room = INV_FILE_BUF - f->pending;
+        size_t take = n < room ? n : room;
+        memcpy(f->in[f->cur] + f->pending, p, take);
+        f->pending += take;
+        p += take;
+        n -= take;
+        if (f->pending == INV_FILE_BUF) {
+            int rc = inv_file_hand_over(f);
+            if (rc)
+                return rc;
+        }
     }
-    memcpy(f->in + f->pending, data, n);
-    f->pending += n;
     return 0;
 }
 
@@ -106,9 +194,11 @@ uint64_t inv_file_written(const struct inv_file *f)
 
 int inv_file_close(struct inv_file *f, struct inv_file_result *out)
 {
-    int rc = f->gzip ? inv_file_deflate(f, f->in, f->pending, Z_FINISH) : 0;
-    if (f->gzip)
-        deflateEnd(&f->z);
+    int rc = inv_file_idle(f);
+    inv_file_stop(f);
+    if (!rc)
+        rc = inv_file_process(f, f->in[f->cur], f->pending, 1);
+    inv_deflate_free(f->z);
     struct obj_written res;
     if (rc)
         obj_writer_abort(f->w);
@@ -129,8 +219,8 @@ void inv_file_abort(struct inv_file *f)
 {
     if (!f)
         return;
-    if (f->gzip)
-        deflateEnd(&f->z);
+    inv_file_stop(f);
+    inv_deflate_free(f->z);
     obj_writer_abort(f->w);
     free(f);
 }

@@ -30,6 +30,7 @@
 #include "inventory/inv_lease.h"
 #include "inventory/inv_leftovers.h"
 #include "inventory/inv_manifest.h"
+#include "inventory/inv_pipe.h"
 #include "inventory/inv_row.h"
 #include "notify/notify_ctx.h"
 #include "s3/s3_sse_config.h"
@@ -373,7 +374,7 @@ static int inv_job_scan(struct inv_job *j)
     const char *prefix = j->config.filter_prefix ? j->config.filter_prefix : "";
     int all = strcmp(j->config.included_versions, "All") == 0;
     if (!j->config.report_changes)
-        return meta_inventory_scan(j->meta, j->bucket, prefix, all, inv_job_row, j);
+        return inv_pipe_scan(j->meta, j->bucket, prefix, all, inv_job_row, j);
     struct meta_inventory_changes_pos pos;
     int rc = meta_inventory_changes(j->meta, j->bucket, j->config.id, prefix, all, inv_job_row,
                                     inv_job_change_key, j, &pos);

@@ -123,6 +123,8 @@ static void inv_row_acl(struct inv_row *row, const struct meta_object *o,
     const char *doc = o->acl;
     size_t n = doc ? strlen(doc) : 0;
     if (!doc || !n || n > ACL_JSON_MAX) {
+        if (owner_canonical_id[0] && strcmp(row->acl_default_of, owner_canonical_id) == 0)
+            return; /* the same owner's default ACL as the row before */
         int k = snprintf(json, sizeof(json),
                          "{\"version\":\"" ACL_JSON_VERSION "\",\"status\":\"AVAILABLE\","
                          "\"grants\":[{\"permission\":\"FULL_CONTROL\",\"type\":\"CanonicalUser\","
@@ -130,8 +132,12 @@ static void inv_row_acl(struct inv_row *row, const struct meta_object *o,
                          owner_canonical_id);
         n = k < 0 || (size_t)k >= sizeof(json) ? 0 : (size_t)k;
         doc = json;
+        row->acl[hash_base64((const uint8_t *)doc, n, row->acl)] = '\0';
+        snprintf(row->acl_default_of, sizeof(row->acl_default_of), "%s", owner_canonical_id);
+        return;
     }
     row->acl[hash_base64((const uint8_t *)doc, n, row->acl)] = '\0';
+    row->acl_default_of[0] = '\0';
 }
 
 /* EncryptionStatus of a version whose encryption record is sse (object.h). */
@@ -263,11 +269,16 @@ int inv_row_fill(struct inv_row *row, const struct inv_columns *cols, const char
 {
     inv_row_dispose(row);
     int rc = 0;
-    size_t n = strlen(o->etag);
-    if (n >= 2 && o->etag[0] == '"')
-        snprintf(row->etag, sizeof(row->etag), "%.*s", (int)(n - 2), o->etag + 1);
-    else
-        snprintf(row->etag, sizeof(row->etag), "%s", o->etag);
+    size_t n = strnlen(o->etag, sizeof(o->etag));
+    const char *e = o->etag;
+    if (n >= 2 && e[0] == '"') {
+        e++;
+        n -= 2;
+    }
+    if (n >= sizeof(row->etag))
+        n = sizeof(row->etag) - 1;
+    memcpy(row->etag, e, n);
+    row->etag[n] = '\0';
     for (size_t i = 0; i < cols->n; i++) {
         int c = cols->cols[i];
         struct inv_value *v = &row->v[i];

@@ -53,6 +53,7 @@ struct inv_row {
     struct inv_value v[INV_COLUMN_MAX];
     char etag[80];
     char acl[(ACL_JSON_MAX + 2) / 3 * 4 + 1]; /* base64 of the ACL JSON (authz/acl_json.h) */
+    char acl_default_of[72]; /* acl holds this owner's default ACL (most rows: kept) */
     /* LifecycleExpirationDate, set by the caller before inv_row_fill (inv_expiry.h); 0: none */
     int64_t lifecycle_expiration_ms;
     /* Owned by the row, valid until the next inv_row_fill or inv_row_dispose: the decoded

@@ -3,9 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "core/alloc.h"
+#include "inventory/inv_deflate.h"
 
 int orc_pb_varint(struct buf *b, uint64_t v)
 {
@@ -45,21 +45,8 @@ int orc_compress(struct buf *out, const void *data, size_t len, size_t block)
     int rc = 0;
     for (size_t off = 0; off < len && !rc; off += block) {
         size_t n = len - off < block ? len - off : block;
-        z_stream s;
-        memset(&s, 0, sizeof(s));
-        /* level 1: Apache ORC's default SPEED strategy uses zlib's fastest level */
-        if (deflateInit2(&s, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-            rc = ERR_NOMEM;
-            break;
-        }
-        s.next_in = (Bytef *)(p + off);
-        s.avail_in = (uInt)n;
-        s.next_out = z;
-        s.avail_out = (uInt)(block + block / 10 + 64);
-        int zr = deflate(&s, Z_FINISH);
-        size_t zn = s.total_out;
-        deflateEnd(&s);
-        if (zr == Z_STREAM_END && zn < n) {
+        size_t zn = inv_deflate_raw(p + off, n, z, block + block / 10 + 64);
+        if (zn > 0 && zn < n) {
             rc = orc_chunk_header(out, zn, 0);
             if (!rc)
                 rc = buf_append(out, z, zn);
