@@ -37,6 +37,7 @@ struct log_spool {
     struct log_open_batch *open;
     size_t n_open, cap_open;
     unsigned long seq; /* makes sealed names unique within a millisecond */
+    int dir_dirty;     /* a batch was created or sealed since the directory's last fsync */
 };
 
 static void log_batch_name(const struct log_batch_id *id, char out[SHA256_LEN * 2 + 1])
@@ -164,6 +165,7 @@ static int log_batch_create(struct log_spool *s, const struct log_batch_id *id, 
     b->fd = fd;
     b->first_ms = now_ms;
     b->dirty = 1;
+    s->dir_dirty = 1;
     *out = b;
     return 0;
 }
@@ -187,6 +189,7 @@ static int log_batch_seal(struct log_spool *s, size_t i)
         rc = ERR_IO;
     }
     s->open[i] = s->open[--s->n_open];
+    s->dir_dirty = 1;
     return rc;
 }
 
@@ -218,6 +221,17 @@ int log_spool_sync(struct log_spool *s)
 {
     int rc = 0;
     pthread_mutex_lock(&s->mu);
+    if (s->dir_dirty) { /* the batches' names: a created or renamed file survives a power loss */
+        int dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0 || fsync(dfd) != 0) {
+            err_set("fsync of %s: %s", s->dir, strerror(errno));
+            rc = ERR_IO;
+        } else {
+            s->dir_dirty = 0;
+        }
+        if (dfd >= 0)
+            close(dfd);
+    }
     for (size_t i = 0; i < s->n_open; i++) {
         if (!s->open[i].dirty)
             continue;

@@ -47,7 +47,8 @@ void log_spool_close(struct log_spool *s);
 /* Append one record line (ending in '\n') to id's open batch. */
 int log_spool_append(struct log_spool *s, const struct log_batch_id *id, const char *line,
                      size_t len) WARN_UNUSED;
-/* fdatasync every batch written to since the last call. */
+/* fdatasync every batch written to since the last call (and the directory, when a batch was
+ * created or sealed). */
 int log_spool_sync(struct log_spool *s) WARN_UNUSED;
 /* Seal the open batches that are due at now_ms, or (source not NULL) every open batch of
  * source whatever its age. */
