@@ -105,9 +105,19 @@ static void sqlite_close(struct meta_store *s)
     free(st);
 }
 
+/* SQLite's memory statistics take a global mutex on every allocation, which serialises all
+ * connections (docs/internals/PERFORMANCE.md); nothing here reads them. Must run before the
+ * library initialises: the first open does it once. */
+static void sqlite_global_config(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* Bring an older meta.db up to the object layer's schema: buckets get their immutable id. */
 static int sqlite_open(struct meta_store **out, const struct meta_config *cfg)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_global_config);
     struct sqlite_store *st = xcalloc(1, sizeof(*st));
     st->base.ops = &meta_sqlite_ops;
     st->busy_timeout_ms = cfg->busy_timeout_ms > 0 ? cfg->busy_timeout_ms : SQLITE_BUSY_TIMEOUT_MS;
