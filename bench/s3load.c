@@ -289,7 +289,8 @@ static void *worker_run(void *arg)
             char enc[768];
             uri_encode(token, enc, sizeof(enc));
             snprintf(path, sizeof(path), "/%s", cfg.bucket);
-            snprintf(query, sizeof(query), "%s%s%slist-type=2&max-keys=1000", token[0] ? "continuation-token=" : "", enc, token[0] ? "&" : "");
+            snprintf(query, sizeof(query), "%s%s%slist-type=2&max-keys=1000",
+                     token[0] ? "continuation-token=" : "", enc, token[0] ? "&" : "");
             status = request(c, "GET", path, query, NULL, 0, &body, &len);
             char *kc = body ? strstr(body, "<KeyCount>") : NULL;
             if (kc)
@@ -304,8 +305,8 @@ static void *worker_run(void *arg)
         } else {
             long k = st->op == OP_PUT ? atomic_fetch_add(&st->next_key, 1)
                                       : (long)(rand_r(&w->seed) % (unsigned)cfg.objects);
-            snprintf(path, sizeof(path), "/%s/%s%ld", cfg.bucket, st->size > SMALL_SIZE ? "big" : "k",
-                     st->size > SMALL_SIZE ? k % 8 : k);
+            snprintf(path, sizeof(path), "/%s/%s%ld", cfg.bucket,
+                     st->size > SMALL_SIZE ? "big" : "k", st->size > SMALL_SIZE ? k % 8 : k);
             status = st->op == OP_PUT ? request(c, "PUT", path, "", data, st->size, NULL, &len)
                                       : request(c, "GET", path, "", NULL, 0, NULL, &len);
             if (st->op == OP_GET && status == 200 && len != st->size)
@@ -341,8 +342,8 @@ static double step_run(struct step *st)
     double t0 = now_s();
     st->deadline = t0 + cfg.seconds;
     for (int i = 0; i < st->workers; i++) {
-        w[i] = (struct worker){st, (unsigned)i * 7919u + 1, malloc(MAX_SAMPLES * sizeof(double)),
-                               0, 0};
+        w[i] = (struct worker){st, (unsigned)i * 7919u + 1, malloc(MAX_SAMPLES * sizeof(double)), 0,
+                               0};
         pthread_create(&th[i], NULL, worker_run, &w[i]);
     }
     size_t total = 0;
@@ -401,7 +402,8 @@ static void *null_conn(void *arg)
     struct conn *c = arg;
     static char resp[SMALL_SIZE + 256];
     static const char put_resp[] =
-        "HTTP/1.1 200 OK\r\nETag: \"0123456789abcdef0123456789abcdef\"\r\nContent-Length: 0\r\n\r\n";
+        "HTTP/1.1 200 OK\r\nETag: \"0123456789abcdef0123456789abcdef\"\r\nContent-Length: "
+        "0\r\n\r\n";
     int hlen = snprintf(resp, 256, "HTTP/1.1 200 OK\r\nETag: \"0\"\r\nContent-Length: %d\r\n\r\n",
                         SMALL_SIZE);
     memset(resp + hlen, 'x', SMALL_SIZE);
