@@ -62,8 +62,7 @@ static void group_fail_rest(struct sqlite_group_item *batch, int rc)
 
 static int group_exec(sqlite3 *db, const char *sql)
 {
-    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0
-                                                                 : meta_sqlite_fail(db, sql);
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : meta_sqlite_fail(db, sql);
 }
 
 /* One item inside the open transaction, in its savepoint. Returns non-zero when the batch

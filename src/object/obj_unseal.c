@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +35,10 @@ struct obj_unseal {
     struct seg_ctx ctx;
     uint8_t *span; /* sealed bytes of the segments of one read */
     size_t span_cap;
+    /* the whole blob mapped read-only: segments decrypt straight from the page cache, with no
+     * copy into span (blobs are immutable once committed: never truncated under a reader) */
+    const uint8_t *map;
+    size_t map_len;
 };
 
 static int obj_unseal_pread(int fd, void *buf, size_t n, uint64_t at)
@@ -159,6 +164,15 @@ int obj_unseal_open(const struct obj_unseal_source *src, struct obj_unseal **out
         obj_unseal_free(u);
         return rc;
     }
+    struct stat st;
+    if (fstat(u->fd, &st) == 0 && st.st_size > 0) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, u->fd, 0);
+        if (m != MAP_FAILED) { /* else pread, as before */
+            madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+            u->map = m;
+            u->map_len = (size_t)st.st_size;
+        }
+    }
     *out = u;
     return 0;
 }
@@ -195,15 +209,21 @@ long obj_unseal_read(struct obj_unseal *u, uint64_t off, void *buf, size_t want)
     }
     size_t first, soff, slen;
     seg_span((size_t)p->plain_size, p->seg_size, (size_t)local, want, &first, &soff, &slen);
-    if (slen > u->span_cap) {
-        free(u->span);
-        u->span = xmalloc(slen);
-        u->span_cap = slen;
+    const uint8_t *span;
+    if (u->map && p->base + soff + slen <= u->map_len) {
+        span = u->map + p->base + soff;
+    } else {
+        if (slen > u->span_cap) {
+            free(u->span);
+            u->span = xmalloc(slen);
+            u->span_cap = slen;
+        }
+        int rc = obj_unseal_pread(u->fd, u->span, slen, p->base + soff);
+        if (rc)
+            return rc;
+        span = u->span;
     }
-    int rc = obj_unseal_pread(u->fd, u->span, slen, p->base + soff);
-    if (rc)
-        return rc;
-    enum seg_result r = seg_open_span(&u->ctx, p->hdr, (size_t)p->plain_size, u->span, first,
+    enum seg_result r = seg_open_span(&u->ctx, p->hdr, (size_t)p->plain_size, span, first,
                                       (size_t)local, want, buf);
     if (r != SEG_OK) {
         memset(buf, 0, want);
@@ -221,6 +241,8 @@ void obj_unseal_free(struct obj_unseal *u)
     OPENSSL_cleanse(&u->ctx, sizeof(u->ctx));
     free(u->parts);
     free(u->span);
+    if (u->map)
+        munmap((void *)u->map, u->map_len);
     free(u);
 }
 
