@@ -303,8 +303,10 @@ static void *worker_run(void *arg)
                 snprintf(token, sizeof(token), "%.*s", e ? (int)(e - nt) : 0, nt);
             }
         } else {
-            long k = st->op == OP_PUT ? atomic_fetch_add(&st->next_key, 1)
-                                      : (long)(rand_r(&w->seed) % (unsigned)cfg.objects);
+            long k = st->op == OP_PUT
+                         ? atomic_fetch_add(&st->next_key, 1)
+                         : (long)(rand_r(&w->seed) %
+                                  (st->size > SMALL_SIZE ? 8u : (unsigned)cfg.objects));
             snprintf(path, sizeof(path), "/%s/%s%ld", cfg.bucket,
                      st->size > SMALL_SIZE ? "big" : "k", st->size > SMALL_SIZE ? k % 8 : k);
             status = st->op == OP_PUT ? request(c, "PUT", path, "", data, st->size, NULL, &len)
@@ -593,7 +595,7 @@ int main(int argc, char **argv)
             if (!cfg.objects)
                 cfg.objects = put;
         } else if (!strncmp(s, "get", n) && n == 3) {
-            if (!cfg.objects)
+            if (cfg.objects <= 0)
                 cfg.objects = 1000;
             step_simple("GET 4 KiB", OP_GET, SMALL_SIZE, cfg.inflight);
         } else if (!strncmp(s, "list", n) && n == 4) {
