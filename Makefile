@@ -3,6 +3,7 @@
 #   make SANITIZER=1      build/asan/stocktake (AddressSanitizer + UBSan, fault points: core/fault.h)
 #   make unit             build and run the C unit tests (under ASan+UBSan)
 #   make fuzz-replay      replay every fuzz corpus through its target (standalone driver)
+#   make build/s3load     the benchmark client of bench/README.md
 #   make check-hardening  verify build/stocktake: PIE, full RELRO, stack protector, fortify
 #   make test             everything: unit, fuzz replay, integration (see scripts/test.sh)
 
@@ -73,6 +74,11 @@ $(OUT)/unit_tests: $(UNIT_SRC:%.c=$(OUT)/obj/%.o) $(OUT)/obj/tests/unit/harness.
 $(OUT)/fuzz/%: $(OUT)/obj/tests/fuzz/%.o $(OUT)/obj/tests/fuzz/standalone_driver.o $(OUT)/libstocktake.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# the benchmark client (bench/README.md); release flags whatever SANITIZER says
+build/s3load: bench/s3load.c
+	@mkdir -p build
+	$(CC) $(CFLAGS_BASE) -O2 -g -o $@ $< $(shell pkg-config --libs libcrypto) -lpthread
 
 unit:
 	$(MAKE) SANITIZER=1 build/asan/unit_tests

@@ -143,6 +143,13 @@ int blob_reader_take_fd(struct blob_reader *rd)
     return rd->bs->ops->reader_take_fd ? rd->bs->ops->reader_take_fd(rd) : -1;
 }
 
+int blob_reader_map(struct blob_reader *rd, const uint8_t **data, size_t *len)
+{
+    if (!rd->bs->ops->reader_map)
+        return ERR_INVALID;
+    return rd->bs->ops->reader_map(rd, data, len);
+}
+
 void blob_reader_close(struct blob_reader *rd)
 {
     if (rd)

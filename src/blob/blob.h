@@ -70,6 +70,11 @@ int blob_reader_pread(struct blob_reader *rd, void *buf, size_t n, uint64_t at,
 /* A file descriptor of the blob's bytes for sendfile, moved to the caller (who closes it), or
  * -1 when the backend has none (rados): read through blob_reader_pread then. */
 int blob_reader_take_fd(struct blob_reader *rd);
+/* The whole blob mapped read-only (fs: mmap; valid until the reader is closed), so a reader
+ * decrypts from the page cache without a copy; ERR_INVALID where the backend has no mapping
+ * (rados) or mapping failed: read through blob_reader_pread then. Blobs are write-once: a
+ * committed blob is never truncated under a reader. */
+int blob_reader_map(struct blob_reader *rd, const uint8_t **data, size_t *len) WARN_UNUSED;
 void blob_reader_close(struct blob_reader *rd);
 
 /* The blob's bytes as a file descriptor the caller owns (a reader's take_fd): for tests and

@@ -41,6 +41,8 @@ struct blob_backend_ops {
     /* n > 0; fewer bytes (*got) only where the blob ends */
     int (*reader_pread)(struct blob_reader *rd, void *buf, size_t n, uint64_t at, size_t *got);
     int (*reader_take_fd)(struct blob_reader *rd); /* NULL: none */
+    /* the whole blob mapped read-only, owned by rd (NULL: the backend cannot) */
+    int (*reader_map)(struct blob_reader *rd, const uint8_t **data, size_t *len);
     void (*reader_close)(struct blob_reader *rd);
     int (*remove)(struct blob_store *bs, const char *id);
     int (*scan)(struct blob_store *bs, int64_t older_than_ms, blob_scan_cb *cb, void *payload);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +53,8 @@ struct blob_fs_writer {
 struct blob_fs_reader {
     struct blob_reader base;
     int fd;
+    void *map; /* blob_reader_map's, unmapped at close */
+    size_t map_len;
     char id[BLOB_ID_LEN + 1];
 };
 
@@ -317,9 +320,30 @@ static int blob_fs_reader_take_fd(struct blob_reader *base)
     return fd;
 }
 
+static int blob_fs_reader_map(struct blob_reader *base, const uint8_t **data, size_t *len)
+{
+    struct blob_fs_reader *rd = (struct blob_fs_reader *)base;
+    if (!rd->map) {
+        struct stat st;
+        if (rd->fd < 0 || fstat(rd->fd, &st) != 0 || st.st_size <= 0)
+            return ERR_INVALID;
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, rd->fd, 0);
+        if (m == MAP_FAILED)
+            return ERR_INVALID;
+        madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+        rd->map = m;
+        rd->map_len = (size_t)st.st_size;
+    }
+    *data = rd->map;
+    *len = rd->map_len;
+    return 0;
+}
+
 static void blob_fs_reader_close(struct blob_reader *base)
 {
     struct blob_fs_reader *rd = (struct blob_fs_reader *)base;
+    if (rd->map)
+        munmap(rd->map, rd->map_len);
     if (rd->fd >= 0)
         close(rd->fd);
     free(rd);
@@ -412,6 +436,7 @@ static const struct blob_backend_ops blob_fs_ops = {
     .reader_size = blob_fs_reader_size,
     .reader_pread = blob_fs_reader_pread,
     .reader_take_fd = blob_fs_reader_take_fd,
+    .reader_map = blob_fs_reader_map,
     .reader_close = blob_fs_reader_close,
     .remove = blob_fs_remove,
     .scan = blob_fs_scan,

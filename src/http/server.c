@@ -292,7 +292,7 @@ int http_server_start(struct http_server **out, const struct http_server_config 
         cfg->max_per_client ? cfg->max_per_client : HTTP_DEFAULT_MAX_PER_CLIENT,
         MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->idle_timeout_sec ? cfg->idle_timeout_sec : HTTP_DEFAULT_IDLE_TIMEOUT_SEC,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE,
         1, MHD_OPTION_END);
     if (!srv->daemon) {
         http_guard_stop(srv->guard);

@@ -45,6 +45,7 @@ void meta_sqlite_set_busy_timeout(struct meta_store *s, int ms)
 
 static void sqlite_conn_free(void *p)
 {
+    meta_sqlite_stmt_forget(p);
     sqlite3_close_v2(p);
 }
 
@@ -98,18 +99,31 @@ static void sqlite_close(struct meta_store *s)
     sqlite3 *db = pthread_getspecific(st->conn_key);
     if (db) {
         pthread_setspecific(st->conn_key, NULL);
+        meta_sqlite_stmt_forget(db);
         sqlite3_close_v2(db);
     }
     pthread_key_delete(st->conn_key);
+    meta_sqlite_group_destroy(st);
     free(st->path);
     free(st);
+}
+
+/* SQLite's memory statistics take a global mutex on every allocation, which serialises all
+ * connections (docs/internals/PERFORMANCE.md); nothing here reads them. Must run before the
+ * library initialises: the first open does it once. */
+static void sqlite_global_config(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 /* Bring an older meta.db up to the object layer's schema: buckets get their immutable id. */
 static int sqlite_open(struct meta_store **out, const struct meta_config *cfg)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_global_config);
     struct sqlite_store *st = xcalloc(1, sizeof(*st));
     st->base.ops = &meta_sqlite_ops;
+    meta_sqlite_group_init(st);
     st->busy_timeout_ms = cfg->busy_timeout_ms > 0 ? cfg->busy_timeout_ms : SQLITE_BUSY_TIMEOUT_MS;
     size_t n = strlen(cfg->data_dir) + 16;
     st->path = xmalloc(n);
@@ -174,13 +188,23 @@ int meta_sqlite_run(sqlite3 *db, const char *sql, const char *bucket, const char
                     const char *version_id)
 {
     sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        return meta_sqlite_fail(db, "prepare");
+    int rc = meta_sqlite_stmt(db, sql, &stmt);
+    if (rc)
+        return rc;
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
     if (version_id)
         sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
-    return meta_sqlite_step_done(db, stmt);
+    rc = sqlite3_step(stmt);
+    int ret = 0;
+    if (rc == SQLITE_CONSTRAINT) {
+        err_set("already exists");
+        ret = ERR_EXISTS;
+    } else if (rc != SQLITE_DONE) {
+        ret = meta_sqlite_fail(db, "step");
+    }
+    meta_sqlite_stmt_done(stmt);
+    return ret;
 }
 
 int meta_sqlite_commit_or_rollback(sqlite3 *db, int rc)
@@ -210,7 +234,9 @@ int meta_sqlite_query(struct meta_store *s, const char *sql, const char *param,
 {
     sqlite3 *db;
     sqlite3_stmt *stmt;
-    int rc = meta_sqlite_prepare(s, sql, &db, &stmt);
+    int rc = meta_sqlite_connect((struct sqlite_store *)s, &db);
+    if (!rc)
+        rc = meta_sqlite_stmt(db, sql, &stmt);
     if (rc)
         return rc;
     if (param)
@@ -218,12 +244,12 @@ int meta_sqlite_query(struct meta_store *s, const char *sql, const char *param,
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         int stop = row_fn(stmt, ctx);
         if (stop) {
-            sqlite3_finalize(stmt);
+            meta_sqlite_stmt_done(stmt);
             return stop;
         }
     }
     int ret = rc == SQLITE_DONE ? 0 : meta_sqlite_fail(db, "query");
-    sqlite3_finalize(stmt);
+    meta_sqlite_stmt_done(stmt);
     return ret;
 }
 

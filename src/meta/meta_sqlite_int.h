@@ -15,6 +15,11 @@ struct sqlite_store {
     char *path;
     int busy_timeout_ms;
     pthread_key_t conn_key;
+    /* group commit (meta_sqlite_group.c): object commits waiting for the running batch */
+    pthread_mutex_t group_mu;
+    pthread_cond_t group_cv;
+    struct sqlite_group_item *group_head, **group_tail;
+    int group_leader; /* a thread is committing a batch */
 };
 
 /* Row callbacks of meta_sqlite_query: one result into out (found set), or each to cb. */
@@ -61,6 +66,12 @@ int meta_sqlite_prepare(struct meta_store *s, const char *sql, sqlite3 **out_db,
 int meta_sqlite_begin(struct meta_store *s, sqlite3 **out) WARN_UNUSED;
 /* COMMIT when rc is 0, else ROLLBACK; returns rc or the commit's error. */
 int meta_sqlite_commit_or_rollback(sqlite3 *db, int rc) WARN_UNUSED;
+/* meta_sqlite_stmt.c: a cached prepared statement of db for sql (this thread's cache; give
+ * it back with meta_sqlite_stmt_done, never sqlite3_finalize); forget: finalize db's cached
+ * statements before it closes. */
+int meta_sqlite_stmt(sqlite3 *db, const char *sql, sqlite3_stmt **out) WARN_UNUSED;
+void meta_sqlite_stmt_done(sqlite3_stmt *stmt);
+void meta_sqlite_stmt_forget(sqlite3 *db);
 /* Step a statement that returns no rows and finalize it; SQLITE_CONSTRAINT is ERR_EXISTS. */
 int meta_sqlite_step_done(sqlite3 *db, sqlite3_stmt *stmt) WARN_UNUSED;
 /* Column col as a string into dst (cut to size - 1). */
@@ -122,7 +133,14 @@ int meta_sqlite_object_scan(struct meta_store *s, const char *bucket, const char
 int meta_sqlite_version_scan(struct meta_store *s, const char *bucket, const char *prefix,
                              const char *key_marker, int64_t seq_marker, size_t limit,
                              meta_object_cb *cb, void *payload);
+/* meta_sqlite_group.c: object_commit, batched with concurrent ones (group commit) */
 int meta_sqlite_object_commit(struct meta_store *s, struct meta_commit *c);
+/* One commit's statements inside the open transaction (meta_sqlite_objects.c); on failure the
+ * caller rolls back to its savepoint. */
+int meta_sqlite_object_commit_one(sqlite3 *db, struct meta_commit *c);
+/* The group committer's queue (meta_sqlite_group.c), part of struct sqlite_store. */
+void meta_sqlite_group_init(struct sqlite_store *st);
+void meta_sqlite_group_destroy(struct sqlite_store *st);
 int meta_sqlite_upload_completed(struct meta_store *s, const char *bucket, const char *upload_id,
                                  char *out_version_id, size_t size);
 int meta_sqlite_dead_blob_scan(struct meta_store *s, int64_t dead_before_ms, size_t limit,

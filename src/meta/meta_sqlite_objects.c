@@ -168,13 +168,14 @@ int meta_sqlite_object_select(sqlite3 *db, const char *bucket, const char *key,
                                    " FROM objects WHERE bucket=? AND key=? AND version_id=?"
                                  : "SELECT " SQLITE_OBJECT_COLS
                                    " FROM objects WHERE bucket=? AND key=? AND is_latest=1";
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        return meta_sqlite_fail(db, "prepare");
+    int rc = meta_sqlite_stmt(db, sql, &stmt);
+    if (rc)
+        return rc;
     sqlite3_bind_text(stmt, 1, bucket, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
     if (version_id)
         sqlite3_bind_text(stmt, 3, version_id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
+    rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
         meta_sqlite_object_row(stmt, out);
         rc = 0;
@@ -184,7 +185,7 @@ int meta_sqlite_object_select(sqlite3 *db, const char *bucket, const char *key,
     } else {
         rc = meta_sqlite_fail(db, "step");
     }
-    sqlite3_finalize(stmt);
+    meta_sqlite_stmt_done(stmt);
     return rc;
 }
 
@@ -394,13 +395,13 @@ static int sqlite_commit_bucket(sqlite3 *db, struct meta_commit *c)
     if (!c->bucket_id)
         return 0;
     sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM buckets WHERE name=? AND id=?", -1, &stmt, NULL) !=
-        SQLITE_OK)
-        return meta_sqlite_fail(db, "prepare");
+    int rc = meta_sqlite_stmt(db, "SELECT 1 FROM buckets WHERE name=? AND id=?", &stmt);
+    if (rc)
+        return rc;
     sqlite3_bind_text(stmt, 1, c->bucket, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, c->bucket_id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
+    rc = sqlite3_step(stmt);
+    meta_sqlite_stmt_done(stmt);
     if (rc == SQLITE_ROW)
         return 0;
     if (rc != SQLITE_DONE)
@@ -468,18 +469,14 @@ static int sqlite_object_commit_txn(sqlite3 *db, struct meta_commit *c)
     return rc ? rc : meta_sqlite_object_put_txn(db, c->bucket, c->object);
 }
 
-int meta_sqlite_object_commit(struct meta_store *s, struct meta_commit *c)
+int meta_sqlite_object_commit_one(sqlite3 *db, struct meta_commit *c)
 {
-    sqlite3 *db;
-    int rc = meta_sqlite_begin(s, &db);
-    if (rc)
-        return rc;
-    rc = sqlite_object_commit_txn(db, c);
-    if (!rc && fault_hit(FAULT_META_COMMIT)) { /* as if COMMIT failed: all rolls back */
+    int rc = sqlite_object_commit_txn(db, c);
+    if (!rc && fault_hit(FAULT_META_COMMIT)) { /* as if COMMIT failed: all of it rolls back */
         err_set("injected fault: metadata commit");
         rc = ERR_BACKEND;
     }
-    return meta_sqlite_commit_or_rollback(db, rc);
+    return rc;
 }
 
 int meta_sqlite_upload_completed(struct meta_store *s, const char *bucket, const char *upload_id,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +35,10 @@ struct obj_unseal {
     struct seg_ctx ctx;
     uint8_t *span; /* sealed bytes of the segments of one read */
     size_t span_cap;
+    /* the whole blob mapped read-only (blob_reader_map, owned by the blob reader): segments
+     * decrypt straight from the page cache, with no copy into span */
+    const uint8_t *map;
+    size_t map_len;
 };
 
 static int obj_unseal_pread(struct blob_reader *blob, void *buf, size_t n, uint64_t at)
@@ -151,6 +156,10 @@ int obj_unseal_open(const struct obj_unseal_source *src, struct obj_unseal **out
         obj_unseal_free(u);
         return rc;
     }
+    if (blob_reader_map(u->blob, &u->map, &u->map_len)) { /* else pread, as before */
+        u->map = NULL;
+        u->map_len = 0;
+    }
     *out = u;
     return 0;
 }
@@ -187,15 +196,21 @@ long obj_unseal_read(struct obj_unseal *u, uint64_t off, void *buf, size_t want)
     }
     size_t first, soff, slen;
     seg_span((size_t)p->plain_size, p->seg_size, (size_t)local, want, &first, &soff, &slen);
-    if (slen > u->span_cap) {
-        free(u->span);
-        u->span = xmalloc(slen);
-        u->span_cap = slen;
+    const uint8_t *span;
+    if (u->map && p->base + soff + slen <= u->map_len) {
+        span = u->map + p->base + soff;
+    } else {
+        if (slen > u->span_cap) {
+            free(u->span);
+            u->span = xmalloc(slen);
+            u->span_cap = slen;
+        }
+        int rc = obj_unseal_pread(u->blob, u->span, slen, p->base + soff);
+        if (rc)
+            return rc;
+        span = u->span;
     }
-    int rc = obj_unseal_pread(u->blob, u->span, slen, p->base + soff);
-    if (rc)
-        return rc;
-    enum seg_result r = seg_open_span(&u->ctx, p->hdr, (size_t)p->plain_size, u->span, first,
+    enum seg_result r = seg_open_span(&u->ctx, p->hdr, (size_t)p->plain_size, span, first,
                                       (size_t)local, want, buf);
     if (r != SEG_OK) {
         memset(buf, 0, want);
