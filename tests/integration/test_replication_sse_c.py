@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import error_code, serve_checked
-from sigv4 import signed_request
+from test_sse import put_encryption_xml
 
 ROLE = "arn:aws:iam::123456789012:role/replication"
 
@@ -26,23 +26,11 @@ def s3(server):
     return server.client()
 
 
-def allow_sse_c(server, bucket, blocked="NONE"):
-    body = ('<ServerSideEncryptionConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
-            "<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm>"
-            "</ApplyServerSideEncryptionByDefault><BlockedEncryptionTypes><EncryptionType>%s"
-            "</EncryptionType></BlockedEncryptionTypes></Rule>"
-            "</ServerSideEncryptionConfiguration>" % blocked).encode()
-    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
-    status, _, data = signed_request(server, "PUT", "/" + bucket, [("encryption", "")],
-                                     {"content-md5": md5}, body)
-    assert status == 200, data
-
-
 def versioned(server, s3, name, sse_c="NONE"):
     s3.create_bucket(Bucket=name)
     s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
     if sse_c:
-        allow_sse_c(server, name, sse_c)
+        put_encryption_xml(server, name, sse_c)
 
 
 def replicate(s3, src, dest):
