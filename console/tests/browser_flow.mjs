@@ -161,7 +161,13 @@ async function phaseReport(page) {
   await snap(page, 'inventory');
   for (const [id, format] of CONFIGS) {
     await page.goto(`${url}#/b/${env.SOURCE}/charts/${id}`);
-    await page.waitForSelector('#charts[data-ready="true"]', { timeout: 60000 });
+    // a hash change: the previous page's charts stay in the DOM until the router renders this
+    // one, so wait for this configuration's report, not just any drawn charts
+    await page.waitForFunction((f) => {
+      const grid = document.querySelector('#charts');
+      const st = document.querySelector('#charts-status');
+      return grid && grid.dataset.ready === 'true' && st && st.textContent.includes(`(${f},`);
+    }, format, { timeout: 60000 });
     const status = await page.textContent('#charts-status');
     check(status.includes(`(${format},`) && / 2 objects/.test(status), 'charts read the report: ' + status);
     const n = await page.$$eval('#charts canvas', (cs) => cs.length);
