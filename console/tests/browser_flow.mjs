@@ -90,9 +90,17 @@ async function phaseSetup(page) {
   await page.goto(url);
   await page.waitForSelector('#bucket-table');
   for (const b of [env.SOURCE, env.DEST]) {
-    await page.fill('#new-bucket', b);
-    await page.click('#create-bucket');
-    await page.waitForSelector(`#bucket-table a.bucket-link:text-is("${b}")`);
+    // the list re-renders (form included) after each create: a fill that lands on the form
+    // being replaced is lost, so submit again (CreateBucket of one's own bucket is idempotent)
+    let shown = false;
+    for (let attempt = 0; attempt < 3 && !shown; attempt++) {
+      await page.waitForSelector('#new-bucket');
+      await page.fill('#new-bucket', b);
+      await page.click('#create-bucket');
+      shown = await page.waitForSelector(`#bucket-table a.bucket-link:text-is("${b}")`,
+        { timeout: 10000 }).then(() => true, () => false);
+    }
+    check(shown, `bucket ${b} is listed after Create bucket`);
   }
   check(true, 'created buckets ' + env.SOURCE + ' and ' + env.DEST);
   await snap(page, 'buckets-created');
