@@ -132,13 +132,7 @@ static int remote_call(const struct remote_opts *o, const struct cli_aws_creds *
     struct curl_slist *h = NULL;
     struct http_sigv4 sig;
     http_sigv4_setup(c, &sig, cr->region, cr->access_key, cr->secret_key, &h);
-    curl_easy_setopt(c, CURLOPT_URL, url.data);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)REMOTE_TIMEOUT_MS);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "Stocktake-CLI/1.0");
+    http_sigv4_request(c, url.data, h, (long)REMOTE_TIMEOUT_MS, 10000L, "Stocktake-CLI/1.0");
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, remote_on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
     if (strcmp(method, "POST") == 0) {
@@ -146,10 +140,7 @@ static int remote_call(const struct remote_opts *o, const struct cli_aws_creds *
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
     }
-    CURLcode cc = curl_easy_perform(c);
-    http_sigv4_clear(&sig);
-    if (cc == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->status);
+    CURLcode cc = http_sigv4_perform(c, &sig, &a->status);
     curl_easy_cleanup(c);
     curl_slist_free_all(h);
     buf_dispose(&url);

@@ -17,6 +17,14 @@ struct http_sigv4 {
  * with it and frees it). */
 void http_sigv4_setup(CURL *c, struct http_sigv4 *s, const char *region, const char *access_key,
                       const char *secret_key, struct curl_slist **headers);
+/* The options every such request sets alike: url, the headers (kept by the caller until the
+ * transfer is done), total and connect timeouts, no signals (threads), http/https only, and
+ * user_agent. */
+void http_sigv4_request(CURL *c, const char *url, struct curl_slist *headers, long timeout_ms,
+                        long connect_timeout_ms, const char *user_agent);
+/* Run the transfer, wipe s's key pair, and set *status to the HTTP status (0 when the transfer
+ * failed); returns libcurl's result. */
+CURLcode http_sigv4_perform(CURL *c, struct http_sigv4 *s, long *status);
 /* Wipe the key pair once the transfer is done. */
 void http_sigv4_clear(struct http_sigv4 *s);
 

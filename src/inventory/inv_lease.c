@@ -22,6 +22,7 @@ struct inv_lease {
     struct meta_inventory_lease mine;
     atomic_int lost;
     struct periodic *renewer;
+    char label[160]; /* "inventory B/ID", or a worker's name ("worker/lifecycle") */
 };
 
 /* ---- who holds a lease ---- */
@@ -78,8 +79,7 @@ static void inv_lease_renew(void *arg)
     if (rc == ERR_NOTFOUND)
         atomic_store(&l->lost, 1);
     else if (rc)
-        log_warn("renewing the lease of inventory %s/%s: %s", l->mine.bucket, l->mine.config_id,
-                 err_msg());
+        log_warn("renewing the lease of %s: %s", l->label, err_msg());
 }
 
 static int inv_lease_take(struct inv_lease *l, struct meta_inventory_lease *holder)
@@ -97,17 +97,16 @@ static int inv_lease_take(struct inv_lease *l, struct meta_inventory_lease *hold
         if (!inv_lease_stale(&cur, clock_now_ms())) {
             if (holder)
                 *holder = cur;
-            err_set("inventory %s/%s is running already", l->mine.bucket, l->mine.config_id);
+            err_set("%s is running already", l->label);
             return ERR_CONFLICT;
         }
-        log_info("inventory %s/%s: taking over the lease of run %lld (pid %lld on %s), which "
-                 "is gone",
-                 cur.bucket, cur.config_id, (long long)cur.run_id, (long long)cur.pid, cur.host);
+        log_info("%s: taking over the lease of run %lld (pid %lld on %s), which is gone", l->label,
+                 (long long)cur.run_id, (long long)cur.pid, cur.host);
         rc = meta_inventory_lease_take(l->meta, &l->mine, cur.token);
         if (rc != ERR_CONFLICT)
             return rc;
     }
-    err_set("inventory %s/%s: the lease keeps changing hands", l->mine.bucket, l->mine.config_id);
+    err_set("%s: the lease keeps changing hands", l->label);
     return ERR_CONFLICT;
 }
 
@@ -119,6 +118,10 @@ int inv_lease_acquire(struct inv_lease **out, struct meta_store *meta, const cha
     pthread_mutex_init(&l->lock, NULL);
     snprintf(l->mine.bucket, sizeof(l->mine.bucket), "%s", bucket);
     snprintf(l->mine.config_id, sizeof(l->mine.config_id), "%s", config_id);
+    if (bucket[0])
+        snprintf(l->label, sizeof(l->label), "inventory %s/%s", bucket, config_id);
+    else /* a once-per-cluster worker (cluster/work_lease.c) */
+        snprintf(l->label, sizeof(l->label), "%s", config_id);
     uint8_t raw[16];
     hash_random(raw, sizeof(raw));
     hash_hex(raw, sizeof(raw), l->mine.token);
@@ -163,8 +166,7 @@ void inv_lease_release(struct inv_lease *l)
     periodic_stop(l->renewer);
     if (!atomic_load(&l->lost) &&
         meta_inventory_lease_release(l->meta, l->mine.bucket, l->mine.config_id, l->mine.token))
-        log_warn("releasing the lease of inventory %s/%s: %s", l->mine.bucket, l->mine.config_id,
-                 err_msg());
+        log_warn("releasing the lease of %s: %s", l->label, err_msg());
     pthread_mutex_destroy(&l->lock);
     free(l);
 }

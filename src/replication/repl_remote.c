@@ -129,13 +129,8 @@ int repl_remote_call(const struct meta_remote *rem, const char *method, const ch
     }
     struct http_sigv4 sig;
     http_sigv4_setup(c, &sig, rem->region, rem->access_key, rem->secret_key, &h);
-    curl_easy_setopt(c, CURLOPT_URL, url.data);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)REPL_REMOTE_TIMEOUT_MS);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "Stocktake-Replication/1.0");
+    http_sigv4_request(c, url.data, h, (long)REPL_REMOTE_TIMEOUT_MS, 5000L,
+                       "Stocktake-Replication/1.0");
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, repl_on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, repl_on_body);
@@ -154,10 +149,7 @@ int repl_remote_call(const struct meta_remote *rem, const char *method, const ch
             curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body->size);
         }
     }
-    CURLcode cc = curl_easy_perform(c);
-    http_sigv4_clear(&sig);
-    if (cc == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->status);
+    CURLcode cc = http_sigv4_perform(c, &sig, &a->status);
     repl_answer_code(a);
     curl_easy_cleanup(c);
     curl_slist_free_all(h);
