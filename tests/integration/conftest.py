@@ -286,16 +286,21 @@ def legacy():
     yield from serve_checked(["--legacy-bucket-defaults"])
 
 
-def serve_checked(args=()):
-    """A started server for a fixture to yield; stopped afterwards, and its log must show no
-    sanitizer report and a clean exit."""
-    srv = Server(args=list(args)).start()
-    yield srv
+def stop_checked(srv):
+    """Stop srv and remove its directories; its log must show no sanitizer report and the
+    process a clean exit."""
     code = srv.stop()
     log = srv.read_log()
     srv.cleanup()
     assert "Sanitizer" not in log and "runtime error:" not in log, log
     assert code == 0, "server exited with %s\n%s" % (code, log)
+
+
+def serve_checked(args=(), env_extra=None):
+    """A started server for a fixture to yield; stopped afterwards by stop_checked."""
+    srv = Server(args=list(args), env_extra=env_extra).start()
+    yield srv
+    stop_checked(srv)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 import sigv4
-from conftest import Server, allow_inventory_delivery, put_policy
+from conftest import Server, allow_inventory_delivery, put_policy, stop_checked
 
 API = "/_stocktake/api/inventory/"
 _n = [0]
@@ -32,14 +32,6 @@ def quiet_server(env_extra=None):
     # the scheduler would run a new configuration within its first tick: keep it out of the way
     srv = Server(args=["--inventory-tick-seconds", "3600"], env_extra=env_extra).start()
     return srv
-
-
-def stop_checked(srv):
-    code = srv.stop()
-    log = srv.read_log()
-    srv.cleanup()
-    assert "Sanitizer" not in log and "runtime error:" not in log, log
-    assert code == 0, log
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from conftest import ROOT, Server
+from conftest import ROOT, Server, stop_checked
 
 CHUNK = 4 << 20
 POOL = os.environ.get("STOCKTAKE_TEST_CEPH_POOL", "stocktake")
@@ -61,11 +61,7 @@ def rsrv(ceph):
     srv = rados_server(ceph, "--blob-grace-seconds", "0.2", "--orphan-age-seconds", "1",
                        "--allow-insecure-sse-c", "--legacy-bucket-defaults")
     yield srv
-    code = srv.stop()
-    log = srv.read_log()
-    srv.cleanup()
-    assert "Sanitizer" not in log and "runtime error:" not in log, log
-    assert code == 0, log
+    stop_checked(srv)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import tempfile
 
 import pytest
 
-from conftest import BIN, Server, allow_inventory_delivery
+from conftest import BIN, Server, allow_inventory_delivery, stop_checked
 
 _n = [0]
 
@@ -41,14 +41,6 @@ def cli(server, env, *args, timeout=120):
     return subprocess.run([BIN, "inventory", *args, "--endpoint", server.endpoint],
                           capture_output=True, text=True, timeout=timeout, env=env,
                           stdin=subprocess.DEVNULL)
-
-
-def stop_checked(srv):
-    code = srv.stop()
-    log = srv.read_log()
-    srv.cleanup()
-    assert "Sanitizer" not in log and "runtime error:" not in log, log
-    assert code == 0, log
 
 
 @pytest.fixture(scope="module")

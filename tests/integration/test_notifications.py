@@ -18,7 +18,7 @@ import urllib.parse
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import BIN, REGION, Server, allow_inventory_delivery, error_code
+from conftest import BIN, REGION, Server, allow_inventory_delivery, error_code, serve_checked
 from test_inventory_reports import config as inventory_config, fetch_report, run_inventory
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:events"
@@ -90,20 +90,9 @@ def receiver():
     r.close()
 
 
-def checked_server(args):
-    """A server for a module's tests; stopped at the end with a clean exit and a clean log."""
-    srv = Server(args=args).start()
-    yield srv
-    code = srv.stop()
-    log = srv.read_log()
-    srv.cleanup()
-    assert "Sanitizer" not in log and "runtime error:" not in log, log
-    assert code == 0, log
-
-
 @pytest.fixture(scope="module")
 def nserver():
-    yield from checked_server(["--notify-retry-ms", "50"])
+    yield from serve_checked(["--notify-retry-ms", "50"])
 
 
 @pytest.fixture(scope="module")
@@ -573,7 +562,7 @@ def test_post_object_event(nserver, ns3, receiver):
 
 @pytest.fixture(scope="module")
 def lcserver():
-    yield from checked_server(["--notify-retry-ms", "50", "--lifecycle-day-seconds", "1",
+    yield from serve_checked(["--notify-retry-ms", "50", "--lifecycle-day-seconds", "1",
                                "--restore-days", "1"])
 
 

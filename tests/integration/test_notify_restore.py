@@ -7,13 +7,13 @@ import time
 
 import pytest
 
-from test_notifications import (QUEUE, Receiver, checked_server, configure,  # noqa: F401
-                                new_bucket, receiver)
+from conftest import serve_checked
+from test_notifications import QUEUE, Receiver, configure, new_bucket, receiver  # noqa: F401
 
 
 @pytest.fixture(scope="module")
 def evserver():
-    yield from checked_server(["--notify-retry-ms", "50", "--lifecycle-day-seconds", "2",
+    yield from serve_checked(["--notify-retry-ms", "50", "--lifecycle-day-seconds", "2",
                                "--restore-days", "1"])
 
 
